@@ -1,0 +1,145 @@
+"""One figure style for the book, and saving every figure with the data it plots.
+
+Nothing here computes a model: chapters get numbers from the library and pictures from here.
+Each saved figure is written as ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted
+data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``_build/figures``
+at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .data import PreferenceData, reliability_curve
+
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "DATASET_COLORS"]
+
+FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+DATASET_COLORS = {
+    "pku": "#4C72B0",
+    "helpsteer": "#DD8452",
+    "ultra": "#55A868",
+    "ultrafeedback-sample": "#55A868",
+    "skywork": "#C44E52",
+}
+
+
+def use_book_style() -> None:
+    """Seaborn's whitegrid with sizes that read well in the HTML book; SVG output made stable."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "svg.hashsalt": "annotator-incentives",  # identical SVG bytes on every build
+            "axes.titlesize": "medium",
+        }
+    )
+
+
+def figure_dir() -> Path:
+    folder = Path(os.environ.get(FIGURE_DIR_ENV) or REPO_ROOT / "_build" / "figures")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame]) -> None:
+    """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`."""
+    if not isinstance(data, pd.DataFrame):
+        data = pd.concat(list(data), ignore_index=True)
+    folder = figure_dir()
+    png = folder / f"{name}.png"
+    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
+    data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+
+
+def panel_grid(n_panels: int, ncols: int = 4, width: float = 3.4, height: float = 2.9, **kwargs) -> tuple[plt.Figure, np.ndarray]:
+    """A row-major grid with exactly ``n_panels`` axes (extra cells are removed, never left blank)."""
+    if n_panels < 1:
+        raise ValueError("a figure needs at least one panel")
+    ncols = min(ncols, n_panels)
+    nrows = -(-n_panels // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kwargs)
+    flat = axes.ravel()
+    for ax in flat[n_panels:]:
+        ax.remove()
+    return fig, flat[:n_panels]
+
+
+def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData]) -> None:
+    """State under the figure which data it was built from: dataset, rows, source."""
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    to_figure = fig.transFigure.inverted()
+    bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
+    width_chars = int(fig.get_figwidth() * 72 / 7 * 1.6)  # about 1.6 characters per 7 pt
+    lines = [textwrap.fill("Data: " + d.provenance(), width_chars, subsequent_indent="    ") for d in datasets]
+    fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=7, color="0.3")
+
+
+def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: str | None = None) -> pd.DataFrame:
+    """Figure 1 (top): density (%) of folded p over [1/2, 1] in ``bins`` bins, dashed line at the mean."""
+    p = data.p
+    weights = np.full(p.size, 100.0 / p.size)
+    counts, edges, _ = ax.hist(p, bins=bins, range=(0.5, 1.0), weights=weights, color=color or DATASET_COLORS.get(data.name, "0.5"), edgecolor="white")
+    mean = float(p.mean())
+    ax.axvline(mean, ls="--", color="k", lw=1.2, label=f"mean = {mean:.3f}")
+    ax.set_xlabel("preference probability $p$ (folded)")
+    ax.set_ylabel("share of pairs (%)")
+    ax.set_title(f"{data.label} (n = {data.n_eval:,})")
+    ax.legend(loc="upper left", fontsize="small")
+    return pd.DataFrame({"dataset": data.name, "bin_left": edges[:-1], "bin_right": edges[1:], "percent": counts, "mean_p": mean})
+
+
+def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
+    """A small Markdown table for notebook output (pandas' to_markdown needs an extra package)."""
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def calibration_data(datasets: Sequence[PreferenceData], n_bins: int = 15) -> pd.DataFrame:
+    """Reliability curves before and after calibration, evaluation half (Figure 6, top)."""
+    frames = []
+    for d in datasets:
+        for stage, p in (("before", d.p_position1), ("after", d.p_calibrated)):
+            curve = reliability_curve(p, d.labels, n_bins=n_bins)
+            frames.append(curve.assign(dataset=d.name, stage=stage))
+    return pd.concat(frames, ignore_index=True)
+
+
+def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> tuple[plt.Figure, np.ndarray]:
+    """Figure 6: per dataset, a reliability diagram (top) and histograms of predicted p (bottom)."""
+    curves = calibration_data(datasets, n_bins)
+    fig, axes = plt.subplots(2, len(datasets), figsize=(3.6 * len(datasets), 6.2), squeeze=False)
+    for j, d in enumerate(datasets):
+        top, bottom = axes[0, j], axes[1, j]
+        top.plot([0, 1], [0, 1], color="0.5", ls=":", label="$x = y$")
+        for stage, marker in (("before", "o"), ("after", "s")):
+            c = curves[(curves.dataset == d.name) & (curves.stage == stage)]
+            top.plot(c.mean_predicted, c.empirical, marker=marker, ms=4, label=f"{stage} calibration")
+            p = d.p_position1 if stage == "before" else d.p_calibrated
+            bottom.hist(p, bins=n_bins, range=(0, 1), alpha=0.6, label=stage)
+        top.set(title=f"{d.label} (n = {d.n_eval:,})", xlabel="predicted $p$", ylabel="empirical share")
+        bottom.set(xlabel="predicted $p$", ylabel="pairs")
+        top.legend(fontsize="small")
+        bottom.legend(fontsize="small")
+    fig.tight_layout()
+    return fig, axes

@@ -1,0 +1,267 @@
+"""The data layer: registry, loaders in the hub layout, the p pipeline, calibration, bad input."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.special import expit
+
+from annotator_incentives import data as D
+from conftest import write_hub_dataset
+
+HELPSTEER = "RLHFlow/Helpsteer-preference-standard"
+ULTRA = "RLHFlow/UltraFeedback-preference-standard"
+SKYWORK = "BigCatc/Skywork-Reward-Preference-80K-v0.2-ordinal"
+
+
+def scores(n: int, seed: int = 0, ties: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    chosen = rng.uniform(1, 5, n)
+    rejected = chosen - rng.uniform(0.1, 3, n)
+    rejected[:ties] = chosen[:ties]
+    return chosen, rejected
+
+
+# --- registry -----------------------------------------------------------------------------
+
+def test_registry_matches_the_paper():
+    assert set(D.DATASETS) == {"pku", "helpsteer", "ultra", "skywork"}
+    assert {k for k, s in D.DATASETS.items() if s.calibrated} == {"pku", "skywork"}
+    assert D.DATASETS["ultra"].hub_id == ULTRA and D.DATASETS["ultra"].paper_pairs == 340_025
+    assert D.DATASETS["helpsteer"].paper_pairs == 37_131
+    for sample in D.SAMPLES.values():
+        assert "sample" in sample.key and "sample" in sample.label
+        assert sample.stands_for in D.DATASETS
+
+
+def test_unknown_dataset_is_named():
+    with pytest.raises(D.DatasetUnavailableError, match="unknown dataset 'imdb'"):
+        D.load_preference_data("imdb")
+
+
+# --- loading in the hub layout --------------------------------------------------------------
+
+@pytest.mark.parametrize("hub_id,name,order,shards", [
+    (HELPSTEER, "helpsteer", ("chosen", "rejected", "chosen_score", "rejected_score"), 1),
+    (ULTRA, "ultra", ("rejected", "chosen", "chosen_score", "rejected_score"), 3),
+    (SKYWORK, "skywork", ("chosen", "rejected", "chosen_score", "rejected_score"), 1),
+])
+def test_local_copy_in_hub_layout_loads_through_datasets(hub_root, hub_id, name, order, shards):
+    chosen, rejected = scores(90, ties=4)
+    write_hub_dataset(hub_root, hub_id, chosen, rejected, column_order=order, shards=shards)
+    loaded = D.load_scores(name, data_dir=hub_root)
+    np.testing.assert_array_equal(loaded.chosen, chosen)
+    np.testing.assert_array_equal(loaded.rejected, rejected)
+    assert "local copy" in loaded.source and hub_id in loaded.source
+    data = D.load_preference_data(name, data_dir=hub_root)
+    assert data.n_ties_dropped == 4 and data.n_pairs == 86 and data.n_eval == 43
+    assert (data.calibration is not None) == (name == "skywork")
+
+
+def test_environment_variable_points_to_local_copy(hub_root, monkeypatch):
+    write_hub_dataset(hub_root, HELPSTEER, *scores(40))
+    monkeypatch.setenv(D.DATA_DIR_ENV, str(hub_root))
+    assert D.load_preference_data("helpsteer").n_pairs == 40
+
+
+def test_missing_score_column_is_named(hub_root):
+    write_hub_dataset(hub_root, HELPSTEER, *scores(10), column_order=("chosen", "rejected", "chosen_score"))
+    with pytest.raises(D.DataError, match="missing column.*rejected_score"):
+        D.load_scores("helpsteer", data_dir=hub_root)
+
+
+def test_folder_without_hub_files_is_explained(hub_root):
+    (hub_root / HELPSTEER).mkdir(parents=True)
+    with pytest.raises(D.DataError, match=r"no hub files: expected data/train-\*\.parquet"):
+        D.load_scores("helpsteer", data_dir=hub_root)
+
+
+def test_data_dir_that_is_not_a_directory(tmp_path):
+    with pytest.raises(D.DatasetUnavailableError, match="not a directory"):
+        D.load_scores("helpsteer", data_dir=tmp_path / "nowhere")
+
+
+def test_hub_without_network_fails_fast_and_says_how_to_provide(hub_root, monkeypatch):
+    hub_root.mkdir()
+    monkeypatch.setattr(D, "_hub_reachable", lambda timeout=3.0: False)
+    start = time.monotonic()
+    with pytest.raises(D.DatasetUnavailableError) as info:
+        D.load_scores("helpsteer", data_dir=hub_root)
+    assert time.monotonic() - start < 10
+    message = str(info.value)
+    assert HELPSTEER in message and "looked in" in message and D.DATA_DIR_ENV in message
+
+
+def test_real_hub_probe_returns_quickly():
+    start = time.monotonic()
+    D._hub_reachable(timeout=2.0)
+    assert time.monotonic() - start < 5
+
+
+def test_pku_needs_reward_model_scores(hub_root):
+    hub_root.mkdir()
+    with pytest.raises(D.DatasetUnavailableError, match="beaver-7b-v2.0-reward"):
+        D.load_scores("pku", data_dir=hub_root)
+    chosen, rejected = scores(64)
+    pd.DataFrame({"chosen_score": chosen, "rejected_score": rejected}).to_parquet(hub_root / D.DATASETS["pku"].scores_file)
+    data = D.load_preference_data("pku", data_dir=hub_root)
+    assert data.calibration is not None and data.n_pairs == 64
+
+
+def test_null_scores_are_rejected(hub_root):
+    chosen, rejected = scores(10)
+    chosen = [None] * 10
+    write_hub_dataset(hub_root, HELPSTEER, chosen, rejected)
+    with pytest.raises(D.DataError, match="NaN"):
+        D.load_preference_data("helpsteer", data_dir=hub_root)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("chosen,rejected,message", [
+    ([], [], "empty"),
+    ([1.0, np.nan], [0.0, 0.0], "NaN"),
+    ([1.0, 2.0], [0.0, np.inf], "infinite"),
+    ([1.0, 2.0], [1.0, 2.0], "every pair is a tie"),
+    ([1.0, 2.0], [1.0], "equal length"),
+])
+def test_bad_scores_raise(chosen, rejected, message):
+    with pytest.raises(D.DataError, match=message):
+        D.clean_scores(np.array(chosen, dtype=float), np.array(rejected, dtype=float))
+
+
+def test_non_numeric_scores_are_named(tmp_path):
+    folder = tmp_path / "ultrafeedback-sample"
+    folder.mkdir()
+    pd.DataFrame({"score_chosen": ["9", "high"], "score_rejected": [1, 2]}).to_csv(folder / D.SAMPLES["ultrafeedback-sample"].file)
+    with pytest.raises(D.DataError, match="non-numeric.*'high'"):
+        D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
+
+
+def test_misnamed_sample_columns(tmp_path):
+    folder = tmp_path / "ultrafeedback-sample"
+    folder.mkdir()
+    pd.DataFrame({"chosen": [9], "rejected": [1]}).to_csv(folder / D.SAMPLES["ultrafeedback-sample"].file)
+    with pytest.raises(D.DataError, match="missing column.*score_chosen"):
+        D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
+
+
+def test_missing_sample_says_where_it_looked(tmp_path):
+    with pytest.raises(D.DatasetUnavailableError, match="ultrafeedback-sample"):
+        D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+def make_scores(chosen, rejected, calibrated=False) -> D.Scores:
+    return D.Scores("t", "Test", np.asarray(chosen), np.asarray(rejected), "test", False, calibrated)
+
+
+def test_pipeline_against_a_direct_computation():
+    chosen, rejected = scores(101, seed=3, ties=5)
+    data = D.preference_probabilities(make_scores(chosen, rejected))
+    keep = chosen != rejected
+    c, r = chosen[keep], rejected[keep]
+    rng = np.random.default_rng(42)
+    perm = rng.permutation(96)
+    coin = rng.random(96) < 0.5
+    p = expit(c - r)[perm]
+    p1 = np.where(coin[perm], p, 1 - p)
+    np.testing.assert_allclose(data.p_position1, p1[:48])
+    np.testing.assert_allclose(data.p, np.maximum(p1[:48], 1 - p1[:48]))
+    np.testing.assert_array_equal(data.labels, coin[perm][:48].astype(float))
+    assert data.n_ties_dropped == 5
+    # folding makes p the probability of the chosen response, whatever the coin said
+    np.testing.assert_allclose(data.p, p[:48])
+
+
+def test_shuffle_is_the_permutation_of_datasets_shuffle():
+    import datasets
+
+    n = 57
+    table = datasets.Dataset.from_dict({"i": list(range(n))}).shuffle(seed=42)
+    np.testing.assert_array_equal(np.asarray(table["i"]), np.random.default_rng(42).permutation(n))
+
+
+def test_pipeline_is_deterministic():
+    chosen, rejected = scores(300, seed=5)
+    a = D.preference_probabilities(make_scores(chosen, rejected, calibrated=True))
+    b = D.preference_probabilities(make_scores(chosen, rejected, calibrated=True))
+    np.testing.assert_array_equal(a.p, b.p)
+
+
+def test_histogram_binning_against_a_direct_computation():
+    rng = np.random.default_rng(7)
+    p = rng.uniform(size=300)
+    labels = (rng.uniform(size=300) < p).astype(float)
+    cal = D.fit_histogram_binning(p, labels, n_bins=30)
+    order = np.argsort(p)
+    assert cal.bin_means.size == 30
+    for j in range(30):
+        members = order[10 * j: 10 * (j + 1)]  # 300 / 30: exactly 10 per bin
+        assert cal.bin_means[j] == pytest.approx(labels[members].mean())
+        # every training point maps to its own bin's mean
+        np.testing.assert_allclose(cal(p[members]), labels[members].mean())
+    assert cal(np.array([-1.0]))[0] == cal.bin_means[0] and cal(np.array([2.0]))[0] == cal.bin_means[-1]
+
+
+def test_calibration_repairs_an_overconfident_reward_model():
+    # People prefer response A with probability t; the reward model's logit is 4x too large.
+    rng = np.random.default_rng(11)
+    t = rng.uniform(0.2, 0.8, 20_000)
+    model_gap = 4 * np.log(t / (1 - t))  # score(A) - score(B)
+    a_chosen = rng.uniform(size=t.size) < t
+    gap = np.where(a_chosen, model_gap, -model_gap)  # score(chosen) - score(rejected)
+    data = D.preference_probabilities(make_scores(gap / 2, -gap / 2, calibrated=True))
+
+    def worst_deviation(p):
+        curve = D.reliability_curve(p, data.labels, n_bins=10)
+        curve = curve[curve["count"] >= 200]
+        return float(np.max(np.abs(curve["empirical"] - curve["mean_predicted"])))
+
+    assert worst_deviation(data.p_position1) > 0.15
+    assert worst_deviation(data.p_calibrated) < 0.05
+    assert data.p.mean() < np.maximum(data.p_position1, 1 - data.p_position1).mean()
+
+
+def test_calibration_needs_enough_pairs():
+    with pytest.raises(D.DataError, match="at least 30"):
+        D.fit_histogram_binning(np.linspace(0, 1, 10), np.ones(10))
+
+
+def test_reliability_curve():
+    curve = D.reliability_curve(np.array([0.05, 0.07, 0.95]), np.array([0.0, 1.0, 1.0]), n_bins=10)
+    assert list(curve["bin"]) == [0, 9]
+    assert curve["empirical"].tolist() == [0.5, 1.0]
+    assert curve["count"].tolist() == [2, 1]
+
+
+# --- the real samples ---------------------------------------------------------------------
+
+def test_ultrafeedback_sample(shared_data):
+    data = D.load_preference_data("ultrafeedback-sample", data_dir=shared_data)
+    assert data.is_sample and "sample" in data.provenance()
+    assert data.n_ties_dropped == 136 and data.n_pairs == 1_064 and data.n_eval == 532
+    assert data.calibration is None
+    assert 0.5 < data.p.min() and data.p.max() <= 1.0
+
+
+def test_helpsteer2_pairs_rebuild_from_attributes(shared_data):
+    folder = shared_data / "helpsteer2-sample"
+    rebuilt = D.helpsteer_pairs_from_attributes(pd.read_csv(folder / "helpsteer2_first100_attributes.csv"))
+    shipped = pd.read_csv(folder / "helpsteer2_first100_pairs.csv")
+    assert len(rebuilt) == len(shipped) == 44
+    for column in ("prompt_group", "row_chosen", "row_rejected", "score_chosen", "score_rejected"):
+        np.testing.assert_array_equal(rebuilt[column].to_numpy(), shipped[column].to_numpy())
+
+
+def test_available_data_names_what_is_missing(shared_data):
+    availability = D.available_preference_data(data_dir=shared_data)
+    assert set(availability.loaded) == {"ultrafeedback-sample"}
+    assert set(availability.missing) == {"pku", "helpsteer", "ultra", "skywork"}
+    assert "Shown instead: the UltraFeedback sample" in availability.missing["ultra"]
+    notes = availability.notes_markdown()
+    assert "PKU" in notes and "beaver" in notes and D.DATA_DIR_ENV in notes
