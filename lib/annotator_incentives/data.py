@@ -508,6 +508,16 @@ class Availability:
     loaded: dict[str, PreferenceData]
     missing: dict[str, str]
 
+    def prefer(self, keys: tuple[str, ...]) -> tuple[list[PreferenceData], str]:
+        """The datasets among ``keys`` that loaded, else every loaded one, and a sentence saying which."""
+        chosen = [self.loaded[k] for k in keys if k in self.loaded]
+        wanted = " and ".join(DATASETS[k].label for k in keys)
+        if len(chosen) == len(keys):
+            return chosen, f"As in the paper, the panels use {wanted}."
+        chosen = chosen or list(self.loaded.values())
+        shown = " and ".join(d.label for d in chosen) or "no dataset"
+        return chosen, f"The paper's panels use {wanted}; on this build they use {shown}."
+
     def notes_markdown(self) -> str:
         if not self.missing:
             return ""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "DATASET_COLORS"]
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "DATASET_COLORS"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +143,9 @@ def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> 
         bottom.legend(fontsize="small")
     fig.tight_layout()
     return fig, axes
+
+
+def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x: str = "n", **style) -> None:
+    """One line per value of ``by`` (labelled ``label.format(value)``), in the frame's order."""
+    for value, block in frame.groupby(by, sort=False):
+        ax.plot(block[x], block[y], label=label.format(value), **style)

@@ -1,0 +1,364 @@
+"""Assessing an annotator: expert-based and self-consistency monitoring, computed exactly.
+
+The annotator model (model.md section 1): with probability eta the annotator labels as the
+population does, ``Z ~ Bern(p)``; otherwise by a fair coin. Both monitoring methods reduce to
+a count of passed checks ``X ~ Bin(n, q(eta))`` with
+
+    q(eta) = (1 + c * eta) / 2,
+
+where ``c = E[4 (p - 1/2)(p_e - 1/2)]`` for agreement with an expert (Proposition 2) and
+``c = 1 - delta`` for agreement with oneself on a repeated item (Proposition 4). Everything a
+test or an estimator can do with that count is computed here from exact binomial sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import rel_entr
+
+__all__ = [
+    "MonitoringError",
+    "Monitor",
+    "expert_monitor",
+    "self_consistency_monitor",
+    "label_probability",
+    "agreement_probability",
+    "signal_strength",
+    "expert_kl_divergence",
+    "le_cam_bound",
+    "error_sum_lower_bound",
+    "lr_threshold",
+    "threshold_test_errors",
+    "error_sum",
+    "ump_threshold",
+    "EtaEstimate",
+    "estimate_eta",
+    "fisher_information",
+    "samples_needed",
+    "samples_needed_asymptotic",
+    "self_consistency_needs_fewer",
+    "monte_carlo_error_sum",
+    "samples_needed_lower_bound",
+    "expert_bound_curves",
+    "self_consistency_curves",
+    "monte_carlo_error_sum_curves",
+    "fisher_ratio_table",
+    "sample_size_table",
+]
+
+
+class MonitoringError(ValueError):
+    """Parameters outside the model: probabilities outside [0, 1], eta_0 >= eta_1, n < 1, ..."""
+
+
+def _probability(name: str, value) -> np.ndarray:
+    array = np.asarray(value, dtype=float)
+    if array.size == 0:
+        raise MonitoringError(f"{name} is empty")
+    if not np.all(np.isfinite(array)) or np.any((array < 0) | (array > 1)):
+        raise MonitoringError(f"{name} must lie in [0, 1]; got values in [{np.nanmin(array)}, {np.nanmax(array)}]")
+    return array
+
+
+def _hypotheses(eta0: float, eta1: float) -> tuple[float, float]:
+    eta0, eta1 = float(_probability("eta0", eta0)), float(_probability("eta1", eta1))
+    if not eta0 < eta1:
+        raise MonitoringError(f"need eta0 < eta1 (H0: eta <= eta0 against H1: eta >= eta1); got eta0={eta0}, eta1={eta1}")
+    return eta0, eta1
+
+
+def _sample_sizes(n) -> np.ndarray:
+    array = np.asarray(n)
+    if array.size == 0 or not np.issubdtype(array.dtype, np.integer) and not np.all(np.equal(np.mod(array, 1), 0)):
+        raise MonitoringError(f"n must be whole numbers of inspected samples; got {n!r}")
+    array = array.astype(np.int64)
+    if np.any(array < 1):
+        raise MonitoringError(f"n must be at least 1; got min {array.min()}")
+    return array
+
+
+def label_probability(eta, p) -> np.ndarray:
+    """P(Z = 1) = eta p + (1 - eta)/2 (model.md section 1)."""
+    return _probability("eta", eta) * _probability("p", p) + (1 - np.asarray(eta, dtype=float)) / 2
+
+
+def agreement_probability(eta, p, p_e=1.0) -> np.ndarray:
+    """P(Z = Z_e) = 1/2 + 2 eta (p - 1/2)(p_e - 1/2) (Proposition 2)."""
+    eta, p, p_e = _probability("eta", eta), _probability("p", p), _probability("p_e", p_e)
+    return 0.5 + 2 * eta * (p - 0.5) * (p_e - 0.5)
+
+
+def signal_strength(p, p_e=1.0) -> float:
+    """c-bar = E[4 (p - 1/2)(p_e - 1/2)] over a sample of p (Proposition 2); with p_e = 1, E[2p - 1]."""
+    p, p_e = _probability("p", p), _probability("p_e", p_e)
+    return float(np.mean(4 * (p - 0.5) * (p_e - 0.5)))
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A monitoring signal whose pass probability is q(eta) = (1 + c eta)/2."""
+
+    name: str
+    c: float
+
+    def __post_init__(self) -> None:
+        if not 0 < self.c <= 1:
+            raise MonitoringError(f"{self.name}: signal strength c must lie in (0, 1]; got {self.c}")
+
+    def q(self, eta) -> np.ndarray:
+        """Pass probability of one check at effort eta."""
+        return (1 + self.c * _probability("eta", eta)) / 2
+
+    def fisher(self, eta) -> np.ndarray:
+        """Fisher information about eta in one check: c^2 / (1 - c^2 eta^2)."""
+        return fisher_information(eta, self.c)
+
+
+def expert_monitor(p, p_e=1.0, name: str = "expert") -> Monitor:
+    """Agreement with an expert: c = c-bar of the dataset's p (Proposition 2)."""
+    return Monitor(name, signal_strength(p, p_e))
+
+
+def self_consistency_monitor(delta: float, name: str = "self-consistency") -> Monitor:
+    """Agreement with oneself on a repeated item: c = 1 - delta (Proposition 4)."""
+    delta = float(_probability("delta", delta))
+    if delta >= 1:
+        raise MonitoringError("delta must be below 1: a committed annotator who never repeats a label gives no signal")
+    return Monitor(name, 1 - delta)
+
+
+def expert_kl_divergence(p, eta0: float, eta1: float) -> float:
+    """D = E_p KL(Bern(eta0 p + (1-eta0)/2) || Bern(eta1 p + (1-eta1)/2)) (Proposition 1).
+
+    Infinite when some p is 0 or 1 and eta1 = 1 (a committed annotator never errs there).
+    """
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    p = _probability("p", p)
+    a, b = label_probability(eta0, p), label_probability(eta1, p)
+    return float(np.mean(rel_entr(a, b) + rel_entr(1 - a, 1 - b)))
+
+
+def le_cam_bound(n, kl: float) -> np.ndarray:
+    """Le Cam: type I + type II error of any test >= exp(-n D) / 2 (Proposition 1)."""
+    return 0.5 * np.exp(-_sample_sizes(n) * kl)
+
+
+def error_sum_lower_bound(n, kl: float) -> np.ndarray:
+    """max{0, 1 - sqrt(nD/2), 1 - sqrt(1 - exp(-nD))}: 1 - TV, with TV bounded by Pinsker and
+    by Bretagnolle-Huber (the bound the paper's Figures 1, 2, 7 and 8 plot)."""
+    nd = _sample_sizes(n) * kl
+    return np.maximum.reduce([np.zeros_like(nd, dtype=float), 1 - np.sqrt(nd / 2), 1 - np.sqrt(-np.expm1(-nd))])
+
+
+def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
+    """Smallest pass count k at which the likelihood ratio of Bin(n, q1) to Bin(n, q0) exceeds 1.
+
+    The test "declare eta >= eta1 when X >= k" is then the likelihood-ratio test with threshold 1
+    (ties, where the ratio is exactly 1, are declared H0). k = n + 1 means "never".
+    """
+    n = _sample_sizes(n)
+    if not 0 <= q0 < q1 <= 1:
+        raise MonitoringError(f"need 0 <= q0 < q1 <= 1; got q0={q0}, q1={q1}")
+    if q1 == 1:
+        return n.copy()  # any failed check is impossible under H1
+    # log LR(k) = k log(q1/q0) + (n - k) log((1-q1)/(1-q0)) > 0  <=>  k > n * t
+    t = np.log((1 - q0) / (1 - q1)) / (np.log(q1 / q0) + np.log((1 - q0) / (1 - q1)))
+    return np.floor(n * t).astype(np.int64) + 1
+
+
+def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails."""
+    n = _sample_sizes(n)
+    k = np.asarray(k, dtype=np.int64)
+    return stats.binom.sf(k - 1, n, q0), stats.binom.cdf(k - 1, n, q1)
+
+
+def error_sum(n, q0: float, q1: float) -> np.ndarray:
+    """Type I + type II error of the likelihood-ratio test (threshold 1), exactly.
+
+    This is the smallest error sum of any test between Bin(n, q0) and Bin(n, q1): it equals
+    1 - TV(Bin(n, q0), Bin(n, q1)).
+    """
+    first, second = threshold_test_errors(n, lr_threshold(n, q0, q1), q0, q1)
+    return first + second
+
+
+def ump_threshold(n: int, q0: float, alpha: float) -> int:
+    """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha
+    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio)."""
+    n = int(_sample_sizes(n))
+    alpha = float(_probability("alpha", alpha))
+    q0 = float(_probability("q0", q0))
+    sizes = stats.binom.sf(np.arange(-1, n + 1), n, q0)  # P(X >= k) for k = 0..n+1
+    return int(np.flatnonzero(sizes <= alpha)[0])
+
+
+@dataclass(frozen=True)
+class EtaEstimate:
+    """An estimate of eta from n checks with x passes, and its exact confidence interval."""
+
+    n: int
+    passes: int
+    eta_hat: float
+    low: float
+    high: float
+    level: float
+
+
+def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstimate:
+    """eta-hat = (2 A-bar - 1)/c with the Clopper-Pearson interval for q mapped through
+    eta = (2q - 1)/c and clipped to [0, 1] (Propositions 2-4)."""
+    n = int(_sample_sizes(n))
+    if not 0 <= passes <= n:
+        raise MonitoringError(f"passes must lie in [0, n={n}]; got {passes}")
+    if not 0 < c <= 1:
+        raise MonitoringError(f"signal strength c must lie in (0, 1]; got {c}")
+    if not 0 < level < 1:
+        raise MonitoringError(f"level must lie in (0, 1); got {level}")
+    tail = (1 - level) / 2
+    q_low = stats.beta.ppf(tail, passes, n - passes + 1) if passes > 0 else 0.0
+    q_high = stats.beta.ppf(1 - tail, passes + 1, n - passes) if passes < n else 1.0
+    to_eta = lambda q: float(np.clip((2 * q - 1) / c, 0, 1))  # noqa: E731
+    return EtaEstimate(n, passes, (2 * passes / n - 1) / c, to_eta(q_low), to_eta(q_high), level)
+
+
+def fisher_information(eta, c) -> np.ndarray:
+    """I(eta) = c^2 / (1 - c^2 eta^2) for one check with P(pass) = (1 + c eta)/2 (model.md 2.2,
+    our reading of v2; consistent with Propositions 3-4)."""
+    eta = _probability("eta", eta)
+    c = np.asarray(c, dtype=float)
+    if not np.all((c > 0) & (c <= 1)):
+        raise MonitoringError(f"signal strength c must lie in (0, 1]; got {c}")
+    with np.errstate(divide="ignore"):
+        return c**2 / (1 - (c * eta) ** 2)
+
+
+def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> int:
+    """Smallest n with error_sum(n) <= target (exact; the optimal error sum never rises with n,
+    so a doubling then bisection search finds it). Raises if n_max does not suffice."""
+    target = float(_probability("target error sum", target))
+    if target <= 0:
+        raise MonitoringError("target error sum must be positive")
+    hi = 1
+    while error_sum(hi, q0, q1) > target:
+        if hi >= n_max:
+            raise MonitoringError(f"error sum {target} needs more than n_max={n_max} samples")
+        hi = min(2 * hi, n_max)
+    lo = hi // 2  # error_sum(lo) > target, or lo == 0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if error_sum(mid, q0, q1) <= target:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1: float) -> float:
+    """Normal approximation n ~ (2 z)^2 / (I (eta1 - eta0)^2), z = Phi^-1(1 - target/2), I at the
+    midpoint: the optimal error sum is about 2 Phi(-sqrt(n I) (eta1 - eta0) / 2) for close
+    hypotheses. (The paper's v2 states the order 2 log(1/(2 target)) / (I (eta1 - eta0)^2),
+    smaller by a constant factor; both scale as 1/I.)"""
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    target = float(_probability("target error sum", target))
+    info = float(monitor.fisher((eta0 + eta1) / 2))
+    z = stats.norm.isf(target / 2)
+    return float((2 * z) ** 2 / (info * (eta1 - eta0) ** 2))
+
+
+def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
+    """Proposition 4: self-consistency beats expert monitoring when 1 - delta > c-bar."""
+    return 1 - delta > c_bar
+
+
+def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.random.Generator) -> float:
+    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis)."""
+    k = int(lr_threshold(n, q0, q1))
+    false_pass = np.mean(rng.binomial(n, q0, size=trials) >= k)
+    false_fail = np.mean(rng.binomial(n, q1, size=trials) < k)
+    return float(false_pass + false_fail)
+
+
+def samples_needed_lower_bound(target: float, kl: float) -> int:
+    """Smallest n at which error_sum_lower_bound(n, D) <= target: no expert test, even one that
+    knows every p, reaches the target with fewer (closed form of the two bounds)."""
+    target = float(_probability("target error sum", target))
+    if target <= 0 or kl <= 0:
+        raise MonitoringError("need a positive target error sum and a positive KL divergence")
+    pinsker = 2 * (1 - target) ** 2 / kl
+    bretagnolle_huber = -np.log1p(-((1 - target) ** 2)) / kl
+    return max(1, int(np.ceil(max(pinsker, bretagnolle_huber) - 1e-9)))
+
+
+def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
+    """Figure 1 (bottom) and Figure 7: the error-sum lower bound against n for each eta0."""
+    n = _sample_sizes(n)
+    rows = []
+    for eta0 in eta0s:
+        kl = expert_kl_divergence(p, eta0, eta1)
+        rows.append(pd.DataFrame({"n": n, "eta0": eta0, "eta1": eta1, "kl": kl, "lower_bound": error_sum_lower_bound(n, kl)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame:
+    """Figures 2 and 8: exact error sum of the self-consistency LR test against n for each delta."""
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    n = _sample_sizes(n)
+    rows = []
+    for delta in deltas:
+        monitor = self_consistency_monitor(delta)
+        rows.append(pd.DataFrame({"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": error_sum(n, monitor.q(eta0), monitor.q(eta1))}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: int, seed: int) -> pd.DataFrame:
+    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for delta in deltas:
+        monitor = self_consistency_monitor(delta)
+        q0, q1 = float(monitor.q(eta0)), float(monitor.q(eta1))
+        for size in _sample_sizes(n):
+            rows.append({"n": int(size), "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": monte_carlo_error_sum(int(size), q0, q1, trials, rng)})
+    return pd.DataFrame(rows)
+
+
+def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataFrame:
+    """I_sc(eta) / I_expert(eta) with c = 1 - delta against c = c-bar (Proposition 4)."""
+    deltas = _probability("delta", deltas)
+    rows = []
+    for label, c_bar in c_bars.items():
+        expert = fisher_information(eta, c_bar)
+        rows.append(pd.DataFrame({"label": label, "c_bar": c_bar, "delta": deltas, "ratio": fisher_information(eta, 1 - deltas) / expert}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def sample_size_table(p_by_dataset: dict[str, np.ndarray], targets, deltas, eta0: float, eta1: float) -> pd.DataFrame:
+    """Inspected samples needed for each target error sum: expert agreement test (exact),
+    expert lower bound (any expert test), self-consistency per delta (exact), and the
+    asymptotic Fisher-information formula beside each exact number."""
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    rows = []
+
+    def add(dataset: str, method: str, monitor: Monitor | None, kl: float | None = None) -> None:
+        row = {"dataset": dataset, "method": method}
+        for target in targets:
+            if monitor is None:
+                row[f"n for error {target}"] = f"≥ {samples_needed_lower_bound(target, kl):,}"
+            else:
+                exact = samples_needed(target, float(monitor.q(eta0)), float(monitor.q(eta1)))
+                approx = samples_needed_asymptotic(target, monitor, eta0, eta1)
+                row[f"n for error {target}"] = f"{exact:,} (≈ {approx:,.0f})"
+        rows.append(row)
+
+    for dataset, p in p_by_dataset.items():
+        expert = expert_monitor(p)
+        add(dataset, f"expert agreement test (c̄ = {expert.c:.3f})", expert)
+        add(dataset, "any expert test (lower bound)", None, expert_kl_divergence(p, eta0, eta1))
+    for delta in deltas:
+        add("any", f"self-consistency, δ = {delta}", self_consistency_monitor(delta))
+    return pd.DataFrame(rows)
