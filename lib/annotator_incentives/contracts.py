@@ -1,0 +1,673 @@
+"""Contracts for a monitored annotator: first-best and exact second-best (model.md sections 3-4).
+
+The agent chooses effort eta in [0, 1]; the principal sees X ~ Bin(n, q(eta)) passed checks,
+q(eta) = (1 + c eta)/2 (:mod:`annotator_incentives.monitoring`), and pays w(X) in
+[w_lo, w_hi]. Three contract classes:
+
+- binary: w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1);
+- linear: w(X) = w0 + w1 X / n (Algorithm 4; Theorem 2);
+- general: any bounded w(X); the optimum has the Mirrlees-Holmstrom form
+  1/G'(w(X)) = lambda + nu d/deta log P(X | eta), clipped to the wage bounds.
+
+Each is solved for the restricted problem (induce exactly the first-best eta*, C~_n) and the
+unrestricted one (C_n). Expectations are exact binomial sums. A contract counts as incentive
+compatible only when the induced effort maximises the agent's expected utility over the whole
+of [0, 1] (grid screening, then every competing local maximum refined by bounded Brent), never
+by a first-order condition alone.
+
+Ties: when the agent is indifferent (within ``TIE`` utility units) between the recommended
+effort and another, it is taken to follow the recommendation, the usual convention (an
+arbitrarily small extra bonus would break the tie the principal's way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize, special
+
+from .utility import UtilityProfile
+
+__all__ = [
+    "ContractError",
+    "FirstBest",
+    "ContractSolution",
+    "first_best",
+    "pass_probability",
+    "agent_utility_curve",
+    "best_response",
+    "ic_violation",
+    "solve_binary",
+    "solve_linear",
+    "solve_general",
+    "solve",
+    "no_incentive",
+    "TIE",
+]
+
+TIE = 1e-12
+GRID_POINTS = 1001
+SCREEN_POINTS = 41
+
+
+class ContractError(ValueError):
+    """Invalid contract-problem input (n < 1, c outside (0, 1], ...)."""
+
+
+# --- the monitoring signal ------------------------------------------------------------------
+
+def _check_signal(n: int, c: float) -> tuple[int, float]:
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ContractError(f"the number of inspected samples n must be a whole number >= 1; got {n!r}")
+    if not 0 < c <= 1:
+        raise ContractError(f"the signal strength c must lie in (0, 1]; got {c!r}")
+    return int(n), float(c)
+
+
+def pass_probability(eta, c: float) -> np.ndarray:
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed."""
+    return (1 + c * np.asarray(eta, dtype=float)) / 2
+
+
+def _log_pmf(x: np.ndarray, n: int, q) -> np.ndarray:
+    q = np.asarray(q, dtype=float)
+    return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
+            + special.xlogy(x, q) + special.xlog1py(n - x, -q))
+
+
+def _pmf(n: int, q: float) -> np.ndarray:
+    return np.exp(_log_pmf(np.arange(n + 1), n, q))
+
+
+def _tail(k: int, n: int, q) -> np.ndarray:
+    """P(X >= k) for X ~ Bin(n, q)."""
+    if k <= 0:
+        return np.ones_like(np.asarray(q, dtype=float))
+    if k > n:
+        return np.zeros_like(np.asarray(q, dtype=float))
+    return special.bdtrc(k - 1, n, q)
+
+
+def _tail_derivative(k, n: int, c: float, q) -> np.ndarray:
+    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1) (binomial lemma (b))."""
+    k = np.asarray(k)
+    inside = (k >= 1) & (k <= n)
+    kk = np.where(inside, k, 1)
+    return np.where(inside, 0.5 * c * n * np.exp(_log_pmf(kk - 1, n - 1, q)), 0.0)
+
+
+# --- first-best ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FirstBest:
+    """eta* = argmax mu(eta) - G^{-1}(E(eta) + U_0), w* and C (Proposition 5)."""
+
+    eta: float
+    wage: float
+    value: float
+
+
+def first_best(profile: UtilityProfile) -> FirstBest:
+    """Proposition 5, solved to machine precision: the objective is strictly concave
+    (mu concave, G^{-1} convex increasing, E convex), so its derivative has one root."""
+    def value(eta):
+        return float(profile.mu(eta) - profile.wage_for_utility(profile.E(eta) + profile.U0))
+
+    def slope(eta):
+        wage = profile.wage_for_utility(profile.E(eta) + profile.U0)
+        return float(profile.dmu(eta) - profile.dE(eta) / profile.dG(wage))
+
+    lo, hi = 1e-12, 1.0
+    if slope(hi) >= 0:
+        eta = 1.0
+    elif slope(lo) <= 0:
+        eta = 0.0
+    else:
+        eta = optimize.brentq(slope, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
+    wage = float(profile.wage_for_utility(profile.E(eta) + profile.U0))
+    return FirstBest(eta=float(eta), wage=wage, value=value(eta))
+
+
+# --- results ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContractSolution:
+    """A solved contract: its wages, the effort it induces and what each party gets."""
+
+    kind: str  # "binary", "linear", "general" or "none" (constant wage, no incentive)
+    problem: str  # "restricted" (induce eta*) or "unrestricted"
+    n: int
+    c: float
+    feasible: bool
+    eta: float = float("nan")
+    params: dict = field(default_factory=dict)  # w0; w1 (bonus or slope); k for binary
+    wages: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # w(x), x = 0..n
+    expected_wage: float = float("nan")
+    principal_utility: float = float("nan")
+    agent_utility: float = float("nan")
+    first_best: FirstBest | None = None
+
+    @property
+    def gap(self) -> float:
+        """C - C_n (or C - C~_n): what the principal loses against the first-best."""
+        return self.first_best.value - self.principal_utility if self.feasible else float("nan")
+
+    @property
+    def normalised_gap(self) -> float:
+        """(C - C_n)/C clipped to [0, 1], as the paper's Figure 3 plots it."""
+        return float(np.clip(self.gap / self.first_best.value, 0, 1)) if self.feasible else float("nan")
+
+    def as_row(self) -> dict:
+        return {"kind": self.kind, "problem": self.problem, "n": self.n, "c": self.c, "feasible": self.feasible,
+                "eta": self.eta, **{f"param_{k}": v for k, v in self.params.items()},
+                "expected_wage": self.expected_wage, "principal_utility": self.principal_utility,
+                "agent_utility": self.agent_utility, "first_best": self.first_best.value if self.first_best else np.nan,
+                "gap": self.gap, "normalised_gap": self.normalised_gap}
+
+
+def _solution(kind, problem, n, c, profile, fb, eta, wages, params) -> ContractSolution:
+    p = _pmf(n, float(pass_probability(eta, c)))
+    expected_wage = float(p @ wages)
+    agent = float(p @ profile.G(wages) - profile.E(eta))
+    return ContractSolution(kind, problem, n, c, True, float(eta), params, wages, expected_wage,
+                            float(profile.mu(eta)) - expected_wage, agent, fb)
+
+
+def _infeasible(kind, problem, n, c, fb) -> ContractSolution:
+    return ContractSolution(kind, problem, n, c, False, first_best=fb)
+
+
+# --- the agent's best response over the whole of [0, 1] ------------------------------------
+
+@lru_cache(maxsize=16)
+def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.linspace(0.0, 1.0, points)
+    x = np.arange(n + 1)
+    return grid, np.exp(_log_pmf(x[None, :], n, pass_probability(grid, c)[:, None]))
+
+
+def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
+    """E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
+    etas = np.atleast_1d(np.asarray(etas, dtype=float))
+    utilities = profile.G(np.asarray(wages, dtype=float))
+    x = np.arange(n + 1)
+    pmf = np.exp(_log_pmf(x[None, :], n, pass_probability(etas, c)[:, None]))
+    return pmf @ utilities - profile.E(etas)
+
+
+def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None) -> tuple[float, float]:
+    """Largest value of a smooth f on [0, 1]: every grid local maximum (outside ``exclude``'s
+    own cell) is refined by bounded Brent; endpoints are exact."""
+    h = grid[1] - grid[0]
+    left = np.r_[-np.inf, values[:-1]]
+    right = np.r_[values[1:], -np.inf]
+    peaks = np.flatnonzero((values >= left) & (values >= right))
+    best_eta, best = float(grid[int(np.argmax(values))]), float(values.max())
+    for j in peaks:
+        if exclude is not None and abs(grid[j] - exclude) <= 1.5 * h:
+            continue
+        if j in (0, len(grid) - 1):
+            candidates = [(float(grid[j]), float(values[j]))]
+            inner = 1 if j == 0 else len(grid) - 2
+            lo, hi = sorted((grid[j], grid[inner]))
+        else:
+            candidates = []
+            lo, hi = grid[j - 1], grid[j + 1]
+        res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+        candidates.append((float(res.x), float(-res.fun)))
+        for eta, value in candidates:
+            if value > best:
+                best_eta, best = eta, value
+    return best_eta, best
+
+
+def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int = GRID_POINTS) -> tuple[float, float]:
+    """(eta, utility): the agent's best effort against the wage schedule w(x), over all of [0, 1]."""
+    n, c = _check_signal(n, c)
+    wages = np.asarray(wages, dtype=float)
+    if wages.shape != (n + 1,):
+        raise ContractError(f"a wage schedule for n = {n} needs {n + 1} wages (x = 0..n); got shape {wages.shape}")
+    grid, pmf = _pmf_grid(n, c, points)
+    values = pmf @ profile.G(wages) - profile.E(grid)
+    return _global_max(lambda e: float(agent_utility_curve(wages, n, c, profile, e)[0]), grid, values)
+
+
+def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: int = 20_001) -> float:
+    """How much the agent would gain by deviating from the induced effort (0 when incentive
+    compatible), checked independently on a fine grid with Brent refinement."""
+    if not solution.feasible:
+        raise ContractError("an infeasible solution has no induced effort to check")
+    eta_best, best = best_response(solution.wages, solution.n, solution.c, profile, points=points)
+    own = float(agent_utility_curve(solution.wages, solution.n, solution.c, profile, solution.eta)[0])
+    return max(0.0, best - own)
+
+
+# --- no incentive ---------------------------------------------------------------------------
+
+def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+    """A constant wage: the agent exerts no effort (E increasing), participation binds."""
+    fb = first_best(profile)
+    wage = float(profile.wage_for_utility(max(profile.E(0.0) + profile.U0, profile.u_lo)))
+    return _solution("none", problem, n, c, profile, fb, 0.0, np.full(n + 1, wage), {"w0": wage})
+
+
+# --- binary contracts -------------------------------------------------------------------------
+
+@dataclass
+class _BinaryTargets:
+    """For one target effort: the cheapest bonus inducing it for each threshold k."""
+
+    k: np.ndarray
+    bonus_utility: np.ndarray  # b = G(w0 + w1) - G(w0)
+    base_utility: np.ndarray  # G(w0)
+    value: np.ndarray  # principal utility; -inf where a necessary condition already fails
+
+
+def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> _BinaryTargets:
+    """For every threshold k (or those in ``ks``): the bonus b = E'(eta)/P_k'(eta) from the
+    agent's first-order condition, the base utility from binding participation, and the
+    principal's value, with the cheap necessary conditions for incentive compatibility (second
+    order condition; no gain from eta' = 0 or 1) applied to all k at once."""
+    q = float(pass_probability(eta, c))
+    if ks is None:
+        k = np.arange(1, n + 1)
+        tail = np.cumsum(_pmf(n, q)[::-1])[::-1][1:]  # P(X >= k), k = 1..n
+    else:
+        k = np.asarray(sorted(ks), dtype=np.int64)
+        tail = special.bdtrc(k - 1, n, q)
+    slope = _tail_derivative(k, n, c, q)
+    marginal_cost = float(profile.dE(eta))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
+        base = np.maximum(profile.U0 + float(profile.E(eta)) - b * tail, profile.u_lo)
+        feasible = np.isfinite(b) & (base + b <= profile.u_hi)
+        # second-order condition b P_k'' - E'' < 0, with P_k'' from binomial lemma (c)
+        if n > 1:
+            curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q)
+        else:
+            curvature = np.zeros_like(b)
+        lo, hi = max(eta - 1e-6, 0.0), min(eta + 1e-6, 1.0)
+        d2E = (float(profile.dE(hi)) - float(profile.dE(lo))) / (hi - lo)
+        feasible &= curvature - d2E < 0
+        own = b * tail - float(profile.E(eta))
+        # a coarse grid of deviations (endpoints included), for every k at once: any effort
+        # that beats eta rules its k out before the full check
+        screen, screen_q = _grid(SCREEN_POINTS, c)
+        alive = np.flatnonzero(feasible)
+        if alive.size:
+            deviation = b[alive, None] * special.bdtrc(k[alive, None] - 1, n, screen_q[None, :]) - profile.E(screen)[None, :]
+            feasible[alive] &= deviation.max(axis=1) <= own[alive] + TIE * np.maximum(1.0, np.abs(own[alive]))
+        wage_fail = profile.wage_for_utility(np.where(feasible, base, profile.U0))
+        wage_pass = profile.wage_for_utility(np.where(feasible, base + b, profile.U0))
+        value = np.where(feasible, float(profile.mu(eta)) - ((1 - tail) * wage_fail + tail * wage_pass), -np.inf)
+    return _BinaryTargets(k, b, base, value)
+
+
+@lru_cache(maxsize=64)
+def _grid(points: int, c: float) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.linspace(0.0, 1.0, points)
+    return grid, pass_probability(grid, c)
+
+
+def _binary_slack(k: int, b: float, eta: float, n: int, c: float, profile: UtilityProfile,
+                  exact: bool = True, points: int = 801) -> float:
+    """Agent's utility at eta minus its best utility elsewhere on [0, 1], for the contract
+    paying utility bonus b when X >= k (>= 0 means incentive compatible, up to ``TIE``).
+
+    Grid efforts give exact lower bounds on the competitor. A competing grid peak is refined to
+    its exact local maximum (the root of b P_k' = E', by Brent's method) unless a curvature
+    bound (f exceeds its grid values by at most max|second difference|/4 between grid points)
+    clears it; with ``exact`` every peak that could be the best competitor is refined.
+    """
+    grid, qs = _grid(points, c)
+    values = b * special.bdtrc(k - 1, n, qs) - profile.E(grid)
+    own = b * float(special.bdtrc(k - 1, n, float(pass_probability(eta, c)))) - float(profile.E(eta))
+    tie = TIE * max(1.0, abs(own))
+    h = grid[1] - grid[0]
+    outside = np.abs(grid - eta) > 1.5 * h
+    near = values[~outside]
+    if near.size and near.max() > own + tie:
+        return own - float(near.max())  # eta is not even a local maximum
+    competitor = float(values[outside].max()) if outside.any() else -np.inf
+    if not exact and competitor > own + tie:
+        return own - competitor
+    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4
+    threshold = competitor if exact else own - tie
+
+    def slope(e: float) -> float:
+        return b * float(_tail_derivative(k, n, c, float(pass_probability(e, c)))) - float(profile.dE(e))
+
+    left = np.r_[-np.inf, values[:-1]]
+    right = np.r_[values[1:], -np.inf]
+    for j in np.flatnonzero((values >= left) & (values >= right) & outside):
+        if values[j] + bound < threshold:
+            continue
+        for lo, hi in ((grid[max(j - 1, 0)], grid[j]), (grid[j], grid[min(j + 1, points - 1)])):
+            if hi > lo and slope(lo) > 0 > slope(hi):
+                peak = optimize.brentq(slope, lo, hi, xtol=1e-14)
+                value = b * float(special.bdtrc(k - 1, n, float(pass_probability(peak, c)))) - float(profile.E(peak))
+                competitor = max(competitor, value)
+                if not exact and competitor > own + tie:
+                    return own - competitor
+    return own - competitor
+
+
+def _binary_ic(k: int, b: float, eta: float, n: int, c: float, profile: UtilityProfile) -> bool:
+    """Is eta a global maximiser of b P(X >= k | eta') - E(eta') over eta' in [0, 1]?"""
+    own_scale = max(1.0, abs(b) + float(profile.E(eta)))
+    return _binary_slack(k, b, eta, n, c, profile, exact=False) >= -TIE * own_scale
+
+
+def _best_binary_at(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> tuple[float, int, float, float]:
+    """(value, k, base utility, bonus utility) of the cheapest IC binary contract inducing eta."""
+    cand = _binary_candidates(eta, n, c, profile, ks)
+    for i in np.argsort(-cand.value, kind="stable"):
+        if not np.isfinite(cand.value[i]):
+            break
+        k = int(cand.k[i])
+        if _binary_ic(k, float(cand.bonus_utility[i]), eta, n, c, profile):
+            return float(cand.value[i]), k, float(cand.base_utility[i]), float(cand.bonus_utility[i])
+    return -np.inf, -1, np.nan, np.nan
+
+
+def _binary_wages(n: int, k: int, base: float, bonus: float, profile: UtilityProfile) -> tuple[np.ndarray, dict]:
+    w0 = float(profile.wage_for_utility(base))
+    w1 = float(profile.wage_for_utility(base + bonus)) - w0
+    wages = np.where(np.arange(n + 1) >= k, w0 + w1, w0)
+    return wages, {"w0": w0, "w1": w1, "k": k}
+
+
+def _maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-11) -> tuple[float, float]:
+    """Maximise ``value`` (-inf where infeasible) over [lo, hi] when the feasible part is an
+    interval containing ``feasible_at``: bisect to each end of it, then bounded Brent inside."""
+    ends = []
+    for outer in (lo, hi):
+        inside = feasible_at
+        if np.isfinite(value(outer)):
+            ends.append(outer)
+            continue
+        for _ in range(45):
+            mid = (inside + outer) / 2
+            if np.isfinite(value(mid)):
+                inside = mid
+            else:
+                outer = mid
+        ends.append(inside)
+    a, b = ends
+    best_eta, best = max(((a, value(a)), (b, value(b)), (feasible_at, value(feasible_at))), key=lambda t: t[1])
+    if b - a > xtol:
+        res = optimize.minimize_scalar(lambda e: -value(e) if np.isfinite(value(e)) else 1e300, bounds=(a, b),
+                                       method="bounded", options={"xatol": xtol})
+        if -res.fun > best:
+            best_eta, best = float(res.x), float(-res.fun)
+    return float(best_eta), float(best)
+
+
+def _unrestricted(value_at, coarse: np.ndarray) -> tuple[float, float]:
+    """Maximise a value over effort whose feasible set is an interval: coarse scan, then refine
+    around the best coarse point."""
+    values = np.array([value_at(float(e)) for e in coarse])
+    if not np.any(np.isfinite(values)):
+        return np.nan, -np.inf
+    i = int(np.argmax(values))
+    lo, hi = coarse[max(i - 1, 0)], coarse[min(i + 1, len(coarse) - 1)]
+    return _maximise_on_interval(value_at, float(lo), float(hi), float(coarse[i]))
+
+
+def _optimise_threshold(k: int, start: float, n: int, c: float, profile: UtilityProfile) -> tuple[float, float]:
+    """Best effort to induce with threshold k, from a feasible effort ``start``: the feasible
+    efforts form an interval; its left end (where the agent becomes indifferent to shirking) is
+    the root of the incentive slack; the principal's value is then maximised over the interval."""
+    def value(e: float) -> float:
+        return _best_binary_at(e, n, c, profile, ks=(k,))[0]
+
+    def slack(e: float) -> float:
+        cand = _binary_candidates(e, n, c, profile, ks=(k,))
+        b = float(cand.bonus_utility[0])
+        if not np.isfinite(b):
+            return -1.0
+        return _binary_slack(k, b, e, n, c, profile)
+
+    step = 1.0 / (n * c + 1)
+    ends = []
+    for direction in (-1, +1):
+        inside, outer = start, start
+        while True:
+            outer = float(np.clip(inside + direction * step, 0.0, 1.0))
+            if outer == inside or not np.isfinite(value(outer)):
+                break
+            inside = outer
+        if outer == inside:
+            ends.append(inside)
+            continue
+        try:
+            ends.append(optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else inside)
+        except ValueError:
+            ends.append(inside)
+        if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside
+            ends[-1] = inside
+    return _maximise_on_interval(value, ends[0], ends[1], start)
+
+
+def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBest) -> tuple[float, int, float]:
+    """max over thresholds k and efforts of the principal's value: a scan fine enough that
+    neighbouring efforts' best thresholds differ by at most one, then each leading threshold
+    optimised exactly (:func:`_optimise_threshold`)."""
+    coarse = np.linspace(0.02, 1.0, 30)
+    scan = {float(e): _best_binary_at(float(e), n, c, profile) for e in [*coarse, fb.eta]}
+    centre = max(scan, key=lambda e: scan[e][0])
+    if not np.isfinite(scan[centre][0]):
+        return -np.inf, -1, np.nan
+    spacing = coarse[1] - coarse[0]
+    fine = np.arange(max(centre - 2 * spacing, 0.0), min(centre + 2 * spacing, 1.0), 0.5 / (n * c + 1))
+    scan |= {float(e): _best_binary_at(float(e), n, c, profile) for e in fine}
+    starts: dict[int, tuple[float, float]] = {}
+    for eta, (value, k, _, _) in scan.items():
+        if k >= 0 and value > starts.get(k, (-np.inf, 0.0))[0]:
+            starts[k] = (value, eta)
+    best = (-np.inf, -1, np.nan)
+    for k in sorted(starts, key=lambda k: -starts[k][0])[:3]:
+        eta, value = _optimise_threshold(k, starts[k][1], n, c, profile)
+        if value > best[0]:
+            best = (value, k, eta)
+    return best
+
+
+def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+    """Best binary contract w0 + w1 1{X >= k}: restricted (induce eta*) or unrestricted."""
+    n, c = _check_signal(n, c)
+    _check_problem(problem)
+    fb = first_best(profile)
+    if problem == "restricted":
+        value, k, base, bonus = _best_binary_at(fb.eta, n, c, profile)
+        if k < 0:
+            return _infeasible("binary", problem, n, c, fb)
+        wages, params = _binary_wages(n, k, base, bonus, profile)
+        return _solution("binary", problem, n, c, profile, fb, fb.eta, wages, params)
+    best_value, best_k, best_eta = _unrestricted_binary(n, c, profile, fb)
+    fallback = no_incentive(n, c, profile)
+    if best_k < 0 or fallback.principal_utility >= best_value:
+        return ContractSolution(**{**fallback.__dict__, "kind": "binary", "params": {**fallback.params, "w1": 0.0, "k": 0}})
+    _, k, base, bonus = _best_binary_at(best_eta, n, c, profile, ks=(best_k,))
+    wages, params = _binary_wages(n, k, base, bonus, profile)
+    return _solution("binary", problem, n, c, profile, fb, best_eta, wages, params)
+
+
+# --- linear contracts -------------------------------------------------------------------------
+
+def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> tuple[float, float] | None:
+    """(w0, w1) of the linear contract w0 + w1 X/n with participation binding and the agent's
+    first-order condition at eta; None when no such contract respects the wage bounds."""
+    q = float(pass_probability(eta, c))
+    x = np.arange(n + 1)
+    pmf = _pmf(n, q)
+    score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
+    need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
+    if profile.cara is not None:
+        rate, scale = profile.cara
+        # E[G] = scale (1 - e^{-r w0} M), M = (1 - q + q z)^n, z = e^{-r w1 / n}: the first-order
+        # condition fixes z in closed form, participation then fixes w0.
+        K = need_du / (scale - need_u)
+        z = (n * c / 2 - K * (1 - q)) / (n * c / 2 + K * q)
+        if not 0 < z <= 1:
+            return None
+        w1 = -n * np.log(z) / rate
+        log_m = n * np.log1p(-q * (1 - z))
+        w0 = (np.log(scale) - np.log(scale - need_u) + log_m) / rate
+    else:
+        def base_for(w1: float) -> float:
+            return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - 1e-9, profile.w_hi, xtol=1e-14)
+
+        def foc(w1: float) -> float:
+            return float((pmf * score) @ profile.G(base_for(w1) + w1 * x / n)) - need_du
+
+        hi = profile.w_hi - profile.w_lo
+        try:
+            if foc(0.0) > 0 or foc(hi) < 0:
+                return None
+            w1 = optimize.brentq(foc, 0.0, hi, xtol=1e-14)
+            w0 = base_for(w1)
+        except ValueError:
+            return None
+    if w0 < profile.w_lo - 1e-12 or w0 + w1 > profile.w_hi + 1e-12:
+        return None
+    return float(w0), float(w1)
+
+
+def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_ic: bool = True) -> tuple[float, np.ndarray | None, dict]:
+    contract = _linear_for_target(eta, n, c, profile)
+    if contract is None:
+        return -np.inf, None, {}
+    w0, w1 = contract
+    wages = w0 + w1 * np.arange(n + 1) / n
+    if check_ic:
+        eta_best, best = best_response(wages, n, c, profile)
+        own = float(agent_utility_curve(wages, n, c, profile, eta)[0])
+        if best > own + TIE * max(1.0, abs(own)):
+            return -np.inf, None, {}
+    value = float(profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, c)))
+    return value, wages, {"w0": w0, "w1": w1}
+
+
+def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+    """Best linear contract w0 + w1 X/n: restricted (induce eta*) or unrestricted."""
+    n, c = _check_signal(n, c)
+    _check_problem(problem)
+    fb = first_best(profile)
+    if problem == "restricted":
+        value, wages, params = _linear_value(fb.eta, n, c, profile)
+        if wages is None:
+            return _infeasible("linear", problem, n, c, fb)
+        return _solution("linear", problem, n, c, profile, fb, fb.eta, wages, params)
+    eta, value = _unrestricted(lambda e: _linear_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 30))
+    fallback = no_incentive(n, c, profile)
+    if not np.isfinite(value) or fallback.principal_utility >= value:
+        return ContractSolution(**{**fallback.__dict__, "kind": "linear", "params": {**fallback.params, "w1": 0.0}})
+    _, wages, params = _linear_value(eta, n, c, profile)
+    return _solution("linear", problem, n, c, profile, fb, eta, wages, params)
+
+
+# --- general contracts ------------------------------------------------------------------------
+
+def _inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.ndarray:
+    """Wage w with 1/G'(w) = target, clipped to [w_lo, w_hi] (1/G' is increasing)."""
+    if profile.cara is not None:
+        rate, scale = profile.cara  # 1/G'(w) = exp(rate w) / (scale rate)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.log(np.maximum(target, 0) * scale * rate) / rate
+        return np.clip(np.nan_to_num(w, nan=profile.w_lo, neginf=profile.w_lo), profile.w_lo, profile.w_hi)
+    lo = np.full(target.shape, profile.w_lo)
+    hi = np.full(target.shape, profile.w_hi)
+    for _ in range(70):
+        mid = (lo + hi) / 2
+        below = 1 / profile.dG(mid) < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> np.ndarray | None:
+    """Mirrlees-Holmstrom wages 1/G'(w_x) = lambda + nu s_x (clipped) meeting participation and
+    the first-order condition at eta; the optimum of the first-order relaxation (convex in utility)."""
+    q = float(pass_probability(eta, c))
+    x = np.arange(n + 1)
+    pmf = _pmf(n, q)
+    score = 0.5 * c * (x - n * q) / (q * (1 - q))
+    need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
+
+    def wages(lam: float, nu: float) -> np.ndarray:
+        return _inverse_marginal_utility(profile, lam + nu * score)
+
+    inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
+
+    def lam_for(nu: float) -> float:
+        def ir(lam):
+            return float(pmf @ profile.G(wages(lam, nu))) - need_u
+        lo = inv_lo - abs(nu) * np.abs(score).max() - 1
+        hi = inv_hi + abs(nu) * np.abs(score).max() + 1
+        return optimize.brentq(ir, lo, hi, xtol=1e-13 * max(1.0, inv_hi))
+
+    def foc(nu: float) -> float:
+        return float((pmf * score) @ profile.G(wages(lam_for(nu), nu))) - need_du
+
+    try:
+        nu_hi = 1.0
+        while foc(nu_hi) < 0:
+            nu_hi *= 2
+            if nu_hi > 1e8:
+                return None
+        nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-14)
+        return wages(lam_for(nu), nu)
+    except ValueError:
+        return None
+
+
+def _general_value(eta: float, n: int, c: float, profile: UtilityProfile, check_ic: bool = True) -> tuple[float, np.ndarray | None]:
+    w = _general_for_target(eta, n, c, profile)
+    if w is None:
+        return -np.inf, None
+    if check_ic:
+        _, best = best_response(w, n, c, profile)
+        own = float(agent_utility_curve(w, n, c, profile, eta)[0])
+        if best > own + 1e-10 * max(1.0, abs(own)):
+            return -np.inf, None
+    return float(profile.mu(eta)) - float(_pmf(n, float(pass_probability(eta, c))) @ w), w
+
+
+def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+    """Best bounded contract w(X) (Mirrlees-Holmstrom form), restricted or unrestricted."""
+    n, c = _check_signal(n, c)
+    _check_problem(problem)
+    fb = first_best(profile)
+    if problem == "restricted":
+        value, wages = _general_value(fb.eta, n, c, profile)
+        if wages is None:
+            return _infeasible("general", problem, n, c, fb)
+        return _solution("general", problem, n, c, profile, fb, fb.eta, wages, {})
+    eta, value = _unrestricted(lambda e: _general_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 25))
+    fallback = no_incentive(n, c, profile)
+    if not np.isfinite(value) or fallback.principal_utility >= value:
+        return ContractSolution(**{**fallback.__dict__, "kind": "general"})
+    _, wages = _general_value(eta, n, c, profile)
+    return _solution("general", problem, n, c, profile, fb, eta, wages, {})
+
+
+# --- one entry point ----------------------------------------------------------------------------
+
+def _check_problem(problem: str) -> None:
+    if problem not in ("restricted", "unrestricted"):
+        raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
+
+
+SOLVERS = {"binary": solve_binary, "linear": solve_linear, "general": solve_general}
+
+
+def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+    """Solve one contract problem; ``kind`` is binary, linear or general."""
+    try:
+        solver = SOLVERS[kind]
+    except KeyError:
+        raise ContractError(f"unknown contract class {kind!r}; known: {', '.join(SOLVERS)}") from None
+    _check_problem(problem)
+    return solver(n, c, profile, problem)

@@ -1,0 +1,195 @@
+"""Utility profiles of the principal-agent model (model.md sections 3-4) and their assumptions.
+
+Agent (annotator): U_a = G(w) - E(eta). Principal (company): U_p = mu(eta) - w. Outside option
+U_0; wages lie in [w_lo, w_hi]. A profile is checked on construction:
+
+- Assumption 2: G increasing and strictly concave on [w_lo, w_hi] (risk aversion);
+- Assumption 3: E increasing and convex on [0, 1]; mu increasing and concave on [0, 1];
+- Assumption 4: E([0, 1]) + U_0 lies inside G([w_lo, w_hi]) (participation is affordable).
+
+A violation raises :class:`ProfileError` naming the assumption and where it fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+__all__ = ["ProfileError", "UtilityProfile", "PROFILES", "profile", "cara"]
+
+Fn = Callable[[np.ndarray], np.ndarray]
+
+
+class ProfileError(ValueError):
+    """A utility profile that breaks one of the model's assumptions."""
+
+
+def _derivative(f: Fn, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+@dataclass(frozen=True)
+class UtilityProfile:
+    """G, E, mu with their derivatives and inverse, U_0 and the wage bounds.
+
+    ``G_inv`` is the inverse of G; ``dG``, ``dE``, ``dmu`` are first derivatives. When a
+    derivative or the inverse is not given it is computed numerically.
+    """
+
+    name: str
+    G: Fn
+    E: Fn
+    mu: Fn
+    U0: float = 0.0
+    w_lo: float = -10.0
+    w_hi: float = 10.0
+    G_inv: Fn | None = None
+    dG: Fn | None = None
+    dE: Fn | None = None
+    dmu: Fn | None = None
+    description: str = ""
+    cara: tuple[float, float] | None = None  # (rate, scale) when G = scale (1 - exp(-rate w))
+    check: bool = field(default=True, repr=False)
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.w_lo) or not np.isfinite(self.w_hi) or not self.w_lo < self.w_hi:
+            raise ProfileError(f"{self.name}: wage bounds must be finite with w_lo < w_hi; got [{self.w_lo}, {self.w_hi}]")
+        if self.G_inv is None:
+            object.__setattr__(self, "G_inv", self._numeric_inverse)
+        for name, base in (("dG", self.G), ("dE", self.E), ("dmu", self.mu)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, (lambda f: (lambda x: _derivative(f, np.asarray(x, dtype=float))))(base))
+        if self.check:
+            self.check_assumptions()
+
+    # -- derived quantities ----------------------------------------------------------------
+    @property
+    def u_lo(self) -> float:
+        """G(w_lo): the lowest utility a contract can give."""
+        return float(self.G(np.float64(self.w_lo)))
+
+    @property
+    def u_hi(self) -> float:
+        return float(self.G(np.float64(self.w_hi)))
+
+    def wage_for_utility(self, u) -> np.ndarray:
+        """G^{-1}(u), the wage that gives utility u."""
+        return self.G_inv(np.asarray(u, dtype=float))
+
+    def _numeric_inverse(self, u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        lo = np.full(u.shape, self.w_lo)
+        hi = np.full(u.shape, self.w_hi)
+        for _ in range(80):  # bisection: G is increasing
+            mid = (lo + hi) / 2
+            below = self.G(mid) < u
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
+        return (lo + hi) / 2
+
+    # -- assumptions -----------------------------------------------------------------------
+    def check_assumptions(self, points: int = 2001) -> None:
+        w = np.linspace(self.w_lo, self.w_hi, points)
+        eta = np.linspace(0.0, 1.0, points)
+        for label, values in (("G", self.G(w)), ("E", self.E(eta)), ("mu", self.mu(eta))):
+            if not np.all(np.isfinite(values)):
+                raise ProfileError(f"{self.name}: {label} is not finite everywhere on its domain")
+        self._monotone("Assumption 2", "G", w, self.G(w), increasing=True, curvature=-1, strict=True)
+        self._monotone("Assumption 3", "E", eta, self.E(eta), increasing=True, curvature=+1)
+        self._monotone("Assumption 3", "mu", eta, self.mu(eta), increasing=True, curvature=-1)
+        need_lo, need_hi = float(self.E(np.float64(0.0))) + self.U0, float(self.E(np.float64(1.0))) + self.U0
+        if need_lo < self.u_lo or need_hi > self.u_hi:
+            raise ProfileError(
+                f"{self.name}: Assumption 4 fails: E([0, 1]) + U_0 = [{need_lo:.4g}, {need_hi:.4g}] is not inside "
+                f"G([w_lo, w_hi]) = [{self.u_lo:.4g}, {self.u_hi:.4g}]; no wage in [{self.w_lo}, {self.w_hi}] "
+                "satisfies participation at every effort"
+            )
+
+    def _monotone(self, assumption: str, label: str, x: np.ndarray, y: np.ndarray, increasing: bool, curvature: int, strict: bool = False) -> None:
+        scale = max(1.0, float(np.max(np.abs(y))))
+        dy = np.diff(y)
+        if np.any(dy < -1e-12 * scale) or not np.any(dy > 0):
+            i = int(np.argmin(dy))
+            raise ProfileError(f"{self.name}: {assumption} fails: {label} is not increasing (it falls near {x[i]:.4g})")
+        second = np.diff(y, 2) * curvature
+        if np.any(second < -1e-9 * scale):
+            i = int(np.argmin(second))
+            shape = "concave" if curvature < 0 else "convex"
+            raise ProfileError(f"{self.name}: {assumption} fails: {label} is not {shape} (near {x[i + 1]:.4g})")
+        if strict and not np.all(second > 0):
+            i = int(np.argmin(second))
+            raise ProfileError(f"{self.name}: {assumption} fails: {label} is not strictly concave (near {x[i + 1]:.4g})")
+
+
+def cara(rate: float = 1.0, scale: float = 1.0) -> tuple[Fn, Fn, Fn]:
+    """G(w) = scale (1 - exp(-rate w)) with its inverse and derivative (constant absolute risk aversion)."""
+    G = lambda w: scale * -np.expm1(-rate * np.asarray(w, dtype=float))  # noqa: E731
+    G_inv = lambda u: -np.log1p(-np.asarray(u, dtype=float) / scale) / rate  # noqa: E731
+    dG = lambda w: scale * rate * np.exp(-rate * np.asarray(w, dtype=float))  # noqa: E731
+    return G, G_inv, dG
+
+
+def _power_mu(a: float, power: float = 0.8) -> tuple[Fn, Fn]:
+    mu = lambda e: a * np.power(np.asarray(e, dtype=float), power)  # noqa: E731
+    with np.errstate(divide="ignore"):
+        dmu = lambda e: a * power * np.power(np.maximum(np.asarray(e, dtype=float), 1e-300), power - 1)  # noqa: E731
+    return mu, dmu
+
+
+def _quadratic_effort(a: float, b: float = 0.0) -> tuple[Fn, Fn]:
+    return (lambda e: b * np.asarray(e, dtype=float) + a * np.asarray(e, dtype=float) ** 2,
+            lambda e: b + 2 * a * np.asarray(e, dtype=float))
+
+
+def _cubic_effort(scale: float) -> tuple[Fn, Fn]:
+    E = lambda e: scale * (0.03 * np.asarray(e, float) + 0.10 * np.asarray(e, float) ** 2 + 0.12 * np.asarray(e, float) ** 3)  # noqa: E731
+    dE = lambda e: scale * (0.03 + 0.20 * np.asarray(e, float) + 0.36 * np.asarray(e, float) ** 2)  # noqa: E731
+    return E, dE
+
+
+def _build_profiles() -> dict[str, UtilityProfile]:
+    G, G_inv, dG = cara()
+    E, dE = _quadratic_effort(0.18)
+    mu, dmu = _power_mu(0.5)
+    figure3 = dict(G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, U0=0.0, w_lo=-10.0, w_hi=10.0, cara=(1.0, 1.0))
+    profiles = [
+        UtilityProfile("figure3", mu=mu, dmu=dmu, description="G = 1 - exp(-w), E = 0.18 eta^2, mu = 0.5 eta^0.8, U_0 = 0 (paper, Figure 3)", **figure3),
+        UtilityProfile("figure10_mu", mu=_power_mu(1 / 3)[0], dmu=_power_mu(1 / 3)[1],
+                       description="as figure3 with mu = eta^0.8 / 3 (paper, Figure 10; its code used 0.3)", **figure3),
+    ]
+    G2, G2_inv, dG2 = cara(rate=0.5, scale=0.5)
+    profiles.append(UtilityProfile(
+        "figure10_G", G=G2, G_inv=G2_inv, dG=dG2, E=E, dE=dE, mu=mu, dmu=dmu, U0=0.0, w_lo=-10.0, w_hi=10.0, cara=(0.5, 0.5),
+        description="as figure3 with G = 1/2 - exp(-w/2)/2 (paper, Figure 10)"))
+    E_b, dE_b = _quadratic_effort(0.18, 0.02)
+    profiles.append(UtilityProfile(
+        "baseline", G=G, G_inv=G_inv, dG=dG, E=E_b, dE=dE_b, cara=(1.0, 1.0),
+        mu=lambda e: 0.5 * -np.expm1(-1.2 * np.asarray(e, float)), dmu=lambda e: 0.6 * np.exp(-1.2 * np.asarray(e, float)),
+        description="G = 1 - exp(-w), E = 0.02 eta + 0.18 eta^2, mu = 0.5 (1 - exp(-1.2 eta)) (authors' later work)"))
+    Gr = lambda w: 0.7 * -np.expm1(-0.7 * np.asarray(w, float)) + 0.3 * -np.expm1(-2 * np.asarray(w, float))  # noqa: E731
+    dGr = lambda w: 0.49 * np.exp(-0.7 * np.asarray(w, float)) + 0.6 * np.exp(-2 * np.asarray(w, float))  # noqa: E731
+    E_r, dE_r = _cubic_effort(0.24)
+    profiles.append(UtilityProfile(
+        "risk_averse_poly", G=Gr, dG=dGr, E=E_r, dE=dE_r,
+        mu=lambda e: 0.35 * np.log1p(1.8 * np.asarray(e, float)), dmu=lambda e: 0.63 / (1 + 1.8 * np.asarray(e, float)),
+        w_lo=-5.0, w_hi=10.0,
+        description="G = 0.7 (1 - exp(-0.7 w)) + 0.3 (1 - exp(-2 w)), E = 0.24 (0.03 eta + 0.10 eta^2 + 0.12 eta^3), mu = 0.35 log(1 + 1.8 eta)"))
+    E_h, dE_h = _cubic_effort(0.22)
+    profiles.append(UtilityProfile(
+        "high_cost_exp", G=G, G_inv=G_inv, dG=dG, E=E_h, dE=dE_h, cara=(1.0, 1.0),
+        mu=lambda e: 0.20 * np.log1p(1.8 * np.asarray(e, float)), dmu=lambda e: 0.36 / (1 + 1.8 * np.asarray(e, float)),
+        description="G = 1 - exp(-w), E = 0.22 (0.03 eta + 0.10 eta^2 + 0.12 eta^3), mu = 0.20 log(1 + 1.8 eta)"))
+    return {p.name: p for p in profiles}
+
+
+PROFILES: dict[str, UtilityProfile] = _build_profiles()
+
+
+def profile(name: str) -> UtilityProfile:
+    """A named profile: figure3, figure10_mu, figure10_G, baseline, risk_averse_poly, high_cost_exp."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ProfileError(f"unknown utility profile {name!r}; known: {', '.join(PROFILES)}") from None
