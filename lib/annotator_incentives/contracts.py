@@ -45,6 +45,7 @@ __all__ = [
     "solve",
     "no_incentive",
     "TIE",
+    "gap_table",
 ]
 
 TIE = 1e-12
@@ -109,6 +110,7 @@ class FirstBest:
     value: float
 
 
+@lru_cache(maxsize=32)
 def first_best(profile: UtilityProfile) -> FirstBest:
     """Proposition 5, solved to machine precision: the objective is strictly concave
     (mu concave, G^{-1} convex increasing, E convex), so its derivative has one root."""
@@ -197,30 +199,41 @@ def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityPro
     return pmf @ utilities - profile.E(etas)
 
 
-def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None) -> tuple[float, float]:
-    """Largest value of a smooth f on [0, 1]: every grid local maximum (outside ``exclude``'s
-    own cell) is refined by bounded Brent; endpoints are exact."""
+def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None,
+                threshold: float = -np.inf) -> tuple[float, float]:
+    """Largest value of a smooth f on [0, 1] from its grid values: each grid peak (outside
+    ``exclude``'s own cell) is refined by bounded Brent, unless a curvature bound (f exceeds its
+    grid values by at most max|second difference|/4 between grid points) keeps it below
+    ``threshold``; endpoints are exact."""
     h = grid[1] - grid[0]
     left = np.r_[-np.inf, values[:-1]]
     right = np.r_[values[1:], -np.inf]
-    peaks = np.flatnonzero((values >= left) & (values >= right))
-    best_eta, best = float(grid[int(np.argmax(values))]), float(values.max())
-    for j in peaks:
-        if exclude is not None and abs(grid[j] - exclude) <= 1.5 * h:
+    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4 if values.size > 2 else np.inf
+    outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - exclude) > 1.5 * h
+    best_j = int(np.argmax(np.where(outside, values, -np.inf)))
+    best_eta, best = float(grid[best_j]), float(values[best_j])
+    for j in np.flatnonzero((values >= left) & (values >= right) & outside):
+        if values[j] + bound < threshold:
             continue
-        if j in (0, len(grid) - 1):
-            candidates = [(float(grid[j]), float(values[j]))]
-            inner = 1 if j == 0 else len(grid) - 2
-            lo, hi = sorted((grid[j], grid[inner]))
-        else:
-            candidates = []
-            lo, hi = grid[j - 1], grid[j + 1]
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
         res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-        candidates.append((float(res.x), float(-res.fun)))
-        for eta, value in candidates:
-            if value > best:
-                best_eta, best = eta, value
+        if -res.fun > best:
+            best_eta, best = float(res.x), float(-res.fun)
     return best_eta, best
+
+
+def _incentive_compatible(wages: np.ndarray, eta: float, n: int, c: float, profile: UtilityProfile) -> bool:
+    """Does eta maximise the agent's expected utility against w(x) over all of [0, 1] (ties
+    within ``TIE`` resolved for the recommendation)?"""
+    grid, pmf = _pmf_grid(n, c, GRID_POINTS)
+    values = pmf @ profile.G(wages) - profile.E(grid)
+    own = float(agent_utility_curve(wages, n, c, profile, eta)[0])
+    tie = TIE * max(1.0, abs(own))
+    if values.max() > own + tie:
+        return False
+    _, best = _global_max(lambda e: float(agent_utility_curve(wages, n, c, profile, e)[0]), grid, values,
+                          exclude=eta, threshold=own - tie)
+    return best <= own + tie
 
 
 def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int = GRID_POINTS) -> tuple[float, float]:
@@ -312,7 +325,7 @@ def _grid(points: int, c: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _binary_slack(k: int, b: float, eta: float, n: int, c: float, profile: UtilityProfile,
-                  exact: bool = True, points: int = 801) -> float:
+                  exact: bool = True, points: int = 401) -> float:
     """Agent's utility at eta minus its best utility elsewhere on [0, 1], for the contract
     paying utility bonus b when X >= k (>= 0 means incentive compatible, up to ``TIE``).
 
@@ -455,20 +468,20 @@ def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBes
     """max over thresholds k and efforts of the principal's value: a scan fine enough that
     neighbouring efforts' best thresholds differ by at most one, then each leading threshold
     optimised exactly (:func:`_optimise_threshold`)."""
-    coarse = np.linspace(0.02, 1.0, 30)
+    coarse = np.linspace(0.02, 1.0, 20)
     scan = {float(e): _best_binary_at(float(e), n, c, profile) for e in [*coarse, fb.eta]}
     centre = max(scan, key=lambda e: scan[e][0])
     if not np.isfinite(scan[centre][0]):
         return -np.inf, -1, np.nan
     spacing = coarse[1] - coarse[0]
-    fine = np.arange(max(centre - 2 * spacing, 0.0), min(centre + 2 * spacing, 1.0), 0.5 / (n * c + 1))
+    fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
     scan |= {float(e): _best_binary_at(float(e), n, c, profile) for e in fine}
     starts: dict[int, tuple[float, float]] = {}
     for eta, (value, k, _, _) in scan.items():
         if k >= 0 and value > starts.get(k, (-np.inf, 0.0))[0]:
             starts[k] = (value, eta)
     best = (-np.inf, -1, np.nan)
-    for k in sorted(starts, key=lambda k: -starts[k][0])[:3]:
+    for k in sorted(starts, key=lambda k: -starts[k][0])[:2]:
         eta, value = _optimise_threshold(k, starts[k][1], n, c, profile)
         if value > best[0]:
             best = (value, k, eta)
@@ -542,11 +555,8 @@ def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_i
         return -np.inf, None, {}
     w0, w1 = contract
     wages = w0 + w1 * np.arange(n + 1) / n
-    if check_ic:
-        eta_best, best = best_response(wages, n, c, profile)
-        own = float(agent_utility_curve(wages, n, c, profile, eta)[0])
-        if best > own + TIE * max(1.0, abs(own)):
-            return -np.inf, None, {}
+    if check_ic and not _incentive_compatible(wages, eta, n, c, profile):
+        return -np.inf, None, {}
     value = float(profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, c)))
     return value, wages, {"w0": w0, "w1": w1}
 
@@ -627,11 +637,8 @@ def _general_value(eta: float, n: int, c: float, profile: UtilityProfile, check_
     w = _general_for_target(eta, n, c, profile)
     if w is None:
         return -np.inf, None
-    if check_ic:
-        _, best = best_response(w, n, c, profile)
-        own = float(agent_utility_curve(w, n, c, profile, eta)[0])
-        if best > own + 1e-10 * max(1.0, abs(own)):
-            return -np.inf, None
+    if check_ic and not _incentive_compatible(w, eta, n, c, profile):
+        return -np.inf, None
     return float(profile.mu(eta)) - float(_pmf(n, float(pass_probability(eta, c))) @ w), w
 
 
@@ -671,3 +678,32 @@ def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "
         raise ContractError(f"unknown contract class {kind!r}; known: {', '.join(SOLVERS)}") from None
     _check_problem(problem)
     return solver(n, c, profile, problem)
+
+
+_POOL_PROFILE: UtilityProfile | None = None  # inherited by forked workers (profiles hold lambdas)
+
+
+def _solve_row(args: tuple) -> dict:
+    kind, n, c, problem, monitor = args
+    return {"monitor": monitor, **solve(kind, n, c, _POOL_PROFILE, problem).as_row()}
+
+
+def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("binary", "linear"),
+              problems=("unrestricted", "restricted"), workers: int = 1):
+    """Every (monitor, n, contract class, problem) of a utility-gap figure (Figure 3, 10) as one
+    table; ``signals`` maps a monitor's name to its c. ``workers`` > 1 uses that many processes."""
+    import pandas as pd
+
+    global _POOL_PROFILE
+    jobs = [(kind, int(n), float(c), problem, monitor)
+            for monitor, c in signals.items() for n in ns for kind in kinds for problem in problems]
+    _POOL_PROFILE = profile
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            rows = list(pool.map(_solve_row, jobs, chunksize=1))
+    else:
+        rows = [_solve_row(job) for job in jobs]
+    return pd.DataFrame(rows)
