@@ -488,6 +488,44 @@ def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBes
     return best
 
 
+def _corner_upper_bound(profile: UtilityProfile) -> float:
+    """No contract inducing eta = 1 can beat paying the first-best wage for eta = 1."""
+    return float(profile.mu(1.0) - profile.wage_for_utility(profile.E(1.0) + profile.U0))
+
+
+def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401) -> tuple[float, int, float, float]:
+    """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
+    utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)), at
+    which the agent weakly prefers eta = 1 to every other effort. Returns the best k's
+    (value, k, base utility, bonus utility)."""
+    grid, qs = _grid(points, c)
+    grid, qs = grid[:-1], qs[:-1]
+    k = np.arange(1, n + 1)
+    q1 = float(pass_probability(1.0, c))
+    top = special.bdtrc(k - 1, n, q1)
+    gain = top[:, None] - special.bdtrc(k[:, None] - 1, n, qs[None, :])
+    cost = float(profile.E(1.0)) - profile.E(grid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(gain > 0, cost[None, :] / gain, -np.inf)
+    limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
+    bonus = np.maximum(ratio.max(axis=1), limit)
+    for i in np.flatnonzero(np.isfinite(bonus)):  # refine each grid maximum of the ratio
+        j = int(np.argmax(ratio[i]))
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+        kk = int(k[i])
+        res = optimize.minimize_scalar(
+            lambda e: -(float(profile.E(1.0)) - float(profile.E(e))) / max(top[i] - float(_tail(kk, n, pass_probability(e, c))), 1e-300),
+            bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
+        bonus[i] = max(bonus[i], -res.fun)
+    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
+    ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)
+    with np.errstate(invalid="ignore", over="ignore"):
+        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, 0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, 0))
+    value = np.where(ok, float(profile.mu(1.0)) - wage, -np.inf)
+    i = int(np.argmax(value))
+    return float(value[i]), int(k[i]), float(base[i]), float(bonus[i])
+
+
 def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best binary contract w0 + w1 1{X >= k}: restricted (induce eta*) or unrestricted."""
     n, c = _check_signal(n, c)
@@ -500,10 +538,14 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
         wages, params = _binary_wages(n, k, base, bonus, profile)
         return _solution("binary", problem, n, c, profile, fb, fb.eta, wages, params)
     best_value, best_k, best_eta = _unrestricted_binary(n, c, profile, fb)
+    corner = _binary_corner(n, c, profile) if _corner_upper_bound(profile) > best_value else (-np.inf,)
     fallback = no_incentive(n, c, profile)
-    if best_k < 0 or fallback.principal_utility >= best_value:
+    if max(best_value, corner[0]) <= fallback.principal_utility:
         return ContractSolution(**{**fallback.__dict__, "kind": "binary", "params": {**fallback.params, "w1": 0.0, "k": 0}})
-    _, k, base, bonus = _best_binary_at(best_eta, n, c, profile, ks=(best_k,))
+    if corner[0] > best_value:
+        best_eta, (_, k, base, bonus) = 1.0, corner
+    else:
+        _, k, base, bonus = _best_binary_at(best_eta, n, c, profile, ks=(best_k,))
     wages, params = _binary_wages(n, k, base, bonus, profile)
     return _solution("binary", problem, n, c, profile, fb, best_eta, wages, params)
 
@@ -516,7 +558,8 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
     q = float(pass_probability(eta, c))
     x = np.arange(n + 1)
     pmf = _pmf(n, q)
-    score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
     if profile.cara is not None:
         rate, scale = profile.cara
@@ -531,19 +574,22 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
         w0 = (np.log(scale) - np.log(scale - need_u) + log_m) / rate
     else:
         def base_for(w1: float) -> float:
-            return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - 1e-9, profile.w_hi, xtol=1e-14)
+            return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
 
         def foc(w1: float) -> float:
             return float((pmf * score) @ profile.G(base_for(w1) + w1 * x / n)) - need_du
 
-        hi = profile.w_hi - profile.w_lo
+        # the marginal incentive grows with the slope: find its first crossing of E'(eta)
+        slopes = np.linspace(0.0, profile.w_hi - profile.w_lo, 81)
         try:
-            if foc(0.0) > 0 or foc(hi) < 0:
-                return None
-            w1 = optimize.brentq(foc, 0.0, hi, xtol=1e-14)
-            w0 = base_for(w1)
+            residuals = [foc(w1) for w1 in slopes]
         except ValueError:
             return None
+        cross = np.flatnonzero((np.array(residuals[:-1]) <= 0) & (np.array(residuals[1:]) > 0))
+        if cross.size == 0:
+            return None
+        w1 = optimize.brentq(foc, slopes[cross[0]], slopes[cross[0] + 1], xtol=1e-14)
+        w0 = base_for(w1)
     if w0 < profile.w_lo - 1e-12 or w0 + w1 > profile.w_hi + 1e-12:
         return None
     return float(w0), float(w1)
@@ -561,6 +607,37 @@ def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_i
     return value, wages, {"w0": w0, "w1": w1}
 
 
+def _linear_corner(n: int, c: float, profile: UtilityProfile) -> tuple[float, np.ndarray | None, dict]:
+    """Full effort eta = 1 with a linear contract: the smallest slope w1 at which eta = 1 is the
+    agent's global best response once participation binds there (bisection: a steeper slope
+    only makes full effort more attractive)."""
+    x = np.arange(n + 1)
+    pmf = _pmf(n, float(pass_probability(1.0, c)))
+    need = profile.U0 + float(profile.E(1.0))
+
+    def contract(w1: float) -> np.ndarray | None:
+        try:
+            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
+        except ValueError:
+            return None
+        wages = w0 + w1 * x / n
+        return wages if wages[-1] <= profile.w_hi else None
+
+    def works(w1: float) -> bool:
+        wages = contract(w1)
+        return wages is not None and _incentive_compatible(wages, 1.0, n, c, profile)
+
+    lo, hi = 0.0, profile.w_hi - profile.w_lo
+    if not works(hi):
+        return -np.inf, None, {}
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if works(mid) else (mid, hi)
+    wages = contract(hi)
+    value = float(profile.mu(1.0)) - float(pmf @ wages)
+    return value, wages, {"w0": float(wages[0]), "w1": float(wages[-1] - wages[0])}
+
+
 def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best linear contract w0 + w1 X/n: restricted (induce eta*) or unrestricted."""
     n, c = _check_signal(n, c)
@@ -572,10 +649,14 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
             return _infeasible("linear", problem, n, c, fb)
         return _solution("linear", problem, n, c, profile, fb, fb.eta, wages, params)
     eta, value = _unrestricted(lambda e: _linear_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 30))
+    corner = _linear_corner(n, c, profile) if _corner_upper_bound(profile) > value else (-np.inf, None, {})
     fallback = no_incentive(n, c, profile)
-    if not np.isfinite(value) or fallback.principal_utility >= value:
+    if max(value, corner[0]) <= fallback.principal_utility:
         return ContractSolution(**{**fallback.__dict__, "kind": "linear", "params": {**fallback.params, "w1": 0.0}})
-    _, wages, params = _linear_value(eta, n, c, profile)
+    if corner[0] > value:
+        eta, (_, wages, params) = 1.0, corner
+    else:
+        _, wages, params = _linear_value(eta, n, c, profile)
     return _solution("linear", problem, n, c, profile, fb, eta, wages, params)
 
 

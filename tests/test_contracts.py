@@ -1,0 +1,193 @@
+"""The exact contract solver: first-best, binary/linear/general contracts, global incentive
+compatibility, orderings of the values, and agreement with brute force on small problems."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+
+from annotator_incentives import contracts as C
+from annotator_incentives import utility as U
+
+FIG3 = U.profile("figure3")
+TOL = 1e-9
+
+
+def random_profile(rate, a, b, m, s) -> U.UtilityProfile:
+    G, G_inv, dG = U.cara(rate)
+    return U.UtilityProfile(
+        "random", G=G, G_inv=G_inv, dG=dG, cara=(rate, 1.0),
+        E=lambda e: b * np.asarray(e, float) + a * np.asarray(e, float) ** 2,
+        dE=lambda e: b + 2 * a * np.asarray(e, float),
+        mu=lambda e: m * -np.expm1(-s * np.asarray(e, float)),
+        dmu=lambda e: m * s * np.exp(-s * np.asarray(e, float)),
+    )
+
+
+profiles = st.builds(
+    random_profile,
+    rate=st.floats(0.5, 2.0), a=st.floats(0.05, 0.3), b=st.floats(0.0, 0.05),
+    m=st.floats(0.3, 0.8), s=st.floats(0.8, 2.5),
+)
+
+
+# --- first-best -------------------------------------------------------------------------------
+
+def test_first_best_against_a_fine_grid():
+    fb = C.first_best(FIG3)
+    eta = np.linspace(0, 1, 200_001)
+    values = FIG3.mu(eta) - FIG3.wage_for_utility(FIG3.E(eta) + FIG3.U0)
+    assert fb.value >= values.max() - 1e-12
+    assert fb.eta == pytest.approx(eta[np.argmax(values)], abs=1e-5)
+    assert 0 < fb.eta < 1  # Assumption 5
+
+
+# --- properties over random valid profiles --------------------------------------------------
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=profiles, n=st.integers(1, 30), c=st.floats(0.3, 1.0))
+def test_value_ordering_participation_and_global_incentives(profile, n, c):
+    fb = C.first_best(profile)
+    assume(0.05 < fb.eta < 0.95)
+    for kind in ("binary", "linear"):
+        unrestricted = C.solve(kind, n, c, profile, "unrestricted")
+        restricted = C.solve(kind, n, c, profile, "restricted")
+        assert unrestricted.feasible
+        assert fb.value >= unrestricted.principal_utility - TOL
+        assert unrestricted.gap >= -TOL
+        if restricted.feasible:
+            assert unrestricted.principal_utility >= restricted.principal_utility - TOL
+            assert restricted.eta == pytest.approx(fb.eta)
+        for solution in (unrestricted, restricted):
+            if solution.feasible:
+                assert solution.agent_utility >= profile.U0 - TOL  # participation
+                assert C.ic_violation(solution, profile, points=4001) <= 1e-9  # global best response
+                assert np.all(solution.wages >= profile.w_lo - TOL) and np.all(solution.wages <= profile.w_hi + TOL)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=profiles, n=st.integers(2, 12), c=st.floats(0.4, 1.0))
+def test_general_contract_is_never_worse(profile, n, c):
+    fb = C.first_best(profile)
+    assume(0.05 < fb.eta < 0.95)
+    general = C.solve("general", n, c, profile, "restricted")
+    assert general.feasible
+    assert C.ic_violation(general, profile, points=4001) <= 1e-9
+    for kind in ("binary", "linear"):
+        other = C.solve(kind, n, c, profile, "restricted")
+        if other.feasible:
+            assert general.principal_utility >= other.principal_utility - 1e-9
+
+
+def test_general_unrestricted_beats_linear_and_binary_on_figure3():
+    general = C.solve("general", 11, 0.9, FIG3, "unrestricted")
+    for kind in ("binary", "linear"):
+        assert general.principal_utility >= C.solve(kind, 11, 0.9, FIG3, "unrestricted").principal_utility - 1e-9
+
+
+# --- brute force on small problems ---------------------------------------------------------
+
+@pytest.mark.parametrize("n,c", [(1, 0.98), (3, 0.7), (8, 0.98)])
+def test_binary_restricted_against_an_independent_route(n, c):
+    """For each threshold k, find by bisection the bonus at which the agent's *global* best
+    response (no first-order condition involved) reaches eta*; the best such k must match."""
+    fb = C.first_best(FIG3)
+
+    def response(k, b):
+        wages = np.where(np.arange(n + 1) >= k, 1.0, 0.0) * b  # utility bonus b: base utility 0
+        grid = np.linspace(0, 1, 4001)
+        values = b * C._tail(k, n, C.pass_probability(grid, c)) - FIG3.E(grid)
+        j = int(np.argmax(values))
+        res = optimize.minimize_scalar(lambda e: -(b * float(C._tail(k, n, C.pass_probability(e, c))) - float(FIG3.E(e))),
+                                       bounds=(grid[max(j - 1, 0)], grid[min(j + 1, 4000)]), method="bounded", options={"xatol": 1e-13})
+        return float(res.x)
+
+    best = -np.inf
+    for k in range(1, n + 1):
+        lo, hi = 0.0, 3.0
+        if response(k, hi) < fb.eta:
+            continue
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if response(k, mid) < fb.eta else (lo, mid)
+        if abs(response(k, hi) - fb.eta) > 1e-7:
+            continue  # the best response jumps over eta*: k cannot induce it
+        P = float(C._tail(k, n, C.pass_probability(fb.eta, c)))
+        base = FIG3.U0 + float(FIG3.E(fb.eta)) - hi * P
+        wage = (1 - P) * FIG3.wage_for_utility(base) + P * FIG3.wage_for_utility(base + hi)
+        best = max(best, float(FIG3.mu(fb.eta) - wage))
+    exact = C.solve("binary", n, c, FIG3, "restricted")
+    assert exact.principal_utility == pytest.approx(best, abs=1e-7)
+
+
+def test_binary_unrestricted_against_brute_force():
+    n, c = 4, 0.9
+    exact = C.solve("binary", n, c, FIG3, "unrestricted")
+    best = -np.inf
+    for k in range(1, n + 1):
+        for b in np.linspace(0.0, 1.2, 241):
+            # the cheapest base that still meets participation at the agent's own choice
+            def agent(e):
+                return b * float(C._tail(k, n, C.pass_probability(e, c))) - float(FIG3.E(e))
+            grid = np.linspace(0, 1, 2001)
+            vals = [agent(e) for e in grid]
+            eta_br = float(grid[int(np.argmax(vals))])
+            res = optimize.minimize_scalar(lambda e: -agent(e), bounds=(max(eta_br - 5e-4, 0), min(eta_br + 5e-4, 1)), method="bounded")
+            eta_br = float(res.x)
+            base = FIG3.U0 - agent(eta_br)
+            P = float(C._tail(k, n, C.pass_probability(eta_br, c)))
+            wage = (1 - P) * FIG3.wage_for_utility(base) + P * FIG3.wage_for_utility(base + b)
+            best = max(best, float(FIG3.mu(eta_br)) - float(wage))
+    assert exact.principal_utility >= best - 1e-7
+    assert exact.principal_utility - best < 2e-3
+
+
+def test_linear_closed_form_matches_the_numeric_route():
+    """CARA's closed form against the root-finding used for any other G."""
+    numeric = U.UtilityProfile("numeric-cara", G=FIG3.G, G_inv=FIG3.G_inv, dG=FIG3.dG, E=FIG3.E, dE=FIG3.dE, mu=FIG3.mu, dmu=FIG3.dmu)
+    for n, c in [(1, 0.9), (20, 0.7), (101, 0.98)]:
+        closed = C._linear_for_target(0.9, n, c, FIG3)
+        route = C._linear_for_target(0.9, n, c, numeric)
+        np.testing.assert_allclose(closed, route, rtol=1e-8, atol=1e-10)
+
+
+# --- what the theory predicts qualitatively ------------------------------------------------
+
+def test_gaps_shrink_with_more_monitoring_and_linear_beats_binary():
+    gaps = {kind: [C.solve(kind, n, 0.98, FIG3, "unrestricted").gap for n in (11, 51, 201)] for kind in ("binary", "linear")}
+    for kind, values in gaps.items():
+        assert values[0] > values[1] > values[2] > 0
+    assert all(lin <= bin_ + 1e-12 for lin, bin_ in zip(gaps["linear"], gaps["binary"]))
+
+
+def test_participation_binds_at_the_optimum():
+    """The paper's Figure 9: the agent gets exactly its outside option."""
+    for kind in ("binary", "linear"):
+        for problem in ("restricted", "unrestricted"):
+            solution = C.solve(kind, 51, 0.62, FIG3, problem)
+            assert solution.agent_utility == pytest.approx(FIG3.U0, abs=1e-9)
+
+
+def test_no_monitoring_signal_leaves_no_incentive():
+    none = C.no_incentive(10, 0.5, FIG3)
+    assert none.eta == 0 and none.principal_utility == pytest.approx(float(FIG3.mu(0.0)) - 0.0)
+    assert none.normalised_gap == 1.0
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: C.solve("binary", 0, 0.5, FIG3), "n must be a whole number >= 1"),
+    (lambda: C.solve("binary", 2.5, 0.5, FIG3), "whole number"),
+    (lambda: C.solve("linear", 10, 0.0, FIG3), r"c must lie in \(0, 1\]"),
+    (lambda: C.solve("linear", 10, 1.5, FIG3), r"c must lie in \(0, 1\]"),
+    (lambda: C.solve("quadratic", 10, 0.5, FIG3), "unknown contract class"),
+    (lambda: C.solve("binary", 10, 0.5, FIG3, "partial"), "restricted' or 'unrestricted"),
+    (lambda: C.best_response(np.zeros(3), 10, 0.5, FIG3), "needs 11 wages"),
+])
+def test_bad_input_raises(call, message):
+    with pytest.raises(C.ContractError, match=message):
+        call()

@@ -1,0 +1,58 @@
+"""Utility profiles: the paper's profiles pass Assumptions 2-4; violations are named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from annotator_incentives import utility as U
+
+
+@pytest.mark.parametrize("name", list(U.PROFILES))
+def test_named_profiles_satisfy_the_assumptions(name):
+    profile = U.profile(name)
+    profile.check_assumptions()
+    w = np.linspace(profile.w_lo, profile.w_hi, 101)
+    np.testing.assert_allclose(profile.wage_for_utility(profile.G(w)), w, atol=1e-8)
+    eta = np.linspace(0.01, 0.99, 50)
+    np.testing.assert_allclose(profile.dE(eta), (profile.E(eta + 1e-6) - profile.E(eta - 1e-6)) / 2e-6, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(profile.dmu(eta), (profile.mu(eta + 1e-6) - profile.mu(eta - 1e-6)) / 2e-6, rtol=1e-5)
+    np.testing.assert_allclose(profile.dG(w[1:-1]), (profile.G(w[1:-1] + 1e-6) - profile.G(w[1:-1] - 1e-6)) / 2e-6, rtol=1e-5)
+
+
+def test_figure3_profile_is_the_papers():
+    p = U.profile("figure3")
+    assert p.U0 == 0 and float(p.G(1.0)) == pytest.approx(1 - np.exp(-1))
+    assert float(p.E(0.5)) == pytest.approx(0.18 * 0.25) and float(p.mu(0.5)) == pytest.approx(0.5 * 0.5**0.8)
+
+
+def linear_G(w):
+    return np.asarray(w, float)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(G=linear_G), "Assumption 2 fails: G is not strictly concave"),
+    (dict(G=lambda w: -np.exp(-np.asarray(w, float)) * 0 - np.asarray(w, float)), "Assumption 2 fails: G is not increasing"),
+    (dict(E=lambda e: np.sqrt(np.asarray(e, float))), "Assumption 3 fails: E is not convex"),
+    (dict(mu=lambda e: np.asarray(e, float) ** 2), "Assumption 3 fails: mu is not concave"),
+    (dict(mu=lambda e: -np.asarray(e, float)), "Assumption 3 fails: mu is not increasing"),
+    (dict(w_lo=0.0, w_hi=0.1), "Assumption 4 fails"),
+    (dict(w_lo=1.0, w_hi=1.0), "w_lo < w_hi"),
+])
+def test_violations_name_the_assumption(kwargs, message):
+    base = dict(name="custom", G=lambda w: 1 - np.exp(-np.asarray(w, float)), E=lambda e: 0.18 * np.asarray(e, float) ** 2,
+                mu=lambda e: 0.5 * np.asarray(e, float) ** 0.8)
+    with pytest.raises(U.ProfileError, match=message):
+        U.UtilityProfile(**{**base, **kwargs})
+
+
+def test_numeric_inverse_and_derivatives_when_not_given():
+    p = U.UtilityProfile("numeric", G=lambda w: 1 - np.exp(-np.asarray(w, float)), E=lambda e: 0.1 * np.asarray(e, float) ** 2,
+                         mu=lambda e: np.log1p(np.asarray(e, float)))
+    assert float(p.wage_for_utility(0.5)) == pytest.approx(np.log(2), abs=1e-10)
+    assert float(p.dG(0.0)) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_unknown_profile():
+    with pytest.raises(U.ProfileError, match="unknown utility profile 'nope'"):
+        U.profile("nope")
