@@ -509,7 +509,11 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401)
         ratio = np.where(gain > 0, cost[None, :] / gain, -np.inf)
     limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
     bonus = np.maximum(ratio.max(axis=1), limit)
-    for i in np.flatnonzero(np.isfinite(bonus)):  # refine each grid maximum of the ratio
+    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
+    with np.errstate(invalid="ignore", over="ignore"):
+        optimistic = float(profile.mu(1.0)) - ((1 - top) * profile.wage_for_utility(base) + top * profile.wage_for_utility(base + bonus))
+    leaders = np.argsort(-np.where(np.isfinite(optimistic), optimistic, -np.inf))[:3]
+    for i in leaders[np.isfinite(bonus[leaders])]:  # refine the grid maximum of the ratio
         j = int(np.argmax(ratio[i]))
         lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
         kk = int(k[i])
@@ -517,6 +521,9 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401)
             lambda e: -(float(profile.E(1.0)) - float(profile.E(e))) / max(top[i] - float(_tail(kk, n, pass_probability(e, c))), 1e-300),
             bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
         bonus[i] = max(bonus[i], -res.fun)
+    keep = np.zeros(k.size, bool)
+    keep[leaders] = True
+    bonus = np.where(keep, bonus, np.inf)  # the others were only screened
     base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
     ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)
     with np.errstate(invalid="ignore", over="ignore"):
