@@ -46,6 +46,7 @@ __all__ = [
     "no_incentive",
     "TIE",
     "gap_table",
+    "complements_table",
 ]
 
 TIE = 1e-12
@@ -231,8 +232,9 @@ def _incentive_compatible(wages: np.ndarray, eta: float, n: int, c: float, profi
     tie = TIE * max(1.0, abs(own))
     if values.max() > own + tie:
         return False
+    interior = 1e-12 < eta < 1 - 1e-12  # a corner effort need not be a stationary point
     _, best = _global_max(lambda e: float(agent_utility_curve(wages, n, c, profile, e)[0]), grid, values,
-                          exclude=eta, threshold=own - tie)
+                          exclude=eta if interior else None, threshold=own - tie)
     return best <= own + tie
 
 
@@ -539,8 +541,8 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     _check_problem(problem)
     fb = first_best(profile)
     if problem == "restricted":
-        value, k, base, bonus = _best_binary_at(fb.eta, n, c, profile)
-        if k < 0:
+        value, k, base, bonus = _binary_corner(n, c, profile) if fb.eta >= 1.0 else _best_binary_at(fb.eta, n, c, profile)
+        if k < 0 or not np.isfinite(value):
             return _infeasible("binary", problem, n, c, fb)
         wages, params = _binary_wages(n, k, base, bonus, profile)
         return _solution("binary", problem, n, c, profile, fb, fb.eta, wages, params)
@@ -586,17 +588,19 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
         def foc(w1: float) -> float:
             return float((pmf * score) @ profile.G(base_for(w1) + w1 * x / n)) - need_du
 
-        # the marginal incentive grows with the slope: find its first crossing of E'(eta)
-        slopes = np.linspace(0.0, profile.w_hi - profile.w_lo, 81)
+        # the marginal incentive grows with the slope: bracket its crossing of E'(eta) by doubling
+        lo, hi, top = 0.0, 0.05, profile.w_hi - profile.w_lo
         try:
-            residuals = [foc(w1) for w1 in slopes]
+            if foc(lo) > 0:
+                return None
+            while foc(hi) <= 0:
+                if hi >= top:
+                    return None
+                lo, hi = hi, min(2 * hi, top)
+            w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
+            w0 = base_for(w1)
         except ValueError:
             return None
-        cross = np.flatnonzero((np.array(residuals[:-1]) <= 0) & (np.array(residuals[1:]) > 0))
-        if cross.size == 0:
-            return None
-        w1 = optimize.brentq(foc, slopes[cross[0]], slopes[cross[0] + 1], xtol=1e-14)
-        w0 = base_for(w1)
     if w0 < profile.w_lo - 1e-12 or w0 + w1 > profile.w_hi + 1e-12:
         return None
     return float(w0), float(w1)
@@ -634,9 +638,11 @@ def _linear_corner(n: int, c: float, profile: UtilityProfile) -> tuple[float, np
         wages = contract(w1)
         return wages is not None and _incentive_compatible(wages, 1.0, n, c, profile)
 
-    lo, hi = 0.0, profile.w_hi - profile.w_lo
-    if not works(hi):
-        return -np.inf, None, {}
+    lo, hi, top = 0.0, 0.05, profile.w_hi - profile.w_lo
+    while not works(hi):  # bracket the smallest slope that works by doubling
+        if hi >= top or contract(hi) is None and hi > 1:
+            return -np.inf, None, {}
+        lo, hi = hi, min(2 * hi, top)
     for _ in range(50):
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if works(mid) else (mid, hi)
@@ -651,7 +657,7 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     _check_problem(problem)
     fb = first_best(profile)
     if problem == "restricted":
-        value, wages, params = _linear_value(fb.eta, n, c, profile)
+        value, wages, params = _linear_corner(n, c, profile) if fb.eta >= 1.0 else _linear_value(fb.eta, n, c, profile)
         if wages is None:
             return _infeasible("linear", problem, n, c, fb)
         return _solution("linear", problem, n, c, profile, fb, fb.eta, wages, params)
@@ -795,3 +801,25 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
     else:
         rows = [_solve_row(job) for job in jobs]
     return pd.DataFrame(rows)
+
+
+def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float = 0.1):
+    """Monitoring and contract are complements: the principal's utility with neither, with
+    either alone, with both, and at the first-best (effort observable)."""
+    import pandas as pd
+
+    fb = first_best(profile)
+    fixed = no_incentive(n, c, profile)
+    rows = [
+        ("no monitoring, fixed wage", fixed),
+        (f"monitoring ({n} checks), fixed wage", fixed),
+        ("bonus contract without monitoring (pay cannot depend on effort)", fixed),
+        (f"weak monitoring (c = {weak_c}, {n} checks) + binary contract", solve_binary(n, weak_c, profile)),
+        (f"monitoring ({n} checks, c = {c:g}) + binary contract", solve_binary(n, c, profile)),
+        (f"monitoring ({n} checks, c = {c:g}) + linear contract", solve_linear(n, c, profile)),
+    ]
+    table = [{"setting": name, "effort": s.eta, "expected wage": s.expected_wage, "agent utility": s.agent_utility,
+              "principal utility": s.principal_utility, "gap to first-best": fb.value - s.principal_utility} for name, s in rows]
+    table.append({"setting": "first-best (effort observable)", "effort": fb.eta, "expected wage": fb.wage,
+                  "agent utility": profile.U0, "principal utility": fb.value, "gap to first-best": 0.0})
+    return pd.DataFrame(table)

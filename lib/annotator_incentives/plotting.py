@@ -20,7 +20,7 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "DATASET_COLORS"]
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -149,3 +149,20 @@ def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x
     """One line per value of ``by`` (labelled ``label.format(value)``), in the frame's order."""
     for value, block in frame.groupby(by, sort=False):
         ax.plot(block[x], block[y], label=label.format(value), **style)
+
+
+MONITOR_MARKERS = {"self-consistency": "o", "expert": "s"}
+PROBLEM_COLORS = {"unrestricted": "#1f4e9c", "restricted": "#c0392b"}
+KIND_LINES = {"linear": "-", "binary": "--", "general": ":"}
+
+
+def gap_panel(ax: plt.Axes, table: pd.DataFrame, value: str = "normalised_gap") -> None:
+    """The paper's Figure 3 encoding: colour = problem (blue C_n, red C~_n), marker = monitor
+    (circle self-consistency, square expert), line = contract (solid linear, dashed binary)."""
+    for (monitor, kind, problem), block in table.groupby(["monitor", "kind", "problem"], sort=False):
+        block = block.sort_values("n")
+        value_name = "$C_n$" if problem == "unrestricted" else r"$\tilde C_n$"
+        label = f"{value_name}, {kind}, {monitor}"
+        ax.plot(block["n"], block[value], ls=KIND_LINES.get(kind, "-"), marker=MONITOR_MARKERS.get(monitor.split(" ")[0], "^"),
+                ms=3.5, lw=1.2, color=PROBLEM_COLORS.get(problem, "0.3"), label=label)
+    ax.set_xlabel("inspected samples $n$")

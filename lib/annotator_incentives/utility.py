@@ -82,12 +82,18 @@ class UtilityProfile:
         u = np.asarray(u, dtype=float)
         lo = np.full(u.shape, self.w_lo)
         hi = np.full(u.shape, self.w_hi)
-        for _ in range(80):  # bisection: G is increasing
+        for _ in range(12):  # bisection: G is increasing ...
             mid = (lo + hi) / 2
             below = self.G(mid) < u
             lo = np.where(below, mid, lo)
             hi = np.where(below, hi, mid)
-        return (lo + hi) / 2
+        w = (lo + hi) / 2
+        for _ in range(40):  # ... then Newton, kept inside the bracket
+            step = (self.G(w) - u) / self.dG(w)
+            w = np.clip(w - step, lo, hi)
+            if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(w))):
+                break
+        return w
 
     # -- assumptions -----------------------------------------------------------------------
     def check_assumptions(self, points: int = 2001) -> None:
