@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 from .utility import UtilityProfile
 
@@ -80,7 +80,9 @@ def _log_pmf(x: np.ndarray, n: int, q) -> np.ndarray:
 
 
 def _pmf(n: int, q: float) -> np.ndarray:
-    return np.exp(_log_pmf(np.arange(n + 1), n, q))
+    """Binomial pmf over x = 0..n; scipy's (Loader's saddle-point) stays accurate for large n,
+    where exp(gammaln sums) loses about 1e-9 relatively."""
+    return stats.binom.pmf(np.arange(n + 1), n, q)
 
 
 def _tail(k: int, n: int, q) -> np.ndarray:
@@ -97,7 +99,7 @@ def _tail_derivative(k, n: int, c: float, q) -> np.ndarray:
     k = np.asarray(k)
     inside = (k >= 1) & (k <= n)
     kk = np.where(inside, k, 1)
-    return np.where(inside, 0.5 * c * n * np.exp(_log_pmf(kk - 1, n - 1, q)), 0.0)
+    return np.where(inside, 0.5 * c * n * stats.binom.pmf(kk - 1, n - 1, q), 0.0)
 
 
 # --- first-best ---------------------------------------------------------------------------
@@ -184,6 +186,9 @@ def _infeasible(kind, problem, n, c, fb) -> ContractSolution:
 
 # --- the agent's best response over the whole of [0, 1] ------------------------------------
 
+DENSE_LIMIT = 3000  # above this n, binomial sums run over a window around the mean
+
+
 @lru_cache(maxsize=16)
 def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray]:
     grid = np.linspace(0.0, 1.0, points)
@@ -191,13 +196,35 @@ def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray]:
     return grid, np.exp(_log_pmf(x[None, :], n, pass_probability(grid, c)[:, None]))
 
 
+def _expected(values: np.ndarray, n: int, c: float, etas: np.ndarray) -> np.ndarray:
+    """E[values[X] | eta] for X ~ Bin(n, q(eta)) at each eta, exactly up to terms below 1e-30:
+    a dense sum for small n, a window of +-14 standard deviations around the mean otherwise
+    (memory linear in n)."""
+    etas = np.atleast_1d(np.asarray(etas, dtype=float))
+    if n <= DENSE_LIMIT:
+        x = np.arange(n + 1)
+        return np.exp(_log_pmf(x[None, :], n, pass_probability(etas, c)[:, None])) @ values
+    out = np.empty(etas.size)
+    for i, q in enumerate(pass_probability(etas, c)):
+        sd = np.sqrt(n * q * (1 - q))
+        lo, hi = max(0, int(n * q - 14 * sd) - 2), min(n, int(n * q + 14 * sd) + 2)
+        out[i] = stats.binom.pmf(np.arange(lo, hi + 1), n, q) @ values[lo:hi + 1]
+    return out
+
+
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
     """E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
     etas = np.atleast_1d(np.asarray(etas, dtype=float))
-    utilities = profile.G(np.asarray(wages, dtype=float))
-    x = np.arange(n + 1)
-    pmf = np.exp(_log_pmf(x[None, :], n, pass_probability(etas, c)[:, None]))
-    return pmf @ utilities - profile.E(etas)
+    return _expected(profile.G(np.asarray(wages, dtype=float)), n, c, etas) - profile.E(etas)
+
+
+def _agent_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """The agent's utility on an effort grid (cached binomial matrix for small n)."""
+    if n <= DENSE_LIMIT:
+        grid, pmf = _pmf_grid(n, c, points)
+        return grid, pmf @ profile.G(wages) - profile.E(grid)
+    grid = np.linspace(0.0, 1.0, points)
+    return grid, agent_utility_curve(wages, n, c, profile, grid)
 
 
 def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None,
@@ -223,19 +250,37 @@ def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None =
     return best_eta, best
 
 
-def _incentive_compatible(wages: np.ndarray, eta: float, n: int, c: float, profile: UtilityProfile) -> bool:
+def _incentive_compatible(wages: np.ndarray, eta: float, n: int, c: float, profile: UtilityProfile, curve=None) -> bool:
     """Does eta maximise the agent's expected utility against w(x) over all of [0, 1] (ties
-    within ``TIE`` resolved for the recommendation)?"""
-    grid, pmf = _pmf_grid(n, c, GRID_POINTS)
-    values = pmf @ profile.G(wages) - profile.E(grid)
-    own = float(agent_utility_curve(wages, n, c, profile, eta)[0])
+    within ``TIE`` resolved for the recommendation)? ``curve`` may give that utility in closed
+    form (a vectorised function of effort); by default it is the exact binomial sum."""
+    if curve is None:
+        grid, values = _agent_grid(wages, n, c, profile, GRID_POINTS)
+        curve = lambda e: agent_utility_curve(wages, n, c, profile, e)  # noqa: E731
+    else:
+        grid = np.linspace(0.0, 1.0, GRID_POINTS)
+        values = curve(grid)
+    own = float(curve(np.array([eta]))[0])
     tie = TIE * max(1.0, abs(own))
     if values.max() > own + tie:
         return False
     interior = 1e-12 < eta < 1 - 1e-12  # a corner effort need not be a stationary point
-    _, best = _global_max(lambda e: float(agent_utility_curve(wages, n, c, profile, e)[0]), grid, values,
+    _, best = _global_max(lambda e: float(curve(np.array([e]))[0]), grid, values,
                           exclude=eta if interior else None, threshold=own - tie)
     return best <= own + tie
+
+
+def _cara_linear_curve(w0: float, w1: float, n: int, c: float, profile: UtilityProfile):
+    """The agent's utility under w0 + w1 X/n when G = scale (1 - exp(-rate w)): through the
+    binomial moment generating function, E[exp(-rate w1 X/n)] = (1 - q + q exp(-rate w1/n))^n."""
+    rate, scale = profile.cara
+    one_minus_z = -np.expm1(-rate * w1 / n)
+
+    def curve(etas: np.ndarray) -> np.ndarray:
+        q = pass_probability(etas, c)
+        return scale * -np.expm1(-rate * w0 + n * np.log1p(-q * one_minus_z)) - profile.E(etas)
+
+    return curve
 
 
 def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int = GRID_POINTS) -> tuple[float, float]:
@@ -244,8 +289,7 @@ def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, 
     wages = np.asarray(wages, dtype=float)
     if wages.shape != (n + 1,):
         raise ContractError(f"a wage schedule for n = {n} needs {n + 1} wages (x = 0..n); got shape {wages.shape}")
-    grid, pmf = _pmf_grid(n, c, points)
-    values = pmf @ profile.G(wages) - profile.E(grid)
+    grid, values = _agent_grid(wages, n, c, profile, points)
     return _global_max(lambda e: float(agent_utility_curve(wages, n, c, profile, e)[0]), grid, values)
 
 
@@ -445,15 +489,14 @@ def _optimise_threshold(k: int, start: float, n: int, c: float, profile: Utility
             return -1.0
         return _binary_slack(k, b, e, n, c, profile)
 
-    step = 1.0 / (n * c + 1)
     ends = []
     for direction in (-1, +1):
-        inside, outer = start, start
-        while True:
+        inside, step = start, 1.0 / (n * c + 1)
+        while True:  # steps that double until the first infeasible effort
             outer = float(np.clip(inside + direction * step, 0.0, 1.0))
             if outer == inside or not np.isfinite(value(outer)):
                 break
-            inside = outer
+            inside, step = outer, 2 * step
         if outer == inside:
             ends.append(inside)
             continue
@@ -464,6 +507,31 @@ def _optimise_threshold(k: int, start: float, n: int, c: float, profile: Utility
         if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside
             ends[-1] = inside
     return _maximise_on_interval(value, ends[0], ends[1], start)
+
+
+def _walk_thresholds(n: int, c: float, profile: UtilityProfile, scan: dict) -> tuple[float, int, float]:
+    """For large n: optimise the best scanned threshold, then its neighbours k +- 1, +- 2, ...
+    while the value keeps improving (the best value per threshold is unimodal in k), each from a
+    feasible effort found next to its neighbour's optimum."""
+    eta0 = max(scan, key=lambda e: scan[e][0])
+    k0 = scan[eta0][1]
+    eta, value = _optimise_threshold(k0, eta0, n, c, profile)
+    best = (value, k0, eta)
+    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
+    for direction in (-1, +1):
+        k, last_eta, worse = k0, eta, 0
+        while worse < 2 and 1 <= k + direction <= n:
+            k += direction
+            start = next((e for j in range(1, 9) for e in (float(np.clip(last_eta + direction * j * shift / 2, 0, 1)),)
+                          if np.isfinite(_best_binary_at(e, n, c, profile, ks=(k,))[0])), None)
+            if start is None:
+                break
+            last_eta, value = _optimise_threshold(k, start, n, c, profile)
+            if value > best[0]:
+                best, worse = (value, k, last_eta), 0
+            else:
+                worse += 1
+    return best
 
 
 def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBest) -> tuple[float, int, float]:
@@ -477,6 +545,8 @@ def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBes
         return -np.inf, -1, np.nan
     spacing = coarse[1] - coarse[0]
     fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
+    if fine.size > 200:
+        return _walk_thresholds(n, c, profile, scan)
     scan |= {float(e): _best_binary_at(float(e), n, c, profile) for e in fine}
     starts: dict[int, tuple[float, float]] = {}
     for eta, (value, k, _, _) in scan.items():
@@ -575,11 +645,11 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
         # E[G] = scale (1 - e^{-r w0} M), M = (1 - q + q z)^n, z = e^{-r w1 / n}: the first-order
         # condition fixes z in closed form, participation then fixes w0.
         K = need_du / (scale - need_u)
-        z = (n * c / 2 - K * (1 - q)) / (n * c / 2 + K * q)
-        if not 0 < z <= 1:
+        one_minus_z = K / (n * c / 2 + K * q)  # 1 - z, kept exact for large n
+        if not 0 <= one_minus_z < 1:
             return None
-        w1 = -n * np.log(z) / rate
-        log_m = n * np.log1p(-q * (1 - z))
+        w1 = -n * np.log1p(-one_minus_z) / rate
+        log_m = n * np.log1p(-q * one_minus_z)
         w0 = (np.log(scale) - np.log(scale - need_u) + log_m) / rate
     else:
         def base_for(w1: float) -> float:
@@ -612,7 +682,8 @@ def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_i
         return -np.inf, None, {}
     w0, w1 = contract
     wages = w0 + w1 * np.arange(n + 1) / n
-    if check_ic and not _incentive_compatible(wages, eta, n, c, profile):
+    curve = _cara_linear_curve(w0, w1, n, c, profile) if profile.cara is not None else None
+    if check_ic and not _incentive_compatible(wages, eta, n, c, profile, curve):
         return -np.inf, None, {}
     value = float(profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, c)))
     return value, wages, {"w0": w0, "w1": w1}
@@ -695,13 +766,17 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
     """Mirrlees-Holmstrom wages 1/G'(w_x) = lambda + nu s_x (clipped) meeting participation and
     the first-order condition at eta; the optimum of the first-order relaxation (convex in utility)."""
     q = float(pass_probability(eta, c))
-    x = np.arange(n + 1)
-    pmf = _pmf(n, q)
-    score = 0.5 * c * (x - n * q) / (q * (1 - q))
+    x_all = np.arange(n + 1)
+    score_all = 0.5 * c * (x_all - n * q) / (q * (1 - q))
+    # outcomes more than 14 standard deviations from the mean carry < 1e-40 of the mass
+    sd = np.sqrt(n * q * (1 - q))
+    window = slice(max(0, int(n * q - 14 * sd) - 2), min(n, int(n * q + 14 * sd) + 2) + 1)
+    x, score = x_all[window], score_all[window]
+    pmf = stats.binom.pmf(x, n, q)
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
 
-    def wages(lam: float, nu: float) -> np.ndarray:
-        return _inverse_marginal_utility(profile, lam + nu * score)
+    def wages(lam: float, nu: float, everywhere: bool = False) -> np.ndarray:
+        return _inverse_marginal_utility(profile, lam + nu * (score_all if everywhere else score))
 
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
 
@@ -722,7 +797,7 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
             if nu_hi > 1e8:
                 return None
         nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-14)
-        return wages(lam_for(nu), nu)
+        return wages(lam_for(nu), nu, everywhere=True)
     except ValueError:
         return None
 

@@ -1,0 +1,129 @@
+"""How fast the first-best/second-best gap closes (Theorems 1 and 2, model.md section 3).
+
+- The binomial lemma behind Theorem 1, for X_n(p) ~ Bin(n, p): tail probabilities, their
+  derivatives in p (the "bell curve" of the marginal incentive) and the integral form.
+- Log-log slope fits with standard errors, for the rate figures.
+- The discrete-action contrast (Frick, Iijima and Ishii 2023): with two effort levels, binary
+  contracts close the gap like exp(-Theta(n)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import integrate, special, stats
+
+from .contracts import ContractError, first_best, pass_probability
+from .utility import UtilityProfile
+
+__all__ = [
+    "tail",
+    "tail_slope",
+    "tail_curvature",
+    "tail_integral_form",
+    "bell_peak",
+    "SlopeFit",
+    "fit_loglog",
+    "discrete_action_gap",
+    "gap_table_rates",
+]
+
+
+def tail(k: int, n: int, p) -> np.ndarray:
+    """P(X_n(p) >= k)."""
+    return special.bdtrc(k - 1, n, np.asarray(p, dtype=float)) if k >= 1 else np.ones_like(np.asarray(p, float))
+
+
+def tail_slope(k: int, n: int, p) -> np.ndarray:
+    """d/dp P(X_n(p) >= k) = n P(X_{n-1}(p) = k - 1)   (lemma (b))."""
+    return n * stats.binom.pmf(k - 1, n - 1, np.asarray(p, dtype=float))
+
+
+def tail_curvature(k: int, n: int, p) -> np.ndarray:
+    """d^2/dp^2 P(X_n(p) >= k) = (n-1)/(p(1-p)) (p~ - p) d/dp P(X_n >= k), p~ = (k-1)/(n-1)
+    (lemma (c))."""
+    p = np.asarray(p, dtype=float)
+    return (n - 1) / (p * (1 - p)) * ((k - 1) / (n - 1) - p) * tail_slope(k, n, p)
+
+
+def tail_integral_form(k: int, n: int, p: float) -> float:
+    """n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a)), by quadrature."""
+    value, _ = integrate.quad(lambda u: n * stats.binom.pmf(k - 1, n - 1, u), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
+    return float(value)
+
+
+def bell_peak(n: int, share: float) -> float:
+    """Lemma (e): the peak of d/dp P(X_n >= k) is about sqrt(n) / sqrt(2 pi s (1-s)) for k = s n."""
+    return float(np.sqrt(n) / np.sqrt(2 * np.pi * share * (1 - share)))
+
+
+class SlopeFit(tuple):
+    """(slope, standard error, intercept) of log(gap) on log(n)."""
+
+    @property
+    def slope(self) -> float:
+        return self[0]
+
+    @property
+    def stderr(self) -> float:
+        return self[1]
+
+    @property
+    def intercept(self) -> float:
+        return self[2]
+
+
+def fit_loglog(n, gap, n_min: float = 0) -> SlopeFit:
+    """Least-squares slope of log gap against log n over n >= n_min, with its standard error."""
+    n = np.asarray(n, dtype=float)
+    gap = np.asarray(gap, dtype=float)
+    keep = (n >= n_min) & np.isfinite(gap) & (gap > 0)
+    if keep.sum() < 3:
+        raise ValueError("a slope fit needs at least three positive gaps")
+    result = stats.linregress(np.log(n[keep]), np.log(gap[keep]))
+    return SlopeFit((float(result.slope), float(result.stderr), float(result.intercept)))
+
+
+def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 0.0, high: float | None = None) -> dict:
+    """Two effort levels {low, high}: the best binary contract inducing ``high`` and its gap to
+    the first-best for that effort, mu(high) - G^{-1}(E(high) + U_0) - (its value).
+
+    For each threshold k the bonus utility b_k = (E(high) - E(low)) / (P_k(high) - P_k(low)) makes
+    the agent indifferent (ties go to the recommendation) and participation fixes the base. The
+    gap is the risk premium (1-P) [G^{-1}(u* - bP) - G^{-1}(u*)] + P [G^{-1}(u* + b(1-P)) - G^{-1}(u*)],
+    evaluated with log1p for exponential G so that gaps far below 1e-16 keep their precision.
+    """
+    if int(n) != n or n < 1:
+        raise ContractError(f"n must be a whole number >= 1; got {n!r}")
+    high = first_best(profile).eta if high is None else float(high)
+    if not 0 <= low < high <= 1:
+        raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
+    k = np.arange(1, n + 1)
+    q_high, q_low = float(pass_probability(high, c)), float(pass_probability(low, c))
+    pass_high, pass_low = special.bdtrc(k - 1, n, q_high), special.bdtrc(k - 1, n, q_low)
+    miss_high = special.bdtr(k - 1, n, q_high)  # 1 - P_k(high), accurate when tiny
+    u_star = profile.U0 + float(profile.E(high))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = (float(profile.E(high)) - float(profile.E(low))) / (pass_high - pass_low)
+        if profile.cara is not None:
+            rate, scale = profile.cara
+            room = scale - u_star  # G^{-1}(u) = -log(1 - u/scale)/rate
+            premium = (miss_high * -np.log1p(b * pass_high / room) + pass_high * -np.log1p(-b * miss_high / room)) / rate
+        else:
+            w_star = float(profile.wage_for_utility(u_star))
+            premium = (miss_high * (profile.wage_for_utility(u_star - b * pass_high) - w_star)
+                       + pass_high * (profile.wage_for_utility(u_star + b * miss_high) - w_star))
+    ok = (pass_high > pass_low) & np.isfinite(premium) & (u_star + b * miss_high <= profile.u_hi) & (u_star - b * pass_high >= profile.u_lo)
+    premium = np.where(ok, premium, np.inf)
+    i = int(np.argmin(premium))
+    return {"n": int(n), "k": int(k[i]), "gap": float(premium[i]), "bonus_utility": float(b[i]), "miss_probability": float(miss_high[i])}
+
+
+def gap_table_rates(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("binary", "linear"), problems=("restricted", "unrestricted"), workers: int = 2) -> pd.DataFrame:
+    """The rate figure's data: gaps and the Fisher information I(eta*) of each monitor."""
+    from .contracts import gap_table
+
+    table = gap_table(profile, signals, ns, kinds=kinds, problems=problems, workers=workers)
+    eta = first_best(profile).eta
+    table["fisher"] = table["c"] ** 2 / (1 - (table["c"] * eta) ** 2)
+    return table
