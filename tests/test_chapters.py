@@ -21,13 +21,14 @@ def toc_files() -> list[str]:
     return files
 
 
-def execute(chapter: str, figure_dir: Path) -> None:
+def execute(chapter: str, figure_dir: Path):
     notebook = jupytext.read(REPO_ROOT / f"{chapter}.md")
     os.environ["ANNOTATOR_FIGURE_DIR"] = str(figure_dir)
     if SHARED_DATA.is_dir():
         os.environ["ANNOTATOR_DATA_DIR"] = str(SHARED_DATA)
     client = nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(REPO_ROOT / "chapters")}})
     client.execute()
+    return notebook
 
 
 def test_toc_lists_existing_chapters():
@@ -38,7 +39,11 @@ def test_toc_lists_existing_chapters():
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", toc_files())
 def test_chapter_executes(chapter, tmp_path):
-    execute(chapter, tmp_path / "figures")
+    notebook = execute(chapter, tmp_path / "figures")
+    # a reader should see no warnings or tracebacks in the rendered chapter
+    stderr = [o.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
+              for o in cell.get("outputs", []) if o.get("name") == "stderr"]
+    assert not stderr, stderr[:3]
 
 
 @pytest.mark.slow

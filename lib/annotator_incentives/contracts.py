@@ -579,7 +579,7 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401)
     cost = float(profile.E(1.0)) - profile.E(grid)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(gain > 0, cost[None, :] / gain, -np.inf)
-    limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
+        limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
     bonus = np.maximum(ratio.max(axis=1), limit)
     base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -655,8 +655,10 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
         def base_for(w1: float) -> float:
             return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
 
+        weight = np.where(pmf > 0, pmf * np.nan_to_num(score), 0.0)  # q = 1 makes the score infinite where pmf = 0
+
         def foc(w1: float) -> float:
-            return float((pmf * score) @ profile.G(base_for(w1) + w1 * x / n)) - need_du
+            return float(weight @ profile.G(base_for(w1) + w1 * x / n)) - need_du
 
         # the marginal incentive grows with the slope: bracket its crossing of E'(eta) by doubling
         lo, hi, top = 0.0, 0.05, profile.w_hi - profile.w_lo
@@ -846,7 +848,9 @@ def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "
     except KeyError:
         raise ContractError(f"unknown contract class {kind!r}; known: {', '.join(SOLVERS)}") from None
     _check_problem(problem)
-    return solver(n, c, profile, problem)
+    # infeasible candidates are carried as infinities on purpose; results are checked globally
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return solver(n, c, profile, problem)
 
 
 _POOL_PROFILE: UtilityProfile | None = None  # inherited by forked workers (profiles hold lambdas)
