@@ -1,0 +1,239 @@
+"""Real annotators with identities: agreement, expert-based estimates, a Dawid-Skene baseline.
+
+The paper simulates annotators on top of score-based p. Here the same ideas meet real people:
+
+- MT-Bench human judgments (Zheng et al. 2023): 65 identified judges (58 experts, 7 authors)
+  voting on pairs of model answers, with ties;
+- PandaLM's test set (Wang et al. 2023): 999 items labelled by the same three annotators.
+
+Labels are put in long form, one row per (item, judge): ``label`` is 1 when the first response
+of the item's canonical order wins, 0 when the second wins, and NaN for a tie. Agreement counts
+exact matches of decisive labels; ties are reported separately (:func:`tie_rates`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .data import DataError, DatasetUnavailableError, resolve_data_dir
+
+__all__ = [
+    "load_mt_bench",
+    "load_pandalm",
+    "tie_rates",
+    "pairwise_agreement",
+    "clopper_pearson",
+    "ExpertCalibration",
+    "expert_based_estimates",
+    "dawid_skene",
+    "pandalm_repeats",
+]
+
+MT_BENCH_FILE = Path("mt-bench-human-judgments") / "human_judgments.jsonl"
+PANDALM_FILE = Path("pandalm-testset") / "testset-v1.json"
+
+
+def _locate(relative: Path, data_dir) -> Path:
+    folder = resolve_data_dir(data_dir)
+    path = folder / relative if folder else None
+    if path is None or not path.is_file():
+        where = path if path else f"$ANNOTATOR_DATA_DIR/{relative} ($ANNOTATOR_DATA_DIR not set)"
+        raise DatasetUnavailableError(f"real annotator data not found at {where}; set $ANNOTATOR_DATA_DIR to the folder holding {relative.parent}/")
+    return path
+
+
+def load_mt_bench(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """MT-Bench turn-1 human votes in long form: item (question and unordered model pair),
+    judge, judge_kind (expert or author), label (1: first model of the sorted pair wins, 0: the
+    second, NaN: tie)."""
+    path = _locate(MT_BENCH_FILE, data_dir)
+    frame = pd.read_json(path, lines=True)
+    missing = {"question_id", "judge", "model_a", "model_b", "winner"} - set(frame.columns)
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    first = np.where(frame.model_a <= frame.model_b, frame.model_a, frame.model_b)
+    second = np.where(frame.model_a <= frame.model_b, frame.model_b, frame.model_a)
+    winner_model = np.select([frame.winner == "model_a", frame.winner == "model_b"], [frame.model_a, frame.model_b], default="")
+    label = np.where(frame.winner == "tie", np.nan, (winner_model == first).astype(float))
+    return pd.DataFrame({
+        "item": frame.question_id.astype(str) + ":" + first + " vs " + second,
+        "judge": frame.judge,
+        "judge_kind": np.where(frame.judge.str.startswith("author"), "author", "expert"),
+        "label": label,
+    })
+
+
+def load_pandalm(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """PandaLM's test set in long form: item (idx), judge (annotator1..3), label (1: response1
+    better, 0: response2 better, NaN: tie), plus the item's texts for finding repeats."""
+    path = _locate(PANDALM_FILE, data_dir)
+    records = json.loads(path.read_text())
+    rows = []
+    for r in records:
+        for judge in ("annotator1", "annotator2", "annotator3"):
+            value = r[judge]
+            rows.append({"item": r["idx"], "judge": judge, "label": {1: 1.0, 2: 0.0}.get(value, np.nan),
+                         **{field: str(r[field]) for field in ("instruction", "input", "response1", "response2")}})
+    return pd.DataFrame(rows)
+
+
+def tie_rates(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per judge: votes, ties and the tie share."""
+    grouped = labels.groupby("judge")["label"]
+    out = pd.DataFrame({"votes": grouped.size(), "ties": grouped.apply(lambda s: int(s.isna().sum()))})
+    out["tie_share"] = out.ties / out.votes
+    return out.sort_values("votes", ascending=False)
+
+
+def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact binomial interval for a proportion, elementwise."""
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    tail = (1 - level) / 2
+    with np.errstate(invalid="ignore"):
+        low = np.where(successes > 0, stats.beta.ppf(tail, successes, trials - successes + 1), 0.0)
+        high = np.where(successes < trials, stats.beta.ppf(1 - tail, successes + 1, trials - successes), 1.0)
+    return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)
+
+
+def pairwise_agreement(labels: pd.DataFrame, min_shared: int = 1) -> pd.DataFrame:
+    """For every pair of judges: items both labelled decisively, how many agree, the agreement
+    rate and its exact 95% interval. A judge who labelled an item twice counts its first vote."""
+    decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
+    wide = decisive.pivot(index="item", columns="judge", values="label")
+    rows = []
+    for a, b in itertools.combinations(sorted(wide.columns), 2):
+        both = wide[[a, b]].dropna()
+        if len(both) >= min_shared:
+            rows.append({"judge_a": a, "judge_b": b, "shared": len(both), "agree": int((both[a] == both[b]).sum())})
+    out = pd.DataFrame(rows, columns=["judge_a", "judge_b", "shared", "agree"])
+    out["rate"] = out.agree / out.shared
+    out["low"], out["high"] = clopper_pearson(out.agree, out.shared)
+    return out
+
+
+@dataclass(frozen=True)
+class ExpertCalibration:
+    """c-bar from two committed experts' agreement, and the per-judge estimates it yields."""
+
+    expert_pairs: int  # decisive items labelled by two experts
+    expert_agreement: float
+    c_bar: float  # = 2 A_ee - 1 = E[(2p - 1)^2] when both experts are committed (eta = 1)
+    c_bar_low: float
+    c_bar_high: float
+    judges: pd.DataFrame
+
+
+def expert_based_estimates(labels: pd.DataFrame, expert_kind: str = "author") -> ExpertCalibration:
+    """Expert-based monitoring with real experts (Proposition 2 on real data).
+
+    If experts are committed annotators drawing Z_e ~ Bern(p), two experts agree with
+    probability 1/2 + (1/2) E[(2p-1)^2], so c-bar = 2 A_ee - 1; a judge with commitment eta agrees
+    with an expert with probability (1 + c-bar eta)/2, so eta-hat = (2 A - 1)/c-bar. Intervals:
+    Clopper-Pearson for each agreement rate, mapped through these formulas (the c-bar interval is
+    reported separately; it widens every eta-hat further).
+    """
+    decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
+    experts = decisive[decisive.judge_kind == expert_kind]
+    pairs = pairwise_agreement(experts)
+    shared, agree = int(pairs.shared.sum()), int(pairs.agree.sum())
+    if shared == 0:
+        raise DataError(f"no item has two decisive {expert_kind} labels: c-bar cannot be estimated")
+    rate = agree / shared
+    low, high = clopper_pearson(agree, shared)
+    c_bar = 2 * rate - 1
+    if c_bar <= 0:
+        raise DataError(f"{expert_kind}s agree on {rate:.1%} of shared items: no expert signal (c-bar <= 0)")
+    rows = []
+    expert_votes = experts.groupby("item")["label"].apply(list)
+    for judge, block in decisive[decisive.judge_kind != expert_kind].groupby("judge"):
+        n = agree_j = 0
+        for item, label in zip(block.item, block.label):
+            for expert_label in expert_votes.get(item, []):
+                n += 1
+                agree_j += int(expert_label == label)
+        if n:
+            rows.append({"judge": judge, "checks": n, "agree": agree_j})
+    judges = pd.DataFrame(rows, columns=["judge", "checks", "agree"])
+    judges["agreement"] = judges.agree / judges.checks
+    a_low, a_high = clopper_pearson(judges.agree, judges.checks)
+    judges["eta_hat"] = (2 * judges.agreement - 1) / c_bar
+    judges["eta_low"] = np.clip((2 * a_low - 1) / c_bar, 0, 1)
+    judges["eta_high"] = np.clip((2 * a_high - 1) / c_bar, 0, 1)
+    return ExpertCalibration(shared, rate, c_bar, float(2 * low - 1), float(2 * high - 1), judges.sort_values("checks", ascending=False))
+
+
+def dawid_skene(labels: pd.DataFrame, iterations: int = 200, tol: float = 1e-10) -> tuple[pd.DataFrame, pd.Series]:
+    """Two-class Dawid-Skene EM on decisive labels: a latent true label per item with prior pi,
+    and per judge a confusion matrix (sensitivity, specificity). Returns per-judge parameters
+    with their accuracy under the fitted prior, and each item's posterior P(true label = 1).
+    Initialised at the majority vote; stops when the log-likelihood changes by < ``tol``."""
+    decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
+    if decisive.empty:
+        raise DataError("Dawid-Skene needs decisive labels; every label is a tie or missing")
+    items, item_index = np.unique(decisive.item.astype(str), return_inverse=True)
+    judges, judge_index = np.unique(decisive.judge, return_inverse=True)
+    y = decisive.label.to_numpy()
+    votes = np.bincount(item_index, weights=y, minlength=items.size) / np.bincount(item_index, minlength=items.size)
+    posterior = np.clip(votes, 0.05, 0.95)  # soft majority vote
+    previous = -np.inf
+    eps = 1e-6
+    for _ in range(iterations):
+        # M step
+        pi = posterior.mean()
+        t = posterior[item_index]
+        sens = (np.bincount(judge_index, weights=t * y, minlength=judges.size) + eps) / (np.bincount(judge_index, weights=t, minlength=judges.size) + 2 * eps)
+        spec = (np.bincount(judge_index, weights=(1 - t) * (1 - y), minlength=judges.size) + eps) / (np.bincount(judge_index, weights=1 - t, minlength=judges.size) + 2 * eps)
+        # E step
+        log_one = np.log(pi) + np.bincount(item_index, weights=np.where(y == 1, np.log(sens[judge_index]), np.log1p(-sens[judge_index])), minlength=items.size)
+        log_zero = np.log1p(-pi) + np.bincount(item_index, weights=np.where(y == 0, np.log(spec[judge_index]), np.log1p(-spec[judge_index])), minlength=items.size)
+        top = np.maximum(log_one, log_zero)
+        loglik = float(np.sum(top + np.log(np.exp(log_one - top) + np.exp(log_zero - top))))
+        posterior = 1 / (1 + np.exp(log_zero - log_one))
+        if abs(loglik - previous) < tol:
+            break
+        previous = loglik
+    counts = np.bincount(judge_index, minlength=judges.size)
+    table = pd.DataFrame({"judge": judges, "labels": counts, "sensitivity": sens, "specificity": spec,
+                          "accuracy": pi * sens + (1 - pi) * spec})
+    return table.sort_values("labels", ascending=False), pd.Series(posterior, index=items, name="p_true_one")
+
+
+def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Self-consistency evidence in PandaLM: groups of identical items and pairs shown in swapped
+    order, and for each annotator how often its labels on a repeat agree (a swapped pair agrees
+    when the preferred *response* is the same). Weak evidence: the repeats may have been filled
+    in by copying rather than labelled twice."""
+    items = frame.drop_duplicates("item").set_index("item")
+    key = items.instruction + "\x00" + items.input
+    same = items.assign(key=key + "\x00" + items.response1 + "\x00" + items.response2)
+    swapped = items.assign(key=key + "\x00" + items.response2 + "\x00" + items.response1)
+    label = frame.pivot(index="item", columns="judge", values="label")
+    rows = []
+    for judge in label.columns:
+        for kind, groups in (("identical", same.groupby("key").groups.values()),):
+            for members in groups:
+                members = list(members)
+                if len(members) < 2:
+                    continue
+                values = label.loc[members, judge].to_numpy()
+                rows.append({"judge": judge, "kind": kind, "agree": bool(np.all(values == values[0]) or np.all(np.isnan(values)))})
+        by_key = same.groupby("key").groups
+        for item, k in zip(swapped.index, swapped.key):
+            for partner in by_key.get(k, []):
+                if partner > item and same.at[partner, "key"] != same.at[item, "key"]:
+                    a, b = label.at[item, judge], label.at[partner, judge]
+                    agree = (np.isnan(a) and np.isnan(b)) or (not np.isnan(a) and not np.isnan(b) and a == 1 - b)
+                    rows.append({"judge": judge, "kind": "swapped", "agree": bool(agree)})
+    out = pd.DataFrame(rows)
+    summary = out.groupby(["judge", "kind"]).agree.agg(repeats="size", consistent="sum").reset_index()
+    summary["low"], summary["high"] = clopper_pearson(summary.consistent, summary.repeats)
+    return summary

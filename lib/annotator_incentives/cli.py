@@ -1,0 +1,72 @@
+"""The ``annotator-plan`` command (also ``python -m annotator_incentives``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .data import DataError, DatasetUnavailableError
+from .monitoring import MonitoringError
+from .planning import PlanningError, format_plan, known_inputs, p_from_file, plan, profile_from_toml
+from .utility import ProfileError
+
+DESCRIPTION = """\
+Plan the monitoring and pay of preference annotators.
+
+Given your data (a dataset name or a file of preference probabilities or scores), it tells you
+whether checking labels against an expert or asking annotators the same question twice
+(self-consistency) needs fewer inspected samples to tell a careless annotator (commitment
+<= eta0) from a careful one (>= eta1) with a target error, and, for n checks, the best
+pass/fail bonus and the best pay-per-passed-check contract with the effort each induces.
+"""
+
+EXAMPLES = """\
+examples:
+  annotator-plan --dataset ultrafeedback-sample --delta 0.05 --eta0 0.8 --eta1 0.95 --error 0.1
+  annotator-plan --file my_pairs.csv --profile-file team.toml --n 200 --json
+
+A file needs a column p (preference probabilities in [0, 1]) or the columns chosen_score and
+rejected_score. Data folders are found through $ANNOTATOR_DATA_DIR (or --data-dir).
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="annotator-plan", description=DESCRIPTION, epilog=EXAMPLES,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", help="a dataset or real sample of the registry (" + known_inputs().split(";")[0] + ")")
+    source.add_argument("--file", help="CSV or Parquet file with column p, or chosen_score and rejected_score")
+    ap.add_argument("--data-dir", help="folder with local copies of the datasets (default: $ANNOTATOR_DATA_DIR)")
+    ap.add_argument("--delta", type=float, default=0.05, help="how often a careful annotator disagrees with itself (default 0.05)")
+    ap.add_argument("--eta0", type=float, default=0.8, help="commitment at or below which an annotator counts as careless (default 0.8)")
+    ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)")
+    ap.add_argument("--error", type=float, default=0.1, help="target type I + type II error of the test (default 0.1)")
+    profiles = ap.add_mutually_exclusive_group()
+    profiles.add_argument("--profile", default="baseline", help="a named utility profile (" + known_inputs().split("; ")[1] + ")")
+    profiles.add_argument("--profile-file", help="a TOML file describing G, E and mu (see the book's planning chapter)")
+    ap.add_argument("--n", type=int, help="number of checks for the contracts (default: what the better monitor needs)")
+    ap.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        utility = profile_from_toml(args.profile_file) if args.profile_file else args.profile
+        p = None
+        if args.file:
+            p, _ = p_from_file(args.file)
+        result = plan(p=p, dataset=args.dataset, data_dir=args.data_dir, delta=args.delta, eta0=args.eta0,
+                      eta1=args.eta1, error=args.error, utility=utility, n=args.n)
+        if args.file:
+            result["data"] = p_from_file(args.file)[1]
+    except (DataError, DatasetUnavailableError, MonitoringError, PlanningError, ProfileError) as error:
+        print(f"annotator-plan: error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2) if args.json else format_plan(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The planning tool: library function and the annotator-plan command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import cli, monitoring, planning
+
+TEAM_TOML = """
+name = "team"
+U0 = 0.0
+wage_bounds = [-10.0, 10.0]
+[G]
+kind = "cara"
+rate = 1.0
+scale = 1.0
+[E]
+coefficients = [0.0, 0.02, 0.18]
+[mu]
+kind = "exp"
+scale = 0.5
+rate = 1.2
+"""
+
+
+@pytest.fixture
+def p_file(tmp_path):
+    path = tmp_path / "pairs.csv"
+    pd.DataFrame({"p": np.linspace(0.55, 0.99, 200)}).to_csv(path, index=False)
+    return path
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "annotator_incentives", *args], capture_output=True, text=True)
+
+
+def test_plan_from_a_file_with_json(p_file, tmp_path):
+    profile = tmp_path / "team.toml"
+    profile.write_text(TEAM_TOML)
+    out = run("--file", str(p_file), "--profile-file", str(profile), "--delta", "0.05", "--n", "50", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    c_bar = float(np.mean(2 * np.linspace(0.55, 0.99, 200) - 1))
+    assert result["c_bar"] == pytest.approx(c_bar)
+    sc = monitoring.self_consistency_monitor(0.05)
+    assert result["monitoring"]["self-consistency"]["samples_needed"] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+    assert result["n"] == 50 and set(result["contracts"]["expert"]) == {"binary", "linear"}
+    assert result["contracts"]["self-consistency"]["linear"]["gap_to_first_best"] >= 0
+
+
+def test_plan_with_a_dataset_prints_a_report(shared_data):
+    out = run("--dataset", "ultrafeedback-sample", "--data-dir", str(shared_data), "--error", "0.1")
+    assert out.returncode == 0, out.stderr
+    assert "self-consistency needs fewer inspected samples" in out.stdout
+    assert "UltraFeedback sample (named real sample)" in out.stdout
+
+
+def test_help_is_for_newcomers():
+    out = run("--help")
+    assert out.returncode == 0 and "examples:" in out.stdout and "--profile-file" in out.stdout
+
+
+def test_console_script_is_installed():
+    script = __import__("shutil").which("annotator-plan") or str(__import__("pathlib").Path(sys.executable).with_name("annotator-plan"))
+    out = subprocess.run([script, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+
+
+@pytest.mark.parametrize("content,message", [
+    ("q\n0.7\n", "needs a column p"),
+    ("p\n0.7\n1.3\n", "must lie in [0, 1]"),
+    ("p\n0.7\nabc\n", "non-numeric"),
+    ("p\n", "no rows"),
+])
+def test_bad_files(tmp_path, content, message, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    assert cli.main(["--file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("annotator-plan: error:") and message in err
+
+
+def test_unsupported_file_type(tmp_path):
+    path = tmp_path / "pairs.xlsx"
+    path.write_text("")
+    with pytest.raises(planning.DataError, match="unsupported file type"):
+        planning.p_from_file(path)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--dataset", "imdb"], "unknown dataset 'imdb'"),
+    (["--dataset", "ultrafeedback-sample", "--profile", "nope"], "unknown utility profile 'nope'"),
+    (["--dataset", "ultrafeedback-sample", "--eta0", "0.95", "--eta1", "0.9"], "eta0 < eta1"),
+    (["--dataset", "ultrafeedback-sample", "--error", "1.5"], "target error sum"),
+    (["--dataset", "ultrafeedback-sample", "--n", "0"], "at least 1"),
+])
+def test_bad_arguments(args, message, capsys, shared_data):
+    assert cli.main([*args, "--data-dir", str(shared_data)]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("toml,message", [
+    ("[G]\nkind='cara'\n[E]\ncoefficients=[0,0.1]\n", r"missing section \[mu\]"),
+    ("[G]\nkind='crra'\n[E]\ncoefficients=[0,0.1]\n[mu]\nkind='exp'\nscale=1\nrate=1\n", "kind must be 'cara'"),
+    ("[G]\nkind='cara'\n[E]\ncoefficients=[0,0.1]\n[mu]\nkind='sqrt'\n", "kind must be one of"),
+    ("[G]\nkind='cara'\n[E]\ncoefficients=[0,0.1]\n[mu]\nkind='exp'\nscale=1\n", "missing key 'rate'"),
+    ("[G]\nkind='cara'\n[E]\ncoefficients=[0,0.1,-0.5]\n[mu]\nkind='exp'\nscale=1\nrate=1\n", "Assumption 3 fails: E is not"),
+    ("not toml [", "not valid TOML"),
+])
+def test_bad_profile_files(tmp_path, toml, message):
+    path = tmp_path / "profile.toml"
+    path.write_text(toml)
+    with pytest.raises(planning.ProfileError, match=message):
+        planning.profile_from_toml(path)
