@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 # A notebook cache keyed on the notebook text alone would keep stale results after a change
 # to the library or the book settings: start from clean when any of them is newer than the build.
 book: $(STAMP)
-	@if [ -f _build/html/index.html ] && [ -n "$$(find lib _config.yml _toc.yml references.bib -newer _build/html/index.html -print -quit)" ]; then \
+	@if [ -f _build/html/index.html ] && [ -n "$$(find lib _ext _config.yml _toc.yml references.bib -newer _build/html/index.html -print -quit)" ]; then \
 		echo "library or settings changed since the last build: building from clean"; rm -rf _build; fi
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "book: $(CURDIR)/_build/html/index.html"

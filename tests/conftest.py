@@ -76,3 +76,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ANNOTATOR_DATA_DIR", raising=False)
     monkeypatch.setenv("ANNOTATOR_FIGURE_DIR", str(tmp_path / "figures"))
     monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+# Property-based tests draw the same examples on every run (seeded), so CI is reproducible.
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("seeded", derandomize=True, print_blob=True)
+_settings.load_profile("seeded")

@@ -783,11 +783,17 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
 
     def lam_for(nu: float) -> float:
+        """The participation multiplier for a given nu: the root of binding participation, or 0
+        when participation holds even then (a multiplier is never negative). With lambda >= 0
+        the remaining first-order residual is monotone in nu (the dual is concave), so its
+        root is the optimum of the first-order relaxation."""
         def ir(lam):
             return float(pmf @ profile.G(wages(lam, nu))) - need_u
-        lo = inv_lo - abs(nu) * np.abs(score).max() - 1
+        if ir(0.0) >= 0:
+            return 0.0
         hi = inv_hi + abs(nu) * np.abs(score).max() + 1
-        return optimize.brentq(ir, lo, hi, xtol=1e-13 * max(1.0, inv_hi))
+        # participation can be very steep in lambda where a clipped wage leaves the lower bound
+        return optimize.brentq(ir, 0.0, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=1000)
 
     def foc(nu: float) -> float:
         return float((pmf * score) @ profile.G(wages(lam_for(nu), nu))) - need_du
@@ -798,7 +804,7 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
             nu_hi *= 2
             if nu_hi > 1e8:
                 return None
-        nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-14)
+        nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=1000)
         return wages(lam_for(nu), nu, everywhere=True)
     except ValueError:
         return None

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS"]
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -56,8 +56,27 @@ def figure_dir() -> Path:
     return folder
 
 
-def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame]) -> None:
-    """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`."""
+def register(label: str, rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (),
+             missing: Sequence[str] = (), data_note: str | None = None, files: str | None = None) -> None:
+    """Record what a figure or table of the book rebuilds (keys of the paper's figures and
+    claims) and from which data, for the claims map the build generates."""
+    import json
+
+    if data_note is None:
+        data_note = "; ".join(d.provenance() for d in datasets) if datasets else "computed from the model (no data)"
+    kinds = sorted({"named sample" if d.is_sample else "full dataset" for d in datasets}) or (["model"] if not missing else [])
+    record = {"label": label, "rebuilds": list(rebuilds), "data": data_note, "kinds": kinds,
+              "datasets": [d.label for d in datasets], "missing": list(missing), "files": files}
+    folder = figure_dir() / "manifest"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{label}.json").write_text(json.dumps(record, indent=1))
+
+
+def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, label: str | None = None,
+                rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
+                data_note: str | None = None) -> None:
+    """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`,
+    and, given the figure's ``label``, register what it rebuilds (:func:`register`)."""
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
     folder = figure_dir()
@@ -65,6 +84,8 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     fig.savefig(png, metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
     data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+    if label is not None:
+        register(label, rebuilds, datasets, missing, data_note, files=name)
 
 
 def panel_grid(n_panels: int, ncols: int = 4, width: float = 3.4, height: float = 2.9, **kwargs) -> tuple[plt.Figure, np.ndarray]:

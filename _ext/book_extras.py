@@ -1,0 +1,175 @@
+"""Sphinx extension of this book: the claims map and the downloads.
+
+- ``{claims-map}`` directive: a table from every figure of the paper and every claim of its
+  abstract to the figures of this book that rebuild them, with their data status. It is filled
+  in after every chapter has executed, from the records the chapters wrote
+  (``annotator_incentives.plotting.register``), so it shows what this build produced.
+- At the end of a build: the figures (PNG, SVG, CSV) are copied to ``downloads/figures`` and
+  every chapter is converted to a notebook in ``downloads/notebooks`` (jupytext).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The paper's figures and abstract claims (shared/paper/figures.md), in the paper's order.
+PAPER_ITEMS = [
+    ("fig1-top", "Figure 1 (top): histograms of p per dataset"),
+    ("fig1-bottom", "Figure 1 (bottom): expert-based lower bound on the error sum"),
+    ("fig2", "Figure 2: self-consistency error sum against the expert bound"),
+    ("fig3", "Figure 3: normalised utility gap against n"),
+    ("fig4", "Figure 4: bell curve of the marginal incentive, crossed twice"),
+    ("fig5", "Figure 5: pmf at the agent's choice, missed-bonus tail"),
+    ("fig6", "Figure 6: calibration of PKU and Skywork"),
+    ("fig7", "Figure 7: Figure 1 bottom with eta_1 in {0.98, 0.96}"),
+    ("fig8", "Figure 8: Figure 2 with eta_1 = 0.95"),
+    ("fig9", "Figure 9: the agent's utility at the optimum (participation binds)"),
+    ("fig10", "Figure 10: Figure 3 in three robustness variants"),
+    ("text-examples", "Text: three 'hard to choose' HelpSteer examples"),
+    ("delta-sensitivity", "Later work: delta-sensitivity of the gap for three profiles"),
+    ("claim-rates", "Claim: gap Theta(1/sqrt(I n log n)) for binary, Theta(1/(I n)) for linear contracts"),
+    ("claim-linear-optimal", "Claim: linear contracts are rate-optimal among general contracts"),
+    ("claim-discrete", "Claim: with discrete actions the binary gap is exp(-Theta(n))"),
+    ("claim-complements", "Claim: a bonus scheme benefits both parties; monitoring and contract are complements"),
+    ("claim-heterogeneity", "Claim: committed annotators disagree, so a 'true label' does not exist"),
+    ("claim-self-consistency", "Claim: self-consistency needs fewer samples than expert monitoring when 1 - delta > c-bar"),
+    ("paper-method", "The paper's grid method, run beside the exact solver"),
+]
+NOT_REBUILT = {
+    "text-examples": "not rebuilt: the HelpSteer response texts are not at hand on this build; the real-annotator "
+                     "chapter makes the same point with MT-Bench votes",
+}
+
+
+def figure_dir() -> Path:
+    return Path(os.environ.get("ANNOTATOR_FIGURE_DIR") or ROOT / "_build" / "figures")
+
+
+class claims_map(nodes.General, nodes.Element):
+    """Placeholder, replaced once every chapter has run."""
+
+
+class ClaimsMapDirective(SphinxDirective):
+    def run(self):
+        return [claims_map("")]
+
+
+def _status(records: list[dict]) -> str:
+    kinds = sorted({k for r in records for k in r["kinds"]})
+    missing = sorted({m for r in records for m in r["missing"]})
+    parts = []
+    if "full dataset" in kinds:
+        parts.append("full dataset")
+    if "named sample" in kinds:
+        samples = sorted({d for r in records for d in r["datasets"] if "sample" in d})
+        parts.append("named sample (" + ", ".join(samples) + ")")
+    if any(r["data"].startswith("real data") for r in records):
+        parts.append("real annotator data")
+    if "model" in kinds and not parts:
+        parts.append("model only (no data needed)")
+    if missing:
+        from annotator_incentives.data import DATASETS
+
+        parts.append("missing on this build: " + ", ".join(DATASETS[m].label if m in DATASETS else m for m in missing))
+    return "; ".join(parts) or "—"
+
+
+def _fill(app, doctree, docname):
+    found = list(doctree.findall(claims_map))
+    if not found:
+        return
+    env = app.env
+    records: dict[str, list[dict]] = {}
+    folder = figure_dir() / "manifest"
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        record = json.loads(path.read_text())
+        for key in record["rebuilds"]:
+            records.setdefault(key, []).append(record)
+    labels = env.domaindata["std"]["labels"]
+    table = nodes.table(classes=["claims-map"])
+    group = nodes.tgroup(cols=3)
+    table += group
+    for width in (35, 35, 30):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for title in ("the paper", "rebuilt in this book by", "data on this build"):
+        row += nodes.entry("", nodes.paragraph(text=title))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for key, description in PAPER_ITEMS:
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph(text=description))
+        where = nodes.paragraph()
+        mine = records.get(key, [])
+        for i, record in enumerate(mine):
+            label = record["label"].lower()  # Sphinx keeps labels in lower case
+            if label not in labels:
+                continue
+            target_doc, target_id, _ = labels[label]
+            number = env.toc_fignumbers.get(target_doc, {})
+            kind = "table" if label.startswith("tab-") else "figure"
+            fig_number = number.get(kind, {}).get(target_id)
+            text = f"{'Table' if kind == 'table' else 'Fig.'} {'.'.join(map(str, fig_number))}" if fig_number else label
+            title = env.titles[target_doc].astext() if target_doc in env.titles else target_doc
+            uri = app.builder.get_relative_uri(docname, target_doc) + "#" + target_id
+            if where.children:
+                where += nodes.Text("; ")
+            where += nodes.reference("", f"{text} ({title})", refuri=uri, internal=True)
+        if not where.children:
+            where += nodes.Text(NOT_REBUILT.get(key, "not rebuilt on this build"))
+        row += nodes.entry("", where)
+        row += nodes.entry("", nodes.paragraph(text=_status(mine) if mine else "—"))
+        body += row
+    for node in found:
+        node.replace_self(table)
+
+
+def _always_refresh(app, env, added, changed, removed):
+    """The page holding the claims map depends on every chapter: re-write it on every build."""
+    return [doc for doc in env.found_docs if doc.endswith("intro")]
+
+
+def _downloads(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir) / "downloads"
+    figures = figure_dir()
+    if figures.is_dir():
+        target = out / "figures"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(figures, target, ignore=shutil.ignore_patterns("manifest"))
+    import jupytext
+
+    notebooks = out / "notebooks"
+    notebooks.mkdir(parents=True, exist_ok=True)
+    for doc in sorted(app.env.found_docs):
+        source = Path(app.srcdir) / f"{doc}.md"
+        if source.is_file() and "kernelspec" in source.read_text()[:500]:
+            jupytext.write(jupytext.read(source), notebooks / f"{Path(doc).name}.ipynb")
+    items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
+                      for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
+    (out / "index.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
+        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data; chapters as Jupyter notebooks.</p>"
+        f"<ul>{items}</ul></body></html>")
+
+
+def setup(app):
+    app.add_node(claims_map)
+    app.add_directive("claims-map", ClaimsMapDirective)
+    app.connect("doctree-resolved", _fill)
+    app.connect("env-get-outdated", _always_refresh)
+    app.connect("build-finished", _downloads)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
