@@ -143,6 +143,9 @@ def _always_refresh(app, env, added, changed, removed):
 def _downloads(app, exception):
     if exception is not None or app.builder.format != "html":
         return
+    icon = Path(app.srcdir) / "_static" / "favicon.png"
+    if icon.is_file():  # browsers ask for /favicon.ico, also on the root redirect page
+        shutil.copyfile(icon, Path(app.outdir) / "favicon.ico")
     out = Path(app.outdir) / "downloads"
     figures = figure_dir()
     if figures.is_dir():
@@ -166,7 +169,23 @@ def _downloads(app, exception):
         f"<ul>{items}</ul></body></html>")
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """sphinx-thebe's configuration script is registered twice under jupyter-book 1, which makes
+    browsers report "THEBE_JS_URL has already been declared": keep each script once."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = (str(getattr(script, "filename", script)), tuple(sorted((getattr(script, "attributes", {}) or {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
 def setup(app):
+    app.connect("html-page-context", _dedupe_scripts)
     app.add_node(claims_map)
     app.add_directive("claims-map", ClaimsMapDirective)
     app.connect("doctree-resolved", _fill)

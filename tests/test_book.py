@@ -1,30 +1,107 @@
-"""A clean build of the whole book: warnings are errors and a failing notebook fails the build."""
+"""A clean build of the whole book (warnings are errors, a failing notebook fails the build),
+and every page of it opened in a real headless Chromium."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import shutil
+import socketserver
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT, SHARED_DATA
 
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-@pytest.mark.slow
-def test_clean_book_build(tmp_path):
-    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(tmp_path / "figures"))
+
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book")
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"))
     if SHARED_DATA.is_dir():
         env["ANNOTATOR_DATA_DIR"] = str(SHARED_DATA)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jupyter_book), "build", str(REPO_ROOT), "--path-output", str(tmp_path), "--builder", "html", "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=1800,
+        [str(jupyter_book), "build", str(REPO_ROOT), "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, env=env, timeout=2400,
     )
+    return out, result
+
+
+@pytest.mark.slow
+def test_clean_book_build(built_book):
+    out, result = built_book
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    html = tmp_path / "_build" / "html"
+    html = out / "_build" / "html"
     assert (html / "index.html").is_file()
     data_page = (html / "chapters" / "data.html").read_text()
     assert "<img" in data_page and "Traceback" not in data_page
-    assert (tmp_path / "figures" / "fig1_top_p_histograms.png").is_file()
+    assert (out / "figures" / "fig1_top_p_histograms.png").is_file()
+    # the claims map was filled in and the downloads were written
+    intro = (html / "chapters" / "intro.html").read_text()
+    assert "claims-map" in intro and "Figure 3: normalised utility gap" in intro
+    assert (html / "downloads" / "figures" / "fig3_utility_gap.svg").is_file()
+    assert (html / "downloads" / "notebooks" / "utility_gap.ipynb").is_file()
+    # MathJax is served from the book itself
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert "cdn.jsdelivr" not in intro
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.slow
+def test_every_page_in_headless_chromium(built_book):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
+    out, result = built_book
+    assert result.returncode == 0
+    html = out / "_build" / "html"
+    handler = functools.partial(_Quiet, directory=str(html))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        pages = sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html"))
+        problems = []
+        ARTIFACTS.mkdir(exist_ok=True)
+        with playwright.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            failed, external = [], set()
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("request", lambda r: external.add(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+            for name in ["index.html", *pages]:
+                errors.clear()
+                failed.clear()
+                page.goto(f"{base}/{name}", wait_until="networkidle")
+                if page.query_selector("span.math, div.math"):  # Sphinx marks math for MathJax
+                    page.wait_for_selector("mjx-container", timeout=15_000)
+                broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+                local_failures = [u for u in failed if u.startswith(base)]
+                if errors or broken or local_failures:
+                    problems.append((name, errors[:3], broken[:3], local_failures[:3]))
+                if name == "chapters/intro.html":
+                    page.screenshot(path=str(ARTIFACTS / "intro.png"), full_page=False)
+                if name == "chapters/utility_gap.html":
+                    figure = page.query_selector("#fig-utility-gap")
+                    (figure or page).screenshot(path=str(ARTIFACTS / "utility_gap_figure.png"))
+                    assert page.query_selector("mjx-container") is not None, "math did not render"
+            browser.close()
+        server.shutdown()
+    assert not problems, problems
+    assert not external, f"the book fetched assets from the network: {sorted(external)[:5]}"
