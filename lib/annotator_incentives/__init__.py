@@ -3,8 +3,15 @@
 A companion library to Liu, Wang, Ma and Li, "How Humans Help LLMs: Assessing and
 Incentivizing Human Preference Annotators" (arXiv 2502.06387). Modules follow the paper:
 
-- :mod:`annotator_incentives.data` -- the preference datasets and the probability p;
-- :mod:`annotator_incentives.plotting` -- one figure style, figures saved with their data.
+- :mod:`~annotator_incentives.data` -- the preference datasets and the probability p;
+- :mod:`~annotator_incentives.monitoring` -- expert and self-consistency monitoring, exactly;
+- :mod:`~annotator_incentives.utility` -- utility profiles and the model's assumptions;
+- :mod:`~annotator_incentives.contracts` -- first-best and exact second-best contracts;
+- :mod:`~annotator_incentives.rates` -- the binomial lemma and the rates of Theorems 1-2;
+- :mod:`~annotator_incentives.grid_reference` -- the paper's grid method, as a reference;
+- :mod:`~annotator_incentives.annotators` -- real annotators with identities;
+- :mod:`~annotator_incentives.planning` and :mod:`~annotator_incentives.cli` -- the planning tool;
+- :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data.
 """
 
 __version__ = "0.1.0"

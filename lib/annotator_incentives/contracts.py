@@ -22,6 +22,7 @@ arbitrarily small extra bonus would break the tie the principal's way).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -310,6 +311,11 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     fb = first_best(profile)
     wage = float(profile.wage_for_utility(max(profile.E(0.0) + profile.U0, profile.u_lo)))
     return _solution("none", problem, n, c, profile, fb, 0.0, np.full(n + 1, wage), {"w0": wage})
+
+
+def _as_no_incentive(kind: str, fallback: ContractSolution, params: dict) -> ContractSolution:
+    """The constant wage, reported as the contract of class ``kind`` that pays no incentive."""
+    return dataclasses.replace(fallback, kind=kind, params={**fallback.params, **params})
 
 
 # --- binary contracts -------------------------------------------------------------------------
@@ -620,7 +626,7 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     corner = _binary_corner(n, c, profile) if _corner_upper_bound(profile) > best_value else (-np.inf,)
     fallback = no_incentive(n, c, profile)
     if max(best_value, corner[0]) <= fallback.principal_utility:
-        return ContractSolution(**{**fallback.__dict__, "kind": "binary", "params": {**fallback.params, "w1": 0.0, "k": 0}})
+        return _as_no_incentive("binary", fallback, {"w1": 0.0, "k": 0})
     if corner[0] > best_value:
         best_eta, (_, k, base, bonus) = 1.0, corner
     else:
@@ -738,7 +744,7 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     corner = _linear_corner(n, c, profile) if _corner_upper_bound(profile) > value else (-np.inf, None, {})
     fallback = no_incentive(n, c, profile)
     if max(value, corner[0]) <= fallback.principal_utility:
-        return ContractSolution(**{**fallback.__dict__, "kind": "linear", "params": {**fallback.params, "w1": 0.0}})
+        return _as_no_incentive("linear", fallback, {"w1": 0.0})
     if corner[0] > value:
         eta, (_, wages, params) = 1.0, corner
     else:
@@ -832,7 +838,7 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     eta, value = _unrestricted(lambda e: _general_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 25))
     fallback = no_incentive(n, c, profile)
     if not np.isfinite(value) or fallback.principal_utility >= value:
-        return ContractSolution(**{**fallback.__dict__, "kind": "general"})
+        return _as_no_incentive("general", fallback, {})
     _, wages = _general_value(eta, n, c, profile)
     return _solution("general", problem, n, c, profile, fb, eta, wages, {})
 

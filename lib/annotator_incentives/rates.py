@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import integrate, special, stats
 
 from .contracts import ContractError, first_best, pass_probability
+from .monitoring import fisher_information
 from .utility import UtilityProfile
 
 __all__ = [
@@ -125,5 +126,5 @@ def gap_table_rates(profile: UtilityProfile, signals: dict[str, float], ns, kind
 
     table = gap_table(profile, signals, ns, kinds=kinds, problems=problems, workers=workers)
     eta = first_best(profile).eta
-    table["fisher"] = table["c"] ** 2 / (1 - (table["c"] * eta) ** 2)
+    table["fisher"] = [float(fisher_information(eta, c)) for c in table["c"]]
     return table
