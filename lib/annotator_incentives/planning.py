@@ -207,7 +207,7 @@ def format_plan(result: dict[str, Any]) -> str:
         f"(first-best: effort {result['profile']['first_best']['effort']:.3f}, utility {result['profile']['first_best']['principal_utility']:.4f}):",
     ]
     def money(x: float) -> str:
-        return f"{0.0 if abs(x) < 5e-10 else x:.4f}"  # no "-0.0000" for a base wage that is zero
+        return f"{round(x, 4) + 0.0:.4f}"  # + 0.0 turns a rounded -0.0 into 0.0
 
     for monitor, offers in result["contracts"].items():
         for kind, o in offers.items():
