@@ -177,7 +177,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (str(getattr(script, "filename", script)), tuple(sorted((getattr(script, "attributes", {}) or {}).items())))
+        attributes = getattr(script, "attributes", {}) or {}
+        if "body" in attributes:  # an inline script: its text is what counts
+            key = ("inline", attributes["body"])
+        else:
+            key = (str(getattr(script, "filename", script)), tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(script)
