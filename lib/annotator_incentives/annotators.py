@@ -217,22 +217,20 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     same = items.assign(key=key + "\x00" + items.response1 + "\x00" + items.response2)
     swapped = items.assign(key=key + "\x00" + items.response2 + "\x00" + items.response1)
     label = frame.pivot(index="item", columns="judge", values="label")
+    by_key = same.groupby("key").groups
+    identical = [list(members) for members in by_key.values() if len(members) > 1]
+    swapped_pairs = [(item, partner) for item, k in zip(swapped.index, swapped.key) for partner in by_key.get(k, [])
+                     if partner > item and same.at[partner, "key"] != same.at[item, "key"]]
     rows = []
     for judge in label.columns:
-        for kind, groups in (("identical", same.groupby("key").groups.values()),):
-            for members in groups:
-                members = list(members)
-                if len(members) < 2:
-                    continue
-                values = label.loc[members, judge].to_numpy()
-                rows.append({"judge": judge, "kind": kind, "agree": bool(np.all(values == values[0]) or np.all(np.isnan(values)))})
-        by_key = same.groupby("key").groups
-        for item, k in zip(swapped.index, swapped.key):
-            for partner in by_key.get(k, []):
-                if partner > item and same.at[partner, "key"] != same.at[item, "key"]:
-                    a, b = label.at[item, judge], label.at[partner, judge]
-                    agree = (np.isnan(a) and np.isnan(b)) or (not np.isnan(a) and not np.isnan(b) and a == 1 - b)
-                    rows.append({"judge": judge, "kind": "swapped", "agree": bool(agree)})
+        votes = label[judge]
+        for members in identical:
+            values = votes.loc[members].to_numpy()
+            rows.append({"judge": judge, "kind": "identical", "agree": bool(np.all(values == values[0]) or np.all(np.isnan(values)))})
+        for item, partner in swapped_pairs:
+            a, b = votes.at[item], votes.at[partner]
+            agree = (np.isnan(a) and np.isnan(b)) or (not np.isnan(a) and not np.isnan(b) and a == 1 - b)
+            rows.append({"judge": judge, "kind": "swapped", "agree": bool(agree)})
     out = pd.DataFrame(rows)
     summary = out.groupby(["judge", "kind"]).agree.agg(repeats="size", consistent="sum").reset_index()
     summary["low"], summary["high"] = clopper_pearson(summary.consistent, summary.repeats)
