@@ -80,10 +80,17 @@ def _log_pmf(x: np.ndarray, n: int, q) -> np.ndarray:
             + special.xlogy(x, q) + special.xlog1py(n - x, -q))
 
 
+def _binom_pmf(x, n: int, q) -> np.ndarray:
+    """P(Bin(n, q) = x): exp of log-gamma sums (fast) for moderate n; scipy's saddle-point
+    pmf for large n, where the log-gamma route loses about 1e-9 relatively."""
+    if n <= DENSE_LIMIT:
+        return np.exp(_log_pmf(np.asarray(x), n, q))
+    return stats.binom.pmf(x, n, q)
+
+
 def _pmf(n: int, q: float) -> np.ndarray:
-    """Binomial pmf over x = 0..n; scipy's (Loader's saddle-point) stays accurate for large n,
-    where exp(gammaln sums) loses about 1e-9 relatively."""
-    return stats.binom.pmf(np.arange(n + 1), n, q)
+    """Binomial pmf over x = 0..n."""
+    return _binom_pmf(np.arange(n + 1), n, q)
 
 
 def _tail(k: int, n: int, q) -> np.ndarray:
@@ -100,7 +107,7 @@ def _tail_derivative(k, n: int, c: float, q) -> np.ndarray:
     k = np.asarray(k)
     inside = (k >= 1) & (k <= n)
     kk = np.where(inside, k, 1)
-    return np.where(inside, 0.5 * c * n * stats.binom.pmf(kk - 1, n - 1, q), 0.0)
+    return np.where(inside, 0.5 * c * n * _binom_pmf(kk - 1, n - 1, q), 0.0)
 
 
 # --- first-best ---------------------------------------------------------------------------
@@ -444,7 +451,7 @@ def _binary_wages(n: int, k: int, base: float, bonus: float, profile: UtilityPro
     return wages, {"w0": w0, "w1": w1, "k": k}
 
 
-def _maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-11) -> tuple[float, float]:
+def _maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-10) -> tuple[float, float]:
     """Maximise ``value`` (-inf where infeasible) over [lo, hi] when the feasible part is an
     interval containing ``feasible_at``: bisect to each end of it, then bounded Brent inside."""
     ends = []
