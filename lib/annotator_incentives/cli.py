@@ -54,13 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         utility = profile_from_toml(args.profile_file) if args.profile_file else args.profile
-        p = None
-        if args.file:
-            p, _ = p_from_file(args.file)
+        p, source = p_from_file(args.file) if args.file else (None, None)
         result = plan(p=p, dataset=args.dataset, data_dir=args.data_dir, delta=args.delta, eta0=args.eta0,
-                      eta1=args.eta1, error=args.error, utility=utility, n=args.n)
-        if args.file:
-            result["data"] = p_from_file(args.file)[1]
+                      eta1=args.eta1, error=args.error, utility=utility, n=args.n, source=source)
     except (DataError, DatasetUnavailableError, MonitoringError, PlanningError, ProfileError) as error:
         print(f"annotator-plan: error: {error}", file=sys.stderr)
         return 2

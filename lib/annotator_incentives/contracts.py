@@ -23,10 +23,13 @@ arbitrarily small extra bonus would break the tie the principal's way).
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 from scipy import optimize, special, stats
 
 from .utility import UtilityProfile
@@ -884,16 +887,11 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
               problems=("unrestricted", "restricted"), workers: int = 1):
     """Every (monitor, n, contract class, problem) of a utility-gap figure (Figure 3, 10) as one
     table; ``signals`` maps a monitor's name to its c. ``workers`` > 1 uses that many processes."""
-    import pandas as pd
-
     global _POOL_PROFILE
     jobs = [(kind, int(n), float(c), problem, monitor)
             for monitor, c in signals.items() for n in ns for kind in kinds for problem in problems]
     _POOL_PROFILE = profile
     if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             rows = list(pool.map(_solve_row, jobs, chunksize=1))
     else:
@@ -901,11 +899,9 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
     return pd.DataFrame(rows)
 
 
-def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float = 0.1):
+def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float = 0.1) -> pd.DataFrame:
     """Monitoring and contract are complements: the principal's utility with neither, with
     either alone, with both, and at the first-best (effort observable)."""
-    import pandas as pd
-
     fb = first_best(profile)
     fixed = no_incentive(n, c, profile)
     rows = [

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import contracts, monitoring
-from .data import SAMPLES, DataError, Scores, load_preference_data, preference_probabilities
+from .data import DATASETS, SAMPLES, DataError, Scores, load_preference_data, preference_probabilities
 from .utility import PROFILES, ProfileError, UtilityProfile, cara, profile
 
 __all__ = ["PlanningError", "p_from_file", "profile_from_toml", "plan", "format_plan"]
@@ -138,17 +138,19 @@ def plan(
     error: float = 0.1,
     utility: UtilityProfile | str = "baseline",
     n: int | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """Compare the two monitors for the test H0: eta <= eta0 against H1: eta >= eta1 at a
     target error sum, then solve the best binary and linear contracts with n checks (default:
-    the smaller of the two sample sizes). Returns a JSON-ready dictionary."""
+    the smaller of the two sample sizes); ``source`` describes supplied p. Returns a JSON-ready
+    dictionary."""
     if (p is None) == (dataset is None):
         raise PlanningError("give either preference probabilities (a file) or a dataset name, not both")
     if dataset is not None:
         data = load_preference_data(dataset, data_dir)
         p, source = data.p, data.provenance()
     else:
-        source = f"{len(p):,} preference probabilities supplied"
+        source = source or f"{len(p):,} preference probabilities supplied"
     if not 0 < error < 1:
         raise PlanningError(f"the target error sum must lie in (0, 1); got {error}")
     if not 0 <= eta0 < eta1 <= 1:
@@ -220,6 +222,4 @@ def format_plan(result: dict[str, Any]) -> str:
 
 def known_inputs() -> str:
     """The dataset and profile names the planner accepts."""
-    from .data import DATASETS
-
     return f"datasets: {', '.join([*DATASETS, *SAMPLES])}; profiles: {', '.join(PROFILES)}"

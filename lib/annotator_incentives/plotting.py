@@ -8,6 +8,7 @@ at the repository root.
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -60,8 +61,6 @@ def register(label: str, rebuilds: Sequence[str] = (), datasets: Sequence[Prefer
              missing: Sequence[str] = (), data_note: str | None = None, files: str | None = None) -> None:
     """Record what a figure or table of the book rebuilds (keys of the paper's figures and
     claims) and from which data, for the claims map the build generates."""
-    import json
-
     if data_note is None:
         data_note = "; ".join(d.provenance() for d in datasets) if datasets else "computed from the model (no data)"
     kinds = sorted({"named sample" if d.is_sample else "full dataset" for d in datasets}) or (["model"] if not missing else [])

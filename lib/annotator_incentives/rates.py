@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, special, stats
 
-from .contracts import ContractError, first_best, pass_probability
+from .contracts import ContractError, first_best, gap_table, pass_probability
 from .monitoring import fisher_information
 from .utility import UtilityProfile
 
@@ -122,8 +122,6 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
 
 def gap_table_rates(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("binary", "linear"), problems=("restricted", "unrestricted"), workers: int = 2) -> pd.DataFrame:
     """The rate figure's data: gaps and the Fisher information I(eta*) of each monitor."""
-    from .contracts import gap_table
-
     table = gap_table(profile, signals, ns, kinds=kinds, problems=problems, workers=workers)
     eta = first_best(profile).eta
     table["fisher"] = [float(fisher_information(eta, c)) for c in table["c"]]
