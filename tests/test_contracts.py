@@ -156,6 +156,95 @@ def test_linear_closed_form_matches_the_numeric_route():
         np.testing.assert_allclose(closed, route, rtol=1e-8, atol=1e-10)
 
 
+# --- the fast routes against the routes that check every candidate ------------------------------
+
+@pytest.mark.parametrize("name,n,c", [
+    ("figure3", 1, 0.98), ("figure3", 31, 0.98), ("figure3", 81, 0.35), ("figure3", 201, 0.45),
+    ("figure10_G", 1, 0.45), ("baseline", 71, 0.62), ("risk_averse_poly", 51, 0.75), ("high_cost_exp", 131, 0.35),
+])
+def test_binary_table_search_is_never_worse_than_the_checked_scan(name, n, c):
+    profile = U.profile(name)
+    with np.errstate(all="ignore"):
+        table = C._unrestricted_binary_table(n, c, profile)
+        scan = C._unrestricted_binary_scan(n, c, profile, C.first_best(profile))
+    assert table is not None
+    solution = C.solve("binary", n, c, profile)  # the table's answer or the corner eta = 1 (the scan includes it)
+    assert solution.principal_utility >= scan[0] - 1e-12
+    if solution.eta < 1:
+        assert solution.principal_utility == pytest.approx(table[0], abs=1e-12)
+        assert table[0] - scan[0] < 1e-9 or (name, n) == ("figure10_G", 1)  # the scan misses that one's optimum
+    assert C.ic_violation(solution, profile) <= 1e-12 * max(1.0, float(np.max(np.abs(profile.G(solution.wages)))))
+
+
+def test_table_search_moves_to_the_nearest_incentive_compatible_effort(monkeypatch):
+    """figure3, n = 81, c = 0.35: the best contract under the necessary conditions loses to a
+    local maximum of the agent's utility near eta = 0, so the search must move to the end of
+    the incentive-compatible efforts, where the agent is indifferent."""
+    calls = []
+    original = C._nearest_ic_effort
+    monkeypatch.setattr(C, "_nearest_ic_effort", lambda *a: calls.append(a) or original(*a))
+    solution = C.solve("binary", 81, 0.35, FIG3)
+    assert calls
+    own = float(C.agent_utility_curve(solution.wages, 81, 0.35, FIG3, solution.eta)[0])
+    eta_best, best = C.best_response(solution.wages, 81, 0.35, FIG3, points=20_001)
+    assert abs(eta_best - solution.eta) > 0.05  # the competing best response is elsewhere ...
+    assert 0 <= best - own <= 1e-12  # ... and exactly as good: incentive compatibility binds
+
+
+def test_binary_unrestricted_single_check_against_a_fine_effort_grid():
+    """n = 1: the agent's utility b q(e) - E(e) is concave, so the first-order condition is
+    sufficient and every effort's cheapest contract has a closed form; its best on a fine grid
+    bounds the exact answer from below, and lies within the grid's resolution of it."""
+    for name, c in (("figure3", 0.98), ("figure10_G", 0.45), ("baseline", 0.62)):
+        profile = U.profile(name)
+        eta = np.linspace(1e-6, 1, 200_001)
+        q = C.pass_probability(eta, c)
+        b = profile.dE(eta) / (c / 2)
+        base = profile.U0 + profile.E(eta) - b * q
+        ok = (base >= profile.u_lo) & (base + b <= profile.u_hi)
+        with np.errstate(invalid="ignore"):  # wages of unaffordable utilities are masked out
+            value = np.where(ok, profile.mu(eta) - ((1 - q) * profile.wage_for_utility(base) + q * profile.wage_for_utility(base + b)), -np.inf)
+        exact = C.solve("binary", 1, c, profile).principal_utility
+        assert exact >= value.max() - 1e-12
+        assert exact - value.max() < 1e-8
+
+
+def test_zoom_maximise_finds_interior_and_boundary_maxima():
+    edge = 0.3123456789
+
+    def values(e):
+        centre = np.array([[0.5], [0.2]])  # row 1 rises towards its feasible edge
+        return np.where(e >= edge, -((e - centre) ** 2), -np.inf)
+
+    eta, best = C._zoom_maximise(values, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+    assert eta[0] == pytest.approx(0.5, abs=1e-7) and best[0] == pytest.approx(0.0, abs=1e-14)
+    assert edge <= eta[1] <= edge + 1e-12
+
+
+@pytest.mark.parametrize("n,c", [(1, 0.98), (11, 0.35), (101, 0.75), (201, 0.98)])
+def test_cara_linear_route_matches_the_general_route(n, c):
+    with np.errstate(all="ignore"):
+        direct = C._unrestricted_cara_linear(n, c, FIG3)[0]
+        general_eta, general = C._unrestricted(lambda e: C._linear_value(e, n, c, FIG3)[0], np.linspace(0.02, 1.0, 30))
+    assert direct >= general - 1e-12
+    assert direct - general < 1e-9
+
+
+def test_full_effort_corner_contracts():
+    """eta = 1 with one check: the cheapest bonus is sup (E(1) - E(e)) / ((c/2)(1 - e)) = 0.72/c
+    for E = 0.18 eta^2; a profile whose first-best is eta* = 1 gets feasible, incentive-compatible
+    restricted contracts."""
+    _, k, _, bonus = C._binary_corner(1, 0.98, FIG3)
+    assert (k, bonus) == (1, pytest.approx(0.72 / 0.98, rel=1e-12))
+    corner = U.profile("risk_averse_poly")
+    assert C.first_best(corner).eta == 1.0
+    for kind in ("binary", "linear"):
+        for n in (1, 31, 101):
+            solution = C.solve(kind, n, 0.45, corner, "restricted")
+            assert solution.feasible and solution.eta == 1.0
+            assert C.ic_violation(solution, corner) <= 1e-12
+
+
 # --- what the theory predicts qualitatively ------------------------------------------------
 
 def test_gaps_shrink_with_more_monitoring_and_linear_beats_binary():

@@ -340,11 +340,56 @@ class _BinaryTargets:
     value: np.ndarray  # principal utility; -inf where a necessary condition already fails
 
 
+@dataclass
+class _BinaryTerms:
+    """The cheapest binary contract inducing a target effort with a given threshold, before
+    the global check of incentive compatibility (arrays broadcast over thresholds and efforts)."""
+
+    bonus_utility: np.ndarray  # b = G(w0 + w1) - G(w0), from the agent's first-order condition
+    base_utility: np.ndarray  # G(w0), from binding participation
+    feasible: np.ndarray  # the necessary conditions hold
+    value: np.ndarray  # principal utility; -inf where a necessary condition fails
+
+
+def _binary_terms(k, eta, tail, slope, n: int, c: float, profile: UtilityProfile, tail0, tail1) -> _BinaryTerms:
+    """Threshold(s) k inducing effort(s) eta, given P_k(eta) = ``tail``, P_k'(eta) = ``slope``
+    and P_k at eta = 0 and 1 (``tail0``, ``tail1``): b = E'(eta)/P_k'(eta), base utility
+    max(U_0 + E(eta) - b P_k(eta), G(w_lo)) and the principal's value mu(eta) - E[w(X)].
+
+    The necessary conditions for incentive compatibility checked here, for all k and eta at
+    once: the top wage is affordable, the second-order condition b P_k'' < E'' holds (P_k'' from
+    binomial lemma (c)), and neither shirking (eta' = 0) nor full effort (eta' = 1) pays more
+    than eta (within ``TIE``). A contract meeting them still needs the global check."""
+    eta = np.asarray(eta, dtype=float)
+    q = pass_probability(eta, c)
+    cost, marginal_cost = profile.E(eta), profile.dE(eta)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
+        base = np.maximum(profile.U0 + cost - b * tail, profile.u_lo)
+        own = b * tail - cost
+        tie = TIE * np.maximum(1.0, np.abs(own))
+        if n > 1:
+            curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q)
+        else:
+            curvature = np.zeros_like(b)
+        lo, hi = np.maximum(eta - 1e-6, 0.0), np.minimum(eta + 1e-6, 1.0)
+        d2E = (profile.dE(hi) - profile.dE(lo)) / (hi - lo)
+        wage_room = profile.u_hi - (base + b)
+        shirk = own - (b * tail0 - profile.E(0.0)) + tie
+        full = own - (b * tail1 - profile.E(1.0)) + tie
+        feasible = np.isfinite(b) & (wage_room >= 0) & (d2E - curvature > 0) & (shirk >= 0) & (full >= 0)
+        value = np.full(feasible.shape, -np.inf)
+        pays = np.broadcast_to(tail, feasible.shape)[feasible]  # wages only where feasible: G^-1 is costly
+        wage = (1 - pays) * profile.wage_for_utility(base[feasible]) + pays * profile.wage_for_utility(base[feasible] + b[feasible])
+        value[feasible] = np.broadcast_to(profile.mu(eta), feasible.shape)[feasible] - wage
+    return _BinaryTerms(b, base, feasible, value)
+
+
 def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> _BinaryTargets:
     """For every threshold k (or those in ``ks``): the bonus b = E'(eta)/P_k'(eta) from the
     agent's first-order condition, the base utility from binding participation, and the
-    principal's value, with the cheap necessary conditions for incentive compatibility (second
-    order condition; no gain from eta' = 0 or 1) applied to all k at once."""
+    principal's value (:func:`_binary_terms`), with a coarse grid of deviations screened for
+    every k at once: any effort that beats eta rules its k out before the full check."""
     q = float(pass_probability(eta, c))
     if ks is None:
         k = np.arange(1, n + 1)
@@ -353,31 +398,16 @@ def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks
         k = np.asarray(sorted(ks), dtype=np.int64)
         tail = special.bdtrc(k - 1, n, q)
     slope = _tail_derivative(k, n, c, q)
-    marginal_cost = float(profile.dE(eta))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
-        base = np.maximum(profile.U0 + float(profile.E(eta)) - b * tail, profile.u_lo)
-        feasible = np.isfinite(b) & (base + b <= profile.u_hi)
-        # second-order condition b P_k'' - E'' < 0, with P_k'' from binomial lemma (c)
-        if n > 1:
-            curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q)
-        else:
-            curvature = np.zeros_like(b)
-        lo, hi = max(eta - 1e-6, 0.0), min(eta + 1e-6, 1.0)
-        d2E = (float(profile.dE(hi)) - float(profile.dE(lo))) / (hi - lo)
-        feasible &= curvature - d2E < 0
-        own = b * tail - float(profile.E(eta))
-        # a coarse grid of deviations (endpoints included), for every k at once: any effort
-        # that beats eta rules its k out before the full check
-        screen, screen_q = _grid(SCREEN_POINTS, c)
-        alive = np.flatnonzero(feasible)
-        if alive.size:
-            deviation = b[alive, None] * special.bdtrc(k[alive, None] - 1, n, screen_q[None, :]) - profile.E(screen)[None, :]
-            feasible[alive] &= deviation.max(axis=1) <= own[alive] + TIE * np.maximum(1.0, np.abs(own[alive]))
-        wage_fail = profile.wage_for_utility(np.where(feasible, base, profile.U0))
-        wage_pass = profile.wage_for_utility(np.where(feasible, base + b, profile.U0))
-        value = np.where(feasible, float(profile.mu(eta)) - ((1 - tail) * wage_fail + tail * wage_pass), -np.inf)
-    return _BinaryTargets(k, b, base, value)
+    screen, screen_q = _grid(SCREEN_POINTS, c)
+    terms = _binary_terms(k, eta, tail, slope, n, c, profile, special.bdtrc(k - 1, n, screen_q[0]),
+                          special.bdtrc(k - 1, n, screen_q[-1]))
+    b, feasible, value = terms.bonus_utility, terms.feasible.copy(), terms.value
+    alive = np.flatnonzero(feasible)
+    if alive.size:
+        own = b[alive] * tail[alive] - float(profile.E(eta))
+        deviation = b[alive, None] * special.bdtrc(k[alive, None] - 1, n, screen_q[None, :]) - profile.E(screen)[None, :]
+        feasible[alive] &= deviation.max(axis=1) <= own + TIE * np.maximum(1.0, np.abs(own))
+    return _BinaryTargets(k, b, terms.base_utility, np.where(feasible, value, -np.inf))
 
 
 @lru_cache(maxsize=64)
@@ -550,10 +580,138 @@ def _walk_thresholds(n: int, c: float, profile: UtilityProfile, scan: dict) -> t
     return best
 
 
+TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
+TABLE_LEADERS = 3  # thresholds refined from the table
+TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
+
+
+def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+    """Maximise several functions at once, row r over [lo[r], hi[r]], each unimodal on the
+    interval where it is finite (-inf elsewhere): evaluate ``values`` (rows x points efforts in,
+    same shape out) on a grid, keep the two cells around the best point, repeat until the
+    cells are narrower than ``xtol``. Returns the best efforts and values found (always
+    feasible points); a row with no feasible point returns -inf."""
+    lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
+    rows = np.arange(lo.size)
+    steps = np.linspace(0.0, 1.0, points)
+    best_eta, best = np.full(lo.size, np.nan), np.full(lo.size, -np.inf)
+    while True:
+        grid = lo[:, None] + (hi - lo)[:, None] * steps[None, :]
+        grid[:, -1] = hi
+        v = values(grid)
+        i = np.argmax(v, axis=1)
+        better = v[rows, i] > best
+        best_eta, best = np.where(better, grid[rows, i], best_eta), np.where(better, v[rows, i], best)
+        if np.all(hi - lo <= xtol):
+            return best_eta, best
+        lo, hi = grid[rows, np.maximum(i - 1, 0)], grid[rows, np.minimum(i + 1, points - 1)]
+
+
+def _unrestricted_binary_table(n: int, c: float, profile: UtilityProfile) -> tuple[float, int, float] | None:
+    """Direct search over every threshold and a grid of efforts fine enough to separate
+    neighbouring thresholds (about 2nc + 40 points; for large nc only within two coarse cells
+    of the best of 40 evenly spaced efforts, as the scan of the slower route does), with only the necessary conditions of
+    :func:`_binary_terms`: their feasible set contains every incentive-compatible contract. The
+    leading thresholds are then optimised over effort to 1e-13 (:func:`_zoom_maximise`); if the
+    best of them passes the global check it is optimal over the larger set, so over the
+    incentive-compatible one. None when the check fails (the caller then takes the slower route
+    that checks every candidate) or the table would be too large."""
+    points = int(2 * n * c) + 42
+    if n * points > TABLE_CELLS:
+        return None
+    etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
+    k = np.arange(1, n + 1)[:, None]
+    ends = special.bdtrc(k - 1, n, pass_probability(np.array([0.0, 1.0]), c)[None, :])
+
+    def table(k, ends, etas, dense: bool) -> _BinaryTerms:
+        q = pass_probability(etas, c)
+        if dense:  # every threshold: tails by cumulating the pmf; P_k' = (c/2) k P(X = k)/q
+            pmf = np.exp(_log_pmf(np.arange(n + 1)[:, None], n, q))
+            tail = np.cumsum(pmf[::-1], axis=0)[::-1][1:]
+            slope = 0.5 * c * k * pmf[1:] / q
+        else:
+            tail = special.bdtrc(k - 1, n, q)
+            slope = 0.5 * c * n * np.exp(_log_pmf(k - 1, n - 1, q))
+        return _binary_terms(k, etas, tail, slope, n, c, profile, ends[:, :1], ends[:, 1:])
+
+    stride = etas.size // TABLE_COARSE
+    if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
+        coarse = table(k, ends, etas[None, ::stride], dense=True).value.max(axis=0)
+        if not np.isfinite(coarse.max()):
+            return None
+        centre = int(np.argmax(coarse)) * stride
+        etas = etas[max(centre - 2 * stride, 0):centre + 2 * stride + 1]
+    value = table(k, ends, etas[None, :], dense=True).value
+    best_i = np.argmax(value, axis=1)
+    best_v = value[np.arange(n), best_i]
+    leaders = np.array([r for r in np.argsort(-best_v, kind="stable")[:TABLE_LEADERS] if np.isfinite(best_v[r])], dtype=int)
+    if not leaders.size:
+        return None
+    i = best_i[leaders]
+    lo, hi = etas[np.maximum(i - 1, 0)], etas[np.minimum(i + 1, etas.size - 1)]
+    eta, v = _zoom_maximise(lambda grid: table(k[leaders], ends[leaders], grid, dense=False).value, lo, hi)
+    best = (-np.inf, -1, np.nan)
+    for r in np.argsort(-v, kind="stable"):  # v[r] bounds what threshold r can give
+        if not v[r] > best[0]:
+            break
+        row = leaders[r:r + 1]
+        kk = int(k[row[0], 0])
+
+        def terms_at(e: float, row=row) -> _BinaryTerms:
+            return table(k[row], ends[row], np.array([[e]]), dense=False)
+
+        if _binary_ic(kk, float(terms_at(eta[r]).bonus_utility[0, 0]), float(eta[r]), n, c, profile):
+            best = max(best, (float(v[r]), kk, float(eta[r])))
+        else:
+            best = max(best, _nearest_ic_effort(kk, float(eta[r]), n, c, profile, terms_at, 0.25 / (points - 1)))
+    return best if np.isfinite(best[0]) else None
+
+
+def _nearest_ic_effort(k: int, eta_hat: float, n: int, c: float, profile: UtilityProfile, terms_at, step: float) -> tuple[float, int, float]:
+    """Threshold k's best effort when its best under the necessary conditions, ``eta_hat``,
+    fails the global check (a competing local maximum of the agent's utility beats it): the
+    incentive-compatible efforts then lie to one side, where the principal's value falls away
+    from ``eta_hat`` (it is unimodal), so the best of them is the nearest end of that set, a
+    root of the exact incentive slack. Both sides are searched with doubling steps."""
+    def slack(e: float) -> float:
+        terms = terms_at(e)
+        if not terms.feasible[0, 0]:
+            return -np.inf
+        b = float(terms.bonus_utility[0, 0])
+        return _binary_slack(k, b, e, n, c, profile) + TIE * max(1.0, abs(b) + float(profile.E(e)))
+
+    best = (-np.inf, k, np.nan)
+    for direction in (-1.0, 1.0):
+        outer, size = eta_hat, step
+        while True:
+            e = float(np.clip(eta_hat + direction * size, 0.0, 1.0))
+            s = slack(e) if 0.0 < e < 1.0 else -np.inf
+            if s >= 0 or not np.isfinite(s) or e in (0.0, 1.0):
+                break
+            outer, size = e, 2 * size
+        if not s >= 0:
+            continue  # no incentive-compatible effort on this side
+        inside = e
+        root = optimize.brentq(slack, *sorted((outer, inside)), xtol=1e-15)
+        nudge = np.copysign(1e-15, inside - outer)
+        while not slack(root) >= 0:  # step onto the incentive-compatible side of the root
+            root, nudge = root + nudge, 2 * nudge
+        best = max(best, (float(terms_at(root).value[0, 0]), k, float(root)))
+    return best
+
+
 def _unrestricted_binary(n: int, c: float, profile: UtilityProfile, fb: FirstBest) -> tuple[float, int, float]:
-    """max over thresholds k and efforts of the principal's value: a scan fine enough that
-    neighbouring efforts' best thresholds differ by at most one, then each leading threshold
-    optimised exactly (:func:`_optimise_threshold`)."""
+    """(value, k, eta): the best interior binary contract, by the direct table search when it
+    applies (:func:`_unrestricted_binary_table`), else by the scan."""
+    direct = _unrestricted_binary_table(n, c, profile)
+    return direct if direct is not None else _unrestricted_binary_scan(n, c, profile, fb)
+
+
+def _unrestricted_binary_scan(n: int, c: float, profile: UtilityProfile, fb: FirstBest) -> tuple[float, int, float]:
+    """max over thresholds k and efforts of the principal's value, every candidate checked
+    globally: a scan fine enough that neighbouring efforts' best thresholds differ by at most
+    one, then each leading threshold optimised exactly (:func:`_optimise_threshold`); for large
+    n a walk over thresholds (:func:`_walk_thresholds`)."""
     coarse = np.linspace(0.02, 1.0, 20)
     scan = {float(e): _best_binary_at(float(e), n, c, profile) for e in [*coarse, fb.eta]}
     centre = max(scan, key=lambda e: scan[e][0])
@@ -581,44 +739,57 @@ def _corner_upper_bound(profile: UtilityProfile) -> float:
     return float(profile.mu(1.0) - profile.wage_for_utility(profile.E(1.0) + profile.U0))
 
 
-def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401) -> tuple[float, int, float, float]:
+def _binary_corner_value(k: np.ndarray, top: np.ndarray, bonus: np.ndarray, profile: UtilityProfile) -> np.ndarray:
+    """The principal's value at eta = 1 paying utility bonus ``bonus`` when X >= k (P = ``top``),
+    participation binding; -inf where the top wage is unaffordable."""
+    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
+    ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)  # G^-1 may clip unaffordable utilities
+    with np.errstate(invalid="ignore", over="ignore"):
+        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, profile.U0))
+    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf)
+
+
+def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401, beat: float = -np.inf) -> tuple[float, int, float, float]:
     """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
     utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)), at
     which the agent weakly prefers eta = 1 to every other effort. Returns the best k's
-    (value, k, base utility, bonus utility)."""
-    grid, qs = _grid(points, c)
-    grid, qs = grid[:-1], qs[:-1]
+    (value, k, base utility, bonus utility), or -inf at once when even the bonuses of the limit
+    e -> 1 alone (b_k >= E'(1)/P_k'(1); the principal's cost grows with the bonus) cannot give
+    more than ``beat``."""
     k = np.arange(1, n + 1)
     q1 = float(pass_probability(1.0, c))
     top = special.bdtrc(k - 1, n, q1)
-    gain = top[:, None] - special.bdtrc(k[:, None] - 1, n, qs[None, :])
+    with np.errstate(divide="ignore"):
+        limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
+    if not np.max(_binary_corner_value(k, top, limit, profile)) > beat:
+        return -np.inf, -1, np.nan, np.nan
+    grid, qs = _grid(points, c)
+    grid, qs = grid[:-1], qs[:-1]
+    tails = np.cumsum(np.exp(_log_pmf(np.arange(n, -1, -1)[:, None], n, qs[None, :])), axis=0)[::-1][1:]  # P_k(e)
+    gain = top[:, None] - tails
     cost = float(profile.E(1.0)) - profile.E(grid)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(gain > 0, cost[None, :] / gain, -np.inf)
-        limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
     bonus = np.maximum(ratio.max(axis=1), limit)
-    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
-    with np.errstate(invalid="ignore", over="ignore"):
-        optimistic = float(profile.mu(1.0)) - ((1 - top) * profile.wage_for_utility(base) + top * profile.wage_for_utility(base + bonus))
-    leaders = np.argsort(-np.where(np.isfinite(optimistic), optimistic, -np.inf))[:3]
-    for i in leaders[np.isfinite(bonus[leaders])]:  # refine the grid maximum of the ratio
-        j = int(np.argmax(ratio[i]))
-        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
-        kk = int(k[i])
-        res = optimize.minimize_scalar(
-            lambda e: -(float(profile.E(1.0)) - float(profile.E(e))) / max(top[i] - float(_tail(kk, n, pass_probability(e, c))), 1e-300),
-            bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
-        bonus[i] = max(bonus[i], -res.fun)
+    leaders = np.argsort(-_binary_corner_value(k, top, bonus, profile))[:3]
+    refine = leaders[np.isfinite(bonus[leaders])]
+    if refine.size:  # the ratio's supremum, from around its grid maximum
+        def ratios(e: np.ndarray) -> np.ndarray:
+            gain = top[refine, None] - special.bdtrc(k[refine, None] - 1, n, pass_probability(e, c))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(gain > 0, (float(profile.E(1.0)) - profile.E(e)) / gain, -np.inf)
+
+        j = np.argmax(ratio[refine], axis=1)
+        # the ratio's limit at e -> 1 is ``limit``; closer to 1 than the grid the gain cancels
+        _, sup = _zoom_maximise(ratios, grid[np.maximum(j - 1, 0)], grid[np.minimum(j + 1, grid.size - 1)])
+        bonus[refine] = np.maximum(bonus[refine], sup)
     keep = np.zeros(k.size, bool)
     keep[leaders] = True
     bonus = np.where(keep, bonus, np.inf)  # the others were only screened
-    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
-    ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)
-    with np.errstate(invalid="ignore", over="ignore"):
-        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, 0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, 0))
-    value = np.where(ok, float(profile.mu(1.0)) - wage, -np.inf)
+    value = _binary_corner_value(k, top, bonus, profile)
     i = int(np.argmax(value))
-    return float(value[i]), int(k[i]), float(base[i]), float(bonus[i])
+    base = max(profile.U0 + float(profile.E(1.0)) - bonus[i] * top[i], profile.u_lo)
+    return float(value[i]), int(k[i]), float(base), float(bonus[i])
 
 
 def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
@@ -633,7 +804,7 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
         wages, params = _binary_wages(n, k, base, bonus, profile)
         return _solution("binary", problem, n, c, profile, fb, fb.eta, wages, params)
     best_value, best_k, best_eta = _unrestricted_binary(n, c, profile, fb)
-    corner = _binary_corner(n, c, profile) if _corner_upper_bound(profile) > best_value else (-np.inf,)
+    corner = _binary_corner(n, c, profile, beat=best_value) if _corner_upper_bound(profile) > best_value else (-np.inf,)
     fallback = no_incentive(n, c, profile)
     if max(best_value, corner[0]) <= fallback.principal_utility:
         return _as_no_incentive("binary", fallback, {"w1": 0.0, "k": 0})
@@ -647,6 +818,53 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
 # --- linear contracts -------------------------------------------------------------------------
 
+def _cara_linear(etas: np.ndarray, n: int, c: float, profile: UtilityProfile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w0, w1, exists) of the linear contract inducing each effort in ``etas`` when G is CARA,
+    G = scale (1 - exp(-rate w)): E[G] = scale (1 - e^{-rate w0} M) with M = (1 - q + q z)^n and
+    z = e^{-rate w1/n}, so the first-order condition fixes z in closed form and binding
+    participation then fixes w0. ``exists`` is False where no such z exists or where the wages
+    leave [w_lo, w_hi]."""
+    rate, scale = profile.cara
+    q = pass_probability(etas, c)
+    need_u, need_du = profile.U0 + profile.E(etas), profile.dE(etas)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        K = need_du / (scale - need_u)
+        one_minus_z = K / (n * c / 2 + K * q)  # 1 - z, kept exact for large n
+        exists = (one_minus_z >= 0) & (one_minus_z < 1)
+        one_minus_z = np.where(exists, one_minus_z, 0.0)
+        w1 = -n * np.log1p(-one_minus_z) / rate
+        w0 = (np.log(scale) - np.log(scale - need_u) + n * np.log1p(-q * one_minus_z)) / rate
+    exists &= (w0 >= profile.w_lo - 1e-12) & (w0 + w1 <= profile.w_hi + 1e-12)
+    return w0, w1, exists
+
+
+def _unrestricted_cara_linear(n: int, c: float, profile: UtilityProfile, points: int = 401) -> tuple[float, float, np.ndarray, dict] | None:
+    """(value, eta, wages, params) of the best linear contract for a CARA profile: the value of
+    the contract inducing each effort is closed-form (:func:`_cara_linear`), so it is maximised
+    over a grid of efforts and then to 1e-13 (:func:`_zoom_maximise`), assuming it unimodal as
+    the scan of the general route does. CARA makes the agent's utility concave in effort (M is
+    convex in q, E is convex), so the first-order condition is also sufficient, and at full
+    effort eta = 1 the contract meeting it with equality is the cheapest one that makes eta = 1
+    a best response (the corner is included here). The global check confirms incentive
+    compatibility, and None (use the general route) if it ever fails."""
+    def values(etas: np.ndarray) -> np.ndarray:
+        w0, w1, exists = _cara_linear(etas, n, c, profile)
+        return np.where(exists, profile.mu(etas) - (w0 + w1 * pass_probability(etas, c)), -np.inf)
+
+    etas = np.linspace(0.0, 1.0, points)[1:]
+    v = values(etas)
+    if not np.isfinite(v.max()):
+        return None
+    i = int(np.argmax(v))
+    eta, value = _zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]])
+    eta, value = float(eta[0]), float(value[0])
+    w0, w1, _ = (float(x[0]) for x in _cara_linear(np.array([eta]), n, c, profile))
+    wages = w0 + w1 * np.arange(n + 1) / n
+    if not _incentive_compatible(wages, eta, n, c, profile, _cara_linear_curve(w0, w1, n, c, profile)):
+        return None
+    return value, eta, wages, {"w0": w0, "w1": w1}
+
+
 def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> tuple[float, float] | None:
     """(w0, w1) of the linear contract w0 + w1 X/n with participation binding and the agent's
     first-order condition at eta; None when no such contract respects the wage bounds."""
@@ -657,16 +875,9 @@ def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) ->
         score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
     if profile.cara is not None:
-        rate, scale = profile.cara
-        # E[G] = scale (1 - e^{-r w0} M), M = (1 - q + q z)^n, z = e^{-r w1 / n}: the first-order
-        # condition fixes z in closed form, participation then fixes w0.
-        K = need_du / (scale - need_u)
-        one_minus_z = K / (n * c / 2 + K * q)  # 1 - z, kept exact for large n
-        if not 0 <= one_minus_z < 1:
+        w0, w1, ok = (float(v[0]) for v in _cara_linear(np.array([eta]), n, c, profile))
+        if not ok:
             return None
-        w1 = -n * np.log1p(-one_minus_z) / rate
-        log_m = n * np.log1p(-q * one_minus_z)
-        w0 = (np.log(scale) - np.log(scale - need_u) + log_m) / rate
     else:
         def base_for(w1: float) -> float:
             return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
@@ -710,7 +921,11 @@ def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_i
 def _linear_corner(n: int, c: float, profile: UtilityProfile) -> tuple[float, np.ndarray | None, dict]:
     """Full effort eta = 1 with a linear contract: the smallest slope w1 at which eta = 1 is the
     agent's global best response once participation binds there (bisection: a steeper slope
-    only makes full effort more attractive)."""
+    only makes full effort more attractive). With CARA the agent's utility is concave in effort,
+    so that slope is the one meeting the first-order condition with equality (closed form)."""
+    if profile.cara is not None:
+        value, wages, params = _linear_value(1.0, n, c, profile)
+        return value, wages, params
     x = np.arange(n + 1)
     pmf = _pmf(n, float(pass_probability(1.0, c)))
     need = profile.U0 + float(profile.E(1.0))
@@ -750,15 +965,17 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
         if wages is None:
             return _infeasible("linear", problem, n, c, fb)
         return _solution("linear", problem, n, c, profile, fb, fb.eta, wages, params)
-    eta, value = _unrestricted(lambda e: _linear_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 30))
-    corner = _linear_corner(n, c, profile) if _corner_upper_bound(profile) > value else (-np.inf, None, {})
+    best = _unrestricted_cara_linear(n, c, profile) if profile.cara is not None else None
+    if best is None:
+        eta, value = _unrestricted(lambda e: _linear_value(e, n, c, profile)[0], np.linspace(0.02, 1.0, 30))
+        best = (value, eta, *_linear_value(eta, n, c, profile)[1:]) if np.isfinite(value) else (-np.inf,)
+        corner = _linear_corner(n, c, profile) if _corner_upper_bound(profile) > value else (-np.inf,)
+        if corner[0] > best[0]:
+            best = (corner[0], 1.0, *corner[1:])
     fallback = no_incentive(n, c, profile)
-    if max(value, corner[0]) <= fallback.principal_utility:
+    if best[0] <= fallback.principal_utility:
         return _as_no_incentive("linear", fallback, {"w1": 0.0})
-    if corner[0] > value:
-        eta, (_, wages, params) = 1.0, corner
-    else:
-        _, wages, params = _linear_value(eta, n, c, profile)
+    _, eta, wages, params = best
     return _solution("linear", problem, n, c, profile, fb, eta, wages, params)
 
 
