@@ -6,13 +6,19 @@
   (``annotator_incentives.plotting.register``), so it shows what this build produced.
 - At the end of a build: the figures (PNG, SVG, CSV) are copied to ``downloads/figures`` and
   every chapter is converted to a notebook in ``downloads/notebooks`` (jupytext).
+- Launch buttons (Binder, Colab) and a repository button, when the book is built from a public
+  GitHub repository: ``$BOOK_REPOSITORY_URL`` (and ``$BOOK_REPOSITORY_BRANCH``), else git's
+  ``origin`` remote and current branch. Without one there are no buttons: they would lead nowhere.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from docutils import nodes
@@ -47,6 +53,69 @@ NOT_REBUILT = {
     "text-examples": "not rebuilt: the HelpSteer response texts are not at hand on this build; the real-annotator "
                      "chapter makes the same point with MT-Bench votes",
 }
+
+
+BINDER = "https://mybinder.org"
+COLAB = "https://colab.research.google.com"
+PAGES_BRANCH = "gh-pages"  # where `ghp-import -n -p -f _build/html` publishes the built book
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def published_repository() -> tuple[str, str] | None:
+    """(GitHub URL, branch) the book is published from, or None when none is known."""
+    url = os.environ.get("BOOK_REPOSITORY_URL") or _git("remote", "get-url", "origin")
+    match = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+)/([\w.-]+?)(?:\.git)?/?", url)
+    if not match:
+        return None
+    branch = os.environ.get("BOOK_REPOSITORY_BRANCH") or _git("rev-parse", "--abbrev-ref", "HEAD") or "main"
+    return f"https://github.com/{match[1]}/{match[2]}", branch
+
+
+def _launch_settings(app, config):
+    """Binder through the theme: it opens the chapter's MyST Markdown file in JupyterLab, where
+    jupytext (installed with the book; ``postBuild`` makes it the default viewer) runs it."""
+    published = published_repository()
+    if published is None:
+        return
+    url, branch = published
+    config.html_theme_options.update(
+        repository_url=url, repository_branch=branch, path_to_docs="", use_repository_button=True,
+        launch_buttons={"binderhub_url": BINDER, "notebook_interface": "jupyterlab"},
+    )
+
+
+def _colab_button(app, pagename, templatename, context, doctree):
+    """Colab opens only .ipynb files on GitHub, and the chapters are MyST Markdown: its button
+    opens the chapter's notebook from the published book (``downloads/notebooks`` on the pages
+    branch), whose first cell installs this book's library from the repository."""
+    published = published_repository()
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "launch-buttons"), None)
+    if published is None or group is None:
+        return
+    repo = published[0].removeprefix("https://github.com/")
+    group["buttons"].append({
+        "type": "link", "text": "Colab", "tooltip": "Launch on Colab", "icon": "_static/images/logo_colab.png",
+        "url": f"{COLAB}/github/{repo}/blob/{PAGES_BRANCH}/downloads/notebooks/{Path(pagename).name}.ipynb",
+    })
+
+
+def _install_cell(url: str):
+    """The first cell of a downloaded notebook: outside the book's repository (Colab, a fresh
+    machine) the library is installed from it."""
+    import nbformat
+
+    return nbformat.v4.new_code_cell(
+        "# Outside this book's repository (Colab, a fresh machine), install its library first.\n"
+        "import importlib.util\n"
+        "if importlib.util.find_spec(\"annotator_incentives\") is None:\n"
+        f"    get_ipython().run_line_magic(\"pip\", \"install --quiet 'annotator-incentives @ git+{url}'\")")
 
 
 def figure_dir() -> Path:
@@ -160,7 +229,10 @@ def _downloads(app, exception):
     for doc in sorted(app.env.found_docs):
         source = Path(app.srcdir) / f"{doc}.md"
         if source.is_file() and "kernelspec" in source.read_text()[:500]:
-            jupytext.write(jupytext.read(source), notebooks / f"{Path(doc).name}.ipynb")
+            notebook = jupytext.read(source)
+            if published_repository() is not None:
+                notebook.cells.insert(0, _install_cell(published_repository()[0]))
+            jupytext.write(notebook, notebooks / f"{Path(doc).name}.ipynb")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
@@ -189,6 +261,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    app.connect("config-inited", _launch_settings)
+    app.connect("html-page-context", _colab_button, priority=502)  # after the theme's launch buttons (501)
     app.connect("html-page-context", _dedupe_scripts)
     app.add_node(claims_map)
     app.add_directive("claims-map", ClaimsMapDirective)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socketserver
@@ -19,12 +20,15 @@ from conftest import REPO_ROOT, SHARED_DATA
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+EXAMPLE_REPOSITORY = "https://github.com/example-org/annotator-incentives"
 
 
 @pytest.fixture(scope="module")
 def built_book(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
-    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"))
+    # launch buttons appear only for a book built from a GitHub repository; this one is a stand-in
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"), BOOK_REPOSITORY_URL=EXAMPLE_REPOSITORY,
+               BOOK_REPOSITORY_BRANCH="main")
     if SHARED_DATA.is_dir():
         env["ANNOTATOR_DATA_DIR"] = str(SHARED_DATA)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
@@ -52,6 +56,22 @@ def test_clean_book_build(built_book):
     # MathJax is served from the book itself
     assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
     assert "cdn.jsdelivr" not in intro
+
+
+@pytest.mark.slow
+def test_launch_buttons_open_the_chapter(built_book):
+    """Binder opens the chapter's MyST file in JupyterLab; Colab opens its notebook from the
+    published book, whose first cell installs the library from the repository."""
+    out, result = built_book
+    assert result.returncode == 0
+    html = out / "_build" / "html"
+    page = (html / "chapters" / "utility_gap.html").read_text()
+    assert "https://mybinder.org/v2/gh/example-org/annotator-incentives/main?urlpath=lab/tree/chapters/utility_gap.md" in page
+    assert ("https://colab.research.google.com/github/example-org/annotator-incentives/blob/gh-pages/"
+            "downloads/notebooks/utility_gap.ipynb") in page
+    notebook = json.loads((html / "downloads" / "notebooks" / "utility_gap.ipynb").read_text())
+    first = "".join(notebook["cells"][0]["source"])
+    assert "git+" + EXAMPLE_REPOSITORY in first and "find_spec" in first
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

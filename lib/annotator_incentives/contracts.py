@@ -868,17 +868,18 @@ def _unrestricted_cara_linear(n: int, c: float, profile: UtilityProfile, points:
 def _linear_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> tuple[float, float] | None:
     """(w0, w1) of the linear contract w0 + w1 X/n with participation binding and the agent's
     first-order condition at eta; None when no such contract respects the wage bounds."""
-    q = float(pass_probability(eta, c))
-    x = np.arange(n + 1)
-    pmf = _pmf(n, q)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
-    need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
     if profile.cara is not None:
         w0, w1, ok = (float(v[0]) for v in _cara_linear(np.array([eta]), n, c, profile))
         if not ok:
             return None
     else:
+        q = float(pass_probability(eta, c))
+        x = np.arange(n + 1)
+        pmf = _pmf(n, q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = 0.5 * c * (x - n * q) / (q * (1 - q))  # d/deta log P(X = x)
+        need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
+
         def base_for(w1: float) -> float:
             return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
 

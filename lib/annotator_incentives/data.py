@@ -297,7 +297,7 @@ def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Sc
                 f"{local}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}"
             )
         frame = _load_with_datasets("parquet", data_files=[str(f) for f in files])
-        source = f"local copy of {spec.hub_id} at {local}"
+        source = f"local copy of {spec.hub_id} in the data folder"
     else:
         frame = _load_from_hub(spec, folder)
         source = f"Hugging Face hub: {spec.hub_id}"
@@ -342,7 +342,7 @@ def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
         )
     frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, *SCORE_COLUMNS, where=str(path))
-    source = f"scores of {spec.hub_id} by the reward model, from {path}"
+    source = f"scores of {spec.hub_id} by the reward model, data folder: {spec.scores_file}"
     return Scores(spec.key, spec.label, chosen, rejected, source, False, spec.calibrated)
 
 
@@ -365,7 +365,8 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
     return Scores(
-        spec.key, spec.label, chosen, rejected, f"real sample, {path}", True, parent.calibrated, spec.caveat
+        spec.key, spec.label, chosen, rejected, f"real sample, data folder: {spec.folder}/{spec.file}", True,
+        parent.calibrated, spec.caveat
     )
 
 
