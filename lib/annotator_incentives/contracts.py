@@ -239,11 +239,12 @@ def _agent_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, po
 
 
 def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None,
-                threshold: float = -np.inf) -> tuple[float, float]:
+                threshold: float = -np.inf, slope=None) -> tuple[float, float]:
     """Largest value of a smooth f on [0, 1] from its grid values: each grid peak (outside
-    ``exclude``'s own cell) is refined by bounded Brent, unless a curvature bound (f exceeds its
-    grid values by at most max|second difference|/4 between grid points) keeps it below
-    ``threshold``; endpoints are exact."""
+    ``exclude``'s own cell) is refined to its local maximum, unless a curvature bound (f exceeds
+    its grid values by at most max|second difference|/4 between grid points) keeps it below
+    ``threshold``; endpoints are exact. A peak is refined by a root of ``slope`` (f', Brent's
+    method) when it is given, else by bounded Brent on f."""
     h = grid[1] - grid[0]
     left = np.r_[-np.inf, values[:-1]]
     right = np.r_[values[1:], -np.inf]
@@ -255,9 +256,16 @@ def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None =
         if values[j] + bound < threshold:
             continue
         lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
-        res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-        if -res.fun > best:
-            best_eta, best = float(res.x), float(-res.fun)
+        if slope is None:
+            res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+            peaks = [float(res.x)]
+        else:
+            peaks = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
+                     if b > a and slope(a) > 0 > slope(b)]
+        for peak in peaks:
+            value = float(f(peak))
+            if value > best:
+                best_eta, best = peak, value
     return best_eta, best
 
 
@@ -421,42 +429,31 @@ def _binary_slack(k: int, b: float, eta: float, n: int, c: float, profile: Utili
     """Agent's utility at eta minus its best utility elsewhere on [0, 1], for the contract
     paying utility bonus b when X >= k (>= 0 means incentive compatible, up to ``TIE``).
 
-    Grid efforts give exact lower bounds on the competitor. A competing grid peak is refined to
-    its exact local maximum (the root of b P_k' = E', by Brent's method) unless a curvature
-    bound (f exceeds its grid values by at most max|second difference|/4 between grid points)
-    clears it; with ``exact`` every peak that could be the best competitor is refined.
+    Grid efforts give exact lower bounds on the competitor; competing grid peaks are refined to
+    their exact local maxima, roots of b P_k' = E' (:func:`_global_max`). With ``exact`` every
+    peak that could be the best competitor is refined; without, the answer is exact only in sign
+    (it stops at a competitor that already beats eta).
     """
     grid, qs = _grid(points, c)
     values = b * special.bdtrc(k - 1, n, qs) - profile.E(grid)
     own = b * float(special.bdtrc(k - 1, n, float(pass_probability(eta, c)))) - float(profile.E(eta))
     tie = TIE * max(1.0, abs(own))
-    h = grid[1] - grid[0]
-    outside = np.abs(grid - eta) > 1.5 * h
+    outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
     near = values[~outside]
     if near.size and near.max() > own + tie:
         return own - float(near.max())  # eta is not even a local maximum
     competitor = float(values[outside].max()) if outside.any() else -np.inf
     if not exact and competitor > own + tie:
         return own - competitor
-    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4
-    threshold = competitor if exact else own - tie
+
+    def agent(e: float) -> float:
+        return b * float(special.bdtrc(k - 1, n, float(pass_probability(e, c)))) - float(profile.E(e))
 
     def slope(e: float) -> float:
         return b * float(_tail_derivative(k, n, c, float(pass_probability(e, c)))) - float(profile.dE(e))
 
-    left = np.r_[-np.inf, values[:-1]]
-    right = np.r_[values[1:], -np.inf]
-    for j in np.flatnonzero((values >= left) & (values >= right) & outside):
-        if values[j] + bound < threshold:
-            continue
-        for lo, hi in ((grid[max(j - 1, 0)], grid[j]), (grid[j], grid[min(j + 1, points - 1)])):
-            if hi > lo and slope(lo) > 0 > slope(hi):
-                peak = optimize.brentq(slope, lo, hi, xtol=1e-14)
-                value = b * float(special.bdtrc(k - 1, n, float(pass_probability(peak, c)))) - float(profile.E(peak))
-                competitor = max(competitor, value)
-                if not exact and competitor > own + tie:
-                    return own - competitor
-    return own - competitor
+    _, best = _global_max(agent, grid, values, exclude=eta, threshold=competitor if exact else own - tie, slope=slope)
+    return own - max(best, competitor)
 
 
 def _binary_ic(k: int, b: float, eta: float, n: int, c: float, profile: UtilityProfile) -> bool:
