@@ -75,7 +75,10 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
                 rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
                 data_note: str | None = None) -> None:
     """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`,
-    and, given the figure's ``label``, register what it rebuilds (:func:`register`)."""
+    and, given the figure's ``label``, register what it rebuilds (:func:`register`). A
+    ``data_note`` is also written under the figure."""
+    if data_note is not None:
+        provenance_footer(fig, notes=[data_note])
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
     folder = figure_dir()
@@ -100,14 +103,16 @@ def panel_grid(n_panels: int, ncols: int = 4, width: float = 3.4, height: float 
     return fig, flat[:n_panels]
 
 
-def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData]) -> None:
-    """State under the figure which data it was built from: dataset, rows, source."""
+def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData] = (), notes: Sequence[str] = ()) -> None:
+    """State under the figure which data it was built from: each dataset (name, rows, source)
+    and each free-form note (data that is not a preference dataset)."""
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     to_figure = fig.transFigure.inverted()
     bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
     width_chars = int(fig.get_figwidth() * 72 / 7 * 1.6)  # about 1.6 characters per 7 pt
-    lines = [textwrap.fill("Data: " + d.provenance(), width_chars, subsequent_indent="    ") for d in datasets]
+    texts = [d.provenance() for d in datasets] + list(notes)
+    lines = [textwrap.fill("Data: " + text, width_chars, subsequent_indent="    ") for text in texts]
     fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=7, color="0.3")
 
 
