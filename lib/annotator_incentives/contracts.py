@@ -339,16 +339,6 @@ def _as_no_incentive(kind: str, fallback: ContractSolution, params: dict) -> Con
 # --- binary contracts -------------------------------------------------------------------------
 
 @dataclass
-class _BinaryTargets:
-    """For one target effort: the cheapest bonus inducing it for each threshold k."""
-
-    k: np.ndarray
-    bonus_utility: np.ndarray  # b = G(w0 + w1) - G(w0)
-    base_utility: np.ndarray  # G(w0)
-    value: np.ndarray  # principal utility; -inf where a necessary condition already fails
-
-
-@dataclass
 class _BinaryTerms:
     """The cheapest binary contract inducing a target effort with a given threshold, before
     the global check of incentive compatibility (arrays broadcast over thresholds and efforts)."""
@@ -393,11 +383,10 @@ def _binary_terms(k, eta, tail, slope, n: int, c: float, profile: UtilityProfile
     return _BinaryTerms(b, base, feasible, value)
 
 
-def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> _BinaryTargets:
-    """For every threshold k (or those in ``ks``): the bonus b = E'(eta)/P_k'(eta) from the
-    agent's first-order condition, the base utility from binding participation, and the
-    principal's value (:func:`_binary_terms`), with a coarse grid of deviations screened for
-    every k at once: any effort that beats eta rules its k out before the full check."""
+def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> tuple[np.ndarray, _BinaryTerms]:
+    """(k, terms) for every threshold k (or those in ``ks``) inducing eta: :func:`_binary_terms`
+    with a coarse grid of deviations also screened for every k at once (any effort that beats
+    eta rules its k out before the full check)."""
     q = float(pass_probability(eta, c))
     if ks is None:
         k = np.arange(1, n + 1)
@@ -415,7 +404,7 @@ def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks
         own = b[alive] * tail[alive] - float(profile.E(eta))
         deviation = b[alive, None] * special.bdtrc(k[alive, None] - 1, n, screen_q[None, :]) - profile.E(screen)[None, :]
         feasible[alive] &= deviation.max(axis=1) <= own + TIE * np.maximum(1.0, np.abs(own))
-    return _BinaryTargets(k, b, terms.base_utility, np.where(feasible, value, -np.inf))
+    return k, dataclasses.replace(terms, feasible=feasible, value=np.where(feasible, value, -np.inf))
 
 
 @lru_cache(maxsize=64)
@@ -464,11 +453,11 @@ def _binary_ic(k: int, b: float, eta: float, n: int, c: float, profile: UtilityP
 
 def _best_binary_at(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> tuple[float, int, float, float]:
     """(value, k, base utility, bonus utility) of the cheapest IC binary contract inducing eta."""
-    cand = _binary_candidates(eta, n, c, profile, ks)
+    thresholds, cand = _binary_candidates(eta, n, c, profile, ks)
     for i in np.argsort(-cand.value, kind="stable"):
         if not np.isfinite(cand.value[i]):
             break
-        k = int(cand.k[i])
+        k = int(thresholds[i])
         if _binary_ic(k, float(cand.bonus_utility[i]), eta, n, c, profile):
             return float(cand.value[i]), k, float(cand.base_utility[i]), float(cand.bonus_utility[i])
     return -np.inf, -1, np.nan, np.nan
@@ -526,8 +515,7 @@ def _optimise_threshold(k: int, start: float, n: int, c: float, profile: Utility
         return _best_binary_at(e, n, c, profile, ks=(k,))[0]
 
     def slack(e: float) -> float:
-        cand = _binary_candidates(e, n, c, profile, ks=(k,))
-        b = float(cand.bonus_utility[0])
+        b = float(_binary_candidates(e, n, c, profile, ks=(k,))[1].bonus_utility[0])
         if not np.isfinite(b):
             return -1.0
         return _binary_slack(k, b, e, n, c, profile)
