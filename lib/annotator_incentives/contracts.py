@@ -277,7 +277,7 @@ def _incentive_compatible(wages: np.ndarray, eta: float, n: int, c: float, profi
         grid, values = _agent_grid(wages, n, c, profile, GRID_POINTS)
         curve = lambda e: agent_utility_curve(wages, n, c, profile, e)  # noqa: E731
     else:
-        grid = np.linspace(0.0, 1.0, GRID_POINTS)
+        grid = _grid(GRID_POINTS, c)[0]
         values = curve(grid)
     own = float(curve(np.array([eta]))[0])
     tie = TIE * max(1.0, abs(own))
@@ -587,7 +587,7 @@ def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xt
         i = np.argmax(v, axis=1)
         better = v[rows, i] > best
         best_eta, best = np.where(better, grid[rows, i], best_eta), np.where(better, v[rows, i], best)
-        if np.all(hi - lo <= xtol):
+        if np.all(hi - lo <= xtol * (points - 1)):  # grid cells narrower than xtol
             return best_eta, best
         lo, hi = grid[rows, np.maximum(i - 1, 0)], grid[rows, np.minimum(i + 1, points - 1)]
 
