@@ -176,6 +176,16 @@ def test_binary_table_search_is_never_worse_than_the_checked_scan(name, n, c):
     assert C.ic_violation(solution, profile) <= 1e-12 * max(1.0, float(np.max(np.abs(profile.G(solution.wages)))))
 
 
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=profiles, n=st.integers(1, 60), c=st.floats(0.3, 1.0))
+def test_binary_solver_never_loses_to_the_checked_scan_on_random_profiles(profile, n, c):
+    fb = C.first_best(profile)
+    assume(0.05 < fb.eta < 0.95)
+    with np.errstate(all="ignore"):
+        scan = C._unrestricted_binary_scan(n, c, profile, fb)  # every candidate checked globally
+    assert C.solve("binary", n, c, profile).principal_utility >= scan[0] - 1e-12  # table search + corner
+
+
 def test_table_search_moves_to_the_nearest_incentive_compatible_effort(monkeypatch):
     """figure3, n = 81, c = 0.35: the best contract under the necessary conditions loses to a
     local maximum of the agent's utility near eta = 0, so the search must move to the end of
