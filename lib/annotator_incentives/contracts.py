@@ -593,14 +593,16 @@ def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xt
 
 
 def _unrestricted_binary_table(n: int, c: float, profile: UtilityProfile) -> tuple[float, int, float] | None:
-    """Direct search over every threshold and a grid of efforts fine enough to separate
-    neighbouring thresholds (about 2nc + 40 points; for large nc only within two coarse cells
-    of the best of 40 evenly spaced efforts, as the scan of the slower route does), with only the necessary conditions of
-    :func:`_binary_terms`: their feasible set contains every incentive-compatible contract. The
-    leading thresholds are then optimised over effort to 1e-13 (:func:`_zoom_maximise`); if the
-    best of them passes the global check it is optimal over the larger set, so over the
-    incentive-compatible one. None when the check fails (the caller then takes the slower route
-    that checks every candidate) or the table would be too large."""
+    """(value, k, eta) by a direct search over every threshold and a grid of efforts fine
+    enough to separate neighbouring thresholds (about 2nc + 40 points; for large nc only within
+    two coarse cells of the best of 40 evenly spaced efforts, as the scan does), with only the
+    necessary conditions of :func:`_binary_terms`, whose feasible set contains every
+    incentive-compatible contract. The leading thresholds are optimised over effort to 1e-13
+    (:func:`_zoom_maximise`); the best one that passes the global check is optimal over the
+    larger set, so over the incentive-compatible one. One that fails moves to its nearest
+    incentive-compatible effort (:func:`_nearest_ic_effort`), and the next leader is tried while
+    its bound could still win. None when the table would be too large or nothing is feasible
+    (the caller then takes the scan, which checks every candidate)."""
     points = int(2 * n * c) + 42
     if n * points > TABLE_CELLS:
         return None
@@ -679,8 +681,9 @@ def _nearest_ic_effort(k: int, eta_hat: float, n: int, c: float, profile: Utilit
         inside = e
         root = optimize.brentq(slack, *sorted((outer, inside)), xtol=1e-15)
         nudge = np.copysign(1e-15, inside - outer)
-        while not slack(root) >= 0:  # step onto the incentive-compatible side of the root
-            root, nudge = root + nudge, 2 * nudge
+        while not slack(root) >= 0:  # step onto the incentive-compatible side, never past inside
+            root = inside if (inside - root - nudge) * direction <= 0 else root + nudge
+            nudge *= 2
         best = max(best, (float(terms_at(root).value[0, 0]), k, float(root)))
     return best
 
