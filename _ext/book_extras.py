@@ -226,12 +226,13 @@ def _downloads(app, exception):
 
     notebooks = out / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
+    published = published_repository()
     for doc in sorted(app.env.found_docs):
         source = Path(app.srcdir) / f"{doc}.md"
         if source.is_file() and "kernelspec" in source.read_text()[:500]:
             notebook = jupytext.read(source)
-            if published_repository() is not None:
-                notebook.cells.insert(0, _install_cell(published_repository()[0]))
+            if published is not None:
+                notebook.cells.insert(0, _install_cell(published[0]))
             jupytext.write(notebook, notebooks / f"{Path(doc).name}.ipynb")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
