@@ -12,8 +12,14 @@ q(eta) = (1 + c eta)/2 (:mod:`annotator_incentives.monitoring`), and pays w(X) i
 Each is solved for the restricted problem (induce exactly the first-best eta*, C~_n) and the
 unrestricted one (C_n). Expectations are exact binomial sums. A contract counts as incentive
 compatible only when the induced effort maximises the agent's expected utility over the whole
-of [0, 1] (grid screening, then every competing local maximum refined by bounded Brent), never
+of [0, 1] (grid screening, then every competing local maximum refined by Brent's method), never
 by a first-order condition alone.
+
+Unrestricted binary contracts are found by a table over every threshold and an effort grid
+under necessary conditions, the leaders optimised exactly and the winner checked globally
+(:func:`_unrestricted_binary_table`; a slower scan that checks every candidate serves large n).
+Linear contracts under CARA utility have a closed form per effort (:func:`_cara_linear`).
+Full effort eta = 1 is a corner solved on its own.
 
 Ties: when the agent is indifferent (within ``TIE`` utility units) between the recommended
 effort and another, it is taken to follow the recommendation, the usual convention (an
