@@ -58,6 +58,29 @@ def test_clean_book_build(built_book):
     assert "cdn.jsdelivr" not in intro
 
 
+@pytest.mark.parametrize("remote,expected", [
+    ("https://github.com/org/repo", "https://github.com/org/repo"),
+    ("https://github.com/org/repo.git", "https://github.com/org/repo"),
+    ("git@github.com:org/my.repo.git", "https://github.com/org/my.repo"),
+    ("https://gitlab.com/org/repo", None),  # Binder and Colab links are built for GitHub only
+    ("", None),
+])
+def test_the_published_repository_is_read_from_the_environment(monkeypatch, remote, expected):
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    import book_extras
+
+    monkeypatch.setenv("BOOK_REPOSITORY_URL", remote)
+    monkeypatch.setenv("BOOK_REPOSITORY_BRANCH", "main")
+    monkeypatch.setattr(book_extras, "_git", lambda *args: "")  # no checkout's remote either
+    book_extras.published_repository.cache_clear()
+    try:
+        found = book_extras.published_repository()
+    finally:
+        book_extras.published_repository.cache_clear()
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    assert (found[0] if found else None) == expected
+
+
 @pytest.mark.slow
 def test_launch_buttons_open_the_chapter(built_book):
     """Binder opens the chapter's MyST file in JupyterLab; Colab opens its notebook from the
