@@ -24,6 +24,7 @@ from .data import PreferenceData, reliability_curve
 __all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
+FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DATASET_COLORS = {
@@ -79,6 +80,8 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     ``data_note`` is also written under the figure."""
     if data_note is not None:
         provenance_footer(fig, notes=[data_note])
+    if not any(text.get_gid() == FOOTER_GID for text in fig.texts):
+        fig.tight_layout()  # a footer has laid the figure out already (a second pass would cover it)
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
     folder = figure_dir()
@@ -113,7 +116,7 @@ def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData] = (), 
     width_chars = int(fig.get_figwidth() * 72 / 7 * 1.6)  # about 1.6 characters per 7 pt
     texts = [d.provenance() for d in datasets] + list(notes)
     lines = [textwrap.fill("Data: " + text, width_chars, subsequent_indent="    ") for text in texts]
-    fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=7, color="0.3")
+    fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=7, color="0.3", gid=FOOTER_GID)
 
 
 def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,38 @@
+"""Figures: written as PNG, SVG and CSV, laid out so that panels do not overlap, with the
+data footer kept under the axes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from annotator_incentives import plotting
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_saved_panels_do_not_overlap(tmp_path, monkeypatch):
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    fig, axes = plotting.panel_grid(3, ncols=3, width=2.5)
+    for ax in axes:
+        ax.plot([0, 1e6], [0, 1e6])
+        ax.set(xlabel="a long horizontal label", ylabel="a long vertical label")
+    plotting.save_figure(fig, "panels", pd.DataFrame({"x": [0, 1]}))
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in axes]
+    assert not any(_overlap(boxes[i], boxes[i + 1]) for i in range(len(boxes) - 1))
+    assert {p.suffix for p in tmp_path.iterdir()} == {".png", ".svg", ".csv"}
+
+
+def test_a_data_note_is_written_under_the_axes(tmp_path, monkeypatch):
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    fig, axes = plotting.panel_grid(2, ncols=2)
+    for ax in axes:
+        ax.set(xlabel="effort")
+    plotting.save_figure(fig, "noted", pd.DataFrame({"x": [0]}), data_note="MT-Bench votes")
+    renderer = fig.canvas.get_renderer()
+    footer = next(t for t in fig.texts if t.get_gid() == plotting.FOOTER_GID)
+    assert "Data: MT-Bench votes" in footer.get_text()
+    top_of_footer = footer.get_window_extent(renderer).y1
+    assert all(ax.get_tightbbox(renderer).y0 >= top_of_footer for ax in axes)
