@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from scipy import optimize
+from scipy import optimize, special
 
 from annotator_incentives import contracts as C
 from annotator_incentives import utility as U
@@ -101,9 +101,9 @@ def test_binary_restricted_against_an_independent_route(n, c):
     def response(k, b):
         wages = np.where(np.arange(n + 1) >= k, 1.0, 0.0) * b  # utility bonus b: base utility 0
         grid = np.linspace(0, 1, 4001)
-        values = b * C._tail(k, n, C.pass_probability(grid, c)) - FIG3.E(grid)
+        values = b * special.bdtrc(k - 1, n, C.pass_probability(grid, c)) - FIG3.E(grid)
         j = int(np.argmax(values))
-        res = optimize.minimize_scalar(lambda e: -(b * float(C._tail(k, n, C.pass_probability(e, c))) - float(FIG3.E(e))),
+        res = optimize.minimize_scalar(lambda e: -(b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))),
                                        bounds=(grid[max(j - 1, 0)], grid[min(j + 1, 4000)]), method="bounded", options={"xatol": 1e-13})
         return float(res.x)
 
@@ -117,7 +117,7 @@ def test_binary_restricted_against_an_independent_route(n, c):
             lo, hi = (mid, hi) if response(k, mid) < fb.eta else (lo, mid)
         if abs(response(k, hi) - fb.eta) > 1e-7:
             continue  # the best response jumps over eta*: k cannot induce it
-        P = float(C._tail(k, n, C.pass_probability(fb.eta, c)))
+        P = float(special.bdtrc(k - 1, n, C.pass_probability(fb.eta, c)))
         base = FIG3.U0 + float(FIG3.E(fb.eta)) - hi * P
         wage = (1 - P) * FIG3.wage_for_utility(base) + P * FIG3.wage_for_utility(base + hi)
         best = max(best, float(FIG3.mu(fb.eta) - wage))
@@ -133,14 +133,14 @@ def test_binary_unrestricted_against_brute_force():
         for b in np.linspace(0.0, 1.2, 241):
             # the cheapest base that still meets participation at the agent's own choice
             def agent(e):
-                return b * float(C._tail(k, n, C.pass_probability(e, c))) - float(FIG3.E(e))
+                return b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))
             grid = np.linspace(0, 1, 2001)
             vals = [agent(e) for e in grid]
             eta_br = float(grid[int(np.argmax(vals))])
             res = optimize.minimize_scalar(lambda e: -agent(e), bounds=(max(eta_br - 5e-4, 0), min(eta_br + 5e-4, 1)), method="bounded")
             eta_br = float(res.x)
             base = FIG3.U0 - agent(eta_br)
-            P = float(C._tail(k, n, C.pass_probability(eta_br, c)))
+            P = float(special.bdtrc(k - 1, n, C.pass_probability(eta_br, c)))
             wage = (1 - P) * FIG3.wage_for_utility(base) + P * FIG3.wage_for_utility(base + b)
             best = max(best, float(FIG3.mu(eta_br)) - float(wage))
     assert exact.principal_utility >= best - 1e-7

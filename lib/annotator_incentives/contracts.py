@@ -102,15 +102,6 @@ def _pmf(n: int, q: float) -> np.ndarray:
     return _binom_pmf(np.arange(n + 1), n, q)
 
 
-def _tail(k: int, n: int, q) -> np.ndarray:
-    """P(X >= k) for X ~ Bin(n, q)."""
-    if k <= 0:
-        return np.ones_like(np.asarray(q, dtype=float))
-    if k > n:
-        return np.zeros_like(np.asarray(q, dtype=float))
-    return special.bdtrc(k - 1, n, q)
-
-
 def _tail_derivative(k, n: int, c: float, q) -> np.ndarray:
     """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1) (binomial lemma (b))."""
     k = np.asarray(k)
