@@ -219,6 +219,20 @@ def test_binary_unrestricted_single_check_against_a_fine_effort_grid():
         assert exact - value.max() < 1e-8
 
 
+@pytest.mark.parametrize("name", ["figure3", "figure10_G", "baseline", "risk_averse_poly"])
+def test_with_one_check_binary_and_linear_contracts_coincide(name):
+    """n = 1: w0 + w1 1{X >= 1} and w0 + w1 X are the same two-wage contracts, so the binary
+    solver's closed-form route and the linear solver's own routes (closed form under CARA,
+    numerical otherwise) must agree."""
+    profile = U.profile(name)
+    for c in (0.35, 0.98):
+        for problem in ("unrestricted", "restricted"):
+            binary, linear = (C.solve(kind, 1, c, profile, problem) for kind in ("binary", "linear"))
+            assert binary.feasible and linear.feasible
+            assert binary.principal_utility == pytest.approx(linear.principal_utility, abs=1e-9)
+            np.testing.assert_allclose(binary.wages, linear.wages, atol=1e-6)
+
+
 def test_zoom_maximise_finds_interior_and_boundary_maxima():
     edge = 0.3123456789
 

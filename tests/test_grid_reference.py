@@ -84,3 +84,13 @@ def test_tolerance_admits_contracts_the_agent_would_leave():
     assert best - own > 1e-6  # a real violation, far above the exact solver's tolerance
     # and the grid's own first-best sits below the true one: the wage step costs the principal
     assert result.first_best.value < exact.first_best.value
+
+
+def test_every_tau_slice_as_published_gives_the_same_answers():
+    """With n = 2 the 51 threshold shares give 3 distinct events X > tau n; the reference skips
+    the repeats unless asked to do the published code's whole work, which changes nothing."""
+    fast = R.grid_method("binary", 2, 0.98, FIG3)
+    published = R.grid_method("binary", 2, 0.98, FIG3, skip_repeated_thresholds=False)
+    for name in ("first_best", "second_best", "restricted", "second_best_strict"):
+        assert getattr(fast, name) == getattr(published, name)
+    assert fast.cells == published.cells == 51 * 101 * 200 * 400

@@ -242,14 +242,15 @@ def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None =
     its grid values by at most max|second difference|/4 between grid points) keeps it below
     ``threshold``; endpoints are exact. A peak is refined by a root of ``slope`` (f', Brent's
     method) when it is given, else by bounded Brent on f."""
-    h = grid[1] - grid[0]
-    left = np.r_[-np.inf, values[:-1]]
-    right = np.r_[values[1:], -np.inf]
-    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4 if values.size > 2 else np.inf
-    outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - exclude) > 1.5 * h
+    outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - exclude) > 1.5 * (grid[1] - grid[0])
+    peaks = outside.copy()
+    peaks[1:] &= values[1:] >= values[:-1]
+    peaks[:-1] &= values[:-1] >= values[1:]
     best_j = int(np.argmax(np.where(outside, values, -np.inf)))
     best_eta, best = float(grid[best_j]), float(values[best_j])
-    for j in np.flatnonzero((values >= left) & (values >= right) & outside):
+    peaks = np.flatnonzero(peaks)
+    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4 if values.size > 2 and peaks.size else np.inf
+    for j in peaks:
         if values[j] + bound < threshold:
             continue
         lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
@@ -346,7 +347,7 @@ class _BinaryTerms:
     value: np.ndarray  # principal utility; -inf where a necessary condition fails
 
 
-def _binary_terms(k, eta, tail, slope, n: int, c: float, profile: UtilityProfile, tail0, tail1) -> _BinaryTerms:
+def _binary_terms(k, eta, tail, slope, n: int, c: float, profile: UtilityProfile, tail0=None, tail1=None) -> _BinaryTerms:
     """Threshold(s) k inducing effort(s) eta, given P_k(eta) = ``tail``, P_k'(eta) = ``slope``
     and P_k at eta = 0 and 1 (``tail0``, ``tail1``): b = E'(eta)/P_k'(eta), base utility
     max(U_0 + E(eta) - b P_k(eta), G(w_lo)) and the principal's value mu(eta) - E[w(X)].
@@ -354,30 +355,37 @@ def _binary_terms(k, eta, tail, slope, n: int, c: float, profile: UtilityProfile
     The necessary conditions for incentive compatibility checked here, for all k and eta at
     once: the top wage is affordable, the second-order condition b P_k'' < E'' holds (P_k'' from
     binomial lemma (c)), and neither shirking (eta' = 0) nor full effort (eta' = 1) pays more
-    than eta (within ``TIE``). A contract meeting them still needs the global check."""
+    than eta (within ``TIE``). A contract meeting them still needs the global check. Without
+    ``tail0`` and ``tail1`` only affordability is checked: for a caller whose agent's utility is
+    concave in effort (one check, :func:`_single_check_terms`), the rest is implied."""
     eta = np.asarray(eta, dtype=float)
     q = pass_probability(eta, c)
     cost, marginal_cost = profile.E(eta), profile.dE(eta)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
         base = np.maximum(profile.U0 + cost - b * tail, profile.u_lo)
-        own = b * tail - cost
-        tie = TIE * np.maximum(1.0, np.abs(own))
-        if n > 1:
-            curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q)
-        else:
-            curvature = np.zeros_like(b)
-        lo, hi = np.maximum(eta - 1e-6, 0.0), np.minimum(eta + 1e-6, 1.0)
-        d2E = (profile.dE(hi) - profile.dE(lo)) / (hi - lo)
-        wage_room = profile.u_hi - (base + b)
-        shirk = own - (b * tail0 - profile.E(0.0)) + tie
-        full = own - (b * tail1 - profile.E(1.0)) + tie
-        feasible = np.isfinite(b) & (wage_room >= 0) & (d2E - curvature > 0) & (shirk >= 0) & (full >= 0)
-        value = np.full(feasible.shape, -np.inf)
-        pays = np.broadcast_to(tail, feasible.shape)[feasible]  # wages only where feasible: G^-1 is costly
-        wage = (1 - pays) * profile.wage_for_utility(base[feasible]) + pays * profile.wage_for_utility(base[feasible] + b[feasible])
-        value[feasible] = np.broadcast_to(profile.mu(eta), feasible.shape)[feasible] - wage
+        feasible = np.isfinite(b) & (base + b <= profile.u_hi)
+        if tail0 is not None:
+            own = b * tail - cost
+            tie = TIE * np.maximum(1.0, np.abs(own))
+            curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q) if n > 1 else 0.0
+            lo, hi = np.maximum(eta - 1e-6, 0.0), np.minimum(eta + 1e-6, 1.0)
+            d2E = (profile.dE(hi) - profile.dE(lo)) / (hi - lo)
+            shirk = own - (b * tail0 - profile.E(0.0)) + tie
+            full = own - (b * tail1 - profile.E(1.0)) + tie
+            feasible &= (d2E - curvature > 0) & (shirk >= 0) & (full >= 0)
+        if feasible.size <= SMALL_TABLE:  # few cells: wages everywhere, masked afterwards
+            wage = (1 - tail) * profile.wage_for_utility(np.where(feasible, base, profile.U0)) + tail * profile.wage_for_utility(np.where(feasible, base + b, profile.U0))
+            value = np.where(feasible, profile.mu(eta) - wage, -np.inf)
+        else:  # wages only where feasible: G^-1 may be costly (numerical inverse)
+            value = np.full(feasible.shape, -np.inf)
+            pays = np.broadcast_to(tail, feasible.shape)[feasible]
+            wage = (1 - pays) * profile.wage_for_utility(base[feasible]) + pays * profile.wage_for_utility(base[feasible] + b[feasible])
+            value[feasible] = np.broadcast_to(profile.mu(eta), feasible.shape)[feasible] - wage
     return _BinaryTerms(b, base, feasible, value)
+
+
+SMALL_TABLE = 4096  # up to this many cells, wages are computed everywhere and masked
 
 
 def _binary_candidates(eta: float, n: int, c: float, profile: UtilityProfile, ks=None) -> tuple[np.ndarray, _BinaryTerms]:
@@ -565,14 +573,19 @@ def _walk_thresholds(n: int, c: float, profile: UtilityProfile, scan: dict) -> t
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
+FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 
 
 def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
     """Maximise several functions at once, row r over [lo[r], hi[r]], each unimodal on the
     interval where it is finite (-inf elsewhere): evaluate ``values`` (rows x points efforts in,
     same shape out) on a grid, keep the two cells around the best point, repeat until the
-    cells are narrower than ``xtol``. Returns the best efforts and values found (always
-    feasible points); a row with no feasible point returns -inf."""
+    cells are narrower than ``xtol``, or until the function is flat to rounding around the best
+    point (both neighbours within ``FLAT`` of it, relatively: then, locally quadratic, it cannot
+    rise by more than a quarter of that inside the cells, and its argmax is not defined more
+    finely by its computed values, which carry a few ulps of rounding).
+    Returns the best efforts and values found (always feasible points); a row with no feasible
+    point returns -inf."""
     lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
     rows = np.arange(lo.size)
     steps = np.linspace(0.0, 1.0, points)
@@ -582,11 +595,15 @@ def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xt
         grid[:, -1] = hi
         v = values(grid)
         i = np.argmax(v, axis=1)
-        better = v[rows, i] > best
-        best_eta, best = np.where(better, grid[rows, i], best_eta), np.where(better, v[rows, i], best)
-        if np.all(hi - lo <= xtol * (points - 1)):  # grid cells narrower than xtol
+        top = v[rows, i]
+        better = top > best
+        best_eta, best = np.where(better, grid[rows, i], best_eta), np.where(better, top, best)
+        left, right = np.maximum(i - 1, 0), np.minimum(i + 1, points - 1)
+        rise = np.maximum(top - v[rows, left], top - v[rows, right])  # inf beside an infeasible cell
+        flat = (left < i) & (i < right) & (rise <= FLAT * np.abs(top))
+        if np.all((hi - lo <= xtol * (points - 1)) | flat | ~np.isfinite(top)):
             return best_eta, best
-        lo, hi = grid[rows, np.maximum(i - 1, 0)], grid[rows, np.minimum(i + 1, points - 1)]
+        lo, hi = grid[rows, left], grid[rows, right]
 
 
 def _unrestricted_binary_table(n: int, c: float, profile: UtilityProfile) -> tuple[float, int, float] | None:
@@ -594,8 +611,8 @@ def _unrestricted_binary_table(n: int, c: float, profile: UtilityProfile) -> tup
     enough to separate neighbouring thresholds (about 2nc + 40 points; for large nc only within
     two coarse cells of the best of 40 evenly spaced efforts, as the scan does), with only the
     necessary conditions of :func:`_binary_terms`, whose feasible set contains every
-    incentive-compatible contract. The leading thresholds are optimised over effort to 1e-13
-    (:func:`_zoom_maximise`); the best one that passes the global check is optimal over the
+    incentive-compatible contract. The leading thresholds are optimised over effort (to 1e-13, or
+    to rounding; :func:`_zoom_maximise`); the best one that passes the global check is optimal over the
     larger set, so over the incentive-compatible one. One that fails moves to its nearest
     incentive-compatible effort (:func:`_nearest_ic_effort`), and the next leader is tried while
     its bound could still win. None when the table would be too large or nothing is feasible
@@ -777,11 +794,53 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401,
     return float(value[i]), int(k[i]), float(base), float(bonus[i])
 
 
+def _single_check_terms(eta, c: float, profile: UtilityProfile) -> _BinaryTerms:
+    """n = 1: the wage takes two values, and the agent's utility u0 + q(eta) b - E(eta) is
+    concave in effort (q is linear, E convex), so the first-order condition (c/2) b = E'(eta)
+    makes eta a global best response; at eta = 1 it becomes b >= 2 E'(1)/c, met most cheaply
+    with equality. :func:`_binary_terms` with k = 1 then gives each effort's cheapest contract
+    in closed form."""
+    eta = np.asarray(eta, dtype=float)
+    return _binary_terms(1, eta, pass_probability(eta, c), 0.5 * c, 1, c, profile)
+
+
+def _single_check_binary(c: float, profile: UtilityProfile, fb: FirstBest, problem: str,
+                         points: int = 1025) -> tuple[float, float, float, float] | None:
+    """(value, eta, base utility, bonus utility) of the best contract with one check, the
+    corner eta = 1 included: restricted, the closed form at eta*; unrestricted, its maximum
+    over a grid of efforts, refined by :func:`_zoom_maximise`. The global check
+    confirms incentive compatibility; None (use the general route) if it ever fails."""
+    if problem == "restricted":
+        eta = fb.eta
+    else:
+        etas = np.linspace(0.0, 1.0, points)[1:]
+        values = _single_check_terms(etas, c, profile).value
+        if not np.isfinite(values.max()):
+            return None
+        i = int(np.argmax(values))
+        best, _ = _zoom_maximise(lambda e: _single_check_terms(e, c, profile).value,
+                                 etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
+        eta = float(best[0])
+    terms = _single_check_terms(np.array([eta]), c, profile)
+    value, base, bonus = float(terms.value[0]), float(terms.base_utility[0]), float(terms.bonus_utility[0])
+    if not np.isfinite(value) or not _binary_ic(1, bonus, eta, 1, c, profile):
+        return None
+    return value, eta, base, bonus
+
+
 def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best binary contract w0 + w1 1{X >= k}: restricted (induce eta*) or unrestricted."""
     n, c = _check_signal(n, c)
     _check_problem(problem)
     fb = first_best(profile)
+    single = _single_check_binary(c, profile, fb, problem) if n == 1 else None
+    if single is not None:
+        value, eta, base, bonus = single
+        fallback = no_incentive(n, c, profile) if problem == "unrestricted" else None
+        if fallback is not None and value <= fallback.principal_utility:
+            return _as_no_incentive("binary", fallback, {"w1": 0.0, "k": 0})
+        wages, params = _binary_wages(n, 1, base, bonus, profile)
+        return _solution("binary", problem, n, c, profile, fb, eta, wages, params)
     if problem == "restricted":
         value, k, base, bonus = _binary_corner(n, c, profile) if fb.eta >= 1.0 else _best_binary_at(fb.eta, n, c, profile)
         if k < 0 or not np.isfinite(value):
@@ -823,10 +882,10 @@ def _cara_linear(etas: np.ndarray, n: int, c: float, profile: UtilityProfile) ->
     return w0, w1, exists
 
 
-def _unrestricted_cara_linear(n: int, c: float, profile: UtilityProfile, points: int = 401) -> tuple[float, float, np.ndarray, dict] | None:
+def _unrestricted_cara_linear(n: int, c: float, profile: UtilityProfile, points: int = 1025) -> tuple[float, float, np.ndarray, dict] | None:
     """(value, eta, wages, params) of the best linear contract for a CARA profile: the value of
     the contract inducing each effort is closed-form (:func:`_cara_linear`), so it is maximised
-    over a grid of efforts and then to 1e-13 (:func:`_zoom_maximise`), assuming it unimodal as
+    over a grid of efforts and refined by :func:`_zoom_maximise`, assuming it unimodal as
     the scan of the general route does. CARA makes the agent's utility concave in effort (M is
     convex in q, E is convex), so the first-order condition is also sufficient, and at full
     effort eta = 1 the contract meeting it with equality is the cheapest one that makes eta = 1
@@ -841,7 +900,7 @@ def _unrestricted_cara_linear(n: int, c: float, profile: UtilityProfile, points:
     if not np.isfinite(v.max()):
         return None
     i = int(np.argmax(v))
-    eta, value = _zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]])
+    eta, value = _zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
     eta, value = float(eta[0]), float(value[0])
     w0, w1, _ = (float(x[0]) for x in _cara_linear(np.array([eta]), n, c, profile))
     wages = w0 + w1 * np.arange(n + 1) / n
@@ -907,14 +966,20 @@ def _linear_value(eta: float, n: int, c: float, profile: UtilityProfile, check_i
 def _linear_corner(n: int, c: float, profile: UtilityProfile) -> tuple[float, np.ndarray | None, dict]:
     """Full effort eta = 1 with a linear contract: the smallest slope w1 at which eta = 1 is the
     agent's global best response once participation binds there (bisection: a steeper slope
-    only makes full effort more attractive). With CARA the agent's utility is concave in effort,
-    so that slope is the one meeting the first-order condition with equality (closed form)."""
+    only makes full effort more attractive). Besides the global check, the agent's marginal
+    utility at eta = 1 must reach E'(1) exactly (binomial lemma), so that the answer does not
+    lean on the tie tolerance: a slope a hair below it leaves the agent a gain of second order
+    only, which ``TIE`` would admit. With CARA the agent's utility is concave in effort, so that
+    slope is the one meeting the first-order condition with equality (closed form)."""
     if profile.cara is not None:
         value, wages, params = _linear_value(1.0, n, c, profile)
         return value, wages, params
     x = np.arange(n + 1)
-    pmf = _pmf(n, float(pass_probability(1.0, c)))
+    q1 = float(pass_probability(1.0, c))
+    pmf = _pmf(n, q1)
+    lemma = 0.5 * c * n * _pmf(n - 1, q1)  # d/deta E[f(X)] = lemma @ (f(x + 1) - f(x))
     need = profile.U0 + float(profile.E(1.0))
+    marginal_cost = float(profile.dE(1.0))
 
     def contract(w1: float) -> np.ndarray | None:
         try:
@@ -926,7 +991,8 @@ def _linear_corner(n: int, c: float, profile: UtilityProfile) -> tuple[float, np
 
     def works(w1: float) -> bool:
         wages = contract(w1)
-        return wages is not None and _incentive_compatible(wages, 1.0, n, c, profile)
+        return (wages is not None and float(lemma @ np.diff(profile.G(wages))) >= marginal_cost
+                and _incentive_compatible(wages, 1.0, n, c, profile))
 
     lo, hi, top = 0.0, 0.05, profile.w_hi - profile.w_lo
     while not works(hi):  # bracket the smallest slope that works by doubling
