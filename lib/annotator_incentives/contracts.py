@@ -576,7 +576,7 @@ TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 
 
-def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 257, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+def _zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 65, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
     """Maximise several functions at once, row r over [lo[r], hi[r]], each unimodal on the
     interval where it is finite (-inf elsewhere): evaluate ``values`` (rows x points efforts in,
     same shape out) on a grid, keep the two cells around the best point, repeat until the
@@ -855,7 +855,9 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     if corner[0] > best_value:
         best_eta, (_, k, base, bonus) = 1.0, corner
     else:
-        _, k, base, bonus = _best_binary_at(best_eta, n, c, profile, ks=(best_k,))
+        # the search checked (k, eta) globally already; read its base and bonus utilities
+        _, terms = _binary_candidates(best_eta, n, c, profile, ks=(best_k,))
+        k, base, bonus = best_k, float(terms.base_utility[0]), float(terms.bonus_utility[0])
     wages, params = _binary_wages(n, k, base, bonus, profile)
     return _solution("binary", problem, n, c, profile, fb, best_eta, wages, params)
 
