@@ -245,6 +245,20 @@ def test_zoom_maximise_finds_interior_and_boundary_maxima():
     assert edge <= eta[1] <= edge + 1e-12
 
 
+def test_zoom_stops_where_the_value_is_flat_to_rounding():
+    """An interior maximum of 0.3 - (e - c)^2: once neighbouring grid values agree to rounding,
+    further passes cannot raise the value, so the zoom stops long before cells of 1e-13."""
+    centre, passes = 0.4123456789, []
+
+    def values(e):
+        passes.append(e.shape)
+        return 0.3 - (e - centre) ** 2
+
+    eta, best = C._zoom_maximise(values, np.array([0.0]), np.array([1.0]), points=1025)
+    assert len(passes) <= 4  # cells of 1e-3, 2e-6, 4e-9: flat; to 1e-13 would take a fifth pass
+    assert best[0] == pytest.approx(0.3, abs=1e-15) and eta[0] == pytest.approx(centre, abs=1e-7)
+
+
 @pytest.mark.parametrize("n,c", [(1, 0.98), (11, 0.35), (101, 0.75), (201, 0.98)])
 def test_cara_linear_route_matches_the_general_route(n, c):
     with np.errstate(all="ignore"):
