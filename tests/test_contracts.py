@@ -233,6 +233,28 @@ def test_with_one_check_binary_and_linear_contracts_coincide(name):
             np.testing.assert_allclose(binary.wages, linear.wages, atol=1e-6)
 
 
+@pytest.mark.parametrize("name", ["figure3", "risk_averse_poly"])
+def test_general_contract_by_newton_matches_the_nested_root_searches(name, monkeypatch):
+    """The two multipliers by Newton's method on both equations against the nested
+    one-dimensional root searches they replace (forced by making Newton give up)."""
+    profile = U.profile(name)
+    cases = [(1, 0.98, 0.6), (11, 0.35, 0.3), (11, 0.98, 0.97), (101, 0.62, 0.85), (2000, 0.98, 0.5)]
+    newton_answers, newton = [], C._newton_multipliers
+    monkeypatch.setattr(C, "_newton_multipliers", lambda *args: newton_answers.append(newton(*args)) or newton_answers[-1])
+    fast = [C._general_for_target(eta, n, c, profile) for n, c, eta in cases]
+    assert len(newton_answers) == len(cases) and all(a is not None for a in newton_answers)  # Newton converged
+    monkeypatch.setattr(C, "_newton_multipliers", lambda *args: None)
+    for (n, c, eta), newton in zip(cases, fast):
+        nested = C._general_for_target(eta, n, c, profile)
+        pmf = C._pmf(n, float(C.pass_probability(eta, c)))
+        assert pmf @ newton == pytest.approx(pmf @ nested, abs=1e-13)  # expected wage
+        heavy = pmf > 1e-12  # outcomes that carry weight; wages at the others barely matter
+        np.testing.assert_allclose(newton[heavy], nested[heavy], atol=1e-9)
+        score = 0.5 * c * (np.arange(n + 1) - n * C.pass_probability(eta, c)) / (C.pass_probability(eta, c) * (1 - C.pass_probability(eta, c)))
+        assert abs(pmf @ profile.G(newton) - profile.U0 - float(profile.E(eta))) <= 1e-12  # participation binds
+        assert abs((pmf * score) @ profile.G(newton) - float(profile.dE(eta))) <= 1e-11  # first-order condition
+
+
 def test_zoom_maximise_finds_interior_and_boundary_maxima():
     edge = 0.3123456789
 

@@ -56,3 +56,17 @@ def test_numeric_inverse_and_derivatives_when_not_given():
 def test_unknown_profile():
     with pytest.raises(U.ProfileError, match="unknown utility profile 'nope'"):
         U.profile("nope")
+
+
+def test_solve_increasing_against_closed_forms_and_at_the_bounds():
+    """Newton's method inside a shrinking bracket: exact to rounding inside the range, the
+    nearer end outside it, also where Newton alone would crawl (exp(-2w) far from the root)."""
+    f, df = (lambda w: -np.exp(-2 * np.asarray(w, float))), (lambda w: 2 * np.exp(-2 * np.asarray(w, float)))
+    w_true = np.linspace(-5, 10, 301)
+    u = f(w_true)
+    np.testing.assert_allclose(U.solve_increasing(f, df, u, -5.0, 10.0), w_true, rtol=1e-13, atol=1e-13)
+    outside = U.solve_increasing(f, df, np.array([f(-6.0), f(11.0), -np.inf]), -5.0, 10.0)
+    np.testing.assert_array_equal(outside, [-5.0, 10.0, -5.0])
+    # a rough derivative (10% off) still converges, to the same answer
+    rough = U.solve_increasing(f, lambda w: 1.1 * df(w), u, -5.0, 10.0)
+    np.testing.assert_allclose(rough, w_true, rtol=1e-12, atol=1e-12)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from .utility import UtilityProfile
+from .utility import UtilityProfile, solve_increasing
 
 __all__ = [
     "ContractError",
@@ -494,8 +494,11 @@ def _maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol:
     a, b = ends
     best_eta, best = max(((a, value(a)), (b, value(b)), (feasible_at, value(feasible_at))), key=lambda t: t[1])
     if b - a > xtol:
-        res = optimize.minimize_scalar(lambda e: -value(e) if np.isfinite(value(e)) else 1e300, bounds=(a, b),
-                                       method="bounded", options={"xatol": xtol})
+        def loss(e: float) -> float:
+            v = value(e)
+            return -v if np.isfinite(v) else 1e300
+
+        res = optimize.minimize_scalar(loss, bounds=(a, b), method="bounded", options={"xatol": xtol})
         if -res.fun > best:
             best_eta, best = float(res.x), float(-res.fun)
     return float(best_eta), float(best)
@@ -1042,13 +1045,15 @@ def _inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.log(np.maximum(target, 0) * scale * rate) / rate
         return np.clip(np.nan_to_num(w, nan=profile.w_lo, neginf=profile.w_lo), profile.w_lo, profile.w_hi)
-    lo = np.full(target.shape, profile.w_lo)
-    hi = np.full(target.shape, profile.w_hi)
-    for _ in range(70):
-        mid = (lo + hi) / 2
-        below = 1 / profile.dG(mid) < target
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    return (lo + hi) / 2
+    # G' falls, so -G' rises to meet -1/target (a target <= 0 asks for the lowest wage)
+    with np.errstate(divide="ignore"):
+        goal = np.where(target > 0, -1 / np.where(target > 0, target, 1.0), -np.inf)
+    return solve_increasing(lambda w: -profile.dG(w), lambda w: -_second_derivative(profile, w), goal, profile.w_lo, profile.w_hi)
+
+
+def _second_derivative(profile: UtilityProfile, w: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """G''(w) by a central difference of G' (Newton's steps need only its sign and size)."""
+    return (profile.dG(w + h) - profile.dG(w - h)) / (2 * h)
 
 
 def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> np.ndarray | None:
@@ -1085,6 +1090,9 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
     def foc(nu: float) -> float:
         return float((pmf * score) @ profile.G(wages(lam_for(nu), nu))) - need_du
 
+    multipliers = _newton_multipliers(profile, pmf, score, need_u, need_du, inv_lo, inv_hi)
+    if multipliers is not None:
+        return wages(*multipliers, everywhere=True)
     try:
         nu_hi = 1.0
         while foc(nu_hi) < 0:
@@ -1095,6 +1103,55 @@ def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -
         return wages(lam_for(nu), nu, everywhere=True)
     except ValueError:
         return None
+
+
+def _newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarray, need_u: float, need_du: float,
+                        inv_lo: float, inv_hi: float, iterations: int = 60) -> tuple[float, float] | None:
+    """(lambda, nu) at which the wages 1/G'(w_x) = lambda + nu s_x meet participation with
+    equality and the first-order condition, by Newton's method on these two equations: with
+    t = lambda + nu s, dG(w)/dt = -G'(w)^3/G''(w) for a wage inside the bounds, 0 for a clipped
+    one, so the Jacobian is a weighted Gram matrix of (1, s). The start is the small-risk
+    linearisation around the flat wage; steps are halved while they do not reduce the residual,
+    and the residual's rounding floor (sums of many rounded terms) is reached when no step
+    reduces it any more. None when it does not converge to within 64 eps sqrt(terms) of the sums'
+    magnitudes with lambda > 0: the caller then takes the nested one-dimensional root searches,
+    which also cover a slack participation constraint."""
+    eps = np.finfo(float).eps
+    floor = 64 * eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
+    flat = np.array([float(profile.wage_for_utility(need_u))])
+    slope, curvature = float(profile.dG(flat)[0]), float(_second_derivative(profile, flat)[0])
+    lam, nu = 1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))
+
+    def residual(lam: float, nu: float):
+        t = lam + nu * score
+        w = _inverse_marginal_utility(profile, t)
+        utility = profile.G(w)
+        r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
+        scale = np.array([max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))])
+        return r, scale, t, w
+
+    r, scale, t, w = residual(lam, nu)
+    for _ in range(iterations):
+        if np.all(np.abs(r) <= 8 * eps * scale):
+            return (lam, nu) if lam > 0 else None
+        free = (t > inv_lo) & (t < inv_hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(free, -profile.dG(w) ** 3 / _second_derivative(profile, w), 0.0)
+        weights = pmf * d
+        jacobian = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
+        if not np.all(np.isfinite(jacobian)) or not np.linalg.det(jacobian) > 0:
+            return None
+        step = np.linalg.solve(jacobian, r)
+        for _ in range(30):  # halve the step until the residual falls
+            trial = residual(lam - step[0], nu - step[1])
+            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+                break
+            step = step / 2
+        else:  # no step helps: the rounding floor, if the residual is that small
+            return (lam, nu) if lam > 0 and np.all(np.abs(r) <= floor * scale) else None
+        lam, nu = lam - step[0], nu - step[1]
+        r, scale, t, w = trial
+    return None
 
 
 def _general_value(eta: float, n: int, c: float, profile: UtilityProfile, check_ic: bool = True) -> tuple[float, np.ndarray | None]:

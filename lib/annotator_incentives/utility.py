@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["ProfileError", "UtilityProfile", "PROFILES", "profile", "cara"]
+__all__ = ["ProfileError", "UtilityProfile", "PROFILES", "profile", "cara", "solve_increasing"]
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
@@ -28,6 +28,35 @@ class ProfileError(ValueError):
 
 def _derivative(f: Fn, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
+    """w in [lo, hi] with f(w) = u, elementwise, for f increasing on [lo, hi] with derivative
+    ``df`` (an approximate one will do); u outside f([lo, hi]) gives the nearer end. A few
+    bisection steps first (Newton's method crawls on exponential-like f from a far start), then
+    Newton's method kept inside a bracket that every evaluation narrows, bisecting whenever a
+    Newton step would leave it (as in Numerical Recipes' rtsafe), until a step moves w by at
+    most ``rtol`` relatively."""
+    u = np.asarray(u, dtype=float)
+    low, high = np.full(u.shape, float(lo)), np.full(u.shape, float(hi))
+    at_lo, at_hi = u <= f(low), u >= f(high)
+    for _ in range(bisections):
+        mid = (low + high) / 2
+        below = f(mid) < u
+        low, high = np.where(below, mid, low), np.where(below, high, mid)
+    w = (low + high) / 2
+    for _ in range(200):
+        gap = f(w) - u
+        low, high = np.where(gap < 0, w, low), np.where(gap > 0, w, high)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = w - gap / df(w)
+        step_in = (newton >= low) & (newton <= high)
+        new = np.where(step_in, newton, (low + high) / 2)
+        done = np.abs(new - w) <= rtol * np.maximum(1.0, np.abs(w))
+        w = new
+        if np.all(done | at_lo | at_hi):
+            break
+    return np.where(at_hi, float(hi), np.where(at_lo, float(lo), w))
 
 
 @dataclass(frozen=True)
@@ -79,21 +108,7 @@ class UtilityProfile:
         return self.G_inv(np.asarray(u, dtype=float))
 
     def _numeric_inverse(self, u: np.ndarray) -> np.ndarray:
-        u = np.asarray(u, dtype=float)
-        lo = np.full(u.shape, self.w_lo)
-        hi = np.full(u.shape, self.w_hi)
-        for _ in range(12):  # bisection: G is increasing ...
-            mid = (lo + hi) / 2
-            below = self.G(mid) < u
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
-        w = (lo + hi) / 2
-        for _ in range(40):  # ... then Newton, kept inside the bracket
-            step = (self.G(w) - u) / self.dG(w)
-            w = np.clip(w - step, lo, hi)
-            if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(w))):
-                break
-        return w
+        return solve_increasing(self.G, self.dG, u, self.w_lo, self.w_hi)
 
     # -- assumptions -----------------------------------------------------------------------
     def check_assumptions(self, points: int = 2001) -> None:
