@@ -51,6 +51,7 @@ def test_numeric_inverse_and_derivatives_when_not_given():
                          mu=lambda e: np.log1p(np.asarray(e, float)))
     assert float(p.wage_for_utility(0.5)) == pytest.approx(np.log(2), abs=1e-10)
     assert float(p.dG(0.0)) == pytest.approx(1.0, rel=1e-6)
+    assert float(U.profile("figure3").d2G(0.3)) == pytest.approx(-np.exp(-0.3), rel=1e-8)  # G = 1 - exp(-w)
 
 
 def test_unknown_profile():

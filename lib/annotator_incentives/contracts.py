@@ -1048,12 +1048,7 @@ def _inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np
     # G' falls, so -G' rises to meet -1/target (a target <= 0 asks for the lowest wage)
     with np.errstate(divide="ignore"):
         goal = np.where(target > 0, -1 / np.where(target > 0, target, 1.0), -np.inf)
-    return solve_increasing(lambda w: -profile.dG(w), lambda w: -_second_derivative(profile, w), goal, profile.w_lo, profile.w_hi)
-
-
-def _second_derivative(profile: UtilityProfile, w: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """G''(w) by a central difference of G' (Newton's steps need only its sign and size)."""
-    return (profile.dG(w + h) - profile.dG(w - h)) / (2 * h)
+    return solve_increasing(lambda w: -profile.dG(w), lambda w: -profile.d2G(w), goal, profile.w_lo, profile.w_hi)
 
 
 def _general_for_target(eta: float, n: int, c: float, profile: UtilityProfile) -> np.ndarray | None:
@@ -1119,7 +1114,7 @@ def _newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndar
     eps = np.finfo(float).eps
     floor = 64 * eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
     flat = np.array([float(profile.wage_for_utility(need_u))])
-    slope, curvature = float(profile.dG(flat)[0]), float(_second_derivative(profile, flat)[0])
+    slope, curvature = float(profile.dG(flat)[0]), float(profile.d2G(flat)[0])
     lam, nu = 1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))
 
     def residual(lam: float, nu: float):
@@ -1136,7 +1131,7 @@ def _newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndar
             return (lam, nu) if lam > 0 else None
         free = (t > inv_lo) & (t < inv_hi)
         with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.where(free, -profile.dG(w) ** 3 / _second_derivative(profile, w), 0.0)
+            d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)
         weights = pmf * d
         jacobian = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
         if not np.all(np.isfinite(jacobian)) or not np.linalg.det(jacobian) > 0:
