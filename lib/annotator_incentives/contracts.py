@@ -256,14 +256,14 @@ def _global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None =
         lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
         if slope is None:
             res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-            peaks = [float(res.x)]
+            maxima = [float(res.x)]
         else:
-            peaks = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
-                     if b > a and slope(a) > 0 > slope(b)]
-        for peak in peaks:
-            value = float(f(peak))
+            maxima = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
+                      if b > a and slope(a) > 0 > slope(b)]
+        for eta in maxima:
+            value = float(f(eta))
             if value > best:
-                best_eta, best = peak, value
+                best_eta, best = eta, value
     return best_eta, best
 
 
@@ -744,14 +744,14 @@ def _corner_upper_bound(profile: UtilityProfile) -> float:
     return float(profile.mu(1.0) - profile.wage_for_utility(profile.E(1.0) + profile.U0))
 
 
-def _binary_corner_value(k: np.ndarray, top: np.ndarray, bonus: np.ndarray, profile: UtilityProfile) -> np.ndarray:
-    """The principal's value at eta = 1 paying utility bonus ``bonus`` when X >= k (P = ``top``),
-    participation binding; -inf where the top wage is unaffordable."""
+def _binary_corner_value(k: np.ndarray, top: np.ndarray, bonus: np.ndarray, profile: UtilityProfile) -> tuple[np.ndarray, np.ndarray]:
+    """(value, base utility): the principal's value at eta = 1 paying utility bonus ``bonus``
+    when X >= k (P = ``top``), participation binding; -inf where the top wage is unaffordable."""
     base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
     ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)  # G^-1 may clip unaffordable utilities
     with np.errstate(invalid="ignore", over="ignore"):
         wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, profile.U0))
-    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf)
+    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base
 
 
 def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401, beat: float = -np.inf) -> tuple[float, int, float, float]:
@@ -766,7 +766,7 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401,
     top = special.bdtrc(k - 1, n, q1)
     with np.errstate(divide="ignore"):
         limit = float(profile.dE(1.0)) / _tail_derivative(k, n, c, q1)  # the ratio as e -> 1
-    if not np.max(_binary_corner_value(k, top, limit, profile)) > beat:
+    if not np.max(_binary_corner_value(k, top, limit, profile)[0]) > beat:
         return -np.inf, -1, np.nan, np.nan
     grid, qs = _grid(points, c)
     grid, qs = grid[:-1], qs[:-1]
@@ -776,7 +776,7 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401,
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(gain > 0, cost[None, :] / gain, -np.inf)
     bonus = np.maximum(ratio.max(axis=1), limit)
-    leaders = np.argsort(-_binary_corner_value(k, top, bonus, profile))[:3]
+    leaders = np.argsort(-_binary_corner_value(k, top, bonus, profile)[0])[:3]
     refine = leaders[np.isfinite(bonus[leaders])]
     if refine.size:  # the ratio's supremum, from around its grid maximum
         def ratios(e: np.ndarray) -> np.ndarray:
@@ -791,10 +791,9 @@ def _binary_corner(n: int, c: float, profile: UtilityProfile, points: int = 401,
     keep = np.zeros(k.size, bool)
     keep[leaders] = True
     bonus = np.where(keep, bonus, np.inf)  # the others were only screened
-    value = _binary_corner_value(k, top, bonus, profile)
+    value, base = _binary_corner_value(k, top, bonus, profile)
     i = int(np.argmax(value))
-    base = max(profile.U0 + float(profile.E(1.0)) - bonus[i] * top[i], profile.u_lo)
-    return float(value[i]), int(k[i]), float(base), float(bonus[i])
+    return float(value[i]), int(k[i]), float(base[i]), float(bonus[i])
 
 
 def _single_check_terms(eta, c: float, profile: UtilityProfile) -> _BinaryTerms:
