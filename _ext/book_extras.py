@@ -28,31 +28,41 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The paper's figures and abstract claims (shared/paper/figures.md), in the paper's order.
 PAPER_ITEMS = [
-    ("fig1-top", "Figure 1 (top): histograms of p per dataset"),
+    ("fig1-top", "Figure 1 (top): histograms of $p$ per dataset"),
     ("fig1-bottom", "Figure 1 (bottom): expert-based lower bound on the error sum"),
     ("fig2", "Figure 2: self-consistency error sum against the expert bound"),
-    ("fig3", "Figure 3: normalised utility gap against n"),
+    ("fig3", "Figure 3: normalised utility gap against $n$"),
     ("fig4", "Figure 4: bell curve of the marginal incentive, crossed twice"),
     ("fig5", "Figure 5: pmf at the agent's choice, missed-bonus tail"),
     ("fig6", "Figure 6: calibration of PKU and Skywork"),
-    ("fig7", "Figure 7: Figure 1 bottom with eta_1 in {0.98, 0.96}"),
-    ("fig8", "Figure 8: Figure 2 with eta_1 = 0.95"),
+    ("fig7", r"Figure 7: Figure 1 (bottom) with $\eta_1 \in \{0.98, 0.96\}$"),
+    ("fig8", r"Figure 8: Figure 2 with $\eta_1 = 0.95$"),
     ("fig9", "Figure 9: the agent's utility at the optimum (participation binds)"),
     ("fig10", "Figure 10: Figure 3 in three robustness variants"),
     ("text-examples", "Text: three 'hard to choose' HelpSteer examples"),
-    ("delta-sensitivity", "Later work: delta-sensitivity of the gap for three profiles"),
-    ("claim-rates", "Claim: gap Theta(1/sqrt(I n log n)) for binary, Theta(1/(I n)) for linear contracts"),
+    ("delta-sensitivity", r"Later work: $\delta$-sensitivity of the gap for three profiles"),
+    ("claim-rates", r"Claim: the gap is $\Theta(1/\sqrt{\mathcal I n \log n})$ for binary and "
+                    r"$\Theta(1/(\mathcal I n))$ for linear contracts"),
     ("claim-linear-optimal", "Claim: linear contracts are rate-optimal among general contracts"),
-    ("claim-discrete", "Claim: with discrete actions the binary gap is exp(-Theta(n))"),
+    ("claim-discrete", r"Claim: with discrete actions the binary gap is $\exp(-\Theta(n))$"),
     ("claim-complements", "Claim: a bonus scheme benefits both parties; monitoring and contract are complements"),
     ("claim-heterogeneity", "Claim: committed annotators disagree, so a 'true label' does not exist"),
-    ("claim-self-consistency", "Claim: self-consistency needs fewer samples than expert monitoring when 1 - delta > c-bar"),
+    ("claim-self-consistency", r"Claim: self-consistency needs fewer samples than expert monitoring when $1 - \delta > \bar c$"),
     ("paper-method", "The paper's grid method, run beside the exact solver"),
 ]
 NOT_REBUILT = {
     "text-examples": "not rebuilt: the HelpSteer response texts are not at hand on this build; the real-annotator "
                      "chapter makes the same point with MT-Bench votes",
 }
+
+
+def _with_math(text: str) -> nodes.paragraph:
+    """A paragraph in which ``$...$`` segments are inline math (rendered by MathJax)."""
+    paragraph = nodes.paragraph()
+    for i, part in enumerate(re.split(r"\$([^$]+)\$", text)):
+        if part:
+            paragraph += nodes.math(part, part) if i % 2 else nodes.Text(part)
+    return paragraph
 
 
 BINDER = "https://mybinder.org"
@@ -132,22 +142,24 @@ class ClaimsMapDirective(SphinxDirective):
 
 
 def _status(records: list[dict]) -> str:
-    kinds = sorted({k for r in records for k in r["kinds"]})
-    missing = sorted({m for r in records for m in r["missing"]})
+    """What the figures behind one row of the claims map were built from on this build, from the
+    data kind each figure declared when it was saved."""
     parts = []
-    if "full dataset" in kinds:
-        parts.append("full dataset")
-    if "named sample" in kinds:
-        samples = sorted({d for r in records for d in r["datasets"] if "sample" in d})
-        parts.append("named sample (" + ", ".join(samples) + ")")
-    if any(r["data"].startswith("real data") for r in records):
-        parts.append("real annotator data")
-    if "model" in kinds and not parts:
+    drawn = [r for r in records if r.get("drawn", True)]
+    preference = sorted({d for r in drawn if r["data_kind"] == "real preference data" for d in r["datasets"]})
+    if preference:
+        parts.append("real preference data (" + ", ".join(preference) + ")")
+    if any(r["data_kind"] == "real annotator data" for r in drawn):
+        parts.append("real annotator data (" + "; ".join(sorted({r["data"] for r in drawn
+                                                                 if r["data_kind"] == "real annotator data"})) + ")")
+    if any(r["data_kind"] == "model only" for r in drawn):
         parts.append("model only (no data needed)")
+    missing = sorted({m for r in records for m in r["missing"]})
     if missing:
         from annotator_incentives.data import DATASETS
 
-        parts.append("missing on this build: " + ", ".join(DATASETS[m].label if m in DATASETS else m for m in missing))
+        labels = ", ".join(DATASETS[m].label if m in DATASETS else m for m in missing)
+        parts.append(("not drawn on this build: needs " if not drawn else "missing on this build: ") + labels)
     return "; ".join(parts) or "—"
 
 
@@ -178,12 +190,12 @@ def _fill(app, doctree, docname):
     group += body
     for key, description in PAPER_ITEMS:
         row = nodes.row()
-        row += nodes.entry("", nodes.paragraph(text=description))
+        row += nodes.entry("", _with_math(description))
         where = nodes.paragraph()
         mine = records.get(key, [])
-        for i, record in enumerate(mine):
+        for record in mine:
             label = record["label"].lower()  # Sphinx keeps labels in lower case
-            if label not in labels:
+            if label not in labels or not record.get("drawn", True):
                 continue
             target_doc, target_id, _ = labels[label]
             number = env.toc_fignumbers.get(target_doc, {})

@@ -3,7 +3,10 @@ data footer kept under the axes."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
+import pytest
 
 from annotator_incentives import plotting
 
@@ -14,7 +17,7 @@ def _overlap(a, b) -> bool:
 
 def test_saved_panels_do_not_overlap(tmp_path, monkeypatch):
     monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
-    fig, axes = plotting.panel_grid(3, ncols=3, width=2.5)
+    fig, axes = plotting.panel_grid(3)
     for ax in axes:
         ax.plot([0, 1e6], [0, 1e6])
         ax.set(xlabel="a long horizontal label", ylabel="a long vertical label")
@@ -36,3 +39,32 @@ def test_a_data_note_is_written_under_the_axes(tmp_path, monkeypatch):
     assert "Data: MT-Bench votes" in footer.get_text()
     top_of_footer = footer.get_window_extent(renderer).y1
     assert all(ax.get_tightbbox(renderer).y0 >= top_of_footer for ax in axes)
+
+
+def test_figures_that_a_text_column_would_shrink_below_8_pt_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    with pytest.raises(ValueError, match="one or two panels per row"):
+        plotting.panel_grid(4, ncols=4)
+    fig, axes = plotting.panel_grid(2, width=5)
+    with pytest.raises(ValueError, match="10.0 in wide"):
+        plotting.save_figure(fig, "wide", pd.DataFrame({"x": [0]}))
+    fig, axes = plotting.panel_grid(1)
+    axes[0].set_title("tiny", fontsize=6)
+    with pytest.raises(ValueError, match="6.0 pt"):
+        plotting.save_figure(fig, "tiny", pd.DataFrame({"x": [0]}))
+    assert not list(tmp_path.glob("*.png")), "a refused figure must not be written"
+
+
+def test_a_registered_figure_states_its_kind_of_data(tmp_path, monkeypatch):
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    fig, axes = plotting.panel_grid(1)
+    with pytest.raises(ValueError, match="data_kind"):
+        plotting.save_figure(fig, "unlabelled", pd.DataFrame({"x": [0]}), label="fig-x")
+    with pytest.raises(ValueError, match="must name its datasets"):
+        plotting.save_figure(fig, "nodata", pd.DataFrame({"x": [0]}), label="fig-x", data_kind="real preference data")
+    plotting.save_figure(fig, "votes", pd.DataFrame({"x": [0]}), label="fig-votes", data_kind="real annotator data",
+                         data_note="MT-Bench votes")
+    record = json.loads((tmp_path / "manifest" / "fig-votes.json").read_text())
+    assert record["data_kind"] == "real annotator data" and record["drawn"]
+    assert record["layout"]["width_in"] <= plotting.MAX_WIDTH_IN
+    assert record["layout"]["min_font_pt"] >= plotting.MIN_FONT_PT

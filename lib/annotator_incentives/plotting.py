@@ -3,7 +3,9 @@
 Nothing here computes a model: chapters get numbers from the library and pictures from here.
 Each saved figure is written as ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted
 data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``_build/figures``
-at the repository root.
+at the repository root. A figure meant for a text column is at most :data:`MAX_WIDTH_IN` wide
+with no text smaller than :data:`MIN_FONT_PT`, so that it reads at the size a page shows it;
+:func:`save_figure` refuses one that is not.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import os
 import textwrap
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Literal, Mapping, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -21,11 +23,15 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS"]
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS", "MAX_WIDTH_IN", "MIN_FONT_PT", "DATA_KINDS", "check_readable", "smallest_font"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
 REPO_ROOT = Path(__file__).resolve().parents[2]
+MAX_WIDTH_IN = 7.2  # a text column shows about this many inches at the saved size or less
+MIN_FONT_PT = 8.0
+DataKind = Literal["real preference data", "real annotator data", "model only"]
+DATA_KINDS: tuple[str, ...] = ("real preference data", "real annotator data", "model only")
 
 DATASET_COLORS = {
     "pku": "#4C72B0",
@@ -59,29 +65,61 @@ def figure_dir() -> Path:
 
 
 def register(label: str, rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (),
-             missing: Sequence[str] = (), data_note: str | None = None, files: str | None = None) -> None:
+             missing: Sequence[str] = (), data_note: str | None = None, files: str | None = None, *,
+             data_kind: DataKind, drawn: bool = True, layout: Mapping[str, float] | None = None) -> None:
     """Record what a figure or table of the book rebuilds (keys of the paper's figures and
-    claims) and from which data, for the claims map the build generates."""
+    claims), from which kind of data (``data_kind``, one of :data:`DATA_KINDS`) and which
+    datasets, and whether it was drawn on this run, for the claims map the build generates."""
+    if data_kind not in DATA_KINDS:
+        raise ValueError(f"data_kind must be one of {', '.join(map(repr, DATA_KINDS))}, not {data_kind!r}")
+    if data_kind == "real preference data" and drawn and not datasets:
+        raise ValueError("a figure of real preference data must name its datasets")
     if data_note is None:
         data_note = "; ".join(d.provenance() for d in datasets) if datasets else "computed from the model (no data)"
-    kinds = sorted({"named sample" if d.is_sample else "full dataset" for d in datasets}) or (["model"] if not missing else [])
-    record = {"label": label, "rebuilds": list(rebuilds), "data": data_note, "kinds": kinds,
-              "datasets": [d.label for d in datasets], "missing": list(missing), "files": files}
+    kinds = sorted({"named sample" if d.is_sample else "full dataset" for d in datasets})
+    record = {"label": label, "rebuilds": list(rebuilds), "data": data_note, "data_kind": data_kind, "kinds": kinds,
+              "drawn": drawn, "datasets": [d.label for d in datasets], "missing": list(missing), "files": files,
+              "layout": dict(layout or {})}
     folder = figure_dir() / "manifest"
     folder.mkdir(exist_ok=True)
     (folder / f"{label}.json").write_text(json.dumps(record, indent=1))
 
 
+def smallest_font(fig: plt.Figure) -> float:
+    """The smallest font size (pt) of any visible text in the figure, legends and ticks included."""
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip() and t.get_window_extent().width > 0]
+    return float(min(sizes, default=MIN_FONT_PT))
+
+
+def check_readable(fig: plt.Figure, name: str) -> dict[str, float]:
+    """Refuse a figure that a text column would shrink below :data:`MIN_FONT_PT`: wider than
+    :data:`MAX_WIDTH_IN`, or with smaller text. Returns the width and smallest font."""
+    width = float(fig.get_figwidth())
+    if width > MAX_WIDTH_IN + 1e-9:
+        raise ValueError(f"figure {name!r} is {width:.1f} in wide; a text column shows at most {MAX_WIDTH_IN} in "
+                         "(at most two panels per row)")
+    smallest = smallest_font(fig)
+    if smallest < MIN_FONT_PT - 1e-9:
+        raise ValueError(f"figure {name!r} has text of {smallest:.1f} pt; at least {MIN_FONT_PT:g} pt is readable")
+    return {"width_in": width, "min_font_pt": smallest}
+
+
 def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, label: str | None = None,
                 rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
-                data_note: str | None = None) -> None:
+                data_note: str | None = None, data_kind: DataKind | None = None) -> None:
     """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`,
-    and, given the figure's ``label``, register what it rebuilds (:func:`register`). A
-    ``data_note`` is also written under the figure."""
+    and, given the figure's ``label``, register what it rebuilds and from which kind of data
+    (:func:`register`; ``data_kind`` is then required). A ``data_note`` is also written under
+    the figure. Raises ``ValueError`` for a figure too wide or with text too small to read."""
+    if label is not None and data_kind is None:
+        raise ValueError(f"figure {name!r}: say which kind of data it shows (data_kind, one of {', '.join(DATA_KINDS)})")
     if data_note is not None:
         provenance_footer(fig, notes=[data_note])
     if not any(text.get_gid() == FOOTER_GID for text in fig.texts):
         fig.tight_layout()  # a footer has laid the figure out already (a second pass would cover it)
+    layout = check_readable(fig, name)
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
     folder = figure_dir()
@@ -90,14 +128,20 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
     data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
     if label is not None:
-        register(label, rebuilds, datasets, missing, data_note, files=name)
+        register(label, rebuilds, datasets, missing, data_note, files=name, data_kind=data_kind, layout=layout)
 
 
-def panel_grid(n_panels: int, ncols: int = 4, width: float = 3.4, height: float = 2.9, **kwargs) -> tuple[plt.Figure, np.ndarray]:
-    """A row-major grid with exactly ``n_panels`` axes (extra cells are removed, never left blank)."""
+def panel_grid(n_panels: int, ncols: int = 2, width: float | None = None, height: float = 2.9,
+               **kwargs) -> tuple[plt.Figure, np.ndarray]:
+    """A row-major grid with exactly ``n_panels`` axes (extra cells are removed, never left blank),
+    at most two per row so that each stays readable in a text column. ``width`` is the width of
+    one panel in inches (default: the column shared equally)."""
     if n_panels < 1:
         raise ValueError("a figure needs at least one panel")
+    if ncols not in (1, 2):
+        raise ValueError(f"a text column holds one or two panels per row, not {ncols}")
     ncols = min(ncols, n_panels)
+    width = MAX_WIDTH_IN / ncols if width is None else width
     nrows = -(-n_panels // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kwargs)
     flat = axes.ravel()
@@ -113,10 +157,10 @@ def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData] = (), 
     renderer = fig.canvas.get_renderer()
     to_figure = fig.transFigure.inverted()
     bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
-    width_chars = int(fig.get_figwidth() * 72 / 7 * 1.6)  # about 1.6 characters per 7 pt
+    width_chars = int(fig.get_figwidth() * 72 / MIN_FONT_PT * 1.6)  # about 1.6 characters per font size
     texts = [d.provenance() for d in datasets] + list(notes)
     lines = [textwrap.fill("Data: " + text, width_chars, subsequent_indent="    ") for text in texts]
-    fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=7, color="0.3", gid=FOOTER_GID)
+    fig.text(0.01, bottom - 0.02, "\n".join(lines), ha="left", va="top", fontsize=MIN_FONT_PT, color="0.3", gid=FOOTER_GID)
 
 
 def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: str | None = None) -> pd.DataFrame:
@@ -156,7 +200,7 @@ def calibration_data(datasets: Sequence[PreferenceData], n_bins: int = 15) -> pd
 def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> tuple[plt.Figure, np.ndarray]:
     """Figure 6: per dataset, a reliability diagram (top) and histograms of predicted p (bottom)."""
     curves = calibration_data(datasets, n_bins)
-    fig, axes = plt.subplots(2, len(datasets), figsize=(3.6 * len(datasets), 6.2), squeeze=False)
+    fig, axes = plt.subplots(2, len(datasets), figsize=(min(3.6 * len(datasets), MAX_WIDTH_IN), 6.2), squeeze=False)
     for j, d in enumerate(datasets):
         top, bottom = axes[0, j], axes[1, j]
         top.plot([0, 1], [0, 1], color="0.5", ls=":", label="$x = y$")
