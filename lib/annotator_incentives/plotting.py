@@ -28,7 +28,7 @@ __all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "reg
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MAX_WIDTH_IN = 7.2  # a text column shows about this many inches at the saved size or less
+MAX_WIDTH_IN = 6.8  # the book's text column (672 CSS px) shows a figure this wide at 1:1 or larger
 MIN_FONT_PT = 8.0
 DataKind = Literal["real preference data", "real annotator data", "model only"]
 DATA_KINDS: tuple[str, ...] = ("real preference data", "real annotator data", "model only")
@@ -103,7 +103,7 @@ def check_readable(fig: plt.Figure, name: str) -> dict[str, float]:
     smallest = smallest_font(fig)
     if smallest < MIN_FONT_PT - 1e-9:
         raise ValueError(f"figure {name!r} has text of {smallest:.1f} pt; at least {MIN_FONT_PT:g} pt is readable")
-    return {"width_in": width, "min_font_pt": smallest}
+    return {"width_in": width, "min_font_pt": smallest, "dpi": float(fig.dpi)}
 
 
 def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, label: str | None = None,
