@@ -11,29 +11,30 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plotting import MAX_WIDTH_IN
+from . import plotting
 
 __all__ = ["panels_with_legend_row", "legend_below"]
 
 
 def panels_with_legend_row(n_panels: int, height: float = 2.9, legend_height: float = 0.8, ncols: int = 2,
                            width: float | None = None) -> tuple[plt.Figure, np.ndarray, plt.Axes]:
-    """(figure, panel axes, legend axes): ``n_panels`` panels at most ``ncols`` (1 or 2) to a row
-    and, beneath them, an axes without frame or ticks, the full width of the figure, for the legend.
-    ``width`` is the width of one panel (default: the text column shared equally)."""
+    """(figure, panel axes, legend axes): ``n_panels`` panels laid out by :func:`plotting.panel_grid`
+    (at most ``ncols``, 1 or 2, to a row; ``width`` per panel) and, beneath them, an axes without
+    frame or ticks, the full width of the figure and ``legend_height`` inches tall, for the legend."""
     if n_panels < 1:
         raise ValueError("a figure needs at least one panel")
-    if ncols not in (1, 2):
-        raise ValueError(f"a text column holds one or two panels per row, not {ncols}")
-    ncols = min(ncols, n_panels)
-    width = MAX_WIDTH_IN / ncols if width is None else width
-    nrows = -(-n_panels // ncols)
-    fig = plt.figure(figsize=(width * ncols, height * nrows + legend_height))
-    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[height] * nrows + [legend_height])
-    axes = np.array([fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(n_panels)])
-    legend_ax = fig.add_subplot(grid[nrows, :])
+    columns = min(ncols, n_panels)
+    rows = -(-n_panels // columns)
+    # one more full row than the panels need: its cells are replaced by the legend axes
+    fig, cells = plotting.panel_grid((rows + 1) * columns, ncols=columns, width=width, height=height)
+    grid = cells[0].get_gridspec()
+    for ax in cells[n_panels:]:
+        ax.remove()
+    grid.set_height_ratios([height] * rows + [legend_height])
+    fig.set_figheight(height * rows + legend_height)
+    legend_ax = fig.add_subplot(grid[rows, :])
     legend_ax.axis("off")
-    return fig, axes, legend_ax
+    return fig, cells[:n_panels], legend_ax
 
 
 def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: int = 2, **kwargs):
