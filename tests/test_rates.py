@@ -78,3 +78,24 @@ def test_fit_loglog_recovers_a_known_slope():
 def test_discrete_action_bad_input():
     with pytest.raises(C.ContractError, match="low < high"):
         R.discrete_action_gap(10, 0.9, FIG3, low=0.9, high=0.5)
+
+
+def test_local_slopes_of_a_power_law_are_constant():
+    n = np.logspace(1, 5, 17)
+    table = R.local_slopes(n, 3 * n ** -0.7, points=5)
+    assert len(table) == 13
+    assert np.allclose(table.slope, -0.7)
+    assert (table.n_lo < table.n_mid).all() and (table.n_mid < table.n_hi).all()
+
+
+def test_local_slopes_of_the_binary_rate_steepen_toward_minus_one_half():
+    n = np.logspace(1, 5, 17)
+    slopes = R.local_slopes(n, 1 / np.sqrt(n * np.log(n))).slope.to_numpy()
+    assert np.all(slopes < -0.5) and np.all(np.diff(slopes) > 0)  # -1/2 (1 + 1/log n), rising to -1/2
+
+
+def test_fit_against_reference_on_the_same_points():
+    n = np.logspace(2, 5, 13)
+    fit = R.fit_against_reference(n, 2 / np.sqrt(n * np.log(n)), 1 / np.sqrt(n * np.log(n)), n_min=1000)
+    assert fit["n_min"] == pytest.approx(1000) and fit["points"] == 9
+    assert fit["slope"] == pytest.approx(fit["reference_slope"]) and abs(fit["difference"]) < 1e-12

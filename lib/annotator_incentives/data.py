@@ -519,9 +519,14 @@ class Availability:
         shown = " and ".join(d.label for d in chosen) or "no dataset"
         return chosen, f"The paper's panels use {wanted}; on this build they use {shown}."
 
-    def notes_markdown(self) -> str:
+    def notes_markdown(self, page: str = "data") -> str:
+        """The missing datasets: in full on the data chapter (``page="data"``), one short line
+        linking to it elsewhere (``page="other"``)."""
         if not self.missing:
             return ""
+        if page == "other":
+            names = ", ".join(DATASETS[k].label if k in DATASETS else k for k in self.missing)
+            return f"Not available on this build: {names} (see {{ref}}`chap-data`)."
         lines = ["**Not available on this build** (no figure is drawn for these):", ""]
         lines += [f"- {DATASETS[k].label if k in DATASETS else k}: {why}" for k, why in self.missing.items()]
         return "\n".join(lines)

@@ -126,3 +126,42 @@ def gap_table_rates(profile: UtilityProfile, signals: dict[str, float], ns, kind
     eta = first_best(profile).eta
     table["fisher"] = [float(fisher_information(eta, c)) for c in table["c"]]
     return table
+
+
+# --- local slopes and windowed fits (appended; public but outside __all__ to keep the head of this module untouched) ---
+
+def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
+    """Least-squares log-log slopes of ``values`` against ``n`` over sliding windows of
+    ``points`` consecutive n (sorted): one row per window with n_lo, n_hi, n_mid (geometric
+    middle) and slope. A rate shows as a flat run of local slopes; a fit over a wide window
+    averages them, plateaus included."""
+    n = np.asarray(n, dtype=float)
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(n)
+    n, values = n[order], values[order]
+    if points < 2 or n.size < points:
+        raise ValueError(f"local slopes need at least {max(points, 2)} points; got {n.size}")
+    rows = []
+    for i in range(n.size - points + 1):
+        x, y = np.log(n[i:i + points]), values[i:i + points]
+        if np.all(np.isfinite(y)) and np.all(y > 0):
+            slope = float(np.polyfit(x, np.log(y), 1)[0])
+        else:
+            slope = float("nan")
+        rows.append({"n_lo": n[i], "n_hi": n[i + points - 1], "n_mid": float(np.exp(x.mean())), "slope": slope})
+    return pd.DataFrame(rows)
+
+
+def fit_against_reference(n, values, reference, n_min: float = 0, n_max: float = np.inf) -> dict:
+    """Fit the log-log slope of ``values`` over n_min <= n <= n_max and fit ``reference`` (the
+    theory's curve, e.g. 1/sqrt(n log n)) on the same points, so the two slopes are comparable.
+    Returns the window, both slopes, the fit's standard error and their difference in
+    standard errors (inf when the fit has no scatter)."""
+    n = np.asarray(n, dtype=float)
+    keep = (n >= n_min) & (n <= n_max)
+    fit = fit_loglog(n[keep], np.asarray(values, dtype=float)[keep])
+    target = fit_loglog(n[keep], np.asarray(reference, dtype=float)[keep]).slope
+    diff = fit.slope - target
+    return {"n_min": float(n[keep].min()), "n_max": float(n[keep].max()), "points": int(keep.sum()),
+            "slope": fit.slope, "stderr": fit.stderr, "reference_slope": float(target), "difference": float(diff),
+            "in_stderr": float(abs(diff) / fit.stderr) if fit.stderr > 0 else float("inf")}
