@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
@@ -68,3 +69,24 @@ def test_a_registered_figure_states_its_kind_of_data(tmp_path, monkeypatch):
     assert record["data_kind"] == "real annotator data" and record["drawn"]
     assert record["layout"]["width_in"] <= plotting.MAX_WIDTH_IN
     assert record["layout"]["min_font_pt"] >= plotting.MIN_FONT_PT
+
+
+@pytest.mark.parametrize("panels,rows", [(1, 1), (2, 1), (3, 2), (4, 2)])
+def test_panels_and_legend_row(panels, rows):
+    plotting.use_book_style()
+    fig, axes, legend_ax = plotting.panels_with_legend_row(panels)
+    assert len(axes) == panels and not legend_ax.axison
+    for i, ax in enumerate(axes):
+        ax.plot([0, 1], [0, i], label=f"line {i}")
+        ax.plot([0, 1], [1, i], label="shared")
+    legend = plotting.legend_below(legend_ax, list(axes))
+    assert [t.get_text() for t in legend.get_texts()] == [f"line {i}" for i in range(panels)][:1] + \
+        (["shared"] + [f"line {i}" for i in range(1, panels)])
+    fig.tight_layout()
+    plotting.check_readable(fig, "layout-test")  # at most MAX_WIDTH_IN wide, text at least 8 pt
+    plt.close(fig)
+
+
+def test_refuses_three_columns():
+    with pytest.raises(ValueError):
+        plotting.panels_with_legend_row(3, ncols=3)

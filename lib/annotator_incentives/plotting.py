@@ -23,7 +23,7 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS", "MAX_WIDTH_IN", "MIN_FONT_PT", "DATA_KINDS", "check_readable", "smallest_font"]
+__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS", "MAX_WIDTH_IN", "MIN_FONT_PT", "DATA_KINDS", "check_readable", "smallest_font", "panels_with_legend_row", "legend_below"]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
@@ -238,3 +238,38 @@ def gap_panel(ax: plt.Axes, table: pd.DataFrame, value: str = "normalised_gap") 
         ax.plot(block["n"], block[value], ls=KIND_LINES.get(kind, "-"), marker=MONITOR_MARKERS.get(monitor.split(" ")[0], "^"),
                 ms=3.5, lw=1.2, color=PROBLEM_COLORS.get(problem, "0.3"), label=label)
     ax.set_xlabel("inspected samples $n$")
+
+
+# Panels with a legend row beneath them, so that no legend with many entries covers data.
+def panels_with_legend_row(n_panels: int, height: float = 2.9, legend_height: float = 0.8, ncols: int = 2,
+                           width: float | None = None) -> tuple[plt.Figure, np.ndarray, plt.Axes]:
+    """(figure, panel axes, legend axes): ``n_panels`` panels laid out by :func:`panel_grid`
+    (at most ``ncols``, 1 or 2, to a row; ``width`` per panel) and, beneath them, an axes without
+    frame or ticks, the full width of the figure and ``legend_height`` inches tall, for the legend."""
+    if n_panels < 1:
+        raise ValueError("a figure needs at least one panel")
+    columns = min(ncols, n_panels)
+    rows = -(-n_panels // columns)
+    # one more full row than the panels need: its cells are replaced by the legend axes
+    fig, cells = panel_grid((rows + 1) * columns, ncols=columns, width=width, height=height)
+    grid = cells[0].get_gridspec()
+    for ax in cells[n_panels:]:
+        ax.remove()
+    grid.set_height_ratios([height] * rows + [legend_height])
+    fig.set_figheight(height * rows + legend_height)
+    legend_ax = fig.add_subplot(grid[rows, :])
+    legend_ax.axis("off")
+    return fig, cells[:n_panels], legend_ax
+
+
+def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: int = 2, **kwargs):
+    """Draw, in ``legend_ax``, one legend with every distinct label of the ``source`` axes."""
+    sources = [source] if isinstance(source, plt.Axes) else list(source)
+    handles, labels = [], []
+    for ax in sources:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    options = {"loc": "center", "ncol": ncol, "frameon": False, "fontsize": "small"} | kwargs
+    return legend_ax.legend(handles, labels, **options)
