@@ -519,16 +519,41 @@ class Availability:
         shown = " and ".join(d.label for d in chosen) or "no dataset"
         return chosen, f"The paper's panels use {wanted}; on this build they use {shown}."
 
-    def notes_markdown(self, page: str = "data") -> str:
-        """The missing datasets: in full on the data chapter (``page="data"``), one short line
-        linking to it elsewhere (``page="other"``)."""
+    def notes_markdown(self, page: Literal["data", "other"] = "data") -> str:
+        """Reader-facing notes on the datasets that did not load (no paths, no exception names).
+
+        ``page="data"``: one note per missing dataset, saying what provides it and what is shown
+        instead; ``page="other"``: one short line linking to the data chapter (label
+        ``chap-data``); ``""`` when nothing is missing. The full diagnostics stay in
+        :attr:`missing` for programs and logs."""
         if not self.missing:
             return ""
+        labels = [DATASETS[k].label if k in DATASETS else k for k in self.missing]
+        stand_ins = {s.stands_for: s for s in SAMPLES.values() if s.key in self.loaded}
         if page == "other":
-            names = ", ".join(DATASETS[k].label if k in DATASETS else k for k in self.missing)
-            return f"Not available on this build: {names} (see {{ref}}`chap-data`)."
-        lines = ["**Not available on this build** (no figure is drawn for these):", ""]
-        lines += [f"- {DATASETS[k].label if k in DATASETS else k}: {why}" for k, why in self.missing.items()]
+            names = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+            shown = "; ".join(f"{s.label} shown for {DATASETS[k].label}" for k, s in stand_ins.items() if k in self.missing)
+            return (f"*Not available on this build: {names}" + (f" ({shown})" if shown else "")
+                    + ". {ref}`The data chapter <chap-data>` says what provides them.*")
+        lines = ["**Datasets not available on this build.** No figure panel is drawn for these:", ""]
+        for key in self.missing:
+            spec = DATASETS.get(key)
+            if spec is None:
+                lines.append(f"- **{key}**: not available.")
+                continue
+            if spec.scores_file:
+                how = (f"its hub file `{spec.hub_id}` has empty scores, so it is provided by a file "
+                       f"`{spec.scores_file}` in the data folder with the reward-model scores "
+                       f"({spec.score_note.split(': ', 1)[-1]})")
+            else:
+                how = (f"provided by network access to the Hugging Face hub (`{spec.hub_id}`, cached on first "
+                       "use) or by a copy of the hub files in the data folder")
+            note = f"- **{spec.label}** (the paper's {spec.paper_pairs:,} pairs): {how}."
+            if key in stand_ins:
+                sample = stand_ins[key]
+                note += f" Shown instead, and labelled as such: the {sample.label} ({sample.caveat})."
+            lines.append(note)
+        lines += ["", f"The data folder is the one named by the environment variable `{DATA_DIR_ENV}`."]
         return "\n".join(lines)
 
 

@@ -173,7 +173,9 @@ def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: st
     ax.set_xlabel("preference probability $p$ (folded)")
     ax.set_ylabel("share of pairs (%)")
     ax.set_title(f"{data.label} (n = {data.n_eval:,})")
-    ax.legend(loc="upper left", fontsize="small")
+    # Headroom above the tallest bar, legend in the corner away from the mean line: nothing covers data.
+    ax.set_ylim(0, max(float(counts.max()), 1e-9) * 1.4)
+    ax.legend(loc="upper left" if mean > 0.75 else "upper right", fontsize="small")
     return pd.DataFrame({"dataset": data.name, "bin_left": edges[:-1], "bin_right": edges[1:], "percent": counts, "mean_p": mean})
 
 
@@ -211,8 +213,11 @@ def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> 
             bottom.hist(p, bins=n_bins, range=(0, 1), alpha=0.6, label=stage)
         top.set(title=f"{d.label} (n = {d.n_eval:,})", xlabel="predicted $p$", ylabel="empirical share")
         bottom.set(xlabel="predicted $p$", ylabel="pairs")
-        top.legend(fontsize="small")
-        bottom.legend(fontsize="small")
+    # One legend for both rows, above the figure: none over the data.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    bars, bar_labels = axes[1, 0].get_legend_handles_labels()
+    fig.legend(handles + bars, labels + [f"histogram {label}" for label in bar_labels], loc="lower center",
+               bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False)
     fig.tight_layout()
     return fig, axes
 

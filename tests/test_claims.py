@@ -1,0 +1,139 @@
+"""Computed claims follow the data: the data-dependent chapters run on two data folders whose p
+differ widely (the real UltraFeedback sample, c-bar about 0.62, and a hub-layout HelpSteer
+fixture with p near 0.55, c-bar about 0.1). Their generated statements must change with the
+data and agree with values recomputed here from the figure CSVs and the library."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import jupytext
+import nbclient
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import data as ai_data
+from annotator_incentives import monitoring
+from conftest import REPO_ROOT, SHARED_DATA, write_hub_dataset
+
+CHAPTERS = ("data", "expert_monitoring", "self_consistency")
+LABELS = {k: s.label for k, s in ai_data.DATASETS.items()} | {k: s.label for k, s in ai_data.SAMPLES.items()}
+N_REF, LEVEL = 100, 0.2  # as in the chapters
+READER_CLEAN = re.compile(r"(/work/|/tmp/|/home/|Traceback|[A-Z][A-Za-z]*Error\b|\bmodel\.md\b)")
+
+
+def fmt(x: float) -> str:
+    return "< 0.001" if x < 0.0005 else f"{x:.3f}"
+
+
+def deltas_text(values) -> str:
+    return "δ ∈ {" + ", ".join(f"{v:g}" for v in values) + "}"
+
+
+def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
+    """Execute the chapters with this data folder; return each chapter's Markdown outputs, joined."""
+    saved = {k: os.environ.get(k) for k in ("ANNOTATOR_DATA_DIR", "ANNOTATOR_FIGURE_DIR")}
+    os.environ["ANNOTATOR_DATA_DIR"], os.environ["ANNOTATOR_FIGURE_DIR"] = str(data_dir), str(figure_dir)
+    try:
+        outputs = {}
+        for chapter in CHAPTERS:
+            notebook = jupytext.read(REPO_ROOT / "chapters" / f"{chapter}.md")
+            nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
+                                    resources={"metadata": {"path": str(REPO_ROOT / "chapters")}}).execute()
+            outputs[chapter] = "\n\n".join(
+                "".join(output["data"]["text/markdown"])
+                for cell in notebook.cells if cell.cell_type == "code"
+                for output in cell.get("outputs", []) if "text/markdown" in output.get("data", {}))
+        return outputs
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, tuple[Path, Path, dict[str, str]]]:
+    if not (SHARED_DATA / "ultrafeedback-sample").is_dir():
+        pytest.skip("the real UltraFeedback sample is not beside the checkout")
+    root = tmp_path_factory.mktemp("claims")
+    fixture = root / "hub-copy"
+    rng = np.random.default_rng(7)
+    rejected = rng.uniform(0, 4, 4000)
+    chosen = rejected + rng.uniform(0.15, 0.25, 4000)  # p = sigma(difference) near 0.55: c-bar near 0.1
+    write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
+    result = {}
+    for name, folder in (("real", SHARED_DATA), ("fixture", fixture)):
+        figures = root / f"figures-{name}"
+        result[name] = (folder, figures, run(folder, figures))
+    return result
+
+
+def test_statements_change_with_the_data(runs):
+    for chapter in CHAPTERS:
+        real, fixture = runs["real"][2][chapter], runs["fixture"][2][chapter]
+        assert "On this build's data" in real and "On this build's data" in fixture, chapter
+        assert real != fixture, chapter
+    assert "below it for δ ∈ {0, 0.1, 0.2, 0.3}" in runs["fixture"][2]["self_consistency"]
+
+
+def test_no_paths_or_exception_names_in_reader_text(runs):
+    for name, (folder, figures, outputs) in runs.items():
+        for chapter, text in outputs.items():
+            assert str(folder) not in text and str(figures) not in text, (name, chapter)
+            assert not READER_CLEAN.search(text), (name, chapter, READER_CLEAN.search(text))
+
+
+def test_data_statements_match_the_histograms(runs):
+    for name, (folder, figures, outputs) in runs.items():
+        histograms = pd.read_csv(figures / "fig1_top_p_histograms.csv")
+        for dataset, block in histograms.groupby("dataset"):
+            d = ai_data.load_preference_data(dataset, folder)
+            assert block.mean_p.iloc[0] == pytest.approx(d.p.mean(), abs=1e-9)
+            assert f"{LABELS[dataset]}: mean folded p = {d.p.mean():.3f}, c̄ = {d.c_bar:.3f}" in outputs["data"], (name, dataset)
+    fixture_c_bar = ai_data.load_preference_data("helpsteer", runs["fixture"][0]).c_bar
+    assert fixture_c_bar < 0.2
+
+
+def test_expert_statements_match_the_bound_figure(runs):
+    for name, (folder, figures, outputs) in runs.items():
+        curves = pd.read_csv(figures / "fig1_bottom_expert_bound.csv")
+        for dataset, block in curves.groupby("dataset"):
+            reached = []
+            for eta0, lines in block.groupby("eta0", sort=False):
+                below = lines[lines.lower_bound < LEVEL].n
+                reached.append(f"η₀ = {eta0:g}: " + (f"n = {int(below.min())}" if len(below) else f"no n up to {int(lines.n.max())}"))
+            expected = f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at " + "; ".join(reached) + "."
+            assert expected in outputs["expert_monitoring"], (name, expected)
+
+
+def test_self_consistency_statements_match_figure_2_and_the_table(runs):
+    for name, (folder, figures, outputs) in runs.items():
+        text = outputs["self_consistency"]
+        frame = pd.read_csv(figures / "fig2_self_consistency.csv")
+        at = frame[frame.n == N_REF]
+        for (dataset, eta0), block in at.groupby(["dataset", "eta0"]):
+            lb = float(block.loc[block.kind == "expert lower bound", "lower_bound"].iloc[0])
+            sc = block[block.kind == "self-consistency exact"]
+            below = [r.delta for r in sc.itertuples() if r.error_sum < lb]
+            above = [r.delta for r in sc.itertuples() if r.error_sum >= lb]
+            parts = ([f"below it for {deltas_text(below)}"] if below else []) + ([f"above it for {deltas_text(above)}"] if above else [])
+            expected = (f"{LABELS[dataset]}, η₀ = {eta0:g}, η₁ = 1: at n = {N_REF} the expert lower bound is {fmt(lb)}; "
+                        f"self-consistency is {' and '.join(parts)}")
+            assert expected in text, (name, expected)
+
+            # sample sizes at error sum 0.1, eta0 = 0.8, eta1 = 0.95: sentence and table agree with the library
+            p = ai_data.load_preference_data(dataset, folder).p
+            expert = monitoring.expert_monitor(p)
+            n_agree = monitoring.samples_needed(0.1, float(expert.q(0.8)), float(expert.q(0.95)))
+            n_bound = monitoring.samples_needed_lower_bound(0.1, monitoring.expert_kl_divergence(p, 0.8, 0.95))
+            assert f"any expert test needs at least {n_bound:,} checks, the agreement test {n_agree:,}" in text, name
+            assert f"| ≥ {n_bound:,} |" in text and f"| {n_agree:,} (≈" in text, name
+        for delta in (0.0, 0.05, 0.1):
+            sc = monitoring.self_consistency_monitor(delta)
+            n_sc = monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+            assert f"{n_sc:,} at δ = {delta:g}" in text, (name, delta)
