@@ -14,7 +14,10 @@ It prints, measured in this one run:
    each from scratch (its caches emptied);
 3. for every configuration where a grid answer beats the exact one, the grid contract's
    violation of incentive compatibility (the agent's gain from deviating), which must exceed
-   the exact solver's tolerance.
+   the exact solver's tolerance;
+4. the time of the rate curves (the linear-contracts chapter's configuration: binary and linear
+   contracts for n = 10 ... 10^5, general contracts up to 2 x 10^4 restricted and 2 x 10^3
+   unrestricted, two monitors, 2 worker processes).
 
 Each method runs in a fresh subprocess so that its peak resident memory can be read.
 """
@@ -58,6 +61,18 @@ def _child(task: str) -> None:
         elapsed = time.perf_counter() - start
         print(json.dumps({"seconds": elapsed, "solves": len(table), "monitors": list(signals), "peak_mb": _peak_mb()}))
         return
+    if task == "rates":
+        signals = {"self-consistency": c_self, "expert (stand-in c = 0.62)": 0.62}
+        ns = np.unique(np.round(np.logspace(1, 5, 13)).astype(int))
+        seconds = {}
+        for label, kinds, problems, top in (("binary+linear", ("binary", "linear"), ("restricted", "unrestricted"), ns.max()),
+                                            ("general restricted", ("general",), ("restricted",), 20_000),
+                                            ("general unrestricted", ("general",), ("unrestricted",), 2_000)):
+            start = time.perf_counter()
+            contracts.gap_table(profile, signals, ns[ns <= top], kinds=kinds, problems=problems, workers=2)
+            seconds[label] = time.perf_counter() - start
+        print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
+        return
     kind, n = task.split(":")
     n = int(n)
     if task.startswith("grid"):
@@ -83,8 +98,7 @@ def _child(task: str) -> None:
         kind = kind.removeprefix("exact-")
         elapsed = np.inf
         for _ in range(EXACT_REPEATS):  # each repeat from scratch: the solver's caches emptied first
-            for cached in (contracts.first_best, contracts._grid, contracts._pmf_grid):
-                cached.cache_clear()
+            _clear_caches(contracts)
             start = time.perf_counter()
             solutions = {p: contracts.solve(kind, n, c_self, profile, p) for p in ("unrestricted", "restricted")}
             elapsed = min(elapsed, time.perf_counter() - start)
@@ -93,6 +107,15 @@ def _child(task: str) -> None:
             out[p] = {"value": s.principal_utility, "eta": s.eta, "normalised_gap": s.normalised_gap,
                       "ic_violation": contracts.ic_violation(s, profile)}
         print(json.dumps({"seconds": elapsed, "answers": out, "peak_mb": _peak_mb()}))
+
+
+def _clear_caches(contracts) -> None:
+    """Empty the solver's caches (a public function since the package split)."""
+    if hasattr(contracts, "clear_caches"):
+        contracts.clear_caches()
+    else:
+        for cached in (contracts.first_best, contracts._grid, contracts._pmf_grid):
+            cached.cache_clear()
 
 
 def _repeats(n: int) -> bool:
@@ -170,6 +193,12 @@ def main() -> None:
         print(f"   {kind} n={n} {problem}: grid value {g['value']:.6f} (gap {g['normalised_gap']:.2e}) vs exact {e['value']:.6f} "
               f"(gap {e['normalised_gap']:.2e}); the grid contract {verdict}: the agent gains {g['gain_from_deviating']:.2e} by deviating "
               f"from eta = {g['eta']:.2f}")
+
+    rates, mem = _run("rates")
+    print("\n4. The rate curves (linear-contracts chapter; two monitors, 2 worker processes):")
+    for label, seconds in rates["seconds"].items():
+        print(f"   {label}: {seconds:.2f} s")
+    print(f"   peak memory {mem:.0f} MB")
 
 
 if __name__ == "__main__":
