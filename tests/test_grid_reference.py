@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import grid_reference as R
 from annotator_incentives import utility as U
@@ -54,7 +55,7 @@ def honest_value(wages, n, c):
     eta, utility = C.best_response(wages, n, c, FIG3)
     if utility < FIG3.U0 - 1e-12:
         return -np.inf
-    return float(FIG3.mu(eta) - C._pmf(n, float(C.pass_probability(eta, c))) @ wages)
+    return float(FIG3.mu(eta) - binomial.pmf_all(n, float(C.pass_probability(eta, c))) @ wages)
 
 
 @pytest.mark.parametrize("kind", ["binary", "linear"])
