@@ -345,3 +345,23 @@ def test_no_monitoring_signal_leaves_no_incentive():
 def test_bad_input_raises(call, message):
     with pytest.raises(C.ContractError, match=message):
         call()
+
+
+# --- tables, processes and the public incentive check -------------------------------------------
+
+def test_gap_table_under_spawn_matches_one_process():
+    """Workers get the profile with their jobs (no module global), so 'spawn' works too."""
+    ns, signals = [1, 11], {"self-consistency": 0.98}
+    one = C.gap_table(FIG3, signals, ns)
+    spawned = C.gap_table(FIG3, signals, ns, workers=2, start_method="spawn")
+    assert one.equals(spawned)
+
+
+def test_incentive_check_reports_the_gain_from_deviating():
+    solution = C.solve("binary", 31, 0.98, FIG3, "restricted")
+    check = C.incentive_check(solution.wages, solution.eta, 31, 0.98, FIG3)
+    assert check.compatible and check.gain == C.ic_violation(solution, FIG3) <= 1e-12
+    shirk = C.incentive_check(solution.wages, 0.5, 31, 0.98, FIG3)  # recommend an effort the agent would leave
+    assert not shirk.compatible and shirk.gain > 1e-3 and shirk.rival_eta == pytest.approx(solution.eta, abs=1e-6)
+    eta, best = C.best_response(solution.wages, 31, 0.98, FIG3, points=C.FINE_POINTS)
+    assert (shirk.rival_eta, shirk.rival) == (eta, best)

@@ -28,6 +28,7 @@ __all__ = [
     "pmf_all",
     "pmf_matrix",
     "tail",
+    "below",
     "tails_all",
     "tail_slope",
     "tail_curvature",
@@ -83,6 +84,12 @@ def tail(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) >= k) (1 for k <= 0)."""
     k, q = np.asarray(k), np.asarray(q, dtype=float)
     return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, q), 1.0)
+
+
+def below(k, n: int, q) -> np.ndarray:
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0)."""
+    k, q = np.asarray(k), np.asarray(q, dtype=float)
+    return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
 
 
 def tails_all(pmf_rows: np.ndarray) -> np.ndarray:
@@ -172,10 +179,10 @@ def clear_cache() -> None:
 
 def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise: beta quantiles,
-    0 and 1 at the ends."""
+    0 and 1 at the ends, nan without trials."""
     successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
     tail_mass = (1 - level) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
         low = np.where(successes > 0, stats.beta.ppf(tail_mass, successes, trials - successes + 1), 0.0)
         high = np.where(successes < trials, stats.beta.ppf(1 - tail_mass, successes + 1, trials - successes), 1.0)
-    return low, high
+    return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)

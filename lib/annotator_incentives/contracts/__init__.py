@@ -22,7 +22,7 @@ from __future__ import annotations
 from .. import binomial
 from ..binomial import pass_probability
 from ..utility import UtilityProfile
-from .agent import FINE_POINTS, IncentiveCheck, agent_utility_curve, best_response, incentive_check
+from .agent import FINE_POINTS, GRID_POINTS, IncentiveCheck, agent_utility_curve, best_response, incentive_check
 from .binary import solve_binary
 from .general import solve_general
 from .linear import solve_linear
@@ -41,6 +41,8 @@ __all__ = [
     "agent_utility_curve",
     "best_response",
     "IncentiveCheck",
+    "FINE_POINTS",
+    "GRID_POINTS",
     "incentive_check",
     "ic_violation",
     "solve_binary",
