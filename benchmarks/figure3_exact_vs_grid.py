@@ -88,10 +88,8 @@ def _child(task: str) -> None:
             answer = getattr(result, name)
             if answer is None:
                 continue
-            wages = answer.wages(n)
-            _, best = contracts.best_response(wages, n, c_self, profile)
-            own = float(contracts.agent_utility_curve(wages, n, c_self, profile, answer.eta)[0])
-            answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": best - own,
+            gain = _gain_from_deviating(contracts, answer.wages(n), float(answer.eta), n, c_self, profile)
+            answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": gain,
                              "normalised_gap": result.normalised_gap(name)}
         print(json.dumps({"seconds": elapsed, "cells": result.cells, "answers": answers, "peak_mb": _peak_mb()}))
     else:
@@ -107,6 +105,14 @@ def _child(task: str) -> None:
             out[p] = {"value": s.principal_utility, "eta": s.eta, "normalised_gap": s.normalised_gap,
                       "ic_violation": contracts.ic_violation(s, profile)}
         print(json.dumps({"seconds": elapsed, "answers": out, "peak_mb": _peak_mb()}))
+
+
+def _gain_from_deviating(contracts, wages, eta: float, n: int, c: float, profile) -> float:
+    """The agent's gain from leaving eta under the wages (the public check since the package split)."""
+    if hasattr(contracts, "incentive_check"):
+        return contracts.incentive_check(wages, eta, n, c, profile, points=contracts.GRID_POINTS).gain
+    _, best = contracts.best_response(wages, n, c, profile)
+    return max(0.0, best - float(contracts.agent_utility_curve(wages, n, c, profile, eta)[0]))
 
 
 def _clear_caches(contracts) -> None:

@@ -51,7 +51,7 @@ CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once
 
 def pass_probability(eta, c) -> np.ndarray:
     """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4)."""
-    return (1 + np.asarray(c, dtype=float) * np.asarray(eta, dtype=float)) / 2
+    return (1 + c * np.asarray(eta, dtype=float)) / 2
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
@@ -82,8 +82,10 @@ def pmf_all(n: int, q: float) -> np.ndarray:
 
 def tail(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) >= k) (1 for k <= 0)."""
-    k, q = np.asarray(k), np.asarray(q, dtype=float)
-    return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, q), 1.0)
+    k = np.asarray(k)
+    if k.size and k.min() >= 1:  # the common case, without masking
+        return special.bdtrc(k - 1, n, q)
+    return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, np.asarray(q, dtype=float)), 1.0)
 
 
 def below(k, n: int, q) -> np.ndarray:
