@@ -186,7 +186,7 @@ def main() -> None:
         print(f"\n   speed ratio grid/exact, {kind}: min {min(these):.0f}x, max {max(these):.0f}x (target >= 1000x: {verdict})", end="")
     print("\n   (linear: no threshold axis, so the grid is 51 times smaller than a binary one, and the exact solver's"
           "\n   time, about a millisecond, is mostly the fixed cost of numpy calls on small arrays)")
-    print(f"   largest gain from deviating under an exact solution: {worst_exact_ic:.1e} (tolerance 1e-12 per unit utility)")
+    print(f"   largest gain from deviating under an exact solution: {worst_exact_ic:.1e} (tie rule: 1e-12 x max(1, |U|))")
     cells = 101 * 51 * 200 * 400
     print(f"   the published code holds {cells:,} values per array for one binary configuration "
           f"({cells * 8 / 2**30:.1f} GiB per float64 array); this re-implementation loops over tau instead\n")

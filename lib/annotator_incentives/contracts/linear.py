@@ -20,7 +20,7 @@ from ..binomial import pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
 from .optimise import expand, scan_then_refine, zoom_maximise
-from .problem import Problem, corner_upper_bound
+from .problem import Problem, corner_upper_bound, within_bounds
 from .skeleton import solve_class
 
 __all__ = ["solve_linear", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
@@ -43,7 +43,7 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
         one_minus_z = np.where(exists, one_minus_z, 0.0)
         w1 = -n * np.log1p(-one_minus_z) / rate
         w0 = (np.log(scale) - np.log(scale - need_u) + n * np.log1p(-q * one_minus_z)) / rate
-    exists &= (w0 >= profile.w_lo - 1e-12) & (w0 + w1 <= profile.w_hi + 1e-12)
+    exists &= within_bounds(profile, w0, w0 + w1)
     return w0, w1, exists
 
 
@@ -94,7 +94,7 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
             w0 = base_for(w1)
         except ValueError:
             return None
-    if w0 < profile.w_lo - 1e-12 or w0 + w1 > profile.w_hi + 1e-12:
+    if not within_bounds(profile, w0, w0 + w1):
         return None
     return float(w0), float(w1)
 

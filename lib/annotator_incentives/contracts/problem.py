@@ -14,11 +14,12 @@ from scipy import optimize
 
 from ..utility import UtilityProfile
 
-__all__ = ["ContractError", "TIE", "tie", "Problem", "check_problem", "FirstBest", "first_best", "corner_upper_bound",
+__all__ = ["ContractError", "TIE", "tie", "WAGE_SLACK", "within_bounds", "Problem", "check_problem", "FirstBest", "first_best", "corner_upper_bound",
            "ContractSolution"]
 
 TIE = 1e-12  # relative: an agent within TIE * max(1, |its utility|) of indifference follows the recommendation
 PROBLEMS = ("restricted", "unrestricted")
+WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
 
 
 class ContractError(ValueError):
@@ -57,6 +58,11 @@ class Problem:
     @property
     def first_best(self) -> FirstBest:
         return first_best(self.profile)
+
+
+def within_bounds(profile: UtilityProfile, lowest, highest):
+    """Do wages from ``lowest`` to ``highest`` respect [w_lo, w_hi] (up to ``WAGE_SLACK``)?"""
+    return (lowest >= profile.w_lo - WAGE_SLACK) & (highest <= profile.w_hi + WAGE_SLACK)
 
 
 def check_problem(problem: str) -> None:
