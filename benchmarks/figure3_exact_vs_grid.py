@@ -88,7 +88,7 @@ def _child(task: str) -> None:
             answer = getattr(result, name)
             if answer is None:
                 continue
-            gain = _gain_from_deviating(contracts, answer.wages(n), float(answer.eta), n, c_self, profile)
+            gain = contracts.incentive_check(answer.wages(n), float(answer.eta), n, c_self, profile, points=contracts.GRID_POINTS).gain
             answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": gain,
                              "normalised_gap": result.normalised_gap(name)}
         print(json.dumps({"seconds": elapsed, "cells": result.cells, "answers": answers, "peak_mb": _peak_mb()}))
@@ -96,7 +96,7 @@ def _child(task: str) -> None:
         kind = kind.removeprefix("exact-")
         elapsed = np.inf
         for _ in range(EXACT_REPEATS):  # each repeat from scratch: the solver's caches emptied first
-            _clear_caches(contracts)
+            contracts.clear_caches()
             start = time.perf_counter()
             solutions = {p: contracts.solve(kind, n, c_self, profile, p) for p in ("unrestricted", "restricted")}
             elapsed = min(elapsed, time.perf_counter() - start)
@@ -105,23 +105,6 @@ def _child(task: str) -> None:
             out[p] = {"value": s.principal_utility, "eta": s.eta, "normalised_gap": s.normalised_gap,
                       "ic_violation": contracts.ic_violation(s, profile)}
         print(json.dumps({"seconds": elapsed, "answers": out, "peak_mb": _peak_mb()}))
-
-
-def _gain_from_deviating(contracts, wages, eta: float, n: int, c: float, profile) -> float:
-    """The agent's gain from leaving eta under the wages (the public check since the package split)."""
-    if hasattr(contracts, "incentive_check"):
-        return contracts.incentive_check(wages, eta, n, c, profile, points=contracts.GRID_POINTS).gain
-    _, best = contracts.best_response(wages, n, c, profile)
-    return max(0.0, best - float(contracts.agent_utility_curve(wages, n, c, profile, eta)[0]))
-
-
-def _clear_caches(contracts) -> None:
-    """Empty the solver's caches (a public function since the package split)."""
-    if hasattr(contracts, "clear_caches"):
-        contracts.clear_caches()
-    else:
-        for cached in (contracts.first_best, contracts._grid, contracts._pmf_grid):
-            cached.cache_clear()
 
 
 def _repeats(n: int) -> bool:
