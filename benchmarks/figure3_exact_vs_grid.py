@@ -14,7 +14,10 @@ It prints, measured in this one run:
    each from scratch (its caches emptied);
 3. for every configuration where a grid answer beats the exact one, the grid contract's
    violation of incentive compatibility (the agent's gain from deviating), which must exceed
-   the exact solver's tolerance.
+   the exact solver's tolerance;
+4. the time of the rate curves (the linear-contracts chapter's configuration: binary and linear
+   contracts for n = 10 ... 10^5, general contracts up to 2 x 10^4 restricted and 2 x 10^3
+   unrestricted, two monitors, 2 worker processes).
 
 Each method runs in a fresh subprocess so that its peak resident memory can be read.
 """
@@ -58,6 +61,18 @@ def _child(task: str) -> None:
         elapsed = time.perf_counter() - start
         print(json.dumps({"seconds": elapsed, "solves": len(table), "monitors": list(signals), "peak_mb": _peak_mb()}))
         return
+    if task == "rates":
+        signals = {"self-consistency": c_self, "expert (stand-in c = 0.62)": 0.62}
+        ns = np.unique(np.round(np.logspace(1, 5, 13)).astype(int))
+        seconds = {}
+        for label, kinds, problems, top in (("binary+linear", ("binary", "linear"), ("restricted", "unrestricted"), ns.max()),
+                                            ("general restricted", ("general",), ("restricted",), 20_000),
+                                            ("general unrestricted", ("general",), ("unrestricted",), 2_000)):
+            start = time.perf_counter()
+            contracts.gap_table(profile, signals, ns[ns <= top], kinds=kinds, problems=problems, workers=2)
+            seconds[label] = time.perf_counter() - start
+        print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb()}))
+        return
     kind, n = task.split(":")
     n = int(n)
     if task.startswith("grid"):
@@ -73,18 +88,15 @@ def _child(task: str) -> None:
             answer = getattr(result, name)
             if answer is None:
                 continue
-            wages = answer.wages(n)
-            _, best = contracts.best_response(wages, n, c_self, profile)
-            own = float(contracts.agent_utility_curve(wages, n, c_self, profile, answer.eta)[0])
-            answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": best - own,
+            gain = contracts.incentive_check(answer.wages(n), float(answer.eta), n, c_self, profile, points=contracts.GRID_POINTS).gain
+            answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": gain,
                              "normalised_gap": result.normalised_gap(name)}
         print(json.dumps({"seconds": elapsed, "cells": result.cells, "answers": answers, "peak_mb": _peak_mb()}))
     else:
         kind = kind.removeprefix("exact-")
         elapsed = np.inf
         for _ in range(EXACT_REPEATS):  # each repeat from scratch: the solver's caches emptied first
-            for cached in (contracts.first_best, contracts._grid, contracts._pmf_grid):
-                cached.cache_clear()
+            contracts.clear_caches()
             start = time.perf_counter()
             solutions = {p: contracts.solve(kind, n, c_self, profile, p) for p in ("unrestricted", "restricted")}
             elapsed = min(elapsed, time.perf_counter() - start)
@@ -157,7 +169,7 @@ def main() -> None:
         print(f"\n   speed ratio grid/exact, {kind}: min {min(these):.0f}x, max {max(these):.0f}x (target >= 1000x: {verdict})", end="")
     print("\n   (linear: no threshold axis, so the grid is 51 times smaller than a binary one, and the exact solver's"
           "\n   time, about a millisecond, is mostly the fixed cost of numpy calls on small arrays)")
-    print(f"   largest gain from deviating under an exact solution: {worst_exact_ic:.1e} (tolerance 1e-12 per unit utility)")
+    print(f"   largest gain from deviating under an exact solution: {worst_exact_ic:.1e} (tie rule: 1e-12 x max(1, |U|))")
     cells = 101 * 51 * 200 * 400
     print(f"   the published code holds {cells:,} values per array for one binary configuration "
           f"({cells * 8 / 2**30:.1f} GiB per float64 array); this re-implementation loops over tau instead\n")
@@ -170,6 +182,12 @@ def main() -> None:
         print(f"   {kind} n={n} {problem}: grid value {g['value']:.6f} (gap {g['normalised_gap']:.2e}) vs exact {e['value']:.6f} "
               f"(gap {e['normalised_gap']:.2e}); the grid contract {verdict}: the agent gains {g['gain_from_deviating']:.2e} by deviating "
               f"from eta = {g['eta']:.2f}")
+
+    rates, mem = _run("rates")
+    print("\n4. The rate curves (linear-contracts chapter; two monitors, 2 worker processes):")
+    for label, seconds in rates["seconds"].items():
+        print(f"   {label}: {seconds:.2f} s")
+    print(f"   peak memory {mem:.0f} MB")
 
 
 if __name__ == "__main__":

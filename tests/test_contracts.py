@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, special
 
+from annotator_incentives import binomial
 from annotator_incentives import contracts as C
+from annotator_incentives.contracts import binary, binary_search, general, linear, optimise
 from annotator_incentives import utility as U
 
 FIG3 = U.profile("figure3")
@@ -151,8 +153,8 @@ def test_linear_closed_form_matches_the_numeric_route():
     """CARA's closed form against the root-finding used for any other G."""
     numeric = U.UtilityProfile("numeric-cara", G=FIG3.G, G_inv=FIG3.G_inv, dG=FIG3.dG, E=FIG3.E, dE=FIG3.dE, mu=FIG3.mu, dmu=FIG3.dmu)
     for n, c in [(1, 0.9), (20, 0.7), (101, 0.98)]:
-        closed = C._linear_for_target(0.9, n, c, FIG3)
-        route = C._linear_for_target(0.9, n, c, numeric)
+        closed = linear.for_target(C.Problem.make(n, c, FIG3), 0.9)
+        route = linear.for_target(C.Problem.make(n, c, numeric), 0.9)
         np.testing.assert_allclose(closed, route, rtol=1e-8, atol=1e-10)
 
 
@@ -165,8 +167,8 @@ def test_linear_closed_form_matches_the_numeric_route():
 def test_binary_table_search_is_never_worse_than_the_checked_scan(name, n, c):
     profile = U.profile(name)
     with np.errstate(all="ignore"):
-        table = C._unrestricted_binary_table(n, c, profile)
-        scan = C._unrestricted_binary_scan(n, c, profile, C.first_best(profile))
+        table = binary_search.table_search(C.Problem.make(n, c, profile))
+        scan = binary_search.scan_search(C.Problem.make(n, c, profile))
     assert table is not None
     solution = C.solve("binary", n, c, profile)  # the table's answer or the corner eta = 1 (the scan includes it)
     assert solution.principal_utility >= scan[0] - 1e-12
@@ -182,7 +184,7 @@ def test_binary_solver_never_loses_to_the_checked_scan_on_random_profiles(profil
     fb = C.first_best(profile)
     assume(0.05 < fb.eta < 0.95)
     with np.errstate(all="ignore"):
-        scan = C._unrestricted_binary_scan(n, c, profile, fb)  # every candidate checked globally
+        scan = binary_search.scan_search(C.Problem.make(n, c, profile))  # every candidate checked globally
     assert C.solve("binary", n, c, profile).principal_utility >= scan[0] - 1e-12  # table search + corner
 
 
@@ -191,8 +193,8 @@ def test_table_search_moves_to_the_nearest_incentive_compatible_effort(monkeypat
     local maximum of the agent's utility near eta = 0, so the search must move to the end of
     the incentive-compatible efforts, where the agent is indifferent."""
     calls = []
-    original = C._nearest_ic_effort
-    monkeypatch.setattr(C, "_nearest_ic_effort", lambda *a: calls.append(a) or original(*a))
+    original = binary_search.nearest_compatible
+    monkeypatch.setattr(binary_search, "nearest_compatible", lambda *a: calls.append(a) or original(*a))
     solution = C.solve("binary", 81, 0.35, FIG3)
     assert calls
     own = float(C.agent_utility_curve(solution.wages, 81, 0.35, FIG3, solution.eta)[0])
@@ -239,14 +241,14 @@ def test_general_contract_by_newton_matches_the_nested_root_searches(name, monke
     one-dimensional root searches they replace (forced by making Newton give up)."""
     profile = U.profile(name)
     cases = [(1, 0.98, 0.6), (11, 0.35, 0.3), (11, 0.98, 0.97), (101, 0.62, 0.85), (2000, 0.98, 0.5)]
-    newton_answers, newton = [], C._newton_multipliers
-    monkeypatch.setattr(C, "_newton_multipliers", lambda *args: newton_answers.append(newton(*args)) or newton_answers[-1])
-    fast = [C._general_for_target(eta, n, c, profile) for n, c, eta in cases]
+    newton_answers, newton = [], general.newton_multipliers
+    monkeypatch.setattr(general, "newton_multipliers", lambda *args: newton_answers.append(newton(*args)) or newton_answers[-1])
+    fast = [general.for_target(C.Problem.make(n, c, profile), eta) for n, c, eta in cases]
     assert len(newton_answers) == len(cases) and all(a is not None for a in newton_answers)  # Newton converged
-    monkeypatch.setattr(C, "_newton_multipliers", lambda *args: None)
+    monkeypatch.setattr(general, "newton_multipliers", lambda *args: None)
     for (n, c, eta), newton in zip(cases, fast):
-        nested = C._general_for_target(eta, n, c, profile)
-        pmf = C._pmf(n, float(C.pass_probability(eta, c)))
+        nested = general.for_target(C.Problem.make(n, c, profile), eta)
+        pmf = binomial.pmf_all(n, float(C.pass_probability(eta, c)))
         assert pmf @ newton == pytest.approx(pmf @ nested, abs=1e-13)  # expected wage
         heavy = pmf > 1e-12  # outcomes that carry weight; wages at the others barely matter
         np.testing.assert_allclose(newton[heavy], nested[heavy], atol=1e-9)
@@ -262,7 +264,7 @@ def test_zoom_maximise_finds_interior_and_boundary_maxima():
         centre = np.array([[0.5], [0.2]])  # row 1 rises towards its feasible edge
         return np.where(e >= edge, -((e - centre) ** 2), -np.inf)
 
-    eta, best = C._zoom_maximise(values, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+    eta, best = optimise.zoom_maximise(values, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
     assert eta[0] == pytest.approx(0.5, abs=1e-7) and best[0] == pytest.approx(0.0, abs=1e-14)
     assert edge <= eta[1] <= edge + 1e-12
 
@@ -276,7 +278,7 @@ def test_zoom_stops_where_the_value_is_flat_to_rounding():
         passes.append(e.shape)
         return 0.3 - (e - centre) ** 2
 
-    eta, best = C._zoom_maximise(values, np.array([0.0]), np.array([1.0]), points=1025)
+    eta, best = optimise.zoom_maximise(values, np.array([0.0]), np.array([1.0]), points=1025)
     assert len(passes) <= 4  # cells of 1e-3, 2e-6, 4e-9: flat; to 1e-13 would take a fifth pass
     assert best[0] == pytest.approx(0.3, abs=1e-15) and eta[0] == pytest.approx(centre, abs=1e-7)
 
@@ -284,17 +286,18 @@ def test_zoom_stops_where_the_value_is_flat_to_rounding():
 @pytest.mark.parametrize("n,c", [(1, 0.98), (11, 0.35), (101, 0.75), (201, 0.98)])
 def test_cara_linear_route_matches_the_general_route(n, c):
     with np.errstate(all="ignore"):
-        direct = C._unrestricted_cara_linear(n, c, FIG3)[0]
-        general_eta, general = C._unrestricted(lambda e: C._linear_value(e, n, c, FIG3)[0], np.linspace(0.02, 1.0, 30))
-    assert direct >= general - 1e-12
-    assert direct - general < 1e-9
+        pb = C.Problem.make(n, c, FIG3)
+        direct = linear.cara_unrestricted(pb)[0]
+        _, scanned = optimise.scan_then_refine(lambda e: linear.value_at(pb, e)[0], np.linspace(0.02, 1.0, 30))
+    assert direct >= scanned - 1e-12
+    assert direct - scanned < 1e-9
 
 
 def test_full_effort_corner_contracts():
     """eta = 1 with one check: the cheapest bonus is sup (E(1) - E(e)) / ((c/2)(1 - e)) = 0.72/c
     for E = 0.18 eta^2; a profile whose first-best is eta* = 1 gets feasible, incentive-compatible
     restricted contracts."""
-    _, k, _, bonus = C._binary_corner(1, 0.98, FIG3)
+    _, k, _, bonus = binary.corner(C.Problem.make(1, 0.98, FIG3))
     assert (k, bonus) == (1, pytest.approx(0.72 / 0.98, rel=1e-12))
     corner = U.profile("risk_averse_poly")
     assert C.first_best(corner).eta == 1.0
@@ -342,3 +345,23 @@ def test_no_monitoring_signal_leaves_no_incentive():
 def test_bad_input_raises(call, message):
     with pytest.raises(C.ContractError, match=message):
         call()
+
+
+# --- tables, processes and the public incentive check -------------------------------------------
+
+def test_gap_table_under_spawn_matches_one_process():
+    """Workers get the profile with their jobs (no module global), so 'spawn' works too."""
+    ns, signals = [1, 11], {"self-consistency": 0.98}
+    one = C.gap_table(FIG3, signals, ns)
+    spawned = C.gap_table(FIG3, signals, ns, workers=2, start_method="spawn")
+    assert one.equals(spawned)
+
+
+def test_incentive_check_reports_the_gain_from_deviating():
+    solution = C.solve("binary", 31, 0.98, FIG3, "restricted")
+    check = C.incentive_check(solution.wages, solution.eta, 31, 0.98, FIG3)
+    assert check.compatible and check.gain == C.ic_violation(solution, FIG3) <= 1e-12
+    shirk = C.incentive_check(solution.wages, 0.5, 31, 0.98, FIG3)  # recommend an effort the agent would leave
+    assert not shirk.compatible and shirk.gain > 1e-3 and shirk.rival_eta == pytest.approx(solution.eta, abs=1e-6)
+    eta, best = C.best_response(solution.wages, 31, 0.98, FIG3, points=C.FINE_POINTS)
+    assert (shirk.rival_eta, shirk.rival) == (eta, best)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import grid_reference as R
 from annotator_incentives import utility as U
@@ -54,7 +55,7 @@ def honest_value(wages, n, c):
     eta, utility = C.best_response(wages, n, c, FIG3)
     if utility < FIG3.U0 - 1e-12:
         return -np.inf
-    return float(FIG3.mu(eta) - C._pmf(n, float(C.pass_probability(eta, c))) @ wages)
+    return float(FIG3.mu(eta) - binomial.pmf_all(n, float(C.pass_probability(eta, c))) @ wages)
 
 
 @pytest.mark.parametrize("kind", ["binary", "linear"])
@@ -94,3 +95,90 @@ def test_every_tau_slice_as_published_gives_the_same_answers():
     for name in ("first_best", "second_best", "restricted", "second_best_strict"):
         assert getattr(fast, name) == getattr(published, name)
     assert fast.cells == published.cells == 51 * 101 * 200 * 400
+
+
+# --- the published rules, followed by hand ----------------------------------------------------
+
+def published_by_hand(kind, n, c, profile, stop_rule):
+    """The published code's first-best, second-best (tolerance 0.01) and restricted
+    (``SB_solve_tilde``) answers, computed straight from its rules with full arrays
+    [effort, w1, w0] per distinct threshold event (scipy's binomial, not the module's)."""
+    from scipy import stats
+
+    E = np.round(np.arange(101) * 0.01, 10)
+    W0 = np.round(-10 + np.arange(400) * 0.05, 10)
+    W1 = np.round(np.arange(200) * 0.05, 10)
+    q = (1 + c * E) / 2
+    arrays = []
+    if kind == "binary":
+        events = {}
+        for tau in np.round(np.arange(51) * 0.02, 10):
+            events.setdefault(int(np.floor(tau * n + 1e-9)), tau)
+        for threshold, tau in events.items():
+            pay = stats.binom.sf(threshold, n, q)[:, None, None]
+            U = (1 - pay) * profile.G(W0)[None, None, :] + pay * profile.G(W0[None, :] + W1[:, None])[None] - profile.E(E)[:, None, None]
+            P = profile.mu(E)[:, None, None] - W0[None, None, :] - W1[None, :, None] * pay
+            arrays.append((tau, U, P))
+    else:
+        x = np.arange(n + 1)
+        pmf = stats.binom.pmf(x[None, :], n, q[:, None])
+        U = np.stack([pmf @ profile.G(W0[None, :] + w1 * x[:, None] / n) for w1 in W1], axis=1) - profile.E(E)[:, None, None]
+        P = profile.mu(E)[:, None, None] - W0[None, None, :] - W1[None, :, None] * q[:, None, None]
+        arrays.append((None, U, P))
+
+    def best(candidates):
+        return max(candidates, key=lambda t: t[0])
+
+    first = best((np.where(U >= 0, P, -np.inf).max(), tau, np.unravel_index(np.argmax(np.where(U >= 0, P, -np.inf)), U.shape)) for tau, U, P in arrays)
+    star = int(first[2][0])
+    second = best((np.where((U >= 0) & (U >= U.max(0) - 0.01), P, -np.inf).max(), tau) for tau, U, P in arrays)
+    restricted = []
+    for tau, U, P in arrays:
+        window = U[star - 1:stop_rule(star + 2, 101)]
+        ok = (window.max(axis=0) == U.max(axis=0)) & (U[star] >= 0)
+        j = np.unravel_index(np.argmax(np.where(ok, P[star], -np.inf)), ok.shape)
+        restricted.append((np.where(ok, P[star], -np.inf)[j], tau, W0[j[1]], W1[j[0]]))
+    return first[0], E[star], second[0], best(restricted)
+
+
+BASELINE = U.profile("baseline")
+# (kind, rule): (grid first-best value, e*, second-best value, restricted (value, tau, w0, w1)),
+# pinned from the rules followed by hand (n = 3, c = 0.98, the baseline profile)
+PINNED = {
+    ("binary", "published"): (0.17699166126974383, 0.67, 0.16887956878776111, (0.1557481405916938, 0.68, -0.05, 0.3)),
+    ("binary", "neighbourhood"): (0.17699166126974383, 0.67, 0.16887956878776111, (0.1371153988957441, 0.0, -2.0, 2.15)),
+    ("linear", "published"): (0.17734998945417668, 0.64, 0.16484418195298683, (0.1578299894541767, None, -0.5, 0.75)),
+    ("linear", "neighbourhood"): (0.17734998945417668, 0.64, 0.16484418195298683, (0.12054998945417666, None, -0.3, 0.55)),
+}
+
+
+@pytest.mark.parametrize("kind,rule", list(PINNED))
+def test_grid_method_follows_the_published_rules(kind, rule):
+    """First-best, second-best and both restricted rules against the rules followed by hand,
+    and against values pinned from them: with the published slice a contract passes when the
+    agent's grid best response is e* - 0.01 or any larger effort; with the neighbourhood rule
+    only e* +- 0.01. The principal's utility is counted at e* either way."""
+    first, star, second, restricted = published_by_hand(kind, 3, 0.98, BASELINE, max if rule == "published" else min)
+    pinned = PINNED[kind, rule]
+    assert (first, star, second) == pytest.approx(pinned[:3], abs=1e-12)
+    assert restricted[0] == pytest.approx(pinned[3][0], abs=1e-12) and restricted[1:] == pinned[3][1:]
+    result = R.grid_method(kind, 3, 0.98, BASELINE, restricted_rule=rule)
+    assert result.restricted_rule == rule
+    assert result.first_best.value == pytest.approx(first, abs=1e-12) and result.first_best.eta == star
+    assert result.second_best.value == pytest.approx(second, abs=1e-12)
+    answer = result.restricted
+    assert answer.value == pytest.approx(restricted[0], abs=1e-12) and answer.eta == star
+    assert (answer.tau, answer.w0, answer.w1) == restricted[1:]
+
+
+def test_published_restricted_rule_admits_more_effort_than_the_neighbourhood():
+    """The published slice runs to the end of the effort grid, so it accepts every contract the
+    neighbourhood rule accepts (and more): its restricted value is never lower."""
+    for kind in ("binary", "linear"):
+        published, neighbourhood = (R.grid_method(kind, 3, 0.98, BASELINE, restricted_rule=rule).restricted for rule in R.RESTRICTED_RULES)
+        assert published.value >= neighbourhood.value
+
+
+def test_unknown_restricted_rule_raises():
+    with pytest.raises(ValueError, match="restricted_rule"):
+        R.grid_method("linear", 3, 0.98, BASELINE, restricted_rule="ours")

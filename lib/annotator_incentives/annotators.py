@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .binomial import clopper_pearson
 from .data import DataError, DatasetUnavailableError, resolve_data_dir
 
 __all__ = [
@@ -91,17 +91,6 @@ def tie_rates(labels: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"votes": grouped.size(), "ties": grouped.apply(lambda s: int(s.isna().sum()))})
     out["tie_share"] = out.ties / out.votes
     return out.sort_values("votes", ascending=False)
-
-
-def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact binomial interval for a proportion, elementwise."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    tail = (1 - level) / 2
-    with np.errstate(invalid="ignore"):
-        low = np.where(successes > 0, stats.beta.ppf(tail, successes, trials - successes + 1), 0.0)
-        high = np.where(successes < trials, stats.beta.ppf(1 - tail, successes + 1, trials - successes), 1.0)
-    return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)
 
 
 def pairwise_agreement(labels: pd.DataFrame, min_shared: int = 1) -> pd.DataFrame:

@@ -20,6 +20,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import rel_entr
 
+from . import binomial
+
 __all__ = [
     "MonitoringError",
     "Monitor",
@@ -111,7 +113,7 @@ class Monitor:
 
     def q(self, eta) -> np.ndarray:
         """Pass probability of one check at effort eta."""
-        return (1 + self.c * _probability("eta", eta)) / 2
+        return binomial.pass_probability(_probability("eta", eta), self.c)
 
     def fisher(self, eta) -> np.ndarray:
         """Fisher information about eta in one check: c^2 / (1 - c^2 eta^2)."""
@@ -174,7 +176,7 @@ def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.nd
     """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails."""
     n = _sample_sizes(n)
     k = np.asarray(k, dtype=np.int64)
-    return stats.binom.sf(k - 1, n, q0), stats.binom.cdf(k - 1, n, q1)
+    return binomial.tail(k, n, q0), binomial.below(k, n, q1)
 
 
 def error_sum(n, q0: float, q1: float) -> np.ndarray:
@@ -193,7 +195,7 @@ def ump_threshold(n: int, q0: float, alpha: float) -> int:
     n = int(_sample_sizes(n))
     alpha = float(_probability("alpha", alpha))
     q0 = float(_probability("q0", q0))
-    sizes = stats.binom.sf(np.arange(-1, n + 1), n, q0)  # P(X >= k) for k = 0..n+1
+    sizes = binomial.tail(np.arange(n + 2), n, q0)  # P(X >= k) for k = 0..n+1
     return int(np.flatnonzero(sizes <= alpha)[0])
 
 
@@ -219,9 +221,7 @@ def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstim
         raise MonitoringError(f"signal strength c must lie in (0, 1]; got {c}")
     if not 0 < level < 1:
         raise MonitoringError(f"level must lie in (0, 1); got {level}")
-    tail = (1 - level) / 2
-    q_low = stats.beta.ppf(tail, passes, n - passes + 1) if passes > 0 else 0.0
-    q_high = stats.beta.ppf(1 - tail, passes + 1, n - passes) if passes < n else 1.0
+    q_low, q_high = (float(q) for q in binomial.clopper_pearson(passes, n, level))
     to_eta = lambda q: float(np.clip((2 * q - 1) / c, 0, 1))  # noqa: E731
     return EtaEstimate(n, passes, (2 * passes / n - 1) / c, to_eta(q_low), to_eta(q_high), level)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, special, stats
+from scipy import integrate, stats
 
-from .contracts import ContractError, first_best, gap_table, pass_probability
+from . import binomial
+from .binomial import pass_probability, tail, tail_curvature, tail_slope
+from .contracts import ContractError, first_best, gap_table
 from .monitoring import fisher_information
 from .utility import UtilityProfile
 
@@ -30,26 +32,11 @@ __all__ = [
 ]
 
 
-def tail(k: int, n: int, p) -> np.ndarray:
-    """P(X_n(p) >= k)."""
-    return special.bdtrc(k - 1, n, np.asarray(p, dtype=float)) if k >= 1 else np.ones_like(np.asarray(p, float))
-
-
-def tail_slope(k: int, n: int, p) -> np.ndarray:
-    """d/dp P(X_n(p) >= k) = n P(X_{n-1}(p) = k - 1)   (lemma (b))."""
-    return n * stats.binom.pmf(k - 1, n - 1, np.asarray(p, dtype=float))
-
-
-def tail_curvature(k: int, n: int, p) -> np.ndarray:
-    """d^2/dp^2 P(X_n(p) >= k) = (n-1)/(p(1-p)) (p~ - p) d/dp P(X_n >= k), p~ = (k-1)/(n-1)
-    (lemma (c))."""
-    p = np.asarray(p, dtype=float)
-    return (n - 1) / (p * (1 - p)) * ((k - 1) / (n - 1) - p) * tail_slope(k, n, p)
-
-
 def tail_integral_form(k: int, n: int, p: float) -> float:
-    """n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a)), by quadrature."""
-    value, _ = integrate.quad(lambda u: n * stats.binom.pmf(k - 1, n - 1, u), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
+    """n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a)), by quadrature of lemma (b)'s
+    derivative :func:`tail_slope` (the tail itself, :func:`tail`, and its curvature,
+    :func:`tail_curvature`, are the binomial kernel's: :mod:`annotator_incentives.binomial`)."""
+    value, _ = integrate.quad(lambda u: float(binomial.tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
 
@@ -101,8 +88,8 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
         raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
     k = np.arange(1, n + 1)
     q_high, q_low = float(pass_probability(high, c)), float(pass_probability(low, c))
-    pass_high, pass_low = special.bdtrc(k - 1, n, q_high), special.bdtrc(k - 1, n, q_low)
-    miss_high = special.bdtr(k - 1, n, q_high)  # 1 - P_k(high), accurate when tiny
+    pass_high, pass_low = binomial.tail(k, n, q_high), binomial.tail(k, n, q_low)
+    miss_high = binomial.below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
     u_star = profile.U0 + float(profile.E(high))
     with np.errstate(divide="ignore", invalid="ignore"):
         b = (float(profile.E(high)) - float(profile.E(low))) / (pass_high - pass_low)

@@ -1,0 +1,190 @@
+"""The binomial kernel: one numerical route per quantity (model.md sections 2-3).
+
+Every monitoring signal of the paper is X ~ Bin(n, q(eta)) with q(eta) = (1 + c eta)/2
+(Propositions 2 and 4). This module computes, once and for everyone (monitoring, rates, the
+contract solvers and the grid reference):
+
+- q(eta), the pmf, the tails P(X >= k) and their derivatives (binomial lemma (b), (c));
+- expectations E[f(X) | eta] and the likelihood score d/deta log P(X = x | eta);
+- windowed sums for large n (outcomes beyond 14 standard deviations carry < 1e-40 of the mass);
+- a byte-bounded cache of pmf matrices on effort grids;
+- the Clopper-Pearson interval for a proportion.
+
+It imports nothing from the package, so any module may use it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from scipy import special, stats
+
+__all__ = [
+    "DENSE_LIMIT",
+    "pass_probability",
+    "log_pmf",
+    "pmf",
+    "pmf_all",
+    "pmf_matrix",
+    "tail",
+    "below",
+    "tails_all",
+    "tail_slope",
+    "tail_curvature",
+    "tail_eta_slope",
+    "score",
+    "window",
+    "window_pmf",
+    "expect",
+    "pmf_grid",
+    "clear_cache",
+    "CACHE_BYTES",
+    "clopper_pearson",
+]
+
+DENSE_LIMIT = 3000  # above this n, the pmf is scipy's and sums run over a window around the mean
+WINDOW_SD = 14  # standard deviations kept by a windowed sum
+CACHE_BYTES = 64 * 2**20  # pmf matrices kept in memory at most (bytes)
+CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once (bytes)
+
+
+def pass_probability(eta, c) -> np.ndarray:
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4)."""
+    return (1 + c * np.asarray(eta, dtype=float)) / 2
+
+
+def log_pmf(x, n: int, q) -> np.ndarray:
+    """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x and q)."""
+    x, q = np.asarray(x), np.asarray(q, dtype=float)
+    return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
+            + special.xlogy(x, q) + special.xlog1py(n - x, -q))
+
+
+def pmf(x, n: int, q) -> np.ndarray:
+    """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's
+    saddle-point pmf beyond, where the log-gamma route loses about 1e-9 relatively."""
+    if n <= DENSE_LIMIT:
+        return np.exp(log_pmf(x, n, q))
+    return stats.binom.pmf(x, n, q)
+
+
+def pmf_matrix(n: int, qs) -> np.ndarray:
+    """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums:
+    fast for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``)."""
+    return np.exp(log_pmf(np.arange(n + 1)[:, None], n, np.asarray(qs, dtype=float)[None, :]))
+
+
+def pmf_all(n: int, q: float) -> np.ndarray:
+    """The pmf over x = 0..n."""
+    return pmf(np.arange(n + 1), n, q)
+
+
+def tail(k, n: int, q) -> np.ndarray:
+    """P(Bin(n, q) >= k) (1 for k <= 0)."""
+    k = np.asarray(k)
+    if k.size and k.min() >= 1:  # the common case, without masking
+        return special.bdtrc(k - 1, n, q)
+    return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, np.asarray(q, dtype=float)), 1.0)
+
+
+def below(k, n: int, q) -> np.ndarray:
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0)."""
+    k, q = np.asarray(k), np.asarray(q, dtype=float)
+    return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
+
+
+def tails_all(pmf_rows: np.ndarray) -> np.ndarray:
+    """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top)."""
+    return np.cumsum(pmf_rows[::-1], axis=0)[::-1][1:]
+
+
+def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
+    """d/dq P(Bin(n, q) >= k) = n P(Bin(n-1, q) = k-1) (binomial lemma (b)), times ``scale``;
+    0 for k outside 1..n."""
+    k = np.asarray(k)
+    inside = (k >= 1) & (k <= n)
+    kk = np.where(inside, k, 1)
+    return np.where(inside, scale * n * pmf(kk - 1, n - 1, q), 0.0)
+
+
+def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
+    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus."""
+    return tail_slope(k, n, q, 0.5 * c)
+
+
+def tail_curvature(k, n: int, q) -> np.ndarray:
+    """d^2/dq^2 P(X >= k) = (n-1)/(q(1-q)) (q~ - q) d/dq P(X >= k), q~ = (k-1)/(n-1)
+    (binomial lemma (c))."""
+    q = np.asarray(q, dtype=float)
+    return (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q) * tail_slope(k, n, q)
+
+
+def score(x, n: int, c: float, q) -> np.ndarray:
+    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q))."""
+    return 0.5 * c * (np.asarray(x) - n * q) / (q * (1 - q))
+
+
+def window(n: int, q: float) -> slice:
+    """The outcomes within ``WINDOW_SD`` standard deviations of the mean n q (and 2 more)."""
+    sd = np.sqrt(n * q * (1 - q))
+    return slice(max(0, int(n * q - WINDOW_SD * sd) - 2), min(n, int(n * q + WINDOW_SD * sd) + 2) + 1)
+
+
+def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
+    """(window, pmf on it): the outcomes of :func:`window` and their probabilities (scipy's
+    saddle-point pmf, accurate at every n). Windowed sums use it."""
+    keep = window(n, q)
+    return keep, stats.binom.pmf(np.arange(keep.start, keep.stop), n, q)
+
+
+def expect(values: np.ndarray, n: int, qs) -> np.ndarray:
+    """E[values[X]] for X ~ Bin(n, q) at each q: a dense sum up to ``DENSE_LIMIT``, a window
+    around the mean beyond (memory linear in n)."""
+    qs = np.atleast_1d(np.asarray(qs, dtype=float))
+    if n <= DENSE_LIMIT:  # in blocks of rows, so that memory stays below CHUNK_BYTES
+        rows = max(1, CHUNK_BYTES // (8 * (n + 1)))
+        x = np.arange(n + 1)[None, :]
+        return np.concatenate([np.exp(log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
+    out = np.empty(qs.size)
+    for i, q in enumerate(qs):
+        keep, weights = window_pmf(n, q)
+        out[i] = weights @ values[keep]
+    return out
+
+
+_GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()
+
+
+def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(efforts, pmf matrix) on ``points`` evenly spaced efforts in [0, 1], rows efforts and
+    columns x = 0..n. Matrices are cached, least recently used first out, up to
+    ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`)."""
+    grid = np.linspace(0.0, 1.0, points)
+    if n > DENSE_LIMIT or points * (n + 1) * 8 > CACHE_BYTES:
+        return grid, None
+    key = (n, float(c), points)
+    if key in _GRIDS:
+        _GRIDS.move_to_end(key)
+        return grid, _GRIDS[key]
+    matrix = np.ascontiguousarray(pmf_matrix(n, pass_probability(grid, c)).T)
+    _GRIDS[key] = matrix
+    while sum(m.nbytes for m in _GRIDS.values()) > CACHE_BYTES:
+        _GRIDS.popitem(last=False)
+    return grid, matrix
+
+
+def clear_cache() -> None:
+    """Empty the pmf-matrix cache."""
+    _GRIDS.clear()
+
+
+def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise: beta quantiles,
+    0 and 1 at the ends, nan without trials."""
+    successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    tail_mass = (1 - level) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(successes > 0, stats.beta.ppf(tail_mass, successes, trials - successes + 1), 0.0)
+        high = np.where(successes < trials, stats.beta.ppf(1 - tail_mass, successes + 1, trials - successes), 1.0)
+    return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)

@@ -1,0 +1,75 @@
+"""Contracts for a monitored annotator: first-best and exact second-best (model.md sections 3-4).
+
+The agent chooses effort eta in [0, 1]; the principal sees X ~ Bin(n, q(eta)) passed checks,
+q(eta) = (1 + c eta)/2, and pays w(X) in [w_lo, w_hi]. Three contract classes, each solved for
+the restricted problem (induce exactly the first-best eta*, C~_n) and the unrestricted one (C_n):
+
+- binary: w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1) -- :mod:`.binary`;
+- linear: w(X) = w0 + w1 X / n (Algorithm 4; Theorem 2) -- :mod:`.linear`;
+- general: any bounded w(X), Mirrlees-Holmstrom form (v2) -- :mod:`.general`.
+
+Expectations are exact binomial sums (:mod:`annotator_incentives.binomial`). A contract counts
+as incentive compatible only when the induced effort maximises the agent's expected utility
+over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`.problem.tie`).
+
+Modules, bottom up: ``problem`` (records, validation, tie rule, first-best), ``optimise``,
+``agent``, ``skeleton`` (the one solve skeleton), ``binary_terms``, ``binary_search``,
+``binary``, ``linear``, ``general``, ``solve``, ``tables``.
+"""
+
+from __future__ import annotations
+
+from .. import binomial
+from ..binomial import pass_probability
+from ..utility import UtilityProfile
+from .agent import FINE_POINTS, GRID_POINTS, IncentiveCheck, agent_utility_curve, best_response, incentive_check
+from .binary import solve_binary
+from .general import solve_general
+from .linear import solve_linear
+from .problem import TIE, ContractError, ContractSolution, FirstBest, Problem, first_best, tie
+from .skeleton import no_incentive
+from .solve import SOLVERS, solve
+from .tables import complements_table, gap_table
+
+__all__ = [
+    "ContractError",
+    "FirstBest",
+    "ContractSolution",
+    "Problem",
+    "first_best",
+    "pass_probability",
+    "agent_utility_curve",
+    "best_response",
+    "IncentiveCheck",
+    "FINE_POINTS",
+    "GRID_POINTS",
+    "incentive_check",
+    "ic_violation",
+    "solve_binary",
+    "solve_linear",
+    "solve_general",
+    "solve",
+    "SOLVERS",
+    "no_incentive",
+    "TIE",
+    "tie",
+    "gap_table",
+    "complements_table",
+    "clear_caches",
+]
+
+
+def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: int = FINE_POINTS) -> float:
+    """The agent's gain from deviating from a solution's induced effort (0 when incentive
+    compatible): :func:`incentive_check` on a grid of ``points`` efforts, finer than the
+    solvers' own check but refined by the same code; the brute-force references of the tests
+    are the independent checks."""
+    if not solution.feasible:
+        raise ContractError("an infeasible solution has no induced effort to check")
+    return incentive_check(solution.wages, solution.eta, solution.n, solution.c, profile, points).gain
+
+
+def clear_caches() -> None:
+    """Empty the first-best and pmf-matrix caches (for timing from scratch)."""
+    first_best.cache_clear()
+    binomial.clear_cache()

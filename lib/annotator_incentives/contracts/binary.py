@@ -1,0 +1,138 @@
+"""Binary contracts w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1; model.md section 3).
+
+Top-down: :func:`solve_binary` takes the restricted route (the cheapest incentive-compatible
+contract inducing eta*, :func:`best_at`; the corner :func:`corner` when eta* = 1) or the
+unrestricted one (:func:`annotator_incentives.contracts.binary_search.best_interior`, then the
+corner eta = 1), through the package's solve skeleton. One check (n = 1) has a closed form.
+
+The pieces (bonus and base from the first-order condition and participation, the screening
+of candidates, the global incentive check) are in
+:mod:`~annotator_incentives.contracts.binary_terms`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import binomial
+from ..binomial import pass_probability
+from ..utility import UtilityProfile
+from . import binary_search
+from .binary_terms import best_at, candidates, is_incentive_compatible, terms, wages
+from .optimise import zoom_maximise
+from .problem import Problem, corner_upper_bound
+from .skeleton import solve_class
+
+__all__ = ["solve_binary", "corner", "one_check"]
+
+CORNER_POINTS = 401  # effort grid of the corner's bonus search
+
+
+def _corner_value(profile: UtilityProfile, top: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(value, base utility) at eta = 1 paying utility ``bonus`` when X >= k (P = ``top``),
+    participation binding; -inf where the top wage is unaffordable."""
+    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
+    ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)  # G^-1 may clip unaffordable utilities
+    with np.errstate(invalid="ignore", over="ignore"):
+        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, profile.U0))
+    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base
+
+
+def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> tuple[float, int, float, float]:
+    """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
+    utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)).
+    Returns the best k's (value, k, base utility, bonus utility), or -inf at once when even the
+    limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
+    n, c, profile = pb
+    k = np.arange(1, n + 1)
+    q1 = float(pass_probability(1.0, c))
+    top = binomial.tail(k, n, q1)
+    with np.errstate(divide="ignore"):
+        limit = float(profile.dE(1.0)) / binomial.tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
+    if not np.max(_corner_value(profile, top, limit)[0]) > beat:
+        return -np.inf, -1, np.nan, np.nan
+    grid = np.linspace(0.0, 1.0, points)[:-1]
+    tails = binomial.tails_all(binomial.pmf_matrix(n, pass_probability(grid, c)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf)
+    bonus = np.maximum(ratio.max(axis=1), limit)
+    leaders = np.argsort(-_corner_value(profile, top, bonus)[0])[:3]
+    refine = leaders[np.isfinite(bonus[leaders])]
+    if refine.size:  # the ratio's supremum, from around its grid maximum
+        def ratios(e: np.ndarray) -> np.ndarray:
+            gain = top[refine, None] - binomial.tail(k[refine, None], n, pass_probability(e, c))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(gain > 0, (float(profile.E(1.0)) - profile.E(e)) / gain, -np.inf)
+
+        j = np.argmax(ratio[refine], axis=1)
+        # the ratio's limit at e -> 1 is ``limit``; closer to 1 than the grid the gain cancels
+        _, sup = zoom_maximise(ratios, grid[np.maximum(j - 1, 0)], grid[np.minimum(j + 1, grid.size - 1)])
+        bonus[refine] = np.maximum(bonus[refine], sup)
+    keep = np.zeros(k.size, bool)
+    keep[leaders] = True
+    value, base = _corner_value(profile, top, np.where(keep, bonus, np.inf))  # the others were only screened
+    i = int(np.argmax(value))
+    return float(value[i]), int(k[i]), float(base[i]), float(bonus[i])
+
+
+def one_check(pb: Problem, problem: str, points: int = 1025) -> tuple[float, float, float, float] | None:
+    """n = 1: (value, eta, base utility, bonus utility) of the best contract, the corner eta = 1
+    included. The agent's utility u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b =
+    E'(eta) makes eta a global best response, and :func:`terms` with k = 1 is each effort's
+    cheapest contract in closed form: restricted at eta*, unrestricted maximised over a grid
+    refined by :func:`zoom_maximise`. None (use the general route) if the global check fails."""
+    def closed_form(eta):
+        eta = np.asarray(eta, dtype=float)
+        return terms(pb, 1, eta, pass_probability(eta, pb.c), 0.5 * pb.c)
+
+    if problem == "restricted":
+        eta = pb.first_best.eta
+    else:
+        etas = np.linspace(0.0, 1.0, points)[1:]
+        values = closed_form(etas).value
+        if not np.isfinite(values.max()):
+            return None
+        i = int(np.argmax(values))
+        best, _ = zoom_maximise(lambda e: closed_form(e).value, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
+        eta = float(best[0])
+    found = closed_form(np.array([eta]))
+    value, base, bonus = float(found.value[0]), float(found.base_utility[0]), float(found.bonus_utility[0])
+    if not np.isfinite(value) or not is_incentive_compatible(pb, 1, bonus, eta):
+        return None
+    return value, eta, base, bonus
+
+
+def _restricted(pb: Problem):
+    single = one_check(pb, "restricted") if pb.n == 1 else None
+    eta = pb.first_best.eta
+    if single is not None:
+        _, eta, base, bonus = single
+        return (eta, *wages(pb, 1, base, bonus))
+    value, k, base, bonus = corner(pb) if eta >= 1.0 else best_at(pb, eta)
+    if k < 0 or not np.isfinite(value):
+        return None
+    return (eta, *wages(pb, k, base, bonus))
+
+
+def _unrestricted(pb: Problem):
+    single = one_check(pb, "unrestricted") if pb.n == 1 else None
+    if single is not None:
+        value, eta, base, bonus = single
+        return (value, eta, *wages(pb, 1, base, bonus))
+    value, k, eta = binary_search.best_interior(pb)
+    top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else (-np.inf,)
+    if top[0] > value:
+        value, (_, k, base, bonus), eta = top[0], top, 1.0
+    elif np.isfinite(value):  # the search checked (k, eta) globally already; read its utilities
+        found = candidates(pb, eta, ks=(k,))[1]
+        base, bonus = float(found.base_utility[0]), float(found.bonus_utility[0])
+    else:
+        return None
+    return (value, eta, *wages(pb, k, base, bonus))
+
+
+def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+    """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1); arguments as for
+    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
+    w0, w1 (the bonus) and k (paid when X >= k)."""
+    return solve_class("binary", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0, "k": 0})

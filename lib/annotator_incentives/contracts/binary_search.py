@@ -1,0 +1,211 @@
+"""The unrestricted binary problem: max over thresholds k and efforts eta of the principal's
+value, every answer globally incentive compatible (Theorem 1; model.md section 3).
+
+:func:`best_interior` chooses one of two searches by the size of the problem:
+
+1. **Table** (:func:`table_search`, n up to a few hundred): every threshold against an effort
+   grid fine enough to separate neighbouring thresholds, under the necessary conditions only
+   (a superset of the incentive-compatible contracts). The leading thresholds are optimised
+   over effort (:func:`~annotator_incentives.contracts.optimise.zoom_maximise`); the best one
+   that passes the global check is optimal over the larger set, hence over the compatible one.
+   A leader that fails moves to its nearest compatible effort (:func:`nearest_compatible`).
+2. **Scan** (:func:`scan_search`, larger n): a coarse effort scan with every candidate checked
+   globally, then each leading threshold optimised over its interval of feasible efforts
+   (:func:`optimise_threshold`); for very large n the thresholds are walked outwards from
+   the best scanned one while the value improves (the best value per threshold is unimodal).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+from .. import binomial
+from ..binomial import pass_probability
+from .binary_terms import Terms, best_at, candidates, incentive_slack, is_incentive_compatible, terms
+from .optimise import expand, maximise_on_interval, zoom_maximise
+from .problem import Problem, tie
+
+__all__ = ["best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
+
+TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
+TABLE_LEADERS = 3  # thresholds refined from the table
+TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
+
+
+def best_interior(pb: Problem) -> tuple[float, int, float]:
+    """(value, k, eta) of the best binary contract with eta < 1: the table search when it
+    applies, else the scan; (-inf, -1, nan) when nothing is feasible."""
+    direct = table_search(pb)
+    return direct if direct is not None else scan_search(pb)
+
+
+def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> Terms:
+    """:func:`terms` on a (threshold x effort) table; ``dense`` (every threshold): tails by
+    cumulating the pmf and P_k' = (c/2) k P(X = k)/q."""
+    n, c, _ = pb
+    q = pass_probability(etas, c)
+    if dense:
+        pmf = np.exp(binomial.log_pmf(np.arange(n + 1)[:, None], n, q))
+        tail, slope = binomial.tails_all(pmf), 0.5 * c * k * pmf[1:] / q
+    else:
+        tail = binomial.tail(k, n, q)
+        slope = 0.5 * c * n * np.exp(binomial.log_pmf(k - 1, n - 1, q))
+    return terms(pb, k, etas, tail, slope, ends)
+
+
+def table_search(pb: Problem) -> tuple[float, int, float] | None:
+    """(value, k, eta) by the table over every threshold and about 2nc + 40 efforts (for large
+    nc only within two coarse cells of the best of ``TABLE_COARSE`` efforts); None when the
+    table would exceed ``TABLE_CELLS`` or nothing is feasible."""
+    n, c, _ = pb
+    points = int(2 * n * c) + 42
+    if n * points > TABLE_CELLS:
+        return None
+    etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
+    k = np.arange(1, n + 1)[:, None]
+    ends = tuple(binomial.tail(k, n, pass_probability(e, c)) for e in (0.0, 1.0))
+    stride = etas.size // TABLE_COARSE
+    if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
+        coarse = _table(pb, k, ends, etas[None, ::stride], dense=True).value.max(axis=0)
+        if not np.isfinite(coarse.max()):
+            return None
+        centre = int(np.argmax(coarse)) * stride
+        etas = etas[max(centre - 2 * stride, 0):centre + 2 * stride + 1]
+    value = _table(pb, k, ends, etas[None, :], dense=True).value
+    best_i = np.argmax(value, axis=1)
+    best_v = value[np.arange(n), best_i]
+    leaders = np.array([r for r in np.argsort(-best_v, kind="stable")[:TABLE_LEADERS] if np.isfinite(best_v[r])], dtype=int)
+    if not leaders.size:
+        return None
+    i = best_i[leaders]
+    lo, hi = etas[np.maximum(i - 1, 0)], etas[np.minimum(i + 1, etas.size - 1)]
+    eta, v = zoom_maximise(lambda grid: _table(pb, k[leaders], tuple(e[leaders] for e in ends), grid, dense=False).value, lo, hi)
+    best = (-np.inf, -1, np.nan)
+    for r in np.argsort(-v, kind="stable"):  # v[r] bounds what threshold r can give
+        if not v[r] > best[0]:
+            break
+        row = leaders[r:r + 1]
+        kk = int(k[row[0], 0])
+
+        def terms_at(e: float, row=row) -> Terms:
+            return _table(pb, k[row], tuple(end[row] for end in ends), np.array([[e]]), dense=False)
+
+        if is_incentive_compatible(pb, kk, float(terms_at(eta[r]).bonus_utility[0, 0]), float(eta[r])):
+            best = max(best, (float(v[r]), kk, float(eta[r])))
+        else:
+            best = max(best, nearest_compatible(pb, kk, float(eta[r]), terms_at, 0.25 / (points - 1)))
+    return best if np.isfinite(best[0]) else None
+
+
+def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: float) -> tuple[float, int, float]:
+    """Threshold k's best effort when its best under the necessary conditions, ``eta_hat``,
+    fails the global check (a competing local maximum of the agent's utility beats it): the
+    compatible efforts then lie to one side, where the principal's value falls away from
+    ``eta_hat`` (it is unimodal), so the best of them is the nearest end of that set, a root
+    of the exact incentive slack. Both sides are searched with doubling steps."""
+    def slack(e: float) -> float:
+        found = terms_at(e)
+        if not found.feasible[0, 0]:
+            return -np.inf
+        b = float(found.bonus_utility[0, 0])
+        return incentive_slack(pb, k, b, e) + tie(abs(b) + float(pb.profile.E(e)))
+
+    seen: dict[float, float] = {}
+
+    def stop(e: float) -> bool:
+        seen[e] = s = slack(e) if 0.0 < e < 1.0 else -np.inf
+        return s >= 0 or not np.isfinite(s)
+
+    best = (-np.inf, k, np.nan)
+    for direction, limit in ((-1.0, 0.0), (1.0, 1.0)):
+        outer, inside, _ = expand(stop, eta_hat, step, direction, limit)
+        if not seen.get(inside, -np.inf) >= 0:
+            continue  # no incentive-compatible effort on this side
+        root = optimize.brentq(slack, *sorted((outer, inside)), xtol=1e-15)
+        nudge = np.copysign(1e-15, inside - outer)
+        while not slack(root) >= 0:  # step onto the incentive-compatible side, never past inside
+            root = inside if (inside - root - nudge) * direction <= 0 else root + nudge
+            nudge *= 2
+        best = max(best, (float(terms_at(root).value[0, 0]), k, float(root)))
+    return best
+
+
+def scan_search(pb: Problem) -> tuple[float, int, float]:
+    """max over k and eta, every candidate checked globally: a scan fine enough that
+    neighbouring efforts' best thresholds differ by at most one, then each of the two leading
+    thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`)."""
+    n, c, _ = pb
+    coarse = np.linspace(0.02, 1.0, 20)
+    scan = {float(e): best_at(pb, float(e)) for e in [*coarse, pb.first_best.eta]}
+    centre = max(scan, key=lambda e: scan[e][0])
+    if not np.isfinite(scan[centre][0]):
+        return -np.inf, -1, np.nan
+    spacing = coarse[1] - coarse[0]
+    fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
+    if fine.size > 200:
+        return _walk(pb, scan)
+    scan |= {float(e): best_at(pb, float(e)) for e in fine}
+    starts: dict[int, tuple[float, float]] = {}
+    for eta, (value, k, _, _) in scan.items():
+        if k >= 0 and value > starts.get(k, (-np.inf, 0.0))[0]:
+            starts[k] = (value, eta)
+    best = (-np.inf, -1, np.nan)
+    for k in sorted(starts, key=lambda k: -starts[k][0])[:2]:
+        eta, value = optimise_threshold(pb, k, starts[k][1])
+        if value > best[0]:
+            best = (value, k, eta)
+    return best
+
+
+def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]:
+    """(eta, value): the best effort to induce with threshold k, from a feasible effort
+    ``start``. The feasible efforts form an interval; each end is bracketed by doubling steps
+    and found as a root of the incentive slack (where the agent becomes indifferent to a
+    competing effort), then the value is maximised over the interval."""
+    def value(e: float) -> float:
+        return best_at(pb, e, ks=(k,))[0]
+
+    def slack(e: float) -> float:
+        b = float(candidates(pb, e, ks=(k,))[1].bonus_utility[0])
+        return incentive_slack(pb, k, b, e) if np.isfinite(b) else -1.0
+
+    ends = []
+    for direction, limit in ((-1, 0.0), (+1, 1.0)):
+        inside, outer, stopped = expand(lambda e: not np.isfinite(value(e)), start, 1.0 / (pb.n * pb.c + 1), direction, limit)
+        if not stopped:
+            ends.append(outer)  # feasible up to the end of [0, 1]
+            continue
+        try:
+            ends.append(optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else inside)
+        except ValueError:
+            ends.append(inside)
+        if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside
+            ends[-1] = inside
+    return maximise_on_interval(value, ends[0], ends[1], start)
+
+
+def _walk(pb: Problem, scan: dict) -> tuple[float, int, float]:
+    """For large n: optimise the best scanned threshold, then its neighbours k +- 1, +- 2, ...
+    while the value keeps improving (the best value per threshold is unimodal in k), each from a
+    feasible effort found next to its neighbour's optimum."""
+    n, c, _ = pb
+    eta0 = max(scan, key=lambda e: scan[e][0])
+    k0 = scan[eta0][1]
+    eta, value = optimise_threshold(pb, k0, eta0)
+    best = (value, k0, eta)
+    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
+    for direction in (-1, +1):
+        k, last_eta, worse = k0, eta, 0
+        while worse < 2 and 1 <= k + direction <= n:
+            k += direction
+            start = next((e for j in range(1, 9) for e in (float(np.clip(last_eta + direction * j * shift / 2, 0, 1)),)
+                          if np.isfinite(best_at(pb, e, ks=(k,))[0])), None)
+            if start is None:
+                break
+            last_eta, value = optimise_threshold(pb, k, start)
+            if value > best[0]:
+                best, worse = (value, k, last_eta), 0
+            else:
+                worse += 1
+    return best

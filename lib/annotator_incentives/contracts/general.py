@@ -1,0 +1,158 @@
+"""General bounded contracts w(X) (model.md section 3.2; v2 of the paper).
+
+Top-down: for a target effort eta, the optimum of the first-order relaxation (convex in
+utility) has the Mirrlees-Holmstrom form 1/G'(w(x)) = lambda + nu s(x), clipped to the wage
+bounds, with s(x) = d/deta log P(X = x | eta) the likelihood score (:func:`for_target`). The
+two multipliers make participation bind and the first-order condition hold: Newton's method
+on both equations (:func:`newton_multipliers`), or, when it does not converge, nested
+one-dimensional root searches (a slack participation constraint included). The contract must
+then pass the global incentive check. Restricted: eta = eta*. Unrestricted: a coarse effort
+scan refined by Brent's method.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+from .. import binomial
+from ..binomial import pass_probability
+from ..utility import UtilityProfile, solve_increasing
+from .agent import GRID_POINTS, incentive_check
+from .optimise import expand, scan_then_refine
+from .problem import Problem
+from .skeleton import solve_class
+
+__all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_marginal_utility", "value_at"]
+
+
+def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.ndarray:
+    """The wage w with 1/G'(w) = target, clipped to [w_lo, w_hi] (1/G' is increasing)."""
+    if profile.cara is not None:
+        rate, scale = profile.cara  # 1/G'(w) = exp(rate w) / (scale rate)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.log(np.maximum(target, 0) * scale * rate) / rate
+        return np.clip(np.nan_to_num(w, nan=profile.w_lo, neginf=profile.w_lo), profile.w_lo, profile.w_hi)
+    # G' falls, so -G' rises to meet -1/target (a target <= 0 asks for the lowest wage)
+    with np.errstate(divide="ignore"):
+        goal = np.where(target > 0, -1 / np.where(target > 0, target, 1.0), -np.inf)
+    return solve_increasing(lambda w: -profile.dG(w), lambda w: -profile.d2G(w), goal, profile.w_lo, profile.w_hi)
+
+
+def for_target(pb: Problem, eta: float) -> np.ndarray | None:
+    """Wages w(x), x = 0..n, with 1/G'(w(x)) = lambda + nu s(x) (clipped) meeting
+    participation and the first-order condition at eta; None when no multipliers do. Sums run
+    over the window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
+    n, c, profile = pb
+    q = float(pass_probability(eta, c))
+    score_all = binomial.score(np.arange(n + 1), n, c, q)
+    window, pmf = binomial.window_pmf(n, q)
+    score = score_all[window]
+    need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
+
+    def wages(lam: float, nu: float, everywhere: bool = False) -> np.ndarray:
+        return inverse_marginal_utility(profile, lam + nu * (score_all if everywhere else score))
+
+    multipliers = newton_multipliers(profile, pmf, score, need_u, need_du)
+    if multipliers is not None:
+        return wages(*multipliers, everywhere=True)
+    inv_hi = 1 / float(profile.dG(profile.w_hi))
+
+    def lam_for(nu: float) -> float:
+        """The participation multiplier for a given nu: the root of binding participation, or 0
+        when participation holds even then (a multiplier is never negative). With lambda >= 0
+        the remaining first-order residual is monotone in nu (the dual is concave), so its
+        root is the optimum of the first-order relaxation."""
+        def ir(lam):
+            return float(pmf @ profile.G(wages(lam, nu))) - need_u
+        if ir(0.0) >= 0:
+            return 0.0
+        hi = inv_hi + abs(nu) * np.abs(score).max() + 1
+        # participation can be very steep in lambda where a clipped wage leaves the lower bound
+        return optimize.brentq(ir, 0.0, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=1000)
+
+    def foc(nu: float) -> float:
+        return float((pmf * score) @ profile.G(wages(lam_for(nu), nu))) - need_du
+
+    try:
+        _, nu_hi, found = expand(lambda nu: foc(nu) >= 0, 0.0, 1.0, limit=2.0 ** 26)
+        if not found:
+            return None
+        nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=1000)
+        return wages(lam_for(nu), nu, everywhere=True)
+    except ValueError:
+        return None
+
+
+def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarray, need_u: float, need_du: float,
+                       iterations: int = 60) -> tuple[float, float] | None:
+    """(lambda, nu) at which the wages 1/G'(w_x) = lambda + nu s_x meet participation with
+    equality and the first-order condition, by Newton's method on these two equations: with
+    t = lambda + nu s, dG(w)/dt = -G'(w)^3/G''(w) for a wage inside the bounds, 0 for a clipped
+    one, so the Jacobian is a weighted Gram matrix of (1, s). The start is the small-risk
+    linearisation around the flat wage; steps are halved while they do not reduce the residual.
+    None when it does not converge to within 64 eps sqrt(terms) of the sums' magnitudes with
+    lambda > 0 (the caller then takes the nested root searches)."""
+    eps = np.finfo(float).eps
+    floor = 64 * eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
+    inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
+    flat = np.array([float(profile.wage_for_utility(need_u))])
+    slope, curvature = float(profile.dG(flat)[0]), float(profile.d2G(flat)[0])
+    lam, nu = 1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))
+
+    def residual(lam: float, nu: float):
+        t = lam + nu * score
+        w = inverse_marginal_utility(profile, t)
+        utility = profile.G(w)
+        r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
+        scale = np.array([max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))])
+        return r, scale, t, w
+
+    r, scale, t, w = residual(lam, nu)
+    for _ in range(iterations):
+        if np.all(np.abs(r) <= 8 * eps * scale):
+            return (lam, nu) if lam > 0 else None
+        free = (t > inv_lo) & (t < inv_hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)
+        weights = pmf * d
+        jacobian = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
+        if not np.all(np.isfinite(jacobian)) or not np.linalg.det(jacobian) > 0:
+            return None
+        step = np.linalg.solve(jacobian, r)
+        for _ in range(30):  # halve the step until the residual falls
+            trial = residual(lam - step[0], nu - step[1])
+            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+                break
+            step = step / 2
+        else:  # no step helps: the rounding floor, if the residual is that small
+            return (lam, nu) if lam > 0 and np.all(np.abs(r) <= floor * scale) else None
+        lam, nu = lam - step[0], nu - step[1]
+        r, scale, t, w = trial
+    return None
+
+
+def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None]:
+    """(value, wages) of the general contract inducing eta; -inf if none passes the global check."""
+    w = for_target(pb, eta)
+    if w is None or not incentive_check(w, eta, *pb, GRID_POINTS, screen=True).compatible:
+        return -np.inf, None
+    return float(pb.profile.mu(eta)) - float(binomial.pmf_all(pb.n, float(pass_probability(eta, pb.c))) @ w), w
+
+
+def _restricted(pb: Problem):
+    eta = pb.first_best.eta
+    _, wages = value_at(pb, eta)
+    return None if wages is None else (eta, wages, {})
+
+
+def _unrestricted(pb: Problem):
+    eta, value = scan_then_refine(lambda e: value_at(pb, e)[0], np.linspace(0.02, 1.0, 25))
+    return (value, eta, value_at(pb, eta)[1], {}) if np.isfinite(value) else None
+
+
+def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+    """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper); arguments as for
+    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution with the wage
+    schedule in ``wages`` and no params."""
+    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {})

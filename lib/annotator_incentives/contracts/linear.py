@@ -1,0 +1,205 @@
+"""Linear contracts w(X) = w0 + w1 X/n (Algorithm 4; Theorem 2; model.md section 3).
+
+Top-down: for a target effort eta, binding participation and the agent's first-order
+condition fix (w0, w1) (:func:`for_target`): in closed form when G is CARA
+(:func:`cara_for_target`, through the binomial moment generating function), else by a root
+search on the slope. The contract must then pass the global incentive check. The restricted
+problem takes eta = eta* (the corner :func:`corner` when eta* = 1); the unrestricted one
+maximises the value over effort: under CARA on a grid refined by zooming
+(:func:`cara_unrestricted`), otherwise by a coarse scan refined by Brent's method, with the
+corner eta = 1 compared separately.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize
+
+from .. import binomial
+from ..binomial import pass_probability
+from ..utility import UtilityProfile
+from .agent import GRID_POINTS, incentive_check
+from .optimise import expand, scan_then_refine, zoom_maximise
+from .problem import Problem, corner_upper_bound, within_bounds
+from .skeleton import solve_class
+
+__all__ = ["solve_linear", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
+
+
+def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w0, w1, exists) of the linear contract inducing each effort when G = scale (1 -
+    exp(-rate w)): E[G] = scale (1 - e^{-rate w0} M) with M = (1 - q + q z)^n and z =
+    e^{-rate w1/n}, so the first-order condition fixes z in closed form and binding
+    participation then w0. ``exists`` is False where no such z exists or the wages leave
+    [w_lo, w_hi]."""
+    n, c, profile = pb
+    rate, scale = profile.cara
+    q = pass_probability(etas, c)
+    need_u, need_du = profile.U0 + profile.E(etas), profile.dE(etas)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        K = need_du / (scale - need_u)
+        one_minus_z = K / (n * c / 2 + K * q)  # 1 - z, kept exact for large n
+        exists = (one_minus_z >= 0) & (one_minus_z < 1)
+        one_minus_z = np.where(exists, one_minus_z, 0.0)
+        w1 = -n * np.log1p(-one_minus_z) / rate
+        w0 = (np.log(scale) - np.log(scale - need_u) + n * np.log1p(-q * one_minus_z)) / rate
+    exists &= within_bounds(profile, w0, w0 + w1)
+    return w0, w1, exists
+
+
+def cara_curve(pb: Problem, w0: float, w1: float):
+    """The agent's utility under w0 + w1 X/n for CARA G, as a vectorised function of effort:
+    E[exp(-rate w1 X/n)] = (1 - q + q exp(-rate w1/n))^n (binomial moment generating function)."""
+    n, c, profile = pb
+    rate, scale = profile.cara
+    one_minus_z = -np.expm1(-rate * w1 / n)
+
+    def curve(etas: np.ndarray) -> np.ndarray:
+        q = pass_probability(etas, c)
+        return scale * -np.expm1(-rate * w0 + n * np.log1p(-q * one_minus_z)) - profile.E(etas)
+
+    return curve
+
+
+def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
+    """(w0, w1) with participation binding and the agent's first-order condition at eta;
+    None when no such contract respects the wage bounds. Without CARA the marginal incentive
+    grows with the slope: its crossing of E'(eta) is bracketed by doubling, then found by Brent."""
+    n, c, profile = pb
+    if profile.cara is not None:
+        w0, w1, ok = (float(v[0]) for v in cara_for_target(pb, np.array([eta])))
+        if not ok:
+            return None
+    else:
+        q = float(pass_probability(eta, c))
+        x = np.arange(n + 1)
+        pmf = binomial.pmf_all(n, q)
+        need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(pmf > 0, pmf * np.nan_to_num(binomial.score(x, n, c, q)), 0.0)  # q = 1: infinite score where pmf = 0
+
+        def base_for(w1: float) -> float:
+            return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
+
+        def foc(w1: float) -> float:
+            return float(weight @ profile.G(base_for(w1) + w1 * x / n)) - need_du
+
+        try:
+            if foc(0.0) > 0:
+                return None
+            lo, hi, found = expand(lambda w1: foc(w1) > 0, 0.0, 0.05, limit=profile.w_hi - profile.w_lo)
+            if not found:
+                return None
+            w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
+            w0 = base_for(w1)
+        except ValueError:
+            return None
+    if not within_bounds(profile, w0, w0 + w1):
+        return None
+    return float(w0), float(w1)
+
+
+def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float) -> bool:
+    curve = cara_curve(pb, w0, w1) if pb.profile.cara is not None else None
+    return incentive_check(wages, eta, *pb, GRID_POINTS, curve=curve, screen=True).compatible
+
+
+def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None, dict]:
+    """(value, wages, params) of the linear contract inducing eta, -inf if it does not exist
+    or fails the global incentive check."""
+    contract = for_target(pb, eta)
+    if contract is None:
+        return -np.inf, None, {}
+    w0, w1 = contract
+    wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
+    if not _compatible(pb, wages, eta, w0, w1):
+        return -np.inf, None, {}
+    return float(pb.profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, pb.c))), wages, {"w0": w0, "w1": w1}
+
+
+def cara_unrestricted(pb: Problem, points: int = 1025) -> tuple[float, float, np.ndarray, dict] | None:
+    """(value, eta, wages, params) of the best linear contract for a CARA profile: each
+    effort's value is closed-form, so it is maximised over a grid of efforts and refined by
+    :func:`zoom_maximise` (assumed unimodal, as the scan of the general route does). CARA makes
+    the agent's utility concave in effort, so the first-order condition is also sufficient and
+    the corner eta = 1 is included. None (use the general route) if the global check fails."""
+    def values(etas: np.ndarray) -> np.ndarray:
+        w0, w1, exists = cara_for_target(pb, etas)
+        return np.where(exists, pb.profile.mu(etas) - (w0 + w1 * pass_probability(etas, pb.c)), -np.inf)
+
+    etas = np.linspace(0.0, 1.0, points)[1:]
+    v = values(etas)
+    if not np.isfinite(v.max()):
+        return None
+    i = int(np.argmax(v))
+    eta, value = zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
+    eta, value = float(eta[0]), float(value[0])
+    w0, w1, _ = (float(x[0]) for x in cara_for_target(pb, np.array([eta])))
+    wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
+    if not _compatible(pb, wages, eta, w0, w1):
+        return None
+    return value, eta, wages, {"w0": w0, "w1": w1}
+
+
+def corner(pb: Problem) -> tuple[float, np.ndarray | None, dict]:
+    """Full effort eta = 1: the smallest slope w1 at which eta = 1 is the agent's global best
+    response once participation binds there (doubling, then bisection: a steeper slope only
+    makes full effort more attractive). The agent's marginal utility at eta = 1 must also reach
+    E'(1) exactly (binomial lemma), so that the answer does not lean on the tie rule. Under CARA
+    the utility is concave in effort and the first-order condition with equality is the answer."""
+    n, c, profile = pb
+    if profile.cara is not None:
+        return value_at(pb, 1.0)
+    x = np.arange(n + 1)
+    q1 = float(pass_probability(1.0, c))
+    pmf = binomial.pmf_all(n, q1)
+    lemma = binomial.tail_eta_slope(np.arange(1, n + 1), n, c, q1)  # d/deta E[f(X)] = lemma @ (f(x + 1) - f(x))
+    need = profile.U0 + float(profile.E(1.0))
+
+    def contract(w1: float) -> np.ndarray | None:
+        try:
+            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
+        except ValueError:
+            return None
+        wages = w0 + w1 * x / n
+        return wages if wages[-1] <= profile.w_hi else None
+
+    def works(w1: float) -> bool:
+        wages = contract(w1)
+        return (wages is not None and float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0))
+                and incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible)
+
+    lo, hi, found = expand(works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None)
+    if not found:
+        return -np.inf, None, {}
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if works(mid) else (mid, hi)
+    wages = contract(hi)
+    return float(profile.mu(1.0)) - float(pmf @ wages), wages, {"w0": float(wages[0]), "w1": float(wages[-1] - wages[0])}
+
+
+def _restricted(pb: Problem):
+    eta = pb.first_best.eta
+    _, wages, params = corner(pb) if eta >= 1.0 else value_at(pb, eta)
+    return None if wages is None else (eta, wages, params)
+
+
+def _unrestricted(pb: Problem):
+    if pb.profile.cara is not None:
+        best = cara_unrestricted(pb)
+        if best is not None:
+            return best
+    eta, value = scan_then_refine(lambda e: value_at(pb, e)[0], np.linspace(0.02, 1.0, 30))
+    best = (value, eta, *value_at(pb, eta)[1:]) if np.isfinite(value) else (-np.inf,)
+    top = corner(pb) if corner_upper_bound(pb.profile) > value else (-np.inf,)
+    if top[0] > best[0]:
+        best = (top[0], 1.0, *top[1:])
+    return best if np.isfinite(best[0]) else None
+
+
+def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+    """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2); arguments as for
+    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
+    w0 and w1 (the slope)."""
+    return solve_class("linear", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0})

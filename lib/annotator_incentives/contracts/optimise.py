@@ -1,0 +1,143 @@
+"""Small one-dimensional optimisation helpers, each written once.
+
+- :func:`expand`: bracket by doubling steps from a start point;
+- :func:`zoom_maximise`: maximise several unimodal functions at once by grids that zoom in;
+- :func:`maximise_on_interval` and :func:`scan_then_refine`: maximise a value whose feasible
+  efforts form an interval;
+- :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
+  every competing grid peak refined (the agent's best response).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import optimize
+
+__all__ = ["FLAT", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max"]
+
+FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+
+
+def expand(stop: Callable[[float], bool], start: float, step: float, direction: float = 1.0, limit: float = 1.0,
+           give_up: Callable[[float], bool] | None = None) -> tuple[float, float, bool]:
+    """Walk out from ``start`` to x_j = start + direction step 2^j (j = 0, 1, ...; clipped at
+    ``limit``) until ``stop(x_j)``. Returns (the last point passed, or ``start``; the point
+    where it stopped, or the last one tried; whether ``stop`` held). ``give_up(x)`` ends the
+    walk early, as a failure."""
+    inside, size = start, step
+    while True:
+        x = min(start + size, limit) if direction > 0 else max(start - size, limit)
+        if stop(x):
+            return inside, x, True
+        if x == limit or (give_up is not None and give_up(x)):
+            return inside, x, False
+        inside, size = x, 2 * size
+
+
+def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 65, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+    """Maximise several functions at once, row r over [lo[r], hi[r]], each unimodal on the
+    interval where it is finite (-inf elsewhere): evaluate ``values`` (rows x points in, same
+    shape out) on a grid, keep the two cells around the best point, repeat until the cells are
+    narrower than ``xtol``, or until the function is flat to rounding around the best point
+    (both neighbours within ``FLAT`` of it, relatively: locally quadratic, it cannot rise by
+    more than a quarter of that inside the cells, and its computed values do not define the
+    argmax more finely).
+
+    Returns
+    -------
+    (arguments, values) of the best points found, always feasible ones; -inf for a row with no
+    feasible point.
+    """
+    lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
+    rows = np.arange(lo.size)
+    steps = np.linspace(0.0, 1.0, points)
+    best_x, best = np.full(lo.size, np.nan), np.full(lo.size, -np.inf)
+    while True:
+        grid = lo[:, None] + (hi - lo)[:, None] * steps[None, :]
+        grid[:, -1] = hi
+        v = values(grid)
+        i = np.argmax(v, axis=1)
+        top = v[rows, i]
+        better = top > best
+        best_x, best = np.where(better, grid[rows, i], best_x), np.where(better, top, best)
+        left, right = np.maximum(i - 1, 0), np.minimum(i + 1, points - 1)
+        rise = np.maximum(top - v[rows, left], top - v[rows, right])  # inf beside an infeasible cell
+        flat = (left < i) & (i < right) & (rise <= FLAT * np.abs(top))
+        if np.all((hi - lo <= xtol * (points - 1)) | flat | ~np.isfinite(top)):
+            return best_x, best
+        lo, hi = grid[rows, left], grid[rows, right]
+
+
+def maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-10) -> tuple[float, float]:
+    """Maximise ``value`` (-inf where infeasible) over [lo, hi] when its feasible part is an
+    interval containing ``feasible_at``: bisect to each end of that interval, then bounded
+    Brent inside. Returns (argument, value)."""
+    ends = []
+    for outer in (lo, hi):
+        inside = feasible_at
+        if np.isfinite(value(outer)):
+            ends.append(outer)
+            continue
+        for _ in range(45):
+            mid = (inside + outer) / 2
+            if np.isfinite(value(mid)):
+                inside = mid
+            else:
+                outer = mid
+        ends.append(inside)
+    a, b = ends
+    best_x, best = max(((a, value(a)), (b, value(b)), (feasible_at, value(feasible_at))), key=lambda t: t[1])
+    if b - a > xtol:
+        def loss(e: float) -> float:
+            v = value(e)
+            return -v if np.isfinite(v) else 1e300
+
+        res = optimize.minimize_scalar(loss, bounds=(a, b), method="bounded", options={"xatol": xtol})
+        if -res.fun > best:
+            best_x, best = float(res.x), float(-res.fun)
+    return float(best_x), float(best)
+
+
+def scan_then_refine(value_at, coarse: np.ndarray) -> tuple[float, float]:
+    """Maximise a value over effort whose feasible set is an interval: a coarse scan, then
+    :func:`maximise_on_interval` between the best coarse point's neighbours."""
+    values = np.array([value_at(float(e)) for e in coarse])
+    if not np.any(np.isfinite(values)):
+        return np.nan, -np.inf
+    i = int(np.argmax(values))
+    lo, hi = coarse[max(i - 1, 0)], coarse[min(i + 1, len(coarse) - 1)]
+    return maximise_on_interval(value_at, float(lo), float(hi), float(coarse[i]))
+
+
+def global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = None,
+               threshold: float = -np.inf, slope=None) -> tuple[float, float]:
+    """(argument, value): the largest value of a smooth f on [0, 1] from its values on
+    ``grid``. Each grid peak (outside ``exclude``'s own cell) is refined to its local maximum,
+    unless a curvature bound (f exceeds its grid values by at most max|second difference|/4
+    between grid points) keeps it below ``threshold``; endpoints are exact. A peak is refined
+    by a root of ``slope`` (f', Brent's method) when it is given, else by bounded Brent on f."""
+    outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - exclude) > 1.5 * (grid[1] - grid[0])
+    peaks = outside.copy()
+    peaks[1:] &= values[1:] >= values[:-1]
+    peaks[:-1] &= values[:-1] >= values[1:]
+    best_j = int(np.argmax(np.where(outside, values, -np.inf)))
+    best_x, best = float(grid[best_j]), float(values[best_j])
+    peaks = np.flatnonzero(peaks)
+    bound = float(np.max(np.abs(np.diff(values, 2)))) / 4 if values.size > 2 and peaks.size else np.inf
+    for j in peaks:
+        if values[j] + bound < threshold:
+            continue
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+        if slope is None:
+            res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+            maxima = [float(res.x)]
+        else:
+            maxima = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
+                      if b > a and slope(a) > 0 > slope(b)]
+        for x in maxima:
+            v = float(f(x))
+            if v > best:
+                best_x, best = x, v
+    return best_x, best

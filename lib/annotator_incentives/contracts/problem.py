@@ -1,0 +1,144 @@
+"""Records, validation, the tie rule and the first-best (model.md section 3; Proposition 5).
+
+The bottom of the package: everything else imports from here, and this module imports only
+the utility profiles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize
+
+from ..utility import UtilityProfile
+
+__all__ = ["ContractError", "TIE", "tie", "WAGE_SLACK", "within_bounds", "Problem", "check_problem", "FirstBest", "first_best", "corner_upper_bound",
+           "ContractSolution"]
+
+TIE = 1e-12  # relative: an agent within TIE * max(1, |its utility|) of indifference follows the recommendation
+PROBLEMS = ("restricted", "unrestricted")
+WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
+
+
+class ContractError(ValueError):
+    """Invalid contract-problem input (n < 1, c outside (0, 1], ...)."""
+
+
+def tie(own) -> np.ndarray:
+    """The tie rule, the one place it is written: the agent follows the recommended effort when
+    no deviation gains more than ``TIE`` relative to its utility there, max(1, |own|) (an
+    arbitrarily small extra bonus would break such a tie the principal's way)."""
+    return TIE * np.maximum(1.0, np.abs(own))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One contract problem's data: n checks, signal strength c, the utility profile (which
+    carries the wage bounds [w_lo, w_hi] and the outside option U_0). Build it with
+    :meth:`make`, which validates; unpacks as ``n, c, profile = problem``."""
+
+    n: int
+    c: float
+    profile: UtilityProfile
+
+    @classmethod
+    def make(cls, n: int, c: float, profile: UtilityProfile) -> Problem:
+        """Validate n (a whole number >= 1) and c (in (0, 1]) once, at the boundary."""
+        if isinstance(n, bool) or int(n) != n or n < 1:
+            raise ContractError(f"the number of inspected samples n must be a whole number >= 1; got {n!r}")
+        if not 0 < c <= 1:
+            raise ContractError(f"the signal strength c must lie in (0, 1]; got {c!r}")
+        return cls(int(n), float(c), profile)
+
+    def __iter__(self):
+        return iter((self.n, self.c, self.profile))
+
+    @property
+    def first_best(self) -> FirstBest:
+        return first_best(self.profile)
+
+
+def within_bounds(profile: UtilityProfile, lowest, highest):
+    """Do wages from ``lowest`` to ``highest`` respect [w_lo, w_hi] (up to ``WAGE_SLACK``)?"""
+    return (lowest >= profile.w_lo - WAGE_SLACK) & (highest <= profile.w_hi + WAGE_SLACK)
+
+
+def check_problem(problem: str) -> None:
+    """``problem`` is 'restricted' (induce eta*) or 'unrestricted'."""
+    if problem not in PROBLEMS:
+        raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
+
+
+@dataclass(frozen=True)
+class FirstBest:
+    """eta* = argmax mu(eta) - G^{-1}(E(eta) + U_0), w* and C (Proposition 5)."""
+
+    eta: float
+    wage: float
+    value: float
+
+
+@lru_cache(maxsize=32)
+def first_best(profile: UtilityProfile) -> FirstBest:
+    """Proposition 5, solved to machine precision: the objective is strictly concave (mu
+    concave, G^{-1} convex increasing, E convex), so its derivative has one root (Brent)."""
+    def value(eta):
+        return float(profile.mu(eta) - profile.wage_for_utility(profile.E(eta) + profile.U0))
+
+    def slope(eta):
+        wage = profile.wage_for_utility(profile.E(eta) + profile.U0)
+        return float(profile.dmu(eta) - profile.dE(eta) / profile.dG(wage))
+
+    lo, hi = 1e-12, 1.0
+    if slope(hi) >= 0:
+        eta = 1.0
+    elif slope(lo) <= 0:
+        eta = 0.0
+    else:
+        eta = optimize.brentq(slope, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
+    wage = float(profile.wage_for_utility(profile.E(eta) + profile.U0))
+    return FirstBest(eta=float(eta), wage=wage, value=value(eta))
+
+
+def corner_upper_bound(profile: UtilityProfile) -> float:
+    """No contract inducing eta = 1 can beat paying the first-best wage for eta = 1:
+    mu(1) - G^{-1}(E(1) + U_0)."""
+    return float(profile.mu(1.0) - profile.wage_for_utility(profile.E(1.0) + profile.U0))
+
+
+@dataclass(frozen=True)
+class ContractSolution:
+    """A solved contract: its wages, the effort it induces and what each party gets."""
+
+    kind: str  # "binary", "linear", "general" or "none" (constant wage, no incentive)
+    problem: str  # "restricted" (induce eta*) or "unrestricted"
+    n: int
+    c: float
+    feasible: bool
+    eta: float = float("nan")
+    params: dict = field(default_factory=dict)  # w0; w1 (bonus or slope); k for binary
+    wages: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # w(x), x = 0..n
+    expected_wage: float = float("nan")
+    principal_utility: float = float("nan")
+    agent_utility: float = float("nan")
+    first_best: FirstBest | None = None
+
+    @property
+    def gap(self) -> float:
+        """C - C_n (or C - C~_n): what the principal loses against the first-best."""
+        return self.first_best.value - self.principal_utility if self.feasible else float("nan")
+
+    @property
+    def normalised_gap(self) -> float:
+        """(C - C_n)/C clipped to [0, 1], as the paper's Figure 3 plots it."""
+        return float(np.clip(self.gap / self.first_best.value, 0, 1)) if self.feasible else float("nan")
+
+    def as_row(self) -> dict:
+        """One row of a table (:func:`annotator_incentives.contracts.gap_table`)."""
+        return {"kind": self.kind, "problem": self.problem, "n": self.n, "c": self.c, "feasible": self.feasible,
+                "eta": self.eta, **{f"param_{k}": v for k, v in self.params.items()},
+                "expected_wage": self.expected_wage, "principal_utility": self.principal_utility,
+                "agent_utility": self.agent_utility, "first_best": self.first_best.value if self.first_best else np.nan,
+                "gap": self.gap, "normalised_gap": self.normalised_gap}
