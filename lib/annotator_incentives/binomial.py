@@ -1,4 +1,4 @@
-"""The binomial kernel: one numerical route per quantity (model.md sections 2-3).
+"""The binomial kernel: one numerical route per quantity.
 
 Every monitoring signal of the paper is X ~ Bin(n, q(eta)) with q(eta) = (1 + c eta)/2
 (Propositions 2 and 4). This module computes, once and for everyone (monitoring, rates, the

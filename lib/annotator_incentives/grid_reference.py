@@ -1,5 +1,5 @@
-"""Reference: the paper's brute-force grid method for Figure 3, as its published code does it
-(model.md section 5).
+"""Reference: the paper's brute-force grid method for Figure 3, as the authors' published code
+does it.
 
 Kept to test, benchmark and explain the exact solver in :mod:`annotator_incentives.contracts`,
 not to draw the book's main figures. As the authors' published code does:

@@ -1,6 +1,6 @@
 """Assessing an annotator: expert-based and self-consistency monitoring, computed exactly.
 
-The annotator model (model.md section 1): with probability eta the annotator labels as the
+The annotator model (the paper's Section 2, Assumption 1): with probability eta the annotator labels as the
 population does, ``Z ~ Bern(p)``; otherwise by a fair coin. Both monitoring methods reduce to
 a count of passed checks ``X ~ Bin(n, q(eta))`` with
 
@@ -84,7 +84,7 @@ def _sample_sizes(n) -> np.ndarray:
 
 
 def label_probability(eta, p) -> np.ndarray:
-    """P(Z = 1) = eta p + (1 - eta)/2 (model.md section 1)."""
+    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model)."""
     return _probability("eta", eta) * _probability("p", p) + (1 - np.asarray(eta, dtype=float)) / 2
 
 
@@ -227,8 +227,8 @@ def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstim
 
 
 def fisher_information(eta, c) -> np.ndarray:
-    """I(eta) = c^2 / (1 - c^2 eta^2) for one check with P(pass) = (1 + c eta)/2 (model.md 2.2,
-    our reading of v2; consistent with Propositions 3-4)."""
+    """I(eta) = c^2 / (1 - c^2 eta^2) for one check with P(pass) = (1 + c eta)/2 (our reading of the
+    paper's v2; consistent with Propositions 3-4)."""
     eta = _probability("eta", eta)
     c = np.asarray(c, dtype=float)
     if not np.all((c > 0) & (c <= 1)):

@@ -1,4 +1,4 @@
-"""How fast the first-best/second-best gap closes (Theorems 1 and 2, model.md section 3).
+"""How fast the first-best/second-best gap closes (the paper's Theorems 1 and 2).
 
 - The binomial lemma behind Theorem 1, for X_n(p) ~ Bin(n, p): tail probabilities, their
   derivatives in p (the "bell curve" of the marginal incentive) and the integral form.

@@ -1,4 +1,4 @@
-"""Utility profiles of the principal-agent model (model.md sections 3-4) and their assumptions.
+"""Utility profiles of the principal-agent model (the paper's Section 3 and Assumptions 2-5) and their assumptions.
 
 Agent (annotator): U_a = G(w) - E(eta). Principal (company): U_p = mu(eta) - w. Outside option
 U_0; wages lie in [w_lo, w_hi]. A profile is checked on construction:

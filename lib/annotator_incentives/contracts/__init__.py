@@ -1,4 +1,4 @@
-"""Contracts for a monitored annotator: first-best and exact second-best (model.md sections 3-4).
+"""Contracts for a monitored annotator: first-best and exact second-best (the paper's Section 3).
 
 The agent chooses effort eta in [0, 1]; the principal sees X ~ Bin(n, q(eta)) passed checks,
 q(eta) = (1 + c eta)/2, and pays w(X) in [w_lo, w_hi]. Three contract classes, each solved for

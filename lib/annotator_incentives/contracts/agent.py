@@ -1,5 +1,5 @@
 """The agent: its expected utility, its best response over all of [0, 1] and the incentive
-check (model.md section 3: incentive compatibility over the whole effort interval, never by a
+check (the paper's Section 3: incentive compatibility over the whole effort interval, never by a
 first-order condition alone).
 
 Against a wage schedule w(x), x = 0..n, the agent's utility at effort eta is

@@ -1,4 +1,4 @@
-"""Binary contracts w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1; model.md section 3).
+"""Binary contracts w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1).
 
 Top-down: :func:`solve_binary` takes the restricted route (the cheapest incentive-compatible
 contract inducing eta*, :func:`best_at`; the corner :func:`corner` when eta* = 1) or the

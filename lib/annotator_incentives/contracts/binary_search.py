@@ -1,5 +1,5 @@
 """The unrestricted binary problem: max over thresholds k and efforts eta of the principal's
-value, every answer globally incentive compatible (Theorem 1; model.md section 3).
+value, every answer globally incentive compatible (Theorem 1).
 
 :func:`best_interior` chooses one of two searches by the size of the problem:
 

@@ -1,4 +1,4 @@
-"""The pieces of a binary contract w(X) = w0 + w1 1{X >= k} (Algorithm 3; model.md section 3).
+"""The pieces of a binary contract w(X) = w0 + w1 1{X >= k} (Algorithm 3).
 
 For a threshold k and a target effort eta, the agent's first-order condition fixes the bonus
 in utility, b = G(w0 + w1) - G(w0) = E'(eta)/P_k'(eta) (P_k(eta) = P(X >= k | eta)), and

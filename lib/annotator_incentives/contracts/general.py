@@ -1,4 +1,4 @@
-"""General bounded contracts w(X) (model.md section 3.2; v2 of the paper).
+"""General bounded contracts w(X) (v2 of the paper: linear contracts are rate-optimal among them).
 
 Top-down: for a target effort eta, the optimum of the first-order relaxation (convex in
 utility) has the Mirrlees-Holmstrom form 1/G'(w(x)) = lambda + nu s(x), clipped to the wage

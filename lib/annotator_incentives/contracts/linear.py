@@ -1,4 +1,4 @@
-"""Linear contracts w(X) = w0 + w1 X/n (Algorithm 4; Theorem 2; model.md section 3).
+"""Linear contracts w(X) = w0 + w1 X/n (Algorithm 4; Theorem 2).
 
 Top-down: for a target effort eta, binding participation and the agent's first-order
 condition fix (w0, w1) (:func:`for_target`): in closed form when G is CARA

@@ -1,4 +1,4 @@
-"""Records, validation, the tie rule and the first-best (model.md section 3; Proposition 5).
+"""Records, validation, the tie rule and the first-best (the paper's Section 3; Proposition 5).
 
 The bottom of the package: everything else imports from here, and this module imports only
 the utility profiles.

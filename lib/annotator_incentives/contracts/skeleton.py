@@ -1,6 +1,6 @@
 """One solve skeleton for every contract class: validate, solve the restricted problem
 (induce eta*) or the unrestricted one, and fall back to the constant wage (no incentive) when
-no incentive contract does better (model.md section 3: C >= C_n >= C~_n)."""
+no incentive contract does better (C >= C_n >= C~_n)."""
 
 from __future__ import annotations
 

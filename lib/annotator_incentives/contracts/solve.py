@@ -1,4 +1,4 @@
-"""One entry point for every contract class (model.md section 3)."""
+"""One entry point for every contract class."""
 
 from __future__ import annotations
 
