@@ -213,7 +213,7 @@ def test_tiny_book_has_the_run_box_and_alt_texts(tiny_book):
     alts = image_alts(page)
     assert alts and all(alt == "Figure: A straight line from zero to one." for _, alt in alts), alts
     index = (tiny_book / "index.html").read_text()
-    assert "@software{" in index and "Run this chapter" not in index
+    assert "annotator_incentives_book" in index and "Run this chapter" not in index
 
 
 # --- the real book -----------------------------------------------------------------------------
@@ -243,4 +243,4 @@ def test_real_book_images_have_descriptive_alt_texts(built_book):
         page = (html / "chapters" / f"{chapter.stem}.html").read_text()
         assert "Run this chapter" in page and f"../downloads/notebooks/{chapter.stem}.ipynb" in page, chapter.stem
     intro = (html / "chapters" / "intro.html").read_text()
-    assert "@software{" in intro and f"{VERSION}" in intro
+    assert "annotator_incentives_book" in intro and f"{VERSION}" in intro
