@@ -364,8 +364,9 @@ def run_box(docname: str, header: dict, version: str) -> nodes.admonition:
     items += nodes.list_item("", nodes.paragraph("", "", *_text(
         "Install: the notebook's first cell installs the library from the wheel shipped beside it, ",
         nodes.literal(text=f"downloads/notebooks/{wheel}"), " (by hand: ",
-        nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository, ",
-        nodes.literal(text="make book"), " sets everything up, or ", nodes.literal(text="pip install -e ."), ".")))
+        nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository: ",
+        nodes.literal(text="make book"), " sets everything up (or ", nodes.literal(text="pip install -e ."),
+        " in an environment of your own).")))
     items += nodes.list_item("", nodes.paragraph("", "", *_text("Data: ", *data_sentence(header.get("data")))))
     box += items
     return box
@@ -386,9 +387,47 @@ def _insert_run_box(app, doctree):
     section.insert(at, run_box(docname, header, library_version()))
 
 
+TEX_WORDS = {
+    "eta": "η", "delta": "δ", "mu": "μ", "sigma": "σ", "alpha": "α", "beta": "β", "pi": "π", "Theta": "Θ",
+    "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "in": "∈", "infty": "∞", "cdot": "·", "times": "×",
+    "approx": "≈", "to": "→", "log": "log", "sqrt": "√", "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
+}
+
+
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}  # combining characters
+
+
+def plain_math(tex: str) -> str:
+    """LaTeX of a caption's math as text a screen reader can say: Greek letters, relations and
+    accents as characters, font and spacing commands dropped (``\\hat\\eta`` -> ``η̂``,
+    ``(\\mathcal C - \\mathcal C_n)/\\mathcal C`` -> ``(C - C_n)/C``)."""
+    text = tex.replace("\\{", "\x00").replace("\\}", "\x01")
+    text = re.sub(r"\\sqrt\s*\{([^{}]*)\}", r"√(\1)", text)
+    text = re.sub(r"\\(hat|bar|tilde)\s*(\\[A-Za-z]+(?:\s+[A-Za-z](?![A-Za-z]))?|\{[^{}]*\}|\w)",
+                  lambda m: plain_math(m[2]) + ACCENTS[m[1]], text)
+    text = re.sub(r"\\[,;:! ]", " ", text)
+    text = re.sub(r"\\([A-Za-z]+[0-9]*)", lambda m: TEX_WORDS.get(m[1], ""), text)
+    text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    text = re.sub(r"([(/]) +", r"\1", " ".join(text.split()))
+    return re.sub(r" +([)/,])", r"\1", text)
+
+
+def caption_text(caption: nodes.Element) -> str:
+    """The caption as plain text, its math made readable by :func:`plain_math`."""
+    parts = []
+    for node in caption.findall(lambda n: isinstance(n, (nodes.Text, nodes.math))):
+        if isinstance(node, nodes.math):
+            parts.append(plain_math(node.astext()))
+        elif not isinstance(node.parent, nodes.math):
+            parts.append(node.astext())
+    return " ".join("".join(parts).split())
+
+
 def _caption_alt(caption: str, limit: int = 250) -> str:
+    """"Figure: " and the caption's first sentence (the whole caption, cut at ``limit``, when the
+    first sentence is very short); abbreviations such as "Fig." do not end a sentence."""
     text = " ".join(caption.split())
-    first = re.match(r"(.{20,}?[.;])(\s|$)", text)
+    first = re.match(r"(.{20,}?(?<!\bFig)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.;])(\s|$)", text)
     text = first[1] if first else text
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0] + " …"
@@ -410,7 +449,7 @@ def _figure_alt_texts(app, doctree, docname):
         for image in figure.findall(nodes.image):
             alt = image.get("alt", "")
             if not alt.strip() or _looks_like_file_name(alt):
-                image["alt"] = _caption_alt(caption.astext())
+                image["alt"] = _caption_alt(caption_text(caption))
 
 
 def cff_bibtex(path: Path | None = None, url: str | None = None) -> str:

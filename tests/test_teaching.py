@@ -113,6 +113,23 @@ def test_alt_text_comes_from_the_caption():
     assert not book_extras._looks_like_file_name("Figure: a plot of p.")
 
 
+@pytest.mark.parametrize("tex, said", [
+    (r"(\mathcal C - \mathcal C_n)/\mathcal C", "(C - C_n)/C"),
+    (r"\hat\eta = (2A - 1)/\bar c", "η\u0302 = (2A - 1)/c\u0304"),
+    (r"b\,\partial_\eta \mathbb P(X \ge k)", "b ∂_η P(X ≥ k)"),
+    (r"\eta_1 \in \{0.98, 0.96\}", "η_1 ∈ {0.98, 0.96}"),
+    (r"\Theta(1/\sqrt{n \log n})", "Θ(1/√(n log n))"),
+])
+def test_caption_math_is_read_out_as_text(tex, said):
+    assert book_extras.plain_math(tex) == said
+
+
+def test_alt_text_of_a_caption_with_math_and_an_abbreviation():
+    caption = nodes.caption("", "", nodes.Text("As Fig. 4, with "), nodes.math(r"\eta_1 = 0.95", r"\eta_1 = 0.95"),
+                            nodes.Text(" (the paper's Figure 8). Second sentence."))
+    assert book_extras._caption_alt(book_extras.caption_text(caption)) == "Figure: As Fig. 4, with η_1 = 0.95 (the paper's Figure 8)."
+
+
 def test_book_citation_comes_from_citation_cff():
     cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text())
     assert str(cff["version"]) == VERSION, "CITATION.cff's version must be the library's (pyproject.toml)"
@@ -236,6 +253,7 @@ def test_real_book_images_have_descriptive_alt_texts(built_book):
         for src, alt in image_alts(page.read_text()):
             images += 1
             assert alt and not book_extras._looks_like_file_name(alt) and Path(src).name not in alt, (page.name, src, alt)
+            assert "\\" not in alt and not alt.endswith("Fig."), (page.name, alt)  # no LaTeX, a whole sentence
     assert images >= 20
     for chapter in notebook_chapters():
         if chapter.stem == "intro":
