@@ -335,18 +335,15 @@ def data_sentence(keys) -> list[nodes.Node]:
         return _text("none — the chapter computes from the paper's model alone.")
     shipped = [DATA_SOURCES[k][0] for k in keys if DATA_SOURCES[k][1]]
     hub = [DATA_SOURCES[k][0] for k in keys if not DATA_SOURCES[k][1]]
-    parts: list = []
+    if not hub:
+        return _text(f"{_names(shipped)}, shipped with the library (nothing to download).")
+    link = addnodes.pending_xref("", nodes.inline(text="The data"), refdomain="std", reftype="ref",
+                                 reftarget=DATA_CHAPTER_LABEL, refexplicit=True, refwarn=True)
+    parts = [f"the paper's {'datasets' if len(hub) > 1 else 'dataset'} {_names(hub)} when available — not shipped "
+             "with the library, provided by the Hugging Face hub (network) or a local copy of its files; see ", link,
+             ". The chapter runs without them and says what is missing."]
     if shipped:
-        parts.append(f"{_names(shipped)}, shipped with the library (nothing to download)")
-    if hub:
-        if parts:
-            parts.append("; ")
-        link = addnodes.pending_xref("", nodes.inline(text="The data"), refdomain="std", reftype="ref",
-                                     reftarget=DATA_CHAPTER_LABEL, refexplicit=True, refwarn=True)
-        parts += [f"the paper's datasets {_names(hub)} when available — not shipped: they come from the "
-                  "Hugging Face hub (network) or a local copy of its files; see ", link,
-                  ". The chapter runs without them and says what is missing"]
-    parts.append(".")
+        parts.append(f" Shipped with the library, and shown under its own name where a dataset is missing: {_names(shipped)}.")
     return _text(*parts)
 
 
@@ -390,7 +387,7 @@ def _insert_run_box(app, doctree):
 TEX_WORDS = {
     "eta": "η", "delta": "δ", "mu": "μ", "sigma": "σ", "alpha": "α", "beta": "β", "pi": "π", "Theta": "Θ",
     "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "in": "∈", "infty": "∞", "cdot": "·", "times": "×",
-    "approx": "≈", "to": "→", "log": "log", "sqrt": "√", "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
+    "approx": "≈", "to": "→", "log": " log ", "exp": " exp ", "ldots": "…", "dots": "…", "cdots": "…", "sqrt": "√", "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
 }
 
 
@@ -406,7 +403,8 @@ def plain_math(tex: str) -> str:
     text = re.sub(r"\\(hat|bar|tilde)\s*(\\[A-Za-z]+(?:\s+[A-Za-z](?![A-Za-z]))?|\{[^{}]*\}|\w)",
                   lambda m: plain_math(m[2]) + ACCENTS[m[1]], text)
     text = re.sub(r"\\[,;:! ]", " ", text)
-    text = re.sub(r"\\([A-Za-z]+[0-9]*)", lambda m: TEX_WORDS.get(m[1], ""), text)
+    # a known command becomes its character; any other (fonts: \mathcal, \rm, ...) goes, with its spaces
+    text = re.sub(r"\\([A-Za-z]+[0-9]*)(\s*)", lambda m: TEX_WORDS[m[1]] + m[2] if m[1] in TEX_WORDS else "", text)
     text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
     text = re.sub(r"([(/]) +", r"\1", " ".join(text.split()))
     return re.sub(r" +([)/,])", r"\1", text)

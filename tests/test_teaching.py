@@ -119,6 +119,9 @@ def test_alt_text_comes_from_the_caption():
     (r"b\,\partial_\eta \mathbb P(X \ge k)", "b ∂_η P(X ≥ k)"),
     (r"\eta_1 \in \{0.98, 0.96\}", "η_1 ∈ {0.98, 0.96}"),
     (r"\Theta(1/\sqrt{n \log n})", "Θ(1/√(n log n))"),
+    (r"1/\sqrt{n\log n}", "1/√(n log n)"),
+    (r"\mathcal I_{\rm sc}(\eta)", "I_sc(η)"),
+    (r"n = 1, 11, \ldots, 201", "n = 1, 11, …, 201"),
 ])
 def test_caption_math_is_read_out_as_text(tex, said):
     assert book_extras.plain_math(tex) == said
