@@ -9,6 +9,9 @@
 - Launch buttons (Binder, Colab) and a repository button, when the book is built from a public
   GitHub repository: ``$BOOK_REPOSITORY_URL`` (and ``$BOOK_REPOSITORY_BRANCH``), else git's
   ``origin`` remote and current branch. Without one there are no buttons: they would lead nowhere.
+- Teaching aids: a "Run this chapter" box at the top of every chapter (notebook link, install
+  line, the data the chapter declares in its front matter as ``data: [...]``); an alt text from
+  the caption for every figure image; the ``{book-citation}`` directive (BibTeX from CITATION.cff).
 """
 
 from __future__ import annotations
@@ -274,6 +277,219 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+# --- Teaching aids: "Run this chapter", figure alt texts, the book's citation -----------------
+
+# What a chapter may declare in its front matter (``data: [key, ...]``): label and whether the
+# data ships inside the library.
+DATA_SOURCES = {
+    "ultrafeedback-sample": ("the UltraFeedback sample (1,200 real pairs)", True),
+    "helpsteer2-sample": ("the HelpSteer2 sample (44 real pairs)", True),
+    "mt-bench-human-judgments": ("the MT-Bench human judgments", True),
+    "pandalm-testset": ("PandaLM's test set", True),
+    "pku": ("PKU-SafeRLHF", False),
+    "helpsteer": ("HelpSteer", False),
+    "ultrafeedback": ("UltraFeedback", False),
+    "skywork": ("Skywork", False),
+}
+DATA_CHAPTER_LABEL = "chap-data"
+
+
+def front_matter(path: Path) -> dict:
+    """The YAML header of a MyST Markdown file ({} when it has none)."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    match = re.match(r"---\n(.*?)\n---\s*\n", text, re.S)
+    header = yaml.safe_load(match[1]) if match else None
+    return header if isinstance(header, dict) else {}
+
+
+def library_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def wheel_name(version: str | None = None) -> str:
+    return f"annotator_incentives-{version or library_version()}-py3-none-any.whl"
+
+
+def _text(*parts) -> list[nodes.Node]:
+    """Inline nodes from strings (plain text) and nodes (kept)."""
+    return [nodes.Text(p) if isinstance(p, str) else p for p in parts]
+
+
+def _names(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def data_sentence(keys) -> list[nodes.Node]:
+    """What a chapter needs, from its ``data:`` declaration, as inline nodes."""
+    from sphinx import addnodes
+
+    if keys is None:
+        return _text("the chapter says which data it uses.")
+    unknown = [k for k in keys if k not in DATA_SOURCES]
+    if unknown:
+        raise ValueError(f"unknown data key(s) {unknown}; known: {sorted(DATA_SOURCES)}")
+    if not keys:
+        return _text("none — the chapter computes from the paper's model alone.")
+    shipped = [DATA_SOURCES[k][0] for k in keys if DATA_SOURCES[k][1]]
+    hub = [DATA_SOURCES[k][0] for k in keys if not DATA_SOURCES[k][1]]
+    if not hub:
+        return _text(f"{_names(shipped)}, shipped with the library (nothing to download).")
+    link = addnodes.pending_xref("", nodes.inline(text="The data"), refdomain="std", reftype="ref",
+                                 reftarget=DATA_CHAPTER_LABEL, refexplicit=True, refwarn=True)
+    parts = [f"the paper's {'datasets' if len(hub) > 1 else 'dataset'} {_names(hub)} when available — not shipped "
+             "with the library, provided by the Hugging Face hub (network) or a local copy of its files; see ", link,
+             ". The chapter runs without them and says what is missing."]
+    if shipped:
+        parts.append(f" Shipped with the library, and shown under its own name where a dataset is missing: {_names(shipped)}.")
+    return _text(*parts)
+
+
+def run_box(docname: str, header: dict, version: str) -> nodes.admonition:
+    """The "Run this chapter" admonition of one chapter page."""
+    name = Path(docname).name
+    up = "../" * docname.count("/")
+    box = nodes.admonition(classes=["run-this-chapter", "tip"])
+    box += nodes.title(text="Run this chapter")
+    items = nodes.bullet_list()
+    notebook = nodes.reference("", f"{name}.ipynb", refuri=f"{up}downloads/notebooks/{name}.ipynb")
+    wheel = wheel_name(version)
+    items += nodes.list_item("", nodes.paragraph("", "", *_text(
+        "Notebook: ", notebook, " (this page, with its code, from the book's downloads).")))
+    items += nodes.list_item("", nodes.paragraph("", "", *_text(
+        "Install: the notebook's first cell installs the library from the wheel shipped beside it, ",
+        nodes.literal(text=f"downloads/notebooks/{wheel}"), " (by hand: ",
+        nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository: ",
+        nodes.literal(text="make book"), " sets everything up (or ", nodes.literal(text="pip install -e ."),
+        " in an environment of your own).")))
+    items += nodes.list_item("", nodes.paragraph("", "", *_text("Data: ", *data_sentence(header.get("data")))))
+    box += items
+    return box
+
+
+def _insert_run_box(app, doctree):
+    """At the top of every chapter page that is a notebook (a kernelspec), after its title."""
+    docname = app.env.docname
+    if docname == app.config.root_doc:
+        return
+    header = front_matter(Path(app.env.doc2path(docname)))
+    if "kernelspec" not in header:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    at = 1 if section.children and isinstance(section[0], nodes.title) else 0
+    section.insert(at, run_box(docname, header, library_version()))
+
+
+TEX_WORDS = {
+    "eta": "η", "delta": "δ", "mu": "μ", "sigma": "σ", "alpha": "α", "beta": "β", "pi": "π", "Theta": "Θ",
+    "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "in": "∈", "infty": "∞", "cdot": "·", "times": "×",
+    "approx": "≈", "to": "→", "log": " log ", "exp": " exp ", "ldots": "…", "dots": "…", "cdots": "…", "sqrt": "√", "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
+}
+
+
+ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}  # combining characters
+
+
+def plain_math(tex: str) -> str:
+    """LaTeX of a caption's math as text a screen reader can say: Greek letters, relations and
+    accents as characters, font and spacing commands dropped (``\\hat\\eta`` -> ``η̂``,
+    ``(\\mathcal C - \\mathcal C_n)/\\mathcal C`` -> ``(C - C_n)/C``)."""
+    text = tex.replace("\\{", "\x00").replace("\\}", "\x01")
+    text = re.sub(r"\\sqrt\s*\{([^{}]*)\}", r"√(\1)", text)
+    text = re.sub(r"\\(hat|bar|tilde)\s*(\\[A-Za-z]+(?:\s+[A-Za-z](?![A-Za-z]))?|\{[^{}]*\}|\w)",
+                  lambda m: plain_math(m[2]) + ACCENTS[m[1]], text)
+    text = re.sub(r"\\[,;:! ]", " ", text)
+    # a known command becomes its character; any other (fonts: \mathcal, \rm, ...) goes, with its spaces
+    text = re.sub(r"\\([A-Za-z]+[0-9]*)(\s*)", lambda m: TEX_WORDS[m[1]] + m[2] if m[1] in TEX_WORDS else "", text)
+    text = text.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
+    text = re.sub(r"([(/]) +", r"\1", " ".join(text.split()))
+    return re.sub(r" +([)/,])", r"\1", text)
+
+
+def caption_text(caption: nodes.Element) -> str:
+    """The caption as plain text, its math made readable by :func:`plain_math`."""
+    parts = []
+    for node in caption.findall(lambda n: isinstance(n, (nodes.Text, nodes.math))):
+        if isinstance(node, nodes.math):
+            parts.append(plain_math(node.astext()))
+        elif not isinstance(node.parent, nodes.math):
+            parts.append(node.astext())
+    return " ".join("".join(parts).split())
+
+
+def _caption_alt(caption: str, limit: int = 250) -> str:
+    """"Figure: " and the caption's first sentence (the whole caption, cut at ``limit``, when the
+    first sentence is very short); abbreviations such as "Fig." do not end a sentence."""
+    text = " ".join(caption.split())
+    first = re.match(r"(.{20,}?(?<!\bFig)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)[.;])(\s|$)", text)
+    text = first[1] if first else text
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return "Figure: " + text
+
+
+def _looks_like_file_name(alt: str) -> bool:
+    alt = alt.strip()
+    return bool(re.fullmatch(r"\S+\.(png|jpe?g|svg|gif|webp)", alt, re.I)) or ("/" in alt and " " not in alt)
+
+
+def _figure_alt_texts(app, doctree, docname):
+    """A screen reader reads an image's alt text; without one, Sphinx writes the file name. Every
+    image inside a figure without a real alt text gets one from the figure's caption."""
+    for figure in doctree.findall(nodes.figure):
+        caption = next(iter(figure.findall(nodes.caption)), None)
+        if caption is None or not caption.astext().strip():
+            continue
+        for image in figure.findall(nodes.image):
+            alt = image.get("alt", "")
+            if not alt.strip() or _looks_like_file_name(alt):
+                image["alt"] = _caption_alt(caption_text(caption))
+
+
+def cff_bibtex(path: Path | None = None, url: str | None = None) -> str:
+    """A BibTeX entry for the book, from its CITATION.cff (title, authors, version, date, URL)."""
+    import yaml
+
+    cff = yaml.safe_load((path or ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = []
+    for person in cff.get("authors", []):
+        if "family-names" in person:
+            authors.append(f"{person['family-names']}, {person.get('given-names', '')}".strip(", "))
+        else:
+            authors.append("{" + person["name"] + "}")  # an organisation: kept whole
+    released = str(cff.get("date-released", ""))
+    year, month = (released.split("-") + ["", ""])[:2]
+    months = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    url = url or cff.get("url") or cff.get("repository-code")
+    if url is None and path is None:
+        published = published_repository()
+        url = published[0] if published else None
+    key = f"annotator_incentives_book{year}"
+    fields = [("title", "{" + cff["title"] + "}"), ("author", " and ".join(authors)),
+              ("version", cff.get("version")), ("year", year or None),
+              ("month", months[int(month) - 1] if month.isdigit() else None), ("url", url),
+              ("note", "Executable companion to Liu, Wang, Ma and Li (2025), arXiv:2502.06387"),
+              ("related", "liu2025humans")]
+    body = ",\n".join(f"  {name:<7} = {{{value}}}" for name, value in fields if value)
+    return f"@software{{{key},\n{body}\n}}"
+
+
+class BookCitationDirective(SphinxDirective):
+    """``{book-citation}``: the book's BibTeX entry, generated from CITATION.cff at build time."""
+
+    def run(self):
+        cff = ROOT / "CITATION.cff"
+        self.env.note_dependency(str(cff))
+        text = cff_bibtex()
+        block = nodes.literal_block(text, text, language="bibtex")
+        return [block]
+
+
 def setup(app):
     app.connect("config-inited", _launch_settings)
     app.connect("html-page-context", _colab_button, priority=502)  # after the theme's launch buttons (501)
@@ -283,4 +499,7 @@ def setup(app):
     app.connect("doctree-resolved", _fill)
     app.connect("env-get-outdated", _always_refresh)
     app.connect("build-finished", _downloads)
+    app.connect("doctree-read", _insert_run_box)
+    app.connect("doctree-resolved", _figure_alt_texts)
+    app.add_directive("book-citation", BookCitationDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
