@@ -47,7 +47,8 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     q = float(pass_probability(eta, c))
     score_all = binomial.score(np.arange(n + 1), n, c, q)
     window, pmf = binomial.window_pmf(n, q)
-    score = score_all[window]
+    possible = np.isfinite(score_all[window])  # at q = 1 only x = n is possible (score -inf elsewhere)
+    score, pmf = score_all[window][possible], pmf[possible]
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
 
     def wages(lam: float, nu: float, everywhere: bool = False) -> np.ndarray:
