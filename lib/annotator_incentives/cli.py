@@ -42,7 +42,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)")
     ap.add_argument("--error", type=float, default=0.1, help="target type I + type II error of the test (default 0.1)")
     profiles = ap.add_mutually_exclusive_group()
-    profiles.add_argument("--profile", default="baseline", help="a named utility profile (" + known_inputs().split("; ")[1] + ")")
+    # no default here: argparse cannot tell "--profile baseline" from the default, and would let it pass with --profile-file
+    profiles.add_argument("--profile", help="a named utility profile, default baseline (" + known_inputs().split("; ")[1] + ")")
     profiles.add_argument("--profile-file", help="a TOML file describing G, E and mu (see the book's planning chapter)")
     ap.add_argument("--n", type=int, help=f"number of checks for the contracts, at most {MAX_PLAN_CHECKS:,} "
                     "(default: what the better monitor needs)")
@@ -55,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        utility = profile_from_toml(args.profile_file) if args.profile_file else args.profile
+        utility = profile_from_toml(args.profile_file) if args.profile_file else (args.profile or "baseline")
         p, source = p_from_file(args.file) if args.file else (None, None)
         result = plan(p=p, dataset=args.dataset, data_dir=args.data_dir, delta=args.delta, eta0=args.eta0,
                       eta1=args.eta1, error=args.error, utility=utility, n=args.n, source=source, margin=args.margin)

@@ -42,6 +42,10 @@ def _read_error(path: Path, error: OSError) -> DataError:
     return DataError(f"cannot read {path}: {reason}")
 
 
+def _first_line(failure: Exception) -> str:
+    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+
+
 def _text(path: Path, error: type[AnnotatorInputError]) -> str:
     """The file's text (UTF-8), or the named error: missing, a directory, unreadable, binary."""
     if path.is_dir():
@@ -62,14 +66,18 @@ def _csv_frame(path: Path) -> pd.DataFrame:
     text = _text(path, DataError)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
-    header = next(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    ragged = next((i for i, row in enumerate(rows[1:], start=2) if row and len(row) != len(header)), None)
+    if ragged is not None:
+        raise DataError(f"{path}: line {ragged} has {len(rows[ragged - 1])} field(s), the header {len(header)}")
     twice = sorted({name for name in header if header.count(name) > 1})
     if twice:
         raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once in the header")
     try:
         return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as failure:
-        raise DataError(f"{path}: not a readable CSV file ({str(failure).strip().splitlines()[0]})") from None
+        raise DataError(f"{path}: not a readable CSV file ({_first_line(failure)})") from None
 
 
 def _parquet_frame(path: Path) -> pd.DataFrame:
@@ -82,9 +90,9 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
     except OSError as failure:
         if isinstance(failure, (PermissionError, FileNotFoundError)):
             raise _read_error(path, failure) from None
-        raise DataError(f"{path}: not a readable Parquet file ({failure})") from None
+        raise DataError(f"{path}: not a readable Parquet file ({_first_line(failure)})") from None
     except (ValueError, pyarrow.ArrowException) as failure:
-        raise DataError(f"{path}: not a readable Parquet file ({failure})") from None
+        raise DataError(f"{path}: not a readable Parquet file ({_first_line(failure)})") from None
     twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
     if twice:
         raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once")

@@ -150,10 +150,10 @@ def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0
 
 def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = MAX_CHECKS) -> int:
     """A number of checks (inspected samples) n: a whole number from 1 to ``maximum``."""
-    try:
-        return count(name, value, error, 1, maximum)
-    except AnnotatorInputError:
-        raise error(f"{name} must be a whole number >= 1 (at least 1 check, at most {maximum:,}); got {_show(value)}") from None
+    x = _scalar(name, value, error)
+    if not np.isfinite(x) or x != round(x) or not 1 <= x <= maximum:
+        raise error(f"{name} must be a whole number >= 1 (at least 1 check, at most {maximum:,}); got {_show(value)}")
+    return count(name, value, error, 1, maximum)
 
 
 def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, hint: str = ""):
