@@ -39,7 +39,7 @@ PAPER_ITEMS = [
     ("fig8", r"Figure 8: Figure 2 with $\eta_1 = 0.95$"),
     ("fig9", "Figure 9: the agent's utility at the optimum (participation binds)"),
     ("fig10", "Figure 10: Figure 3 in three robustness variants"),
-    ("text-examples", "Text: three 'hard to choose' HelpSteer examples"),
+    ("text-examples", "Text: three 'hard to choose' HelpSteer examples (rebuilt with MT-Bench items, not HelpSteer's)"),
     ("delta-sensitivity", r"Later work: $\delta$-sensitivity of the gap for three profiles"),
     ("claim-rates", r"Claim: the gap is $\Theta(1/\sqrt{\mathcal I n \log n})$ for binary and "
                     r"$\Theta(1/(\mathcal I n))$ for linear contracts"),
@@ -47,13 +47,11 @@ PAPER_ITEMS = [
     ("claim-discrete", r"Claim: with discrete actions the binary gap is $\exp(-\Theta(n))$"),
     ("claim-complements", "Claim: a bonus scheme benefits both parties; monitoring and contract are complements"),
     ("claim-heterogeneity", "Claim: committed annotators disagree, so a 'true label' does not exist"),
+    ("challenge-downstream", "Challenge (ii): model performance trained on the annotations cannot reveal annotators' effort"),
     ("claim-self-consistency", r"Claim: self-consistency needs fewer samples than expert monitoring when $1 - \delta > \bar c$"),
     ("paper-method", "The paper's grid method, run beside the exact solver"),
 ]
-NOT_REBUILT = {
-    "text-examples": "not rebuilt: the HelpSteer response texts are not at hand on this build; the real-annotator "
-                     "chapter makes the same point with MT-Bench votes",
-}
+NOT_REBUILT: dict[str, str] = {}  # paper items this book leaves out, with the reason shown in the map
 
 
 def _with_math(text: str) -> nodes.paragraph:
@@ -201,7 +199,10 @@ def _fill(app, doctree, docname):
             number = env.toc_fignumbers.get(target_doc, {})
             kind = "table" if label.startswith("tab-") else "figure"
             fig_number = number.get(kind, {}).get(target_id)
-            text = f"{'Table' if kind == 'table' else 'Fig.'} {'.'.join(map(str, fig_number))}" if fig_number else label
+            if fig_number:
+                text = f"{'Table' if kind == 'table' else 'Fig.'} {'.'.join(map(str, fig_number))}"
+            else:  # a section label: its title
+                text = labels[label][2] or label
             title = env.titles[target_doc].astext() if target_doc in env.titles else target_doc
             uri = app.builder.get_relative_uri(docname, target_doc) + "#" + target_id
             if where.children:

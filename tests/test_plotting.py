@@ -90,3 +90,20 @@ def test_panels_and_legend_row(panels, rows):
 def test_refuses_three_columns():
     with pytest.raises(ValueError):
         plotting.panels_with_legend_row(3, ncols=3)
+
+
+def test_a_tall_legend_row_does_not_cover_the_panels_above(tmp_path, monkeypatch):
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    plotting.use_book_style()
+    fig, axes, legend_ax = plotting.panels_with_legend_row(1, height=3.0, legend_height=0.3)
+    for i in range(8):  # four rows of two entries: far taller than the 0.3 in asked for
+        axes[0].plot([0, 1], [i, i + 1], label=f"curve number {i}")
+    axes[0].set(xlabel="inspected samples $n$")
+    plotting.legend_below(legend_ax, axes[0])
+    plotting.save_figure(fig, "legend_row", pd.DataFrame({"x": [0]}), data_note="model only")
+    renderer = fig.canvas.get_renderer()
+    legend_box = legend_ax.get_legend().get_window_extent(renderer)
+    assert axes[0].get_tightbbox(renderer).y0 >= legend_box.y1
+    footer = next(t for t in fig.texts if t.get_gid() == plotting.FOOTER_GID)
+    assert footer.get_window_extent(renderer).y1 <= legend_box.y0
+    plt.close(fig)

@@ -10,6 +10,7 @@ Incentivizing Human Preference Annotators" (arXiv 2502.06387). Modules follow th
 - :mod:`~annotator_incentives.rates` -- the binomial lemma and the rates of Theorems 1-2;
 - :mod:`~annotator_incentives.grid_reference` -- the paper's grid method, as a reference;
 - :mod:`~annotator_incentives.annotators` -- real annotators with identities;
+- :mod:`~annotator_incentives.downstream` -- a reward model trained on simulated annotators' labels;
 - :mod:`~annotator_incentives.planning` and :mod:`~annotator_incentives.cli` -- the planning tool;
 - :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data.
 """

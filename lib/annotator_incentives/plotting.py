@@ -118,7 +118,7 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     if data_note is not None:
         provenance_footer(fig, notes=[data_note])
     if not any(text.get_gid() == FOOTER_GID for text in fig.texts):
-        fig.tight_layout()  # a footer has laid the figure out already (a second pass would cover it)
+        settle_layout(fig)  # a footer has laid the figure out already (a second pass would cover it)
     layout = check_readable(fig, name)
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
@@ -129,6 +129,13 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
     if label is not None:
         register(label, rebuilds, datasets, missing, data_note, files=name, data_kind=data_kind, layout=layout)
+
+
+def settle_layout(fig: plt.Figure) -> None:
+    """``tight_layout`` twice: one pass measures labels at the old positions, so a figure whose
+    rows changed height (a legend row) needs a second pass to stop overlapping."""
+    fig.tight_layout()
+    fig.tight_layout()
 
 
 def panel_grid(n_panels: int, ncols: int = 2, width: float | None = None, height: float = 2.9,
@@ -153,7 +160,7 @@ def panel_grid(n_panels: int, ncols: int = 2, width: float | None = None, height
 def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData] = (), notes: Sequence[str] = ()) -> None:
     """State under the figure which data it was built from: each dataset (name, rows, source)
     and each free-form note (data that is not a preference dataset)."""
-    fig.tight_layout()
+    settle_layout(fig)
     renderer = fig.canvas.get_renderer()
     to_figure = fig.transFigure.inverted()
     bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
@@ -276,5 +283,17 @@ def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: i
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    options = {"loc": "center", "ncol": ncol, "frameon": False, "fontsize": "small"} | kwargs
-    return legend_ax.legend(handles, labels, **options)
+    # hung from the top of its row, which grows to hold it: a legend taller than its row would
+    # otherwise spill upwards over the tick labels of the panels above
+    options = {"loc": "upper center", "bbox_to_anchor": (0.5, 1.0), "ncol": ncol, "frameon": False,
+               "fontsize": "small"} | kwargs
+    legend = legend_ax.legend(handles, labels, **options)
+    fig = legend_ax.figure
+    needed = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.1
+    grid = legend_ax.get_subplotspec().get_gridspec()
+    ratios = list(grid.get_height_ratios() or [1.0] * grid.nrows)
+    if needed > ratios[-1]:
+        fig.set_figheight(fig.get_figheight() + needed - ratios[-1])
+        ratios[-1] = needed
+        grid.set_height_ratios(ratios)
+    return legend
