@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from annotator_incentives import binomial, cli, contracts, monitoring, planning, utility, validation
+from annotator_incentives import binomial, cli, contracts, grid_reference, monitoring, planning, rates, utility, validation
 from annotator_incentives.binomial import BinomialError
 from annotator_incentives.contracts import ContractError
 from annotator_incentives.data import DataError, DatasetUnavailableError
@@ -559,6 +559,15 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("strict-bonus-margin-zero", lambda: contracts.strict_bonus(contracts.solve("binary", 5, 0.9, B), B, 0.0), ContractError, "> 0"),
     ("gap-table-profile-string", lambda: contracts.gap_table("baseline", {"m": 0.5}, [5]), ContractError, "profile must be a UtilityProfile"),
     ("complements-profile-none", lambda: contracts.complements_table(None, 5, 0.5), ContractError, "profile must be a UtilityProfile"),
+    # rates and the grid reference
+    ("tail-integral-p", lambda: rates.tail_integral_form(1, 5, 1.5), ContractError, "p must lie in [0, 1]"),
+    ("tail-integral-n", lambda: rates.tail_integral_form(1, 0, 0.5), ContractError, "n must be a whole number"),
+    ("bell-peak-share", lambda: rates.bell_peak(10, 0.0), ContractError, "share must lie in (0, 1)"),
+    ("discrete-action-order", lambda: rates.discrete_action_gap(5, 0.5, B, low=0.9, high=0.5), ContractError, "low < high"),
+    ("discrete-action-c", lambda: rates.discrete_action_gap(5, 2.0, B), ContractError, "c must lie in (0, 1]"),
+    ("grid-method-n", lambda: grid_reference.grid_method("binary", 0, 0.5, B), ContractError, "n must be a whole number"),
+    ("grid-method-kind", lambda: grid_reference.grid_method("general", 5, 0.5, B), ContractError, "binary and linear"),
+    ("grid-method-profile", lambda: grid_reference.grid_method("linear", 5, 0.5, "figure3"), ContractError, "UtilityProfile"),
     # utility profiles (item 5: inconsistent functions)
     ("profile-wrong-dE", lambda: make_profile(dE=lambda e: 0.18 * np.asarray(e, float)), ProfileError, "dE does not match the derivative of E"),
     ("profile-wrong-dG", lambda: make_profile(dG=lambda w: np.exp(-2 * np.asarray(w, float))), ProfileError, "dG does not match"),
