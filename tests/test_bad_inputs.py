@@ -672,6 +672,48 @@ def test_strict_bonus_breaks_the_tie():
 
 
 def test_corpus_size():
-    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
+    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE, LOCAL_COPIES,
              LIBRARY_ERRORS, LIBRARY_ANSWERS]
     assert sum(map(len, sizes)) >= 150
+
+
+# --- 5. local copies of the datasets under ANNOTATOR_DATA_DIR --------------------------------------
+
+ULTRA = "RLHFlow/UltraFeedback-preference-standard/data/train-00000-of-00001.parquet"
+SAMPLE = "ultrafeedback-sample/trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
+PKU = "pku-beaver-7b-v2.0-reward-scores.parquet"
+SCORED = _parquet(pd.DataFrame({"chosen_score": np.arange(40.0) + 2, "rejected_score": np.arange(40.0)}))
+LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the message)
+    ("hub-random-bytes", "ultra", {ULTRA: bytes(range(256))}, "its local copy cannot be read"),
+    ("hub-truncated", "ultra", {ULTRA: SCORED[: len(SCORED) // 2]}, "its local copy cannot be read"),
+    ("hub-empty-file", "ultra", {ULTRA: b""}, "its local copy cannot be read"),
+    ("hub-missing-columns", "ultra", {ULTRA: _parquet(pd.DataFrame({"score": [1.0, 2.0]}))}, "missing column(s)"),
+    ("hub-no-files", "ultra", {"RLHFlow/UltraFeedback-preference-standard/README.md": "x"}, "has no hub files"),
+    ("sample-binary", "ultrafeedback-sample", {SAMPLE: b"score_chosen,score_rejected\n\x00\xff\xfe,1\n"}, "its local copy cannot be read"),
+    ("sample-empty", "ultrafeedback-sample", {SAMPLE: ""}, "its local copy cannot be read"),
+    ("sample-text-scores", "ultrafeedback-sample", {SAMPLE: "score_chosen,score_rejected\n2,1\nhigh,1\n"}, "non-numeric"),
+    ("sample-wrong-columns", "ultrafeedback-sample", {SAMPLE: "a,b\n2,1\n"}, "missing column(s)"),
+    ("pku-junk", "pku", {PKU: b"junk"}, "its local copy cannot be read"),
+    ("pku-missing-columns", "pku", {PKU: _parquet(pd.DataFrame({"score": [1.0]}))}, "missing column(s)"),
+]
+
+
+@pytest.mark.parametrize("case", LOCAL_COPIES, ids=[c[0] for c in LOCAL_COPIES])
+def test_corrupt_local_copies(case, tmp_path, monkeypatch, capsys):
+    _, dataset, files, message = case
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write_files(tmp_path, {name: content})
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path))
+    with pytest.raises(DataError) as raised:
+        planning.plan(dataset=dataset, n=5)
+    assert message in str(raised.value)
+    code, _, err = run_main(["--dataset", dataset, "--n", "5"], capsys)
+    assert code == 2 and err.startswith("annotator-plan: error:") and message in err and "Traceback" not in err
+
+
+def test_data_dir_is_a_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "f").write_text("x")
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "f"))
+    code, _, err = run_main(["--dataset", "ultrafeedback-sample", "--n", "5"], capsys)
+    assert code == 2 and "not a directory" in err
