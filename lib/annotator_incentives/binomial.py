@@ -10,7 +10,7 @@ contract solvers and the grid reference):
 - a byte-bounded cache of pmf matrices on effort grids;
 - the Clopper-Pearson interval for a proportion.
 
-It imports nothing from the package, so any module may use it.
+It imports only :mod:`annotator_incentives.validation` from the package, so any module may use it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from collections import OrderedDict
 import numpy as np
 from scipy import special, stats
 
+from . import validation
+from .validation import AnnotatorInputError
+
 __all__ = [
+    "BinomialError",
     "DENSE_LIMIT",
     "pass_probability",
     "log_pmf",
@@ -49,9 +53,23 @@ CACHE_BYTES = 64 * 2**20  # pmf matrices kept in memory at most (bytes)
 CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once (bytes)
 
 
+class BinomialError(AnnotatorInputError):
+    """An effort, signal strength or probability outside [0, 1] (or c outside [-1, 1])."""
+
+
 def pass_probability(eta, c) -> np.ndarray:
-    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4)."""
-    return (1 + c * np.asarray(eta, dtype=float)) / 2
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4), for
+    efforts eta in [0, 1] and a signal strength c in [-1, 1] (so that q is a probability)."""
+    if not isinstance(c, float):
+        c = validation.real("signal strength c", c, BinomialError, -1.0, 1.0)
+    elif not -1.0 <= c <= 1.0:
+        raise BinomialError(f"signal strength c must be a finite number in [-1, 1]; got {c!r}")
+    if isinstance(eta, np.ndarray) and eta.dtype.kind == "f":
+        if not np.all((eta >= 0) & (eta <= 1)):  # NaN fails both
+            validation.efforts("effort eta", eta, BinomialError)
+    else:
+        eta = validation.efforts("effort eta", eta, BinomialError)
+    return (1 + c * eta) / 2
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
@@ -121,8 +139,17 @@ def tail_curvature(k, n: int, q) -> np.ndarray:
 
 
 def score(x, n: int, c: float, q) -> np.ndarray:
-    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q))."""
-    return 0.5 * c * (np.asarray(x) - n * q) / (q * (1 - q))
+    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)); at q = 1
+    (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
+    x, q = np.asarray(x), np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = 0.5 * c * (x - n * q) / (q * (1 - q))
+    edge = (q == 1) | (q == 0)
+    if np.any(edge):  # d/deta of log q^x (1 - q)^(n - x) where only one x is possible
+        certain = np.where(q == 1, x == n, x == 0)
+        limit = np.where(certain, np.where(q == 1, 0.5 * c * n, -0.5 * c * n), np.where(q == 1, -np.inf, np.inf))
+        s = np.where(edge, limit, s)
+    return s
 
 
 def window(n: int, q: float) -> slice:

@@ -6,10 +6,9 @@ import argparse
 import json
 import sys
 
-from .data import DataError, DatasetUnavailableError
-from .monitoring import MonitoringError
-from .planning import PlanningError, format_plan, known_inputs, p_from_file, plan, profile_from_toml
-from .utility import ProfileError
+from .data import DatasetUnavailableError
+from .planning import DEFAULT_MARGIN, MAX_PLAN_CHECKS, format_plan, known_inputs, p_from_file, plan, profile_from_toml
+from .validation import AnnotatorInputError
 
 DESCRIPTION = """\
 Plan the monitoring and pay of preference annotators.
@@ -43,9 +42,13 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)")
     ap.add_argument("--error", type=float, default=0.1, help="target type I + type II error of the test (default 0.1)")
     profiles = ap.add_mutually_exclusive_group()
-    profiles.add_argument("--profile", default="baseline", help="a named utility profile (" + known_inputs().split("; ")[1] + ")")
+    # no default here: argparse cannot tell "--profile baseline" from the default, and would let it pass with --profile-file
+    profiles.add_argument("--profile", help="a named utility profile, default baseline (" + known_inputs().split("; ")[1] + ")")
     profiles.add_argument("--profile-file", help="a TOML file describing G, E and mu (see the book's planning chapter)")
-    ap.add_argument("--n", type=int, help="number of checks for the contracts (default: what the better monitor needs)")
+    ap.add_argument("--n", type=int, help=f"number of checks for the contracts, at most {MAX_PLAN_CHECKS:,} "
+                    "(default: what the better monitor needs)")
+    ap.add_argument("--margin", type=float, default=DEFAULT_MARGIN,
+                    help=f"the annotator's utility lead that the strict binary bonus buys (default {DEFAULT_MARGIN:g})")
     ap.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a report")
     return ap
 
@@ -53,15 +56,30 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        utility = profile_from_toml(args.profile_file) if args.profile_file else args.profile
+        utility = profile_from_toml(args.profile_file) if args.profile_file else (args.profile or "baseline")
         p, source = p_from_file(args.file) if args.file else (None, None)
         result = plan(p=p, dataset=args.dataset, data_dir=args.data_dir, delta=args.delta, eta0=args.eta0,
-                      eta1=args.eta1, error=args.error, utility=utility, n=args.n, source=source)
-    except (DataError, DatasetUnavailableError, MonitoringError, PlanningError, ProfileError) as error:
-        print(f"annotator-plan: error: {error}", file=sys.stderr)
-        return 2
-    print(json.dumps(result, indent=2) if args.json else format_plan(result))
+                      eta1=args.eta1, error=args.error, utility=utility, n=args.n, source=source, margin=args.margin)
+        report = json.dumps(result, indent=2, allow_nan=False) if args.json else format_plan(result)
+    except KeyboardInterrupt:
+        print("annotator-plan: interrupted", file=sys.stderr)
+        return 130
+    except (AnnotatorInputError, DatasetUnavailableError) as error:  # every named error of the library
+        return _fail(str(error))
+    except OSError as error:  # a file or folder that cannot be read
+        return _fail(f"cannot read {error.filename or 'a file'}: {error.strerror or error}")
+    except MemoryError:
+        return _fail("out of memory; try a smaller --n or a smaller data file")
+    except Exception as error:  # noqa: BLE001 -- never a traceback: say what failed and ask for a report
+        return _fail(f"unexpected {type(error).__name__}: {error} (this is a bug; please report it with the command)")
+    print(report)
     return 0
+
+
+def _fail(message: str) -> int:
+    """Print ``annotator-plan: error: message`` to stderr; the exit code of a bad input, 2."""
+    print(f"annotator-plan: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .validation import AnnotatorInputError
+
 __all__ = [
     "DATA_DIR_ENV",
     "DATASETS",
@@ -62,7 +64,7 @@ SCORE_COLUMNS = ("chosen_score", "rejected_score")
 HUB_HOST = "huggingface.co"
 
 
-class DataError(ValueError):
+class DataError(AnnotatorInputError):
     """Input data that cannot be used as it is (missing columns, bad values, empty)."""
 
 

@@ -45,7 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import binomial
+from . import binomial, validation
+from .contracts import ContractError, Problem
 from .utility import UtilityProfile
 
 __all__ = ["GridAnswer", "GridResult", "grid_method", "RESTRICTED_RULES", "EFFORTS", "BASE_WAGES", "BONUSES", "THRESHOLD_SHARES"]
@@ -161,9 +162,11 @@ def grid_method(kind: str, n: int, c: float, profile: UtilityProfile, tolerance:
     GridResult with the first-best, second-best (with and without tolerance) and restricted answers.
     """
     if kind not in ("binary", "linear"):
-        raise ValueError(f"the grid method covers binary and linear contracts; got {kind!r}")
+        raise ContractError(f"the grid method covers binary and linear contracts; got {kind!r}")
     if restricted_rule not in RESTRICTED_RULES:
-        raise ValueError(f"restricted_rule must be one of {RESTRICTED_RULES}; got {restricted_rule!r}")
+        raise ContractError(f"restricted_rule must be one of {RESTRICTED_RULES}; got {restricted_rule!r}")
+    n, c, profile = Problem.make(n, c, profile)
+    tolerance = validation.real("tolerance", tolerance, ContractError, 0.0)
     utilities = _Utilities(kind, n, c, profile)
     first = second = strict = None
     kept = []  # per tau: (tau, the agent's best grid utility, the last effort index attaining it[, arrays])

@@ -20,10 +20,12 @@ import pandas as pd
 from scipy import stats
 from scipy.special import rel_entr
 
-from . import binomial
+from . import binomial, validation
+from .validation import AnnotatorInputError
 
 __all__ = [
     "MonitoringError",
+    "OutOfReachError",
     "Monitor",
     "expert_monitor",
     "self_consistency_monitor",
@@ -53,34 +55,41 @@ __all__ = [
 ]
 
 
-class MonitoringError(ValueError):
+class MonitoringError(AnnotatorInputError):
     """Parameters outside the model: probabilities outside [0, 1], eta_0 >= eta_1, n < 1, ..."""
 
 
+class OutOfReachError(MonitoringError):
+    """A target error sum that no number of samples up to the search's limit reaches."""
+
+
 def _probability(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
-    if array.size == 0:
-        raise MonitoringError(f"{name} is empty")
-    if not np.all(np.isfinite(array)) or np.any((array < 0) | (array > 1)):
-        raise MonitoringError(f"{name} must lie in [0, 1]; got values in [{np.nanmin(array)}, {np.nanmax(array)}]")
-    return array
+    return validation.probabilities(name, value, MonitoringError)
 
 
 def _hypotheses(eta0: float, eta1: float) -> tuple[float, float]:
-    eta0, eta1 = float(_probability("eta0", eta0)), float(_probability("eta1", eta1))
+    eta0, eta1 = validation.effort("eta0", eta0, MonitoringError), validation.effort("eta1", eta1, MonitoringError)
     if not eta0 < eta1:
         raise MonitoringError(f"need eta0 < eta1 (H0: eta <= eta0 against H1: eta >= eta1); got eta0={eta0}, eta1={eta1}")
     return eta0, eta1
 
 
 def _sample_sizes(n) -> np.ndarray:
-    array = np.asarray(n)
-    if array.size == 0 or not np.issubdtype(array.dtype, np.integer) and not np.all(np.equal(np.mod(array, 1), 0)):
-        raise MonitoringError(f"n must be whole numbers of inspected samples; got {n!r}")
-    array = array.astype(np.int64)
-    if np.any(array < 1):
-        raise MonitoringError(f"n must be at least 1; got min {array.min()}")
-    return array
+    return validation.counts("n (inspected samples)", n, MonitoringError, minimum=1)
+
+
+def _pass_rates(q0, q1) -> tuple[float, float]:
+    q0, q1 = validation.probability("q0", q0, MonitoringError), validation.probability("q1", q1, MonitoringError)
+    if not q0 < q1:
+        raise MonitoringError(f"need 0 <= q0 < q1 <= 1; got q0={q0}, q1={q1}")
+    return q0, q1
+
+
+def _kl(kl) -> float:
+    """A KL divergence: a number >= 0, infinity allowed (hypotheses that one label can separate)."""
+    if isinstance(kl, (float, np.floating)) and kl == np.inf:
+        return np.inf
+    return validation.real("the KL divergence D", kl, MonitoringError, 0.0)
 
 
 def label_probability(eta, p) -> np.ndarray:
@@ -108,8 +117,7 @@ class Monitor:
     c: float
 
     def __post_init__(self) -> None:
-        if not 0 < self.c <= 1:
-            raise MonitoringError(f"{self.name}: signal strength c must lie in (0, 1]; got {self.c}")
+        object.__setattr__(self, "c", validation.signal_strength(f"{self.name}: signal strength c", self.c, MonitoringError))
 
     def q(self, eta) -> np.ndarray:
         """Pass probability of one check at effort eta."""
@@ -127,7 +135,7 @@ def expert_monitor(p, p_e=1.0, name: str = "expert") -> Monitor:
 
 def self_consistency_monitor(delta: float, name: str = "self-consistency") -> Monitor:
     """Agreement with oneself on a repeated item: c = 1 - delta (Proposition 4)."""
-    delta = float(_probability("delta", delta))
+    delta = validation.probability("delta", delta, MonitoringError)
     if delta >= 1:
         raise MonitoringError("delta must be below 1: a committed annotator who never repeats a label gives no signal")
     return Monitor(name, 1 - delta)
@@ -146,13 +154,14 @@ def expert_kl_divergence(p, eta0: float, eta1: float) -> float:
 
 def le_cam_bound(n, kl: float) -> np.ndarray:
     """Le Cam: type I + type II error of any test >= exp(-n D) / 2 (Proposition 1)."""
-    return 0.5 * np.exp(-_sample_sizes(n) * kl)
+    return 0.5 * np.exp(-_sample_sizes(n) * _kl(kl))
 
 
 def error_sum_lower_bound(n, kl: float) -> np.ndarray:
     """max{0, 1 - sqrt(nD/2), 1 - sqrt(1 - exp(-nD))}: 1 - TV, with TV bounded by Pinsker and
     by Bretagnolle-Huber (the bound the paper's Figures 1, 2, 7 and 8 plot)."""
-    nd = _sample_sizes(n) * kl
+    with np.errstate(invalid="ignore"):  # n D with D = inf
+        nd = _sample_sizes(n) * _kl(kl)
     return np.maximum.reduce([np.zeros_like(nd, dtype=float), 1 - np.sqrt(nd / 2), 1 - np.sqrt(-np.expm1(-nd))])
 
 
@@ -163,19 +172,21 @@ def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
     (ties, where the ratio is exactly 1, are declared H0). k = n + 1 means "never".
     """
     n = _sample_sizes(n)
-    if not 0 <= q0 < q1 <= 1:
-        raise MonitoringError(f"need 0 <= q0 < q1 <= 1; got q0={q0}, q1={q1}")
+    q0, q1 = _pass_rates(q0, q1)
     if q1 == 1:
         return n.copy()  # any failed check is impossible under H1
+    if q0 == 0:
+        return np.ones_like(n)  # any passed check is impossible under H0
     # log LR(k) = k log(q1/q0) + (n - k) log((1-q1)/(1-q0)) > 0  <=>  k > n * t
-    t = np.log((1 - q0) / (1 - q1)) / (np.log(q1 / q0) + np.log((1 - q0) / (1 - q1)))
+    t = np.log1p((q1 - q0) / (1 - q1)) / (np.log(q1 / q0) + np.log1p((q1 - q0) / (1 - q1)))
     return np.floor(n * t).astype(np.int64) + 1
 
 
 def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails."""
     n = _sample_sizes(n)
-    k = np.asarray(k, dtype=np.int64)
+    k = validation.counts("k (pass threshold)", k, MonitoringError)
+    q0, q1 = validation.probability("q0", q0, MonitoringError), validation.probability("q1", q1, MonitoringError)
     return binomial.tail(k, n, q0), binomial.below(k, n, q1)
 
 
@@ -192,11 +203,17 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
 def ump_threshold(n: int, q0: float, alpha: float) -> int:
     """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha
     (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio)."""
-    n = int(_sample_sizes(n))
-    alpha = float(_probability("alpha", alpha))
-    q0 = float(_probability("q0", q0))
-    sizes = binomial.tail(np.arange(n + 2), n, q0)  # P(X >= k) for k = 0..n+1
-    return int(np.flatnonzero(sizes <= alpha)[0])
+    n = validation.count("n (inspected samples)", n, MonitoringError, minimum=1)
+    alpha = validation.probability("alpha", alpha, MonitoringError)
+    q0 = validation.probability("q0", q0, MonitoringError)
+    lo, hi = -1, n + 1  # P(X >= n + 1) = 0 <= alpha; bisect on k, the size falls as k grows
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if float(binomial.tail(mid, n, q0)) <= alpha:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 @dataclass(frozen=True)
@@ -214,13 +231,10 @@ class EtaEstimate:
 def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstimate:
     """eta-hat = (2 A-bar - 1)/c with the Clopper-Pearson interval for q mapped through
     eta = (2q - 1)/c and clipped to [0, 1] (Propositions 2-4)."""
-    n = int(_sample_sizes(n))
-    if not 0 <= passes <= n:
-        raise MonitoringError(f"passes must lie in [0, n={n}]; got {passes}")
-    if not 0 < c <= 1:
-        raise MonitoringError(f"signal strength c must lie in (0, 1]; got {c}")
-    if not 0 < level < 1:
-        raise MonitoringError(f"level must lie in (0, 1); got {level}")
+    n = validation.count("n (inspected samples)", n, MonitoringError, minimum=1)
+    passes = validation.count("passes", passes, MonitoringError, 0, n)
+    c = validation.signal_strength("signal strength c", c, MonitoringError)
+    level = validation.open_probability("level", level, MonitoringError)
     q_low, q_high = (float(q) for q in binomial.clopper_pearson(passes, n, level))
     to_eta = lambda q: float(np.clip((2 * q - 1) / c, 0, 1))  # noqa: E731
     return EtaEstimate(n, passes, (2 * passes / n - 1) / c, to_eta(q_low), to_eta(q_high), level)
@@ -230,9 +244,9 @@ def fisher_information(eta, c) -> np.ndarray:
     """I(eta) = c^2 / (1 - c^2 eta^2) for one check with P(pass) = (1 + c eta)/2 (our reading of the
     paper's v2; consistent with Propositions 3-4)."""
     eta = _probability("eta", eta)
-    c = np.asarray(c, dtype=float)
-    if not np.all((c > 0) & (c <= 1)):
-        raise MonitoringError(f"signal strength c must lie in (0, 1]; got {c}")
+    c = _probability("signal strength c", c)
+    if np.any(c == 0):
+        raise MonitoringError("signal strength c must lie in (0, 1]; got 0")
     with np.errstate(divide="ignore"):
         return c**2 / (1 - (c * eta) ** 2)
 
@@ -240,13 +254,13 @@ def fisher_information(eta, c) -> np.ndarray:
 def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> int:
     """Smallest n with error_sum(n) <= target (exact; the optimal error sum never rises with n,
     so a doubling then bisection search finds it). Raises if n_max does not suffice."""
-    target = float(_probability("target error sum", target))
-    if target <= 0:
-        raise MonitoringError("target error sum must be positive")
+    target = validation.error_target("target error sum", target, MonitoringError)
+    q0, q1 = _pass_rates(q0, q1)
+    n_max = validation.count("n_max", n_max, MonitoringError, minimum=1)
     hi = 1
     while error_sum(hi, q0, q1) > target:
         if hi >= n_max:
-            raise MonitoringError(f"error sum {target} needs more than n_max={n_max} samples")
+            raise OutOfReachError(f"error sum {target} needs more than n_max={n_max:,} samples")
         hi = min(2 * hi, n_max)
     lo = hi // 2  # error_sum(lo) > target, or lo == 0
     while hi - lo > 1:
@@ -264,7 +278,8 @@ def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1
     hypotheses. (The paper's v2 states the order 2 log(1/(2 target)) / (I (eta1 - eta0)^2),
     smaller by a constant factor; both scale as 1/I.)"""
     eta0, eta1 = _hypotheses(eta0, eta1)
-    target = float(_probability("target error sum", target))
+    target = validation.error_target("target error sum", target, MonitoringError)
+    validation.instance("monitor", monitor, Monitor, MonitoringError)
     info = float(monitor.fisher((eta0 + eta1) / 2))
     z = stats.norm.isf(target / 2)
     return float((2 * z) ** 2 / (info * (eta1 - eta0) ** 2))
@@ -272,12 +287,15 @@ def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1
 
 def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
     """Proposition 4: self-consistency beats expert monitoring when 1 - delta > c-bar."""
+    delta = validation.probability("delta", delta, MonitoringError)
+    c_bar = validation.real("c-bar", c_bar, MonitoringError, -1.0, 1.0)
     return 1 - delta > c_bar
 
 
 def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.random.Generator) -> float:
     """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis)."""
     k = int(lr_threshold(n, q0, q1))
+    trials = validation.count("trials", trials, MonitoringError, minimum=1)
     false_pass = np.mean(rng.binomial(n, q0, size=trials) >= k)
     false_fail = np.mean(rng.binomial(n, q1, size=trials) < k)
     return float(false_pass + false_fail)
@@ -286,12 +304,19 @@ def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.ran
 def samples_needed_lower_bound(target: float, kl: float) -> int:
     """Smallest n at which error_sum_lower_bound(n, D) <= target: no expert test, even one that
     knows every p, reaches the target with fewer (closed form of the two bounds)."""
-    target = float(_probability("target error sum", target))
-    if target <= 0 or kl <= 0:
-        raise MonitoringError("need a positive target error sum and a positive KL divergence")
-    pinsker = 2 * (1 - target) ** 2 / kl
-    bretagnolle_huber = -np.log1p(-((1 - target) ** 2)) / kl
-    return max(1, int(np.ceil(max(pinsker, bretagnolle_huber) - 1e-9)))
+    target = validation.error_target("target error sum", target, MonitoringError)
+    kl = _kl(kl)
+    if kl == 0:
+        raise MonitoringError("the KL divergence D is 0: the hypotheses cannot be told apart with any number of samples")
+    if kl == np.inf:
+        return 1
+    with np.errstate(over="ignore"):
+        pinsker = 2 * (1 - target) ** 2 / kl
+        bretagnolle_huber = -np.log(target * (2 - target)) / kl  # -log(1 - (1 - target)^2), exact near 0
+    need = max(pinsker, bretagnolle_huber)
+    if not np.isfinite(need):
+        raise OutOfReachError(f"the KL divergence D = {kl:g} is too small: the bound needs more samples than a float can count")
+    return max(1, int(np.ceil(need - 1e-9)))
 
 
 def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:

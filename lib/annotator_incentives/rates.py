@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, stats
 
-from . import binomial
+from . import binomial, validation
 from .binomial import pass_probability, tail, tail_curvature, tail_slope
-from .contracts import ContractError, first_best, gap_table
+from .contracts import ContractError, Problem, first_best, gap_table
 from .monitoring import fisher_information
 from .utility import UtilityProfile
 
@@ -36,12 +36,17 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
     """n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a)), by quadrature of lemma (b)'s
     derivative :func:`tail_slope` (the tail itself, :func:`tail`, and its curvature,
     :func:`tail_curvature`, are the binomial kernel's: :mod:`annotator_incentives.binomial`)."""
+    n = validation.count("n", n, ContractError, 1)
+    k = validation.count("k", k, ContractError, 0)
+    p = validation.probability("p", p, ContractError)
     value, _ = integrate.quad(lambda u: float(binomial.tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
 
 def bell_peak(n: int, share: float) -> float:
     """Lemma (e): the peak of d/dp P(X_n >= k) is about sqrt(n) / sqrt(2 pi s (1-s)) for k = s n."""
+    n = validation.count("n", n, ContractError, 1)
+    share = validation.open_probability("share", share, ContractError)
     return float(np.sqrt(n) / np.sqrt(2 * np.pi * share * (1 - share)))
 
 
@@ -81,9 +86,9 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
     gap is the risk premium (1-P) [G^{-1}(u* - bP) - G^{-1}(u*)] + P [G^{-1}(u* + b(1-P)) - G^{-1}(u*)],
     evaluated with log1p for exponential G so that gaps far below 1e-16 keep their precision.
     """
-    if int(n) != n or n < 1:
-        raise ContractError(f"n must be a whole number >= 1; got {n!r}")
-    high = first_best(profile).eta if high is None else float(high)
+    n, c, profile = Problem.make(n, c, profile)
+    low = validation.effort("low", low, ContractError)
+    high = first_best(profile).eta if high is None else validation.effort("high", high, ContractError)
     if not 0 <= low < high <= 1:
         raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
     k = np.arange(1, n + 1)

@@ -7,7 +7,9 @@ U_0; wages lie in [w_lo, w_hi]. A profile is checked on construction:
 - Assumption 3: E increasing and convex on [0, 1]; mu increasing and concave on [0, 1];
 - Assumption 4: E([0, 1]) + U_0 lies inside G([w_lo, w_hi]) (participation is affordable).
 
-A violation raises :class:`ProfileError` naming the assumption and where it fails.
+A violation raises :class:`ProfileError` naming the assumption and where it fails. Derivatives,
+the inverse of G and a CARA tag given with a profile are checked against G, E and mu at a few
+points (:meth:`UtilityProfile.check_consistency`); a mismatch is a :class:`ProfileError` too.
 """
 
 from __future__ import annotations
@@ -17,17 +19,34 @@ from typing import Callable
 
 import numpy as np
 
+from . import validation
+from .validation import AnnotatorInputError
+
 __all__ = ["ProfileError", "UtilityProfile", "PROFILES", "profile", "cara", "solve_increasing"]
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
 
-class ProfileError(ValueError):
-    """A utility profile that breaks one of the model's assumptions."""
+class ProfileError(AnnotatorInputError):
+    """A utility profile that breaks one of the model's assumptions or is inconsistent."""
 
 
 def _derivative(f: Fn, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def _derivative_within(f: Fn, lo: float, hi: float, h: float = 1e-6) -> Fn:
+    """f' by central differences that never leave [lo, hi] (one-sided at the ends): E and mu
+    are defined on [0, 1] only (eta^0.8 has no real value below 0)."""
+    def derivative(x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        a, b = np.maximum(x - h, lo), np.minimum(x + h, hi)
+        return (f(b) - f(a)) / (b - a)
+    return derivative
+
+
+CONSISTENCY_POINTS = (0.1, 0.3, 0.5, 0.7, 0.9)  # where given derivatives and inverses are checked (share of the domain)
+DERIVATIVE_RTOL = 1e-4  # a given derivative must match a central difference this closely (relative)
 
 
 def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
@@ -83,15 +102,64 @@ class UtilityProfile:
     check: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
-        if not np.isfinite(self.w_lo) or not np.isfinite(self.w_hi) or not self.w_lo < self.w_hi:
+        if not isinstance(self.name, str):
+            raise ProfileError(f"a profile's name must be a string; got {type(self.name).__name__} {self.name!r}")
+        for label in ("G", "E", "mu", "G_inv", "dG", "dE", "dmu"):
+            f = getattr(self, label)
+            if (f is not None or label in ("G", "E", "mu")) and not callable(f):
+                raise ProfileError(f"{self.name}: {label} must be a function; got {type(f).__name__}")
+        for label in ("U0", "w_lo", "w_hi"):
+            object.__setattr__(self, label, validation.real(f"{self.name}: {label}", getattr(self, label), ProfileError))
+        if not self.w_lo < self.w_hi:
             raise ProfileError(f"{self.name}: wage bounds must be finite with w_lo < w_hi; got [{self.w_lo}, {self.w_hi}]")
+        if self.cara is not None:
+            if not isinstance(self.cara, tuple) or len(self.cara) != 2:
+                raise ProfileError(f"{self.name}: cara must be (rate, scale); got {self.cara!r}")
+            object.__setattr__(self, "cara", tuple(validation.real(f"{self.name}: cara {label}", v, ProfileError, 0.0, low_open=True)
+                                                   for label, v in zip(("rate", "scale"), self.cara)))
+        given = {label for label in ("G_inv", "dG", "dE", "dmu", "cara") if getattr(self, label) is not None}
         if self.G_inv is None:
             object.__setattr__(self, "G_inv", self._numeric_inverse)
-        for name, base in (("dG", self.G), ("dE", self.E), ("dmu", self.mu)):
+        for name, base, lo, hi in (("dG", self.G, self.w_lo, self.w_hi), ("dE", self.E, 0.0, 1.0), ("dmu", self.mu, 0.0, 1.0)):
             if getattr(self, name) is None:
-                object.__setattr__(self, name, (lambda f: (lambda x: _derivative(f, np.asarray(x, dtype=float))))(base))
+                object.__setattr__(self, name, _derivative_within(base, lo, hi))
         if self.check:
+            self.check_consistency(given)
             self.check_assumptions()
+
+    def check_consistency(self, given=("G_inv", "dG", "dE", "dmu", "cara")) -> None:
+        """Given derivatives against central differences of G, E and mu, G_inv against G and
+        the CARA tag against G, at a few interior points of their domains; a mismatch raises
+        :class:`ProfileError` naming the function, the point and both values."""
+        shares = np.array(CONSISTENCY_POINTS)
+        wages = self.w_lo + (self.w_hi - self.w_lo) * shares
+        for label, f, df, x in (("dG", self.G, self.dG, wages), ("dE", self.E, self.dE, shares), ("dmu", self.mu, self.dmu, shares)):
+            if label not in given:
+                continue
+            with np.errstate(all="ignore"):
+                claimed, numeric = np.asarray(df(x), dtype=float), _derivative(f, x)
+            scale = np.maximum(np.abs(numeric), 1e-8 * max(1.0, float(np.max(np.abs(f(x))))))
+            bad = ~(np.abs(claimed - numeric) <= DERIVATIVE_RTOL * scale)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ProfileError(f"{self.name}: {label} does not match the derivative of {label[1:]}: at {x[i]:.4g} it gives "
+                                   f"{claimed[i]:.6g}, a central difference {numeric[i]:.6g}")
+        if "G_inv" in given:
+            with np.errstate(all="ignore"):
+                back = np.asarray(self.G_inv(self.G(wages)), dtype=float)
+            bad = ~(np.abs(back - wages) <= 1e-7 * np.maximum(1.0, np.abs(wages)))
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ProfileError(f"{self.name}: G_inv is not the inverse of G: G_inv(G({wages[i]:.4g})) = {back[i]:.6g}")
+        if self.cara is not None and "cara" in given:
+            rate, scale = self.cara
+            with np.errstate(all="ignore"):
+                tagged, actual = scale * -np.expm1(-rate * wages), np.asarray(self.G(wages), dtype=float)
+            bad = ~(np.abs(tagged - actual) <= 1e-9 * np.maximum(1.0, np.abs(actual)))
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ProfileError(f"{self.name}: the cara tag (rate {rate:g}, scale {scale:g}) does not describe G: at w = "
+                                   f"{wages[i]:.4g} it gives {tagged[i]:.6g}, G gives {actual[i]:.6g}")
 
     # -- derived quantities ----------------------------------------------------------------
     @property
@@ -216,5 +284,5 @@ def profile(name: str) -> UtilityProfile:
     """A named profile: figure3, figure10_mu, figure10_G, baseline, risk_averse_poly, high_cost_exp."""
     try:
         return PROFILES[name]
-    except KeyError:
+    except (KeyError, TypeError):
         raise ProfileError(f"unknown utility profile {name!r}; known: {', '.join(PROFILES)}") from None

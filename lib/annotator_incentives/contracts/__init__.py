@@ -14,7 +14,7 @@ over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`.p
 
 Modules, bottom up: ``problem`` (records, validation, tie rule, first-best), ``optimise``,
 ``agent``, ``skeleton`` (the one solve skeleton), ``binary_terms``, ``binary_search``,
-``binary``, ``linear``, ``general``, ``solve``, ``tables``.
+``binary``, ``linear``, ``general``, ``solve``, ``tables``, ``margin`` (a strict bonus margin).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .agent import FINE_POINTS, GRID_POINTS, IncentiveCheck, agent_utility_curve
 from .binary import solve_binary
 from .general import solve_general
 from .linear import solve_linear
+from .margin import StrictBonus, strict_bonus
 from .problem import TIE, ContractError, ContractSolution, FirstBest, Problem, first_best, tie
 from .skeleton import no_incentive
 from .solve import SOLVERS, solve
@@ -51,6 +52,8 @@ __all__ = [
     "solve",
     "SOLVERS",
     "no_incentive",
+    "StrictBonus",
+    "strict_bonus",
     "TIE",
     "tie",
     "gap_table",
@@ -64,6 +67,8 @@ def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: in
     compatible): :func:`incentive_check` on a grid of ``points`` efforts, finer than the
     solvers' own check but refined by the same code; the brute-force references of the tests
     are the independent checks."""
+    if not isinstance(solution, ContractSolution):
+        raise ContractError(f"solution must be a ContractSolution; got {type(solution).__name__}")
     if not solution.feasible:
         raise ContractError("an infeasible solution has no induced effort to check")
     return incentive_check(solution.wages, solution.eta, solution.n, solution.c, profile, points).gain

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import binomial
+from .. import binomial, validation
 from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import ContractError, Problem, tie
@@ -29,7 +29,9 @@ FINE_POINTS = 20_001  # effort grid of the public check (same refinement, finer 
 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
     """U(eta) = E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
-    etas = np.atleast_1d(np.asarray(etas, dtype=float))
+    wages, pb = _validated(wages, n, c, profile)
+    n, c = pb.n, pb.c
+    etas = np.atleast_1d(validation.efforts("effort eta", etas, ContractError))
     return binomial.expect(profile.G(np.asarray(wages, dtype=float)), n, binomial.pass_probability(etas, c)) - profile.E(etas)
 
 
@@ -49,6 +51,8 @@ def _validated(wages, n: int, c: float, profile: UtilityProfile) -> tuple[np.nda
     wages = np.asarray(wages, dtype=float)
     if wages.shape != (pb.n + 1,):
         raise ContractError(f"a wage schedule for n = {pb.n} needs {pb.n + 1} wages (x = 0..n); got shape {wages.shape}")
+    if not np.all(np.isfinite(wages)):
+        raise ContractError("a wage schedule must be finite numbers")
     return wages, pb
 
 
@@ -101,6 +105,8 @@ def incentive_check(wages: np.ndarray, eta: float, n: int, c: float, profile: Ut
     IncentiveCheck, with ``gain`` (the agent's gain from deviating) and ``compatible``.
     """
     wages, pb = _validated(wages, n, c, profile)
+    eta = validation.effort("the recommended effort eta", eta, ContractError)
+    points = validation.count("points", points, ContractError, 3)
     grid, values, curve = _on_grid(wages, pb.n, pb.c, profile, points, curve)
     own = float(curve(np.array([eta]))[0])
     if not screen:

@@ -41,13 +41,21 @@ def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.
 
 def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     """Wages w(x), x = 0..n, with 1/G'(w(x)) = lambda + nu s(x) (clipped) meeting
-    participation and the first-order condition at eta; None when no multipliers do. Sums run
+    participation and the first-order condition at eta; None when no multipliers do. When
+    the outcome is certain (q = 1), the first-best wage at x = n and the lowest wage elsewhere,
+    if that is incentive compatible (it attains the first-best). Sums run
     over the window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
     n, c, profile = pb
     q = float(pass_probability(eta, c))
+    if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
+        wages = np.full(n + 1, profile.w_lo)
+        wages[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
+        if incentive_check(wages, eta, *pb, GRID_POINTS, screen=True).compatible:
+            return wages
     score_all = binomial.score(np.arange(n + 1), n, c, q)
     window, pmf = binomial.window_pmf(n, q)
-    score = score_all[window]
+    possible = np.isfinite(score_all[window])  # at q = 1 only x = n is possible (score -inf elsewhere)
+    score, pmf = score_all[window][possible], pmf[possible]
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
 
     def wages(lam: float, nu: float, everywhere: bool = False) -> np.ndarray:

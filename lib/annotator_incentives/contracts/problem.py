@@ -12,7 +12,9 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize
 
+from .. import validation
 from ..utility import UtilityProfile
+from ..validation import AnnotatorInputError
 
 __all__ = ["ContractError", "TIE", "tie", "WAGE_SLACK", "within_bounds", "Problem", "check_problem", "FirstBest", "first_best", "corner_upper_bound",
            "ContractSolution"]
@@ -22,7 +24,7 @@ PROBLEMS = ("restricted", "unrestricted")
 WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
 
 
-class ContractError(ValueError):
+class ContractError(AnnotatorInputError):
     """Invalid contract-problem input (n < 1, c outside (0, 1], ...)."""
 
 
@@ -45,12 +47,13 @@ class Problem:
 
     @classmethod
     def make(cls, n: int, c: float, profile: UtilityProfile) -> Problem:
-        """Validate n (a whole number >= 1) and c (in (0, 1]) once, at the boundary."""
-        if isinstance(n, bool) or int(n) != n or n < 1:
-            raise ContractError(f"the number of inspected samples n must be a whole number >= 1; got {n!r}")
-        if not 0 < c <= 1:
-            raise ContractError(f"the signal strength c must lie in (0, 1]; got {c!r}")
-        return cls(int(n), float(c), profile)
+        """Validate n (a whole number from 1 to ``validation.MAX_CHECKS``), c (in (0, 1]) and
+        the profile (a :class:`UtilityProfile`; a registered one by ``utility.profile(name)``)
+        once, at the boundary."""
+        n = validation.checks("the number of inspected samples n", n, ContractError)
+        c = validation.signal_strength("the signal strength c", c, ContractError)
+        validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
+        return cls(n, c, profile)
 
     def __iter__(self):
         return iter((self.n, self.c, self.profile))
@@ -67,7 +70,7 @@ def within_bounds(profile: UtilityProfile, lowest, highest):
 
 def check_problem(problem: str) -> None:
     """``problem`` is 'restricted' (induce eta*) or 'unrestricted'."""
-    if problem not in PROBLEMS:
+    if not isinstance(problem, str) or problem not in PROBLEMS:
         raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
 
 
@@ -80,10 +83,16 @@ class FirstBest:
     value: float
 
 
-@lru_cache(maxsize=32)
 def first_best(profile: UtilityProfile) -> FirstBest:
     """Proposition 5, solved to machine precision: the objective is strictly concave (mu
-    concave, G^{-1} convex increasing, E convex), so its derivative has one root (Brent)."""
+    concave, G^{-1} convex increasing, E convex), so its derivative has one root (Brent).
+    Cached per profile (``first_best.cache_clear()`` empties the cache)."""
+    validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
+    return _first_best(profile)
+
+
+@lru_cache(maxsize=32)
+def _first_best(profile: UtilityProfile) -> FirstBest:
     def value(eta):
         return float(profile.mu(eta) - profile.wage_for_utility(profile.E(eta) + profile.U0))
 
@@ -100,6 +109,9 @@ def first_best(profile: UtilityProfile) -> FirstBest:
         eta = optimize.brentq(slope, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=200)
     wage = float(profile.wage_for_utility(profile.E(eta) + profile.U0))
     return FirstBest(eta=float(eta), wage=wage, value=value(eta))
+
+
+first_best.cache_clear = _first_best.cache_clear  # type: ignore[attr-defined]
 
 
 def corner_upper_bound(profile: UtilityProfile) -> float:
@@ -132,8 +144,12 @@ class ContractSolution:
 
     @property
     def normalised_gap(self) -> float:
-        """(C - C_n)/C clipped to [0, 1], as the paper's Figure 3 plots it."""
-        return float(np.clip(self.gap / self.first_best.value, 0, 1)) if self.feasible else float("nan")
+        """(C - C_n)/C clipped to [0, 1], as the paper's Figure 3 plots it; defined only when the
+        first-best utility C is positive (nan otherwise, and for an infeasible solution: report
+        the absolute :attr:`gap` then)."""
+        if not self.feasible or not self.first_best.value > 0:
+            return float("nan")
+        return float(np.clip(self.gap / self.first_best.value, 0, 1))
 
     def as_row(self) -> dict:
         """One row of a table (:func:`annotator_incentives.contracts.gap_table`)."""

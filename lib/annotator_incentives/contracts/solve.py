@@ -29,6 +29,6 @@ def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "
     """
     try:
         solver = SOLVERS[kind]
-    except KeyError:
+    except (KeyError, TypeError):
         raise ContractError(f"unknown contract class {kind!r}; known: {', '.join(SOLVERS)}") from None
     return solver(n, c, profile, problem)

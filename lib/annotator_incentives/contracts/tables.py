@@ -9,11 +9,11 @@ from functools import partial
 
 import pandas as pd
 
-from .. import utility
+from .. import utility, validation
 from ..utility import UtilityProfile
 from .binary import solve_binary
 from .linear import solve_linear
-from .problem import first_best
+from .problem import ContractError, first_best
 from .skeleton import no_incentive
 from .solve import solve
 
@@ -34,6 +34,7 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
     processes, each sent the profile with its jobs, so any start method works (``start_method``:
     'fork', 'spawn' or 'forkserver'; default the platform's). A registered profile travels by
     its name; another one must pickle under 'spawn' (profiles built from lambdas do not)."""
+    validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
     jobs = [(kind, int(n), float(c), problem, monitor)
             for monitor, c in signals.items() for n in ns for kind in kinds for problem in problems]
     registered = utility.PROFILES.get(profile.name) is profile
@@ -50,7 +51,7 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
 def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float = 0.1) -> pd.DataFrame:
     """Monitoring and contract are complements: the principal's utility with neither, with
     either alone, with both, and at the first-best (effort observable)."""
-    fb = first_best(profile)
+    fb = first_best(profile)  # validates the profile
     fixed = no_incentive(n, c, profile)
     rows = [
         ("no monitoring, fixed wage", fixed),

@@ -1,0 +1,163 @@
+"""Checks of the quantities every public function takes, one checker per kind of quantity.
+
+Each checker returns the value in its working type (float, int or a float array) or raises
+the caller's named error (a subclass of :class:`AnnotatorInputError`) with the offending value
+and the allowed range. Booleans, strings, None, NaN and infinities are never numbers here.
+
+This module is the bottom floor of the package: it imports nothing of it.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "AnnotatorInputError",
+    "MAX_CHECKS",
+    "real",
+    "probability",
+    "open_probability",
+    "probabilities",
+    "count",
+    "counts",
+    "checks",
+    "signal_strength",
+    "effort",
+    "efforts",
+    "error_target",
+    "instance",
+]
+
+MAX_CHECKS = 10**6  # largest number of checks n the contract solvers accept (memory and time grow with n)
+
+
+class AnnotatorInputError(ValueError):
+    """An input outside the documented domain of a function of the library. Every named error
+    of the library (ProfileError, MonitoringError, DataError, PlanningError, ContractError)
+    derives from it."""
+
+
+Error = type[AnnotatorInputError]
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _scalar(name: str, value, error: Error) -> float:
+    """A real number (Python or numpy; a 0-d or one-element array will do), as a float."""
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise error(f"{name} must be a real number; got {type(value).__name__} {_show(value)}")
+    return float(value)
+
+
+def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.inf, high: float = np.inf,
+         low_open: bool = False, high_open: bool = False) -> float:
+    """A finite real number in the interval from ``low`` to ``high`` (ends open or closed)."""
+    x = _scalar(name, value, error)
+    if not np.isfinite(x) or x < low or x > high or (low_open and x == low) or (high_open and x == high):
+        if np.isfinite(low) and np.isfinite(high):
+            where = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            raise error(f"{name} must lie in {where}; got {_show(value)}")
+        if np.isfinite(low) or np.isfinite(high):
+            where = f"{'>' if low_open else '>='} {low:g}" if np.isfinite(low) else f"{'<' if high_open else '<='} {high:g}"
+            raise error(f"{name} must be a finite number {where}; got {_show(value)}")
+        raise error(f"{name} must be a finite number; got {_show(value)}")
+    return x
+
+
+def probability(name: str, value, error: Error = AnnotatorInputError) -> float:
+    """A probability in [0, 1]."""
+    return real(name, value, error, 0.0, 1.0)
+
+
+def open_probability(name: str, value, error: Error = AnnotatorInputError) -> float:
+    """A probability in (0, 1), such as a target error sum or a confidence level."""
+    return real(name, value, error, 0.0, 1.0, low_open=True, high_open=True)
+
+
+def error_target(name: str, value, error: Error = AnnotatorInputError) -> float:
+    """A target type I + type II error sum, in (0, 1)."""
+    return open_probability(name, value, error)
+
+
+def signal_strength(name: str, value, error: Error = AnnotatorInputError) -> float:
+    """A monitor's signal strength c in (0, 1]: one check is passed with probability (1 + c eta)/2."""
+    return real(name, value, error, 0.0, 1.0, low_open=True)
+
+
+def effort(name: str, value, error: Error = AnnotatorInputError) -> float:
+    """An annotator's effort (commitment) eta in [0, 1]."""
+    return probability(name, value, error)
+
+
+def _array(name: str, value, error: Error) -> np.ndarray:
+    if isinstance(value, (str, bytes)) or value is None:
+        raise error(f"{name} must be numbers; got {type(value).__name__} {_show(value)}")
+    array = np.asarray(value)
+    if array.dtype.kind not in "iuf":
+        raise error(f"{name} must be numbers; got {'booleans' if array.dtype.kind == 'b' else f'values of type {array.dtype}'}")
+    if array.size == 0:
+        raise error(f"{name} is empty")
+    return array
+
+
+def probabilities(name: str, value, error: Error = AnnotatorInputError, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """An array (or number) of values in [low, high] (default: probabilities), as floats."""
+    array = _array(name, value, error).astype(float)
+    bad = ~np.isfinite(array) | (array < low) | (array > high)
+    if bad.any():
+        raise error(f"{name} must lie in [{low:g}, {high:g}]; got {_show(array[bad].flat[0])}"
+                    + (f" ({int(bad.sum())} such values)" if bad.sum() > 1 else ""))
+    return array
+
+
+def efforts(name: str, value, error: Error = AnnotatorInputError) -> np.ndarray:
+    """Efforts eta in [0, 1] (an array or a number), as floats."""
+    return probabilities(name, value, error)
+
+
+def _range(minimum: int, maximum: int | None) -> str:
+    return f"at least {minimum:,}" + (f" and at most {maximum:,}" if maximum is not None else "")
+
+
+def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0, maximum: int | None = None) -> np.ndarray:
+    """Whole numbers (an array or a number) from ``minimum`` to ``maximum``, as int64."""
+    array = _array(name, value, error)
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
+        bad = array[~(np.isfinite(array) & (array == np.round(array)))].flat[0]
+        raise error(f"{name} must be whole numbers; got {_show(bad)}")
+    if np.any(array < minimum) or (maximum is not None and np.any(array > maximum)):
+        bad = array[(array < minimum) | (array > (maximum if maximum is not None else np.inf))].flat[0]
+        raise error(f"{name} must be a whole number {_range(minimum, maximum)}; got {_show(bad.item())}")
+    return array.astype(np.int64)
+
+
+def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0, maximum: int | None = None) -> int:
+    """One whole number from ``minimum`` to ``maximum`` (an integral float such as 5.0 will do)."""
+    x = _scalar(name, value, error)
+    if not np.isfinite(x) or x != round(x):
+        raise error(f"{name} must be a whole number; got {_show(value)}")
+    if x < minimum or (maximum is not None and x > maximum):
+        raise error(f"{name} must be a whole number {_range(minimum, maximum)}; got {_show(value)}")
+    return int(value) if isinstance(value, (numbers.Integral, np.integer)) else int(x)
+
+
+def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = MAX_CHECKS) -> int:
+    """A number of checks (inspected samples) n: a whole number from 1 to ``maximum``."""
+    x = _scalar(name, value, error)
+    if not np.isfinite(x) or x != round(x) or not 1 <= x <= maximum:
+        raise error(f"{name} must be a whole number >= 1 (at least 1 check, at most {maximum:,}); got {_show(value)}")
+    return count(name, value, error, 1, maximum)
+
+
+def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, hint: str = ""):
+    """``value`` itself when it is a ``kind`` (e.g. a utility profile), else the named error."""
+    if not isinstance(value, kind):
+        raise error(f"{name} must be a {kind.__name__}{hint}; got {type(value).__name__} {_show(value)}")
+    return value

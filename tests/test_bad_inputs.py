@@ -1,0 +1,719 @@
+"""The bad-input corpus: every public entry point against hostile-but-honest input.
+
+Each case asserts either a specific named error (its class and a piece of its message) or a
+specific correct answer. Four tables: command-line arguments, data files, profile files and
+library calls; :func:`test_the_command_never_prints_a_traceback` runs every command-line case
+again through ``python -m annotator_incentives`` in one subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from annotator_incentives import binomial, cli, contracts, grid_reference, monitoring, planning, rates, utility, validation
+from annotator_incentives.binomial import BinomialError
+from annotator_incentives.contracts import ContractError
+from annotator_incentives.data import DataError, DatasetUnavailableError
+from annotator_incentives.monitoring import MonitoringError, OutOfReachError
+from annotator_incentives.planning import PlanningError
+from annotator_incentives.utility import ProfileError, UtilityProfile
+from annotator_incentives.validation import AnnotatorInputError
+
+GOOD_P = np.linspace(0.55, 0.99, 200)
+PROFILE = """
+name = "team"
+U0 = 0.0
+wage_bounds = [-10.0, 10.0]
+[G]
+kind = "cara"
+rate = 1.0
+scale = 1.0
+[E]
+coefficients = [0.0, 0.02, 0.18]
+[mu]
+kind = "exp"
+scale = 0.5
+rate = 1.2
+"""
+
+
+def toml(**changes: str) -> str:
+    """The good profile with lines replaced (key = new line; a value None drops the line)."""
+    lines = []
+    for line in PROFILE.strip().splitlines():
+        key = line.split("=")[0].strip()
+        lines.append(changes.pop(key) if key in changes else line)
+    lines += [v for v in changes.values()]
+    return "\n".join(x for x in lines if x is not None) + "\n"
+
+
+PAPER_POWER_MU = PROFILE.replace('kind = "exp"\nscale = 0.5\nrate = 1.2', 'kind = "power"\nscale = 0.5\npower = 0.8')  # mu = 0.5 eta^0.8
+assert 'kind = "power"' in PAPER_POWER_MU
+
+
+# --- files the cases refer to ----------------------------------------------------------------
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    import io
+
+    sink = io.BytesIO()
+    frame.to_parquet(sink)
+    return sink.getvalue()
+
+
+GOOD_PARQUET = _parquet(pd.DataFrame({"p": GOOD_P}))
+FILES: dict[str, bytes | str | None] = {  # name: content (None: a directory)
+    "good.csv": "p\n" + "\n".join(f"{x:.4f}" for x in GOOD_P) + "\n",
+    "half.csv": "p\n" + "0.5\n" * 50,
+    "good.toml": PROFILE,
+    "paper_mu.toml": PAPER_POWER_MU,
+    "folder": None,
+}
+
+
+def write_files(root: Path, extra: dict[str, bytes | str | None] = {}) -> None:  # noqa: B006 (read only)
+    for name, content in {**FILES, **extra}.items():
+        path = root / name
+        if content is None:
+            path.mkdir(exist_ok=True)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def expand(args: list[str], root: Path) -> list[str]:
+    return [a.replace("{dir}", str(root)) for a in args]
+
+
+# --- 1. command-line arguments (with a good file unless the case says otherwise) ---------------
+
+F = ["--file", "{dir}/good.csv"]
+CLI_ERRORS = [  # (id, argv, exit code, piece of stderr)
+    ("delta-nan", [*F, "--delta", "nan"], 2, "delta must lie in [0, 1)"),
+    ("delta-one", [*F, "--delta", "1"], 2, "delta must lie in [0, 1)"),
+    ("delta-negative", [*F, "--delta", "-0.1"], 2, "delta must lie in [0, 1)"),
+    ("delta-inf", [*F, "--delta", "inf"], 2, "delta must lie in [0, 1)"),
+    ("delta-text", [*F, "--delta", "abc"], 2, "invalid float value"),
+    ("eta0-nan", [*F, "--eta0", "nan"], 2, "eta0 must lie in [0, 1]"),
+    ("eta0-negative", [*F, "--eta0", "-0.1"], 2, "eta0 must lie in [0, 1]"),
+    ("eta1-above-one", [*F, "--eta1", "1.5"], 2, "eta1 must lie in [0, 1]"),
+    ("eta1-inf", [*F, "--eta1", "inf"], 2, "eta1 must lie in [0, 1]"),
+    ("eta-equal", [*F, "--eta0", "0.9", "--eta1", "0.9"], 2, "eta0 < eta1"),
+    ("eta-reversed", [*F, "--eta0", "0.95", "--eta1", "0.9"], 2, "eta0 < eta1"),
+    ("error-zero", [*F, "--error", "0"], 2, "target error sum must lie in (0, 1)"),
+    ("error-one", [*F, "--error", "1"], 2, "target error sum must lie in (0, 1)"),
+    ("error-nan", [*F, "--error", "nan"], 2, "target error sum must lie in (0, 1)"),
+    ("error-negative", [*F, "--error", "-0.1"], 2, "target error sum must lie in (0, 1)"),
+    ("error-above-one", [*F, "--error", "1.5"], 2, "target error sum must lie in (0, 1)"),
+    ("error-text", [*F, "--error", "ten percent"], 2, "invalid float value"),
+    ("n-zero", [*F, "--n", "0"], 2, "at least 1"),
+    ("n-negative", [*F, "--n", "-5"], 2, "at least 1"),
+    ("n-above-limit", [*F, "--n", "100001"], 2, "at most 100,000"),
+    ("n-ten-million", [*F, "--n", "10000000"], 2, "at most 100,000"),
+    ("n-fraction", [*F, "--n", "1.5"], 2, "invalid int value"),
+    ("n-exponent", [*F, "--n", "1e5"], 2, "invalid int value"),
+    ("margin-zero", [*F, "--margin", "0", "--n", "5"], 2, "strict margin must be a finite number > 0"),
+    ("margin-negative", [*F, "--margin", "-1", "--n", "5"], 2, "strict margin must be a finite number > 0"),
+    ("margin-nan", [*F, "--margin", "nan", "--n", "5"], 2, "strict margin must be a finite number > 0"),
+    ("unknown-profile", [*F, "--profile", "nope"], 2, "unknown utility profile 'nope'"),
+    ("unknown-dataset", ["--dataset", "imdb"], 2, "unknown dataset 'imdb'"),
+    ("no-source", ["--delta", "0.1"], 2, "one of the arguments --dataset --file is required"),
+    ("two-sources", [*F, "--dataset", "pku"], 2, "not allowed with argument"),
+    ("two-profiles", [*F, "--profile", "baseline", "--profile-file", "{dir}/good.toml"], 2, "not allowed with argument"),
+    ("missing-file", ["--file", "{dir}/missing.csv"], 2, "no such file"),
+    ("directory-as-file", ["--file", "{dir}/folder.csv"], 2, "is a directory"),
+    ("missing-profile", [*F, "--profile-file", "{dir}/missing.toml"], 2, "no such file"),
+    ("directory-as-profile", [*F, "--profile-file", "{dir}/folder"], 2, "is a directory"),
+    ("data-dir-missing", ["--dataset", "ultrafeedback-sample", "--data-dir", "{dir}/nowhere"], 2, "not a directory"),
+    ("sample-absent", ["--dataset", "ultrafeedback-sample", "--data-dir", "{dir}/folder"], 2, "sample UltraFeedback sample is not available"),
+    ("both-monitors-out-of-reach-without-n", [*F, "--eta0", "0.9", "--eta1", "0.9001"], 2, "neither monitor reaches"),
+    ("no-signal-and-delta-out-of-reach", ["--file", "{dir}/half.csv", "--delta", "0.999"], 2, "neither monitor reaches"),
+    ("recommended-n-beyond-limit", [*F, "--eta0", "0.9", "--eta1", "0.905", "--error", "0.01"], 2, "give --n (at most 100,000)"),
+]
+FILES["folder.csv"] = None
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    write_files(tmp_path)
+    return tmp_path
+
+
+def run_main(argv: list[str], capsys) -> tuple[int, str, str]:
+    try:
+        code = cli.main(argv)
+    except SystemExit as stop:  # argparse's own errors
+        code = stop.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("case", CLI_ERRORS, ids=[c[0] for c in CLI_ERRORS])
+def test_command_line_errors(case, root, capsys):
+    _, argv, code, message = case
+    got, _, err = run_main(expand(argv, root), capsys)
+    assert got == code and message in err, err
+    assert err.startswith("usage:") or err.startswith("annotator-plan: error:")
+    assert "Traceback" not in err
+
+
+CLI_ANSWERS = [  # (id, argv): plans that must succeed, checked by test_command_line_answers
+    ("delta-0.999-with-n", [*F, "--delta", "0.999", "--n", "5", "--json"]),
+    ("close-hypotheses-with-n", [*F, "--eta0", "0.9", "--eta1", "0.9001", "--n", "5", "--json"]),
+    ("p-near-half-with-n", ["--file", "{dir}/half.csv", "--n", "5", "--json"]),
+    ("tiny-error-target", [*F, "--error", "1e-17", "--n", "5", "--json"]),
+    ("paper-mu-power-0.8", [*F, "--profile-file", "{dir}/paper_mu.toml", "--n", "5", "--json"]),
+    ("huge-margin", [*F, "--margin", "1000", "--n", "20", "--json"]),
+    ("report-text", [*F, "--n", "5"]),
+]
+
+
+@pytest.mark.parametrize("case", CLI_ANSWERS, ids=[c[0] for c in CLI_ANSWERS])
+def test_command_line_answers(case, root, capsys):
+    name, argv = case
+    code, out, err = run_main(expand(argv, root), capsys)
+    assert code == 0, err
+    if name == "report-text":
+        assert "% of first-best" in out and "strict" in out
+        return
+    result = json.loads(out)  # strict JSON: no NaN
+    m, n = result["monitoring"], result["n"]
+    assert n == 5 or name == "huge-margin"
+    if name == "delta-0.999-with-n":  # item 7: one monitor out of reach, contracts still given
+        assert m["self-consistency"]["samples_needed"] is None and "n_max" in m["self-consistency"]["out_of_reach"]
+        assert result["recommended_monitor"] == "expert" and set(result["contracts"]) == {"expert", "self-consistency"}
+    elif name == "close-hypotheses-with-n":
+        assert result["recommended_monitor"] is None and all(v["samples_needed"] is None for v in m.values())
+        assert result["contracts"]["self-consistency"]["linear"]["induced_effort"] > 0
+    elif name == "p-near-half-with-n":
+        assert m["expert"]["samples_needed"] is None and "no signal" in m["expert"]["out_of_reach"]
+        assert set(result["contracts"]) == {"self-consistency"}
+    elif name == "tiny-error-target":
+        sc = monitoring.self_consistency_monitor(0.05)
+        q0, q1 = float(sc.q(0.8)), float(sc.q(0.95))
+        needed = m["self-consistency"]["samples_needed"]
+        assert monitoring.error_sum(needed, q0, q1) <= 1e-17 < monitoring.error_sum(needed - 1, q0, q1)
+        assert m["expert"]["any_expert_test_needs_at_least"] >= 1
+    elif name == "paper-mu-power-0.8":  # item 1
+        assert 0 < result["profile"]["first_best"]["effort"] < 1
+    elif name == "huge-margin":
+        strict = result["contracts"]["self-consistency"]["binary"]["strict"]
+        assert strict["reachable"] is False and strict["extra_bonus"] is None
+
+
+def test_the_command_never_prints_a_traceback(root):
+    """Every command-line case again, through ``python -m annotator_incentives`` (one process)."""
+    cases = [expand(argv, root) for _, argv, _, _ in CLI_ERRORS] + [expand(argv, root) for _, argv in CLI_ANSWERS]
+    driver = (
+        "import contextlib, io, json, runpy, sys, traceback\n"
+        "out = []\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    sys.argv = ['annotator-plan', *argv]\n"
+        "    err, code = io.StringIO(), 0\n"
+        "    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n"
+        "            runpy.run_module('annotator_incentives', run_name='__main__')\n"
+        "        except SystemExit as stop:\n"
+        "            code = stop.code\n"
+        "        except BaseException:\n"
+        "            err.write(traceback.format_exc()); code = -1\n"
+        "    out.append([code, err.getvalue()])\n"
+        "print(json.dumps(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", driver, json.dumps(cases)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    results = json.loads(done.stdout)
+    expected = [code for _, _, code, _ in CLI_ERRORS] + [0] * len(CLI_ANSWERS)
+    for argv, (code, err), want in zip(cases, results, expected):
+        assert "Traceback" not in err and code == want, (argv, err)
+
+
+# --- 2. data files -------------------------------------------------------------------------------
+
+def _dup_parquet() -> bytes:
+    import io
+
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_arrays([pa.array(GOOD_P), pa.array(GOOD_P)], names=["p", "p"]), sink)
+    return sink.getvalue()
+
+
+SCORES = "chosen_score,rejected_score\n" + "".join(f"{2 + i % 7},{1 + i % 3}\n" for i in range(40))
+DATA_ERRORS = [  # (id, file name, content, piece of the message)
+    ("empty", "a.csv", "", "the file is empty"),
+    ("whitespace-only", "a.csv", " \n\n", "the file is empty"),
+    ("header-only", "a.csv", "p\n", "no rows"),
+    ("binary-csv", "a.csv", bytes(range(256)), "not a UTF-8 text file"),
+    ("latin-1-csv", "a.csv", "p\n0.7\ncaf\xe9\n".encode("latin-1"), "not a UTF-8 text file"),
+    ("random-bytes-parquet", "a.parquet", bytes(range(256)) * 4, "not a readable Parquet file"),
+    ("truncated-parquet", "a.parquet", GOOD_PARQUET[: len(GOOD_PARQUET) // 2], "not a readable Parquet file"),
+    ("csv-named-parquet", "a.parquet", "p\n0.7\n", "not a readable Parquet file"),
+    ("empty-parquet-file", "a.parquet", b"", "not a readable Parquet file"),
+    ("directory-parquet", "a.parquet", None, "is a directory"),
+    ("xlsx", "a.xlsx", "p\n0.7\n", "unsupported file type"),
+    ("no-extension", "pairs", "p\n0.7\n", "unsupported file type"),
+    ("wrong-column", "a.csv", "q\n0.7\n", "needs a column p"),
+    ("one-score-column", "a.csv", "chosen_score\n1\n", "needs a column p"),
+    ("semicolons", "a.csv", "p;q\n0.7;0.2\n", "needs a column p"),
+    ("p-above-one", "a.csv", "p\n0.7\n1.3\n", "must lie in [0, 1]"),
+    ("p-negative", "a.csv", "p\n0.7\n-0.2\n", "must lie in [0, 1]"),
+    ("p-inf", "a.csv", "p\n0.7\ninf\n", "must lie in [0, 1]"),
+    ("p-nan", "a.csv", "p\n0.7\nnan\n", "non-numeric"),
+    ("p-text", "a.csv", "p\n0.7\nabc\n", "non-numeric"),
+    ("p-true-false", "a.csv", "p\nTrue\nFalse\n" * 1, "True/False"),
+    ("p-mixed-bool", "a.csv", "p\n0.7\ntrue\n", "True/False"),
+    ("blank-line-middle", "a.csv", "p\n0.7\n\n0.8\n", "blank value(s) or line(s), the first at line 3"),
+    ("blank-line-end", "a.csv", "p\n0.7\n0.8\n\n", "the first at line 4"),
+    ("blank-cell", "a.csv", "p,q\n0.7,1\n,2\n", "blank value(s)"),
+    ("ragged-row", "a.csv", "p\n0.7,0.8\n0.6\n", "line 2 has 2 field(s)"),
+    ("unclosed-quote", "a.csv", 'p\n"0.7\n0.8\n', "p"),
+    ("p-and-scores", "a.csv", "p,chosen_score,rejected_score\n0.7,2,1\n", "has both a column p"),
+    ("duplicate-column", "a.csv", "p,p\n0.7,0.8\n", "'p' appear more than once"),
+    ("duplicate-column-parquet", "a.parquet", _dup_parquet(), "not a readable Parquet file"),
+    ("scores-text", "a.csv", "chosen_score,rejected_score\n2,1\nhigh,1\n", "non-numeric"),
+    ("scores-blank", "a.csv", "chosen_score,rejected_score\n2,1\n,1\n", "blank"),
+    ("scores-bool", "a.csv", "chosen_score,rejected_score\nTrue,False\n", "True/False"),
+    ("scores-all-ties", "a.csv", "chosen_score,rejected_score\n" + "1,1\n" * 20, "every pair is a tie"),
+    ("scores-one-pair", "a.csv", "chosen_score,rejected_score\n2,1\n", "at least 2 pairs"),
+    ("bool-parquet", "a.parquet", _parquet(pd.DataFrame({"p": [True, False] * 10})), "True/False"),
+    ("text-parquet", "a.parquet", _parquet(pd.DataFrame({"p": ["0.7", "x"] * 10})), "non-numeric"),
+]
+
+
+@pytest.mark.parametrize("case", DATA_ERRORS, ids=[c[0] for c in DATA_ERRORS])
+def test_data_files(case, tmp_path, capsys):
+    _, name, content, message = case
+    write_files(tmp_path, {name: content})
+    with pytest.raises(DataError) as raised:
+        planning.p_from_file(tmp_path / name)
+    assert message in str(raised.value)
+    code, _, err = run_main(["--file", str(tmp_path / name), "--n", "5"], capsys)  # and the command says the same
+    assert code == 2 and err.startswith("annotator-plan: error:") and message in err
+
+
+PLAN_SIZE_ERRORS = [  # too few pairs for a plan (item 8)
+    ("single-p", "a.csv", "p\n0.7\n"),
+    ("nine-p", "a.csv", "p\n" + "0.7\n" * 9),
+    ("five-p-parquet", "a.parquet", _parquet(pd.DataFrame({"p": [0.7] * 5}))),
+    ("few-scored-pairs", "a.csv", "chosen_score,rejected_score\n" + "2,1\n" * 12),
+]
+
+
+@pytest.mark.parametrize("case", PLAN_SIZE_ERRORS, ids=[c[0] for c in PLAN_SIZE_ERRORS])
+def test_too_few_pairs_for_a_plan(case, tmp_path, capsys):
+    _, name, content = case
+    write_files(tmp_path, {name: content})
+    code, _, err = run_main(["--file", str(tmp_path / name), "--n", "5"], capsys)
+    assert code == 2 and "a plan needs at least 10 preference probabilities" in err
+
+
+def test_unreadable_file(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "a.csv"
+    path.write_text("p\n0.7\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DataError, match="permission denied"):
+        planning.p_from_file(path)
+    with pytest.raises(ProfileError, match="permission denied"):
+        planning.profile_from_toml(path)
+    code, _, err = run_main(["--file", str(path)], capsys)
+    assert code == 2 and "permission denied" in err
+
+
+DATA_ANSWERS = [  # (id, name, content, expected c-bar)
+    ("utf8-bom", "a.csv", "\ufeffp\n" + "0.8\n" * 12, 0.6),
+    ("p-below-half-folds", "a.csv", "p\n" + "0.2\n" * 12, 0.6),
+    ("p-zero-and-one", "a.csv", "p\n" + "0\n1\n" * 6, 1.0),
+    ("windows-newlines", "a.csv", "p\r\n" + "0.9\r\n" * 12, 0.8),
+    ("parquet", "a.parquet", GOOD_PARQUET, float(np.mean(2 * GOOD_P - 1))),
+]
+
+
+@pytest.mark.parametrize("case", DATA_ANSWERS, ids=[c[0] for c in DATA_ANSWERS])
+def test_data_files_read_correctly(case, tmp_path):
+    _, name, content, c_bar = case
+    write_files(tmp_path, {name: content})
+    p, _ = planning.p_from_file(tmp_path / name)
+    assert float(np.mean(2 * p - 1)) == pytest.approx(c_bar)
+
+
+# --- 3. profile files ----------------------------------------------------------------------------
+
+PROFILE_ERRORS = [  # (id, content, piece of the message)
+    ("empty", "", "missing section [G]"),
+    ("binary", bytes(range(256)), "not a UTF-8 text file"),
+    ("not-toml", "not toml [", "not valid TOML"),
+    ("typo-top-key", toml(wage_bounds="wage_bound = [-1.0, 1.0]"), "unknown key 'wage_bound'; known keys: name, U0, wage_bounds"),
+    ("typo-U0", toml(U0="u0 = 0.1"), "unknown key 'u0'"),
+    ("typo-G-key", PROFILE.replace("rate = 1.0\nscale", "rte = 1.0\nscale"), "unknown key 'rte'; known keys: kind, rate, scale"),
+    ("typo-E-key", PROFILE.replace("coefficients", "coefficient"), "unknown key 'coefficient'"),
+    ("typo-mu-key", PROFILE.replace("rate = 1.2", "rat = 1.2"), "unknown key 'rat'"),
+    ("power-with-rate", PAPER_POWER_MU.replace("power = 0.8", "power = 0.8\nrate = 1.0"), "unknown key 'rate'"),
+    ("extra-section", PROFILE + "[bounds]\nlow = 1\n", "unknown key 'bounds'"),
+    ("rate-true", PROFILE.replace("rate = 1.0", "rate = true"), "must be a real number; got bool"),
+    ("scale-text", PROFILE.replace("scale = 1.0", 'scale = "1"'), "must be a real number; got str"),
+    ("U0-text", toml(U0='U0 = "zero"'), "U0 must be a real number"),
+    ("U0-nan", toml(U0="U0 = nan"), "U0 must be a finite number"),
+    ("U0-inf", toml(U0="U0 = inf"), "U0 must be a finite number"),
+    ("U0-bool", toml(U0="U0 = false"), "U0 must be a real number; got bool"),
+    ("coefficients-empty", toml(coefficients="coefficients = []"), "non-empty list"),
+    ("coefficients-text", toml(coefficients='coefficients = "0.1"'), "non-empty list"),
+    ("coefficients-bool", toml(coefficients="coefficients = [0.0, true]"), "coefficients[1] must be a real number"),
+    ("coefficients-nan", toml(coefficients="coefficients = [0.0, nan]"), "coefficients[1] must be a finite number"),
+    ("coefficients-nested", toml(coefficients="coefficients = [[0.1]]"), "must be a real number; got list"),
+    ("bounds-one", toml(wage_bounds="wage_bounds = [1.0]"), "wage_bounds must be [low, high]"),
+    ("bounds-text", toml(wage_bounds='wage_bounds = "wide"'), "wage_bounds must be [low, high]"),
+    ("bounds-reversed", toml(wage_bounds="wage_bounds = [5.0, -5.0]"), "w_lo < w_hi"),
+    ("bounds-inf", toml(wage_bounds="wage_bounds = [-10.0, inf]"), "wage_bounds[1] must be a finite number"),
+    ("name-number", toml(name="name = 3"), "name must be a string"),
+    ("G-crra", PROFILE.replace('kind = "cara"', 'kind = "crra"'), "kind must be 'cara'"),
+    ("G-rate-zero", PROFILE.replace("rate = 1.0", "rate = 0.0"), "rate must be a finite number > 0"),
+    ("G-rate-negative", PROFILE.replace("rate = 1.0", "rate = -1.0"), "rate must be a finite number > 0"),
+    ("G-not-a-table", PROFILE.replace('[G]\nkind = "cara"\nrate = 1.0\nscale = 1.0\n', 'G = 1\n'), "missing section [G]"),
+    ("mu-sqrt", PROFILE.replace('kind = "exp"', 'kind = "sqrt"'), "kind must be one of power, exp, log"),
+    ("mu-no-kind", PROFILE.replace('kind = "exp"\n', ""), "kind must be one of"),
+    ("mu-missing-rate", PROFILE.replace("rate = 1.2\n", ""), "missing key 'rate'"),
+    ("mu-missing", PROFILE.split("[mu]")[0], "missing section [mu]"),
+    ("mu-power-convex", PAPER_POWER_MU.replace("power = 0.8", "power = 1.5"), "Assumption 3 fails: mu is not concave"),
+    ("mu-power-negative", PAPER_POWER_MU.replace("power = 0.8", "power = -0.5"), "power must be a finite number > 0"),
+    ("E-not-convex", toml(coefficients="coefficients = [0.0, 0.1, -0.5]"), "Assumption 3 fails: E is not"),
+    ("E-decreasing", toml(coefficients="coefficients = [0.0, -0.1]"), "Assumption 3 fails: E is not increasing"),
+    ("unaffordable", toml(wage_bounds="wage_bounds = [-0.01, 0.01]"), "Assumption 4 fails"),
+]
+
+
+@pytest.mark.parametrize("case", PROFILE_ERRORS, ids=[c[0] for c in PROFILE_ERRORS])
+def test_profile_files(case, tmp_path, capsys):
+    _, content, message = case
+    write_files(tmp_path, {"p.toml": content})
+    with pytest.raises(ProfileError) as raised:
+        planning.profile_from_toml(tmp_path / "p.toml")
+    assert message in str(raised.value)
+    code, _, err = run_main([*expand(F, tmp_path), "--profile-file", str(tmp_path / "p.toml"), "--n", "5"], capsys)
+    assert code == 2 and err.startswith("annotator-plan: error:") and message in err
+
+
+def test_profile_directory_and_missing(tmp_path):
+    with pytest.raises(ProfileError, match="is a directory"):
+        planning.profile_from_toml(tmp_path)
+    with pytest.raises(ProfileError, match="no such file"):
+        planning.profile_from_toml(tmp_path / "missing.toml")
+    with pytest.raises(ProfileError, match="given by its path"):
+        planning.profile_from_toml(3)
+
+
+def test_paper_mu_power_profile_solves(tmp_path):
+    """Item 1: mu = 0.5 eta^0.8 from a file, first-best effort below 1: no NaN near eta = 0, and
+    the first-best effort meets its first-order condition mu'(eta) = E'(eta) / G'(w*)."""
+    write_files(tmp_path)
+    prof = planning.profile_from_toml(tmp_path / "paper_mu.toml")
+    fb = contracts.first_best(prof)
+    assert 0 < fb.eta < 1
+    assert float(prof.dmu(fb.eta)) == pytest.approx(float(prof.dE(fb.eta)) / float(prof.dG(fb.wage)), rel=1e-9)
+
+
+FIRST_BEST_NOT_POSITIVE = [  # (id, profile text): first-best utility 0 or below (item 3 and item 6)
+    ("first-best-zero", toml(coefficients="coefficients = [0.0, 0.5]").replace("scale = 0.5", "scale = 0.001")),
+    ("first-best-negative", toml(U0="U0 = 0.3")),
+]
+
+
+@pytest.mark.parametrize("case", FIRST_BEST_NOT_POSITIVE, ids=[c[0] for c in FIRST_BEST_NOT_POSITIVE])
+def test_first_best_not_positive_reports_absolute_gaps(case, tmp_path, capsys):
+    _, text = case
+    write_files(tmp_path, {"p.toml": text})
+    fb = contracts.first_best(planning.profile_from_toml(tmp_path / "p.toml"))
+    assert fb.value <= 1e-15
+    code, out, err = run_main([*expand(F, tmp_path), "--profile-file", str(tmp_path / "p.toml"), "--n", "5", "--json"], capsys)
+    assert code == 0, err
+    offers = json.loads(out)["contracts"]
+    assert all(o["relative_gap"] is None and math.isfinite(o["gap_to_first_best"]) for m in offers.values() for o in m.values())
+    code, out, _ = run_main([*expand(F, tmp_path), "--profile-file", str(tmp_path / "p.toml"), "--n", "5"], capsys)
+    assert code == 0 and "no relative gap" in out and "0.00%" not in out
+
+
+def test_relative_gap_is_the_gap_over_a_positive_first_best():
+    result = planning.plan(p=GOOD_P, n=5)
+    fb = result["profile"]["first_best"]["principal_utility"]
+    for offers in result["contracts"].values():
+        for o in offers.values():
+            assert o["relative_gap"] == pytest.approx(o["gap_to_first_best"] / fb)
+
+
+# --- 4. library calls ------------------------------------------------------------------------------
+
+B, FIG3, RAP = utility.profile("baseline"), utility.profile("figure3"), utility.profile("risk_averse_poly")
+G, G_INV, DG = utility.cara()
+_E, _DE = (lambda e: 0.18 * np.asarray(e, float) ** 2), (lambda e: 0.36 * np.asarray(e, float))
+_MU, _DMU = (lambda e: 0.5 * -np.expm1(-1.2 * np.asarray(e, float))), (lambda e: 0.6 * np.exp(-1.2 * np.asarray(e, float)))
+
+
+def make_profile(**changes):
+    parts = dict(name="p", G=G, G_inv=G_INV, dG=DG, E=_E, dE=_DE, mu=_MU, dmu=_DMU, cara=(1.0, 1.0)) | changes
+    return UtilityProfile(**parts)
+
+
+def linear_solution():
+    return contracts.solve("linear", 5, 0.9, B)
+
+
+LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
+    # binomial
+    ("pass-probability-c-7", lambda: binomial.pass_probability(-3, 7), BinomialError, "c must lie in [-1, 1]"),
+    ("pass-probability-eta-negative", lambda: binomial.pass_probability(-3, 0.5), BinomialError, "eta must lie in [0, 1]"),
+    ("pass-probability-eta-nan", lambda: binomial.pass_probability(np.array([0.5, np.nan]), 0.5), BinomialError, "eta must lie"),
+    ("pass-probability-eta-bool", lambda: binomial.pass_probability(True, 0.5), BinomialError, "booleans"),
+    ("pass-probability-eta-text", lambda: binomial.pass_probability("0.5", 0.5), BinomialError, "must be numbers"),
+    ("pass-probability-c-text", lambda: binomial.pass_probability(0.5, "1"), BinomialError, "real number; got str"),
+    # monitoring: tests and bounds
+    ("error-sum-n-zero", lambda: monitoring.error_sum(0, 0.6, 0.7), MonitoringError, "at least 1"),
+    ("error-sum-n-fraction", lambda: monitoring.error_sum(1.5, 0.6, 0.7), MonitoringError, "whole numbers"),
+    ("error-sum-n-bool", lambda: monitoring.error_sum(True, 0.6, 0.7), MonitoringError, "booleans"),
+    ("error-sum-q-equal", lambda: monitoring.error_sum(10, 0.6, 0.6), MonitoringError, "q0 < q1"),
+    ("error-sum-q-reversed", lambda: monitoring.error_sum(10, 0.7, 0.6), MonitoringError, "q0 < q1"),
+    ("error-sum-q-negative", lambda: monitoring.error_sum(10, -0.1, 0.6), MonitoringError, "q0 must lie in [0, 1]"),
+    ("error-sum-q-nan", lambda: monitoring.error_sum(10, np.nan, 0.6), MonitoringError, "q0 must lie in [0, 1]"),
+    ("lr-threshold-q-text", lambda: monitoring.lr_threshold(10, "0.5", 0.6), MonitoringError, "real number; got str"),
+    ("threshold-errors-k-negative", lambda: monitoring.threshold_test_errors(10, -1, 0.5, 0.6), MonitoringError, "at least 0"),
+    ("le-cam-negative-kl", lambda: monitoring.le_cam_bound(1, -10), MonitoringError, "KL divergence D must be a finite number >= 0"),
+    ("le-cam-nan-kl", lambda: monitoring.le_cam_bound(1, np.nan), MonitoringError, "KL divergence"),
+    ("error-sum-bound-negative-kl", lambda: monitoring.error_sum_lower_bound(5, -0.1), MonitoringError, "KL divergence"),
+    ("lower-bound-target-zero", lambda: monitoring.samples_needed_lower_bound(0, 0.1), MonitoringError, "target error sum must lie in (0, 1)"),
+    ("lower-bound-target-one", lambda: monitoring.samples_needed_lower_bound(1, 0.1), MonitoringError, "(0, 1)"),
+    ("lower-bound-tiny-kl", lambda: monitoring.samples_needed_lower_bound(0.1, 1e-320), OutOfReachError, "too small"),
+    ("lower-bound-nan-kl", lambda: monitoring.samples_needed_lower_bound(0.1, np.nan), MonitoringError, "KL divergence"),
+    ("lower-bound-zero-kl", lambda: monitoring.samples_needed_lower_bound(0.1, 0.0), MonitoringError, "cannot be told apart"),
+    ("ump-alpha-above-one", lambda: monitoring.ump_threshold(10, 0.5, 1.5), MonitoringError, "alpha must lie in [0, 1]"),
+    ("ump-n-zero", lambda: monitoring.ump_threshold(0, 0.5, 0.05), MonitoringError, "at least 1"),
+    ("estimate-fractional-passes", lambda: monitoring.estimate_eta(2.5, 3, 0.9), MonitoringError, "passes must be a whole number"),
+    ("estimate-2.5-of-1", lambda: monitoring.estimate_eta(2.5, 1, 0.9), MonitoringError, "passes must be a whole number"),
+    ("estimate-too-many-passes", lambda: monitoring.estimate_eta(4, 3, 0.9), MonitoringError, "at most 3"),
+    ("estimate-negative-passes", lambda: monitoring.estimate_eta(-1, 3, 0.9), MonitoringError, "at least 0"),
+    ("estimate-c-zero", lambda: monitoring.estimate_eta(2, 3, 0.0), MonitoringError, "c must lie in (0, 1]"),
+    ("estimate-c-text", lambda: monitoring.estimate_eta(2, 3, "0.9"), MonitoringError, "real number"),
+    ("estimate-level-one", lambda: monitoring.estimate_eta(2, 3, 0.9, level=1.0), MonitoringError, "level must lie in (0, 1)"),
+    ("asymptotic-target-one", lambda: monitoring.samples_needed_asymptotic(1, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
+     MonitoringError, "(0, 1)"),
+    ("asymptotic-target-zero", lambda: monitoring.samples_needed_asymptotic(0, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
+     MonitoringError, "(0, 1)"),
+    ("asymptotic-not-a-monitor", lambda: monitoring.samples_needed_asymptotic(0.1, 0.95, 0.8, 0.9), MonitoringError, "must be a Monitor"),
+    ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), MonitoringError, "q0 < q1"),
+    ("samples-needed-target-nan", lambda: monitoring.samples_needed(np.nan, 0.5, 0.6), MonitoringError, "(0, 1)"),
+    ("samples-needed-n-max-zero", lambda: monitoring.samples_needed(0.1, 0.6, 0.7, n_max=0), MonitoringError, "n_max"),
+    ("samples-needed-out-of-reach", lambda: monitoring.samples_needed(0.001, 0.5, 0.5001, n_max=1000), OutOfReachError, "n_max=1,000"),
+    ("self-consistency-delta-one", lambda: monitoring.self_consistency_monitor(1.0), MonitoringError, "below 1"),
+    ("self-consistency-delta-nan", lambda: monitoring.self_consistency_monitor(np.nan), MonitoringError, "delta must lie in [0, 1]"),
+    ("self-consistency-delta-bool", lambda: monitoring.self_consistency_monitor(True), MonitoringError, "real number; got bool"),
+    ("monitor-c-zero", lambda: monitoring.Monitor("m", 0.0), MonitoringError, "(0, 1]"),
+    ("monitor-c-text", lambda: monitoring.Monitor("m", "0.5"), MonitoringError, "real number"),
+    ("monitor-c-nan", lambda: monitoring.Monitor("m", np.nan), MonitoringError, "(0, 1]"),
+    ("expert-empty", lambda: monitoring.expert_monitor([]), MonitoringError, "p is empty"),
+    ("expert-bools", lambda: monitoring.expert_monitor([True, False]), MonitoringError, "booleans"),
+    ("expert-strings", lambda: monitoring.expert_monitor(["0.7"]), MonitoringError, "must be numbers"),
+    ("expert-all-half", lambda: monitoring.expert_monitor([0.5] * 10), MonitoringError, "(0, 1]"),
+    ("fisher-c-zero", lambda: monitoring.fisher_information(0.5, 0.0), MonitoringError, "(0, 1]"),
+    ("fisher-eta-above-one", lambda: monitoring.fisher_information(1.5, 0.5), MonitoringError, "eta must lie in [0, 1]"),
+    ("needs-fewer-delta", lambda: monitoring.self_consistency_needs_fewer(2, 0.5), MonitoringError, "delta must lie in [0, 1]"),
+    ("monte-carlo-trials-zero", lambda: monitoring.monte_carlo_error_sum(10, 0.6, 0.7, 0, np.random.default_rng(0)), MonitoringError,
+     "trials"),
+    # contracts
+    ("solve-n-nan", lambda: contracts.solve("binary", float("nan"), 0.5, B), ContractError, "n must be a whole number"),
+    ("solve-n-zero", lambda: contracts.solve("binary", 0, 0.5, B), ContractError, "n must be a whole number >= 1"),
+    ("solve-n-fraction", lambda: contracts.solve("binary", 2.5, 0.5, B), ContractError, "n must be a whole number"),
+    ("solve-n-bool", lambda: contracts.solve("binary", True, 0.5, B), ContractError, "real number; got bool"),
+    ("solve-n-text", lambda: contracts.solve("binary", "10", 0.5, B), ContractError, "real number; got str"),
+    ("solve-n-above-limit", lambda: contracts.solve("binary", 10**7, 0.5, B), ContractError, "at most 1,000,000"),
+    ("solve-c-text", lambda: contracts.solve("binary", 5, "0.5", B), ContractError, "c must be a real number; got str"),
+    ("solve-c-zero", lambda: contracts.solve("binary", 5, 0.0, B), ContractError, "c must lie in (0, 1]"),
+    ("solve-c-above-one", lambda: contracts.solve("linear", 5, 1.5, B), ContractError, "c must lie in (0, 1]"),
+    ("solve-c-nan", lambda: contracts.solve("general", 5, np.nan, B), ContractError, "c must lie in (0, 1]"),
+    ("solve-profile-string", lambda: contracts.solve("binary", 5, 0.5, "baseline"), ContractError, "utility.profile(name)"),
+    ("solve-profile-none", lambda: contracts.solve("binary", 5, 0.5, None), ContractError, "profile must be a UtilityProfile"),
+    ("solve-kind-unknown", lambda: contracts.solve("quadratic", 5, 0.5, B), ContractError, "unknown contract class"),
+    ("solve-kind-list", lambda: contracts.solve(["binary"], 5, 0.5, B), ContractError, "unknown contract class"),
+    ("solve-problem-unknown", lambda: contracts.solve("binary", 5, 0.5, B, "partial"), ContractError, "restricted' or 'unrestricted"),
+    ("solve-problem-none", lambda: contracts.solve("binary", 5, 0.5, B, None), ContractError, "restricted' or 'unrestricted"),
+    ("first-best-string", lambda: contracts.first_best("baseline"), ContractError, "profile must be a UtilityProfile"),
+    ("ic-violation-not-a-solution", lambda: contracts.ic_violation("x", B), ContractError, "ContractSolution"),
+    ("incentive-check-eta", lambda: contracts.incentive_check(np.zeros(6), 1.5, 5, 0.5, B), ContractError, "eta must lie in [0, 1]"),
+    ("incentive-check-nan-wages", lambda: contracts.incentive_check(np.full(6, np.nan), 0.5, 5, 0.5, B), ContractError, "finite"),
+    ("best-response-wage-count", lambda: contracts.best_response(np.zeros(3), 10, 0.5, B), ContractError, "needs 11 wages"),
+    ("utility-curve-eta", lambda: contracts.agent_utility_curve(np.zeros(6), 5, 0.5, B, [2.0]), ContractError, "eta must lie"),
+    ("no-incentive-n", lambda: contracts.no_incentive(-1, 0.5, B), ContractError, "n must be a whole number"),
+    ("strict-bonus-linear", lambda: contracts.strict_bonus(linear_solution(), B), ContractError, "binary contract"),
+    ("strict-bonus-margin-zero", lambda: contracts.strict_bonus(contracts.solve("binary", 5, 0.9, B), B, 0.0), ContractError, "> 0"),
+    ("gap-table-profile-string", lambda: contracts.gap_table("baseline", {"m": 0.5}, [5]), ContractError, "profile must be a UtilityProfile"),
+    ("complements-profile-none", lambda: contracts.complements_table(None, 5, 0.5), ContractError, "profile must be a UtilityProfile"),
+    # rates and the grid reference
+    ("tail-integral-p", lambda: rates.tail_integral_form(1, 5, 1.5), ContractError, "p must lie in [0, 1]"),
+    ("tail-integral-n", lambda: rates.tail_integral_form(1, 0, 0.5), ContractError, "n must be a whole number"),
+    ("bell-peak-share", lambda: rates.bell_peak(10, 0.0), ContractError, "share must lie in (0, 1)"),
+    ("discrete-action-order", lambda: rates.discrete_action_gap(5, 0.5, B, low=0.9, high=0.5), ContractError, "low < high"),
+    ("discrete-action-c", lambda: rates.discrete_action_gap(5, 2.0, B), ContractError, "c must lie in (0, 1]"),
+    ("grid-method-n", lambda: grid_reference.grid_method("binary", 0, 0.5, B), ContractError, "n must be a whole number"),
+    ("grid-method-kind", lambda: grid_reference.grid_method("general", 5, 0.5, B), ContractError, "binary and linear"),
+    ("grid-method-profile", lambda: grid_reference.grid_method("linear", 5, 0.5, "figure3"), ContractError, "UtilityProfile"),
+    # utility profiles (item 5: inconsistent functions)
+    ("profile-wrong-dE", lambda: make_profile(dE=lambda e: 0.18 * np.asarray(e, float)), ProfileError, "dE does not match the derivative of E"),
+    ("profile-wrong-dG", lambda: make_profile(dG=lambda w: np.exp(-2 * np.asarray(w, float))), ProfileError, "dG does not match"),
+    ("profile-wrong-dmu", lambda: make_profile(dmu=lambda e: 0.5 + 0 * np.asarray(e, float)), ProfileError, "dmu does not match"),
+    ("profile-wrong-G-inv", lambda: make_profile(G_inv=lambda u: np.asarray(u, float)), ProfileError, "G_inv is not the inverse of G"),
+    ("profile-wrong-cara", lambda: make_profile(cara=(2.0, 1.0)), ProfileError, "the cara tag (rate 2, scale 1) does not describe G"),
+    ("profile-cara-zero", lambda: make_profile(cara=(0.0, 1.0)), ProfileError, "cara rate must be a finite number > 0"),
+    ("profile-cara-short", lambda: make_profile(cara=(1.0,)), ProfileError, "cara must be (rate, scale)"),
+    ("profile-U0-nan", lambda: make_profile(U0=np.nan), ProfileError, "U0 must be a finite number"),
+    ("profile-U0-bool", lambda: make_profile(U0=True), ProfileError, "U0 must be a real number; got bool"),
+    ("profile-U0-text", lambda: make_profile(U0="0"), ProfileError, "U0 must be a real number; got str"),
+    ("profile-w-lo-nan", lambda: make_profile(w_lo=np.nan), ProfileError, "w_lo must be a finite number"),
+    ("profile-bounds-reversed", lambda: make_profile(w_lo=5.0, w_hi=-5.0), ProfileError, "w_lo < w_hi"),
+    ("profile-G-not-callable", lambda: make_profile(G=3.0), ProfileError, "G must be a function"),
+    ("profile-name-not-string", lambda: make_profile(name=None), ProfileError, "name must be a string"),
+    ("profile-unknown-name", lambda: utility.profile("nope"), ProfileError, "unknown utility profile 'nope'"),
+    ("profile-unhashable-name", lambda: utility.profile(["baseline"]), ProfileError, "unknown utility profile"),
+    # planning
+    ("plan-no-source", lambda: planning.plan(), PlanningError, "give either"),
+    ("plan-both-sources", lambda: planning.plan(p=GOOD_P, dataset="pku"), PlanningError, "give either"),
+    ("plan-one-pair", lambda: planning.plan(p=[0.7], n=5), PlanningError, "at least 10"),
+    ("plan-bool-p", lambda: planning.plan(p=[True] * 20, n=5), PlanningError, "booleans"),
+    ("plan-nan-p", lambda: planning.plan(p=[0.7] * 19 + [np.nan], n=5), PlanningError, "must lie in [0, 1]"),
+    ("plan-n-bool", lambda: planning.plan(p=GOOD_P, n=True), PlanningError, "must be a real number; got bool"),
+    ("plan-delta-bool", lambda: planning.plan(p=GOOD_P, delta=False), PlanningError, "delta must be a real number; got bool"),
+    ("plan-utility-number", lambda: planning.plan(p=GOOD_P, utility=3), PlanningError, "utility must be a UtilityProfile"),
+    ("plan-dataset-number", lambda: planning.plan(dataset=3), PlanningError, "dataset must be a name"),
+    ("p-from-file-number", lambda: planning.p_from_file(3), DataError, "given by its path"),
+    # validation helpers themselves
+    ("validation-count-inf", lambda: validation.count("k", np.inf), AnnotatorInputError, "k must be a whole number"),
+    ("validation-probabilities-object", lambda: validation.probabilities("p", [0.5, None]), AnnotatorInputError, "must be numbers"),
+    ("validation-real-complex", lambda: validation.real("x", 1j), AnnotatorInputError, "real number; got complex"),
+]
+
+
+@pytest.mark.parametrize("case", LIBRARY_ERRORS, ids=[c[0] for c in LIBRARY_ERRORS])
+def test_library_errors(case):
+    _, call, error, message = case
+    with pytest.raises(error) as raised:
+        call()
+    assert message in str(raised.value)
+    assert isinstance(raised.value, AnnotatorInputError) and isinstance(raised.value, ValueError)
+
+
+def _negative_first_best_solution():
+    prof = make_profile(U0=0.3)
+    return contracts.solve("linear", 5, 0.9, prof), prof
+
+
+LIBRARY_ANSWERS = [  # (id, call, check of the answer)
+    ("error-sum-q0-zero", lambda: monitoring.error_sum(10, 0.0, 0.5), lambda v: v == pytest.approx(0.5**10, rel=1e-12)),
+    ("lr-threshold-q0-zero", lambda: monitoring.lr_threshold(10, 0.0, 0.5), lambda v: int(v) == 1),
+    ("lr-threshold-q1-one", lambda: monitoring.lr_threshold(10, 0.5, 1.0), lambda v: int(v) == 10),
+    ("error-sum-separable", lambda: monitoring.error_sum(3, 0.0, 1.0), lambda v: v == 0.0),
+    ("lower-bound-tiny-target", lambda: monitoring.samples_needed_lower_bound(1e-17, 0.1),
+     lambda v: v == math.ceil(-math.log(1e-17 * (2 - 1e-17)) / 0.1)),
+    ("lower-bound-infinite-kl", lambda: monitoring.samples_needed_lower_bound(0.1, np.inf), lambda v: v == 1),
+    ("le-cam-infinite-kl", lambda: monitoring.le_cam_bound(1, np.inf), lambda v: float(v) == 0.0),
+    ("ump-billion", lambda: monitoring.ump_threshold(10**9, 0.5, 0.05),
+     lambda k: binomial.tail(k, 10**9, 0.5) <= 0.05 < binomial.tail(k - 1, 10**9, 0.5)),
+    ("ump-alpha-zero", lambda: monitoring.ump_threshold(10, 0.5, 0.0), lambda k: k == 11),
+    ("estimate-integral-float", lambda: monitoring.estimate_eta(3.0, 4, 1.0), lambda e: e.eta_hat == 0.5 and e.passes == 3),
+    ("pass-probability-edges", lambda: binomial.pass_probability(np.array([0.0, 1.0]), 1.0), lambda q: list(q) == [0.5, 1.0]),
+    ("score-at-q-one", lambda: binomial.score(np.arange(4), 3, 1.0, 1.0), lambda s: s[-1] == 1.5 and np.all(s[:-1] == -np.inf)),
+    ("score-at-q-zero", lambda: binomial.score(np.arange(4), 3, 1.0, 0.0), lambda s: s[0] == -1.5 and np.all(s[1:] == np.inf)),
+    ("solve-n-integral-float", lambda: contracts.solve("linear", 5.0, 0.9, B), lambda s: s.n == 5 and s.feasible),
+    ("solve-numpy-scalars", lambda: contracts.solve("linear", np.int64(5), np.float32(0.5), B), lambda s: s.n == 5 and s.c == 0.5),
+    # item 4: q = 1 is a certain outcome, not a division by zero; the first-best is reached
+    ("general-restricted-c-one", lambda: contracts.solve("general", 3, 1.0, RAP, "restricted"),
+     lambda s: s.feasible and abs(s.gap) < 1e-12 and contracts.ic_violation(s, RAP) == 0.0),
+    ("normalised-gap-undefined", lambda: _negative_first_best_solution(),
+     lambda sp: sp[0].first_best.value < 0 and math.isnan(sp[0].normalised_gap) and math.isfinite(sp[0].gap)),
+    ("profile-consistent-functions", lambda: make_profile(), lambda p: p.name == "p"),
+    ("profile-numeric-derivatives-stay-in-domain",
+     lambda: make_profile(mu=lambda e: 0.5 * np.power(np.asarray(e, float), 0.8), dmu=None, dE=None),
+     lambda p: np.isfinite(p.dE(0.0)) and np.isfinite(p.dmu(0.0)) and 0 < contracts.first_best(p).eta < 1),
+]
+
+
+@pytest.mark.parametrize("case", LIBRARY_ANSWERS, ids=[c[0] for c in LIBRARY_ANSWERS])
+def test_library_answers(case):
+    _, call, check = case
+    assert check(call())
+
+
+def test_wrong_cara_tag_would_have_given_a_contract_that_is_not_incentive_compatible():
+    """Item 5: the solvers trust a cara tag; a wrong one is now refused at construction."""
+    with pytest.raises(ProfileError, match="cara tag"):
+        UtilityProfile("wrong", G=B.G, G_inv=B.G_inv, dG=B.dG, E=B.E, dE=B.dE, mu=B.mu, dmu=B.dmu, cara=(1.5, 1.0))
+
+
+def test_strict_bonus_breaks_the_tie():
+    """The optimal binary contract ties the recommended effort with shirking; the strict bonus
+    makes following better by the margin, at a stated cost."""
+    solution = contracts.solve("binary", 20000, 0.95, B)
+    strict = contracts.strict_bonus(solution, B, 1e-3)
+    assert strict.reachable and strict.extra_bonus > 0 and strict.lead == pytest.approx(1e-3, rel=1e-4)
+    assert strict.induced_effort >= solution.eta - 1e-9 and 0 < strict.cost < 2 * strict.extra_bonus
+    wages = np.where(np.arange(solution.n + 1) >= solution.params["k"], solution.params["w0"] + strict.bonus, solution.params["w0"])
+    check = contracts.incentive_check(wages, strict.induced_effort, solution.n, solution.c, B)
+    assert check.compatible
+
+
+def test_corpus_size():
+    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE, LOCAL_COPIES,
+             LIBRARY_ERRORS, LIBRARY_ANSWERS]
+    assert sum(map(len, sizes)) >= 150
+
+
+# --- 5. local copies of the datasets under ANNOTATOR_DATA_DIR --------------------------------------
+
+ULTRA = "RLHFlow/UltraFeedback-preference-standard/data/train-00000-of-00001.parquet"
+SAMPLE = "ultrafeedback-sample/trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
+PKU = "pku-beaver-7b-v2.0-reward-scores.parquet"
+SCORED = _parquet(pd.DataFrame({"chosen_score": np.arange(40.0) + 2, "rejected_score": np.arange(40.0)}))
+LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the message)
+    ("hub-random-bytes", "ultra", {ULTRA: bytes(range(256))}, "its local copy cannot be read"),
+    ("hub-truncated", "ultra", {ULTRA: SCORED[: len(SCORED) // 2]}, "its local copy cannot be read"),
+    ("hub-empty-file", "ultra", {ULTRA: b""}, "its local copy cannot be read"),
+    ("hub-missing-columns", "ultra", {ULTRA: _parquet(pd.DataFrame({"score": [1.0, 2.0]}))}, "missing column(s)"),
+    ("hub-no-files", "ultra", {"RLHFlow/UltraFeedback-preference-standard/README.md": "x"}, "has no hub files"),
+    ("sample-binary", "ultrafeedback-sample", {SAMPLE: b"score_chosen,score_rejected\n\x00\xff\xfe,1\n"}, "its local copy cannot be read"),
+    ("sample-empty", "ultrafeedback-sample", {SAMPLE: ""}, "its local copy cannot be read"),
+    ("sample-text-scores", "ultrafeedback-sample", {SAMPLE: "score_chosen,score_rejected\n2,1\nhigh,1\n"}, "non-numeric"),
+    ("sample-wrong-columns", "ultrafeedback-sample", {SAMPLE: "a,b\n2,1\n"}, "missing column(s)"),
+    ("pku-junk", "pku", {PKU: b"junk"}, "its local copy cannot be read"),
+    ("pku-missing-columns", "pku", {PKU: _parquet(pd.DataFrame({"score": [1.0]}))}, "missing column(s)"),
+]
+
+
+@pytest.mark.parametrize("case", LOCAL_COPIES, ids=[c[0] for c in LOCAL_COPIES])
+def test_corrupt_local_copies(case, tmp_path, monkeypatch, capsys):
+    _, dataset, files, message = case
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write_files(tmp_path, {name: content})
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path))
+    with pytest.raises(DataError) as raised:
+        planning.plan(dataset=dataset, n=5)
+    assert message in str(raised.value)
+    code, _, err = run_main(["--dataset", dataset, "--n", "5"], capsys)
+    assert code == 2 and err.startswith("annotator-plan: error:") and message in err and "Traceback" not in err
+
+
+def test_data_dir_is_a_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "f").write_text("x")
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "f"))
+    code, _, err = run_main(["--dataset", "ultrafeedback-sample", "--n", "5"], capsys)
+    assert code == 2 and "not a directory" in err
