@@ -2,8 +2,9 @@
 
 Nothing here computes a model: chapters get numbers from the library and pictures from here.
 Each saved figure is written as ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted
-data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``_build/figures``
-at the repository root.
+data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``figures/`` in the
+current working directory (a notebook's own folder; the book's build sets
+``$ANNOTATOR_FIGURE_DIR`` to its ``_build/figures``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ __all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "reg
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DATASET_COLORS = {
     "pku": "#4C72B0",
@@ -53,7 +53,8 @@ def use_book_style() -> None:
 
 
 def figure_dir() -> Path:
-    folder = Path(os.environ.get(FIGURE_DIR_ENV) or REPO_ROOT / "_build" / "figures")
+    """Where figures are written: ``$ANNOTATOR_FIGURE_DIR``, else ``./figures`` (created)."""
+    folder = Path(os.environ.get(FIGURE_DIR_ENV) or Path.cwd() / "figures")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
