@@ -93,6 +93,17 @@ class NetworkBlocked(OSError):
     """Raised by the socket guard for a connection to another machine."""
 
 
+NETWORK_ATTEMPTS = pytest.StashKey[list]()
+
+
+def _is_address(host) -> bool:
+    try:
+        ipaddress.ip_address(str(host).split("%", 1)[0])
+        return True
+    except ValueError:
+        return False
+
+
 def _is_local(host) -> bool:
     if isinstance(host, bytes):
         host = host.decode()
@@ -112,6 +123,7 @@ def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         yield
         return
     attempts: list[str] = []
+    request.node.stash[NETWORK_ATTEMPTS] = attempts
     connect, connect_ex, getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
 
     def check(sock, address):
@@ -128,7 +140,7 @@ def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         return connect_ex(sock, address)
 
     def guarded_getaddrinfo(host, *args, **kwargs):
-        if not _is_local(host):
+        if not _is_local(host) and not _is_address(host):  # an address literal is checked at connect
             attempts.append(f"resolve {host}")
             raise NetworkBlocked(f"the tests are hermetic: no name lookup of {host}")
         return getaddrinfo(host, *args, **kwargs)
@@ -137,8 +149,16 @@ def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A test that tried to reach the network fails, even if it caught the error."""
+    result = yield
+    attempts = item.stash.get(NETWORK_ATTEMPTS, [])
     if attempts:
         pytest.fail("the test tried to reach the network: " + "; ".join(attempts[:5]), pytrace=False)
+    return result
 
 
 # --- one clean build of the book for the session --------------------------------------------

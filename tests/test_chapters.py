@@ -33,6 +33,7 @@ def test_toc_lists_existing_chapters():
         assert (REPO_ROOT / f"{chapter}.md").is_file(), chapter
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", notebook_chapters())
 def test_chapter_executes(chapter, built_book):
     out, result = built_book
@@ -47,6 +48,7 @@ def test_chapter_executes(chapter, built_book):
     assert not stderr and not errors, (stderr[:3], errors)
 
 
+@pytest.mark.slow
 def test_every_registered_figure_was_written(built_book):
     out, result = built_book
     figures = out / "figures"
@@ -58,6 +60,7 @@ def test_every_registered_figure_was_written(built_book):
                 assert (figures / f"{record['files']}{suffix}").is_file(), (record["label"], suffix)
 
 
+@pytest.mark.slow
 def test_figure_data_is_identical_across_runs(built_book, tmp_path, monkeypatch):
     """One more execution of the data chapter gives the same bytes as the build's."""
     out, _ = built_book

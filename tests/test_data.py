@@ -152,8 +152,10 @@ def test_misnamed_sample_columns(tmp_path):
 
 def test_missing_sample_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setattr(D, "PACKAGED_DATA_DIR", tmp_path / "no-packaged-data")
-    with pytest.raises(D.DatasetUnavailableError, match="ultrafeedback-sample.*Reinstall"):
+    with pytest.raises(D.PackagedDataError, match="installed without its data.*reinstall"):
         D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
+    with pytest.raises(D.PackagedDataError):  # never an empty list of datasets for a chapter to draw
+        D.available_preference_data(data_dir=tmp_path)
 
 
 # --- the pipeline -------------------------------------------------------------------------

@@ -54,6 +54,7 @@ def reader_env() -> dict[str, str]:
     return env | {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_ROOT_USER_ACTION": "ignore"}
 
 
+@pytest.mark.slow
 def test_downloaded_notebooks_run_in_a_fresh_venv(built_book, reader_venv, tmp_path):
     out, result = built_book
     assert result.returncode == 0

@@ -152,15 +152,23 @@ def packaged_data_dir() -> Path:
 
 def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None) -> Path | None:
     """A file of the real data: in the chosen data folder (``data_dir``, else
-    ``$ANNOTATOR_DATA_DIR``) when it is there, else the packaged copy, else ``None``."""
+    ``$ANNOTATOR_DATA_DIR``) when it is there, else the packaged copy (``None`` for a file the
+    package does not ship). The packaged copy is always there: a package without it, or with a
+    changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
+    missing real data."""
     chosen = _chosen_data_dir(data_dir)
     if chosen is not None and (chosen / relative).is_file():
         return chosen / relative
-    packaged = PACKAGED_DATA_DIR / relative
-    if Path(relative).parts[0] in PACKAGED_FOLDERS and packaged.is_file():
-        packaged_data_dir()
-        return packaged
-    return None
+    if Path(relative).parts[0] not in PACKAGED_FOLDERS:
+        return None
+    if not PACKAGED_DATA_DIR.is_dir():
+        raise PackagedDataError(
+            f"annotator-incentives was installed without its data ({PACKAGED_DATA_DIR.name}/ is missing next to "
+            "the package): reinstall it from its wheel or repository, or give a folder holding the real "
+            f"samples with data_dir= or ${DATA_DIR_ENV}"
+        )
+    packaged_data_dir()  # every shipped file is there and unchanged, or PackagedDataError says which is not
+    return PACKAGED_DATA_DIR / relative
 
 
 @dataclass(frozen=True)
