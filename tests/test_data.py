@@ -339,3 +339,13 @@ def test_packaged_copies_are_byte_identical_to_the_shared_originals(real_data):
         assert sorted(p.name for p in (real_data / folder).iterdir()) == originals, folder
         for name in originals:
             assert (real_data / folder / name).read_bytes() == (SHARED_DATA / folder / name).read_bytes(), name
+
+
+def test_every_packaged_dataset_is_attributed(real_data):
+    from conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    table = D.packaged_data_markdown()
+    for folder, (_, licence, _) in D.PACKAGED_FOLDERS.items():
+        assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
+        assert licence.lower().replace("-", " ") in (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " "), folder

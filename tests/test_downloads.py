@@ -90,3 +90,24 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(built_book, reader_venv, tmp_p
     assert "UltraFeedback sample" in record["data"] and "packaged data" in record["data"]
     assert (figures / "fig1_top_p_histograms.csv").read_bytes() == (out / "figures" / "fig1_top_p_histograms.csv").read_bytes()
     assert (figures / "real_pairwise_agreement.png").is_file()  # the real-annotator chapter drew its figures
+
+
+def test_figures_go_beside_the_notebook_unless_told_otherwise(tmp_path, monkeypatch):
+    from annotator_incentives import plotting
+
+    monkeypatch.delenv(plotting.FIGURE_DIR_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert plotting.figure_dir() == tmp_path / "figures" and (tmp_path / "figures").is_dir()
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert plotting.figure_dir() == tmp_path / "elsewhere"
+
+
+def test_the_setup_cell_says_what_to_do_when_nothing_can_be_installed():
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    source = book_extras._install_cell(None, None).source
+    compile(source, "setup-cell", "exec")
+    assert "sources += []" in source and "raise ModuleNotFoundError" in source and "pip install" in source

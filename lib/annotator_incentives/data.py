@@ -53,6 +53,7 @@ __all__ = [
     "PACKAGED_DATA_DIR",
     "PACKAGED_FOLDERS",
     "packaged_data_dir",
+    "packaged_data_markdown",
     "verify_packaged_data",
     "locate",
     "resolve_data_dir",
@@ -105,6 +106,14 @@ PACKAGED_FOLDERS: dict[str, tuple[str, str, str]] = {
         "999 items labelled by the same three annotators",
         "Apache-2.0", "PandaLM test set (Wang et al. 2023)"),
 }
+
+
+def packaged_data_markdown() -> str:
+    """A Markdown table of the real data shipped with the package: what, licence, attribution
+    (for the book's data page; each folder's SOURCE.md has the full origin)."""
+    rows = ["| folder | what | licence | attribution |", "|---|---|---|---|"]
+    rows += [f"| `{folder}/` | {what} | {licence} | {credit} |" for folder, (what, licence, credit) in PACKAGED_FOLDERS.items()]
+    return "\n".join(rows)
 
 
 def _sha256(path: Path) -> str:
