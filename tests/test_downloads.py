@@ -18,18 +18,26 @@ from conftest import REPO_ROOT
 
 DRIVER = r"""
 import json, sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 import nbclient, nbformat
 
 work, kernel = Path(sys.argv[1]), sys.argv[2]
-report = {}
-for path in sorted(work.glob("*.ipynb")):
+
+
+def run(path):
     notebook = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(notebook, timeout=900, kernel_name=kernel, resources={"metadata": {"path": str(work)}}).execute()
     nbformat.write(notebook, path)
-    first = "".join(o.get("text", "") for o in notebook.cells[0].get("outputs", []) if o.get("name") == "stdout")
-    report[path.name] = first
-print(json.dumps(report))
+    return "".join(o.get("text", "") for o in notebook.cells[0].get("outputs", []) if o.get("name") == "stdout")
+
+
+if __name__ == "__main__":
+    paths = sorted(work.glob("*.ipynb"))
+    first = run(paths[0])  # installs the library from the wheel; the others find it installed
+    with ProcessPoolExecutor(2) as pool:  # two kernels at a time: the rest in about half the time
+        rest = dict(zip((p.name for p in paths[1:]), pool.map(run, paths[1:])))
+    print(json.dumps({paths[0].name: first, **rest}))
 """
 
 
@@ -73,7 +81,8 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(built_book, reader_venv, tmp_p
     subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(reader_venv), "--name", "reader"],
                    check=True, capture_output=True, env=env, timeout=120)
 
-    run = subprocess.run([str(python), "-c", DRIVER, str(work), "reader"], capture_output=True, text=True,
+    (tmp_path / "driver.py").write_text(DRIVER)
+    run = subprocess.run([str(python), str(tmp_path / "driver.py"), str(work), "reader"], capture_output=True, text=True,
                          env=env, cwd=work, timeout=3000)
     assert run.returncode == 0, run.stderr[-4000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])

@@ -43,7 +43,8 @@ def test_a_connection_beyond_loopback_fails_the_test(tmp_path):
     shutil.copyfile(REPO_ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_inner.py").write_text(INNER)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -m 'not online'\nmarkers =\n    online: x\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}  # the outer run's options are not the inner one's
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert "1 failed, 1 passed, 1 deselected" in run.stdout, run.stdout[-3000:]
     assert "tried to reach the network: connect to 203.0.113.1:443" in run.stdout
