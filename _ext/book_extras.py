@@ -4,8 +4,10 @@
   abstract to the figures of this book that rebuild them, with their data status. It is filled
   in after every chapter has executed, from the records the chapters wrote
   (``annotator_incentives.plotting.register``), so it shows what this build produced.
-- At the end of a build: the figures (PNG, SVG, CSV) are copied to ``downloads/figures`` and
-  every chapter is converted to a notebook in ``downloads/notebooks`` (jupytext).
+- At the end of a build: the figures (PNG, SVG, CSV) are copied to ``downloads/figures``, every
+  chapter is converted to a notebook in ``downloads/notebooks`` (jupytext), and a wheel of the
+  library (with its packaged real data) is built beside them; each notebook's first cell
+  installs the library from that wheel when it is missing.
 - Launch buttons (Binder, Colab) and a repository button, when the book is built from a public
   GitHub repository: ``$BOOK_REPOSITORY_URL`` (and ``$BOOK_REPOSITORY_BRANCH``), else git's
   ``origin`` remote and current branch. Without one there are no buttons: they would lead nowhere.
@@ -21,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,20 +120,80 @@ def _colab_button(app, pagename, templatename, context, doctree):
     })
 
 
-def _install_cell(url: str):
-    """The first cell of a downloaded notebook: outside the book's repository (Colab, a fresh
-    machine) the library is installed from it."""
+def _install_cell(wheel: str | None, published: tuple[str, str] | None):
+    """The first cell of a downloaded notebook: when the library is missing (Colab, a fresh
+    machine), install it from the wheel beside the notebook, else from the published book's
+    downloads, else from the repository; if none works, say exactly what to do."""
     import nbformat
 
+    sources = []
+    if published is not None:
+        url, branch = published
+        org, repo = url.removeprefix("https://github.com/").split("/", 1)
+        if wheel:
+            sources.append(f"https://{org.lower()}.github.io/{repo}/downloads/notebooks/{wheel}")
+        sources.append(f"annotator-incentives @ git+{url}@{branch}")
+    wheel_line = f"WHEEL = {wheel!r}  # built with this book, in its downloads beside the notebooks\n" if wheel else "WHEEL = None\n"
     return nbformat.v4.new_code_cell(
-        "# Outside this book's repository (Colab, a fresh machine), install its library first.\n"
+        "# Setup: this notebook needs the book's library, annotator-incentives (with its real data).\n"
+        "# Where it is missing (Colab, a fresh machine) it is installed here: from the wheel beside\n"
+        "# this notebook, else from the published book, else from the book's repository.\n"
         "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
+        "from pathlib import Path\n"
+        "\n"
         "if importlib.util.find_spec(\"annotator_incentives\") is None:\n"
-        f"    get_ipython().run_line_magic(\"pip\", \"install --quiet 'annotator-incentives @ git+{url}'\")")
+        f"    {wheel_line}"
+        "    sources = [str(Path.cwd() / WHEEL)] if WHEEL and (Path.cwd() / WHEEL).is_file() else []\n"
+        f"    sources += {sources!r}\n"
+        "    for source in sources:\n"
+        "        print(\"installing annotator-incentives from\", source)\n"
+        "        if subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", source]).returncode == 0:\n"
+        "            importlib.invalidate_caches()\n"
+        "            break\n"
+        "    else:\n"
+        "        raise ModuleNotFoundError(\n"
+        "            \"annotator-incentives is not installed. Download \" + (WHEEL or \"the wheel annotator_incentives-*.whl\")\n"
+        "            + \" from the book's downloads (downloads/notebooks/, beside this notebook) into \" + str(Path.cwd())\n"
+        "            + \" and run this cell again, or install it yourself: pip install <that wheel> (or, in a clone of \"\n"
+        "              \"the book's repository: pip install -e .)\")\n"
+        "import annotator_incentives  # noqa: E402,F401")
 
 
 def figure_dir() -> Path:
     return Path(os.environ.get("ANNOTATOR_FIGURE_DIR") or ROOT / "_build" / "figures")
+
+
+def _figure_env(app, config):
+    """Chapters write figures to ``$ANNOTATOR_FIGURE_DIR`` (else ``./figures`` beside the
+    notebook): for the book's kernels, which inherit this environment, that is
+    ``_build/figures`` next to the HTML, where the claims map and the downloads find them."""
+    os.environ.setdefault("ANNOTATOR_FIGURE_DIR", str(Path(app.outdir).parent / "figures"))
+
+
+def _wheel(target: Path) -> str | None:
+    """Build a wheel of the library (with its packaged data) into ``target``, offline, from a
+    copy of the sources (a build in the checkout would leave ``build/`` behind)."""
+    import tempfile
+
+    for old in target.glob("annotator_incentives-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copyfile(ROOT / name, Path(tmp) / name)
+        shutil.copytree(ROOT / "lib", Path(tmp) / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+             "-w", str(target), tmp], capture_output=True, text=True, timeout=600)
+    built = sorted(target.glob("annotator_incentives-*.whl"))
+    if result.returncode != 0 or not built:
+        from sphinx.util import logging
+
+        logging.getLogger(__name__).warning(
+            "could not build the library's wheel for the downloads: %s", (result.stderr or result.stdout).strip()[-2000:])
+        return None
+    return built[-1].name
 
 
 class claims_map(nodes.General, nodes.Element):
@@ -242,19 +305,19 @@ def _downloads(app, exception):
 
     notebooks = out / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
-    published = published_repository()
+    setup_cell = _install_cell(_wheel(notebooks), published_repository())
     for doc in sorted(app.env.found_docs):
         source = Path(app.srcdir) / f"{doc}.md"
         if source.is_file() and "kernelspec" in source.read_text()[:500]:
             notebook = jupytext.read(source)
-            if published is not None:
-                notebook.cells.insert(0, _install_cell(published[0]))
+            notebook.cells.insert(0, setup_cell)
             jupytext.write(notebook, notebooks / f"{Path(doc).name}.ipynb")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
-        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data; chapters as Jupyter notebooks.</p>"
+        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data; chapters as Jupyter notebooks, "
+        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing).</p>"
         f"<ul>{items}</ul></body></html>")
 
 
@@ -492,6 +555,7 @@ class BookCitationDirective(SphinxDirective):
 
 def setup(app):
     app.connect("config-inited", _launch_settings)
+    app.connect("config-inited", _figure_env)
     app.connect("html-page-context", _colab_button, priority=502)  # after the theme's launch buttons (501)
     app.connect("html-page-context", _dedupe_scripts)
     app.add_node(claims_map)

@@ -1,8 +1,15 @@
-"""Shared fixtures: small datasets written in exactly the Hugging Face hub's layout."""
+"""Shared fixtures: small datasets written in exactly the Hugging Face hub's layout, the real
+data shipped with the package, one clean build of the book for the whole session, and a
+hermetic session: the Hugging Face hub is offline (also for every subprocess and notebook
+kernel) and a test that opens a connection to anything but this machine fails."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +17,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+# Hermetic: set before anything imports datasets or huggingface_hub; subprocesses and notebook
+# kernels inherit the environment.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"  # the project's originals, when beside the checkout
+EXAMPLE_REPOSITORY = "https://github.com/example-org/annotator-incentives"
 
 MESSAGES = pa.list_(pa.struct([("content", pa.string()), ("role", pa.string())]))
 HUB_README = """---
@@ -64,10 +78,107 @@ def hub_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not (SHARED_DATA / "ultrafeedback-sample").is_dir():
-        pytest.skip(f"the project's shared data folder is not beside the checkout ({SHARED_DATA})")
-    return SHARED_DATA
+def real_data() -> Path:
+    """The real samples and annotator data shipped with the package (checked against sha256)."""
+    from annotator_incentives.data import packaged_data_dir
+
+    return packaged_data_dir()
+
+
+
+
+# --- no network -----------------------------------------------------------------------------
+
+class NetworkBlocked(OSError):
+    """Raised by the socket guard for a connection to another machine."""
+
+
+NETWORK_ATTEMPTS = pytest.StashKey[list]()
+
+
+def _is_address(host) -> bool:
+    try:
+        ipaddress.ip_address(str(host).split("%", 1)[0])
+        return True
+    except ValueError:
+        return False
+
+
+def _is_local(host) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode()
+    if host in ("localhost", "", None):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Fail any test that opens (or resolves a name for) a connection beyond loopback; tests
+    marked ``online`` (deselected by default) are exempt."""
+    if request.node.get_closest_marker("online"):
+        yield
+        return
+    attempts: list[str] = []
+    request.node.stash[NETWORK_ATTEMPTS] = attempts
+    connect, connect_ex, getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def check(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+            attempts.append(f"connect to {address[0]}:{address[1]}")
+            raise NetworkBlocked(f"the tests are hermetic: no connection to {address[0]}")
+
+    def guarded_connect(sock, address):
+        check(sock, address)
+        return connect(sock, address)
+
+    def guarded_connect_ex(sock, address):
+        check(sock, address)
+        return connect_ex(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if not _is_local(host) and not _is_address(host):  # an address literal is checked at connect
+            attempts.append(f"resolve {host}")
+            raise NetworkBlocked(f"the tests are hermetic: no name lookup of {host}")
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+    yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A test that tried to reach the network fails, even if it caught the error."""
+    result = yield
+    attempts = item.stash.get(NETWORK_ATTEMPTS, [])
+    if attempts:
+        pytest.fail("the test tried to reach the network: " + "; ".join(attempts[:5]), pytrace=False)
+    return result
+
+
+# --- one clean build of the book for the session --------------------------------------------
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """A clean build of the whole book (every chapter executed once) into a temporary folder:
+    ``(out, result)``; the HTML is in ``out/_build/html``, the executed notebooks in
+    ``out/_build/jupyter_execute``, the figures in ``out/figures``."""
+    out = tmp_path_factory.mktemp("book")
+    # launch buttons appear only for a book built from a GitHub repository; this one is a stand-in
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"), BOOK_REPOSITORY_URL=EXAMPLE_REPOSITORY,
+               BOOK_REPOSITORY_BRANCH="main")
+    env.pop("ANNOTATOR_DATA_DIR", None)  # the packaged real data, as on a fresh clone
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(REPO_ROOT), "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, env=env, timeout=2400,
+    )
+    return out, result
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from annotator_incentives import annotators as A
 from annotator_incentives import data as D
 
 
-def test_mt_bench_matches_its_source_notes(shared_data):
-    mt = A.load_mt_bench(shared_data)
+def test_mt_bench_matches_its_source_notes(real_data):
+    mt = A.load_mt_bench(real_data)
     assert len(mt) == 1689 and mt.judge.nunique() == 65
     assert (mt.drop_duplicates("judge").judge_kind == "author").sum() == 7
     assert mt.item.nunique() == 910
@@ -24,8 +24,8 @@ def test_mt_bench_matches_its_source_notes(shared_data):
     assert pairs.shared.sum() == 772 and pairs.agree.sum() == 633
 
 
-def test_pandalm_matches_its_source_notes(shared_data):
-    pl = A.load_pandalm(shared_data)
+def test_pandalm_matches_its_source_notes(real_data):
+    pl = A.load_pandalm(real_data)
     assert pl.item.nunique() == 999
     first = pl[pl.judge == "annotator1"].label
     assert (first == 0.0).sum() == 475 and (first == 1.0).sum() == 427 and first.isna().sum() == 97

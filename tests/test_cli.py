@@ -54,8 +54,8 @@ def test_plan_from_a_file_with_json(p_file, tmp_path):
     assert result["contracts"]["self-consistency"]["linear"]["gap_to_first_best"] >= 0
 
 
-def test_plan_with_a_dataset_prints_a_report(shared_data):
-    out = run("--dataset", "ultrafeedback-sample", "--data-dir", str(shared_data), "--error", "0.1")
+def test_plan_with_a_dataset_prints_a_report():
+    out = run("--dataset", "ultrafeedback-sample", "--error", "0.1")  # the packaged sample, no setting needed
     assert out.returncode == 0, out.stderr
     assert "self-consistency needs fewer inspected samples" in out.stdout
     assert "UltraFeedback sample (named real sample)" in out.stdout
@@ -100,8 +100,8 @@ def test_unsupported_file_type(tmp_path):
     (["--dataset", "ultrafeedback-sample", "--error", "1.5"], "target error sum"),
     (["--dataset", "ultrafeedback-sample", "--n", "0"], "at least 1"),
 ])
-def test_bad_arguments(args, message, capsys, shared_data):
-    assert cli.main([*args, "--data-dir", str(shared_data)]) == 2
+def test_bad_arguments(args, message, capsys, real_data):
+    assert cli.main([*args, "--data-dir", str(real_data)]) == 2
     assert message in capsys.readouterr().err
 
 

@@ -95,6 +95,7 @@ def test_hub_without_network_fails_fast_and_says_how_to_provide(hub_root, monkey
     assert HELPSTEER in message and "looked in" in message and D.DATA_DIR_ENV in message
 
 
+@pytest.mark.online
 def test_real_hub_probe_returns_quickly():
     start = time.monotonic()
     D._hub_reachable(timeout=2.0)
@@ -149,9 +150,12 @@ def test_misnamed_sample_columns(tmp_path):
         D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
 
 
-def test_missing_sample_says_where_it_looked(tmp_path):
-    with pytest.raises(D.DatasetUnavailableError, match="ultrafeedback-sample"):
+def test_missing_sample_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.setattr(D, "PACKAGED_DATA_DIR", tmp_path / "no-packaged-data")
+    with pytest.raises(D.PackagedDataError, match="installed without its data.*reinstall"):
         D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
+    with pytest.raises(D.PackagedDataError):  # never an empty list of datasets for a chapter to draw
+        D.available_preference_data(data_dir=tmp_path)
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -241,16 +245,16 @@ def test_reliability_curve():
 
 # --- the real samples ---------------------------------------------------------------------
 
-def test_ultrafeedback_sample(shared_data):
-    data = D.load_preference_data("ultrafeedback-sample", data_dir=shared_data)
+def test_ultrafeedback_sample(real_data):
+    data = D.load_preference_data("ultrafeedback-sample", data_dir=real_data)
     assert data.is_sample and "sample" in data.provenance()
     assert data.n_ties_dropped == 136 and data.n_pairs == 1_064 and data.n_eval == 532
     assert data.calibration is None
     assert 0.5 < data.p.min() and data.p.max() <= 1.0
 
 
-def test_helpsteer2_pairs_rebuild_from_attributes(shared_data):
-    folder = shared_data / "helpsteer2-sample"
+def test_helpsteer2_pairs_rebuild_from_attributes(real_data):
+    folder = real_data / "helpsteer2-sample"
     rebuilt = D.helpsteer_pairs_from_attributes(pd.read_csv(folder / "helpsteer2_first100_attributes.csv"))
     shipped = pd.read_csv(folder / "helpsteer2_first100_pairs.csv")
     assert len(rebuilt) == len(shipped) == 44
@@ -258,10 +262,90 @@ def test_helpsteer2_pairs_rebuild_from_attributes(shared_data):
         np.testing.assert_array_equal(rebuilt[column].to_numpy(), shipped[column].to_numpy())
 
 
-def test_available_data_names_what_is_missing(shared_data):
-    availability = D.available_preference_data(data_dir=shared_data)
+def test_available_data_names_what_is_missing(real_data):
+    availability = D.available_preference_data(data_dir=real_data)
     assert set(availability.loaded) == {"ultrafeedback-sample"}
     assert set(availability.missing) == {"pku", "helpsteer", "ultra", "skywork"}
-    assert "Shown instead: the UltraFeedback sample" in availability.missing["ultra"]
+    assert availability.stand_ins == {"ultra": "ultrafeedback-sample"}
+    assert "Shown instead, under its own name: the UltraFeedback sample" in availability.missing["ultra"]
     notes = availability.notes_markdown()
     assert "PKU" in notes and "beaver" in notes and D.DATA_DIR_ENV in notes
+    # the full diagnostic stays with programmers
+    assert set(availability.details) == set(availability.missing)
+    assert "Shown instead: the UltraFeedback sample (1,200 real pairs" in availability.details["ultra"]
+    assert "looked in" in availability.diagnostics() and "looked in" in repr(availability)
+
+
+def test_reader_notes_hold_no_paths_or_errors(real_data, tmp_path, monkeypatch):
+    monkeypatch.setenv(D.DATA_DIR_ENV, str(tmp_path))
+    availability = D.available_preference_data()
+    data_page, other_page = availability.notes_markdown(page="data"), availability.notes_markdown(page="other")
+    for text in (data_page, other_page):
+        assert str(tmp_path) not in text and str(D.PACKAGED_DATA_DIR) not in text
+        for word in ("Error", "Traceback", "unreachable", "looked in"):
+            assert word not in text, word
+    assert data_page.count("\n- ") == 4  # one note per missing dataset
+    assert "\n" not in other_page and "(data.md)" in other_page and "PKU" in other_page
+    assert D.Availability({}, {}).notes_markdown(page="other") == ""
+    with pytest.raises(ValueError, match="page"):
+        availability.notes_markdown(page="intro")
+
+
+# --- the packaged real data ---------------------------------------------------------------
+
+def test_packaged_data_is_found_without_any_setting(monkeypatch):
+    monkeypatch.delenv(D.DATA_DIR_ENV, raising=False)
+    data = D.load_preference_data("ultrafeedback-sample")
+    assert "packaged data" in data.source and data.n_pairs == 1_064
+    assert D.resolve_data_dir() == D.PACKAGED_DATA_DIR
+    for folder in D.PACKAGED_FOLDERS:
+        assert (D.PACKAGED_DATA_DIR / folder / "SOURCE.md").is_file(), folder
+
+
+def test_a_chosen_data_folder_comes_first(real_data, tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "mine"
+    shutil.copytree(real_data / "ultrafeedback-sample", copy / "ultrafeedback-sample")
+    monkeypatch.setenv(D.DATA_DIR_ENV, str(copy))
+    assert D.load_sample_scores("ultrafeedback-sample").source.startswith("real sample, data folder")
+    # a folder without the sample falls back to the packaged copy
+    assert "packaged data" in D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path).source
+
+
+def test_a_changed_packaged_file_is_named(real_data, tmp_path):
+    import shutil
+
+    copy = tmp_path / "_data"
+    shutil.copytree(real_data, copy)
+    assert D.verify_packaged_data(copy) == copy
+    target = copy / "pandalm-testset" / "testset-v1.json"
+    target.write_bytes(target.read_bytes()[:-1] + b" ")
+    (copy / "helpsteer2-sample" / "helpsteer2_first100_pairs.csv").unlink()
+    with pytest.raises(D.PackagedDataError, match="helpsteer2_first100_pairs.csv is missing.*testset-v1.json differs"):
+        D.verify_packaged_data(copy)
+    (copy / "SHA256SUMS").unlink()
+    with pytest.raises(D.PackagedDataError, match="SHA256SUMS"):
+        D.verify_packaged_data(copy)
+
+
+def test_packaged_copies_are_byte_identical_to_the_shared_originals(real_data):
+    from conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip("no ../shared/data beside the checkout to compare with (the packaged copy is checked by sha256)")
+    for folder in D.PACKAGED_FOLDERS:
+        originals = sorted(p.name for p in (SHARED_DATA / folder).iterdir())
+        assert sorted(p.name for p in (real_data / folder).iterdir()) == originals, folder
+        for name in originals:
+            assert (real_data / folder / name).read_bytes() == (SHARED_DATA / folder / name).read_bytes(), name
+
+
+def test_every_packaged_dataset_is_attributed(real_data):
+    from conftest import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    table = D.packaged_data_markdown()
+    for folder, (_, licence, _) in D.PACKAGED_FOLDERS.items():
+        assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
+        assert licence.lower().replace("-", " ") in (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " "), folder

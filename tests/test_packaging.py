@@ -6,28 +6,63 @@ import re
 import tomllib
 
 import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from conftest import REPO_ROOT
 
 
 def normalise(requirement: str) -> tuple[str, str]:
     name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
-    return re.sub(r"[-_.]+", "-", name).lower(), spec.replace(" ", "").replace("==", "=")
+    return re.sub(r"[-_.]+", "-", name).lower(), spec.replace(" ", "")
 
 
-def test_environment_yml_matches_pyproject():
+def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {normalise(r) for r in project["dependencies"]}
+    wanted = dict(normalise(r) for r in project["dependencies"])
     for extra in project["optional-dependencies"].values():
-        wanted |= {normalise(r) for r in extra}
+        wanted |= dict(normalise(r) for r in extra)
+    return wanted
+
+
+def locked() -> dict[str, str]:
+    pins = {}
+    for line in (REPO_ROOT / "requirements" / "lock.txt").read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
+        if match:
+            pins[normalise(match[1])[0]] = match[2]
+    return pins
+
+
+def test_lock_pins_every_dependency_within_pyproject():
+    pins = locked()
+    for name, spec in pyproject_requirements().items():
+        assert name in pins, f"{name} is not in requirements/lock.txt (run `make lock`)"
+        assert Version(pins[name]) in SpecifierSet(spec), f"{name}=={pins[name]} breaks pyproject's {spec}"
+    assert Version(pins["setuptools"]) >= Version("77")  # the wheel of the book's downloads is built offline with it
+
+
+def test_environment_yml_pins_the_locked_versions():
+    pins = locked()
     env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
-    listed = set()
+    listed = {}
     for entry in env["dependencies"]:
         if isinstance(entry, dict):
-            listed |= {normalise(r) for r in entry["pip"]}
+            listed |= {normalise(r)[0]: normalise(r)[1].removeprefix("==") for r in entry["pip"]}
         elif entry != "pip" and not entry.startswith("python="):
-            listed.add(normalise(entry))
-    assert listed == wanted, f"only in environment.yml: {listed - wanted}; only in pyproject: {wanted - listed}"
+            listed[normalise(entry)[0]] = normalise(entry)[1].removeprefix("=")
+    wanted = pyproject_requirements()
+    assert set(listed) == set(wanted), f"only in environment.yml: {set(listed) - set(wanted)}; only in pyproject: {set(wanted) - set(listed)}"
+    for name, version in listed.items():
+        assert version == pins[name], f"environment.yml has {name} {version or '(unpinned)'}, the lock {pins[name]}"
+
+
+def test_every_file_of_the_package_data_is_in_the_wheel_listing():
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["package-data"]["annotator_incentives"]
+    package = REPO_ROOT / "lib" / "annotator_incentives"
+    shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    assert shipped == {p for p in (package / "_data").rglob("*") if p.is_file()}
 
 
 def test_jupyter_book_is_pinned_below_2():

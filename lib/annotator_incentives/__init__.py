@@ -12,7 +12,11 @@ Incentivizing Human Preference Annotators" (arXiv 2502.06387). Modules follow th
 - :mod:`~annotator_incentives.annotators` -- real annotators with identities;
 - :mod:`~annotator_incentives.downstream` -- a reward model trained on simulated annotators' labels;
 - :mod:`~annotator_incentives.planning` and :mod:`~annotator_incentives.cli` -- the planning tool;
-- :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data.
+- :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data;
+- :mod:`~annotator_incentives.versions` -- the package versions a build was made with.
 """
 
+from .versions import environment_versions
+
 __version__ = "0.1.0"
+__all__ = ["environment_versions"]

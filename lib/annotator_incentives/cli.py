@@ -26,7 +26,8 @@ examples:
   annotator-plan --file my_pairs.csv --profile-file team.toml --n 200 --json
 
 A file needs a column p (preference probabilities in [0, 1]) or the columns chosen_score and
-rejected_score. Data folders are found through $ANNOTATOR_DATA_DIR (or --data-dir).
+rejected_score. The real samples ship with the package; a folder given by --data-dir or
+$ANNOTATOR_DATA_DIR is looked at first (and is where local copies of the paper's datasets go).
 """
 
 
@@ -36,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     source = ap.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="a dataset or real sample of the registry (" + known_inputs().split(";")[0] + ")")
     source.add_argument("--file", help="CSV or Parquet file with column p, or chosen_score and rejected_score")
-    ap.add_argument("--data-dir", help="folder with local copies of the datasets (default: $ANNOTATOR_DATA_DIR)")
+    ap.add_argument("--data-dir", help="folder with local copies of the datasets, looked at before the packaged samples (default: $ANNOTATOR_DATA_DIR)")
     ap.add_argument("--delta", type=float, default=0.05, help="how often a careful annotator disagrees with itself (default 0.05)")
     ap.add_argument("--eta0", type=float, default=0.8, help="commitment at or below which an annotator counts as careless (default 0.8)")
     ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)")

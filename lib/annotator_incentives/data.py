@@ -16,14 +16,22 @@ Where the files come from, in order: a local copy of the hub files (``data_dir``
 ``ANNOTATOR_DATA_DIR`` environment variable; a folder ``<data_dir>/<hub id>/`` laid out as on
 the hub), then the Hugging Face hub through ``datasets`` (with its cache). Without network the
 hub attempt fails within seconds with :class:`DatasetUnavailableError`.
+
+The real samples and the real annotator data (``SAMPLES``, ``PACKAGED_FOLDERS``) travel with the
+package (``annotator_incentives/_data``, each folder with its SOURCE.md): a data folder chosen by
+``data_dir`` or ``$ANNOTATOR_DATA_DIR`` is looked at first, the packaged copy after it. The
+packaged files are checked against their sha256 (``_data/SHA256SUMS``) before use; a mismatch
+raises :class:`PackagedDataError`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Literal
 
@@ -43,6 +51,13 @@ __all__ = [
     "PreferenceData",
     "DataError",
     "DatasetUnavailableError",
+    "PackagedDataError",
+    "PACKAGED_DATA_DIR",
+    "PACKAGED_FOLDERS",
+    "packaged_data_dir",
+    "packaged_data_markdown",
+    "verify_packaged_data",
+    "locate",
     "resolve_data_dir",
     "load_scores",
     "load_sample_scores",
@@ -72,6 +87,101 @@ class DatasetUnavailableError(LookupError):
     """A dataset that could not be found locally, in the hub cache, or on the hub."""
 
 
+class PackagedDataError(DataError):
+    """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+
+
+PACKAGED_DATA_DIR = Path(__file__).resolve().with_name("_data")
+PACKAGED_MANIFEST = "SHA256SUMS"
+# folder -> (what it is, licence, attribution); each folder holds a SOURCE.md with the details
+PACKAGED_FOLDERS: dict[str, tuple[str, str, str]] = {
+    "ultrafeedback-sample": (
+        "1,200 real pairs of trl-lib/ultrafeedback_binarized with GPT-4 scores (1-10)",
+        "MIT", "UltraFeedback (OpenBMB; Cui et al. 2023)"),
+    "helpsteer2-sample": (
+        "the first 100 responses of nvidia/HelpSteer2 with their five attributes; 44 within-prompt pairs",
+        "CC-BY-4.0", "HelpSteer2 (NVIDIA; Wang et al. 2024)"),
+    "mt-bench-human-judgments": (
+        "1,689 MT-Bench turn-1 votes by 65 identified judges",
+        "CC-BY-4.0", "MT-Bench human judgments (LMSYS; Zheng et al. 2023)"),
+    "pandalm-testset": (
+        "999 items labelled by the same three annotators",
+        "Apache-2.0", "PandaLM test set (Wang et al. 2023)"),
+}
+
+
+def packaged_data_markdown() -> str:
+    """A Markdown table of the real data shipped with the package: what, licence, attribution
+    (for the book's data page; each folder's SOURCE.md has the full origin)."""
+    rows = ["| folder | what | licence | attribution |", "|---|---|---|---|"]
+    rows += [f"| `{folder}/` | {what} | {licence} | {credit} |" for folder, (what, licence, credit) in PACKAGED_FOLDERS.items()]
+    return "\n".join(rows)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> Path:
+    """Check every file listed in ``folder/SHA256SUMS`` against its sha256; return the folder.
+
+    Raises :class:`PackagedDataError` naming each file that is missing or differs.
+    """
+    folder = Path(folder)
+    manifest = folder / PACKAGED_MANIFEST
+    if not manifest.is_file():
+        raise PackagedDataError(
+            f"the packaged data has no {PACKAGED_MANIFEST}: reinstall annotator-incentives"
+        )
+    problems = []
+    for line in manifest.read_text().splitlines():
+        if not line.strip():
+            continue
+        expected, name = line.split(maxsplit=1)
+        path = folder / name.strip().lstrip("*")
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif _sha256(path) != expected:
+            problems.append(f"{name} differs from the shipped file (sha256 {expected[:12]}...)")
+    if problems:
+        raise PackagedDataError(
+            "the data shipped with annotator-incentives is not as shipped: " + "; ".join(problems)
+            + ". Reinstall the package (or give a good copy with data_dir= or $ANNOTATOR_DATA_DIR)."
+        )
+    return folder
+
+
+@lru_cache(maxsize=1)
+def packaged_data_dir() -> Path:
+    """The real data shipped with the package, checked once per process (:func:`verify_packaged_data`)."""
+    return verify_packaged_data(PACKAGED_DATA_DIR)
+
+
+def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """A file of the real data: in the chosen data folder (``data_dir``, else
+    ``$ANNOTATOR_DATA_DIR``) when it is there, else the packaged copy (``None`` for a file the
+    package does not ship). The packaged copy is always there: a package without it, or with a
+    changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
+    missing real data."""
+    chosen = _chosen_data_dir(data_dir)
+    if chosen is not None and (chosen / relative).is_file():
+        return chosen / relative
+    if Path(relative).parts[0] not in PACKAGED_FOLDERS:
+        return None
+    if not PACKAGED_DATA_DIR.is_dir():
+        raise PackagedDataError(
+            f"annotator-incentives was installed without its data ({PACKAGED_DATA_DIR.name}/ is missing next to "
+            "the package): reinstall it from its wheel or repository, or give a folder holding the real "
+            f"samples with data_dir= or ${DATA_DIR_ENV}"
+        )
+    packaged_data_dir()  # every shipped file is there and unchanged, or PackagedDataError says which is not
+    return PACKAGED_DATA_DIR / relative
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """One of the paper's four preference datasets (data.md, "The four datasets")."""
@@ -84,6 +194,7 @@ class DatasetSpec:
     score_note: str
     licence: str
     scores_file: str | None = None  # for PKU: scores the hub file lacks, made by a reward model
+    scorer: str | None = None  # the reward model that makes them
 
 
 @dataclass(frozen=True)
@@ -116,6 +227,7 @@ DATASETS: dict[str, DatasetSpec] = {
             ),
             licence="CC-BY-NC-4.0",
             scores_file="pku-beaver-7b-v2.0-reward-scores.parquet",
+            scorer="PKU-Alignment/beaver-7b-v2.0-reward",
         ),
         DatasetSpec(
             key="helpsteer",
@@ -183,8 +295,8 @@ SAMPLES: dict[str, SampleSpec] = {
 }
 
 
-def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The local data folder: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``."""
+def _chosen_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
+    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``."""
     chosen = path if path is not None else os.environ.get(DATA_DIR_ENV) or None
     if chosen is None:
         return None
@@ -195,12 +307,25 @@ def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
     return folder
 
 
+def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The local data folder: the argument, else ``$ANNOTATOR_DATA_DIR``, else the data shipped
+    with the package (checked against its sha256). To look in a chosen folder and fall back to
+    the packaged copy file by file, use :func:`locate`."""
+    return _chosen_data_dir(path) or packaged_data_dir()
+
+
 def _spec(name: str) -> DatasetSpec:
     try:
         return DATASETS[name]
     except KeyError:
         known = ", ".join(sorted(DATASETS) + sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown dataset {name!r}; known: {known}") from None
+
+
+def _offline_requested() -> bool:
+    """The Hugging Face switches for working offline (``HF_HUB_OFFLINE``, ``HF_DATASETS_OFFLINE``)."""
+    return any(os.environ.get(name, "").upper() in {"1", "ON", "YES", "TRUE"}
+               for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
@@ -287,7 +412,7 @@ def _scores_from_frame(frame: pd.DataFrame, chosen: str, rejected: str, where: s
 def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Scores:
     """Scores of one of the paper's datasets (``DATASETS``), from a local copy or the hub."""
     spec = _spec(name)
-    folder = resolve_data_dir(data_dir)
+    folder = _chosen_data_dir(data_dir)  # the paper's datasets are never packaged
     if spec.scores_file:
         return _load_scores_file(spec, folder)
     if folder is not None and (folder / spec.hub_id).is_dir():
@@ -320,8 +445,9 @@ def _load_with_datasets(path: str, data_files: list[str] | None = None) -> pd.Da
 
 def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
     looked = [f"{folder / spec.hub_id} (local copy)" if folder else f"${DATA_DIR_ENV} (not set)"]
-    online = _hub_reachable()
-    looked.append(f"the hub ({'reachable' if online else 'unreachable'}) and its cache")
+    offline = _offline_requested()
+    online = not offline and _hub_reachable()
+    looked.append(f"the hub ({'offline by request' if offline else 'reachable' if online else 'unreachable'}) and its cache")
     try:
         if online:
             return _load_with_datasets(spec.hub_id)
@@ -355,19 +481,22 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
     except KeyError:
         known = ", ".join(sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown sample {name!r}; known samples: {known}") from None
-    folder = resolve_data_dir(data_dir)
-    path = folder / spec.folder / spec.file if folder else None
-    if path is None or not path.is_file():
+    relative = Path(spec.folder) / spec.file
+    path = locate(relative, data_dir)
+    if path is None:
+        chosen_dir = _chosen_data_dir(data_dir)
         raise DatasetUnavailableError(
-            f"sample {spec.label} is not available: looked for "
-            f"{path if path else f'${DATA_DIR_ENV}/{spec.folder}/{spec.file} (${DATA_DIR_ENV} not set)'}. "
-            f"Set ${DATA_DIR_ENV} to the folder that holds {spec.folder}/ (in this project: ../shared/data)."
+            f"sample {spec.label} is not available: not in "
+            f"{chosen_dir / relative if chosen_dir else f'${DATA_DIR_ENV} (not set)'} nor in the packaged data. "
+            f"Reinstall annotator-incentives (it ships {spec.folder}/), or give a folder holding "
+            f"{spec.folder}/ with data_dir= or ${DATA_DIR_ENV}."
         )
     frame = pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
+    where = "packaged data" if path.is_relative_to(PACKAGED_DATA_DIR) else "data folder"
     return Scores(
-        spec.key, spec.label, chosen, rejected, f"real sample, data folder: {spec.folder}/{spec.file}", True,
+        spec.key, spec.label, chosen, rejected, f"real sample, {where}: {spec.folder}/{spec.file}", True,
         parent.calibrated, spec.caveat
     )
 
@@ -504,12 +633,39 @@ def load_preference_data(name: str, data_dir: str | os.PathLike[str] | None = No
     return preference_probabilities(load_scores(name, data_dir))
 
 
+DATA_PAGE = "data.md"  # the book's data chapter (label chap-data), beside every other chapter
+
+
+def reader_note(name: str) -> str:
+    """What provides a missing dataset, calmly, for readers (no paths, no errors), to follow
+    "<label>: "."""
+    spec = _spec(name)
+    hub = f"[{spec.hub_id}](https://huggingface.co/datasets/{spec.hub_id})"
+    if spec.scores_file:
+        return (
+            f"needs reward-model scores, which the hub file {hub} does not carry: each pair scored with "
+            f"the reward model {spec.scorer} (a 7B model; a GPU in practice), given as "
+            f"`{spec.scores_file}` in the data folder (`${DATA_DIR_ENV}`)."
+        )
+    return (
+        f"loaded from {hub} on the Hugging Face hub when the build has network access (and cached "
+        f"after the first download), or from a copy of the hub files in the data folder (`${DATA_DIR_ENV}`)."
+    )
+
+
 @dataclass(frozen=True)
 class Availability:
-    """What a chapter can show: the data of each dataset that loaded, a note for each that did not."""
+    """What a chapter can show: the data of each dataset that loaded, a note for each that did not.
+
+    ``missing`` maps each missing dataset to a note for readers (what provides it; what is shown
+    instead), ``details`` to the full diagnostic (where it was looked for, what failed) for
+    programmers, ``stand_ins`` to the key of the real sample shown in its place.
+    """
 
     loaded: dict[str, PreferenceData]
     missing: dict[str, str]
+    details: dict[str, str] = field(default_factory=dict)
+    stand_ins: dict[str, str] = field(default_factory=dict)
 
     def prefer(self, keys: tuple[str, ...]) -> tuple[list[PreferenceData], str]:
         """The datasets among ``keys`` that loaded, else every loaded one, and a sentence saying which."""
@@ -522,21 +678,20 @@ class Availability:
         return chosen, f"The paper's panels use {wanted}; on this build they use {shown}."
 
     def notes_markdown(self, page: Literal["data", "other"] = "data") -> str:
-        """Reader-facing notes on the datasets that did not load (no paths, no exception names).
+        """Markdown for readers about the datasets missing on this build ("" when none is).
 
-        ``page="data"``: one note per missing dataset, saying what provides it and what is shown
-        instead; ``page="other"``: one short line linking to the data chapter (label
-        ``chap-data``); ``""`` when nothing is missing. The full diagnostics stay in
-        :attr:`missing` for programs and logs."""
+        ``page="data"`` (the data chapter only): one note per missing dataset, what provides it.
+        ``page="other"`` (every other chapter): one short line naming them, linking to the data chapter.
+        """
         if not self.missing:
             return ""
-        labels = [DATASETS[k].label if k in DATASETS else k for k in self.missing]
         stand_ins = {s.stands_for: s for s in SAMPLES.values() if s.key in self.loaded}
         if page == "other":
-            names = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
-            shown = "; ".join(f"{s.label} shown for {DATASETS[k].label}" for k, s in stand_ins.items() if k in self.missing)
-            return (f"*Not available on this build: {names}" + (f" ({shown})" if shown else "")
-                    + ". {ref}`The data chapter <chap-data>` says what provides them.*")
+            names = ", ".join(_label(k) for k in self.missing)
+            return (f"*Not available on this build: {names}; the [data chapter]({DATA_PAGE}) says what "
+                    "provides each. The figures show the data that is available.*")
+        if page != "data":
+            raise ValueError(f"page must be 'data' or 'other', not {page!r}")
         lines = ["**Datasets not available on this build.** No figure panel is drawn for these:", ""]
         for key in self.missing:
             spec = DATASETS.get(key)
@@ -558,6 +713,14 @@ class Availability:
         lines += ["", f"The data folder is the one named by the environment variable `{DATA_DIR_ENV}`."]
         return "\n".join(lines)
 
+    def diagnostics(self) -> str:
+        """The full reason for each missing dataset (paths, what failed): for programmers, not readers."""
+        return "\n".join(f"{_label(k)}: {why}" for k, why in self.details.items())
+
+
+def _label(name: str) -> str:
+    return DATASETS[name].label if name in DATASETS else SAMPLES[name].label if name in SAMPLES else name
+
 
 def available_preference_data(
     names: tuple[str, ...] = ("pku", "helpsteer", "ultra", "skywork"),
@@ -571,21 +734,25 @@ def available_preference_data(
     """
     loaded: dict[str, PreferenceData] = {}
     missing: dict[str, str] = {}
+    details: dict[str, str] = {}
+    shown_instead: dict[str, str] = {}
     for name in names:
         try:
             loaded[name] = load_preference_data(name, data_dir)
             continue
         except DatasetUnavailableError as error:
-            missing[name] = str(error)
+            missing[name], details[name] = reader_note(name), str(error)
         if stand_ins == "samples":
             for sample in SAMPLES.values():
                 if sample.stands_for == name and sample.shown_in_figures:
                     try:
                         loaded[sample.key] = load_preference_data(sample.key, data_dir)
-                        missing[name] += f" Shown instead: the {sample.label} ({sample.caveat})."
+                        shown_instead[name] = sample.key
+                        missing[name] += f" Shown instead, under its own name: the {sample.label}."
+                        details[name] += f" Shown instead: the {sample.label} ({sample.caveat})."
                     except DatasetUnavailableError as error:
-                        missing[name] += f" Its sample is missing too: {error}"
-    return Availability(loaded, missing)
+                        details[name] += f" Its sample is missing too: {error}"
+    return Availability(loaded, missing, details, shown_instead)
 
 
 def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:

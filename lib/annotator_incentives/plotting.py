@@ -2,10 +2,11 @@
 
 Nothing here computes a model: chapters get numbers from the library and pictures from here.
 Each saved figure is written as ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted
-data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``_build/figures``
-at the repository root. A figure meant for a text column is at most :data:`MAX_WIDTH_IN` wide
-with no text smaller than :data:`MIN_FONT_PT`, so that it reads at the size a page shows it;
-:func:`save_figure` refuses one that is not.
+data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``figures/`` in the
+current working directory (a notebook's own folder; the book's build sets
+``$ANNOTATOR_FIGURE_DIR`` to its ``_build/figures``). A figure meant for a text column is at
+most :data:`MAX_WIDTH_IN` wide with no text smaller than :data:`MIN_FONT_PT`, so that it reads at
+the size a page shows it; :func:`save_figure` refuses one that is not.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ __all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "reg
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
-REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_WIDTH_IN = 6.8  # the book's text column (672 CSS px) shows a figure this wide at 1:1 or larger
 MIN_FONT_PT = 8.0
 DataKind = Literal["real preference data", "real annotator data", "model only"]
@@ -59,7 +59,8 @@ def use_book_style() -> None:
 
 
 def figure_dir() -> Path:
-    folder = Path(os.environ.get(FIGURE_DIR_ENV) or REPO_ROOT / "_build" / "figures")
+    """Where figures are written: ``$ANNOTATOR_FIGURE_DIR``, else ``./figures`` (created)."""
+    folder = Path(os.environ.get(FIGURE_DIR_ENV) or Path.cwd() / "figures")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
