@@ -137,7 +137,6 @@ CLI_ERRORS = [  # (id, argv, exit code, piece of stderr)
     ("missing-profile", [*F, "--profile-file", "{dir}/missing.toml"], 2, "no such file"),
     ("directory-as-profile", [*F, "--profile-file", "{dir}/folder"], 2, "is a directory"),
     ("data-dir-missing", ["--dataset", "ultrafeedback-sample", "--data-dir", "{dir}/nowhere"], 2, "not a directory"),
-    ("sample-absent", ["--dataset", "ultrafeedback-sample", "--data-dir", "{dir}/folder"], 2, "sample UltraFeedback sample is not available"),
     ("both-monitors-out-of-reach-without-n", [*F, "--eta0", "0.9", "--eta1", "0.9001"], 2, "neither monitor reaches"),
     ("no-signal-and-delta-out-of-reach", ["--file", "{dir}/half.csv", "--delta", "0.999"], 2, "neither monitor reaches"),
     ("recommended-n-beyond-limit", [*F, "--eta0", "0.9", "--eta1", "0.905", "--error", "0.01"], 2, "give --n (at most 100,000)"),
@@ -171,6 +170,8 @@ def test_command_line_errors(case, root, capsys):
 
 CLI_ANSWERS = [  # (id, argv): plans that must succeed, checked by test_command_line_answers
     ("delta-0.999-with-n", [*F, "--delta", "0.999", "--n", "5", "--json"]),
+    # a data folder without the sample: the copy shipped with the library is used
+    ("sample-from-the-package", ["--dataset", "ultrafeedback-sample", "--data-dir", "{dir}/folder", "--n", "5", "--json"]),
     ("close-hypotheses-with-n", [*F, "--eta0", "0.9", "--eta1", "0.9001", "--n", "5", "--json"]),
     ("p-near-half-with-n", ["--file", "{dir}/half.csv", "--n", "5", "--json"]),
     ("tiny-error-target", [*F, "--error", "1e-17", "--n", "5", "--json"]),
