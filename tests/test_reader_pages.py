@@ -1,0 +1,134 @@
+"""What a reader sees: no trace of the build machine in any page, and every page fits the
+book's text column (tables scroll, figures are shown with text of at least 8 pt)."""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import json
+import re
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+# What a reader must never see: this checkout or other machine paths, Python exceptions, and
+# files that are not part of the book (the project's internal notes).
+WORKPLACE = {
+    "a machine path": re.compile(r"(?<![\w.:/~-])/(?:tmp|home|root|work|usr|opt|var|srv|mnt)/[\w.-]"),
+    "the checkout's path": re.compile(re.escape(str(REPO_ROOT))),
+    "an exception name": re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception)\b|Traceback \(most recent call"),
+    "an internal file": re.compile(r"\b(?:model|figures|data|architecture|jupyter-book)\.md\b|\.\./shared|\bshared/(?:paper|data|notes)\b"),
+}
+
+
+def visible_text(page: Path) -> str:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page.read_text(), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def workplace_traces(text: str) -> list[tuple[str, str]]:
+    return [(what, text[max(0, m.start() - 50):m.end() + 50].replace("\n", " "))
+            for what, pattern in WORKPLACE.items() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("no score file at /home/ann/data/pku.parquet", "a machine path"),
+    ("the hub (unreachable) and its cache (ConnectionError)", "an exception name"),
+    ("as restated in model.md, section 4", "an internal file"),
+    (f"figures in {REPO_ROOT}/_build", "the checkout's path"),
+    ("the error sum falls below 0.1 at n = 30 (Proposition 1); see ../data.html", None),
+])
+def test_the_scan_finds_what_a_reader_must_not_see(text, found):
+    seen = {what for what, _ in workplace_traces(text)}
+    assert (found in seen) if found else not seen
+
+
+@pytest.mark.slow
+def test_no_page_shows_the_build_machine(built_book):
+    out, result = built_book
+    assert result.returncode == 0
+    site = out / "_build" / "html"
+    traces = [(page.relative_to(site).as_posix(), *trace) for page in sorted(site.rglob("*.html"))
+              for trace in workplace_traces(visible_text(page))]
+    assert not traces, traces[:10]
+
+
+MEASURE = """() => {
+  const article = document.querySelector('article.bd-article');
+  const edge = article.getBoundingClientRect().right;
+  const scrolls = el => { for (let a = el.parentElement; a && a !== article; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const cut = [];
+  for (const el of article.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > edge + 1 && !scrolls(el)) cut.push(el.tagName + ' ' + (el.id || el.className));
+  }
+  const figures = Array.from(article.querySelectorAll('figure')).filter(f => f.id && f.querySelector('img')).map(f => {
+    const img = f.querySelector('img');
+    return {id: f.id, rendered: img.getBoundingClientRect().width, natural: img.naturalWidth,
+            column: f.parentElement.getBoundingClientRect().width};
+  });
+  const alts = Array.from(article.querySelectorAll('img')).map(i => i.getAttribute('alt') || '');
+  return {cut: cut.slice(0, 5), figures, alts, page: document.documentElement.scrollWidth, viewport: window.innerWidth};
+}"""
+
+
+FILE_NAME = re.compile(r"\.(?:png|svg|jpe?g|gif)\b|[0-9a-f]{32}", re.I)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.slow
+def test_every_page_fits_the_text_column(built_book):
+    """No element runs past the text column (wide tables scroll inside it), every figure is
+    shown no wider than the column with its smallest text at 8 pt or more, as rendered, and
+    every image has a description for screen readers (not its file name)."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    playwright = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
+    out, result = built_book
+    assert result.returncode == 0
+    site = out / "_build" / "html"
+    layouts = {}
+    for record in (out / "figures" / "manifest").glob("*.json"):
+        data = json.loads(record.read_text())
+        layouts[data["label"]] = data.get("layout") or {}
+    handler = functools.partial(_Quiet, directory=str(site))
+    problems = []
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        with playwright.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for name in sorted(p.name for p in (site / "chapters").glob("*.html")):
+                page.goto(f"{base}/chapters/{name}", wait_until="networkidle")
+                seen = page.evaluate(MEASURE)
+                unread = [alt for alt in seen["alts"] if not alt.strip() or FILE_NAME.search(alt)]
+                if unread:  # a screen reader would read out a file name, or nothing
+                    problems.append((name, "images without a description", unread[:3]))
+                if seen["cut"] or seen["page"] > seen["viewport"]:
+                    problems.append((name, "runs past the column", seen["cut"]))
+                for figure in seen["figures"]:
+                    if figure["rendered"] > figure["column"] + 1:
+                        problems.append((name, figure["id"], "wider than the column"))
+                    layout = layouts.get(figure["id"])
+                    if not layout:
+                        continue
+                    shown_pt = layout["min_font_pt"] * figure["rendered"] / figure["natural"] * layout["dpi"] / 96
+                    if shown_pt < 8 - 0.05:
+                        problems.append((name, figure["id"], f"smallest text shown at {shown_pt:.1f} pt"))
+            browser.close()
+        server.shutdown()
+    assert not problems, problems
