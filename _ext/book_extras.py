@@ -527,7 +527,7 @@ def cff_bibtex(path: Path | None = None, url: str | None = None) -> str:
             authors.append("{" + person["name"] + "}")  # an organisation: kept whole
     released = str(cff.get("date-released", ""))
     year, month = (released.split("-") + ["", ""])[:2]
-    months = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     url = url or cff.get("url") or cff.get("repository-code")
     if url is None and path is None:
         published = published_repository()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 from annotator_incentives import binomial, cli, contracts, grid_reference, monitoring, planning, rates, utility, validation
 from annotator_incentives.binomial import BinomialError
 from annotator_incentives.contracts import ContractError
-from annotator_incentives.data import DataError, DatasetUnavailableError
+from annotator_incentives.data import DataError
 from annotator_incentives.monitoring import MonitoringError, OutOfReachError
 from annotator_incentives.planning import PlanningError
 from annotator_incentives.utility import ProfileError, UtilityProfile

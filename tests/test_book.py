@@ -6,13 +6,10 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import shutil
 import socketserver
-import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 

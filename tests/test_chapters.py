@@ -5,7 +5,6 @@ reproducible. The chapters are executed once, by the session's clean book build
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jupytext
 import nbclient

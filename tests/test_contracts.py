@@ -11,8 +11,8 @@ from scipy import optimize, special
 
 from annotator_incentives import binomial
 from annotator_incentives import contracts as C
-from annotator_incentives.contracts import binary, binary_search, general, linear, optimise
 from annotator_incentives import utility as U
+from annotator_incentives.contracts import binary, binary_search, general, linear, optimise
 
 FIG3 = U.profile("figure3")
 TOL = 1e-9

@@ -131,7 +131,7 @@ def published_by_hand(kind, n, c, profile, stop_rule):
 
     first = best((np.where(U >= 0, P, -np.inf).max(), tau, np.unravel_index(np.argmax(np.where(U >= 0, P, -np.inf)), U.shape)) for tau, U, P in arrays)
     star = int(first[2][0])
-    second = best((np.where((U >= 0) & (U >= U.max(0) - 0.01), P, -np.inf).max(), tau) for tau, U, P in arrays)
+    second = best((np.where((U >= 0) & (U.max(0) - 0.01 <= U), P, -np.inf).max(), tau) for tau, U, P in arrays)
     restricted = []
     for tau, U, P in arrays:
         window = U[star - 1:stop_rule(star + 2, 101)]

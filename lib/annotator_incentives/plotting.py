@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 import matplotlib
 import matplotlib.pyplot as plt

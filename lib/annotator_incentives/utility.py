@@ -14,8 +14,8 @@ points (:meth:`UtilityProfile.check_consistency`); a mismatch is a :class:`Profi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
