@@ -164,7 +164,7 @@ def main() -> None:
               f"{grid_mb:8.0f} {exact_mb:8.0f} "
               f"{max(diffs):9.2e} {ic:13.1e}")
     for kind in ("binary", "linear"):
-        these = [r for (k, _), r in zip(SHARED, ratios) if k == kind]
+        these = [r for (k, _), r in zip(SHARED, ratios, strict=True) if k == kind]
         verdict = "met" if min(these) >= 1000 else "NOT met"
         print(f"\n   speed ratio grid/exact, {kind}: min {min(these):.0f}x, max {max(these):.0f}x (target >= 1000x: {verdict})", end="")
     print("\n   (linear: no threshold axis, so the grid is 51 times smaller than a binary one, and the exact solver's"

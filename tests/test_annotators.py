@@ -78,7 +78,7 @@ def test_dawid_skene_recovers_a_planted_spammer():
     rows = []
     for j, accuracy in enumerate((0.95, 0.9, 0.85, 0.5)):
         correct = rng.uniform(size=truth.size) < accuracy
-        for i, (t, ok) in enumerate(zip(truth, correct)):
+        for i, (t, ok) in enumerate(zip(truth, correct, strict=True)):
             rows.append({"item": f"i{i}", "judge": f"j{j}", "label": float(t if ok else 1 - t)})
     table, posterior = A.dawid_skene(pd.DataFrame(rows))
     acc = table.set_index("judge").accuracy

@@ -236,7 +236,7 @@ def test_the_command_never_prints_a_traceback(root):
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     results = json.loads(done.stdout)
     expected = [code for _, _, code, _ in CLI_ERRORS] + [0] * len(CLI_ANSWERS)
-    for argv, (code, err), want in zip(cases, results, expected):
+    for argv, (code, err), want in zip(cases, results, expected, strict=True):
         assert "Traceback" not in err and code == want, (argv, err)
 
 

@@ -100,7 +100,7 @@ def test_data_statements_match_the_histograms(runs):
 
 
 def test_expert_statements_match_the_bound_figure(runs):
-    for name, (folder, figures, outputs) in runs.items():
+    for name, (_folder, figures, outputs) in runs.items():
         curves = pd.read_csv(figures / "fig1_bottom_expert_bound.csv")
         for dataset, block in curves.groupby("dataset"):
             reached = []

@@ -101,7 +101,6 @@ def test_binary_restricted_against_an_independent_route(n, c):
     fb = C.first_best(FIG3)
 
     def response(k, b):
-        wages = np.where(np.arange(n + 1) >= k, 1.0, 0.0) * b  # utility bonus b: base utility 0
         grid = np.linspace(0, 1, 4001)
         values = b * special.bdtrc(k - 1, n, C.pass_probability(grid, c)) - FIG3.E(grid)
         j = int(np.argmax(values))
@@ -134,7 +133,7 @@ def test_binary_unrestricted_against_brute_force():
     for k in range(1, n + 1):
         for b in np.linspace(0.0, 1.2, 241):
             # the cheapest base that still meets participation at the agent's own choice
-            def agent(e):
+            def agent(e, b=b, k=k):
                 return b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))
             grid = np.linspace(0, 1, 2001)
             vals = [agent(e) for e in grid]
@@ -246,7 +245,7 @@ def test_general_contract_by_newton_matches_the_nested_root_searches(name, monke
     fast = [general.for_target(C.Problem.make(n, c, profile), eta) for n, c, eta in cases]
     assert len(newton_answers) == len(cases) and all(a is not None for a in newton_answers)  # Newton converged
     monkeypatch.setattr(general, "newton_multipliers", lambda *args: None)
-    for (n, c, eta), newton in zip(cases, fast):
+    for (n, c, eta), newton in zip(cases, fast, strict=True):
         nested = general.for_target(C.Problem.make(n, c, profile), eta)
         pmf = binomial.pmf_all(n, float(C.pass_probability(eta, c)))
         assert pmf @ newton == pytest.approx(pmf @ nested, abs=1e-13)  # expected wage
@@ -312,9 +311,9 @@ def test_full_effort_corner_contracts():
 
 def test_gaps_shrink_with_more_monitoring_and_linear_beats_binary():
     gaps = {kind: [C.solve(kind, n, 0.98, FIG3, "unrestricted").gap for n in (11, 51, 201)] for kind in ("binary", "linear")}
-    for kind, values in gaps.items():
+    for values in gaps.values():
         assert values[0] > values[1] > values[2] > 0
-    assert all(lin <= bin_ + 1e-12 for lin, bin_ in zip(gaps["linear"], gaps["binary"]))
+    assert all(lin <= bin_ + 1e-12 for lin, bin_ in zip(gaps["linear"], gaps["binary"], strict=True))
 
 
 def test_participation_binds_at_the_optimum():

@@ -145,7 +145,7 @@ def expert_based_estimates(labels: pd.DataFrame, expert_kind: str = "author") ->
     expert_votes = experts.groupby("item")["label"].apply(list)
     for judge, block in decisive[decisive.judge_kind != expert_kind].groupby("judge"):
         n = agree_j = 0
-        for item, label in zip(block.item, block.label):
+        for item, label in zip(block.item, block.label, strict=True):
             for expert_label in expert_votes.get(item, []):
                 n += 1
                 agree_j += int(expert_label == label)
@@ -208,7 +208,7 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     label = frame.pivot(index="item", columns="judge", values="label")
     by_key = same.groupby("key").groups
     identical = [list(members) for members in by_key.values() if len(members) > 1]
-    swapped_pairs = [(item, partner) for item, k in zip(swapped.index, swapped.key) for partner in by_key.get(k, [])
+    swapped_pairs = [(item, partner) for item, k in zip(swapped.index, swapped.key, strict=True) for partner in by_key.get(k, [])
                      if partner > item and same.at[partner, "key"] != same.at[item, "key"]]
     rows = []
     for judge in label.columns:

@@ -119,13 +119,13 @@ def load_mt_bench_texts(data_dir: str | os.PathLike[str] | None = None) -> pd.Da
     parts = counts.index.to_series().str.extract(r"^(?P<question_id>[^:]+):(?P<model_1>.+) vs (?P<model_2>.+)$")
     frame = pd.concat([parts, counts], axis=1).reset_index(names="item")
     keep = [(q, a) in answers and (q, b) in answers and q in questions
-            for q, a, b in zip(frame.question_id, frame.model_1, frame.model_2)]
+            for q, a, b in zip(frame.question_id, frame.model_1, frame.model_2, strict=True)]
     frame = frame[keep].reset_index(drop=True)
     frame["group"] = "mt-bench:" + frame.question_id
     frame["prompt"] = [questions[q][0] for q in frame.question_id]
     frame["category"] = [questions[q][1] for q in frame.question_id]
-    frame["response_1"] = [answers[(q, m)] for q, m in zip(frame.question_id, frame.model_1)]
-    frame["response_2"] = [answers[(q, m)] for q, m in zip(frame.question_id, frame.model_2)]
+    frame["response_1"] = [answers[(q, m)] for q, m in zip(frame.question_id, frame.model_1, strict=True)]
+    frame["response_2"] = [answers[(q, m)] for q, m in zip(frame.question_id, frame.model_2, strict=True)]
     return frame[PAIR_COLUMNS + ["question_id", "category", "model_1", "model_2"]]
 
 
@@ -268,7 +268,7 @@ def _response_features(prompts: Sequence[str], responses: Sequence[str], config:
             vectorizer = HashingVectorizer(analyzer=analyzer, ngram_range=ngram_range, n_features=size, alternate_sign=False, norm="l2")
             blocks.append(vectorizer.transform(responses))
     if config.structure:
-        blocks.append(sparse.csr_matrix([_structure(p, r) for p, r in zip(prompts, responses)]))
+        blocks.append(sparse.csr_matrix([_structure(p, r) for p, r in zip(prompts, responses, strict=True)]))
     else:
         blocks.append(sparse.csr_matrix(np.log1p([[len(r)] for r in responses])))
     return sparse.hstack(blocks, format="csr")

@@ -129,16 +129,16 @@ class _Utilities:
         return expected_G - E[:, None, None], mu[:, None, None] - BASE_WAGES[None, None, :] - BONUSES[None, :, None] * q[:, None, None]
 
 
-def _better(current: GridAnswer | None, value: float, make) -> GridAnswer | None:
-    if np.isfinite(value) and (current is None or value > current.value):
-        return make()
+def _better(current: GridAnswer | None, candidate: GridAnswer) -> GridAnswer | None:
+    if np.isfinite(candidate.value) and (current is None or candidate.value > current.value):
+        return candidate
     return current
 
 
 def _best(masked: np.ndarray, agent: np.ndarray, tau, current: GridAnswer | None) -> GridAnswer | None:
     """The better of ``current`` and the best cell of ``masked`` [effort, w1, w0]."""
     i = np.unravel_index(int(np.argmax(masked)), masked.shape)
-    return _better(current, masked[i], lambda: GridAnswer(float(masked[i]), EFFORTS[i[0]], BASE_WAGES[i[2]], BONUSES[i[1]], tau, float(agent[i])))
+    return _better(current, GridAnswer(float(masked[i]), EFFORTS[i[0]], BASE_WAGES[i[2]], BONUSES[i[1]], tau, float(agent[i])))
 
 
 def grid_method(kind: str, n: int, c: float, profile: UtilityProfile, tolerance: float = 0.01,
@@ -210,5 +210,5 @@ def _restricted(utilities: _Utilities, kept: list, star: int, rule: str, U0: flo
         own = agent[row[star]]
         masked = np.where(reaches & (own >= U0), principal[row[star]], -np.inf)
         j = np.unravel_index(int(np.argmax(masked)), masked.shape)
-        best = _better(best, masked[j], lambda: GridAnswer(float(masked[j]), EFFORTS[star], BASE_WAGES[j[1]], BONUSES[j[0]], tau, float(own[j])))
+        best = _better(best, GridAnswer(float(masked[j]), EFFORTS[star], BASE_WAGES[j[1]], BONUSES[j[0]], tau, float(own[j])))
     return best

@@ -281,7 +281,7 @@ def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: i
     sources = [source] if isinstance(source, plt.Axes) else list(source)
     handles, labels = [], []
     for ax in sources:
-        for handle, label in zip(*ax.get_legend_handles_labels()):
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)

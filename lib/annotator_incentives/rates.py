@@ -136,10 +136,7 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     rows = []
     for i in range(n.size - points + 1):
         x, y = np.log(n[i:i + points]), values[i:i + points]
-        if np.all(np.isfinite(y)) and np.all(y > 0):
-            slope = float(np.polyfit(x, np.log(y), 1)[0])
-        else:
-            slope = float("nan")
+        slope = float(np.polyfit(x, np.log(y), 1)[0]) if np.all(np.isfinite(y)) and np.all(y > 0) else float("nan")
         rows.append({"n_lo": n[i], "n_hi": n[i + points - 1], "n_mid": float(np.exp(x.mean())), "slope": slope})
     return pd.DataFrame(rows)
 

@@ -116,7 +116,7 @@ class UtilityProfile:
             if not isinstance(self.cara, tuple) or len(self.cara) != 2:
                 raise ProfileError(f"{self.name}: cara must be (rate, scale); got {self.cara!r}")
             object.__setattr__(self, "cara", tuple(validation.real(f"{self.name}: cara {label}", v, ProfileError, 0.0, low_open=True)
-                                                   for label, v in zip(("rate", "scale"), self.cara)))
+                                                   for label, v in zip(("rate", "scale"), self.cara, strict=True)))
         given = {label for label in ("G_inv", "dG", "dE", "dmu", "cara") if getattr(self, label) is not None}
         if self.G_inv is None:
             object.__setattr__(self, "G_inv", self._numeric_inverse)
