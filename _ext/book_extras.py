@@ -133,7 +133,9 @@ def _install_cell(wheel: str | None, published: tuple[str, str] | None):
         if wheel:
             sources.append(f"https://{org.lower()}.github.io/{repo}/downloads/notebooks/{wheel}")
         sources.append(f"annotator-incentives @ git+{url}@{branch}")
-    wheel_line = f"WHEEL = {wheel!r}  # built with this book, in its downloads beside the notebooks\n" if wheel else "WHEEL = None\n"
+    wheel_line = (
+        f"WHEEL = {wheel!r}  # built with this book, in its downloads beside the notebooks\n" if wheel else "WHEEL = None\n"
+    )
     return nbformat.v4.new_code_cell(
         "# Setup: this notebook needs the book's library, annotator-incentives (with its real data).\n"
         "# Where it is missing (Colab, a fresh machine) it is installed here: from the wheel beside\n"
@@ -451,7 +453,8 @@ def _insert_run_box(app, doctree):
 TEX_WORDS = {
     "eta": "η", "delta": "δ", "mu": "μ", "sigma": "σ", "alpha": "α", "beta": "β", "pi": "π", "Theta": "Θ",
     "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "in": "∈", "infty": "∞", "cdot": "·", "times": "×",
-    "approx": "≈", "to": "→", "log": " log ", "exp": " exp ", "ldots": "…", "dots": "…", "cdots": "…", "sqrt": "√", "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
+    "approx": "≈", "to": "→", "log": " log ", "exp": " exp ", "ldots": "…", "dots": "…", "cdots": "…", "sqrt": "√",
+    "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
 }
 
 

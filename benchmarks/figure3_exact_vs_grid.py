@@ -88,7 +88,9 @@ def _child(task: str) -> None:
             answer = getattr(result, name)
             if answer is None:
                 continue
-            gain = contracts.incentive_check(answer.wages(n), float(answer.eta), n, c_self, profile, points=contracts.GRID_POINTS).gain
+            gain = contracts.incentive_check(
+                answer.wages(n), float(answer.eta), n, c_self, profile, points=contracts.GRID_POINTS
+            ).gain
             answers[name] = {"value": answer.value, "eta": float(answer.eta), "gain_from_deviating": gain,
                              "normalised_gap": result.normalised_gap(name)}
         print(json.dumps({"seconds": elapsed, "cells": result.cells, "answers": answers, "peak_mb": _peak_mb()}))
@@ -160,13 +162,19 @@ def main() -> None:
                     beaten.append((kind, n, problem, g, e))
         ic = max(a["ic_violation"] for a in exact["answers"].values())
         worst_exact_ic = max(worst_exact_ic, ic)
-        print(f"{kind + ' ' + str(n):>12} {grid['seconds']:8.2f} {skipping['seconds']:8.2f} {1e3 * exact['seconds']:8.2f} {ratio:7.0f} "
-              f"{grid_mb:8.0f} {exact_mb:8.0f} "
-              f"{max(diffs):9.2e} {ic:13.1e}")
+        print(
+            f"{kind + ' ' + str(n):>12} {grid['seconds']:8.2f} {skipping['seconds']:8.2f} "
+            f"{1e3 * exact['seconds']:8.2f} {ratio:7.0f} "
+            f"{grid_mb:8.0f} {exact_mb:8.0f} "
+            f"{max(diffs):9.2e} {ic:13.1e}"
+        )
     for kind in ("binary", "linear"):
         these = [r for (k, _), r in zip(SHARED, ratios, strict=True) if k == kind]
         verdict = "met" if min(these) >= 1000 else "NOT met"
-        print(f"\n   speed ratio grid/exact, {kind}: min {min(these):.0f}x, max {max(these):.0f}x (target >= 1000x: {verdict})", end="")
+        print(
+            f"\n   speed ratio grid/exact, {kind}: min {min(these):.0f}x, max {max(these):.0f}x (target >= 1000x: {verdict})",
+            end="",
+        )
     print("\n   (linear: no threshold axis, so the grid is 51 times smaller than a binary one, and the exact solver's"
           "\n   time, about a millisecond, is mostly the fixed cost of numpy calls on small arrays)")
     print(f"   largest gain from deviating under an exact solution: {worst_exact_ic:.1e} (tie rule: 1e-12 x max(1, |U|))")
@@ -179,9 +187,12 @@ def main() -> None:
         print("   none")
     for kind, n, problem, g, e in beaten:
         verdict = "violates IC" if g["gain_from_deviating"] > 1e-9 else "does NOT violate IC beyond 1e-9"
-        print(f"   {kind} n={n} {problem}: grid value {g['value']:.6f} (gap {g['normalised_gap']:.2e}) vs exact {e['value']:.6f} "
-              f"(gap {e['normalised_gap']:.2e}); the grid contract {verdict}: the agent gains {g['gain_from_deviating']:.2e} by deviating "
-              f"from eta = {g['eta']:.2f}")
+        print(
+            f"   {kind} n={n} {problem}: grid value {g['value']:.6f} (gap {g['normalised_gap']:.2e}) vs exact {e['value']:.6f} "
+            f"(gap {e['normalised_gap']:.2e}); the grid contract {verdict}: "
+            f"the agent gains {g['gain_from_deviating']:.2e} by deviating "
+            f"from eta = {g['eta']:.2f}"
+        )
 
     rates, mem = _run("rates")
     print("\n4. The rate curves (linear-contracts chapter; two monitors, 2 worker processes):")

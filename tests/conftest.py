@@ -68,7 +68,9 @@ def write_hub_dataset(
     table = pa.table({name: columns[name] for name in column_order if name in columns})
     bounds = np.linspace(0, n, shards + 1).astype(int)
     for i in range(shards):
-        pq.write_table(table.slice(bounds[i], bounds[i + 1] - bounds[i]), folder / "data" / f"train-{i:05d}-of-{shards:05d}.parquet")
+        pq.write_table(
+            table.slice(bounds[i], bounds[i + 1] - bounds[i]), folder / "data" / f"train-{i:05d}-of-{shards:05d}.parquet"
+        )
     return folder
 
 

@@ -40,8 +40,17 @@ def toy_labels() -> pd.DataFrame:
     truth = {f"i{k}": k % 2 for k in range(6)}
     for item, t in truth.items():
         rows.append({"item": item, "judge": "author_a", "judge_kind": "author", "label": float(t)})
-        rows.append({"item": item, "judge": "author_b", "judge_kind": "author", "label": float(t) if item != "i0" else float(1 - t)})
-        rows.append({"item": item, "judge": "expert_x", "judge_kind": "expert", "label": float(t) if item in ("i1", "i2", "i3") else np.nan})
+        rows.append(
+            {"item": item, "judge": "author_b", "judge_kind": "author", "label": float(t) if item != "i0" else float(1 - t)}
+        )
+        rows.append(
+            {
+                "item": item,
+                "judge": "expert_x",
+                "judge_kind": "expert",
+                "label": float(t) if item in ("i1", "i2", "i3") else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -95,7 +104,9 @@ def test_dawid_skene_against_crowd_kit_when_available():
             for j, a in enumerate((0.9, 0.8, 0.7)) for i, t in enumerate(truth)]
     frame = pd.DataFrame(rows)
     theirs = crowdkit.DawidSkene(n_iter=200).fit_predict(frame)
-    ours = A.dawid_skene(frame.rename(columns={"task": "item", "worker": "judge"}).assign(label=lambda f: f.label.astype(float)))[1]
+    ours = A.dawid_skene(frame.rename(columns={"task": "item", "worker": "judge"}).assign(label=lambda f: f.label.astype(float)))[
+        1
+    ]
     assert ((ours.loc[theirs.index] > 0.5).astype(int).to_numpy() == theirs.to_numpy()).mean() > 0.97
 
 

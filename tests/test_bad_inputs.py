@@ -57,7 +57,9 @@ def toml(**changes: str) -> str:
     return "\n".join(x for x in lines if x is not None) + "\n"
 
 
-PAPER_POWER_MU = PROFILE.replace('kind = "exp"\nscale = 0.5\nrate = 1.2', 'kind = "power"\nscale = 0.5\npower = 0.8')  # mu = 0.5 eta^0.8
+PAPER_POWER_MU = PROFILE.replace(
+    'kind = "exp"\nscale = 0.5\nrate = 1.2', 'kind = "power"\nscale = 0.5\npower = 0.8'
+)  # mu = 0.5 eta^0.8
 assert 'kind = "power"' in PAPER_POWER_MU
 
 
@@ -490,34 +492,42 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("error-sum-q-nan", lambda: monitoring.error_sum(10, np.nan, 0.6), MonitoringError, "q0 must lie in [0, 1]"),
     ("lr-threshold-q-text", lambda: monitoring.lr_threshold(10, "0.5", 0.6), MonitoringError, "real number; got str"),
     ("threshold-errors-k-negative", lambda: monitoring.threshold_test_errors(10, -1, 0.5, 0.6), MonitoringError, "at least 0"),
-    ("le-cam-negative-kl", lambda: monitoring.le_cam_bound(1, -10), MonitoringError, "KL divergence D must be a finite number >= 0"),
+    ("le-cam-negative-kl", lambda: monitoring.le_cam_bound(1, -10),
+     MonitoringError, "KL divergence D must be a finite number >= 0"),
     ("le-cam-nan-kl", lambda: monitoring.le_cam_bound(1, np.nan), MonitoringError, "KL divergence"),
     ("error-sum-bound-negative-kl", lambda: monitoring.error_sum_lower_bound(5, -0.1), MonitoringError, "KL divergence"),
-    ("lower-bound-target-zero", lambda: monitoring.samples_needed_lower_bound(0, 0.1), MonitoringError, "target error sum must lie in (0, 1)"),
+    ("lower-bound-target-zero", lambda: monitoring.samples_needed_lower_bound(0, 0.1),
+     MonitoringError, "target error sum must lie in (0, 1)"),
     ("lower-bound-target-one", lambda: monitoring.samples_needed_lower_bound(1, 0.1), MonitoringError, "(0, 1)"),
     ("lower-bound-tiny-kl", lambda: monitoring.samples_needed_lower_bound(0.1, 1e-320), OutOfReachError, "too small"),
     ("lower-bound-nan-kl", lambda: monitoring.samples_needed_lower_bound(0.1, np.nan), MonitoringError, "KL divergence"),
     ("lower-bound-zero-kl", lambda: monitoring.samples_needed_lower_bound(0.1, 0.0), MonitoringError, "cannot be told apart"),
     ("ump-alpha-above-one", lambda: monitoring.ump_threshold(10, 0.5, 1.5), MonitoringError, "alpha must lie in [0, 1]"),
     ("ump-n-zero", lambda: monitoring.ump_threshold(0, 0.5, 0.05), MonitoringError, "at least 1"),
-    ("estimate-fractional-passes", lambda: monitoring.estimate_eta(2.5, 3, 0.9), MonitoringError, "passes must be a whole number"),
+    ("estimate-fractional-passes", lambda: monitoring.estimate_eta(2.5, 3, 0.9),
+     MonitoringError, "passes must be a whole number"),
     ("estimate-2.5-of-1", lambda: monitoring.estimate_eta(2.5, 1, 0.9), MonitoringError, "passes must be a whole number"),
     ("estimate-too-many-passes", lambda: monitoring.estimate_eta(4, 3, 0.9), MonitoringError, "at most 3"),
     ("estimate-negative-passes", lambda: monitoring.estimate_eta(-1, 3, 0.9), MonitoringError, "at least 0"),
     ("estimate-c-zero", lambda: monitoring.estimate_eta(2, 3, 0.0), MonitoringError, "c must lie in (0, 1]"),
     ("estimate-c-text", lambda: monitoring.estimate_eta(2, 3, "0.9"), MonitoringError, "real number"),
     ("estimate-level-one", lambda: monitoring.estimate_eta(2, 3, 0.9, level=1.0), MonitoringError, "level must lie in (0, 1)"),
-    ("asymptotic-target-one", lambda: monitoring.samples_needed_asymptotic(1, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
+    ("asymptotic-target-one",
+     lambda: monitoring.samples_needed_asymptotic(1, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
      MonitoringError, "(0, 1)"),
-    ("asymptotic-target-zero", lambda: monitoring.samples_needed_asymptotic(0, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
+    ("asymptotic-target-zero",
+     lambda: monitoring.samples_needed_asymptotic(0, monitoring.self_consistency_monitor(0.05), 0.8, 0.9),
      MonitoringError, "(0, 1)"),
-    ("asymptotic-not-a-monitor", lambda: monitoring.samples_needed_asymptotic(0.1, 0.95, 0.8, 0.9), MonitoringError, "must be a Monitor"),
+    ("asymptotic-not-a-monitor", lambda: monitoring.samples_needed_asymptotic(0.1, 0.95, 0.8, 0.9),
+     MonitoringError, "must be a Monitor"),
     ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), MonitoringError, "q0 < q1"),
     ("samples-needed-target-nan", lambda: monitoring.samples_needed(np.nan, 0.5, 0.6), MonitoringError, "(0, 1)"),
     ("samples-needed-n-max-zero", lambda: monitoring.samples_needed(0.1, 0.6, 0.7, n_max=0), MonitoringError, "n_max"),
-    ("samples-needed-out-of-reach", lambda: monitoring.samples_needed(0.001, 0.5, 0.5001, n_max=1000), OutOfReachError, "n_max=1,000"),
+    ("samples-needed-out-of-reach", lambda: monitoring.samples_needed(0.001, 0.5, 0.5001, n_max=1000),
+     OutOfReachError, "n_max=1,000"),
     ("self-consistency-delta-one", lambda: monitoring.self_consistency_monitor(1.0), MonitoringError, "below 1"),
-    ("self-consistency-delta-nan", lambda: monitoring.self_consistency_monitor(np.nan), MonitoringError, "delta must lie in [0, 1]"),
+    ("self-consistency-delta-nan", lambda: monitoring.self_consistency_monitor(np.nan),
+     MonitoringError, "delta must lie in [0, 1]"),
     ("self-consistency-delta-bool", lambda: monitoring.self_consistency_monitor(True), MonitoringError, "real number; got bool"),
     ("monitor-c-zero", lambda: monitoring.Monitor("m", 0.0), MonitoringError, "(0, 1]"),
     ("monitor-c-text", lambda: monitoring.Monitor("m", "0.5"), MonitoringError, "real number"),
@@ -529,7 +539,8 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("fisher-c-zero", lambda: monitoring.fisher_information(0.5, 0.0), MonitoringError, "(0, 1]"),
     ("fisher-eta-above-one", lambda: monitoring.fisher_information(1.5, 0.5), MonitoringError, "eta must lie in [0, 1]"),
     ("needs-fewer-delta", lambda: monitoring.self_consistency_needs_fewer(2, 0.5), MonitoringError, "delta must lie in [0, 1]"),
-    ("monte-carlo-trials-zero", lambda: monitoring.monte_carlo_error_sum(10, 0.6, 0.7, 0, np.random.default_rng(0)), MonitoringError,
+    ("monte-carlo-trials-zero",
+     lambda: monitoring.monte_carlo_error_sum(10, 0.6, 0.7, 0, np.random.default_rng(0)), MonitoringError,
      "trials"),
     # contracts
     ("solve-n-nan", lambda: contracts.solve("binary", float("nan"), 0.5, B), ContractError, "n must be a whole number"),
@@ -546,19 +557,24 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("solve-profile-none", lambda: contracts.solve("binary", 5, 0.5, None), ContractError, "profile must be a UtilityProfile"),
     ("solve-kind-unknown", lambda: contracts.solve("quadratic", 5, 0.5, B), ContractError, "unknown contract class"),
     ("solve-kind-list", lambda: contracts.solve(["binary"], 5, 0.5, B), ContractError, "unknown contract class"),
-    ("solve-problem-unknown", lambda: contracts.solve("binary", 5, 0.5, B, "partial"), ContractError, "restricted' or 'unrestricted"),
+    ("solve-problem-unknown", lambda: contracts.solve("binary", 5, 0.5, B, "partial"),
+     ContractError, "restricted' or 'unrestricted"),
     ("solve-problem-none", lambda: contracts.solve("binary", 5, 0.5, B, None), ContractError, "restricted' or 'unrestricted"),
     ("first-best-string", lambda: contracts.first_best("baseline"), ContractError, "profile must be a UtilityProfile"),
     ("ic-violation-not-a-solution", lambda: contracts.ic_violation("x", B), ContractError, "ContractSolution"),
-    ("incentive-check-eta", lambda: contracts.incentive_check(np.zeros(6), 1.5, 5, 0.5, B), ContractError, "eta must lie in [0, 1]"),
+    ("incentive-check-eta", lambda: contracts.incentive_check(np.zeros(6), 1.5, 5, 0.5, B),
+     ContractError, "eta must lie in [0, 1]"),
     ("incentive-check-nan-wages", lambda: contracts.incentive_check(np.full(6, np.nan), 0.5, 5, 0.5, B), ContractError, "finite"),
     ("best-response-wage-count", lambda: contracts.best_response(np.zeros(3), 10, 0.5, B), ContractError, "needs 11 wages"),
     ("utility-curve-eta", lambda: contracts.agent_utility_curve(np.zeros(6), 5, 0.5, B, [2.0]), ContractError, "eta must lie"),
     ("no-incentive-n", lambda: contracts.no_incentive(-1, 0.5, B), ContractError, "n must be a whole number"),
     ("strict-bonus-linear", lambda: contracts.strict_bonus(linear_solution(), B), ContractError, "binary contract"),
-    ("strict-bonus-margin-zero", lambda: contracts.strict_bonus(contracts.solve("binary", 5, 0.9, B), B, 0.0), ContractError, "> 0"),
-    ("gap-table-profile-string", lambda: contracts.gap_table("baseline", {"m": 0.5}, [5]), ContractError, "profile must be a UtilityProfile"),
-    ("complements-profile-none", lambda: contracts.complements_table(None, 5, 0.5), ContractError, "profile must be a UtilityProfile"),
+    ("strict-bonus-margin-zero", lambda: contracts.strict_bonus(contracts.solve("binary", 5, 0.9, B), B, 0.0),
+     ContractError, "> 0"),
+    ("gap-table-profile-string", lambda: contracts.gap_table("baseline", {"m": 0.5}, [5]),
+     ContractError, "profile must be a UtilityProfile"),
+    ("complements-profile-none", lambda: contracts.complements_table(None, 5, 0.5),
+     ContractError, "profile must be a UtilityProfile"),
     # rates and the grid reference
     ("tail-integral-p", lambda: rates.tail_integral_form(1, 5, 1.5), ContractError, "p must lie in [0, 1]"),
     ("tail-integral-n", lambda: rates.tail_integral_form(1, 0, 0.5), ContractError, "n must be a whole number"),
@@ -569,11 +585,14 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("grid-method-kind", lambda: grid_reference.grid_method("general", 5, 0.5, B), ContractError, "binary and linear"),
     ("grid-method-profile", lambda: grid_reference.grid_method("linear", 5, 0.5, "figure3"), ContractError, "UtilityProfile"),
     # utility profiles (item 5: inconsistent functions)
-    ("profile-wrong-dE", lambda: make_profile(dE=lambda e: 0.18 * np.asarray(e, float)), ProfileError, "dE does not match the derivative of E"),
+    ("profile-wrong-dE", lambda: make_profile(dE=lambda e: 0.18 * np.asarray(e, float)),
+     ProfileError, "dE does not match the derivative of E"),
     ("profile-wrong-dG", lambda: make_profile(dG=lambda w: np.exp(-2 * np.asarray(w, float))), ProfileError, "dG does not match"),
     ("profile-wrong-dmu", lambda: make_profile(dmu=lambda e: 0.5 + 0 * np.asarray(e, float)), ProfileError, "dmu does not match"),
-    ("profile-wrong-G-inv", lambda: make_profile(G_inv=lambda u: np.asarray(u, float)), ProfileError, "G_inv is not the inverse of G"),
-    ("profile-wrong-cara", lambda: make_profile(cara=(2.0, 1.0)), ProfileError, "the cara tag (rate 2, scale 1) does not describe G"),
+    ("profile-wrong-G-inv", lambda: make_profile(G_inv=lambda u: np.asarray(u, float)),
+     ProfileError, "G_inv is not the inverse of G"),
+    ("profile-wrong-cara", lambda: make_profile(cara=(2.0, 1.0)),
+     ProfileError, "the cara tag (rate 2, scale 1) does not describe G"),
     ("profile-cara-zero", lambda: make_profile(cara=(0.0, 1.0)), ProfileError, "cara rate must be a finite number > 0"),
     ("profile-cara-short", lambda: make_profile(cara=(1.0,)), ProfileError, "cara must be (rate, scale)"),
     ("profile-U0-nan", lambda: make_profile(U0=np.nan), ProfileError, "U0 must be a finite number"),
@@ -598,7 +617,8 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("p-from-file-number", lambda: planning.p_from_file(3), DataError, "given by its path"),
     # validation helpers themselves
     ("validation-count-inf", lambda: validation.count("k", np.inf), AnnotatorInputError, "k must be a whole number"),
-    ("validation-probabilities-object", lambda: validation.probabilities("p", [0.5, None]), AnnotatorInputError, "must be numbers"),
+    ("validation-probabilities-object", lambda: validation.probabilities("p", [0.5, None]),
+     AnnotatorInputError, "must be numbers"),
     ("validation-real-complex", lambda: validation.real("x", 1j), AnnotatorInputError, "real number; got complex"),
 ]
 
@@ -634,7 +654,8 @@ LIBRARY_ANSWERS = [  # (id, call, check of the answer)
     ("score-at-q-one", lambda: binomial.score(np.arange(4), 3, 1.0, 1.0), lambda s: s[-1] == 1.5 and np.all(s[:-1] == -np.inf)),
     ("score-at-q-zero", lambda: binomial.score(np.arange(4), 3, 1.0, 0.0), lambda s: s[0] == -1.5 and np.all(s[1:] == np.inf)),
     ("solve-n-integral-float", lambda: contracts.solve("linear", 5.0, 0.9, B), lambda s: s.n == 5 and s.feasible),
-    ("solve-numpy-scalars", lambda: contracts.solve("linear", np.int64(5), np.float32(0.5), B), lambda s: s.n == 5 and s.c == 0.5),
+    ("solve-numpy-scalars", lambda: contracts.solve("linear", np.int64(5), np.float32(0.5), B),
+     lambda s: s.n == 5 and s.c == 0.5),
     # item 4: q = 1 is a certain outcome, not a division by zero; the first-best is reached
     ("general-restricted-c-one", lambda: contracts.solve("general", 3, 1.0, RAP, "restricted"),
      lambda s: s.feasible and abs(s.gap) < 1e-12 and contracts.ic_violation(s, RAP) == 0.0),
@@ -666,14 +687,16 @@ def test_strict_bonus_breaks_the_tie():
     strict = contracts.strict_bonus(solution, B, 1e-3)
     assert strict.reachable and strict.extra_bonus > 0 and strict.lead == pytest.approx(1e-3, rel=1e-4)
     assert strict.induced_effort >= solution.eta - 1e-9 and 0 < strict.cost < 2 * strict.extra_bonus
-    wages = np.where(np.arange(solution.n + 1) >= solution.params["k"], solution.params["w0"] + strict.bonus, solution.params["w0"])
+    wages = np.where(
+        np.arange(solution.n + 1) >= solution.params["k"], solution.params["w0"] + strict.bonus, solution.params["w0"]
+    )
     check = contracts.incentive_check(wages, strict.induced_effort, solution.n, solution.c, B)
     assert check.compatible
 
 
 def test_corpus_size():
-    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE, LOCAL_COPIES,
-             LIBRARY_ERRORS, LIBRARY_ANSWERS]
+    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
+             LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS]
     assert sum(map(len, sizes)) >= 150
 
 
@@ -689,7 +712,8 @@ LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the me
     ("hub-empty-file", "ultra", {ULTRA: b""}, "its local copy cannot be read"),
     ("hub-missing-columns", "ultra", {ULTRA: _parquet(pd.DataFrame({"score": [1.0, 2.0]}))}, "missing column(s)"),
     ("hub-no-files", "ultra", {"RLHFlow/UltraFeedback-preference-standard/README.md": "x"}, "has no hub files"),
-    ("sample-binary", "ultrafeedback-sample", {SAMPLE: b"score_chosen,score_rejected\n\x00\xff\xfe,1\n"}, "its local copy cannot be read"),
+    ("sample-binary", "ultrafeedback-sample",
+     {SAMPLE: b"score_chosen,score_rejected\n\x00\xff\xfe,1\n"}, "its local copy cannot be read"),
     ("sample-empty", "ultrafeedback-sample", {SAMPLE: ""}, "its local copy cannot be read"),
     ("sample-text-scores", "ultrafeedback-sample", {SAMPLE: "score_chosen,score_rejected\n2,1\nhigh,1\n"}, "non-numeric"),
     ("sample-wrong-columns", "ultrafeedback-sample", {SAMPLE: "a,b\n2,1\n"}, "missing column(s)"),

@@ -125,7 +125,9 @@ def test_every_page_in_headless_chromium(built_book):
                 page.goto(f"{base}/{name}", wait_until="networkidle")
                 if page.query_selector("span.math, div.math"):  # Sphinx marks math for MathJax
                     page.wait_for_selector("mjx-container", timeout=15_000)
-                broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+                broken = page.evaluate(
+                    "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+                )
                 local_failures = [u for u in failed if u.startswith(base)]
                 if errors or broken or local_failures:
                     problems.append((name, errors[:3], broken[:3], local_failures[:3]))

@@ -106,7 +106,9 @@ def test_expert_statements_match_the_bound_figure(runs):
             reached = []
             for eta0, lines in block.groupby("eta0", sort=False):
                 below = lines[lines.lower_bound < LEVEL].n
-                reached.append(f"η₀ = {eta0:g}: " + (f"n = {int(below.min())}" if len(below) else f"no n up to {int(lines.n.max())}"))
+                reached.append(
+                    f"η₀ = {eta0:g}: " + (f"n = {int(below.min())}" if len(below) else f"no n up to {int(lines.n.max())}")
+                )
             expected = f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at " + "; ".join(reached) + "."
             assert expected in outputs["expert_monitoring"], (name, expected)
 
@@ -121,7 +123,9 @@ def test_self_consistency_statements_match_figure_2_and_the_table(runs):
             sc = block[block.kind == "self-consistency exact"]
             below = [r.delta for r in sc.itertuples() if r.error_sum < lb]
             above = [r.delta for r in sc.itertuples() if r.error_sum >= lb]
-            parts = ([f"below it for {deltas_text(below)}"] if below else []) + ([f"above it for {deltas_text(above)}"] if above else [])
+            parts = ([f"below it for {deltas_text(below)}"] if below else []) + (
+                [f"above it for {deltas_text(above)}"] if above else []
+            )
             expected = (f"{LABELS[dataset]}, η₀ = {eta0:g}, η₁ = 1: at n = {N_REF} the expert lower bound is {fmt(lb)}; "
                         f"self-consistency is {' and '.join(parts)}")
             assert expected in text, (name, expected)

@@ -49,7 +49,9 @@ def test_plan_from_a_file_with_json(p_file, tmp_path):
     c_bar = float(np.mean(2 * np.linspace(0.55, 0.99, 200) - 1))
     assert result["c_bar"] == pytest.approx(c_bar)
     sc = monitoring.self_consistency_monitor(0.05)
-    assert result["monitoring"]["self-consistency"]["samples_needed"] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+    assert result["monitoring"]["self-consistency"]["samples_needed"] == monitoring.samples_needed(
+        0.1, float(sc.q(0.8)), float(sc.q(0.95))
+    )
     assert result["n"] == 50 and set(result["contracts"]["expert"]) == {"binary", "linear"}
     assert result["contracts"]["self-consistency"]["linear"]["gap_to_first_best"] >= 0
 
@@ -67,7 +69,9 @@ def test_help_is_for_newcomers():
 
 
 def test_console_script_is_installed():
-    script = __import__("shutil").which("annotator-plan") or str(__import__("pathlib").Path(sys.executable).with_name("annotator-plan"))
+    script = __import__("shutil").which("annotator-plan") or str(
+        __import__("pathlib").Path(sys.executable).with_name("annotator-plan")
+    )
     out = subprocess.run([script, "--help"], capture_output=True, text=True)
     assert out.returncode == 0
 

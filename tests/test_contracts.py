@@ -104,8 +104,12 @@ def test_binary_restricted_against_an_independent_route(n, c):
         grid = np.linspace(0, 1, 4001)
         values = b * special.bdtrc(k - 1, n, C.pass_probability(grid, c)) - FIG3.E(grid)
         j = int(np.argmax(values))
-        res = optimize.minimize_scalar(lambda e: -(b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))),
-                                       bounds=(grid[max(j - 1, 0)], grid[min(j + 1, 4000)]), method="bounded", options={"xatol": 1e-13})
+        res = optimize.minimize_scalar(
+            lambda e: -(b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))),
+            bounds=(grid[max(j - 1, 0)], grid[min(j + 1, 4000)]),
+            method="bounded",
+            options={"xatol": 1e-13},
+        )
         return float(res.x)
 
     best = -np.inf
@@ -138,7 +142,9 @@ def test_binary_unrestricted_against_brute_force():
             grid = np.linspace(0, 1, 2001)
             vals = [agent(e) for e in grid]
             eta_br = float(grid[int(np.argmax(vals))])
-            res = optimize.minimize_scalar(lambda e: -agent(e), bounds=(max(eta_br - 5e-4, 0), min(eta_br + 5e-4, 1)), method="bounded")
+            res = optimize.minimize_scalar(
+                lambda e: -agent(e), bounds=(max(eta_br - 5e-4, 0), min(eta_br + 5e-4, 1)), method="bounded"
+            )
             eta_br = float(res.x)
             base = FIG3.U0 - agent(eta_br)
             P = float(special.bdtrc(k - 1, n, C.pass_probability(eta_br, c)))
@@ -150,7 +156,9 @@ def test_binary_unrestricted_against_brute_force():
 
 def test_linear_closed_form_matches_the_numeric_route():
     """CARA's closed form against the root-finding used for any other G."""
-    numeric = U.UtilityProfile("numeric-cara", G=FIG3.G, G_inv=FIG3.G_inv, dG=FIG3.dG, E=FIG3.E, dE=FIG3.dE, mu=FIG3.mu, dmu=FIG3.dmu)
+    numeric = U.UtilityProfile(
+        "numeric-cara", G=FIG3.G, G_inv=FIG3.G_inv, dG=FIG3.dG, E=FIG3.E, dE=FIG3.dE, mu=FIG3.mu, dmu=FIG3.dmu
+    )
     for n, c in [(1, 0.9), (20, 0.7), (101, 0.98)]:
         closed = linear.for_target(C.Problem.make(n, c, FIG3), 0.9)
         route = linear.for_target(C.Problem.make(n, c, numeric), 0.9)
@@ -214,7 +222,9 @@ def test_binary_unrestricted_single_check_against_a_fine_effort_grid():
         base = profile.U0 + profile.E(eta) - b * q
         ok = (base >= profile.u_lo) & (base + b <= profile.u_hi)
         with np.errstate(invalid="ignore"):  # wages of unaffordable utilities are masked out
-            value = np.where(ok, profile.mu(eta) - ((1 - q) * profile.wage_for_utility(base) + q * profile.wage_for_utility(base + b)), -np.inf)
+            value = np.where(
+                ok, profile.mu(eta) - ((1 - q) * profile.wage_for_utility(base) + q * profile.wage_for_utility(base + b)), -np.inf
+            )
         exact = C.solve("binary", 1, c, profile).principal_utility
         assert exact >= value.max() - 1e-12
         assert exact - value.max() < 1e-8
@@ -251,7 +261,12 @@ def test_general_contract_by_newton_matches_the_nested_root_searches(name, monke
         assert pmf @ newton == pytest.approx(pmf @ nested, abs=1e-13)  # expected wage
         heavy = pmf > 1e-12  # outcomes that carry weight; wages at the others barely matter
         np.testing.assert_allclose(newton[heavy], nested[heavy], atol=1e-9)
-        score = 0.5 * c * (np.arange(n + 1) - n * C.pass_probability(eta, c)) / (C.pass_probability(eta, c) * (1 - C.pass_probability(eta, c)))
+        score = (
+            0.5
+            * c
+            * (np.arange(n + 1) - n * C.pass_probability(eta, c))
+            / (C.pass_probability(eta, c) * (1 - C.pass_probability(eta, c)))
+        )
         assert abs(pmf @ profile.G(newton) - profile.U0 - float(profile.E(eta))) <= 1e-12  # participation binds
         assert abs((pmf * score) @ profile.G(newton) - float(profile.dE(eta))) <= 1e-11  # first-order condition
 

@@ -137,7 +137,9 @@ def test_bad_scores_raise(chosen, rejected, message):
 def test_non_numeric_scores_are_named(tmp_path):
     folder = tmp_path / "ultrafeedback-sample"
     folder.mkdir()
-    pd.DataFrame({"score_chosen": ["9", "high"], "score_rejected": [1, 2]}).to_csv(folder / D.SAMPLES["ultrafeedback-sample"].file)
+    pd.DataFrame({"score_chosen": ["9", "high"], "score_rejected": [1, 2]}).to_csv(
+        folder / D.SAMPLES["ultrafeedback-sample"].file
+    )
     with pytest.raises(D.DataError, match="non-numeric.*'high'"):
         D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
 
@@ -348,4 +350,6 @@ def test_every_packaged_dataset_is_attributed(real_data):
     table = D.packaged_data_markdown()
     for folder, (_, licence, _) in D.PACKAGED_FOLDERS.items():
         assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
-        assert licence.lower().replace("-", " ") in (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " "), folder
+        assert licence.lower().replace("-", " ") in (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " "), (
+            folder
+        )

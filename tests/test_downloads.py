@@ -75,8 +75,13 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(built_book, reader_venv, tmp_p
     for path in [*downloads.glob("*.ipynb"), wheels[0]]:
         (work / path.name).write_bytes(path.read_bytes())
     python, env = reader_venv / "bin" / "python", reader_env()
-    missing = subprocess.run([str(python), "-c", "import importlib.util; print(importlib.util.find_spec('annotator_incentives'))"],
-                             capture_output=True, text=True, env=env, cwd=work)
+    missing = subprocess.run(
+        [str(python), "-c", "import importlib.util; print(importlib.util.find_spec('annotator_incentives'))"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
     assert missing.stdout.strip() == "None", "the fresh environment already has the library"
     subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(reader_venv), "--name", "reader"],
                    check=True, capture_output=True, env=env, timeout=120)

@@ -67,7 +67,9 @@ def test_no_grid_contract_evaluated_honestly_beats_the_exact_solver(kind, reques
     contracts = [result.second_best, result.second_best_strict, result.first_best]
     for _ in range(150):
         tau = float(rng.choice(R.THRESHOLD_SHARES)) if kind == "binary" else None
-        contracts.append(R.GridAnswer(0.0, 0.0, float(rng.choice(R.BASE_WAGES[150:260])), float(rng.choice(R.BONUSES[:40])), tau, 0.0))
+        contracts.append(
+            R.GridAnswer(0.0, 0.0, float(rng.choice(R.BASE_WAGES[150:260])), float(rng.choice(R.BONUSES[:40])), tau, 0.0)
+        )
     values = [honest_value(a.wages(n), n, c) for a in contracts]
     assert exact >= max(values) - 1e-9
 
@@ -116,7 +118,11 @@ def published_by_hand(kind, n, c, profile, stop_rule):
             events.setdefault(int(np.floor(tau * n + 1e-9)), tau)
         for threshold, tau in events.items():
             pay = stats.binom.sf(threshold, n, q)[:, None, None]
-            U = (1 - pay) * profile.G(W0)[None, None, :] + pay * profile.G(W0[None, :] + W1[:, None])[None] - profile.E(E)[:, None, None]
+            U = (
+                (1 - pay) * profile.G(W0)[None, None, :]
+                + pay * profile.G(W0[None, :] + W1[:, None])[None]
+                - profile.E(E)[:, None, None]
+            )
             P = profile.mu(E)[:, None, None] - W0[None, None, :] - W1[None, :, None] * pay
             arrays.append((tau, U, P))
     else:
@@ -129,7 +135,10 @@ def published_by_hand(kind, n, c, profile, stop_rule):
     def best(candidates):
         return max(candidates, key=lambda t: t[0])
 
-    first = best((np.where(U >= 0, P, -np.inf).max(), tau, np.unravel_index(np.argmax(np.where(U >= 0, P, -np.inf)), U.shape)) for tau, U, P in arrays)
+    first = best(
+        (np.where(U >= 0, P, -np.inf).max(), tau, np.unravel_index(np.argmax(np.where(U >= 0, P, -np.inf)), U.shape))
+        for tau, U, P in arrays
+    )
     star = int(first[2][0])
     second = best((np.where((U >= 0) & (U.max(0) - 0.01 <= U), P, -np.inf).max(), tau) for tau, U, P in arrays)
     restricted = []
@@ -175,7 +184,9 @@ def test_published_restricted_rule_admits_more_effort_than_the_neighbourhood():
     """The published slice runs to the end of the effort grid, so it accepts every contract the
     neighbourhood rule accepts (and more): its restricted value is never lower."""
     for kind in ("binary", "linear"):
-        published, neighbourhood = (R.grid_method(kind, 3, 0.98, BASELINE, restricted_rule=rule).restricted for rule in R.RESTRICTED_RULES)
+        published, neighbourhood = (
+            R.grid_method(kind, 3, 0.98, BASELINE, restricted_rule=rule).restricted for rule in R.RESTRICTED_RULES
+        )
         assert published.value >= neighbourhood.value
 
 

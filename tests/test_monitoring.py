@@ -125,7 +125,9 @@ def test_interval_covers_at_its_level():
     # exact coverage of the Clopper-Pearson interval, summed over every outcome
     n, c, eta = 40, 0.6, 0.7
     q = (1 + c * eta) / 2
-    cover = sum(stats.binom.pmf(x, n, q) for x in range(n + 1) if M.estimate_eta(x, n, c).low <= eta <= M.estimate_eta(x, n, c).high)
+    cover = sum(
+        stats.binom.pmf(x, n, q) for x in range(n + 1) if M.estimate_eta(x, n, c).low <= eta <= M.estimate_eta(x, n, c).high
+    )
     assert cover >= 0.95
 
 

@@ -52,7 +52,9 @@ def test_environment_yml_pins_the_locked_versions():
         elif entry != "pip" and not entry.startswith("python="):
             listed[normalise(entry)[0]] = normalise(entry)[1].removeprefix("=")
     wanted = pyproject_requirements()
-    assert set(listed) == set(wanted), f"only in environment.yml: {set(listed) - set(wanted)}; only in pyproject: {set(wanted) - set(listed)}"
+    assert set(listed) == set(wanted), (
+        f"only in environment.yml: {set(listed) - set(wanted)}; only in pyproject: {set(wanted) - set(listed)}"
+    )
     for name, version in listed.items():
         assert version == pins[name], f"environment.yml has {name} {version or '(unpinned)'}, the lock {pins[name]}"
 

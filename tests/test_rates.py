@@ -37,7 +37,9 @@ NS = [200, 400, 1000, 2000, 5000, 10_000, 20_000]
 
 @pytest.fixture(scope="module")
 def large_n_gaps():
-    return {kind: np.array([C.solve(kind, n, 0.98, FIG3, "restricted").gap for n in NS]) for kind in ("binary", "linear", "general")}
+    return {
+        kind: np.array([C.solve(kind, n, 0.98, FIG3, "restricted").gap for n in NS]) for kind in ("binary", "linear", "general")
+    }
 
 
 def test_linear_gap_falls_like_one_over_n(large_n_gaps):

@@ -25,7 +25,9 @@ WORKPLACE = {
     "a machine path": re.compile(r"(?<![\w.:/~-])/(?:tmp|home|root|work|usr|opt|var|srv|mnt)/[\w.-]"),
     "the checkout's path": re.compile(re.escape(str(REPO_ROOT))),
     "an exception name": re.compile(r"\b[A-Z][A-Za-z]*(?:Error|Exception)\b|Traceback \(most recent call"),
-    "an internal file": re.compile(r"\b(?:model|figures|data|architecture|jupyter-book)\.md\b|\.\./shared|\bshared/(?:paper|data|notes)\b"),
+    "an internal file": re.compile(
+        r"\b(?:model|figures|data|architecture|jupyter-book)\.md\b|\.\./shared|\bshared/(?:paper|data|notes)\b"
+    ),
 }
 
 

@@ -130,7 +130,10 @@ def test_caption_math_is_read_out_as_text(tex, said):
 def test_alt_text_of_a_caption_with_math_and_an_abbreviation():
     caption = nodes.caption("", "", nodes.Text("As Fig. 4, with "), nodes.math(r"\eta_1 = 0.95", r"\eta_1 = 0.95"),
                             nodes.Text(" (the paper's Figure 8). Second sentence."))
-    assert book_extras._caption_alt(book_extras.caption_text(caption)) == "Figure: As Fig. 4, with η_1 = 0.95 (the paper's Figure 8)."
+    assert (
+        book_extras._caption_alt(book_extras.caption_text(caption))
+        == "Figure: As Fig. 4, with η_1 = 0.95 (the paper's Figure 8)."
+    )
 
 
 def test_book_citation_comes_from_citation_cff():

@@ -46,7 +46,9 @@ def _locate(relative: Path, data_dir) -> Path:
     path = folder / relative if folder else None
     if path is None or not path.is_file():
         where = path if path else f"$ANNOTATOR_DATA_DIR/{relative} ($ANNOTATOR_DATA_DIR not set)"
-        raise DatasetUnavailableError(f"real annotator data not found at {where}; set $ANNOTATOR_DATA_DIR to the folder holding {relative.parent}/")
+        raise DatasetUnavailableError(
+            f"real annotator data not found at {where}; set $ANNOTATOR_DATA_DIR to the folder holding {relative.parent}/"
+        )
     return path
 
 
@@ -157,7 +159,9 @@ def expert_based_estimates(labels: pd.DataFrame, expert_kind: str = "author") ->
     judges["eta_hat"] = (2 * judges.agreement - 1) / c_bar
     judges["eta_low"] = np.clip((2 * a_low - 1) / c_bar, 0, 1)
     judges["eta_high"] = np.clip((2 * a_high - 1) / c_bar, 0, 1)
-    return ExpertCalibration(shared, rate, c_bar, float(2 * low - 1), float(2 * high - 1), judges.sort_values("checks", ascending=False))
+    return ExpertCalibration(
+        shared, rate, c_bar, float(2 * low - 1), float(2 * high - 1), judges.sort_values("checks", ascending=False)
+    )
 
 
 def dawid_skene(labels: pd.DataFrame, iterations: int = 200, tol: float = 1e-10) -> tuple[pd.DataFrame, pd.Series]:
@@ -179,11 +183,19 @@ def dawid_skene(labels: pd.DataFrame, iterations: int = 200, tol: float = 1e-10)
         # M step
         pi = posterior.mean()
         t = posterior[item_index]
-        sens = (np.bincount(judge_index, weights=t * y, minlength=judges.size) + eps) / (np.bincount(judge_index, weights=t, minlength=judges.size) + 2 * eps)
-        spec = (np.bincount(judge_index, weights=(1 - t) * (1 - y), minlength=judges.size) + eps) / (np.bincount(judge_index, weights=1 - t, minlength=judges.size) + 2 * eps)
+        sens = (np.bincount(judge_index, weights=t * y, minlength=judges.size) + eps) / (
+            np.bincount(judge_index, weights=t, minlength=judges.size) + 2 * eps
+        )
+        spec = (np.bincount(judge_index, weights=(1 - t) * (1 - y), minlength=judges.size) + eps) / (
+            np.bincount(judge_index, weights=1 - t, minlength=judges.size) + 2 * eps
+        )
         # E step
-        log_one = np.log(pi) + np.bincount(item_index, weights=np.where(y == 1, np.log(sens[judge_index]), np.log1p(-sens[judge_index])), minlength=items.size)
-        log_zero = np.log1p(-pi) + np.bincount(item_index, weights=np.where(y == 0, np.log(spec[judge_index]), np.log1p(-spec[judge_index])), minlength=items.size)
+        log_one = np.log(pi) + np.bincount(
+            item_index, weights=np.where(y == 1, np.log(sens[judge_index]), np.log1p(-sens[judge_index])), minlength=items.size
+        )
+        log_zero = np.log1p(-pi) + np.bincount(
+            item_index, weights=np.where(y == 0, np.log(spec[judge_index]), np.log1p(-spec[judge_index])), minlength=items.size
+        )
         top = np.maximum(log_one, log_zero)
         loglik = float(np.sum(top + np.log(np.exp(log_one - top) + np.exp(log_zero - top))))
         posterior = 1 / (1 + np.exp(log_zero - log_one))
@@ -215,7 +227,9 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
         votes = label[judge]
         for members in identical:
             values = votes.loc[members].to_numpy()
-            rows.append({"judge": judge, "kind": "identical", "agree": bool(np.all(values == values[0]) or np.all(np.isnan(values)))})
+            rows.append(
+                {"judge": judge, "kind": "identical", "agree": bool(np.all(values == values[0]) or np.all(np.isnan(values)))}
+            )
         for item, partner in swapped_pairs:
             a, b = votes.at[item], votes.at[partner]
             agree = (np.isnan(a) and np.isnan(b)) or (not np.isnan(a) and not np.isnan(b) and a == 1 - b)

@@ -37,10 +37,19 @@ def parser() -> argparse.ArgumentParser:
     source = ap.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", help="a dataset or real sample of the registry (" + known_inputs().split(";")[0] + ")")
     source.add_argument("--file", help="CSV or Parquet file with column p, or chosen_score and rejected_score")
-    ap.add_argument("--data-dir", help="folder with local copies of the datasets, looked at before the packaged samples (default: $ANNOTATOR_DATA_DIR)")
-    ap.add_argument("--delta", type=float, default=0.05, help="how often a careful annotator disagrees with itself (default 0.05)")
-    ap.add_argument("--eta0", type=float, default=0.8, help="commitment at or below which an annotator counts as careless (default 0.8)")
-    ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)")
+    ap.add_argument(
+        "--data-dir",
+        help="folder with local copies of the datasets, looked at before the packaged samples (default: $ANNOTATOR_DATA_DIR)",
+    )
+    ap.add_argument(
+        "--delta", type=float, default=0.05, help="how often a careful annotator disagrees with itself (default 0.05)"
+    )
+    ap.add_argument(
+        "--eta0", type=float, default=0.8, help="commitment at or below which an annotator counts as careless (default 0.8)"
+    )
+    ap.add_argument(
+        "--eta1", type=float, default=0.95, help="commitment at or above which an annotator counts as careful (default 0.95)"
+    )
     ap.add_argument("--error", type=float, default=0.1, help="target type I + type II error of the test (default 0.1)")
     profiles = ap.add_mutually_exclusive_group()
     # no default here: argparse cannot tell "--profile baseline" from the default, and would let it pass with --profile-file

@@ -265,7 +265,9 @@ def _response_features(prompts: Sequence[str], responses: Sequence[str], config:
     blocks = []
     if config.ngrams:
         for analyzer, ngram_range, size in (("word", (1, 2), config.word_features), ("char_wb", (3, 5), config.char_features)):
-            vectorizer = HashingVectorizer(analyzer=analyzer, ngram_range=ngram_range, n_features=size, alternate_sign=False, norm="l2")
+            vectorizer = HashingVectorizer(
+                analyzer=analyzer, ngram_range=ngram_range, n_features=size, alternate_sign=False, norm="l2"
+            )
             blocks.append(vectorizer.transform(responses))
     if config.structure:
         blocks.append(sparse.csr_matrix([_structure(p, r) for p, r in zip(prompts, responses, strict=True)]))
@@ -296,7 +298,9 @@ def fit_reward_model(features: sparse.csr_matrix, labels, C: float = 1.0) -> Log
     labels = np.asarray(labels)
     if np.unique(labels).size < 2:
         raise DataError("a reward model needs labels of both kinds")
-    return LogisticRegression(C=C, fit_intercept=False, solver="liblinear", dual=True, tol=1e-3, max_iter=1000).fit(features, labels)
+    return LogisticRegression(C=C, fit_intercept=False, solver="liblinear", dual=True, tol=1e-3, max_iter=1000).fit(
+        features, labels
+    )
 
 
 def choose_C(train: pd.DataFrame, config: FeatureConfig = FeatureConfig(), grid: Sequence[float] = (0.03, 0.1, 0.3),

@@ -120,13 +120,17 @@ class _Utilities:
         q, mu, E = self.q[rows], self.mu[rows], self.E[rows]
         if self.kind == "binary":
             pay = binomial.tail(int(np.floor(tau * self.n + 1e-9)) + 1, self.n, q)  # P(X > tau n)
-            agent = (1 - pay)[:, None, None] * self.G_base[None, None, :] + pay[:, None, None] * self.G_top[None] - E[:, None, None]
+            agent = (
+                (1 - pay)[:, None, None] * self.G_base[None, None, :] + pay[:, None, None] * self.G_top[None] - E[:, None, None]
+            )
             return agent, mu[:, None, None] - BASE_WAGES[None, None, :] - BONUSES[None, :, None] * pay[:, None, None]
         x = np.arange(self.n + 1)
         expected_G = np.empty((q.size, BONUSES.size, BASE_WAGES.size))  # E[G(w0 + w1 X/n)], exact sums
         for j, w1 in enumerate(BONUSES):
             expected_G[:, j, :] = self.pmf[rows] @ self.profile.G(BASE_WAGES[None, :] + w1 * x[:, None] / self.n)
-        return expected_G - E[:, None, None], mu[:, None, None] - BASE_WAGES[None, None, :] - BONUSES[None, :, None] * q[:, None, None]
+        return expected_G - E[:, None, None], mu[:, None, None] - BASE_WAGES[None, None, :] - BONUSES[None, :, None] * q[
+            :, None, None
+        ]
 
 
 def _better(current: GridAnswer | None, candidate: GridAnswer) -> GridAnswer | None:

@@ -336,7 +336,11 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
     rows = []
     for delta in deltas:
         monitor = self_consistency_monitor(delta)
-        rows.append(pd.DataFrame({"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": error_sum(n, monitor.q(eta0), monitor.q(eta1))}))
+        rows.append(
+            pd.DataFrame(
+                {"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": error_sum(n, monitor.q(eta0), monitor.q(eta1))}
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -348,7 +352,15 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
         monitor = self_consistency_monitor(delta)
         q0, q1 = float(monitor.q(eta0)), float(monitor.q(eta1))
         for size in _sample_sizes(n):
-            rows.append({"n": int(size), "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": monte_carlo_error_sum(int(size), q0, q1, trials, rng)})
+            rows.append(
+                {
+                    "n": int(size),
+                    "delta": delta,
+                    "eta0": eta0,
+                    "eta1": eta1,
+                    "error_sum": monte_carlo_error_sum(int(size), q0, q1, trials, rng),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -358,7 +370,9 @@ def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataF
     rows = []
     for label, c_bar in c_bars.items():
         expert = fisher_information(eta, c_bar)
-        rows.append(pd.DataFrame({"label": label, "c_bar": c_bar, "delta": deltas, "ratio": fisher_information(eta, 1 - deltas) / expert}))
+        rows.append(
+            pd.DataFrame({"label": label, "c_bar": c_bar, "delta": deltas, "ratio": fisher_information(eta, 1 - deltas) / expert})
+        )
     return pd.concat(rows, ignore_index=True)
 
 

@@ -25,7 +25,16 @@ from .monitoring import MonitoringError, OutOfReachError
 from .utility import PROFILES, ProfileError, UtilityProfile, cara, profile
 from .validation import AnnotatorInputError
 
-__all__ = ["PlanningError", "MIN_PAIRS", "MAX_PLAN_CHECKS", "DEFAULT_MARGIN", "p_from_file", "profile_from_toml", "plan", "format_plan"]
+__all__ = [
+    "PlanningError",
+    "MIN_PAIRS",
+    "MAX_PLAN_CHECKS",
+    "DEFAULT_MARGIN",
+    "p_from_file",
+    "profile_from_toml",
+    "plan",
+    "format_plan",
+]
 
 
 class PlanningError(AnnotatorInputError):
@@ -102,7 +111,10 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
 def _numeric_column(frame: pd.DataFrame, column: str, where: str, first_line: int) -> np.ndarray:
     """A column as floats; booleans, blanks and text are named errors with their line (CSV) or row."""
     values = frame[column]
-    if values.dtype == bool or values.map(lambda v: isinstance(v, (bool, np.bool_)) or str(v).strip().lower() in ("true", "false")).any():
+    if (
+        values.dtype == bool
+        or values.map(lambda v: isinstance(v, (bool, np.bool_)) or str(v).strip().lower() in ("true", "false")).any()
+    ):
         raise DataError(f"{where}: column {column} holds True/False values, not numbers")
     blank = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
     if blank.any():
@@ -148,7 +160,9 @@ def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
         chosen, rejected = (_numeric_column(frame, c, str(path), first_line) for c in ("chosen_score", "rejected_score"))
         data = preference_probabilities(Scores("file", path.name, chosen, rejected, str(path), False, False))
         return data.p, f"{data.n_eval:,} pairs (evaluation half of {data.n_pairs:,}) scored in {path}"
-    raise DataError(f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {', '.join(map(str, frame.columns))}")
+    raise DataError(
+        f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {', '.join(map(str, frame.columns))}"
+    )
 
 
 def _power(a):
@@ -225,7 +239,9 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
     e = section("E", ("coefficients",))
     raw = e.get("coefficients")
     if not isinstance(raw, list) or not raw:
-        raise ProfileError(f"{path}: [E] coefficients must be a non-empty list of numbers (E(eta) = sum_i c_i eta^i); got {raw!r}")
+        raise ProfileError(
+            f"{path}: [E] coefficients must be a non-empty list of numbers (E(eta) = sum_i c_i eta^i); got {raw!r}"
+        )
     coefficients = [validation.real(f"{path}: [E] coefficients[{i}]", v, ProfileError) for i, v in enumerate(raw)]
     kind = section("mu", config.get("mu", {})).get("kind")  # the keys are checked below, once the kind is known
     if not isinstance(kind, str) or kind not in _MU:
@@ -308,7 +324,9 @@ def plan(
     eta0 = validation.effort("eta0", eta0, PlanningError)
     eta1 = validation.effort("eta1", eta1, PlanningError)
     if not eta0 < eta1:
-        raise PlanningError(f"need 0 <= eta0 < eta1 <= 1 (careless at or below eta0, careful at or above eta1); got eta0={eta0}, eta1={eta1}")
+        raise PlanningError(
+            f"need 0 <= eta0 < eta1 <= 1 (careless at or below eta0, careful at or above eta1); got eta0={eta0}, eta1={eta1}"
+        )
     delta = validation.real("delta", delta, PlanningError, 0.0, 1.0, high_open=True)
     margin = validation.real("the strict margin", margin, PlanningError, 0.0, low_open=True)
     if n is not None:
@@ -353,12 +371,17 @@ def plan(
     best = min(reachable, key=lambda m: methods[m]["samples_needed"]) if reachable else None
     if n is None:
         if best is None:
-            raise PlanningError(f"neither monitor reaches the target error sum {error} ({'; '.join(m['out_of_reach'] for m in methods.values())}); "
-                                "give --n to get the contracts for a number of checks anyway")
+            raise PlanningError(
+                f"neither monitor reaches the target error sum {error} "
+                f"({'; '.join(m['out_of_reach'] for m in methods.values())}); "
+                "give --n to get the contracts for a number of checks anyway"
+            )
         n = methods[best]["samples_needed"]
         if n > MAX_PLAN_CHECKS:
-            raise PlanningError(f"{best} monitoring needs {n:,} checks, more than the {MAX_PLAN_CHECKS:,} for which the planner solves "
-                                f"contracts; give --n (at most {MAX_PLAN_CHECKS:,}) for the contracts with fewer checks")
+            raise PlanningError(
+                f"{best} monitoring needs {n:,} checks, more than the {MAX_PLAN_CHECKS:,} for which the planner solves "
+                f"contracts; give --n (at most {MAX_PLAN_CHECKS:,}) for the contracts with fewer checks"
+            )
     offers: dict[str, dict[str, Any]] = {}
     for name, c in signals.items():
         offers[name] = {}
@@ -373,11 +396,19 @@ def plan(
                 **({"strict": _strict(s, prof, margin)} if kind == "binary" else {}),
             }
     return {
-        "data": source, "c_bar": methods["expert"]["c"], "test": {"eta0": eta0, "eta1": eta1, "target_error_sum": error, "delta": delta},
-        "monitoring": methods, "recommended_monitor": best,
-        "profile": {"name": prof.name, "description": prof.description,
-                    "first_best": {"effort": fb.eta, "wage": fb.wage, "principal_utility": fb.value}},
-        "n": n, "strict_margin": margin, "contracts": offers,
+        "data": source,
+        "c_bar": methods["expert"]["c"],
+        "test": {"eta0": eta0, "eta1": eta1, "target_error_sum": error, "delta": delta},
+        "monitoring": methods,
+        "recommended_monitor": best,
+        "profile": {
+            "name": prof.name,
+            "description": prof.description,
+            "first_best": {"effort": fb.eta, "wage": fb.wage, "principal_utility": fb.value},
+        },
+        "n": n,
+        "strict_margin": margin,
+        "contracts": offers,
     }
 
 
@@ -399,11 +430,15 @@ def format_plan(result: dict[str, Any]) -> str:
         f"  expert agreement (c-bar = {m['expert']['c']:.3f}): {needs(m['expert'], 'checked labels')}"
         + (f" (no expert test can do with fewer than {bound:,})" if bound is not None else ""),
         f"  self-consistency (delta = {t['delta']}): {needs(m['self-consistency'], 'repeated pairs')}",
-        (f"  -> {result['recommended_monitor']} needs fewer inspected samples" if result["recommended_monitor"]
-         else "  -> neither monitor reaches the target; contracts for the n asked for"),
+        (
+            f"  -> {result['recommended_monitor']} needs fewer inspected samples"
+            if result["recommended_monitor"]
+            else "  -> neither monitor reaches the target; contracts for the n asked for"
+        ),
         "",
         f"Contracts with n = {result['n']} checks, profile {result['profile']['name']} "
-        f"(first-best: effort {result['profile']['first_best']['effort']:.3f}, utility {result['profile']['first_best']['principal_utility']:.4f}):",
+        f"(first-best: effort {result['profile']['first_best']['effort']:.3f}, "
+        f"utility {result['profile']['first_best']['principal_utility']:.4f}):",
     ]
 
     def money(x: float) -> str:
@@ -411,8 +446,12 @@ def format_plan(result: dict[str, Any]) -> str:
 
     for monitor, offers in result["contracts"].items():
         for kind, o in offers.items():
-            pay = (f"base {money(o['base_wage'])} + bonus {money(o['bonus'])} if at least {o['threshold']} of {result['n']} checks pass"
-                   if kind == "binary" else f"{money(o['base_wage'])} + {money(o['slope'])} x (share of passed checks)")
+            pay = (
+                f"base {money(o['base_wage'])} + bonus {money(o['bonus'])} "
+                f"if at least {o['threshold']} of {result['n']} checks pass"
+                if kind == "binary"
+                else f"{money(o['base_wage'])} + {money(o['slope'])} x (share of passed checks)"
+            )
             if not o[("bonus" if kind == "binary" else "slope")]:
                 pay = f"fixed wage {money(o['base_wage'])} (no {kind} incentive beats it)"
             relative = (f"{100 * o['relative_gap']:.2f}% of first-best" if o["relative_gap"] is not None

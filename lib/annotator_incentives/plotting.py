@@ -25,7 +25,29 @@ import pandas as pd
 
 from .data import PreferenceData, reliability_curve
 
-__all__ = ["FIGURE_DIR_ENV", "figure_dir", "use_book_style", "save_figure", "register", "panel_grid", "provenance_footer", "histogram_of_p", "calibration_figure", "calibration_data", "markdown_table", "line_panel", "gap_panel", "DATASET_COLORS", "MAX_WIDTH_IN", "MIN_FONT_PT", "DATA_KINDS", "check_readable", "smallest_font", "panels_with_legend_row", "legend_below"]
+__all__ = [
+    "FIGURE_DIR_ENV",
+    "figure_dir",
+    "use_book_style",
+    "save_figure",
+    "register",
+    "panel_grid",
+    "provenance_footer",
+    "histogram_of_p",
+    "calibration_figure",
+    "calibration_data",
+    "markdown_table",
+    "line_panel",
+    "gap_panel",
+    "DATASET_COLORS",
+    "MAX_WIDTH_IN",
+    "MIN_FONT_PT",
+    "DATA_KINDS",
+    "check_readable",
+    "smallest_font",
+    "panels_with_legend_row",
+    "legend_below",
+]
 
 FIGURE_DIR_ENV = "ANNOTATOR_FIGURE_DIR"
 FOOTER_GID = "provenance-footer"  # marks the footer text of provenance_footer
@@ -176,7 +198,9 @@ def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: st
     """Figure 1 (top): density (%) of folded p over [1/2, 1] in ``bins`` bins, dashed line at the mean."""
     p = data.p
     weights = np.full(p.size, 100.0 / p.size)
-    counts, edges, _ = ax.hist(p, bins=bins, range=(0.5, 1.0), weights=weights, color=color or DATASET_COLORS.get(data.name, "0.5"), edgecolor="white")
+    counts, edges, _ = ax.hist(
+        p, bins=bins, range=(0.5, 1.0), weights=weights, color=color or DATASET_COLORS.get(data.name, "0.5"), edgecolor="white"
+    )
     mean = float(p.mean())
     ax.axvline(mean, ls="--", color="k", lw=1.2, label=f"mean = {mean:.3f}")
     ax.set_xlabel("preference probability $p$ (folded)")

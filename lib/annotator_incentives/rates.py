@@ -106,13 +106,31 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
             w_star = float(profile.wage_for_utility(u_star))
             premium = (miss_high * (profile.wage_for_utility(u_star - b * pass_high) - w_star)
                        + pass_high * (profile.wage_for_utility(u_star + b * miss_high) - w_star))
-    ok = (pass_high > pass_low) & np.isfinite(premium) & (u_star + b * miss_high <= profile.u_hi) & (u_star - b * pass_high >= profile.u_lo)
+    ok = (
+        (pass_high > pass_low)
+        & np.isfinite(premium)
+        & (u_star + b * miss_high <= profile.u_hi)
+        & (u_star - b * pass_high >= profile.u_lo)
+    )
     premium = np.where(ok, premium, np.inf)
     i = int(np.argmin(premium))
-    return {"n": int(n), "k": int(k[i]), "gap": float(premium[i]), "bonus_utility": float(b[i]), "miss_probability": float(miss_high[i])}
+    return {
+        "n": int(n),
+        "k": int(k[i]),
+        "gap": float(premium[i]),
+        "bonus_utility": float(b[i]),
+        "miss_probability": float(miss_high[i]),
+    }
 
 
-def gap_table_rates(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("binary", "linear"), problems=("restricted", "unrestricted"), workers: int = 2) -> pd.DataFrame:
+def gap_table_rates(
+    profile: UtilityProfile,
+    signals: dict[str, float],
+    ns,
+    kinds=("binary", "linear"),
+    problems=("restricted", "unrestricted"),
+    workers: int = 2,
+) -> pd.DataFrame:
     """The rate figure's data: gaps and the Fisher information I(eta*) of each monitor."""
     table = gap_table(profile, signals, ns, kinds=kinds, problems=problems, workers=workers)
     eta = first_best(profile).eta

@@ -115,8 +115,14 @@ class UtilityProfile:
         if self.cara is not None:
             if not isinstance(self.cara, tuple) or len(self.cara) != 2:
                 raise ProfileError(f"{self.name}: cara must be (rate, scale); got {self.cara!r}")
-            object.__setattr__(self, "cara", tuple(validation.real(f"{self.name}: cara {label}", v, ProfileError, 0.0, low_open=True)
-                                                   for label, v in zip(("rate", "scale"), self.cara, strict=True)))
+            object.__setattr__(
+                self,
+                "cara",
+                tuple(
+                    validation.real(f"{self.name}: cara {label}", v, ProfileError, 0.0, low_open=True)
+                    for label, v in zip(("rate", "scale"), self.cara, strict=True)
+                ),
+            )
         given = {label for label in ("G_inv", "dG", "dE", "dmu", "cara") if getattr(self, label) is not None}
         if self.G_inv is None:
             object.__setattr__(self, "G_inv", self._numeric_inverse)
@@ -133,7 +139,11 @@ class UtilityProfile:
         :class:`ProfileError` naming the function, the point and both values."""
         shares = np.array(CONSISTENCY_POINTS)
         wages = self.w_lo + (self.w_hi - self.w_lo) * shares
-        for label, f, df, x in (("dG", self.G, self.dG, wages), ("dE", self.E, self.dE, shares), ("dmu", self.mu, self.dmu, shares)):
+        for label, f, df, x in (
+            ("dG", self.G, self.dG, wages),
+            ("dE", self.E, self.dE, shares),
+            ("dmu", self.mu, self.dmu, shares),
+        ):
             if label not in given:
                 continue
             with np.errstate(all="ignore"):
@@ -200,7 +210,9 @@ class UtilityProfile:
                 "satisfies participation at every effort"
             )
 
-    def _monotone(self, assumption: str, label: str, x: np.ndarray, y: np.ndarray, increasing: bool, curvature: int, strict: bool = False) -> None:
+    def _monotone(
+        self, assumption: str, label: str, x: np.ndarray, y: np.ndarray, increasing: bool, curvature: int, strict: bool = False
+    ) -> None:
         scale = max(1.0, float(np.max(np.abs(y))))
         dy = np.diff(y)
         if np.any(dy < -1e-12 * scale) or not np.any(dy > 0):
@@ -248,9 +260,20 @@ def _build_profiles() -> dict[str, UtilityProfile]:
     mu, dmu = _power_mu(0.5)
     figure3 = dict(G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, U0=0.0, w_lo=-10.0, w_hi=10.0, cara=(1.0, 1.0))
     profiles = [
-        UtilityProfile("figure3", mu=mu, dmu=dmu, description="G = 1 - exp(-w), E = 0.18 eta^2, mu = 0.5 eta^0.8, U_0 = 0 (paper, Figure 3)", **figure3),
-        UtilityProfile("figure10_mu", mu=_power_mu(1 / 3)[0], dmu=_power_mu(1 / 3)[1],
-                       description="as figure3 with mu = eta^0.8 / 3 (paper, Figure 10; its code used 0.3)", **figure3),
+        UtilityProfile(
+            "figure3",
+            mu=mu,
+            dmu=dmu,
+            description="G = 1 - exp(-w), E = 0.18 eta^2, mu = 0.5 eta^0.8, U_0 = 0 (paper, Figure 3)",
+            **figure3,
+        ),
+        UtilityProfile(
+            "figure10_mu",
+            mu=_power_mu(1 / 3)[0],
+            dmu=_power_mu(1 / 3)[1],
+            description="as figure3 with mu = eta^0.8 / 3 (paper, Figure 10; its code used 0.3)",
+            **figure3,
+        ),
     ]
     G2, G2_inv, dG2 = cara(rate=0.5, scale=0.5)
     profiles.append(UtilityProfile(
@@ -264,11 +287,21 @@ def _build_profiles() -> dict[str, UtilityProfile]:
     Gr = lambda w: 0.7 * -np.expm1(-0.7 * np.asarray(w, float)) + 0.3 * -np.expm1(-2 * np.asarray(w, float))  # noqa: E731
     dGr = lambda w: 0.49 * np.exp(-0.7 * np.asarray(w, float)) + 0.6 * np.exp(-2 * np.asarray(w, float))  # noqa: E731
     E_r, dE_r = _cubic_effort(0.24)
-    profiles.append(UtilityProfile(
-        "risk_averse_poly", G=Gr, dG=dGr, E=E_r, dE=dE_r,
-        mu=lambda e: 0.35 * np.log1p(1.8 * np.asarray(e, float)), dmu=lambda e: 0.63 / (1 + 1.8 * np.asarray(e, float)),
-        w_lo=-5.0, w_hi=10.0,
-        description="G = 0.7 (1 - exp(-0.7 w)) + 0.3 (1 - exp(-2 w)), E = 0.24 (0.03 eta + 0.10 eta^2 + 0.12 eta^3), mu = 0.35 log(1 + 1.8 eta)"))
+    profiles.append(
+        UtilityProfile(
+            "risk_averse_poly",
+            G=Gr,
+            dG=dGr,
+            E=E_r,
+            dE=dE_r,
+            mu=lambda e: 0.35 * np.log1p(1.8 * np.asarray(e, float)),
+            dmu=lambda e: 0.63 / (1 + 1.8 * np.asarray(e, float)),
+            w_lo=-5.0,
+            w_hi=10.0,
+            description="G = 0.7 (1 - exp(-0.7 w)) + 0.3 (1 - exp(-2 w)), "
+            "E = 0.24 (0.03 eta + 0.10 eta^2 + 0.12 eta^3), mu = 0.35 log(1 + 1.8 eta)",
+        )
+    )
     E_h, dE_h = _cubic_effort(0.22)
     profiles.append(UtilityProfile(
         "high_cost_exp", G=G, G_inv=G_inv, dG=dG, E=E_h, dE=dE_h, cara=(1.0, 1.0),

@@ -42,7 +42,9 @@ def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, point
         grid = np.linspace(0.0, 1.0, points)
         return grid, curve(grid), curve
     grid, matrix = binomial.pmf_grid(n, c, points)
-    values = matrix @ profile.G(wages) - profile.E(grid) if matrix is not None else agent_utility_curve(wages, n, c, profile, grid)
+    values = (
+        matrix @ profile.G(wages) - profile.E(grid) if matrix is not None else agent_utility_curve(wages, n, c, profile, grid)
+    )
     return grid, values, lambda e: agent_utility_curve(wages, n, c, profile, e)
 
 

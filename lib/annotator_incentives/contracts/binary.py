@@ -34,7 +34,9 @@ def _corner_value(profile: UtilityProfile, top: np.ndarray, bonus: np.ndarray) -
     base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
     ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)  # G^-1 may clip unaffordable utilities
     with np.errstate(invalid="ignore", over="ignore"):
-        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(np.where(ok, base + bonus, profile.U0))
+        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(
+            np.where(ok, base + bonus, profile.U0)
+        )
     return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base
 
 
@@ -54,7 +56,9 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> t
     grid = np.linspace(0.0, 1.0, points)[:-1]
     tails = binomial.tails_all(binomial.pmf_matrix(n, pass_probability(grid, c)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf)
+        ratio = np.where(
+            top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf
+        )
     bonus = np.maximum(ratio.max(axis=1), limit)
     leaders = np.argsort(-_corner_value(profile, top, bonus)[0])[:3]
     refine = leaders[np.isfinite(bonus[leaders])]
@@ -93,7 +97,9 @@ def one_check(pb: Problem, problem: str, points: int = 1025) -> tuple[float, flo
         if not np.isfinite(values.max()):
             return None
         i = int(np.argmax(values))
-        best, _ = zoom_maximise(lambda e: closed_form(e).value, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
+        best, _ = zoom_maximise(
+            lambda e: closed_form(e).value, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points
+        )
         eta = float(best[0])
     found = closed_form(np.array([eta]))
     value, base, bonus = float(found.value[0]), float(found.base_utility[0]), float(found.bonus_utility[0])

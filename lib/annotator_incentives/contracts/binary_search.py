@@ -177,7 +177,9 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
             ends.append(outer)  # feasible up to the end of [0, 1]
             continue
         try:
-            ends.append(optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else inside)
+            ends.append(
+                optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else inside
+            )
         except ValueError:
             ends.append(inside)
         if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside

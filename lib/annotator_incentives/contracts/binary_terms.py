@@ -105,7 +105,9 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     alive = np.flatnonzero(feasible)
     if alive.size:
         own = b[alive] * tail[alive] - float(profile.E(eta))
-        deviation = b[alive, None] * binomial.tail(k[alive, None], n, pass_probability(screen, c)[None, :]) - profile.E(screen)[None, :]
+        deviation = (
+            b[alive, None] * binomial.tail(k[alive, None], n, pass_probability(screen, c)[None, :]) - profile.E(screen)[None, :]
+        )
         feasible[alive] &= deviation.max(axis=1) <= own + tie(own)
     return k, dataclasses.replace(found, feasible=feasible, value=np.where(feasible, found.value, -np.inf))
 

@@ -113,7 +113,9 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
         w = inverse_marginal_utility(profile, t)
         utility = profile.G(w)
         r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
-        scale = np.array([max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))])
+        scale = np.array(
+            [max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))]
+        )
         return r, scale, t, w
 
     r, scale, t, w = residual(lam, nu)

@@ -76,10 +76,14 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
         pmf = binomial.pmf_all(n, q)
         need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
         with np.errstate(divide="ignore", invalid="ignore"):
-            weight = np.where(pmf > 0, pmf * np.nan_to_num(binomial.score(x, n, c, q)), 0.0)  # q = 1: infinite score where pmf = 0
+            weight = np.where(
+                pmf > 0, pmf * np.nan_to_num(binomial.score(x, n, c, q)), 0.0
+            )  # q = 1: infinite score where pmf = 0
 
         def base_for(w1: float) -> float:
-            return optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14)
+            return optimize.brentq(
+                lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14
+            )
 
         def foc(w1: float) -> float:
             return float(weight @ profile.G(base_for(w1) + w1 * x / n)) - need_du
@@ -169,7 +173,9 @@ def corner(pb: Problem) -> tuple[float, np.ndarray | None, dict]:
         return (wages is not None and float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0))
                 and incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible)
 
-    lo, hi, found = expand(works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None)
+    lo, hi, found = expand(
+        works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None
+    )
     if not found:
         return -np.inf, None, {}
     for _ in range(50):

@@ -16,8 +16,19 @@ from .. import validation
 from ..utility import UtilityProfile
 from ..validation import AnnotatorInputError
 
-__all__ = ["ContractError", "TIE", "tie", "WAGE_SLACK", "within_bounds", "Problem", "check_problem", "FirstBest", "first_best", "corner_upper_bound",
-           "ContractSolution"]
+__all__ = [
+    "ContractError",
+    "TIE",
+    "tie",
+    "WAGE_SLACK",
+    "within_bounds",
+    "Problem",
+    "check_problem",
+    "FirstBest",
+    "first_best",
+    "corner_upper_bound",
+    "ContractSolution",
+]
 
 TIE = 1e-12  # relative: an agent within TIE * max(1, |its utility|) of indifference follows the recommendation
 PROBLEMS = ("restricted", "unrestricted")
