@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test setup lock clean
+.PHONY: book test lint setup lock clean
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -30,6 +30,11 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# ruff and mypy alone (make test runs them too, in tests/test_style.py)
+lint: $(STAMP)
+	$(BIN)/python -m ruff check lib tests _ext benchmarks
+	$(BIN)/python -m mypy lib/annotator_incentives
 
 # Refresh the lock file (Python 3.11 on Linux, extras book and test, build tools) with uv,
 # and the pins of environment.yml from it.

@@ -462,6 +462,7 @@ def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
 
 
 def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
+    assert spec.scores_file is not None, "called only for a dataset whose scores come in a separate file"
     path = folder / spec.scores_file if folder else None
     if path is None or not path.is_file():
         where = str(path) if path else f"${DATA_DIR_ENV} (not set)"

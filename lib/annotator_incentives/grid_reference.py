@@ -119,6 +119,7 @@ class _Utilities:
     def __call__(self, tau: float | None, rows=slice(None)) -> tuple[np.ndarray, np.ndarray]:
         q, mu, E = self.q[rows], self.mu[rows], self.E[rows]
         if self.kind == "binary":
+            assert tau is not None, "a binary contract has a threshold share"
             pay = binomial.tail(int(np.floor(tau * self.n + 1e-9)) + 1, self.n, q)  # P(X > tau n)
             agent = (
                 (1 - pay)[:, None, None] * self.G_base[None, None, :] + pay[:, None, None] * self.G_top[None] - E[:, None, None]
@@ -177,6 +178,7 @@ def grid_method(kind: str, n: int, c: float, profile: UtilityProfile, tolerance:
     seen_thresholds = set()
     for tau in (THRESHOLD_SHARES if kind == "binary" else [None]):
         if kind == "binary":
+            assert tau is not None
             threshold = int(np.floor(tau * n + 1e-9))
             if threshold in seen_thresholds and skip_repeated_thresholds:
                 continue  # same contract as a smaller tau: X > tau n is the same event
@@ -189,6 +191,8 @@ def grid_method(kind: str, n: int, c: float, profile: UtilityProfile, tolerance:
         strict = _best(np.where(ok & (agent >= best_agent[None]), principal, -np.inf), agent, tau, strict)
         last = EFFORTS.size - 1 - np.argmax(agent[::-1] == best_agent[None], axis=0)
         kept.append((tau, best_agent, last, (agent, principal) if kind == "linear" else None))
+    if first is None or second is None or strict is None:
+        raise ContractError(f"no cell of the grid meets participation ({kind}, n={n}, c={c})")
     restricted = _restricted(utilities, kept, int(round(first.eta * 100)), restricted_rule, profile.U0)
     cells = len(THRESHOLD_SHARES if kind == "binary" else [None]) * EFFORTS.size * BONUSES.size * BASE_WAGES.size  # as published
     return GridResult(kind, n, c, tolerance, first, second, restricted, strict, cells, restricted_rule)

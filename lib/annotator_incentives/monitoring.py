@@ -387,6 +387,7 @@ def sample_size_table(p_by_dataset: dict[str, np.ndarray], targets, deltas, eta0
         row = {"dataset": dataset, "method": method}
         for target in targets:
             if monitor is None:
+                assert kl is not None, "a row without a monitor is the lower bound for the given KL divergence"
                 row[f"n for error {target}"] = f"≥ {samples_needed_lower_bound(target, kl):,}"
             else:
                 exact = samples_needed(target, float(monitor.q(eta0)), float(monitor.q(eta1)))

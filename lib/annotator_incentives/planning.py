@@ -341,6 +341,7 @@ def plan(
         data = _load_dataset(dataset, data_dir)
         p, source = data.p, data.provenance()
     else:
+        assert p is not None  # exactly one of p and dataset is given (checked above)
         source = source or f"{len(np.atleast_1d(p)):,} preference probabilities supplied"
     p = validation.probabilities("preference probabilities p", p, PlanningError)
     if p.ndim != 1 or p.size < MIN_PAIRS:

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import validation
 from .validation import AnnotatorInputError
 
 __all__ = ["ProfileError", "UtilityProfile", "PROFILES", "profile", "cara", "solve_increasing"]
 
-Fn = Callable[[np.ndarray], np.ndarray]
+# G, E, mu and their derivatives take a number or an array and return the same shape (a NumPy
+# scalar for a number), so the result is typed Any.
+Fn = Callable[[ArrayLike], Any]
 
 
 class ProfileError(AnnotatorInputError):
@@ -93,10 +97,12 @@ class UtilityProfile:
     U0: float = 0.0
     w_lo: float = -10.0
     w_hi: float = 10.0
-    G_inv: Fn | None = None
-    dG: Fn | None = None
-    dE: Fn | None = None
-    dmu: Fn | None = None
+    # None (the default) asks for a numerical inverse or derivative: __post_init__ fills it in, so
+    # after construction these are always functions, and are typed so.
+    G_inv: Fn = None  # type: ignore[assignment]
+    dG: Fn = None  # type: ignore[assignment]
+    dE: Fn = None  # type: ignore[assignment]
+    dmu: Fn = None  # type: ignore[assignment]
     description: str = ""
     cara: tuple[float, float] | None = None  # (rate, scale) when G = scale (1 - exp(-rate w))
     check: bool = field(default=True, repr=False)
@@ -258,7 +264,7 @@ def _build_profiles() -> dict[str, UtilityProfile]:
     G, G_inv, dG = cara()
     E, dE = _quadratic_effort(0.18)
     mu, dmu = _power_mu(0.5)
-    figure3 = dict(G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, U0=0.0, w_lo=-10.0, w_hi=10.0, cara=(1.0, 1.0))
+    figure3: dict[str, Any] = dict(G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, U0=0.0, w_lo=-10.0, w_hi=10.0, cara=(1.0, 1.0))
     profiles = [
         UtilityProfile(
             "figure3",

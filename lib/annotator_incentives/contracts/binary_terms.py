@@ -84,7 +84,7 @@ def _value(profile: UtilityProfile, eta, tail, base, b, feasible) -> np.ndarray:
 
 def _ends(pb: Problem, k) -> tuple[np.ndarray, np.ndarray]:
     """(P_k(0), P_k(1)) for thresholds k (any shape)."""
-    return tuple(binomial.tail(k, pb.n, pass_probability(e, pb.c)) for e in (0.0, 1.0))
+    return binomial.tail(k, pb.n, pass_probability(0.0, pb.c)), binomial.tail(k, pb.n, pass_probability(1.0, pb.c))
 
 
 def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:

@@ -48,10 +48,10 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     n, c, profile = pb
     q = float(pass_probability(eta, c))
     if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
-        wages = np.full(n + 1, profile.w_lo)
-        wages[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
-        if incentive_check(wages, eta, *pb, GRID_POINTS, screen=True).compatible:
-            return wages
+        sure = np.full(n + 1, profile.w_lo)
+        sure[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
+        if incentive_check(sure, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
+            return sure
     score_all = binomial.score(np.arange(n + 1), n, c, q)
     window, pmf = binomial.window_pmf(n, q)
     possible = np.isfinite(score_all[window])  # at q = 1 only x = n is possible (score -inf elsewhere)
@@ -145,7 +145,7 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
 def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None]:
     """(value, wages) of the general contract inducing eta; -inf if none passes the global check."""
     w = for_target(pb, eta)
-    if w is None or not incentive_check(w, eta, *pb, GRID_POINTS, screen=True).compatible:
+    if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
         return -np.inf, None
     return float(pb.profile.mu(eta)) - float(binomial.pmf_all(pb.n, float(pass_probability(eta, pb.c))) @ w), w
 

@@ -105,7 +105,7 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
 
 def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float) -> bool:
     curve = cara_curve(pb, w0, w1) if pb.profile.cara is not None else None
-    return incentive_check(wages, eta, *pb, GRID_POINTS, curve=curve, screen=True).compatible
+    return incentive_check(wages, eta, pb.n, pb.c, pb.profile, GRID_POINTS, curve=curve, screen=True).compatible
 
 
 def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None, dict]:

@@ -126,7 +126,7 @@ def global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = 
     best_x, best = float(grid[best_j]), float(values[best_j])
     peaks = np.flatnonzero(peaks)
     bound = float(np.max(np.abs(np.diff(values, 2)))) / 4 if values.size > 2 and peaks.size else np.inf
-    for j in peaks:
+    for j in map(int, peaks):
         if values[j] + bound < threshold:
             continue
         lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]

@@ -7,7 +7,9 @@ the utility profiles.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any, overload
 
 import numpy as np
 from scipy import optimize
@@ -39,7 +41,11 @@ class ContractError(AnnotatorInputError):
     """Invalid contract-problem input (n < 1, c outside (0, 1], ...)."""
 
 
-def tie(own) -> np.ndarray:
+@overload
+def tie(own: float) -> float: ...
+@overload
+def tie(own: np.ndarray) -> np.ndarray: ...
+def tie(own):
     """The tie rule, the one place it is written: the agent follows the recommended effort when
     no deviation gains more than ``TIE`` relative to its utility there, max(1, |own|) (an
     arbitrarily small extra bonus would break such a tie the principal's way)."""
@@ -66,7 +72,7 @@ class Problem:
         validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
         return cls(n, c, profile)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter((self.n, self.c, self.profile))
 
     @property
@@ -151,14 +157,16 @@ class ContractSolution:
     @property
     def gap(self) -> float:
         """C - C_n (or C - C~_n): what the principal loses against the first-best."""
-        return self.first_best.value - self.principal_utility if self.feasible else float("nan")
+        if not self.feasible or self.first_best is None:
+            return float("nan")
+        return self.first_best.value - self.principal_utility
 
     @property
     def normalised_gap(self) -> float:
         """(C - C_n)/C clipped to [0, 1], as the paper's Figure 3 plots it; defined only when the
         first-best utility C is positive (nan otherwise, and for an infeasible solution: report
         the absolute :attr:`gap` then)."""
-        if not self.feasible or not self.first_best.value > 0:
+        if not self.feasible or self.first_best is None or not self.first_best.value > 0:
             return float("nan")
         return float(np.clip(self.gap / self.first_best.value, 0, 1))
 
