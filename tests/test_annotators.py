@@ -110,9 +110,11 @@ def test_dawid_skene_against_crowd_kit_when_available():
     assert ((ours.loc[theirs.index] > 0.5).astype(int).to_numpy() == theirs.to_numpy()).mean() > 0.97
 
 
-def test_missing_files_are_explained(tmp_path):
-    with pytest.raises(D.DatasetUnavailableError, match="mt-bench-human-judgments"):
-        A.load_mt_bench(tmp_path)
+def test_a_data_folder_without_the_votes_falls_back_to_the_packaged_copy(tmp_path):
+    assert A.load_mt_bench(tmp_path).equals(A.load_mt_bench())
+
+
+def test_broken_files_are_explained(tmp_path):
     folder = tmp_path / "mt-bench-human-judgments"
     folder.mkdir()
     (folder / "human_judgments.jsonl").write_text(json.dumps({"question_id": 81, "judge": "x", "model_a": "a"}) + "\n")

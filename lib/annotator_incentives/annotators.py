@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .binomial import clopper_pearson
-from .data import DataError, DatasetUnavailableError, resolve_data_dir
+from .data import DataError, DatasetUnavailableError, locate
 
 __all__ = [
     "load_mt_bench",
@@ -42,13 +42,11 @@ PANDALM_FILE = Path("pandalm-testset") / "testset-v1.json"
 
 
 def _locate(relative: Path, data_dir) -> Path:
-    folder = resolve_data_dir(data_dir)
-    path = folder / relative if folder else None
+    """The chosen data folder's copy of a real-annotator file, else the copy shipped with the library."""
+    path = locate(relative, data_dir)
     if path is None or not path.is_file():
-        where = path if path else f"$ANNOTATOR_DATA_DIR/{relative} ($ANNOTATOR_DATA_DIR not set)"
-        raise DatasetUnavailableError(
-            f"real annotator data not found at {where}; set $ANNOTATOR_DATA_DIR to the folder holding {relative.parent}/"
-        )
+        raise DatasetUnavailableError(f"the real annotator data {relative.parent}/ is neither in the chosen data folder "
+                                      "nor shipped with the library")
     return path
 
 
