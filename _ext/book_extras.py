@@ -225,7 +225,7 @@ def _status(records: list[dict]) -> str:
         from annotator_incentives.data import DATASETS
 
         labels = ", ".join(DATASETS[m].label if m in DATASETS else m for m in missing)
-        parts.append(("not drawn on this build: needs " if not drawn else "missing on this build: ") + labels)
+        parts.append(("not drawn: it needs " if not drawn else "the paper used ") + labels + ", not available on this build")
     return "; ".join(parts) or "—"
 
 
@@ -259,21 +259,23 @@ def _fill(app, doctree, docname):
         row += nodes.entry("", _with_math(description))
         where = nodes.paragraph()
         mine = records.get(key, [])
+        links = []
         for record in mine:
             label = record["label"].lower()  # Sphinx keeps labels in lower case
             if label not in labels or not record.get("drawn", True):
                 continue
-            target_doc, target_id, _ = labels[label]
-            number = env.toc_fignumbers.get(target_doc, {})
+            target_doc, target_id, section = labels[label]
             kind = "table" if label.startswith("tab-") else "figure"
-            fig_number = number.get(kind, {}).get(target_id)
+            fig_number = env.toc_fignumbers.get(target_doc, {}).get(kind, {}).get(target_id)
             if fig_number:
                 text = f"{'Table' if kind == 'table' else 'Fig.'} {'.'.join(map(str, fig_number))}"
             else:  # a section label: its title
-                text = labels[label][2] or label
+                text = section or label
             title = env.titles[target_doc].astext() if target_doc in env.titles else target_doc
             uri = app.builder.get_relative_uri(docname, target_doc) + "#" + target_id
-            if where.children:
+            links.append((tuple(fig_number or (10**6,)), text, title, uri))
+        for i, (_, text, title, uri) in enumerate(sorted(links)):  # in the book's order
+            if i:
                 where += nodes.Text("; ")
             where += nodes.reference("", f"{text} ({title})", refuri=uri, internal=True)
         if not where.children:

@@ -141,3 +141,19 @@ def test_every_page_in_headless_chromium(built_book):
         server.shutdown()
     assert not problems, problems
     assert not external, f"the book fetched assets from the network: {sorted(external)[:5]}"
+
+
+def test_the_claims_map_states_the_data_each_figure_declared():
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    figure = {"data_kind": "real preference data", "datasets": ["UltraFeedback sample"], "drawn": True,
+              "missing": ["pku", "helpsteer"], "data": "..."}
+    votes = {"data_kind": "real annotator data", "datasets": [], "drawn": True, "missing": [], "data": "MT-Bench votes"}
+    absent = {"data_kind": "real preference data", "datasets": [], "drawn": False, "missing": ["pku", "skywork"], "data": ""}
+    assert book_extras._status([figure]) == ("real preference data (UltraFeedback sample); "
+                                             "the paper used HelpSteer, PKU, not available on this build")
+    assert book_extras._status([votes]) == "real annotator data (MT-Bench votes)"
+    assert book_extras._status([absent]) == "not drawn: it needs PKU, Skywork, not available on this build"
