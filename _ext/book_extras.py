@@ -390,8 +390,9 @@ def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
-def data_sentence(keys) -> list[nodes.Node]:
-    """What a chapter needs, from its ``data:`` declaration, as inline nodes."""
+def data_sentence(keys, on_data_page: bool = False) -> list[nodes.Node]:
+    """What a chapter needs, from its ``data:`` declaration, as inline nodes (on the data
+    chapter itself the pointer to it reads "below")."""
     from sphinx import addnodes
 
     if keys is None:
@@ -405,8 +406,9 @@ def data_sentence(keys) -> list[nodes.Node]:
     hub = [DATA_SOURCES[k][0] for k in keys if not DATA_SOURCES[k][1]]
     if not hub:
         return _text(f"{_names(shipped)}, shipped with the library (nothing to download).")
-    link = addnodes.pending_xref("", nodes.inline(text="The data"), refdomain="std", reftype="ref",
-                                 reftarget=DATA_CHAPTER_LABEL, refexplicit=True, refwarn=True)
+    link = nodes.Text("below") if on_data_page else addnodes.pending_xref(
+        "", nodes.inline(text="The data"), refdomain="std", reftype="ref", reftarget=DATA_CHAPTER_LABEL,
+        refexplicit=True, refwarn=True)
     parts = [f"the paper's {'datasets' if len(hub) > 1 else 'dataset'} {_names(hub)} when available — not shipped "
              "with the library, provided by the Hugging Face hub (network) or a local copy of its files; see ", link,
              ". The chapter runs without them and says what is missing."]
@@ -432,7 +434,8 @@ def run_box(docname: str, header: dict, version: str) -> nodes.admonition:
         nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository: ",
         nodes.literal(text="make book"), " sets everything up (or ", nodes.literal(text="pip install -e ."),
         " in an environment of your own).")))
-    items += nodes.list_item("", nodes.paragraph("", "", *_text("Data: ", *data_sentence(header.get("data")))))
+    on_data_page = header.get("label") == DATA_CHAPTER_LABEL or name == "data"
+    items += nodes.list_item("", nodes.paragraph("", "", *_text("Data: ", *data_sentence(header.get("data"), on_data_page))))
     box += items
     return box
 

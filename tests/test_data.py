@@ -298,7 +298,7 @@ def test_reader_notes_hold_no_paths_or_errors(real_data, tmp_path, monkeypatch):
 def test_packaged_data_is_found_without_any_setting(monkeypatch):
     monkeypatch.delenv(D.DATA_DIR_ENV, raising=False)
     data = D.load_preference_data("ultrafeedback-sample")
-    assert "packaged data" in data.source and data.n_pairs == 1_064
+    assert "shipped with the library" in data.source and data.n_pairs == 1_064
     assert D.resolve_data_dir() == D.PACKAGED_DATA_DIR
     for folder in D.PACKAGED_FOLDERS:
         assert (D.PACKAGED_DATA_DIR / folder / "SOURCE.md").is_file(), folder
@@ -310,9 +310,9 @@ def test_a_chosen_data_folder_comes_first(real_data, tmp_path, monkeypatch):
     copy = tmp_path / "mine"
     shutil.copytree(real_data / "ultrafeedback-sample", copy / "ultrafeedback-sample")
     monkeypatch.setenv(D.DATA_DIR_ENV, str(copy))
-    assert D.load_sample_scores("ultrafeedback-sample").source.startswith("real sample, data folder")
+    assert D.load_sample_scores("ultrafeedback-sample").source.endswith("copy in the chosen data folder")
     # a folder without the sample falls back to the packaged copy
-    assert "packaged data" in D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path).source
+    assert "shipped with the library" in D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path).source
 
 
 def test_a_changed_packaged_file_is_named(real_data, tmp_path):

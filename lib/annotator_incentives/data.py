@@ -211,6 +211,7 @@ class SampleSpec:
     stands_for: str  # key of the paper dataset whose pipeline it exercises
     caveat: str
     shown_in_figures: bool  # large enough to stand in for its dataset, labelled as a sample
+    origin: str = ""  # where the rows come from, as a reader would look it up
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -271,6 +272,7 @@ SAMPLES: dict[str, SampleSpec] = {
             chosen_column="score_chosen",
             rejected_column="score_rejected",
             stands_for="ultra",
+            origin="trl-lib/ultrafeedback_binarized (Hugging Face hub)",
             caveat=(
                 "1,200 real pairs of trl-lib/ultrafeedback_binarized with GPT-4 scores on a "
                 "1-10 scale (the paper's file: 340,025 pairs, 1-5 scale), so its p lies further "
@@ -286,6 +288,7 @@ SAMPLES: dict[str, SampleSpec] = {
             chosen_column="score_chosen",
             rejected_column="score_rejected",
             stands_for="helpsteer",
+            origin="nvidia/HelpSteer2 (Hugging Face hub)",
             caveat=(
                 "44 within-prompt pairs from the first 100 responses of nvidia/HelpSteer2 (not "
                 "the paper's HelpSteer): a schema and pipeline check, far too small for figures"
@@ -496,9 +499,9 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
     frame = pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
-    where = "packaged data" if path.is_relative_to(PACKAGED_DATA_DIR) else "data folder"
+    where = "shipped with the library" if path.is_relative_to(PACKAGED_DATA_DIR) else "copy in the chosen data folder"
     return Scores(
-        spec.key, spec.label, chosen, rejected, f"real sample, {where}: {spec.folder}/{spec.file}", True,
+        spec.key, spec.label, chosen, rejected, f"real sample of {spec.origin}, {where}", True,
         parent.calibrated, spec.caveat
     )
 
