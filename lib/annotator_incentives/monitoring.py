@@ -336,11 +336,8 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
     rows = []
     for delta in deltas:
         monitor = self_consistency_monitor(delta)
-        rows.append(
-            pd.DataFrame(
-                {"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": error_sum(n, monitor.q(eta0), monitor.q(eta1))}
-            )
-        )
+        errors = error_sum(n, float(monitor.q(eta0)), float(monitor.q(eta1)))
+        rows.append(pd.DataFrame({"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": errors}))
     return pd.concat(rows, ignore_index=True)
 
 

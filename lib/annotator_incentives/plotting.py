@@ -16,7 +16,7 @@ import os
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -151,8 +151,16 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     fig.savefig(png, metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
     data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
-    if label is not None:
+    if label is not None and data_kind is not None:  # a label without a kind was refused above
         register(label, rebuilds, datasets, missing, data_note, files=name, data_kind=data_kind, layout=layout)
+
+
+def _renderer(fig: plt.Figure) -> Any:
+    """The renderer of a figure drawn by a raster canvas (Agg, as pyplot and notebooks give)."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    if get is None:
+        raise ValueError("this figure's canvas cannot measure text; draw it with matplotlib's Agg backend")
+    return get()
 
 
 def settle_layout(fig: plt.Figure) -> None:
@@ -185,9 +193,10 @@ def provenance_footer(fig: plt.Figure, datasets: Sequence[PreferenceData] = (), 
     """State under the figure which data it was built from: each dataset (name, rows, source)
     and each free-form note (data that is not a preference dataset)."""
     settle_layout(fig)
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     to_figure = fig.transFigure.inverted()
-    bottom = min(ax.get_tightbbox(renderer).transformed(to_figure).y0 for ax in fig.axes)
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    bottom = min(box.transformed(to_figure).y0 for box in boxes if box is not None)
     width_chars = int(fig.get_figwidth() * 72 / MIN_FONT_PT * 1.6)  # about 1.6 characters per font size
     texts = [d.provenance() for d in datasets] + list(notes)
     lines = [textwrap.fill("Data: " + text, width_chars, subsequent_indent="    ") for text in texts]
@@ -207,7 +216,7 @@ def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: st
     ax.set_ylabel("share of pairs (%)")
     ax.set_title(f"{data.label} (n = {data.n_eval:,})")
     # Headroom above the tallest bar, legend in the corner away from the mean line: nothing covers data.
-    ax.set_ylim(0, max(float(counts.max()), 1e-9) * 1.4)
+    ax.set_ylim(0, max(float(np.max(counts)), 1e-9) * 1.4)
     ax.legend(loc="upper left" if mean > 0.75 else "upper right", fontsize="small")
     return pd.DataFrame({"dataset": data.name, "bin_left": edges[:-1], "bin_right": edges[1:], "percent": counts, "mean_p": mean})
 
@@ -227,6 +236,8 @@ def calibration_data(datasets: Sequence[PreferenceData], n_bins: int = 15) -> pd
     frames = []
     for d in datasets:
         for stage, p in (("before", d.p_position1), ("after", d.p_calibrated)):
+            if p is None:
+                raise ValueError(f"{d.label} has no calibrated p: calibration figures need a calibrated dataset")
             curve = reliability_curve(p, d.labels, n_bins=n_bins)
             frames.append(curve.assign(dataset=d.name, stage=stage))
     return pd.concat(frames, ignore_index=True)
@@ -311,13 +322,16 @@ def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: i
                 labels.append(label)
     # hung from the top of its row, which grows to hold it: a legend taller than its row would
     # otherwise spill upwards over the tick labels of the panels above
-    options = {"loc": "upper center", "bbox_to_anchor": (0.5, 1.0), "ncol": ncol, "frameon": False,
-               "fontsize": "small"} | kwargs
+    options: dict[str, Any] = {"loc": "upper center", "bbox_to_anchor": (0.5, 1.0), "ncol": ncol, "frameon": False,
+                               "fontsize": "small"} | kwargs
     legend = legend_ax.legend(handles, labels, **options)
-    fig = legend_ax.figure
-    needed = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi + 0.1
-    grid = legend_ax.get_subplotspec().get_gridspec()
-    ratios = list(grid.get_height_ratios() or [1.0] * grid.nrows)
+    fig = legend_ax.get_figure(root=True)
+    spec = legend_ax.get_subplotspec()
+    if not isinstance(fig, plt.Figure) or spec is None:
+        raise ValueError("legend_below needs the legend axes of panels_with_legend_row")
+    needed = legend.get_window_extent(_renderer(fig)).height / fig.dpi + 0.1
+    grid = spec.get_gridspec()
+    ratios = [float(r) for r in np.atleast_1d(grid.get_height_ratios() or [1.0] * grid.nrows)]
     if needed > ratios[-1]:
         fig.set_figheight(fig.get_figheight() + needed - ratios[-1])
         ratios[-1] = needed

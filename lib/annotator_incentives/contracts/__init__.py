@@ -76,5 +76,5 @@ def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: in
 
 def clear_caches() -> None:
     """Empty the first-best and pmf-matrix caches (for timing from scratch)."""
-    first_best.cache_clear()
+    first_best.cache_clear()  # type: ignore[attr-defined]  # set in problem.py on the validating wrapper
     binomial.clear_cache()
