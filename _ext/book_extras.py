@@ -459,7 +459,7 @@ TEX_WORDS = {
     "eta": "η", "delta": "δ", "mu": "μ", "sigma": "σ", "alpha": "α", "beta": "β", "pi": "π", "Theta": "Θ",
     "ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "in": "∈", "infty": "∞", "cdot": "·", "times": "×",
     "approx": "≈", "to": "→", "log": " log ", "exp": " exp ", "ldots": "…", "dots": "…", "cdots": "…", "sqrt": "√",
-    "tfrac12": "1/2", "frac12": "1/2", "partial": "∂",
+    "partial": "∂",
 }
 
 
@@ -472,6 +472,12 @@ def plain_math(tex: str) -> str:
     ``(\\mathcal C - \\mathcal C_n)/\\mathcal C`` -> ``(C - C_n)/C``)."""
     text = tex.replace("\\{", "\x00").replace("\\}", "\x01")
     text = re.sub(r"\\sqrt\s*\{([^{}]*)\}", r"√(\1)", text)
+    # fractions, \frac{a}{b} or the short \tfrac13, before other commands are dropped
+    def part(term: str) -> str:
+        return term if re.fullmatch(r"[\w√().]+", term.strip()) else f"({term.strip()})"
+
+    text = re.sub(r"\\[td]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", lambda m: f"{part(m[1])}/{part(m[2])} ", text)
+    text = re.sub(r"\\[td]?frac\s*(\d)\s*(\d)", r"\1/\2 ", text)
     text = re.sub(r"\\(hat|bar|tilde)\s*(\\[A-Za-z]+(?:\s+[A-Za-z](?![A-Za-z]))?|\{[^{}]*\}|\w)",
                   lambda m: plain_math(m[2]) + ACCENTS[m[1]], text)
     text = re.sub(r"\\[,;:! ]", " ", text)

@@ -122,6 +122,8 @@ def test_alt_text_comes_from_the_caption():
     (r"1/\sqrt{n\log n}", "1/√(n log n)"),
     (r"\mathcal I_{\rm sc}(\eta)", "I_sc(η)"),
     (r"n = 1, 11, \ldots, 201", "n = 1, 11, …, 201"),
+    (r"\tilde\mu(\eta) = \tfrac13\eta^{4/5}", "μ\u0303(η) = 1/3 η^4/5"),
+    (r"\frac{1 + c\eta}{2}", "(1 + cη)/2"),
 ])
 def test_caption_math_is_read_out_as_text(tex, said):
     assert book_extras.plain_math(tex) == said
