@@ -30,7 +30,37 @@ def fmt(x: float) -> str:
 
 
 def deltas_text(values) -> str:
+    if len(values) == 1:
+        return f"δ = {values[0]:g}"
     return "δ ∈ {" + ", ".join(f"{v:g}" for v in values) + "}"
+
+
+def n_ranges(ns, step: int = 10) -> str:
+    ns = sorted(int(n) for n in ns)
+    runs_, start = [], ns[0]
+    for a, b in zip(ns, ns[1:] + [None], strict=True):
+        if b is None or b - a != step:
+            runs_.append(f"{start}" if start == a else f"{start}–{a}")
+            if b is not None:
+                start = b
+    return "n = " + " and ".join(runs_)
+
+
+def below_bound_text(curves: pd.DataFrame, bound: pd.DataFrame) -> str:
+    """The chapter's per-delta statement: where the exact curve is below the expert lower bound."""
+    merged = curves.merge(bound[["n", "lower_bound"]], on="n")
+    always, never, partly = [], [], []
+    for delta, block in merged.groupby("delta"):
+        below = block[block.error_sum < block.lower_bound].n
+        if len(below) == len(block):
+            always.append(delta)
+        elif len(below) == 0:
+            never.append(delta)
+        else:
+            partly.append(f"for δ = {delta:g} only at {n_ranges(below)}")
+    parts = ([f"at every n for {deltas_text(always)}"] if always else []) + partly + (
+        [f"at no n for {deltas_text(never)}"] if never else [])
+    return "self-consistency is below the expert lower bound " + "; ".join(parts) + "."
 
 
 def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
@@ -78,7 +108,7 @@ def test_statements_change_with_the_data(runs):
         real, fixture = runs["real"][2][chapter], runs["fixture"][2][chapter]
         assert "On this build's data" in real and "On this build's data" in fixture, chapter
         assert real != fixture, chapter
-    assert "below it for δ ∈ {0, 0.1, 0.2, 0.3}" in runs["fixture"][2]["self_consistency"]
+    assert "below the expert lower bound at every n for δ ∈ {0, 0.1, 0.2, 0.3}" in runs["fixture"][2]["self_consistency"]
 
 
 def test_no_paths_or_exception_names_in_reader_text(runs):
@@ -106,9 +136,11 @@ def test_expert_statements_match_the_bound_figure(runs):
             reached = []
             for eta0, lines in block.groupby("eta0", sort=False):
                 below = lines[lines.lower_bound < LEVEL].n
-                reached.append(
-                    f"η₀ = {eta0:g}: " + (f"n = {int(below.min())}" if len(below) else f"no n up to {int(lines.n.max())}")
-                )
+                first = int(below.min()) if len(below) else None
+                reached.append(f"η₀ = {eta0:g}: " + (
+                    f"no n up to {int(lines.n.max())}" if first is None
+                    else f"already below it at the first n plotted ({first})" if first == int(lines.n.min())
+                    else f"n = {first}"))
             expected = f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at " + "; ".join(reached) + "."
             assert expected in outputs["expert_monitoring"], (name, expected)
 
@@ -117,18 +149,14 @@ def test_self_consistency_statements_match_figure_2_and_the_table(runs):
     for name, (folder, figures, outputs) in runs.items():
         text = outputs["self_consistency"]
         frame = pd.read_csv(figures / "fig2_self_consistency.csv")
-        at = frame[frame.n == N_REF]
-        for (dataset, eta0), block in at.groupby(["dataset", "eta0"]):
-            lb = float(block.loc[block.kind == "expert lower bound", "lower_bound"].iloc[0])
-            sc = block[block.kind == "self-consistency exact"]
-            below = [r.delta for r in sc.itertuples() if r.error_sum < lb]
-            above = [r.delta for r in sc.itertuples() if r.error_sum >= lb]
-            parts = ([f"below it for {deltas_text(below)}"] if below else []) + (
-                [f"above it for {deltas_text(above)}"] if above else []
-            )
-            expected = (f"{LABELS[dataset]}, η₀ = {eta0:g}, η₁ = 1: at n = {N_REF} the expert lower bound is {fmt(lb)}; "
-                        f"self-consistency is {' and '.join(parts)}")
+        for (dataset, eta0), block in frame.groupby(["dataset", "eta0"]):
+            bound = block[block.kind == "expert lower bound"]
+            sc = block[block.kind == "self-consistency exact"].drop(columns="lower_bound", errors="ignore")
+            expected = (f"{LABELS[dataset]}, η₀ = {eta0:g}, η₁ = 1: over the plotted {int(sc.n.min())} ≤ n ≤ {int(sc.n.max())}, "
+                        + below_bound_text(sc, bound))
             assert expected in text, (name, expected)
+            lb = float(bound.loc[bound.n == N_REF, "lower_bound"].iloc[0])
+            assert f"at n = {N_REF} the bound is {fmt(lb)} and the error sums are" in text, name
 
             # sample sizes at error sum 0.1, eta0 = 0.8, eta1 = 0.95: sentence and table agree with the library
             p = ai_data.load_preference_data(dataset, folder).p

@@ -136,3 +136,20 @@ def test_real_mt_bench_split_shares_no_question_and_no_answer():
     assert set(train.question_id).isdisjoint(test.question_id)
     train_texts = set(train.response_1) | set(train.response_2) | set(train.prompt)
     assert train_texts.isdisjoint(set(test.response_1) | set(test.response_2) | set(test.prompt))
+
+
+def test_effort_comparison_separates_only_beyond_seed_noise():
+    noisy = pd.DataFrame({"eta": [0.9] * 4 + [1.0] * 4, "seed": list(range(4)) * 2,
+                          "accuracy": [0.68, 0.72, 0.69, 0.71, 0.705, 0.705, 0.705, 0.705]})
+    out = downstream.compare_efforts(noisy, 0.9, 1.0, 0.1)
+    assert out.difference == pytest.approx(0.005)
+    assert out.standard_error == pytest.approx(np.std([0.68, 0.72, 0.69, 0.71], ddof=1) / 2)
+    assert not out.separable and out.pairs_needed == float("inf")
+    largest = out.difference + 2 * out.standard_error
+    assert out.pairs_at_least == downstream.evaluation_pairs_needed(0.705 - largest, 0.705, 0.1)
+    assert out.pairs_at_least < downstream.evaluation_pairs_needed(out.acc0, out.acc1, 0.1)
+    clear = noisy.assign(accuracy=[0.60, 0.61, 0.60, 0.61] + [0.70] * 4)
+    sharp = downstream.compare_efforts(clear, 0.9, 1.0, 0.1)
+    assert sharp.separable and sharp.pairs_needed == downstream.evaluation_pairs_needed(0.605, 0.70, 0.1)
+    with pytest.raises(ValueError, match="no runs at eta = 0.5"):
+        downstream.compare_efforts(noisy, 0.5, 1.0, 0.1)

@@ -62,6 +62,8 @@ __all__ = [
     "heldout_accuracy",
     "accuracy_curve",
     "evaluation_pairs_needed",
+    "EffortComparison",
+    "compare_efforts",
     "hard_examples",
 ]
 
@@ -400,6 +402,44 @@ def evaluation_pairs_needed(acc0: float, acc1: float, error_sum: float, n_max: i
         return float(monitoring.samples_needed(error_sum, acc0, acc1, n_max=n_max))
     except monitoring.MonitoringError:
         return float("inf")
+
+
+@dataclass(frozen=True)
+class EffortComparison:
+    """Mean held-out accuracies at two efforts, how far seed noise blurs their difference, and
+    what that means for a test on downstream accuracy."""
+
+    acc0: float  # mean accuracy over seeds at eta_0
+    acc1: float  # mean accuracy over seeds at eta_1
+    difference: float  # acc1 - acc0
+    standard_error: float  # of the difference of the means, over seeds
+    separable: bool  # difference > z standard errors
+    pairs_needed: float  # evaluation pairs at the measured means; inf when not separable
+    pairs_at_least: float  # evaluation pairs if the true difference were |difference| + z standard errors
+
+
+def compare_efforts(curve: pd.DataFrame, eta0: float, eta1: float, error_sum: float, z: float = 2.0) -> EffortComparison:
+    """Compare the mean accuracies of :func:`accuracy_curve` at ``eta0`` and ``eta1``.
+
+    The difference counts as measured only when it exceeds ``z`` standard errors of the
+    difference of the means over seeds (an effort fitted once, like ``eta = 1``, contributes no
+    seed variance). Otherwise ``pairs_needed`` is ``inf`` and only ``pairs_at_least`` is
+    meaningful: the evaluation pairs needed even if the true difference were as large as the seeds
+    allow, a lower bound on the honest answer.
+    """
+    by_eta = curve.groupby("eta").accuracy
+    mean, var, count = by_eta.mean(), by_eta.var(ddof=1).fillna(0.0), by_eta.count()
+    for eta in (eta0, eta1):
+        if eta not in mean.index:
+            raise ValueError(f"the accuracy curve has no runs at eta = {eta:g}")
+    acc0, acc1 = float(mean[eta0]), float(mean[eta1])
+    se = float(np.sqrt(var[eta0] / count[eta0] + var[eta1] / count[eta1]))
+    difference = acc1 - acc0
+    separable = bool(difference > z * se)
+    needed = evaluation_pairs_needed(acc0, acc1, error_sum) if separable else float("inf")
+    largest = max(difference, 0.0) + z * se
+    at_least = evaluation_pairs_needed(max(acc1 - largest, 0.0), acc1, error_sum) if largest > 0 else float("inf")
+    return EffortComparison(acc0, acc1, difference, se, separable, needed, at_least)
 
 
 # --------------------------------------------------------------------------- hard examples
