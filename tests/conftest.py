@@ -5,11 +5,17 @@ kernel) and a test that opens a connection to anything but this machine fails.""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import ipaddress
 import os
 import socket
+import socketserver
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -196,3 +202,40 @@ from hypothesis import settings as _settings  # noqa: E402
 
 _settings.register_profile("seeded", derandomize=True, print_blob=True)
 _settings.load_profile("seeded")
+
+
+# --- the built book served on loopback, for the browser tests ---------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """Serve a folder of HTML on a free loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+
+
+# the configuration a team writes for annotator-plan (tests of the CLI and of bad inputs)
+TEAM_TOML = """
+name = "team"
+U0 = 0.0
+wage_bounds = [-10.0, 10.0]
+[G]
+kind = "cara"
+rate = 1.0
+scale = 1.0
+[E]
+coefficients = [0.0, 0.02, 0.18]
+[mu]
+kind = "exp"
+scale = 0.5
+rate = 1.2
+"""

@@ -28,23 +28,10 @@ from annotator_incentives.monitoring import MonitoringError, OutOfReachError
 from annotator_incentives.planning import PlanningError
 from annotator_incentives.utility import ProfileError, UtilityProfile
 from annotator_incentives.validation import AnnotatorInputError
+from conftest import TEAM_TOML
 
 GOOD_P = np.linspace(0.55, 0.99, 200)
-PROFILE = """
-name = "team"
-U0 = 0.0
-wage_bounds = [-10.0, 10.0]
-[G]
-kind = "cara"
-rate = 1.0
-scale = 1.0
-[E]
-coefficients = [0.0, 0.02, 0.18]
-[mu]
-kind = "exp"
-scale = 0.5
-rate = 1.2
-"""
+PROFILE = TEAM_TOML
 
 
 def toml(**changes: str) -> str:

@@ -3,17 +3,13 @@ and every page of it opened in a real headless Chromium."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import socketserver
 import sys
-import threading
 
 import pytest
 
-from conftest import EXAMPLE_REPOSITORY, REPO_ROOT
+from conftest import EXAMPLE_REPOSITORY, REPO_ROOT, served
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -88,11 +84,6 @@ def test_launch_buttons_open_the_chapter(built_book):
     assert "git+" + EXAMPLE_REPOSITORY in first
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.slow
 def test_every_page_in_headless_chromium(built_book):
     if CHROMIUM is None:
@@ -101,10 +92,7 @@ def test_every_page_in_headless_chromium(built_book):
     out, result = built_book
     assert result.returncode == 0
     html = out / "_build" / "html"
-    handler = functools.partial(_Quiet, directory=str(html))
-    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with served(html) as base:
         pages = sorted(p.relative_to(html).as_posix() for p in (html / "chapters").glob("*.html"))
         problems = []
         ARTIFACTS.mkdir(exist_ok=True)
@@ -138,7 +126,6 @@ def test_every_page_in_headless_chromium(built_book):
                     (figure or page).screenshot(path=str(ARTIFACTS / "utility_gap_figure.png"))
                     assert page.query_selector("mjx-container") is not None, "math did not render"
             browser.close()
-        server.shutdown()
     assert not problems, problems
     assert not external, f"the book fetched assets from the network: {sorted(external)[:5]}"
 

@@ -11,22 +11,7 @@ import pandas as pd
 import pytest
 
 from annotator_incentives import cli, monitoring, planning
-
-TEAM_TOML = """
-name = "team"
-U0 = 0.0
-wage_bounds = [-10.0, 10.0]
-[G]
-kind = "cara"
-rate = 1.0
-scale = 1.0
-[E]
-coefficients = [0.0, 0.02, 0.18]
-[mu]
-kind = "exp"
-scale = 0.5
-rate = 1.2
-"""
+from conftest import TEAM_TOML
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@ book's text column (tables scroll, figures are shown with text of at least 8 pt)
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import re
 import shutil
-import socketserver
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, served
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -86,11 +82,6 @@ MEASURE = """() => {
 FILE_NAME = re.compile(r"\.(?:png|svg|jpe?g|gif)\b|[0-9a-f]{32}", re.I)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.slow
 def test_every_page_fits_the_text_column(built_book):
     """No element runs past the text column (wide tables scroll inside it), every figure is
@@ -106,31 +97,26 @@ def test_every_page_fits_the_text_column(built_book):
     for record in (out / "figures" / "manifest").glob("*.json"):
         data = json.loads(record.read_text())
         layouts[data["label"]] = data.get("layout") or {}
-    handler = functools.partial(_Quiet, directory=str(site))
     problems = []
-    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-        with playwright.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for name in sorted(p.name for p in (site / "chapters").glob("*.html")):
-                page.goto(f"{base}/chapters/{name}", wait_until="networkidle")
-                seen = page.evaluate(MEASURE)
-                unread = [alt for alt in seen["alts"] if not alt.strip() or FILE_NAME.search(alt)]
-                if unread:  # a screen reader would read out a file name, or nothing
-                    problems.append((name, "images without a description", unread[:3]))
-                if seen["cut"] or seen["page"] > seen["viewport"]:
-                    problems.append((name, "runs past the column", seen["cut"]))
-                for figure in seen["figures"]:
-                    if figure["rendered"] > figure["column"] + 1:
-                        problems.append((name, figure["id"], "wider than the column"))
-                    layout = layouts.get(figure["id"])
-                    if not layout:
-                        continue
-                    shown_pt = layout["min_font_pt"] * figure["rendered"] / figure["natural"] * layout["dpi"] / 96
-                    if shown_pt < 8 - 0.05:
-                        problems.append((name, figure["id"], f"smallest text shown at {shown_pt:.1f} pt"))
-            browser.close()
-        server.shutdown()
+    with served(site) as base, playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name in sorted(p.name for p in (site / "chapters").glob("*.html")):
+            page.goto(f"{base}/chapters/{name}", wait_until="networkidle")
+            seen = page.evaluate(MEASURE)
+            unread = [alt for alt in seen["alts"] if not alt.strip() or FILE_NAME.search(alt)]
+            if unread:  # a screen reader would read out a file name, or nothing
+                problems.append((name, "images without a description", unread[:3]))
+            if seen["cut"] or seen["page"] > seen["viewport"]:
+                problems.append((name, "runs past the column", seen["cut"]))
+            for figure in seen["figures"]:
+                if figure["rendered"] > figure["column"] + 1:
+                    problems.append((name, figure["id"], "wider than the column"))
+                layout = layouts.get(figure["id"])
+                if not layout:
+                    continue
+                shown_pt = layout["min_font_pt"] * figure["rendered"] / figure["natural"] * layout["dpi"] / 96
+                if shown_pt < 8 - 0.05:
+                    problems.append((name, figure["id"], f"smallest text shown at {shown_pt:.1f} pt"))
+        browser.close()
     assert not problems, problems
