@@ -10,6 +10,7 @@ import functools
 import http.server
 import ipaddress
 import os
+import shutil
 import socket
 import socketserver
 import subprocess
@@ -221,6 +222,18 @@ def served(site: Path) -> Iterator[str]:
             yield f"http://127.0.0.1:{server.server_address[1]}"
         finally:
             server.shutdown()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def chromium():
+    """(playwright's sync API, the Chromium executable), or skip saying what is missing."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+    api = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
+    return api, CHROMIUM
 
 
 # the configuration a team writes for annotator-plan (tests of the CLI and of bad inputs)

@@ -4,7 +4,6 @@ and every page of it opened in a real headless Chromium."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 
 import pytest
@@ -12,7 +11,6 @@ import pytest
 from conftest import EXAMPLE_REPOSITORY, REPO_ROOT, served
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.slow
@@ -85,10 +83,8 @@ def test_launch_buttons_open_the_chapter(built_book):
 
 
 @pytest.mark.slow
-def test_every_page_in_headless_chromium(built_book):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    playwright = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
+def test_every_page_in_headless_chromium(built_book, chromium):
+    playwright, executable = chromium
     out, result = built_book
     assert result.returncode == 0
     html = out / "_build" / "html"
@@ -97,7 +93,7 @@ def test_every_page_in_headless_chromium(built_book):
         problems = []
         ARTIFACTS.mkdir(exist_ok=True)
         with playwright.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            browser = pw.chromium.launch(executable_path=executable, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"])
             page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -6,14 +6,11 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO_ROOT, served
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 # What a reader must never see: this checkout or other machine paths, Python exceptions, and
 # files that are not part of the book (the project's internal notes).
@@ -83,13 +80,11 @@ FILE_NAME = re.compile(r"\.(?:png|svg|jpe?g|gif)\b|[0-9a-f]{32}", re.I)
 
 
 @pytest.mark.slow
-def test_every_page_fits_the_text_column(built_book):
+def test_every_page_fits_the_text_column(built_book, chromium):
     """No element runs past the text column (wide tables scroll inside it), every figure is
     shown no wider than the column with its smallest text at 8 pt or more, as rendered, and
     every image has a description for screen readers (not its file name)."""
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
-    playwright = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
+    playwright, executable = chromium
     out, result = built_book
     assert result.returncode == 0
     site = out / "_build" / "html"
@@ -99,7 +94,7 @@ def test_every_page_fits_the_text_column(built_book):
         layouts[data["label"]] = data.get("layout") or {}
     problems = []
     with served(site) as base, playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for name in sorted(p.name for p in (site / "chapters").glob("*.html")):
             page.goto(f"{base}/chapters/{name}", wait_until="networkidle")
