@@ -371,6 +371,7 @@ def front_matter(path: Path) -> dict:
     return header if isinstance(header, dict) else {}
 
 
+@lru_cache(maxsize=1)
 def library_version() -> str:
     import tomllib
 

@@ -39,8 +39,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
-from . import monitoring
-from .annotators import _locate, clopper_pearson, load_mt_bench, load_pandalm
+from . import monitoring, validation
+from .annotators import _locate, load_mt_bench, load_pandalm
+from .binomial import clopper_pearson
 from .data import DataError
 
 __all__ = [
@@ -197,8 +198,7 @@ def simulate_labels(labels, eta: float, rng: np.random.Generator) -> np.ndarray:
     numpy.ndarray of int
     """
     labels = np.asarray(labels)
-    if not 0 <= eta <= 1:
-        raise ValueError(f"eta must lie in [0, 1]; got {eta}")
+    eta = validation.effort("eta", eta, DataError)
     if labels.size and not np.isin(labels, (0, 1)).all():
         raise ValueError("labels must be 0 or 1")
     committed = rng.random(labels.shape) < eta
@@ -210,8 +210,7 @@ def item_split(frame: pd.DataFrame, test_share: float, seed: int) -> tuple[pd.Da
     """Split a pairs frame into training and test items by ``group`` (question): every item of a
     question lands on the same side, so no question, and no answer to it, is seen in training
     and then tested. ``test_share`` is the share of questions held out."""
-    if not 0 < test_share < 1:
-        raise ValueError(f"test_share must lie in (0, 1); got {test_share}")
+    test_share = validation.open_probability("test_share", test_share, DataError)
     if frame.group.nunique() < 2:
         raise DataError("a split by question needs at least two questions")
     splitter = GroupShuffleSplit(n_splits=1, test_size=test_share, random_state=seed)

@@ -28,8 +28,7 @@ __all__ = [
     "SlopeFit",
     "fit_loglog",
     "discrete_action_gap",
-    "gap_table_rates",
-]
+    "gap_table_rates", "local_slopes", "fit_against_reference"]
 
 
 def tail_integral_form(k: int, n: int, p: float) -> float:
@@ -138,7 +137,7 @@ def gap_table_rates(
     return table
 
 
-# --- local slopes and windowed fits (appended; public but outside __all__ to keep the head of this module untouched) ---
+# --- local slopes and windowed fits ---
 
 def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     """Least-squares log-log slopes of ``values`` against ``n`` over sliding windows of
