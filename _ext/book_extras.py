@@ -198,6 +198,26 @@ def _wheel(target: Path) -> str | None:
     return built[-1].name
 
 
+def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
+    """The downloads: each chapter with code (a jupytext header) as a notebook in ``target``,
+    beside a wheel of the library that the notebook's first cell installs when it is missing.
+    The test suite runs exactly these notebooks, and the book reuses their outputs."""
+    import jupytext
+
+    target.mkdir(parents=True, exist_ok=True)
+    setup_cell = _install_cell(_wheel(target), published_repository())
+    written = []
+    for source in sources:
+        if source.is_file() and "kernelspec" in source.read_text()[:500]:
+            notebook = jupytext.read(source)
+            notebook.cells.insert(0, setup_cell)
+            for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
+                cell.id = f"cell-{i}"
+            written.append(target / f"{source.stem}.ipynb")
+            jupytext.write(notebook, written[-1])
+    return written
+
+
 class claims_map(nodes.General, nodes.Element):
     """Placeholder, replaced once every chapter has run."""
 
@@ -305,17 +325,7 @@ def _downloads(app, exception):
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(figures, target, ignore=shutil.ignore_patterns("manifest"))
-    import jupytext
-
-    notebooks = out / "notebooks"
-    notebooks.mkdir(parents=True, exist_ok=True)
-    setup_cell = _install_cell(_wheel(notebooks), published_repository())
-    for doc in sorted(app.env.found_docs):
-        source = Path(app.srcdir) / f"{doc}.md"
-        if source.is_file() and "kernelspec" in source.read_text()[:500]:
-            notebook = jupytext.read(source)
-            notebook.cells.insert(0, setup_cell)
-            jupytext.write(notebook, notebooks / f"{Path(doc).name}.ipynb")
+    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(

@@ -24,6 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from book_session import ReaderRun, run_as_reader, seed_execution_cache
+
 # Hermetic: set before anything imports datasets or huggingface_hub; subprocesses and notebook
 # kernels inherit the environment.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -170,14 +172,26 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-# --- one clean build of the book for the session --------------------------------------------
+# --- every chapter executed once, as a reader would; one clean build of the book -------------
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
-    """A clean build of the whole book (every chapter executed once) into a temporary folder:
-    ``(out, result)``; the HTML is in ``out/_build/html``, the executed notebooks in
-    ``out/_build/jupyter_execute``, the figures in ``out/figures``."""
+def reader_run(tmp_path_factory) -> ReaderRun:
+    """The book's downloaded notebooks, copied alone to an empty folder outside the checkout and
+    run in a fresh virtual environment that gets the library only from the wheel beside them
+    (two kernels at a time). This is the suite's one execution of every chapter."""
+    return run_as_reader(tmp_path_factory.mktemp("reader"), EXAMPLE_REPOSITORY, "main")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, reader_run):
+    """A clean build of the whole book into a temporary folder: ``(out, result)``; the HTML is
+    in ``out/_build/html``, the executed notebooks in ``out/_build/jupyter_execute``, the
+    figures in ``out/figures``. Its execution cache starts with the reader's runs (and nothing
+    else), so the build renders those outputs; a chapter whose code differs would execute."""
     out = tmp_path_factory.mktemp("book")
+    assert reader_run.result.returncode == 0, reader_run.result.stderr[-4000:]
+    seed_execution_cache(reader_run, out / "_build")
+    shutil.copytree(reader_run.work / "figures", out / "figures")
     # launch buttons appear only for a book built from a GitHub repository; this one is a stand-in
     env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"), BOOK_REPOSITORY_URL=EXAMPLE_REPOSITORY,
                BOOK_REPOSITORY_BRANCH="main")

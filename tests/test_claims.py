@@ -1,6 +1,6 @@
 """Computed claims follow the data: the data-dependent chapters run on two data folders whose p
-differ widely (the real UltraFeedback sample, c-bar about 0.62, and a hub-layout HelpSteer
-fixture with p near 0.55, c-bar about 0.1). Their generated statements must change with the
+differ widely (the book's own run, on the real UltraFeedback sample shipped with the library,
+c-bar about 0.62, and one on a hub-layout HelpSteer fixture with p near 0.55, c-bar about 0.1). Their generated statements must change with the
 data and agree with values recomputed here from the figure CSVs and the library."""
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from pathlib import Path
 
 import jupytext
 import nbclient
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
 from annotator_incentives import data as ai_data
 from annotator_incentives import monitoring
-from conftest import REPO_ROOT, SHARED_DATA, write_hub_dataset
+from conftest import REPO_ROOT, write_hub_dataset
+
+pytestmark = pytest.mark.slow  # reads the book build
 
 CHAPTERS = ("data", "expert_monitoring", "self_consistency")
 LABELS = {k: s.label for k, s in ai_data.DATASETS.items()} | {k: s.label for k, s in ai_data.SAMPLES.items()}
@@ -63,8 +66,15 @@ def below_bound_text(curves: pd.DataFrame, bound: pd.DataFrame) -> str:
     return "self-consistency is below the expert lower bound " + "; ".join(parts) + "."
 
 
+def markdown_outputs(notebook) -> str:
+    """A chapter's generated statements: its Markdown outputs, joined."""
+    return "\n\n".join("".join(output["data"]["text/markdown"])
+                        for cell in notebook.cells if cell.cell_type == "code"
+                        for output in cell.get("outputs", []) if "text/markdown" in output.get("data", {}))
+
+
 def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
-    """Execute the chapters with this data folder; return each chapter's Markdown outputs, joined."""
+    """Execute the chapters with this data folder; return each chapter's generated statements."""
     saved = {k: os.environ.get(k) for k in ("ANNOTATOR_DATA_DIR", "ANNOTATOR_FIGURE_DIR")}
     os.environ["ANNOTATOR_DATA_DIR"], os.environ["ANNOTATOR_FIGURE_DIR"] = str(data_dir), str(figure_dir)
     try:
@@ -73,10 +83,7 @@ def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
             notebook = jupytext.read(REPO_ROOT / "chapters" / f"{chapter}.md")
             nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
                                     resources={"metadata": {"path": str(REPO_ROOT / "chapters")}}).execute()
-            outputs[chapter] = "\n\n".join(
-                "".join(output["data"]["text/markdown"])
-                for cell in notebook.cells if cell.cell_type == "code"
-                for output in cell.get("outputs", []) if "text/markdown" in output.get("data", {}))
+            outputs[chapter] = markdown_outputs(notebook)
         return outputs
     finally:
         for key, value in saved.items():
@@ -87,20 +94,19 @@ def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, tuple[Path, Path, dict[str, str]]]:
-    if not (SHARED_DATA / "ultrafeedback-sample").is_dir():
-        pytest.skip("the real UltraFeedback sample is not beside the checkout")
+def runs(tmp_path_factory, built_book) -> dict[str, tuple[Path, Path, dict[str, str]]]:
+    """The book's own run (the real data shipped with the library) and one more on the fixture."""
+    out, result = built_book
+    assert result.returncode == 0
+    executed = out / "_build" / "jupyter_execute" / "chapters"
+    book = {chapter: markdown_outputs(nbformat.read(executed / f"{chapter}.ipynb", as_version=4)) for chapter in CHAPTERS}
     root = tmp_path_factory.mktemp("claims")
     fixture = root / "hub-copy"
     rng = np.random.default_rng(7)
     rejected = rng.uniform(0, 4, 4000)
     chosen = rejected + rng.uniform(0.15, 0.25, 4000)  # p = sigma(difference) near 0.55: c-bar near 0.1
     write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
-    result = {}
-    for name, folder in (("real", SHARED_DATA), ("fixture", fixture)):
-        figures = root / f"figures-{name}"
-        result[name] = (folder, figures, run(folder, figures))
-    return result
+    return {"real": (ai_data.packaged_data_dir(), out / "figures", book), "fixture": (fixture, root / "figures", run(fixture, root / "figures"))}
 
 
 def test_statements_change_with_the_data(runs):
