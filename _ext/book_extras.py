@@ -12,8 +12,9 @@
   GitHub repository: ``$BOOK_REPOSITORY_URL`` (and ``$BOOK_REPOSITORY_BRANCH``), else git's
   ``origin`` remote and current branch. Without one there are no buttons: they would lead nowhere.
 - Teaching aids: a "Run this chapter" box at the top of every chapter (notebook link, install
-  line, the data the chapter declares in its front matter as ``data: [...]``); an alt text from
-  the caption for every figure image; the ``{book-citation}`` directive (BibTeX from CITATION.cff).
+  line, the data the chapter declares in its front matter as ``data: [...]``, keys of the library's
+  ``DATASETS`` and ``PACKAGED_FOLDERS``); an alt text from the caption for every figure image;
+  the ``{book-citation}`` directive (BibTeX from CITATION.cff).
 """
 
 from __future__ import annotations
@@ -356,19 +357,18 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 # --- Teaching aids: "Run this chapter", figure alt texts, the book's citation -----------------
 
-# What a chapter may declare in its front matter (``data: [key, ...]``): label and whether the
-# data ships inside the library.
-DATA_SOURCES = {
-    "ultrafeedback-sample": ("the UltraFeedback sample (1,200 real pairs)", True),
-    "helpsteer2-sample": ("the HelpSteer2 sample (44 real pairs)", True),
-    "mt-bench-human-judgments": ("the MT-Bench human judgments", True),
-    "pandalm-testset": ("PandaLM's test set", True),
-    "pku": ("PKU-SafeRLHF", False),
-    "helpsteer": ("HelpSteer", False),
-    "ultrafeedback": ("UltraFeedback", False),
-    "skywork": ("Skywork", False),
-}
 DATA_CHAPTER_LABEL = "chap-data"
+
+
+@lru_cache(maxsize=1)
+def data_sources() -> dict[str, tuple[str, bool]]:
+    """What a chapter may declare in its front matter (``data: [key, ...]``), from the library's
+    registry: the real data shipped with it (``PACKAGED_FOLDERS``) and the paper's datasets
+    (``DATASETS``, never shipped), each key with its name in prose and whether it ships."""
+    from annotator_incentives.data import DATASETS, PACKAGED_FOLDERS
+
+    return {**{key: (record.prose_name, True) for key, record in PACKAGED_FOLDERS.items()},
+            **{key: (spec.prose_name, False) for key, spec in DATASETS.items()}}
 
 
 def front_matter(path: Path) -> dict:
@@ -408,13 +408,14 @@ def data_sentence(keys, on_data_page: bool = False) -> list[nodes.Node]:
 
     if keys is None:
         return _text("the chapter says which data it uses.")
-    unknown = [k for k in keys if k not in DATA_SOURCES]
+    sources = data_sources()
+    unknown = [k for k in keys if k not in sources]
     if unknown:
-        raise ValueError(f"unknown data key(s) {unknown}; known: {sorted(DATA_SOURCES)}")
+        raise ValueError(f"unknown data key(s) {unknown}; known: {sorted(sources)}")
     if not keys:
         return _text("none — the chapter computes from the paper's model alone.")
-    shipped = [DATA_SOURCES[k][0] for k in keys if DATA_SOURCES[k][1]]
-    hub = [DATA_SOURCES[k][0] for k in keys if not DATA_SOURCES[k][1]]
+    shipped = [sources[k][0] for k in keys if sources[k][1]]
+    hub = [sources[k][0] for k in keys if not sources[k][1]]
     if not hub:
         return _text(f"{_names(shipped)}, shipped with the library (nothing to download).")
     link = nodes.Text("below") if on_data_page else addnodes.pending_xref(

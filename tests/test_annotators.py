@@ -17,6 +17,8 @@ def test_mt_bench_matches_its_source_notes(real_data):
     assert len(mt) == 1689 and mt.judge.nunique() == 65
     assert (mt.drop_duplicates("judge").judge_kind == "author").sum() == 7
     assert mt.item.nunique() == 910
+    assert (mt.question_id.astype(str) + ":" + mt.model_1 + " vs " + mt.model_2).equals(mt.item)
+    assert (mt.model_1 <= mt.model_2).all()
     judges_per_item = mt.groupby("item").judge.nunique()
     assert (judges_per_item > 1).sum() == 484
     # SOURCE.md: human-human agreement without ties is 82.0% (633 of 772)

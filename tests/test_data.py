@@ -299,7 +299,8 @@ def test_packaged_data_is_found_without_any_setting(monkeypatch):
     monkeypatch.delenv(D.DATA_DIR_ENV, raising=False)
     data = D.load_preference_data("ultrafeedback-sample")
     assert "shipped with the library" in data.source and data.n_pairs == 1_064
-    assert D.resolve_data_dir() == D.PACKAGED_DATA_DIR
+    sample = D.SAMPLES["ultrafeedback-sample"]
+    assert D.locate(f"{sample.folder}/{sample.file}") == D.PACKAGED_DATA_DIR / sample.folder / sample.file
     for folder in D.PACKAGED_FOLDERS:
         assert (D.PACKAGED_DATA_DIR / folder / "SOURCE.md").is_file(), folder
 
@@ -348,8 +349,7 @@ def test_every_packaged_dataset_is_attributed(real_data):
 
     readme = (REPO_ROOT / "README.md").read_text()
     table = D.packaged_data_markdown()
-    for folder, (_, licence, _) in D.PACKAGED_FOLDERS.items():
+    for folder, record in D.PACKAGED_FOLDERS.items():
         assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
-        assert licence.lower().replace("-", " ") in (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " "), (
-            folder
-        )
+        source = (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " ")
+        assert record.licence.lower().replace("-", " ") in source, folder

@@ -90,6 +90,18 @@ def test_local_slopes_of_a_power_law_are_constant():
     assert (table.n_lo < table.n_mid).all() and (table.n_mid < table.n_hi).all()
 
 
+def test_local_slopes_are_fit_loglog_per_window():
+    n = np.logspace(1, 3, 6)
+    values = 2 * n ** -0.5
+    values[3] = np.nan
+    table = R.local_slopes(n, values, points=3)
+    assert table.slope.isna().tolist() == [False, True, True, True]
+    assert table.slope[0] == R.fit_loglog(n[:3], values[:3]).slope
+    assert np.allclose(R.local_slopes(n, 2 * n ** -0.5, points=2).slope, -0.5)  # two points: an exact line
+    with pytest.raises(ValueError, match="at least 3"):
+        R.fit_loglog(n[:2], values[:2])
+
+
 def test_local_slopes_of_the_binary_rate_steepen_toward_minus_one_half():
     n = np.logspace(1, 5, 17)
     slopes = R.local_slopes(n, 1 / np.sqrt(n * np.log(n))).slope.to_numpy()

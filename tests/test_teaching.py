@@ -57,9 +57,10 @@ def image_alts(html: str) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize("chapter", notebook_chapters(), ids=lambda p: p.stem)
 def test_every_chapter_declares_its_data(chapter):
     header = book_extras.front_matter(chapter)
-    assert "data" in header, f"{chapter.name}: add `data: [...]` (keys of DATA_SOURCES, [] for model only) to its front matter"
+    assert "data" in header, (f"{chapter.name}: add `data: [...]` (keys of annotator_incentives.data.DATASETS and "
+                              "PACKAGED_FOLDERS, [] for model only) to its front matter")
     assert isinstance(header["data"], list)
-    assert set(header["data"]) <= set(book_extras.DATA_SOURCES), header["data"]
+    assert set(header["data"]) <= set(book_extras.data_sources()), header["data"]
     book_extras.data_sentence(header["data"])  # no unknown key
 
 
@@ -84,6 +85,18 @@ def test_data_sentence_says_what_ships():
     assert "not shipped" in mixed and "PKU-SafeRLHF" in mixed and "UltraFeedback sample" in mixed
     with pytest.raises(ValueError, match="unknown"):
         book_extras.data_sentence(["no-such-data"])
+    with pytest.raises(ValueError, match="unknown"):
+        book_extras.data_sentence(["ultrafeedback"])  # the library's key is "ultra"
+
+
+def test_data_sources_are_the_librarys_registry():
+    from annotator_incentives import data as D
+
+    sources = book_extras.data_sources()
+    assert set(sources) == set(D.DATASETS) | set(D.PACKAGED_FOLDERS)
+    assert all(sources[k][1] for k in D.PACKAGED_FOLDERS) and not any(sources[k][1] for k in D.DATASETS)
+    hub = nodes.paragraph("", "", *book_extras.data_sentence(["pku", "helpsteer", "ultra", "skywork"])).astext()
+    assert "PKU-SafeRLHF, HelpSteer, UltraFeedback and Skywork when available" in hub
 
 
 def test_run_box_links_the_notebook_and_the_wheel():

@@ -51,9 +51,10 @@ def _locate(relative: Path, data_dir) -> Path:
 
 
 def load_mt_bench(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """MT-Bench turn-1 human votes in long form: item (question and unordered model pair),
-    judge, judge_kind (expert or author), label (1: first model of the sorted pair wins, 0: the
-    second, NaN: tie)."""
+    """MT-Bench turn-1 human votes in long form: item (question and unordered model pair, as
+    ``"<question_id>:<model_1> vs <model_2>"``), question_id, model_1 and model_2 (the pair's
+    models in sorted order), judge, judge_kind (expert or author), label (1: model_1 wins, 0:
+    model_2, NaN: tie)."""
     path = _locate(MT_BENCH_FILE, data_dir)
     frame = pd.read_json(path, lines=True)
     missing = {"question_id", "judge", "model_a", "model_b", "winner"} - set(frame.columns)
@@ -65,6 +66,9 @@ def load_mt_bench(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
     label = np.where(frame.winner == "tie", np.nan, (winner_model == first).astype(float))
     return pd.DataFrame({
         "item": frame.question_id.astype(str) + ":" + first + " vs " + second,
+        "question_id": frame.question_id,
+        "model_1": first,
+        "model_2": second,
         "judge": frame.judge,
         "judge_kind": np.where(frame.judge.str.startswith("author"), "author", "expert"),
         "label": label,

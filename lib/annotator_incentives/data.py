@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,11 +55,11 @@ __all__ = [
     "PackagedDataError",
     "PACKAGED_DATA_DIR",
     "PACKAGED_FOLDERS",
+    "PackagedFolder",
     "packaged_data_dir",
     "packaged_data_markdown",
     "verify_packaged_data",
     "locate",
-    "resolve_data_dir",
     "load_scores",
     "load_sample_scores",
     "clean_scores",
@@ -94,20 +94,31 @@ class PackagedDataError(DataError):
 
 PACKAGED_DATA_DIR = Path(__file__).resolve().with_name("_data")
 PACKAGED_MANIFEST = "SHA256SUMS"
-# folder -> (what it is, licence, attribution); each folder holds a SOURCE.md with the details
-PACKAGED_FOLDERS: dict[str, tuple[str, str, str]] = {
-    "ultrafeedback-sample": (
+
+
+class PackagedFolder(NamedTuple):
+    """A folder of real data shipped with the package; it holds a SOURCE.md with the details."""
+
+    what: str
+    licence: str
+    attribution: str
+    prose_name: str  # as a sentence names it ("the MT-Bench human judgments")
+
+
+# folder -> what it is, licence, attribution, name in prose
+PACKAGED_FOLDERS: dict[str, PackagedFolder] = {
+    "ultrafeedback-sample": PackagedFolder(
         "1,200 real pairs of trl-lib/ultrafeedback_binarized with GPT-4 scores (1-10)",
-        "MIT", "UltraFeedback (OpenBMB; Cui et al. 2023)"),
-    "helpsteer2-sample": (
+        "MIT", "UltraFeedback (OpenBMB; Cui et al. 2023)", "the UltraFeedback sample (1,200 real pairs)"),
+    "helpsteer2-sample": PackagedFolder(
         "the first 100 responses of nvidia/HelpSteer2 with their five attributes; 44 within-prompt pairs",
-        "CC-BY-4.0", "HelpSteer2 (NVIDIA; Wang et al. 2024)"),
-    "mt-bench-human-judgments": (
+        "CC-BY-4.0", "HelpSteer2 (NVIDIA; Wang et al. 2024)", "the HelpSteer2 sample (44 real pairs)"),
+    "mt-bench-human-judgments": PackagedFolder(
         "1,689 MT-Bench turn-1 votes by 65 identified judges",
-        "CC-BY-4.0", "MT-Bench human judgments (LMSYS; Zheng et al. 2023)"),
-    "pandalm-testset": (
+        "CC-BY-4.0", "MT-Bench human judgments (LMSYS; Zheng et al. 2023)", "the MT-Bench human judgments"),
+    "pandalm-testset": PackagedFolder(
         "999 items labelled by the same three annotators",
-        "Apache-2.0", "PandaLM test set (Wang et al. 2023)"),
+        "Apache-2.0", "PandaLM test set (Wang et al. 2023)", "PandaLM's test set"),
 }
 
 
@@ -115,7 +126,8 @@ def packaged_data_markdown() -> str:
     """A Markdown table of the real data shipped with the package: what, licence, attribution
     (for the book's data page; each folder's SOURCE.md has the full origin)."""
     rows = ["| folder | what | licence | attribution |", "|---|---|---|---|"]
-    rows += [f"| `{folder}/` | {what} | {licence} | {credit} |" for folder, (what, licence, credit) in PACKAGED_FOLDERS.items()]
+    rows += [f"| `{folder}/` | {record.what} | {record.licence} | {record.attribution} |"
+             for folder, record in PACKAGED_FOLDERS.items()]
     return "\n".join(rows)
 
 
@@ -194,6 +206,7 @@ class DatasetSpec:
     calibrated: bool
     score_note: str
     licence: str
+    prose_name: str  # as a sentence names it ("PKU-SafeRLHF")
     scores_file: str | None = None  # for PKU: scores the hub file lacks, made by a reward model
     scorer: str | None = None  # the reward model that makes them
 
@@ -228,6 +241,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 "model PKU-Alignment/beaver-7b-v2.0-reward (a 7B model, a GPU in practice)"
             ),
             licence="CC-BY-NC-4.0",
+            prose_name="PKU-SafeRLHF",
             scores_file="pku-beaver-7b-v2.0-reward-scores.parquet",
             scorer="PKU-Alignment/beaver-7b-v2.0-reward",
         ),
@@ -239,6 +253,7 @@ DATASETS: dict[str, DatasetSpec] = {
             calibrated=False,
             score_note="mean of the five 0-4 HelpSteer attributes",
             licence="CC-BY-4.0",
+            prose_name="HelpSteer",
         ),
         DatasetSpec(
             key="ultra",
@@ -248,6 +263,7 @@ DATASETS: dict[str, DatasetSpec] = {
             calibrated=False,
             score_note="GPT-4 fine-grained ratings (1-5 scale per the dataset card)",
             licence="MIT",
+            prose_name="UltraFeedback",
         ),
         DatasetSpec(
             key="skywork",
@@ -257,6 +273,7 @@ DATASETS: dict[str, DatasetSpec] = {
             calibrated=True,
             score_note="logits of the reward model Skywork-Reward-Gemma-2-27B-v0.2, in the data",
             licence="see Skywork/Skywork-Reward-Preference-80K-v0.2",
+            prose_name="Skywork",
         ),
     )
 }
@@ -309,13 +326,6 @@ def _chosen_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
         source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
         raise DatasetUnavailableError(f"{source} points to {folder}, which is not a directory")
     return folder
-
-
-def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The local data folder: the argument, else ``$ANNOTATOR_DATA_DIR``, else the data shipped
-    with the package (checked against its sha256). To look in a chosen folder and fall back to
-    the packaged copy file by file, use :func:`locate`."""
-    return _chosen_data_dir(path) or packaged_data_dir()
 
 
 def _spec(name: str) -> DatasetSpec:

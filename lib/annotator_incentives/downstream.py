@@ -118,9 +118,8 @@ def load_mt_bench_texts(data_dir: str | os.PathLike[str] | None = None) -> pd.Da
     """
     votes = load_mt_bench(data_dir)
     answers, questions = _turn_one_texts(_locate(MT_BENCH_TEXT_FILE, data_dir))
-    counts = vote_table(votes)
-    parts = counts.index.to_series().str.extract(r"^(?P<question_id>[^:]+):(?P<model_1>.+) vs (?P<model_2>.+)$")
-    frame = pd.concat([parts, counts], axis=1).reset_index(names="item")
+    pairs = votes.drop_duplicates("item").set_index("item")[["question_id", "model_1", "model_2"]]
+    frame = vote_table(votes).join(pairs.astype({"question_id": str})).reset_index(names="item")
     keep = [(q, a) in answers and (q, b) in answers and q in questions
             for q, a, b in zip(frame.question_id, frame.model_1, frame.model_2, strict=True)]
     frame = frame[keep].reset_index(drop=True)

@@ -65,13 +65,14 @@ class SlopeFit(tuple):
         return self[2]
 
 
-def fit_loglog(n, gap, n_min: float = 0) -> SlopeFit:
-    """Least-squares slope of log gap against log n over n >= n_min, with its standard error."""
+def fit_loglog(n, gap, n_min: float = 0, min_points: int = 3) -> SlopeFit:
+    """Least-squares slope of log gap against log n over n >= n_min, with its standard error
+    (``min_points`` positive gaps at the least; with two the line is exact and the error 0)."""
     n = np.asarray(n, dtype=float)
     gap = np.asarray(gap, dtype=float)
     keep = (n >= n_min) & np.isfinite(gap) & (gap > 0)
-    if keep.sum() < 3:
-        raise ValueError("a slope fit needs at least three positive gaps")
+    if keep.sum() < max(min_points, 2):
+        raise ValueError(f"a slope fit needs at least {max(min_points, 2)} positive gaps")
     result = stats.linregress(np.log(n[keep]), np.log(gap[keep]))
     return SlopeFit((float(result.slope), float(result.stderr), float(result.intercept)))
 
@@ -140,10 +141,10 @@ def gap_table_rates(
 # --- local slopes and windowed fits ---
 
 def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
-    """Least-squares log-log slopes of ``values`` against ``n`` over sliding windows of
+    """Log-log slopes (:func:`fit_loglog`) of ``values`` against ``n`` over sliding windows of
     ``points`` consecutive n (sorted): one row per window with n_lo, n_hi, n_mid (geometric
-    middle) and slope. A rate shows as a flat run of local slopes; a fit over a wide window
-    averages them, plateaus included."""
+    middle) and slope (NaN where a value in the window is not positive and finite). A rate shows
+    as a flat run of local slopes; a fit over a wide window averages them, plateaus included."""
     n = np.asarray(n, dtype=float)
     values = np.asarray(values, dtype=float)
     order = np.argsort(n)
@@ -152,9 +153,10 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
         raise ValueError(f"local slopes need at least {max(points, 2)} points; got {n.size}")
     rows = []
     for i in range(n.size - points + 1):
-        x, y = np.log(n[i:i + points]), values[i:i + points]
-        slope = float(np.polyfit(x, np.log(y), 1)[0]) if np.all(np.isfinite(y)) and np.all(y > 0) else float("nan")
-        rows.append({"n_lo": n[i], "n_hi": n[i + points - 1], "n_mid": float(np.exp(x.mean())), "slope": slope})
+        x, y = n[i:i + points], values[i:i + points]
+        usable = np.all(np.isfinite(y)) and np.all(y > 0)
+        slope = fit_loglog(x, y, min_points=points).slope if usable else float("nan")
+        rows.append({"n_lo": x[0], "n_hi": x[-1], "n_mid": float(np.exp(np.log(x).mean())), "slope": slope})
     return pd.DataFrame(rows)
 
 

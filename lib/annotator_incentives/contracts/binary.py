@@ -12,18 +12,20 @@ of candidates, the global incentive check) are in
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .. import binomial
 from ..binomial import pass_probability
 from ..utility import UtilityProfile
 from . import binary_search
-from .binary_terms import best_at, candidates, is_incentive_compatible, terms, wages
-from .optimise import zoom_maximise
-from .problem import Problem, corner_upper_bound
-from .skeleton import solve_class
+from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, terms, wages
+from .optimise import value_of, zoom_maximise
+from .problem import ContractSolution, Problem, corner_upper_bound
+from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_binary", "corner", "one_check"]
+__all__ = ["solve_binary", "corner", "one_check", "OneCheck"]
 
 CORNER_POINTS = 401  # effort grid of the corner's bonus search
 
@@ -40,10 +42,10 @@ def _corner_value(profile: UtilityProfile, top: np.ndarray, bonus: np.ndarray) -
     return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base
 
 
-def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> tuple[float, int, float, float]:
+def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> Offer | None:
     """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
     utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)).
-    Returns the best k's (value, k, base utility, bonus utility), or -inf at once when even the
+    Returns the best k's contract, or None: when no k is affordable, and at once when even the
     limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
     n, c, profile = pb
     k = np.arange(1, n + 1)
@@ -52,7 +54,7 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> t
     with np.errstate(divide="ignore"):
         limit = float(profile.dE(1.0)) / binomial.tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
     if not np.max(_corner_value(profile, top, limit)[0]) > beat:
-        return -np.inf, -1, np.nan, np.nan
+        return None
     grid = np.linspace(0.0, 1.0, points)[:-1]
     tails = binomial.tails_all(binomial.pmf_matrix(n, pass_probability(grid, c)))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -76,17 +78,26 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> t
     keep[leaders] = True
     value, base = _corner_value(profile, top, np.where(keep, bonus, np.inf))  # the others were only screened
     i = int(np.argmax(value))
-    return float(value[i]), int(k[i]), float(base[i]), float(bonus[i])
+    return Offer(float(value[i]), int(k[i]), float(base[i]), float(bonus[i])) if np.isfinite(value[i]) else None
 
 
-def one_check(pb: Problem, problem: str, points: int = 1025) -> tuple[float, float, float, float] | None:
-    """n = 1: (value, eta, base utility, bonus utility) of the best contract, the corner eta = 1
-    included. The agent's utility u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b =
-    E'(eta) makes eta a global best response, and :func:`terms` with k = 1 is each effort's
-    cheapest contract in closed form: restricted at eta*, unrestricted maximised over a grid
-    refined by :func:`zoom_maximise`. None (use the general route) if the global check fails."""
-    def closed_form(eta):
-        eta = np.asarray(eta, dtype=float)
+class OneCheck(NamedTuple):
+    """The best contract with one check (threshold k = 1): the principal's value, the effort
+    it induces and the agent's utilities G(w0) and G(w0 + w1) - G(w0)."""
+
+    value: float
+    eta: float
+    base_utility: float
+    bonus_utility: float
+
+
+def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
+    """n = 1: the best contract, the corner eta = 1 included. The agent's utility
+    u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b = E'(eta) makes eta a global best
+    response, and :func:`terms` with k = 1 is each effort's cheapest contract in closed form:
+    restricted at eta*, unrestricted maximised over a grid refined by :func:`zoom_maximise`.
+    None (use the general route) if the global check fails."""
+    def closed_form(eta: np.ndarray) -> Terms:
         return terms(pb, 1, eta, pass_probability(eta, pb.c), 0.5 * pb.c)
 
     if problem == "restricted":
@@ -105,39 +116,39 @@ def one_check(pb: Problem, problem: str, points: int = 1025) -> tuple[float, flo
     value, base, bonus = float(found.value[0]), float(found.base_utility[0]), float(found.bonus_utility[0])
     if not np.isfinite(value) or not is_incentive_compatible(pb, 1, bonus, eta):
         return None
-    return value, eta, base, bonus
+    return OneCheck(value, eta, base, bonus)
 
 
-def _restricted(pb: Problem):
+def _found(pb: Problem, eta: float, k: int, base: float, bonus: float) -> Found:
+    """The contract inducing eta that pays utility ``bonus`` above ``base`` when X >= k."""
+    return Found(eta, *wages(pb, k, base, bonus))
+
+
+def _restricted(pb: Problem) -> Found | None:
     single = one_check(pb, "restricted") if pb.n == 1 else None
-    eta = pb.first_best.eta
     if single is not None:
-        _, eta, base, bonus = single
-        return (eta, *wages(pb, 1, base, bonus))
-    value, k, base, bonus = corner(pb) if eta >= 1.0 else best_at(pb, eta)
-    if k < 0 or not np.isfinite(value):
-        return None
-    return (eta, *wages(pb, k, base, bonus))
+        return _found(pb, single.eta, 1, single.base_utility, single.bonus_utility)
+    eta = pb.first_best.eta
+    offer = corner(pb) if eta >= 1.0 else best_at(pb, eta)
+    return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.bonus_utility)
 
 
-def _unrestricted(pb: Problem):
+def _unrestricted(pb: Problem) -> Best | None:
     single = one_check(pb, "unrestricted") if pb.n == 1 else None
     if single is not None:
-        value, eta, base, bonus = single
-        return (value, eta, *wages(pb, 1, base, bonus))
-    value, k, eta = binary_search.best_interior(pb)
-    top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else (-np.inf,)
-    if top[0] > value:
-        value, (_, k, base, bonus), eta = top[0], top, 1.0
-    elif np.isfinite(value):  # the search checked (k, eta) globally already; read its utilities
-        found = candidates(pb, eta, ks=(k,))[1]
-        base, bonus = float(found.base_utility[0]), float(found.bonus_utility[0])
-    else:
+        return Best(single.value, _found(pb, single.eta, 1, single.base_utility, single.bonus_utility))
+    interior = binary_search.best_interior(pb)
+    value = value_of(interior)
+    top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else None
+    if top is not None and top.value > value:
+        return Best(top.value, _found(pb, 1.0, top.k, top.base_utility, top.bonus_utility))
+    if interior is None:
         return None
-    return (value, eta, *wages(pb, k, base, bonus))
+    found = candidates(pb, interior.eta, ks=(interior.k,))[1]  # the search checked (k, eta) globally; read its utilities
+    return Best(value, _found(pb, interior.eta, interior.k, float(found.base_utility[0]), float(found.bonus_utility[0])))
 
 
-def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0, w1 (the bonus) and k (paid when X >= k)."""

@@ -17,25 +17,42 @@ value, every answer globally incentive compatible (Theorem 1).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 import numpy as np
 from scipy import optimize
 
 from .. import binomial
 from ..binomial import pass_probability
-from .binary_terms import Terms, best_at, candidates, incentive_slack, is_incentive_compatible, terms
-from .optimise import expand, maximise_on_interval, zoom_maximise
+from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, terms
+from .optimise import expand, maximise_on_interval, value_of, zoom_maximise
 from .problem import Problem, tie
 
-__all__ = ["best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
+__all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
 
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
 
 
-def best_interior(pb: Problem) -> tuple[float, int, float]:
-    """(value, k, eta) of the best binary contract with eta < 1: the table search when it
-    applies, else the scan; (-inf, -1, nan) when nothing is feasible."""
+class Interior(NamedTuple):
+    """A binary contract's value to the principal, its threshold k and the effort eta < 1 it
+    induces (ordered as tuples: by value, then k, then eta)."""
+
+    value: float
+    k: int
+    eta: float
+
+
+def _better(best: Interior | None, other: Interior | None) -> Interior | None:
+    """The larger of two answers (``best`` on a tie), None counting least."""
+    return max((answer for answer in (best, other) if answer is not None), default=None)
+
+
+def best_interior(pb: Problem) -> Interior | None:
+    """The best binary contract with eta < 1: the table search when it applies, else the scan;
+    None when nothing is feasible."""
     direct = table_search(pb)
     return direct if direct is not None else scan_search(pb)
 
@@ -54,8 +71,8 @@ def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> T
     return terms(pb, k, etas, tail, slope, ends)
 
 
-def table_search(pb: Problem) -> tuple[float, int, float] | None:
-    """(value, k, eta) by the table over every threshold and about 2nc + 40 efforts (for large
+def table_search(pb: Problem) -> Interior | None:
+    """The best contract by the table over every threshold and about 2nc + 40 efforts (for large
     nc only within two coarse cells of the best of ``TABLE_COARSE`` efforts); None when the
     table would exceed ``TABLE_CELLS`` or nothing is feasible."""
     n, c, _ = pb
@@ -81,9 +98,9 @@ def table_search(pb: Problem) -> tuple[float, int, float] | None:
     i = best_i[leaders]
     lo, hi = etas[np.maximum(i - 1, 0)], etas[np.minimum(i + 1, etas.size - 1)]
     eta, v = zoom_maximise(lambda grid: _table(pb, k[leaders], tuple(e[leaders] for e in ends), grid, dense=False).value, lo, hi)
-    best = (-np.inf, -1, np.nan)
+    best: Interior | None = None
     for r in np.argsort(-v, kind="stable"):  # v[r] bounds what threshold r can give
-        if not v[r] > best[0]:
+        if not v[r] > value_of(best):
             break
         row = leaders[r:r + 1]
         kk = int(k[row[0], 0])
@@ -92,18 +109,19 @@ def table_search(pb: Problem) -> tuple[float, int, float] | None:
             return _table(pb, k[row], tuple(end[row] for end in ends), np.array([[e]]), dense=False)
 
         if is_incentive_compatible(pb, kk, float(terms_at(eta[r]).bonus_utility[0, 0]), float(eta[r])):
-            best = max(best, (float(v[r]), kk, float(eta[r])))
+            best = _better(best, Interior(float(v[r]), kk, float(eta[r])))
         else:
-            best = max(best, nearest_compatible(pb, kk, float(eta[r]), terms_at, 0.25 / (points - 1)))
-    return best if np.isfinite(best[0]) else None
+            best = _better(best, nearest_compatible(pb, kk, float(eta[r]), terms_at, 0.25 / (points - 1)))
+    return best
 
 
-def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: float) -> tuple[float, int, float]:
+def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: float) -> Interior | None:
     """Threshold k's best effort when its best under the necessary conditions, ``eta_hat``,
     fails the global check (a competing local maximum of the agent's utility beats it): the
     compatible efforts then lie to one side, where the principal's value falls away from
     ``eta_hat`` (it is unimodal), so the best of them is the nearest end of that set, a root
-    of the exact incentive slack. Both sides are searched with doubling steps."""
+    of the exact incentive slack. Both sides are searched with doubling steps; None when
+    neither side has a feasible one."""
     def slack(e: float) -> float:
         found = terms_at(e)
         if not found.feasible[0, 0]:
@@ -117,7 +135,7 @@ def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: floa
         seen[e] = s = slack(e) if 0.0 < e < 1.0 else -np.inf
         return s >= 0 or not np.isfinite(s)
 
-    best = (-np.inf, k, np.nan)
+    best: Interior | None = None
     for direction, limit in ((-1.0, 0.0), (1.0, 1.0)):
         outer, inside, _ = expand(stop, eta_hat, step, direction, limit)
         if not seen.get(inside, -np.inf) >= 0:
@@ -127,34 +145,42 @@ def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: floa
         while not slack(root) >= 0:  # step onto the incentive-compatible side, never past inside
             root = inside if (inside - root - nudge) * direction <= 0 else root + nudge
             nudge *= 2
-        best = max(best, (float(terms_at(root).value[0, 0]), k, float(root)))
+        value = float(terms_at(root).value[0, 0])
+        if np.isfinite(value):
+            best = _better(best, Interior(value, k, float(root)))
     return best
 
 
-def scan_search(pb: Problem) -> tuple[float, int, float]:
+def _offers(pb: Problem, etas: Iterable[float]) -> dict[float, Offer]:
+    """The cheapest incentive-compatible contract inducing each effort, where there is one."""
+    return {float(e): offer for e in etas if (offer := best_at(pb, float(e))) is not None}
+
+
+def scan_search(pb: Problem) -> Interior | None:
     """max over k and eta, every candidate checked globally: a scan fine enough that
     neighbouring efforts' best thresholds differ by at most one, then each of the two leading
-    thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`)."""
+    thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
+    when nothing is feasible."""
     n, c, _ = pb
     coarse = np.linspace(0.02, 1.0, 20)
-    scan = {float(e): best_at(pb, float(e)) for e in [*coarse, pb.first_best.eta]}
-    centre = max(scan, key=lambda e: scan[e][0])
-    if not np.isfinite(scan[centre][0]):
-        return -np.inf, -1, np.nan
+    scan = _offers(pb, [*coarse, pb.first_best.eta])
+    if not scan:
+        return None
+    centre = max(scan, key=lambda e: scan[e].value)
     spacing = coarse[1] - coarse[0]
     fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
     if fine.size > 200:
         return _walk(pb, scan)
-    scan |= {float(e): best_at(pb, float(e)) for e in fine}
+    scan |= _offers(pb, fine)
     starts: dict[int, tuple[float, float]] = {}
-    for eta, (value, k, _, _) in scan.items():
-        if k >= 0 and value > starts.get(k, (-np.inf, 0.0))[0]:
-            starts[k] = (value, eta)
-    best = (-np.inf, -1, np.nan)
+    for eta, offer in scan.items():
+        if offer.value > starts.get(offer.k, (-np.inf, 0.0))[0]:
+            starts[offer.k] = (offer.value, eta)
+    best: Interior | None = None
     for k in sorted(starts, key=lambda k: -starts[k][0])[:2]:
         eta, value = optimise_threshold(pb, k, starts[k][1])
-        if value > best[0]:
-            best = (value, k, eta)
+        if value > value_of(best):
+            best = Interior(value, k, eta)
     return best
 
 
@@ -164,7 +190,7 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
     and found as a root of the incentive slack (where the agent becomes indifferent to a
     competing effort), then the value is maximised over the interval."""
     def value(e: float) -> float:
-        return best_at(pb, e, ks=(k,))[0]
+        return value_of(best_at(pb, e, ks=(k,)))
 
     def slack(e: float) -> float:
         b = float(candidates(pb, e, ks=(k,))[1].bonus_utility[0])
@@ -187,27 +213,27 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
     return maximise_on_interval(value, ends[0], ends[1], start)
 
 
-def _walk(pb: Problem, scan: dict) -> tuple[float, int, float]:
+def _walk(pb: Problem, scan: dict[float, Offer]) -> Interior | None:
     """For large n: optimise the best scanned threshold, then its neighbours k +- 1, +- 2, ...
     while the value keeps improving (the best value per threshold is unimodal in k), each from a
     feasible effort found next to its neighbour's optimum."""
     n, c, _ = pb
-    eta0 = max(scan, key=lambda e: scan[e][0])
-    k0 = scan[eta0][1]
+    eta0 = max(scan, key=lambda e: scan[e].value)
+    k0 = scan[eta0].k
     eta, value = optimise_threshold(pb, k0, eta0)
-    best = (value, k0, eta)
+    best = Interior(value, k0, eta)
     shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
     for direction in (-1, +1):
         k, last_eta, worse = k0, eta, 0
         while worse < 2 and 1 <= k + direction <= n:
             k += direction
             start = next((e for j in range(1, 9) for e in (float(np.clip(last_eta + direction * j * shift / 2, 0, 1)),)
-                          if np.isfinite(best_at(pb, e, ks=(k,))[0])), None)
+                          if best_at(pb, e, ks=(k,)) is not None), None)
             if start is None:
                 break
             last_eta, value = optimise_threshold(pb, k, start)
-            if value > best[0]:
-                best, worse = (value, k, last_eta), 0
+            if value > best.value:
+                best, worse = Interior(value, k, last_eta), 0
             else:
                 worse += 1
-    return best
+    return best if np.isfinite(best.value) else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import Problem, tie
 
-__all__ = ["Terms", "terms", "candidates", "incentive_slack", "is_incentive_compatible", "best_at", "wages"]
+__all__ = ["Terms", "Offer", "terms", "candidates", "incentive_slack", "is_incentive_compatible", "best_at", "wages"]
 
 SCREEN_POINTS = 41  # efforts screened for every threshold at once
 SLACK_POINTS = 401  # effort grid of the binary incentive check
@@ -36,6 +37,16 @@ class Terms:
     base_utility: np.ndarray  # G(w0), from binding participation
     feasible: np.ndarray  # the necessary conditions hold
     value: np.ndarray  # principal utility; -inf where a necessary condition fails
+
+
+class Offer(NamedTuple):
+    """One binary contract, in the agent's utilities: G(w0) = ``base_utility`` and
+    G(w0 + w1) - G(w0) = ``bonus_utility``, paid when X >= k; ``value`` is the principal's."""
+
+    value: float
+    k: int
+    base_utility: float
+    bonus_utility: float
 
 
 def terms(pb: Problem, k, eta, tail, slope, ends=None) -> Terms:
@@ -147,17 +158,17 @@ def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float) -> bool:
     return incentive_slack(pb, k, b, eta, exact=False) >= -tie(abs(b) + float(pb.profile.E(eta)))
 
 
-def best_at(pb: Problem, eta: float, ks=None) -> tuple[float, int, float, float]:
-    """(value, k, base utility, bonus utility) of the cheapest incentive-compatible binary
-    contract inducing eta: candidates in order of value, the first to pass the global check."""
+def best_at(pb: Problem, eta: float, ks=None) -> Offer | None:
+    """The cheapest incentive-compatible binary contract inducing eta (None if there is none):
+    candidates in order of value, the first to pass the global check."""
     thresholds, cand = candidates(pb, eta, ks)
     for i in np.argsort(-cand.value, kind="stable"):
         if not np.isfinite(cand.value[i]):
             break
         k = int(thresholds[i])
         if is_incentive_compatible(pb, k, float(cand.bonus_utility[i]), eta):
-            return float(cand.value[i]), k, float(cand.base_utility[i]), float(cand.bonus_utility[i])
-    return -np.inf, -1, np.nan, np.nan
+            return Offer(float(cand.value[i]), k, float(cand.base_utility[i]), float(cand.bonus_utility[i]))
+    return None
 
 
 def wages(pb: Problem, k: int, base: float, bonus: float) -> tuple[np.ndarray, dict]:

@@ -19,9 +19,9 @@ from .. import binomial
 from ..binomial import pass_probability
 from ..utility import UtilityProfile, solve_increasing
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine
-from .problem import Problem
-from .skeleton import solve_class
+from .optimise import expand, scan_then_refine, value_of
+from .problem import ContractSolution, Problem
+from .skeleton import Best, Found, solve_class
 
 __all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_marginal_utility", "value_at"]
 
@@ -142,26 +142,26 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     return None
 
 
-def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None]:
-    """(value, wages) of the general contract inducing eta; -inf if none passes the global check."""
+def value_at(pb: Problem, eta: float) -> Best | None:
+    """The general contract inducing eta with its value; None if none passes the global check."""
     w = for_target(pb, eta)
     if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
-        return -np.inf, None
-    return float(pb.profile.mu(eta)) - float(binomial.pmf_all(pb.n, float(pass_probability(eta, pb.c))) @ w), w
+        return None
+    value = float(pb.profile.mu(eta)) - float(binomial.pmf_all(pb.n, float(pass_probability(eta, pb.c))) @ w)
+    return Best(value, Found(eta, w, {}))
 
 
-def _restricted(pb: Problem):
-    eta = pb.first_best.eta
-    _, wages = value_at(pb, eta)
-    return None if wages is None else (eta, wages, {})
+def _restricted(pb: Problem) -> Found | None:
+    best = value_at(pb, pb.first_best.eta)
+    return None if best is None else best.found
 
 
-def _unrestricted(pb: Problem):
-    eta, value = scan_then_refine(lambda e: value_at(pb, e)[0], np.linspace(0.02, 1.0, 25))
-    return (value, eta, value_at(pb, eta)[1], {}) if np.isfinite(value) else None
+def _unrestricted(pb: Problem) -> Best | None:
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 25))
+    return value_at(pb, eta) if np.isfinite(value) else None
 
 
-def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution with the wage
     schedule in ``wages`` and no params."""

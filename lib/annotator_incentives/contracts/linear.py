@@ -12,6 +12,8 @@ corner eta = 1 compared separately.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import optimize
 
@@ -19,9 +21,9 @@ from .. import binomial
 from ..binomial import pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine, zoom_maximise
-from .problem import Problem, corner_upper_bound, within_bounds
-from .skeleton import solve_class
+from .optimise import expand, scan_then_refine, value_of, zoom_maximise
+from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
+from .skeleton import Best, Found, solve_class
 
 __all__ = ["solve_linear", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
 
@@ -47,7 +49,7 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return w0, w1, exists
 
 
-def cara_curve(pb: Problem, w0: float, w1: float):
+def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.ndarray]:
     """The agent's utility under w0 + w1 X/n for CARA G, as a vectorised function of effort:
     E[exp(-rate w1 X/n)] = (1 - q + q exp(-rate w1/n))^n (binomial moment generating function)."""
     n, c, profile = pb
@@ -108,25 +110,26 @@ def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float
     return incentive_check(wages, eta, pb.n, pb.c, pb.profile, GRID_POINTS, curve=curve, screen=True).compatible
 
 
-def value_at(pb: Problem, eta: float) -> tuple[float, np.ndarray | None, dict]:
-    """(value, wages, params) of the linear contract inducing eta, -inf if it does not exist
-    or fails the global incentive check."""
+def value_at(pb: Problem, eta: float) -> Best | None:
+    """The linear contract inducing eta with its value; None if it does not exist or fails the
+    global incentive check."""
     contract = for_target(pb, eta)
     if contract is None:
-        return -np.inf, None, {}
+        return None
     w0, w1 = contract
     wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
     if not _compatible(pb, wages, eta, w0, w1):
-        return -np.inf, None, {}
-    return float(pb.profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, pb.c))), wages, {"w0": w0, "w1": w1}
+        return None
+    value = float(pb.profile.mu(eta)) - (w0 + w1 * float(pass_probability(eta, pb.c)))
+    return Best(value, Found(eta, wages, {"w0": w0, "w1": w1}))
 
 
-def cara_unrestricted(pb: Problem, points: int = 1025) -> tuple[float, float, np.ndarray, dict] | None:
-    """(value, eta, wages, params) of the best linear contract for a CARA profile: each
-    effort's value is closed-form, so it is maximised over a grid of efforts and refined by
-    :func:`zoom_maximise` (assumed unimodal, as the scan of the general route does). CARA makes
-    the agent's utility concave in effort, so the first-order condition is also sufficient and
-    the corner eta = 1 is included. None (use the general route) if the global check fails."""
+def cara_unrestricted(pb: Problem, points: int = 1025) -> Best | None:
+    """The best linear contract for a CARA profile, with its value: each effort's value is
+    closed-form, so it is maximised over a grid of efforts and refined by :func:`zoom_maximise`
+    (assumed unimodal, as the scan of the general route does). CARA makes the agent's utility
+    concave in effort, so the first-order condition is also sufficient and the corner eta = 1
+    is included. None (use the general route) if the global check fails."""
     def values(etas: np.ndarray) -> np.ndarray:
         w0, w1, exists = cara_for_target(pb, etas)
         return np.where(exists, pb.profile.mu(etas) - (w0 + w1 * pass_probability(etas, pb.c)), -np.inf)
@@ -136,24 +139,36 @@ def cara_unrestricted(pb: Problem, points: int = 1025) -> tuple[float, float, np
     if not np.isfinite(v.max()):
         return None
     i = int(np.argmax(v))
-    eta, value = zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
-    eta, value = float(eta[0]), float(value[0])
+    best_etas, best_values = zoom_maximise(values, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points)
+    eta = float(best_etas[0])
     w0, w1, _ = (float(x[0]) for x in cara_for_target(pb, np.array([eta])))
     wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
     if not _compatible(pb, wages, eta, w0, w1):
         return None
-    return value, eta, wages, {"w0": w0, "w1": w1}
+    return Best(float(best_values[0]), Found(eta, wages, {"w0": w0, "w1": w1}))
 
 
-def corner(pb: Problem) -> tuple[float, np.ndarray | None, dict]:
-    """Full effort eta = 1: the smallest slope w1 at which eta = 1 is the agent's global best
-    response once participation binds there (doubling, then bisection: a steeper slope only
-    makes full effort more attractive). The agent's marginal utility at eta = 1 must also reach
-    E'(1) exactly (binomial lemma), so that the answer does not lean on the tie rule. Under CARA
-    the utility is concave in effort and the first-order condition with equality is the answer."""
+def corner(pb: Problem) -> Best | None:
+    """Full effort eta = 1 with its value, None if no linear contract within the wage bounds
+    makes it the agent's global best response: the cheapest such contract
+    (:func:`_full_effort_wages`). Under CARA the utility is concave in effort and the
+    first-order condition with equality is the answer."""
     n, c, profile = pb
     if profile.cara is not None:
         return value_at(pb, 1.0)
+    wages = _full_effort_wages(pb)
+    if wages is None:
+        return None
+    value = float(profile.mu(1.0)) - float(binomial.pmf_all(n, float(pass_probability(1.0, c))) @ wages)
+    return Best(value, Found(1.0, wages, {"w0": float(wages[0]), "w1": float(wages[-1] - wages[0])}))
+
+
+def _full_effort_wages(pb: Problem) -> np.ndarray | None:
+    """The wages of the smallest slope w1 at which eta = 1 is the agent's global best response
+    once participation binds there (doubling, then bisection: a steeper slope only makes full
+    effort more attractive). The agent's marginal utility at eta = 1 must also reach E'(1)
+    exactly (binomial lemma), so that the answer does not lean on the tie rule."""
+    n, c, profile = pb
     x = np.arange(n + 1)
     q1 = float(pass_probability(1.0, c))
     pmf = binomial.pmf_all(n, q1)
@@ -168,43 +183,46 @@ def corner(pb: Problem) -> tuple[float, np.ndarray | None, dict]:
         wages = w0 + w1 * x / n
         return wages if wages[-1] <= profile.w_hi else None
 
+    working: dict[float, np.ndarray] = {}  # the wages of every slope found to work
+
     def works(w1: float) -> bool:
         wages = contract(w1)
-        return (wages is not None and float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0))
-                and incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible)
+        if wages is None or not float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0)):
+            return False
+        if not incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible:
+            return False
+        working[w1] = wages
+        return True
 
     lo, hi, found = expand(
         works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None
     )
     if not found:
-        return -np.inf, None, {}
+        return None
     for _ in range(50):
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if works(mid) else (mid, hi)
-    wages = contract(hi)
-    return float(profile.mu(1.0)) - float(pmf @ wages), wages, {"w0": float(wages[0]), "w1": float(wages[-1] - wages[0])}
+    return working[hi]  # hi always works
 
 
-def _restricted(pb: Problem):
+def _restricted(pb: Problem) -> Found | None:
     eta = pb.first_best.eta
-    _, wages, params = corner(pb) if eta >= 1.0 else value_at(pb, eta)
-    return None if wages is None else (eta, wages, params)
+    best = corner(pb) if eta >= 1.0 else value_at(pb, eta)
+    return None if best is None else best.found
 
 
-def _unrestricted(pb: Problem):
+def _unrestricted(pb: Problem) -> Best | None:
     if pb.profile.cara is not None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    eta, value = scan_then_refine(lambda e: value_at(pb, e)[0], np.linspace(0.02, 1.0, 30))
-    best = (value, eta, *value_at(pb, eta)[1:]) if np.isfinite(value) else (-np.inf,)
-    top = corner(pb) if corner_upper_bound(pb.profile) > value else (-np.inf,)
-    if top[0] > best[0]:
-        best = (top[0], 1.0, *top[1:])
-    return best if np.isfinite(best[0]) else None
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 30))
+    interior = value_at(pb, eta) if np.isfinite(value) else None
+    top = corner(pb) if corner_upper_bound(pb.profile) > value else None
+    return top if top is not None and top.value > value_of(interior) else interior
 
 
-def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted"):
+def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0 and w1 (the slope)."""

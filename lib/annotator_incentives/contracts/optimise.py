@@ -5,19 +5,34 @@
 - :func:`maximise_on_interval` and :func:`scan_then_refine`: maximise a value whose feasible
   efforts form an interval;
 - :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
-  every competing grid peak refined (the agent's best response).
+  every competing grid peak refined (the agent's best response);
+- :func:`value_of`: a solver's answer (or None) as a value, -inf for none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max"]
+__all__ = ["FLAT", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+
+
+class Valued(Protocol):
+    """An answer with a value to the principal (the solvers' NamedTuples)."""
+
+    @property
+    def value(self) -> float: ...
+
+
+def value_of(answer: Valued | None) -> float:
+    """An answer's value, -inf for no answer: the convention of the maximisers here, which
+    treat -inf as infeasible."""
+    return -np.inf if answer is None else answer.value
 
 
 def expand(stop: Callable[[float], bool], start: float, step: float, direction: float = 1.0, limit: float = 1.0,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -13,9 +14,27 @@ from .. import binomial
 from ..utility import UtilityProfile
 from .problem import ContractSolution, Problem, check_problem, first_best
 
-__all__ = ["Found", "evaluate", "no_incentive", "solve_class"]
+__all__ = ["Found", "Best", "Restricted", "Unrestricted", "evaluate", "no_incentive", "solve_class"]
 
-Found = tuple  # restricted: (eta, wages, params); unrestricted: (value, eta, wages, params)
+
+class Found(NamedTuple):
+    """A contract a class's solver found: the effort it induces, its wages w(x), x = 0..n, and
+    its params (the solution record's)."""
+
+    eta: float
+    wages: np.ndarray
+    params: dict
+
+
+class Best(NamedTuple):
+    """A found contract with its value to the principal, mu(eta) - E[w(X)]."""
+
+    value: float
+    found: Found
+
+
+Restricted = Callable[[Problem], Found | None]  # the contract inducing eta*, None if infeasible
+Unrestricted = Callable[[Problem], Best | None]  # the best contract, None if there is none
 
 
 def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray, params: dict) -> ContractSolution:
@@ -37,11 +56,11 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
 
 def solve_class(kind: str, n: int, c: float, profile: UtilityProfile, problem: str,
-                restricted: Callable[[Problem], Found | None], unrestricted: Callable[[Problem], Found | None],
-                idle_params: dict) -> ContractSolution:
-    """Validate; ``restricted(pb)`` gives (eta*, wages, params) or None (infeasible);
-    ``unrestricted(pb)`` gives (value, eta, wages, params) or None, and loses to the constant
-    wage (reported as the class's contract with ``idle_params``) unless it beats it."""
+                restricted: Restricted, unrestricted: Unrestricted, idle_params: dict) -> ContractSolution:
+    """Validate; ``restricted(pb)`` gives the :class:`Found` contract inducing eta*, or None
+    (infeasible); ``unrestricted(pb)`` gives the :class:`Best` contract, or None, and it loses
+    to the constant wage (reported as the class's contract with ``idle_params``) unless it
+    beats it."""
     pb = Problem.make(n, c, profile)
     check_problem(problem)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # infeasible candidates are -inf
@@ -50,8 +69,8 @@ def solve_class(kind: str, n: int, c: float, profile: UtilityProfile, problem: s
             if found is None:
                 return ContractSolution(kind, problem, pb.n, pb.c, False, first_best=first_best(profile))
             return evaluate(kind, problem, pb, *found)
-        found = unrestricted(pb)
+        best = unrestricted(pb)
         fallback = no_incentive(pb.n, pb.c, profile)
-        if found is None or not found[0] > fallback.principal_utility:
+        if best is None or not best.value > fallback.principal_utility:
             return dataclasses.replace(fallback, kind=kind, params={**fallback.params, **idle_params})
-        return evaluate(kind, problem, pb, *found[1:])
+        return evaluate(kind, problem, pb, *best.found)
