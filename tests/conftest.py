@@ -24,8 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from book_session import ReaderRun, run_as_reader, seed_execution_cache
-
 # Hermetic: set before anything imports datasets or huggingface_hub; subprocesses and notebook
 # kernels inherit the environment.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -175,10 +173,12 @@ def pytest_runtest_call(item: pytest.Item):
 # --- every chapter executed once, as a reader would; one clean build of the book -------------
 
 @pytest.fixture(scope="session")
-def reader_run(tmp_path_factory) -> ReaderRun:
+def reader_run(tmp_path_factory):
     """The book's downloaded notebooks, copied alone to an empty folder outside the checkout and
     run in a fresh virtual environment that gets the library only from the wheel beside them
     (two kernels at a time). This is the suite's one execution of every chapter."""
+    from book_session import run_as_reader
+
     return run_as_reader(tmp_path_factory.mktemp("reader"), EXAMPLE_REPOSITORY, "main")
 
 
@@ -188,6 +188,8 @@ def built_book(tmp_path_factory, reader_run):
     in ``out/_build/html``, the executed notebooks in ``out/_build/jupyter_execute``, the
     figures in ``out/figures``. Its execution cache starts with the reader's runs (and nothing
     else), so the build renders those outputs; a chapter whose code differs would execute."""
+    from book_session import seed_execution_cache
+
     out = tmp_path_factory.mktemp("book")
     assert reader_run.result.returncode == 0, reader_run.result.stderr[-4000:]
     seed_execution_cache(reader_run, out / "_build")

@@ -1,7 +1,8 @@
 """Computed claims follow the data: the data-dependent chapters run on two data folders whose p
 differ widely (the book's own run, on the real UltraFeedback sample shipped with the library,
-c-bar about 0.62, and one on a hub-layout HelpSteer fixture with p near 0.55, c-bar about 0.1). Their generated statements must change with the
-data and agree with values recomputed here from the figure CSVs and the library."""
+c-bar about 0.62, and one on a hub-layout HelpSteer fixture with p near 0.55, c-bar about 0.1).
+Their generated statements must change with the data and agree with values recomputed here
+from the figure CSVs and the library."""
 
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def runs(tmp_path_factory, built_book) -> dict[str, tuple[Path, Path, dict[str, 
     rejected = rng.uniform(0, 4, 4000)
     chosen = rejected + rng.uniform(0.15, 0.25, 4000)  # p = sigma(difference) near 0.55: c-bar near 0.1
     write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
-    return {"real": (ai_data.packaged_data_dir(), out / "figures", book), "fixture": (fixture, root / "figures", run(fixture, root / "figures"))}
+    return {"real": (ai_data.packaged_data_dir(), out / "figures", book),
+            "fixture": (fixture, root / "figures", run(fixture, root / "figures"))}
 
 
 def test_statements_change_with_the_data(runs):
