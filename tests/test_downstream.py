@@ -8,8 +8,6 @@ import pytest
 from scipy import stats
 
 from annotator_incentives import annotators, downstream, monitoring
-from annotator_incentives.data import DatasetUnavailableError
-from conftest import SHARED_DATA
 
 
 def synthetic_pairs(n_items: int = 60, per_group: int = 3, seed: int = 0) -> pd.DataFrame:
@@ -125,12 +123,8 @@ def test_hard_examples_follow_the_stated_rule():
     assert chosen.item.tolist() == ["b", "c", "d"]
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "mt-bench-human-judgments").is_dir(), reason="real data not present")
-def test_real_mt_bench_split_shares_no_question_and_no_answer():
-    try:
-        frame = downstream.usable_pairs(downstream.load_mt_bench_texts(SHARED_DATA))
-    except DatasetUnavailableError:
-        pytest.skip("real data not present")
+def test_real_mt_bench_split_shares_no_question_and_no_answer(real_data):
+    frame = downstream.usable_pairs(downstream.load_mt_bench_texts(real_data))
     assert frame.item.is_unique and (frame.votes_1 + frame.votes_2 > 0).all()
     train, test = downstream.item_split(frame, 0.3, seed=2025)
     assert set(train.question_id).isdisjoint(test.question_id)
