@@ -172,6 +172,14 @@ def pytest_runtest_call(item: pytest.Item):
 
 # --- every chapter executed once, as a reader would; one clean build of the book -------------
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs two workers), every test of the chapters' run and
+    the book build goes to one worker, so that the session executes and builds them once."""
+    for item in items:
+        if {"built_book", "reader_run"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("book"))
+
+
 @pytest.fixture(scope="session")
 def reader_run(tmp_path_factory):
     """The book's downloaded notebooks, copied alone to an empty folder outside the checkout and
