@@ -172,6 +172,7 @@ def pytest_runtest_call(item: pytest.Item):
 
 # --- every chapter executed once, as a reader would; one clean build of the book -------------
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist (``make test`` runs two workers), every test of the chapters' run and
     the book build goes to one worker, so that the session executes and builds them once."""
