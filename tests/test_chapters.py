@@ -5,6 +5,7 @@ reproducible. The chapters are executed once, by the session's clean book build
 from __future__ import annotations
 
 import json
+import sys
 
 import jupytext
 import nbclient
@@ -25,6 +26,16 @@ def toc_files() -> list[str]:
 def notebook_chapters() -> list[str]:
     """Chapters with code (a jupytext header): the ones the build executes."""
     return [c for c in toc_files() if "kernelspec" in (REPO_ROOT / f"{c}.md").read_text()[:500]]
+
+
+def book_cells() -> list[dict]:
+    """The chapters' ``book:`` cell options (label, rebuilds, files), read as the build reads them."""
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    return book_extras.book_cells(REPO_ROOT / f"{c}.md" for c in toc_files())
 
 
 def test_toc_lists_existing_chapters():
@@ -48,15 +59,21 @@ def test_chapter_executes(chapter, built_book):
 
 
 @pytest.mark.slow
-def test_every_registered_figure_was_written(built_book):
-    out, result = built_book
+def test_every_figure_the_chapters_name_was_written_with_its_record(built_book):
+    """Each file a chapter's ``book:`` options name has a provenance record after the build, and
+    the files that record lists (none for a figure that could not be drawn)."""
+    out, _ = built_book
     figures = out / "figures"
-    records = [json.loads(p.read_text()) for p in sorted((figures / "manifest").glob("*.json"))]
-    assert records, "no chapter registered a figure"
-    for record in records:
-        if record["files"]:
-            for suffix in (".png", ".svg", ".csv"):
-                assert (figures / f"{record['files']}{suffix}").is_file(), (record["label"], suffix)
+    cells = book_cells()
+    assert cells, "no chapter ties a figure to the paper"
+    for cell in cells:
+        for name in cell["files"]:
+            assert (figures / f"{name}.json").is_file(), (cell["label"], name)
+            record = json.loads((figures / f"{name}.json").read_text())
+            assert record["data_kind"] in ("real preference data", "real annotator data", "model only"), name
+            assert record["files"] or not record["drawn"], name
+            for file in record["files"]:
+                assert (figures / file).is_file(), (cell["label"], file)
 
 
 @pytest.mark.slow

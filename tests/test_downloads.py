@@ -100,7 +100,7 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(built_book, reader_venv, tmp_p
     # figures were written beside the notebooks, from the packaged real data, as in the book
     figures = work / "figures"
     assert (figures / "fig1_top_p_histograms.png").is_file()
-    record = json.loads((figures / "manifest" / "fig-p-histograms.json").read_text())
+    record = json.loads((figures / "fig1_top_p_histograms.json").read_text())
     assert "UltraFeedback sample" in record["data"] and "shipped with the library" in record["data"]
     assert (figures / "fig1_top_p_histograms.csv").read_bytes() == (out / "figures" / "fig1_top_p_histograms.csv").read_bytes()
     assert (figures / "real_pairwise_agreement.png").is_file()  # the real-annotator chapter drew its figures
