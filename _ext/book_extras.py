@@ -1,10 +1,23 @@
 """Sphinx extension of this book: the claims map and the downloads.
 
 - ``{claims-map}`` directive: a table from every figure of the paper and every claim of its
-  abstract to the figures of this book that rebuild them, with their data status. It is filled
-  in after every chapter has executed, from the records the chapters wrote
-  (``annotator_incentives.plotting.register``), so it shows what this build produced.
-- At the end of a build: the figures (PNG, SVG, CSV) are copied to ``downloads/figures``, every
+  abstract to the figures of this book that rebuild them, with their data status. Which of the
+  book's figures and tables rebuilds which paper item (:data:`PAPER_ITEMS`) is said in the
+  chapters, next to the figure, in the options of the code cell that draws it::
+
+      mystnb:
+        figure:
+          name: fig-p-histograms        # the label (or, for a table or section, book: label:)
+      book:
+        rebuilds: [fig1-top]            # keys of PAPER_ITEMS
+        files: [fig1_top_p_histograms]  # the names the cell saves its figure or table under
+
+  (:func:`book_cells` reads them). The map is filled in after every chapter has executed, from
+  the provenance records those files left in :func:`figure_dir` (``<file>.json``, written by
+  ``annotator_incentives.plotting``: kind of data, datasets, missing, drawn or not), so it
+  shows what this build produced.
+- At the end of a build: the figures (PNG, SVG, CSV) and their provenance records (JSON) are
+  copied to ``downloads/figures``, every
   chapter is converted to a notebook in ``downloads/notebooks`` (jupytext), and a wheel of the
   library (with its packaged real data) is built beside them; each notebook's first cell
   installs the library from that wheel when it is missing.
@@ -250,17 +263,57 @@ def _status(records: list[dict]) -> str:
     return "; ".join(parts) or "—"
 
 
+BOOK_KEY = "book"  # the code-cell option that ties a figure or table of the book to the paper
+BOOK_FIELDS = {"label", "rebuilds", "files"}
+
+
+def book_cells(sources) -> list[dict]:
+    """The figures and tables the chapters tie to the paper: for every code cell of the MyST
+    notebooks ``sources`` whose options have a ``book:`` key, ``{"source", "label", "rebuilds",
+    "files"}``. The label is ``book: label:``, else the cell's ``mystnb: figure: name:``.
+    Raises ``ValueError`` for a cell without a label or files, or with an unknown field."""
+    import jupytext
+
+    found = []
+    for source in map(Path, sources):
+        if not source.is_file() or "kernelspec" not in source.read_text(encoding="utf-8")[:500]:
+            continue
+        for cell in jupytext.read(source, fmt="myst").cells:
+            book = cell.metadata.get(BOOK_KEY)
+            if book is None or cell.cell_type != "code":
+                continue
+            where = f"{source.name}, cell {cell.source.splitlines()[0][:60] if cell.source else ''!r}"
+            if not isinstance(book, dict) or set(book) - BOOK_FIELDS:
+                raise ValueError(f"{where}: `{BOOK_KEY}:` takes {', '.join(sorted(BOOK_FIELDS))}, not {book!r}")
+            figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
+            label = book.get("label") or figure.get("name")
+            files = [str(f) for f in book.get("files") or []]
+            if not label or not files:
+                raise ValueError(f"{where}: `{BOOK_KEY}:` needs files and a label (its own or the figure's name)")
+            found.append({"source": source, "label": str(label), "rebuilds": [str(k) for k in book.get("rebuilds") or []],
+                          "files": files})
+    return found
+
+
+def _chapter_sources(env) -> list[Path]:
+    return [Path(env.doc2path(doc)) for doc in sorted(env.found_docs)]
+
+
 def _fill(app, doctree, docname):
     found = list(doctree.findall(claims_map))
     if not found:
         return
     env = app.env
-    records: dict[str, list[dict]] = {}
-    folder = figure_dir() / "manifest"
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        record = json.loads(path.read_text())
-        for key in record["rebuilds"]:
-            records.setdefault(key, []).append(record)
+    # paper item -> [(label, provenance records of the label's files)], read after every chapter ran
+    records: dict[str, list[tuple[str, list[dict]]]] = {}
+    folder = figure_dir()
+    for cell in sorted(book_cells(_chapter_sources(env)), key=lambda c: c["label"]):
+        written = [folder / f"{name}.json" for name in cell["files"]]
+        mine = [json.loads(path.read_text()) for path in written if path.is_file()]
+        if not mine:  # the cell did not run on this build
+            continue
+        for key in cell["rebuilds"]:
+            records.setdefault(key, []).append((cell["label"], mine))
     labels = env.domaindata["std"]["labels"]
     table = nodes.table(classes=["claims-map"])
     group = nodes.tgroup(cols=3)
@@ -281,9 +334,9 @@ def _fill(app, doctree, docname):
         where = nodes.paragraph()
         mine = records.get(key, [])
         links = []
-        for record in mine:
-            label = record["label"].lower()  # Sphinx keeps labels in lower case
-            if label not in labels or not record.get("drawn", True):
+        for label, cell_records in mine:
+            label = label.lower()  # Sphinx keeps labels in lower case
+            if label not in labels or not any(r.get("drawn", True) for r in cell_records):
                 continue
             target_doc, target_id, section = labels[label]
             kind = "table" if label.startswith("tab-") else "figure"
@@ -302,7 +355,7 @@ def _fill(app, doctree, docname):
         if not where.children:
             where += nodes.Text(NOT_REBUILT.get(key, "not rebuilt on this build"))
         row += nodes.entry("", where)
-        row += nodes.entry("", nodes.paragraph(text=_status(mine) if mine else "—"))
+        row += nodes.entry("", nodes.paragraph(text=_status([r for _, rs in mine for r in rs]) if mine else "—"))
         body += row
     for node in found:
         node.replace_self(table)
@@ -325,13 +378,14 @@ def _downloads(app, exception):
         target = out / "figures"
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(figures, target, ignore=shutil.ignore_patterns("manifest"))
+        shutil.copytree(figures, target)
     write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
-        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data; chapters as Jupyter notebooks, "
+        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data, each with a JSON record of where "
+        "its data came from; chapters as Jupyter notebooks, "
         "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing).</p>"
         f"<ul>{items}</ul></body></html>")
 

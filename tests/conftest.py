@@ -194,9 +194,10 @@ def reader_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory, reader_run):
     """A clean build of the whole book into a temporary folder: ``(out, result)``; the HTML is
-    in ``out/_build/html``, the executed notebooks in ``out/_build/jupyter_execute``, the
-    figures in ``out/figures``. Its execution cache starts with the reader's runs (and nothing
-    else), so the build renders those outputs; a chapter whose code differs would execute."""
+    in ``out/_build/html``, the figures in ``out/figures``. Its execution cache starts with the
+    reader's runs (and nothing else), so the build renders those outputs; a chapter whose code
+    differs would execute. (The executed notebooks are ``reader_run.work/*.ipynb``: on a cache
+    hit MyST-NB leaves ``_build/jupyter_execute`` without outputs.)"""
     from book_session import seed_execution_cache
 
     out = tmp_path_factory.mktemp("book")

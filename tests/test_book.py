@@ -140,3 +140,47 @@ def test_the_claims_map_states_the_data_each_figure_declared():
                                              "the paper used HelpSteer, PKU, not available on this build")
     assert book_extras._status([votes]) == "real annotator data (MT-Bench votes)"
     assert book_extras._status([absent]) == "not drawn: it needs PKU, Skywork, not available on this build"
+
+
+def test_the_chapters_tie_their_figures_to_items_of_the_paper():
+    """Every ``book:`` cell of a chapter names files and rebuilds only items of the claims map,
+    under a label defined in its chapter; every paper item is rebuilt by some cell."""
+    import re
+
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    cells = book_extras.book_cells(sorted((REPO_ROOT / "chapters").glob("*.md")))
+    keys = {key for key, _ in book_extras.PAPER_ITEMS}
+    files = [name for cell in cells for name in cell["files"]]
+    assert cells and len(files) == len(set(files)), "two cells save under one name"
+    for cell in cells:
+        assert set(cell["rebuilds"]) <= keys, (cell["label"], set(cell["rebuilds"]) - keys)
+        text = cell["source"].read_text()
+        label = re.escape(cell["label"])
+        defined = re.search(rf"^\s*name: {label}$|^\({label}\)=$|:name: {label}\b", text, re.M)
+        assert defined, f"{cell['label']} is not a label of {cell['source'].name}"
+    rebuilt = {key for cell in cells for key in cell["rebuilds"]}
+    assert keys - set(book_extras.NOT_REBUILT) <= rebuilt, keys - rebuilt
+
+
+def test_a_book_cell_needs_a_label_and_files(tmp_path):
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    header = "---\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
+    chapter = tmp_path / "chapter.md"
+    chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
+    with pytest.raises(ValueError, match="needs files and a label"):
+        book_extras.book_cells([chapter])
+    chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  label: tab-x\n  file: [gap]\n---\nx = 1\n```\n")
+    with pytest.raises(ValueError, match="takes files, label, rebuilds"):
+        book_extras.book_cells([chapter])
+    chapter.write_text(header + "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    name: fig-gap\nbook:\n"
+                       "  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
+    found = book_extras.book_cells([chapter])
+    assert [(c["label"], c["rebuilds"], c["files"]) for c in found] == [("fig-gap", ["fig3"], ["gap"])]

@@ -5,6 +5,8 @@ reproducible. The chapters are executed once, by the session's clean book build
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import jupytext
 import nbclient
@@ -27,6 +29,16 @@ def notebook_chapters() -> list[str]:
     return [c for c in toc_files() if "kernelspec" in (REPO_ROOT / f"{c}.md").read_text()[:500]]
 
 
+def book_cells() -> list[dict]:
+    """The chapters' ``book:`` cell options (label, rebuilds, files), read as the build reads them."""
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    return book_extras.book_cells(REPO_ROOT / f"{c}.md" for c in toc_files())
+
+
 def test_toc_lists_existing_chapters():
     for chapter in toc_files():
         assert (REPO_ROOT / f"{chapter}.md").is_file(), chapter
@@ -34,29 +46,36 @@ def test_toc_lists_existing_chapters():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", notebook_chapters())
-def test_chapter_executes(chapter, built_book):
+def test_chapter_executes(chapter, reader_run, built_book):
     out, result = built_book
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    executed = out / "_build" / "jupyter_execute" / f"{chapter}.ipynb"
-    assert executed.is_file(), f"the build left no executed notebook for {chapter}"
+    executed = reader_run.work / f"{Path(chapter).name}.ipynb"  # the suite's one execution of the chapter
     notebook = json.loads(executed.read_text())
-    # a reader should see no warnings or tracebacks in the rendered chapter
-    outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell.get("outputs", [])]
+    assert "".join(notebook["cells"][0]["source"]).startswith("# Setup"), "the downloaded notebook starts with its setup cell"
+    # a reader should see no warnings or tracebacks in the rendered chapter (the setup cell is not rendered)
+    outputs = [o for cell in notebook["cells"][1:] if cell["cell_type"] == "code" for o in cell.get("outputs", [])]
+    assert outputs, f"{chapter} produced no output"
     stderr = ["".join(o.get("text", "")) for o in outputs if o.get("name") == "stderr"]
     errors = [o.get("ename") for o in outputs if o.get("output_type") == "error"]
     assert not stderr and not errors, (stderr[:3], errors)
 
 
 @pytest.mark.slow
-def test_every_registered_figure_was_written(built_book):
-    out, result = built_book
+def test_every_figure_the_chapters_name_was_written_with_its_record(built_book):
+    """Each file a chapter's ``book:`` options name has a provenance record after the build, and
+    the files that record lists (none for a figure that could not be drawn)."""
+    out, _ = built_book
     figures = out / "figures"
-    records = [json.loads(p.read_text()) for p in sorted((figures / "manifest").glob("*.json"))]
-    assert records, "no chapter registered a figure"
-    for record in records:
-        if record["files"]:
-            for suffix in (".png", ".svg", ".csv"):
-                assert (figures / f"{record['files']}{suffix}").is_file(), (record["label"], suffix)
+    cells = book_cells()
+    assert cells, "no chapter ties a figure to the paper"
+    for cell in cells:
+        for name in cell["files"]:
+            assert (figures / f"{name}.json").is_file(), (cell["label"], name)
+            record = json.loads((figures / f"{name}.json").read_text())
+            assert record["data_kind"] in ("real preference data", "real annotator data", "model only"), name
+            assert record["files"] or not record["drawn"], name
+            for file in record["files"]:
+                assert (figures / file).is_file(), (cell["label"], file)
 
 
 @pytest.mark.slow

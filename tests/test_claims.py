@@ -95,12 +95,12 @@ def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, built_book) -> dict[str, tuple[Path, Path, dict[str, str]]]:
+def runs(tmp_path_factory, reader_run, built_book) -> dict[str, tuple[Path, Path, dict[str, str]]]:
     """The book's own run (the real data shipped with the library) and one more on the fixture."""
     out, result = built_book
     assert result.returncode == 0
-    executed = out / "_build" / "jupyter_execute" / "chapters"
-    book = {chapter: markdown_outputs(nbformat.read(executed / f"{chapter}.ipynb", as_version=4)) for chapter in CHAPTERS}
+    book = {chapter: markdown_outputs(nbformat.read(reader_run.work / f"{chapter}.ipynb", as_version=4))
+            for chapter in CHAPTERS}
     root = tmp_path_factory.mktemp("claims")
     fixture = root / "hub-copy"
     rng = np.random.default_rng(7)

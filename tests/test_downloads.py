@@ -39,7 +39,7 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(reader_run, built_book):
     # figures were written beside the notebooks, from the packaged real data
     figures = run.work / "figures"
     assert (figures / "fig1_top_p_histograms.png").is_file()
-    record = json.loads((figures / "manifest" / "fig-p-histograms.json").read_text())
+    record = json.loads((figures / "fig1_top_p_histograms.json").read_text())
     assert "UltraFeedback sample" in record["data"] and "shipped with the library" in record["data"]
     assert (figures / "real_pairwise_agreement.png").is_file()  # the real-annotator chapter drew its figures
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,10 +89,17 @@ def test_every_page_fits_the_text_column(built_book, chromium):
     out, result = built_book
     assert result.returncode == 0
     site = out / "_build" / "html"
-    layouts = {}
-    for record in (out / "figures" / "manifest").glob("*.json"):
-        data = json.loads(record.read_text())
-        layouts[data["label"]] = data.get("layout") or {}
+    sys.path.insert(0, str(REPO_ROOT / "_ext"))
+    try:
+        import book_extras
+    finally:
+        sys.path.remove(str(REPO_ROOT / "_ext"))
+    layouts = {}  # a figure's label (its id on the page) -> the layout its provenance record gives
+    for cell in book_extras.book_cells(sorted((REPO_ROOT / "chapters").glob("*.md"))):
+        for name in cell["files"]:
+            record = out / "figures" / f"{name}.json"
+            if record.is_file():
+                layouts[cell["label"]] = json.loads(record.read_text()).get("layout") or {}
     problems = []
     with served(site) as base, playwright.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"])

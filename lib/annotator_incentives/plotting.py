@@ -1,12 +1,15 @@
-"""One figure style for the book, and saving every figure with the data it plots.
+"""One figure style, and saving every figure or table with the data it shows and where that came from.
 
 Nothing here computes a model: chapters get numbers from the library and pictures from here.
-Each saved figure is written as ``<name>.png``, ``<name>.svg`` and ``<name>.csv`` (the plotted
-data in long form) to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``figures/`` in the
-current working directory (a notebook's own folder; the book's build sets
-``$ANNOTATOR_FIGURE_DIR`` to its ``_build/figures``). A figure meant for a text column is at
-most :data:`MAX_WIDTH_IN` wide with no text smaller than :data:`MIN_FONT_PT`, so that it reads at
-the size a page shows it; :func:`save_figure` refuses one that is not.
+:func:`save_figure` writes ``<name>.png``, ``<name>.svg``, ``<name>.csv`` (the plotted data in
+long form) and ``<name>.json``, its provenance record: the kind of data (one of
+:data:`DATA_KINDS`), the datasets and what was missing, and the figure's layout.
+:func:`save_table` writes a table's ``<name>.csv`` and ``<name>.json``;
+:func:`record_not_drawn` writes only the record of a figure that could not be drawn. Everything
+goes to the figure folder: ``$ANNOTATOR_FIGURE_DIR``, else ``figures/`` in the current working
+directory (a notebook's own folder). A figure meant for a text column is at most
+:data:`MAX_WIDTH_IN` wide with no text smaller than :data:`MIN_FONT_PT`, so that it reads at the
+size a page shows it; :func:`save_figure` refuses one that is not.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ __all__ = [
     "figure_dir",
     "use_book_style",
     "save_figure",
-    "register",
+    "save_table",
+    "record_not_drawn",
+    "read_record",
     "panel_grid",
     "provenance_footer",
     "histogram_of_p",
@@ -88,25 +93,81 @@ def figure_dir() -> Path:
     return folder
 
 
-def register(label: str, rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (),
-             missing: Sequence[str] = (), data_note: str | None = None, files: str | None = None, *,
-             data_kind: DataKind, drawn: bool = True, layout: Mapping[str, float] | None = None) -> None:
-    """Record what a figure or table of the book rebuilds (keys of the paper's figures and
-    claims), from which kind of data (``data_kind``, one of :data:`DATA_KINDS`) and which
-    datasets, and whether it was drawn on this run, for the claims map the build generates."""
+def _check_kind(name: str, data_kind: str) -> None:
     if data_kind not in DATA_KINDS:
-        raise ValueError(f"data_kind must be one of {', '.join(map(repr, DATA_KINDS))}, not {data_kind!r}")
-    if data_kind == "real preference data" and drawn and not datasets:
-        raise ValueError("a figure of real preference data must name its datasets")
+        raise ValueError(f"{name!r}: data_kind must be one of {', '.join(map(repr, DATA_KINDS))}, not {data_kind!r}")
+
+
+def _write_record(name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData], missing: Sequence[str],
+                  data_note: str | None, drawn: bool, files: Sequence[str],
+                  layout: Mapping[str, float] | None = None) -> None:
+    """Write ``name``.json, the provenance record of a figure or table, to :func:`figure_dir`."""
     if data_note is None:
         data_note = "; ".join(d.provenance() for d in datasets) if datasets else "computed from the model (no data)"
-    kinds = sorted({"named sample" if d.is_sample else "full dataset" for d in datasets})
-    record = {"label": label, "rebuilds": list(rebuilds), "data": data_note, "data_kind": data_kind, "kinds": kinds,
-              "drawn": drawn, "datasets": [d.label for d in datasets], "missing": list(missing), "files": files,
-              "layout": dict(layout or {})}
-    folder = figure_dir() / "manifest"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{label}.json").write_text(json.dumps(record, indent=1))
+    record = {
+        "name": name, "drawn": drawn, "data_kind": data_kind, "data": data_note,
+        "datasets": [d.label for d in datasets],
+        "kinds": sorted({"named sample" if d.is_sample else "full dataset" for d in datasets}),
+        "missing": list(missing), "files": list(files), "layout": dict(layout or {}),
+    }
+    (figure_dir() / f"{name}.json").write_text(json.dumps(record, indent=1))
+
+
+def read_record(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """The provenance record ``name``.json in ``folder`` (default :func:`figure_dir`).
+
+    Raises
+    ------
+    FileNotFoundError
+        When no figure or table of that name was saved there.
+    """
+    return json.loads(((folder or figure_dir()) / f"{name}.json").read_text())
+
+
+def record_not_drawn(name: str, *, data_kind: DataKind, missing: Sequence[str], reason: str) -> None:
+    """Record that figure ``name`` could not be drawn: writes only ``name``.json, with drawn false.
+
+    Parameters
+    ----------
+    name : str
+        The figure's file name, without suffix.
+    data_kind : str
+        The kind of data the figure would show, one of :data:`DATA_KINDS`.
+    missing : sequence of str
+        The datasets (keys or names) it needs and did not find.
+    reason : str
+        Why it was not drawn, for a reader.
+    """
+    _check_kind(name, data_kind)
+    _write_record(name, data_kind=data_kind, datasets=(), missing=missing, data_note=f"not drawn: {reason}",
+                         drawn=False, files=())
+
+
+def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData] = (),
+               missing: Sequence[str] = (), data_note: str | None = None) -> None:
+    """Write a table as ``name``.csv, with its provenance record ``name``.json, to :func:`figure_dir`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as shown.
+    name : str
+        File name, without suffix.
+    data_kind : str
+        One of :data:`DATA_KINDS`; real preference data must name its ``datasets``.
+    datasets : sequence of PreferenceData
+        The preference datasets it was computed from.
+    missing : sequence of str
+        Datasets it would have used and did not find.
+    data_note : str, optional
+        Where the data came from (default: the datasets' provenance, or "computed from the model").
+    """
+    _check_kind(name, data_kind)
+    if data_kind == "real preference data" and not datasets:
+        raise ValueError(f"{name!r}: a table of real preference data must name its datasets")
+    frame.to_csv(figure_dir() / f"{name}.csv", index=False, float_format="%.10g")
+    _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
+                         drawn=True, files=[f"{name}.csv"])
 
 
 def smallest_font(fig: plt.Figure) -> float:
@@ -130,15 +191,39 @@ def check_readable(fig: plt.Figure, name: str) -> dict[str, float]:
     return {"width_in": width, "min_font_pt": smallest, "dpi": float(fig.dpi)}
 
 
-def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, label: str | None = None,
-                rebuilds: Sequence[str] = (), datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
-                data_note: str | None = None, data_kind: DataKind | None = None) -> None:
-    """Write ``name``.png, .svg (no timestamp) and .csv (the plotted data) to :func:`figure_dir`,
-    and, given the figure's ``label``, register what it rebuilds and from which kind of data
-    (:func:`register`; ``data_kind`` is then required). A ``data_note`` is also written under
-    the figure. Raises ``ValueError`` for a figure too wide or with text too small to read."""
-    if label is not None and data_kind is None:
-        raise ValueError(f"figure {name!r}: say which kind of data it shows (data_kind, one of {', '.join(DATA_KINDS)})")
+def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, data_kind: DataKind,
+                datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
+                data_note: str | None = None) -> None:
+    """Write ``name``.png, .svg (no timestamp), .csv (the plotted data) and .json (provenance:
+    kind of data, datasets, missing, files and layout; :func:`read_record` reads it back).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure, at most :data:`MAX_WIDTH_IN` wide, no text under :data:`MIN_FONT_PT`.
+    name : str
+        File name in :func:`figure_dir`, without suffix.
+    data : DataFrame or sequence of DataFrame
+        The plotted data (several frames are stacked).
+    data_kind : str
+        One of :data:`DATA_KINDS`; real preference data must name its ``datasets``.
+    datasets : sequence of PreferenceData
+        The preference datasets drawn.
+    missing : sequence of str
+        Datasets the figure would have drawn and did not find.
+    data_note : str, optional
+        Where the data came from; also written under the figure. Default: the datasets'
+        provenance, or "computed from the model".
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``data_kind``, real preference data without datasets, or a figure too
+        wide or with text too small to read.
+    """
+    _check_kind(name, data_kind)
+    if data_kind == "real preference data" and not datasets:
+        raise ValueError(f"{name!r}: a figure of real preference data must name its datasets")
     if data_note is not None:
         provenance_footer(fig, notes=[data_note])
     if not any(text.get_gid() == FOOTER_GID for text in fig.texts):
@@ -147,12 +232,11 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
     folder = figure_dir()
-    png = folder / f"{name}.png"
-    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(folder / f"{name}.png", metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
     data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
-    if label is not None and data_kind is not None:  # a label without a kind was refused above
-        register(label, rebuilds, datasets, missing, data_note, files=name, data_kind=data_kind, layout=layout)
+    _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
+                         drawn=True, files=[f"{name}{suffix}" for suffix in (".png", ".svg", ".csv")], layout=layout)
 
 
 def _renderer(fig: plt.Figure) -> Any:
