@@ -28,9 +28,9 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "book: $(CURDIR)/_build/html/index.html"
 
-# two workers: the book's notebooks and build in one, the other tests beside them
+# two workers: the book's notebooks and build in one, the other tests beside them (tests/conftest.py)
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 # ruff and mypy alone (make test runs them too, in tests/test_style.py)
 lint: $(STAMP)

@@ -172,13 +172,31 @@ def pytest_runtest_call(item: pytest.Item):
 
 # --- every chapter executed once, as a reader would; one clean build of the book -------------
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+# The tests that read the chapters' run or the book build; under pytest-xdist they share one worker.
+BOOK_TEST_FILES = frozenset({"test_book.py", "test_chapters.py", "test_claims.py", "test_downloads.py",
+                             "test_reader_pages.py"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test`` runs two workers), every test of the chapters' run and
-    the book build goes to one worker, so that the session executes and builds them once."""
-    for item in items:
-        if {"built_book", "reader_run"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("book"))
+    misplaced = [item.nodeid for item in items if {"built_book", "reader_run"} & set(getattr(item, "fixturenames", ()))
+                 and item.path.name not in BOOK_TEST_FILES]
+    if misplaced:
+        raise pytest.UsageError(f"tests of the book build must be in {sorted(BOOK_TEST_FILES)}: {misplaced}")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``make test`` runs two pytest-xdist workers. Every test of the book goes to one of them,
+    so that the session's one execution of the chapters and its one build (session fixtures)
+    happen once; every other test module is a unit of work for either worker. (xdist's own
+    ``--dist loadgroup`` does not group under pytest 9.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "book" if Path(module).name in BOOK_TEST_FILES else module
+
+    return BookScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
