@@ -198,7 +198,7 @@ def simulate_labels(labels, eta: float, rng: np.random.Generator) -> np.ndarray:
     numpy.ndarray of int
     """
     labels = np.asarray(labels)
-    eta = validation.effort("eta", eta, DataError)
+    eta = validation.probability("eta", eta, DataError)
     if labels.size and not np.isin(labels, (0, 1)).all():
         raise ValueError("labels must be 0 or 1")
     committed = rng.random(labels.shape) < eta

@@ -320,9 +320,9 @@ def plan(
     dictionary; bad inputs raise :class:`PlanningError` (or the library's other named errors)."""
     if (p is None) == (dataset is None):
         raise PlanningError("give either preference probabilities (a file) or a dataset name, not both")
-    error = validation.error_target("the target error sum", error, PlanningError)
-    eta0 = validation.effort("eta0", eta0, PlanningError)
-    eta1 = validation.effort("eta1", eta1, PlanningError)
+    error = validation.open_probability("the target error sum", error, PlanningError)
+    eta0 = validation.probability("eta0", eta0, PlanningError)
+    eta1 = validation.probability("eta1", eta1, PlanningError)
     if not eta0 < eta1:
         raise PlanningError(
             f"need 0 <= eta0 < eta1 <= 1 (careless at or below eta0, careful at or above eta1); got eta0={eta0}, eta1={eta1}"
