@@ -12,6 +12,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +22,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from annotator_incentives import binomial, cli, contracts, grid_reference, monitoring, planning, rates, utility, validation
+from annotator_incentives import data as ai_data
 from annotator_incentives.binomial import BinomialError
 from annotator_incentives.contracts import ContractError
-from annotator_incentives.data import DataError
+from annotator_incentives.data import DataError, UnreadableDataError
 from annotator_incentives.monitoring import MonitoringError, OutOfReachError
 from annotator_incentives.planning import PlanningError
 from annotator_incentives.utility import ProfileError, UtilityProfile
 from annotator_incentives.validation import AnnotatorInputError
-from conftest import TEAM_TOML
+from conftest import TEAM_TOML, write_hub_dataset
 
 GOOD_P = np.linspace(0.55, 0.99, 200)
 PROFILE = TEAM_TOML
@@ -728,7 +730,7 @@ def test_strict_bonus_breaks_the_tie():
 
 def test_corpus_size():
     sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
-             LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS]
+             LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS, LOADER_ERRORS]
     assert sum(map(len, sizes)) >= 150
 
 
@@ -773,3 +775,83 @@ def test_data_dir_is_a_file(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "f"))
     code, _, err = run_main(["--dataset", "ultrafeedback-sample", "--n", "5"], capsys)
     assert code == 2 and "not a directory" in err
+
+
+# --- 6. corrupt local copies, read by the library's loaders themselves (no CLI around them) --------
+
+ULTRA_ID = "RLHFlow/UltraFeedback-preference-standard"
+SHARD_2 = "train-00001-of-00002.parquet"
+
+
+def hub_copy(second: bytes | None = None, text: bool = False, **columns) -> Callable[[Path], None]:
+    """A writer of a two-shard copy of UltraFeedback in the hub layout (scores as text: ``text``, one of
+    them "high"), its second shard replaced by ``second``."""
+    chosen, rejected = list(np.arange(40.0) + 2), list(np.arange(40.0))
+    if text:
+        chosen, rejected = ["high"] + [str(x) for x in chosen[1:]], [str(x) for x in rejected]
+
+    def write(root: Path) -> None:
+        folder = write_hub_dataset(root, ULTRA_ID, chosen, rejected, shards=2, **columns)
+        if second is not None:
+            (folder / "data" / SHARD_2).write_bytes(second)
+
+    return write
+
+
+def shard_without(column: str) -> bytes:
+    """A good shard of the copy, without one column."""
+    table = pa.table({"chosen_score": pa.array([2.0, 3.0]), "rejected_score": pa.array([1.0, 1.0])}).drop_columns([column])
+    return _parquet(table.to_pandas())
+
+
+def files(**contents: bytes | str) -> Callable[[Path], None]:
+    """A writer of files at paths relative to the data folder ("__" stands for "/")."""
+
+    def write(root: Path) -> None:
+        for name, content in contents.items():
+            path = root / name.replace("__", "/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    return write
+
+
+GOOD_SHARD = _parquet(pd.DataFrame({"chosen_score": [2.0, 3.0], "rejected_score": [1.0, 1.0]}))
+SAMPLE_FILE = "ultrafeedback-sample__trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
+LOADER_ERRORS = [  # (id, writer of the data folder, call on the folder, error class, piece of the message)
+    ("hub-shard-truncated", hub_copy(GOOD_SHARD[: len(GOOD_SHARD) // 2]), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, f"{SHARD_2} is not a readable Parquet file"),
+    ("hub-shard-garbage", hub_copy(bytes(range(256)) * 3), lambda d: ai_data.load_scores("ultra", d),
+     UnreadableDataError, f"{SHARD_2} is not a readable Parquet file"),
+    ("hub-shard-empty", hub_copy(b""), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, "dataset ultra: its local copy cannot be read: "),
+    ("hub-shard-empty-named", hub_copy(b""), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, f"{Path(ULTRA_ID, 'data', SHARD_2)} is empty"),
+    ("hub-shard-is-csv", hub_copy(b"chosen_score,rejected_score\n2,1\n"), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, "is not a readable Parquet file"),
+    ("hub-shard-lacks-a-column", hub_copy(shard_without("rejected_score")), lambda d: ai_data.load_preference_data("ultra", d),
+     DataError, f"{SHARD_2}: missing column(s) rejected_score"),
+    ("hub-scores-as-text", hub_copy(text=True, score_type=pa.string()), lambda d: ai_data.load_preference_data("ultra", d),
+     DataError, "non-numeric"),
+    ("pku-truncated", files(**{"pku-beaver-7b-v2.0-reward-scores.parquet": GOOD_SHARD[:40]}),
+     lambda d: ai_data.load_preference_data("pku", d), UnreadableDataError, "is not a readable Parquet file"),
+    ("pku-empty", files(**{"pku-beaver-7b-v2.0-reward-scores.parquet": b""}),
+     lambda d: ai_data.load_scores("pku", d), UnreadableDataError, "pku-beaver-7b-v2.0-reward-scores.parquet is empty"),
+    ("sample-latin-1", files(**{SAMPLE_FILE: "score_chosen,score_rejected\n2,caf\xe9\n".encode("latin-1")}),
+     lambda d: ai_data.load_sample_scores("ultrafeedback-sample", d), UnreadableDataError, "is not UTF-8 text (byte"),
+    ("sample-ragged", files(**{SAMPLE_FILE: "score_chosen,score_rejected\n2,1\n3,1,4,5\n"}),
+     lambda d: ai_data.load_preference_data("ultrafeedback-sample", d), UnreadableDataError, "is not a readable CSV file"),
+    ("sample-empty", files(**{SAMPLE_FILE: ""}), lambda d: ai_data.load_sample_scores("ultrafeedback-sample", d),
+     UnreadableDataError, "trl-lib_ultrafeedback_binarized_subset1200_scores.csv is empty"),
+]
+
+
+@pytest.mark.parametrize("case", LOADER_ERRORS, ids=[c[0] for c in LOADER_ERRORS])
+def test_loaders_name_corrupt_local_copies(case, hub_root):
+    _, write, call, error, message = case
+    hub_root.mkdir(parents=True, exist_ok=True)
+    write(hub_root)
+    with pytest.raises(error) as raised:
+        call(hub_root)
+    assert message in str(raised.value), str(raised.value)
+    assert isinstance(raised.value, AnnotatorInputError)
