@@ -116,17 +116,17 @@ def _reason(path: Path, failure: BaseException) -> str:
         return f"is not UTF-8 text (byte {failure.start} cannot be decoded; a binary file?)"
     if isinstance(failure, OSError) and failure.strerror:
         return f"cannot be opened ({failure.strerror})"
-    if path.is_file() and path.stat().st_size == 0:
-        return "is empty"
     return f"is not a readable {_KINDS.get(path.suffix.lower(), 'data')} file ({_first_line(failure)})"
 
 
 @contextmanager
 def _reading(what: str, path: Path) -> Iterator[None]:
     """A parser's failure on ``path`` (a local copy of ``what``) as :class:`UnreadableDataError`;
-    the library's own named errors pass through."""
+    the library's own named errors pass through. An empty file is refused before any parser sees it."""
     import pyarrow
 
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(what, path, "is empty")
     try:
         yield
     except AnnotatorInputError:
