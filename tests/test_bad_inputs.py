@@ -1,9 +1,13 @@
 """The bad-input corpus: every public entry point against hostile-but-honest input.
 
 Each case asserts either a specific named error (its class and a piece of its message) or a
-specific correct answer. Four tables: command-line arguments, data files, profile files and
-library calls; :func:`test_the_command_never_prints_a_traceback` runs every command-line case
-again through ``python -m annotator_incentives`` in one subprocess.
+specific correct answer. Tables: command-line arguments, data files, profile files, library
+calls, corrupt local copies of the datasets (through the planner and the command) and corrupt
+local copies read by the library's loaders themselves;
+:func:`test_the_command_never_prints_a_traceback` runs every command-line case again through
+``python -m annotator_incentives`` in one subprocess, and
+:func:`test_every_public_function_of_the_swept_modules_meets_a_bad_input` checks that every
+public function of annotators, downstream and welfare has a case.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +25,30 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from annotator_incentives import binomial, cli, contracts, grid_reference, monitoring, planning, rates, utility, validation
+from annotator_incentives import (
+    annotators,
+    binomial,
+    cli,
+    contracts,
+    downstream,
+    grid_reference,
+    monitoring,
+    planning,
+    rates,
+    utility,
+    validation,
+    welfare,
+)
+from annotator_incentives import data as ai_data
 from annotator_incentives.binomial import BinomialError
 from annotator_incentives.contracts import ContractError
-from annotator_incentives.data import DataError
+from annotator_incentives.data import DataError, UnreadableDataError
 from annotator_incentives.monitoring import MonitoringError, OutOfReachError
 from annotator_incentives.planning import PlanningError
 from annotator_incentives.utility import ProfileError, UtilityProfile
 from annotator_incentives.validation import AnnotatorInputError
-from conftest import TEAM_TOML
+from annotator_incentives.welfare import WelfareError
+from conftest import TEAM_TOML, write_hub_dataset
 
 GOOD_P = np.linspace(0.55, 0.99, 200)
 PROFILE = TEAM_TOML
@@ -461,6 +481,26 @@ def linear_solution():
     return contracts.solve("linear", 5, 0.9, B)
 
 
+LABELS = pd.DataFrame({"item": ["a", "a", "b", "b"], "judge": ["j1", "j2", "j1", "j2"],
+                       "judge_kind": ["author", "expert", "author", "expert"], "label": [1.0, 1.0, 0.0, np.nan]})
+PAIRS = pd.DataFrame({"item": ["a", "b", "c"], "group": ["g1", "g2", "g3"], "prompt": ["p", "q", "r"],
+                      "response_1": ["a long answer", "x", "one more long answer"], "response_2": ["y", "a long reply", "z"],
+                      "votes_1": [2, 0, 1], "votes_2": [1, 1, 0], "ties": [0, 1, 0]})
+CURVE = pd.DataFrame({"eta": [0.9, 0.9, 1.0, 1.0], "seed": [0, 1, 0, 1], "accuracy": [0.6, 0.62, 0.7, 0.7]})
+
+
+def RNG() -> np.random.Generator:  # noqa: N802 (read as a constant in the tables)
+    return np.random.default_rng(0)
+
+
+def FEATURES():  # noqa: N802
+    return downstream.pair_features(PAIRS, downstream.LENGTH_ONLY)
+
+
+def MODEL():  # noqa: N802
+    return downstream.fit_reward_model(FEATURES(), [1, 0, 1])
+
+
 LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     # binomial
     ("pass-probability-c-7", lambda: binomial.pass_probability(-3, 7), BinomialError, "c must lie in [-1, 1]"),
@@ -469,6 +509,44 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("pass-probability-eta-bool", lambda: binomial.pass_probability(True, 0.5), BinomialError, "booleans"),
     ("pass-probability-eta-text", lambda: binomial.pass_probability("0.5", 0.5), BinomialError, "must be numbers"),
     ("pass-probability-c-text", lambda: binomial.pass_probability(0.5, "1"), BinomialError, "real number; got str"),
+    ("log-pmf-x-above-n", lambda: binomial.log_pmf(6, 5, 0.5), BinomialError,
+     "x must be a whole number at least 0 and at most 5"),
+    ("pmf-x-fraction", lambda: binomial.pmf(1.5, 5, 0.5), BinomialError, "x must be whole numbers; got 1.5"),
+    ("pmf-q-above-one", lambda: binomial.pmf(1, 5, 1.2), BinomialError, "q must lie in [0, 1]; got 1.2"),
+    ("pmf-n-negative", lambda: binomial.pmf(0, -1, 0.5), BinomialError, "n must be a whole number at least 0; got -1"),
+    ("pmf-matrix-q-nan", lambda: binomial.pmf_matrix(5, [0.5, np.nan]), BinomialError, "qs must lie in [0, 1]; got nan"),
+    ("pmf-all-n-fraction", lambda: binomial.pmf_all(2.5, 0.5), BinomialError, "n must be a whole number; got 2.5"),
+    ("pmf-all-q-list", lambda: binomial.pmf_all(5, [0.5, 0.6]), BinomialError, "q must be a real number; got list"),
+    ("tail-k-fraction", lambda: binomial.tail(1.5, 5, 0.5), BinomialError, "k must be whole numbers; got 1.5"),
+    ("tail-q-negative", lambda: binomial.tail(1, 5, -0.1), BinomialError, "q must lie in [0, 1]; got -0.1"),
+    ("tail-n-bool", lambda: binomial.tail(1, True, 0.5), BinomialError, "n must be a real number; got bool"),
+    ("tail-n-huge-int", lambda: binomial.tail(1, 10**400, 0.5), BinomialError, "n must be a finite number"),
+    ("below-n-text", lambda: binomial.below(1, "5", 0.5), BinomialError, "n must be a real number; got str"),
+    ("below-k-text", lambda: binomial.below(["1"], 5, 0.5), BinomialError, "k must be numbers"),
+    ("tails-all-negative", lambda: binomial.tails_all(np.array([0.5, -0.1, 0.6])), BinomialError, "pmf_rows must lie in [0, 1]"),
+    ("tail-slope-n-zero", lambda: binomial.tail_slope(1, 0, 0.5), BinomialError, "n must be a whole number at least 1; got 0"),
+    ("tail-slope-scale-nan", lambda: binomial.tail_slope(1, 5, 0.5, np.nan), BinomialError, "scale must be a finite number"),
+    ("tail-eta-slope-c", lambda: binomial.tail_eta_slope(1, 5, 1.5, 0.5), BinomialError, "c must lie in [-1, 1]; got 1.5"),
+    ("tail-curvature-q-one", lambda: binomial.tail_curvature(2, 5, 1.0), BinomialError, "q must lie in (0, 1); got 1.0"),
+    ("rates-tail-curvature-q-zero", lambda: rates.tail_curvature(2, 5, 0.0), BinomialError, "q must lie in (0, 1)"),
+    ("score-x-negative", lambda: binomial.score(-1, 5, 0.5, 0.5), BinomialError, "x must be a whole number at least 0"),
+    ("score-c-text", lambda: binomial.score(1, 5, "0.5", 0.5), BinomialError, "c must be a real number; got str"),
+    ("window-q", lambda: binomial.window(100, 1.5), BinomialError, "q must lie in [0, 1]; got 1.5"),
+    ("window-pmf-n-negative", lambda: binomial.window_pmf(-5, 0.5), BinomialError, "n must be a whole number at least 0"),
+    ("expect-values-length", lambda: binomial.expect(np.zeros(3), 5, 0.5), BinomialError,
+     "one number for each outcome x = 0..n (6)"),
+    ("expect-values-nan", lambda: binomial.expect(np.full(6, np.nan), 5, 0.5), BinomialError, "values must be finite numbers"),
+    ("expect-qs-above-one", lambda: binomial.expect(np.zeros(6), 5, [0.5, 2.0]), BinomialError, "qs must lie in [0, 1]; got 2.0"),
+    ("pmf-grid-points-one", lambda: binomial.pmf_grid(5, 0.5, 1), BinomialError, "points must be a whole number at least 2"),
+    ("pmf-grid-c-inf", lambda: binomial.pmf_grid(5, np.inf, 11), BinomialError, "c must lie in [-1, 1]"),
+    ("clopper-pearson-too-many", lambda: binomial.clopper_pearson(5, 3), BinomialError,
+     "successes must be at most trials; got 5 of 3"),
+    ("clopper-pearson-negative", lambda: binomial.clopper_pearson(-1, 3), BinomialError,
+     "successes must be a whole number at least 0"),
+    ("clopper-pearson-fraction", lambda: binomial.clopper_pearson(1.5, 3), BinomialError, "successes must be whole numbers"),
+    ("clopper-pearson-nan-trials", lambda: binomial.clopper_pearson(1, np.nan), BinomialError, "trials must be whole numbers"),
+    ("clopper-pearson-level-one", lambda: binomial.clopper_pearson(1, 3, 1.0), BinomialError, "level must lie in (0, 1)"),
+    ("clopper-pearson-shapes", lambda: binomial.clopper_pearson([1, 2], [3, 4, 5]), BinomialError, "must have one shape"),
     # monitoring: tests and bounds
     ("error-sum-n-zero", lambda: monitoring.error_sum(0, 0.6, 0.7), MonitoringError, "at least 1"),
     ("error-sum-n-fraction", lambda: monitoring.error_sum(1.5, 0.6, 0.7), MonitoringError, "whole numbers"),
@@ -602,6 +680,134 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("plan-utility-number", lambda: planning.plan(p=GOOD_P, utility=3), PlanningError, "utility must be a UtilityProfile"),
     ("plan-dataset-number", lambda: planning.plan(dataset=3), PlanningError, "dataset must be a name"),
     ("p-from-file-number", lambda: planning.p_from_file(3), DataError, "given by its path"),
+    # real annotators: label frames (item, judge, label 1/0/NaN)
+    ("tie-rates-empty", lambda: annotators.tie_rates(LABELS.iloc[:0]), DataError, "labels is empty"),
+    ("tie-rates-not-a-frame", lambda: annotators.tie_rates([1, 0]), DataError, "labels must be a DataFrame; got list"),
+    ("tie-rates-label-two", lambda: annotators.tie_rates(LABELS.assign(label=[1.0, 2.0, 0.0, np.nan])),
+     DataError, "column label must hold 1, 0 or NaN (a tie); got 2.0"),
+    ("agreement-no-judge-column", lambda: annotators.pairwise_agreement(LABELS.drop(columns="judge")),
+     DataError, "labels: missing column(s) judge"),
+    ("agreement-min-shared-zero", lambda: annotators.pairwise_agreement(LABELS, min_shared=0),
+     DataError, "min_shared must be a whole number at least 1; got 0"),
+    ("agreement-label-text", lambda: annotators.pairwise_agreement(LABELS.assign(label=["1", "0", "1", "0"])),
+     DataError, "column label must hold 1, 0 or NaN (a tie); got values of type"),
+    ("agreement-label-bool", lambda: annotators.pairwise_agreement(LABELS.assign(label=[True, False, True, False])),
+     DataError, "got values of type bool"),
+    ("expert-estimates-no-kind", lambda: annotators.expert_based_estimates(LABELS.drop(columns="judge_kind")),
+     DataError, "missing column(s) judge_kind"),
+    ("expert-estimates-kind-number", lambda: annotators.expert_based_estimates(LABELS, 3),
+     DataError, "expert_kind must be a str"),
+    ("dawid-skene-iterations-zero", lambda: annotators.dawid_skene(LABELS, iterations=0),
+     DataError, "iterations must be a whole number at least 1"),
+    ("dawid-skene-tol-negative", lambda: annotators.dawid_skene(LABELS, tol=-1e-3), DataError, "tol must be a finite number > 0"),
+    ("dawid-skene-label-negative", lambda: annotators.dawid_skene(LABELS.assign(label=[1.0, -1.0, 0.0, 1.0])),
+     DataError, "got -1.0"),
+    ("pandalm-repeats-no-texts", lambda: annotators.pandalm_repeats(LABELS),
+     DataError, "missing column(s) instruction, input, response1, response2"),
+    ("annotators-clopper-pearson", lambda: annotators.clopper_pearson(4, 3), BinomialError, "successes must be at most trials"),
+    # the downstream experiment: pairs frames (votes whole numbers >= 0, texts strings)
+    ("vote-table-no-label", lambda: downstream.vote_table(LABELS.drop(columns="label")), DataError, "missing column(s) label"),
+    ("vote-table-label-half", lambda: downstream.vote_table(LABELS.assign(label=0.5)), DataError, "got 0.5"),
+    ("usable-pairs-negative-votes", lambda: downstream.usable_pairs(PAIRS.assign(votes_1=[-1, 0, 1])),
+     DataError, "pairs frame: votes_1 must be a whole number at least 0; got -1"),
+    ("usable-pairs-empty", lambda: downstream.usable_pairs(PAIRS.iloc[:0]), DataError, "pairs frame is empty"),
+    ("usable-pairs-missing-response", lambda: downstream.usable_pairs(PAIRS.assign(response_1=[None, "a", "b"])),
+     DataError, "column response_1 must hold texts"),
+    ("human-agreement-fraction", lambda: downstream.human_agreement(PAIRS.assign(votes_2=[1.5, 1, 0])),
+     DataError, "pairs frame: votes_2 must be whole numbers; got 1.5"),
+    ("human-agreement-no-votes", lambda: downstream.human_agreement(PAIRS.drop(columns="votes_2")),
+     DataError, "missing column(s) votes_2"),
+    ("simulate-labels-rng-seed", lambda: downstream.simulate_labels([0, 1], 0.5, 0), DataError, "rng must be a Generator"),
+    ("simulate-labels-nan", lambda: downstream.simulate_labels([0, np.nan], 0.5, RNG()),
+     DataError, "labels must be 0 or 1; got nan"),
+    ("simulate-labels-bool", lambda: downstream.simulate_labels([True, False], 0.5, RNG()), DataError, "got True"),
+    ("simulate-labels-eta-nan", lambda: downstream.simulate_labels([0, 1], np.nan, RNG()), DataError, "eta must lie in [0, 1]"),
+    ("item-split-seed-negative", lambda: downstream.item_split(PAIRS, 0.3, -1),
+     DataError, "seed must be a whole number at least 0"),
+    ("item-split-share-one", lambda: downstream.item_split(PAIRS, 1.0, 0), DataError, "test_share must lie in (0, 1)"),
+    ("item-split-no-group", lambda: downstream.item_split(PAIRS.drop(columns="group"), 0.3, 0),
+     DataError, "missing column(s) group"),
+    ("feature-config-zero", lambda: downstream.FeatureConfig(word_features=0),
+     DataError, "word_features must be a whole number at least 1"),
+    ("feature-config-ngrams-text", lambda: downstream.FeatureConfig(ngrams="yes"), DataError, "ngrams must be a bool"),
+    ("pair-features-no-prompt", lambda: downstream.pair_features(PAIRS.drop(columns="prompt")),
+     DataError, "missing column(s) prompt"),
+    ("pair-features-config-name", lambda: downstream.pair_features(PAIRS, "length"), DataError, "config must be a FeatureConfig"),
+    ("fit-reward-C-zero", lambda: downstream.fit_reward_model(FEATURES(), [1, 0, 1], C=0.0),
+     DataError, "C must be a finite number > 0"),
+    ("fit-reward-label-two", lambda: downstream.fit_reward_model(FEATURES(), [1, 0, 2]),
+     DataError, "labels must be a whole number at least 0 and at most 1; got 2"),
+    ("fit-reward-label-count", lambda: downstream.fit_reward_model(FEATURES(), [1, 0]),
+     DataError, "labels must be one per row of features (3); got shape (2,)"),
+    ("choose-C-negative", lambda: downstream.choose_C(PAIRS, grid=(0.1, -1.0)), DataError, "grid must lie in (0, inf); got -1.0"),
+    ("choose-C-folds-one", lambda: downstream.choose_C(PAIRS, folds=1), DataError, "folds must be a whole number at least 2"),
+    ("choose-C-folds-above-questions", lambda: downstream.choose_C(PAIRS, folds=5),
+     DataError, "folds must be at most the number of questions (3)"),
+    ("heldout-level-one", lambda: downstream.heldout_accuracy(MODEL(), FEATURES(), PAIRS, level=1.0),
+     DataError, "level must lie in (0, 1)"),
+    ("heldout-no-decisive-vote", lambda: downstream.heldout_accuracy(MODEL(), FEATURES(), PAIRS.assign(votes_1=0, votes_2=0)),
+     DataError, "no decisive vote"),
+    ("heldout-feature-rows", lambda: downstream.heldout_accuracy(MODEL(), FEATURES()[:2], PAIRS),
+     DataError, "features must have one row per test item (3); got 2"),
+    ("heldout-model-none", lambda: downstream.heldout_accuracy(None, FEATURES(), PAIRS),
+     DataError, "model must be a LogisticRegression"),
+    ("accuracy-record-too-many", lambda: downstream.Accuracy(5, 3, 3, 0.1, 0.9),
+     DataError, "correct must be a whole number at least 0 and at most 3; got 5"),
+    ("accuracy-record-no-votes", lambda: downstream.Accuracy(0, 0, 1, 0.0, 1.0),
+     DataError, "votes must be a whole number at least 1"),
+    ("accuracy-curve-eta", lambda: downstream.accuracy_curve(PAIRS, PAIRS, [1.5], [0]),
+     DataError, "etas must lie in [0, 1]; got 1.5"),
+    ("accuracy-curve-no-etas", lambda: downstream.accuracy_curve(PAIRS, PAIRS, [], [0]), DataError, "etas is empty"),
+    ("accuracy-curve-seed", lambda: downstream.accuracy_curve(PAIRS, PAIRS, [1.0], [-2]),
+     DataError, "seeds must be a whole number at least 0"),
+    ("pairs-needed-acc-above-one", lambda: downstream.evaluation_pairs_needed(1.5, 0.7, 0.1),  # was inf
+     DataError, "acc0 must lie in [0, 1]; got 1.5"),
+    ("pairs-needed-acc-nan", lambda: downstream.evaluation_pairs_needed(0.6, np.nan, 0.1), DataError, "acc1 must lie in [0, 1]"),
+    ("pairs-needed-error-zero", lambda: downstream.evaluation_pairs_needed(0.6, 0.7, 0.0),  # was inf
+     DataError, "error_sum must lie in (0, 1)"),
+    ("pairs-needed-n-max-zero", lambda: downstream.evaluation_pairs_needed(0.6, 0.7, 0.1, n_max=0),
+     DataError, "n_max must be a whole number at least 1"),
+    ("compare-efforts-z-negative", lambda: downstream.compare_efforts(CURVE, 0.9, 1.0, 0.1, z=-1),
+     DataError, "z must be a finite number >= 0"),
+    ("compare-efforts-no-eta-column", lambda: downstream.compare_efforts(CURVE.drop(columns="eta"), 0.9, 1.0, 0.1),
+     DataError, "accuracy curve: missing column(s) eta"),
+    ("compare-efforts-accuracy-nan", lambda: downstream.compare_efforts(CURVE.assign(accuracy=np.nan), 0.9, 1.0, 0.1),
+     DataError, "accuracy curve: accuracy must lie in [0, 1]"),
+    ("compare-efforts-eta-above-one", lambda: downstream.compare_efforts(CURVE, 0.9, 1.1, 0.1),
+     DataError, "eta1 must lie in [0, 1]"),
+    ("compare-efforts-no-runs", lambda: downstream.compare_efforts(CURVE, 0.5, 1.0, 0.1), DataError, "no runs at eta = 0.5"),
+    ("hard-examples-k-zero", lambda: downstream.hard_examples(PAIRS, k=0), DataError, "k must be a whole number at least 1"),
+    ("hard-examples-negative-ties", lambda: downstream.hard_examples(PAIRS.assign(ties=[0, -2, 0])),
+     DataError, "pairs frame: ties must be a whole number at least 0"),
+    # welfare
+    ("clean-number-nan", lambda: welfare.clean_number(np.nan, 3), WelfareError, "x must be a finite number; got nan"),
+    ("clean-number-digits-negative", lambda: welfare.clean_number(1.0, -1),
+     WelfareError, "digits must be a whole number at least 0"),
+    ("format-number-digits-fraction", lambda: welfare.format_number(1.0, 2.5),
+     WelfareError, "digits must be a whole number; got 2.5"),
+    ("format-number-text", lambda: welfare.format_number("1.0", 2), WelfareError, "x must be a real number; got str"),
+    ("outside-option-nan", lambda: welfare.with_outside_option(FIG3, np.nan), WelfareError, "U0 must be a finite number"),
+    ("outside-option-text", lambda: welfare.with_outside_option(FIG3, "0.1"), WelfareError, "U0 must be a real number; got str"),
+    ("outside-option-name", lambda: welfare.with_outside_option("figure3", 0.1),
+     WelfareError, "profile must be a UtilityProfile"),
+    ("outside-option-unaffordable", lambda: welfare.with_outside_option(FIG3, 100.0), ProfileError, "Assumption 4 fails"),
+    ("no-monitoring-name", lambda: welfare.no_monitoring("figure3"), ContractError, "profile must be a UtilityProfile"),
+    ("gains-table-n-zero", lambda: welfare.gains_table(FIG3, 0, 0.9), ContractError, "n must be a whole number >= 1"),
+    ("gains-table-c-nan-no-kinds", lambda: welfare.gains_table(FIG3, 5, np.nan, kinds=()), ContractError, "c must lie in (0, 1]"),
+    ("gains-table-kind", lambda: welfare.gains_table(FIG3, 5, 0.9, kinds=("quadratic",)),
+     ContractError, "unknown contract class"),
+    ("premium-share-above-one", lambda: welfare.utility_premium_for_share("linear", 5, 0.9, FIG3, 1.5),
+     WelfareError, "share must lie in [0, 1]; got 1.5"),
+    ("premium-share-nan", lambda: welfare.utility_premium_for_share("linear", 5, 0.9, FIG3, np.nan),
+     WelfareError, "share must lie"),
+    ("premium-xtol-zero", lambda: welfare.utility_premium_for_share("linear", 5, 0.9, FIG3, 0.5, xtol=0.0),
+     WelfareError, "xtol must be a finite number > 0"),
+    ("surplus-split-share-negative", lambda: welfare.surplus_split("linear", 5, 0.9, FIG3, shares=(0.0, -0.1)),
+     WelfareError, "shares must lie in [0, 1]; got -0.1"),
+    ("surplus-split-no-shares", lambda: welfare.surplus_split("linear", 5, 0.9, FIG3, shares=()),
+     WelfareError, "shares is empty"),
+    ("surplus-split-n-text", lambda: welfare.surplus_split("linear", "5", 0.9, FIG3),
+     ContractError, "n must be a real number; got str"),
     # validation helpers themselves
     ("validation-count-inf", lambda: validation.count("k", np.inf), AnnotatorInputError, "k must be a whole number"),
     ("validation-probabilities-object", lambda: validation.probabilities("p", [0.5, None]),
@@ -640,6 +846,26 @@ LIBRARY_ANSWERS = [  # (id, call, check of the answer)
     ("pass-probability-edges", lambda: binomial.pass_probability(np.array([0.0, 1.0]), 1.0), lambda q: list(q) == [0.5, 1.0]),
     ("score-at-q-one", lambda: binomial.score(np.arange(4), 3, 1.0, 1.0), lambda s: s[-1] == 1.5 and np.all(s[:-1] == -np.inf)),
     ("score-at-q-zero", lambda: binomial.score(np.arange(4), 3, 1.0, 0.0), lambda s: s[0] == -1.5 and np.all(s[1:] == np.inf)),
+    ("tail-k-above-n", lambda: binomial.tail(7, 5, 0.5), lambda v: v == 0.0),
+    ("tail-k-negative", lambda: binomial.tail(-3, 5, 0.5), lambda v: v == 1.0),
+    ("below-k-above-n", lambda: binomial.below(np.array([6, 9]), 5, 0.5), lambda v: list(v) == [1.0, 1.0]),
+    ("log-pmf-integral-float-n", lambda: binomial.log_pmf(2, 4.0, 0.5), lambda v: v == pytest.approx(np.log(6 / 16), rel=1e-14)),
+    ("tail-curvature-n-one", lambda: binomial.tail_curvature(1, 1, 0.3), lambda v: v == 0.0),  # P(X >= 1) = q is linear
+    ("clopper-pearson-empty", lambda: binomial.clopper_pearson([], []), lambda lh: lh[0].size == 0 and lh[1].size == 0),
+    ("clopper-pearson-no-trials", lambda: binomial.clopper_pearson(0, 0), lambda lh: np.isnan(lh[0]) and np.isnan(lh[1])),
+    ("clopper-pearson-empty-object-series",  # an empty agreement table's columns
+     lambda: annotators.clopper_pearson(pd.Series([], dtype=object), pd.Series([], dtype=object)), lambda lh: lh[0].size == 0),
+    ("agreement-no-pair-shares-enough", lambda: annotators.pairwise_agreement(LABELS, min_shared=10),
+     lambda t: t.empty and list(t.columns) == ["judge_a", "judge_b", "shared", "agree", "rate", "low", "high"]),
+    ("tie-rates-all-ties", lambda: annotators.tie_rates(LABELS.assign(label=np.nan)), lambda t: (t.tie_share == 1.0).all()),
+    ("simulate-labels-empty", lambda: downstream.simulate_labels([], 0.5, RNG()), lambda z: z.size == 0),
+    ("pairs-needed-equal-accuracies", lambda: downstream.evaluation_pairs_needed(0.7, 0.7, 0.1), lambda v: v == math.inf),
+    ("pairs-needed-beyond-n-max", lambda: downstream.evaluation_pairs_needed(0.5, 0.5001, 0.001, n_max=1000),
+     lambda v: v == math.inf),
+    ("hard-examples-none-qualify", lambda: downstream.hard_examples(PAIRS, min_judges=100), lambda t: t.empty),
+    ("format-number-tiny-negative", lambda: welfare.format_number(-1e-9, 3), lambda text: text == "0.000"),
+    ("format-number-numpy-digits", lambda: welfare.format_number(np.float64(1.23456), np.int64(2)), lambda text: text == "1.23"),
+    ("premium-share-zero", lambda: welfare.utility_premium_for_share("linear", 5, 0.9, FIG3, 0.0), lambda v: v == 0.0),
     ("solve-n-integral-float", lambda: contracts.solve("linear", 5.0, 0.9, B), lambda s: s.n == 5 and s.feasible),
     ("solve-numpy-scalars", lambda: contracts.solve("linear", np.int64(5), np.float32(0.5), B),
      lambda s: s.n == 5 and s.c == 0.5),
@@ -683,7 +909,7 @@ def test_strict_bonus_breaks_the_tie():
 
 def test_corpus_size():
     sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
-             LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS]
+             LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS, LOADER_ERRORS]
     assert sum(map(len, sizes)) >= 150
 
 
@@ -728,3 +954,165 @@ def test_data_dir_is_a_file(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(tmp_path / "f"))
     code, _, err = run_main(["--dataset", "ultrafeedback-sample", "--n", "5"], capsys)
     assert code == 2 and "not a directory" in err
+
+
+# --- 6. corrupt local copies, read by the library's loaders themselves (no CLI around them) --------
+
+ULTRA_ID = "RLHFlow/UltraFeedback-preference-standard"
+SHARD_2 = "train-00001-of-00002.parquet"
+
+
+def hub_copy(second: bytes | None = None, text: bool = False, **columns) -> Callable[[Path], None]:
+    """A writer of a two-shard copy of UltraFeedback in the hub layout (scores as text: ``text``, one of
+    them "high"), its second shard replaced by ``second``."""
+    chosen, rejected = list(np.arange(40.0) + 2), list(np.arange(40.0))
+    if text:
+        chosen, rejected = ["high"] + [str(x) for x in chosen[1:]], [str(x) for x in rejected]
+
+    def write(root: Path) -> None:
+        folder = write_hub_dataset(root, ULTRA_ID, chosen, rejected, shards=2, **columns)
+        if second is not None:
+            (folder / "data" / SHARD_2).write_bytes(second)
+
+    return write
+
+
+def shard_without(column: str) -> bytes:
+    """A good shard of the copy, without one column."""
+    table = pa.table({"chosen_score": pa.array([2.0, 3.0]), "rejected_score": pa.array([1.0, 1.0])}).drop_columns([column])
+    return _parquet(table.to_pandas())
+
+
+def files(**contents: bytes | str) -> Callable[[Path], None]:
+    """A writer of files at paths relative to the data folder ("__" stands for "/")."""
+
+    def write(root: Path) -> None:
+        for name, content in contents.items():
+            path = root / name.replace("__", "/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    return write
+
+
+MT_FILE = "mt-bench-human-judgments__human_judgments.jsonl"
+MT_ZIP = "mt-bench-human-judgments__human_gpt_comparison.zip"
+PANDALM = "pandalm-testset__testset-v1.json"
+
+
+def vote(**changes) -> str:
+    """One MT-Bench judgment as a JSON line."""
+    return json.dumps({"question_id": 81, "judge": "author_0", "model_a": "a", "model_b": "b", "winner": "tie"} | changes) + "\n"
+
+
+def item(drop: str | None = None, **changes) -> str:
+    """A PandaLM test set of one item."""
+    record = {"idx": 0, "instruction": "i", "input": "", "response1": "r1", "response2": "r2",
+              "annotator1": 1, "annotator2": 2, "annotator3": 0} | changes
+    return json.dumps([{k: v for k, v in record.items() if k != drop}])
+
+
+def zipped(name: str, text: str) -> bytes:
+    """A zip archive holding one file."""
+    import io
+    import zipfile
+
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w") as archive:
+        archive.writestr(name, text)
+    return sink.getvalue()
+
+
+def conversations(first: str) -> str:
+    """The archive's CSV: one turn-1 row whose first conversation is ``first``."""
+    good = repr([("q", "user"), ("an answer", "assistant")])
+    row = {"question_id": "81", "model_a": "a", "model_b": "b", "turn_x": "1", "conversation_a_x": first,
+           "conversation_b_x": good, "category": "writing"}
+    return pd.DataFrame([row]).to_csv(index=False)
+
+
+GOOD_SHARD = _parquet(pd.DataFrame({"chosen_score": [2.0, 3.0], "rejected_score": [1.0, 1.0]}))
+SAMPLE_FILE = "ultrafeedback-sample__trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
+LOADER_ERRORS = [  # (id, writer of the data folder, call on the folder, error class, piece of the message)
+    ("hub-shard-truncated", hub_copy(GOOD_SHARD[: len(GOOD_SHARD) // 2]), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, f"{SHARD_2} is not a readable Parquet file"),
+    ("hub-shard-garbage", hub_copy(bytes(range(256)) * 3), lambda d: ai_data.load_scores("ultra", d),
+     UnreadableDataError, f"{SHARD_2} is not a readable Parquet file"),
+    ("hub-shard-empty", hub_copy(b""), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, "dataset ultra: its local copy cannot be read: "),
+    ("hub-shard-empty-named", hub_copy(b""), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, f"{Path(ULTRA_ID, 'data', SHARD_2)} is empty"),
+    ("hub-shard-is-csv", hub_copy(b"chosen_score,rejected_score\n2,1\n"), lambda d: ai_data.load_preference_data("ultra", d),
+     UnreadableDataError, "is not a readable Parquet file"),
+    ("hub-shard-lacks-a-column", hub_copy(shard_without("rejected_score")), lambda d: ai_data.load_preference_data("ultra", d),
+     DataError, f"{SHARD_2}: missing column(s) rejected_score"),
+    ("hub-scores-as-text", hub_copy(text=True, score_type=pa.string()), lambda d: ai_data.load_preference_data("ultra", d),
+     DataError, "non-numeric"),
+    ("pku-truncated", files(**{"pku-beaver-7b-v2.0-reward-scores.parquet": GOOD_SHARD[:40]}),
+     lambda d: ai_data.load_preference_data("pku", d), UnreadableDataError, "is not a readable Parquet file"),
+    ("pku-empty", files(**{"pku-beaver-7b-v2.0-reward-scores.parquet": b""}),
+     lambda d: ai_data.load_scores("pku", d), UnreadableDataError, "pku-beaver-7b-v2.0-reward-scores.parquet is empty"),
+    ("sample-latin-1", files(**{SAMPLE_FILE: "score_chosen,score_rejected\n2,caf\xe9\n".encode("latin-1")}),
+     lambda d: ai_data.load_sample_scores("ultrafeedback-sample", d), UnreadableDataError, "is not UTF-8 text (byte"),
+    ("sample-ragged", files(**{SAMPLE_FILE: "score_chosen,score_rejected\n2,1\n3,1,4,5\n"}),
+     lambda d: ai_data.load_preference_data("ultrafeedback-sample", d), UnreadableDataError, "is not a readable CSV file"),
+    ("sample-empty", files(**{SAMPLE_FILE: ""}), lambda d: ai_data.load_sample_scores("ultrafeedback-sample", d),
+     UnreadableDataError, "trl-lib_ultrafeedback_binarized_subset1200_scores.csv is empty"),
+    # real annotators and the downstream experiment
+    ("mt-bench-not-json", files(**{MT_FILE: "question_id: 81\n"}), annotators.load_mt_bench,
+     UnreadableDataError, "the MT-Bench human judgments: its local copy cannot be read"),
+    ("mt-bench-binary", files(**{MT_FILE: bytes(range(256))}), annotators.load_mt_bench,
+     UnreadableDataError, "human_judgments.jsonl"),
+    ("mt-bench-empty", files(**{MT_FILE: ""}), annotators.load_mt_bench, UnreadableDataError, "human_judgments.jsonl is empty"),
+    ("mt-bench-unknown-winner", files(**{MT_FILE: vote(winner="model_c")}), annotators.load_mt_bench,
+     DataError, "winner must be one of model_a, model_b, tie; got 'model_c' on line 1"),
+    ("mt-bench-blank-judge", files(**{MT_FILE: vote(judge=None)}), annotators.load_mt_bench,
+     DataError, "blank values in question_id, judge, model_a, model_b, winner"),
+    ("pandalm-not-json", files(**{PANDALM: "[{"}), annotators.load_pandalm, UnreadableDataError, "is not a readable JSON file"),
+    ("pandalm-latin-1", files(**{PANDALM: '[{"instruction": "caf\xe9"}]'.encode("latin-1")}), annotators.load_pandalm,
+     UnreadableDataError, "testset-v1.json is not UTF-8 text"),
+    ("pandalm-not-a-list", files(**{PANDALM: '{"idx": 1}'}), annotators.load_pandalm,
+     DataError, "expected a non-empty JSON list"),
+    ("pandalm-vote-three", files(**{PANDALM: item(annotator2=3)}), annotators.load_pandalm,
+     DataError, "item 0: annotator2 must be 0 (tie), 1 or 2; got 3"),
+    ("pandalm-vote-bool", files(**{PANDALM: item(annotator1=True)}), downstream.pandalm_pairs,
+     DataError, "annotator1 must be 0 (tie), 1 or 2; got True"),
+    ("pandalm-missing-key", files(**{PANDALM: item(drop="response2")}), annotators.load_pandalm,
+     DataError, "item 0 lacks response2"),
+    ("mt-bench-zip-empty", files(**{MT_ZIP: b""}), downstream.load_mt_bench_texts,
+     UnreadableDataError, "comparison.zip is empty"),
+    ("mt-bench-zip-garbage", files(**{MT_ZIP: b"junk"}), downstream.load_mt_bench_texts,
+     UnreadableDataError, "human_gpt_comparison.zip is not a readable zip file (File is not a zip file)"),
+    ("mt-bench-zip-no-csv", files(**{MT_ZIP: zipped("notes.txt", "x")}), downstream.load_mt_bench_texts,
+     DataError, "no CSV inside the archive"),
+    ("mt-bench-zip-missing-columns", files(**{MT_ZIP: zipped("a.csv", "question_id,model_a\n81,x\n")}),
+     downstream.load_mt_bench_texts, DataError, "missing column(s) category, conversation_a_x"),
+    ("mt-bench-zip-bad-conversation", files(**{MT_ZIP: zipped("a.csv", conversations("[('hi', 'user'),")) }),
+     downstream.load_mt_bench_texts, DataError, "a conversation is not a list of (text, role) pairs"),
+]
+
+
+@pytest.mark.parametrize("case", LOADER_ERRORS, ids=[c[0] for c in LOADER_ERRORS])
+def test_loaders_name_corrupt_local_copies(case, hub_root):
+    _, write, call, error, message = case
+    hub_root.mkdir(parents=True, exist_ok=True)
+    write(hub_root)
+    with pytest.raises(error) as raised:
+        call(hub_root)
+    assert message in str(raised.value), str(raised.value)
+    assert isinstance(raised.value, AnnotatorInputError)
+
+
+RESULT_RECORDS = {"ExpertCalibration", "EffortComparison"}  # what the functions return, not what they take
+
+
+def test_every_public_function_of_the_swept_modules_meets_a_bad_input():
+    """annotators, downstream and welfare: each public function (and each class taking numbers)
+    appears in at least one case that asserts a named error."""
+    called = set()
+    for call in [c[1] for c in LIBRARY_ERRORS] + [c[2] for c in LOADER_ERRORS]:
+        called |= {call.__name__, *call.__code__.co_names}
+    for module in (annotators, downstream, welfare):
+        public = [name for name in module.__all__ if callable(getattr(module, name)) and name not in RESULT_RECORDS
+                  and not (isinstance(getattr(module, name), type) and issubclass(getattr(module, name), Exception))]
+        assert not set(public) - called, f"{module.__name__}: no bad-input case for {sorted(set(public) - called)}"

@@ -73,6 +73,20 @@ def test_missing_score_column_is_named(hub_root):
         D.load_scores("helpsteer", data_dir=hub_root)
 
 
+def test_a_shard_datasets_cannot_read_is_named(hub_root, monkeypatch):
+    """A shard whose footer reads but whose rows do not: the copy is named, not datasets' traceback."""
+    import datasets
+
+    write_hub_dataset(hub_root, HELPSTEER, *scores(10), shards=2)
+
+    def refuse(*args, **kwargs):
+        raise datasets.exceptions.DatasetGenerationError("could not generate the dataset") from ValueError("bad page")
+
+    monkeypatch.setattr(D, "_load_with_datasets", refuse)
+    with pytest.raises(D.UnreadableDataError, match="dataset helpsteer: its local copy cannot be read: .*holds a shard that"):
+        D.load_preference_data("helpsteer", data_dir=hub_root)
+
+
 def test_folder_without_hub_files_is_explained(hub_root):
     (hub_root / HELPSTEER).mkdir(parents=True)
     with pytest.raises(D.DataError, match=r"no hub files: expected data/train-\*\.parquet"):

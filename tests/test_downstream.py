@@ -8,6 +8,7 @@ import pytest
 from scipy import stats
 
 from annotator_incentives import annotators, downstream, monitoring
+from annotator_incentives.data import DataError
 
 
 def synthetic_pairs(n_items: int = 60, per_group: int = 3, seed: int = 0) -> pd.DataFrame:
@@ -44,9 +45,9 @@ def test_simulated_labels_follow_the_annotator_model():
         z = downstream.simulate_labels(np.full(n, label), eta, np.random.default_rng(label))
         expected = eta * label + (1 - eta) / 2  # P(Z = 1) = eta p + (1 - eta)/2 with p = label
         assert stats.binomtest(int(z.sum()), n, expected).pvalue > 1e-6
-    with pytest.raises(ValueError):
+    with pytest.raises(DataError, match="eta must lie in"):
         downstream.simulate_labels([0, 1], 1.2, np.random.default_rng(0))
-    with pytest.raises(ValueError):
+    with pytest.raises(DataError, match="labels must be 0 or 1; got 2"):
         downstream.simulate_labels([0, 2], 0.5, np.random.default_rng(0))
 
 
@@ -145,5 +146,5 @@ def test_effort_comparison_separates_only_beyond_seed_noise():
     clear = noisy.assign(accuracy=[0.60, 0.61, 0.60, 0.61] + [0.70] * 4)
     sharp = downstream.compare_efforts(clear, 0.9, 1.0, 0.1)
     assert sharp.separable and sharp.pairs_needed == downstream.evaluation_pairs_needed(0.605, 0.70, 0.1)
-    with pytest.raises(ValueError, match="no runs at eta = 0.5"):
+    with pytest.raises(DataError, match="no runs at eta = 0.5"):
         downstream.compare_efforts(noisy, 0.5, 1.0, 0.1)

@@ -57,5 +57,5 @@ def test_surplus_split_leaves_both_parties_better_off(kind):
 
 
 def test_share_outside_unit_interval_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(W.WelfareError, match=r"share must lie in \[0, 1\]; got 1.5"):
         W.utility_premium_for_share("linear", 11, 0.98, FIG3, 1.5)

@@ -9,6 +9,9 @@ The paper simulates annotators on top of score-based p. Here the same ideas meet
 Labels are put in long form, one row per (item, judge): ``label`` is 1 when the first response
 of the item's canonical order wins, 0 when the second wins, and NaN for a tie. Agreement counts
 exact matches of decisive labels; ties are reported separately (:func:`tie_rates`).
+
+Every function taking a label frame checks it first: a non-empty DataFrame with the columns it
+uses and labels 1, 0 or NaN, else :class:`~annotator_incentives.data.DataError` saying what is wrong.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import validation
 from .binomial import clopper_pearson
-from .data import DataError, DatasetUnavailableError, locate
+from .data import DataError, DatasetUnavailableError, _reading, locate
 
 __all__ = [
     "load_mt_bench",
@@ -39,6 +43,34 @@ __all__ = [
 
 MT_BENCH_FILE = Path("mt-bench-human-judgments") / "human_judgments.jsonl"
 PANDALM_FILE = Path("pandalm-testset") / "testset-v1.json"
+MT_BENCH_COLUMNS = ["question_id", "judge", "model_a", "model_b", "winner"]
+MT_BENCH_WINNERS = ("model_a", "model_b", "tie")
+PANDALM_JUDGES = ("annotator1", "annotator2", "annotator3")
+PANDALM_KEYS = ("idx", "instruction", "input", "response1", "response2", *PANDALM_JUDGES)
+PANDALM_VOTES = {1: 1.0, 2: 0.0, 0: np.nan}  # response1 better, response2 better, tie
+
+
+def _frame(name: str, frame, columns) -> pd.DataFrame:
+    """``frame`` when it is a non-empty DataFrame with ``columns``, else a DataError saying what is wrong."""
+    validation.instance(name, frame, pd.DataFrame, DataError)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{name}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns)) or 'none'}")
+    if frame.empty:
+        raise DataError(f"{name} is empty (no rows)")
+    return frame
+
+
+def _labels(labels, columns=("item", "judge", "label")) -> pd.DataFrame:
+    """A long label frame (:func:`_frame`) whose labels are 1, 0 or NaN (a tie)."""
+    labels = _frame("labels", labels, columns)
+    label = labels["label"]
+    if not pd.api.types.is_numeric_dtype(label) or pd.api.types.is_bool_dtype(label):
+        raise DataError(f"labels: column label must hold 1, 0 or NaN (a tie); got values of type {label.dtype}")
+    bad = ~(label.isin((0, 1)) | label.isna())
+    if bad.any():
+        raise DataError(f"labels: column label must hold 1, 0 or NaN (a tie); got {label[bad].tolist()[0]!r}")
+    return labels
 
 
 def _locate(relative: Path, data_dir) -> Path:
@@ -56,10 +88,18 @@ def load_mt_bench(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
     models in sorted order), judge, judge_kind (expert or author), label (1: model_1 wins, 0:
     model_2, NaN: tie)."""
     path = _locate(MT_BENCH_FILE, data_dir)
-    frame = pd.read_json(path, lines=True)
-    missing = {"question_id", "judge", "model_a", "model_b", "winner"} - set(frame.columns)
+    with _reading("the MT-Bench human judgments", path):
+        frame = pd.read_json(path, lines=True, dtype=False)
+    missing = set(MT_BENCH_COLUMNS) - set(frame.columns)
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    if frame.empty or frame[MT_BENCH_COLUMNS].isna().any().any():
+        raise DataError(f"{path}: no judgments, or blank values in {', '.join(MT_BENCH_COLUMNS)}")
+    frame = frame.astype({c: str for c in MT_BENCH_COLUMNS})
+    unknown = ~frame.winner.isin(MT_BENCH_WINNERS)
+    if unknown.any():
+        raise DataError(f"{path}: winner must be one of {', '.join(MT_BENCH_WINNERS)}; got {frame.winner[unknown].iloc[0]!r} "
+                        f"on line {int(np.flatnonzero(unknown)[0]) + 1}")
     first = np.where(frame.model_a <= frame.model_b, frame.model_a, frame.model_b)
     second = np.where(frame.model_a <= frame.model_b, frame.model_b, frame.model_a)
     winner_model = np.select([frame.winner == "model_a", frame.winner == "model_b"], [frame.model_a, frame.model_b], default="")
@@ -79,19 +119,31 @@ def load_pandalm(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame
     """PandaLM's test set in long form: item (idx), judge (annotator1..3), label (1: response1
     better, 0: response2 better, NaN: tie), plus the item's texts for finding repeats."""
     path = _locate(PANDALM_FILE, data_dir)
-    records = json.loads(path.read_text())
     rows = []
-    for r in records:
-        for judge in ("annotator1", "annotator2", "annotator3"):
-            value = r[judge]
-            rows.append({"item": r["idx"], "judge": judge, "label": {1: 1.0, 2: 0.0}.get(value, np.nan),
+    for r in _pandalm_records(path):
+        for judge in PANDALM_JUDGES:
+            rows.append({"item": r["idx"], "judge": judge, "label": PANDALM_VOTES[r[judge]],
                          **{field: str(r[field]) for field in ("instruction", "input", "response1", "response2")}})
     return pd.DataFrame(rows)
 
 
+def _pandalm_records(path: Path) -> list[dict]:
+    """The items of PandaLM's test set, each with its keys and three votes 0 (tie), 1 or 2."""
+    with _reading("the PandaLM test set", path):
+        records = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
+        raise DataError(f"{path}: expected a non-empty JSON list of items (objects)")
+    for i, r in enumerate(records):
+        if missing := [key for key in PANDALM_KEYS if key not in r]:
+            raise DataError(f"{path}: item {i} lacks {', '.join(missing)}")
+        if bad := [j for j in PANDALM_JUDGES if isinstance(r[j], bool) or r[j] not in PANDALM_VOTES]:
+            raise DataError(f"{path}: item {i}: {bad[0]} must be 0 (tie), 1 or 2; got {r[bad[0]]!r}")
+    return records
+
+
 def tie_rates(labels: pd.DataFrame) -> pd.DataFrame:
     """Per judge: votes, ties and the tie share."""
-    grouped = labels.groupby("judge")["label"]
+    grouped = _labels(labels).groupby("judge")["label"]
     out = pd.DataFrame({"votes": grouped.size(), "ties": grouped.apply(lambda s: int(s.isna().sum()))})
     out["tie_share"] = out.ties / out.votes
     return out.sort_values("votes", ascending=False)
@@ -99,8 +151,14 @@ def tie_rates(labels: pd.DataFrame) -> pd.DataFrame:
 
 def pairwise_agreement(labels: pd.DataFrame, min_shared: int = 1) -> pd.DataFrame:
     """For every pair of judges: items both labelled decisively, how many agree, the agreement
-    rate and its exact 95% interval. A judge who labelled an item twice counts its first vote."""
-    decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
+    rate and its exact 95% interval (``min_shared`` >= 1 items in common). A judge who labelled an
+    item twice counts its first vote."""
+    min_shared = validation.count("min_shared", min_shared, DataError, 1)
+    return _agreement(_labels(labels).dropna(subset=["label"]).drop_duplicates(["item", "judge"]), min_shared)
+
+
+def _agreement(decisive: pd.DataFrame, min_shared: int = 1) -> pd.DataFrame:
+    """:func:`pairwise_agreement` on checked decisive labels, one per (item, judge)."""
     wide = decisive.pivot(index="item", columns="judge", values="label")
     rows = []
     for a, b in itertools.combinations(sorted(wide.columns), 2):
@@ -134,9 +192,11 @@ def expert_based_estimates(labels: pd.DataFrame, expert_kind: str = "author") ->
     Clopper-Pearson for each agreement rate, mapped through these formulas (the c-bar interval is
     reported separately; it widens every eta-hat further).
     """
+    validation.instance("expert_kind", expert_kind, str, DataError)
+    labels = _labels(labels, ("item", "judge", "judge_kind", "label"))
     decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
     experts = decisive[decisive.judge_kind == expert_kind]
-    pairs = pairwise_agreement(experts)
+    pairs = _agreement(experts)
     shared, agree = int(pairs.shared.sum()), int(pairs.agree.sum())
     if shared == 0:
         raise DataError(f"no item has two decisive {expert_kind} labels: c-bar cannot be estimated")
@@ -170,8 +230,11 @@ def dawid_skene(labels: pd.DataFrame, iterations: int = 200, tol: float = 1e-10)
     """Two-class Dawid-Skene EM on decisive labels: a latent true label per item with prior pi,
     and per judge a confusion matrix (sensitivity, specificity). Returns per-judge parameters
     with their accuracy under the fitted prior, and each item's posterior P(true label = 1).
-    Initialised at the majority vote; stops when the log-likelihood changes by < ``tol``."""
-    decisive = labels.dropna(subset=["label"]).drop_duplicates(["item", "judge"])
+    Initialised at the majority vote; stops when the log-likelihood changes by < ``tol`` (> 0)
+    or after ``iterations`` (>= 1)."""
+    iterations = validation.count("iterations", iterations, DataError, 1)
+    tol = validation.real("tol", tol, DataError, 0.0, low_open=True)
+    decisive = _labels(labels).dropna(subset=["label"]).drop_duplicates(["item", "judge"])
     if decisive.empty:
         raise DataError("Dawid-Skene needs decisive labels; every label is a tie or missing")
     items, item_index = np.unique(decisive.item.astype(str), return_inverse=True)
@@ -215,6 +278,7 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     order, and for each annotator how often its labels on a repeat agree (a swapped pair agrees
     when the preferred *response* is the same). Weak evidence: the repeats may have been filled
     in by copying rather than labelled twice."""
+    frame = _labels(frame, ("item", "judge", "label", "instruction", "input", "response1", "response2"))
     items = frame.drop_duplicates("item").set_index("item")
     key = items.instruction + "\x00" + items.input
     same = items.assign(key=key + "\x00" + items.response1 + "\x00" + items.response2)

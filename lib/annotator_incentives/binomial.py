@@ -10,6 +10,12 @@ contract solvers and the grid reference):
 - a byte-bounded cache of pmf matrices on effort grids;
 - the Clopper-Pearson interval for a proportion.
 
+Each public function checks its arguments once (n, k and x whole numbers, q and eta in [0, 1],
+c in [-1, 1]; an array by one vectorised check) and raises :class:`BinomialError` naming the
+value and the allowed range. The solvers, which check n, c and eta at their own boundary and
+call the kernel thousands of times, use the unchecked functions of the same name with a leading
+underscore (``_tail``, ``_pmf_all``, ...): one route per quantity, checked once.
+
 It imports only :mod:`annotator_incentives.validation` from the package, so any module may use it.
 """
 
@@ -54,26 +60,55 @@ CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once
 
 
 class BinomialError(AnnotatorInputError):
-    """An effort, signal strength or probability outside [0, 1] (or c outside [-1, 1])."""
+    """n, k or x not a whole number in range, a probability q or an effort eta outside [0, 1], or c outside [-1, 1]."""
+
+
+# --------------------------------------------------------------------------- checks at the public boundary
+
+
+def _n(n, minimum: int = 0) -> int:
+    return validation.count("n", n, BinomialError, minimum)
+
+
+def _k(k) -> np.ndarray:
+    return validation.counts("k", k, BinomialError, minimum=None)
+
+
+def _x(x, n: int) -> np.ndarray:
+    return validation.counts("x", x, BinomialError, 0, n)
+
+
+def _q(q, name: str = "q") -> np.ndarray:
+    return validation.probabilities(name, q, BinomialError)
+
+
+def _c(c) -> float:
+    return validation.real("signal strength c", c, BinomialError, -1.0, 1.0)
+
+
+# --------------------------------------------------------------------------- the kernel, checked and unchecked
 
 
 def pass_probability(eta, c) -> np.ndarray:
     """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4), for
     efforts eta in [0, 1] and a signal strength c in [-1, 1] (so that q is a probability)."""
-    if not isinstance(c, float):
-        c = validation.real("signal strength c", c, BinomialError, -1.0, 1.0)
-    elif not -1.0 <= c <= 1.0:
-        raise BinomialError(f"signal strength c must be a finite number in [-1, 1]; got {c!r}")
-    if isinstance(eta, np.ndarray) and eta.dtype.kind == "f":
-        if not np.all((eta >= 0) & (eta <= 1)):  # NaN fails both
-            validation.efforts("effort eta", eta, BinomialError)
-    else:
-        eta = validation.efforts("effort eta", eta, BinomialError)
+    c = _c(c)
+    return _pass_probability(validation.probabilities("effort eta", eta, BinomialError), c)
+
+
+def _pass_probability(eta, c: float) -> np.ndarray:
+    """Unchecked :func:`pass_probability`."""
     return (1 + c * eta) / 2
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
-    """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x and q)."""
+    """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x = 0..n and q in [0, 1])."""
+    n = _n(n)
+    return _log_pmf(_x(x, n), n, _q(q))
+
+
+def _log_pmf(x, n: int, q) -> np.ndarray:
+    """Unchecked :func:`log_pmf`."""
     x, q = np.asarray(x), np.asarray(q, dtype=float)
     return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
             + special.xlogy(x, q) + special.xlog1py(n - x, -q))
@@ -82,24 +117,46 @@ def log_pmf(x, n: int, q) -> np.ndarray:
 def pmf(x, n: int, q) -> np.ndarray:
     """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's
     saddle-point pmf beyond, where the log-gamma route loses about 1e-9 relatively."""
+    n = _n(n)
+    return _pmf(_x(x, n), n, _q(q))
+
+
+def _pmf(x, n: int, q) -> np.ndarray:
+    """Unchecked :func:`pmf`."""
     if n <= DENSE_LIMIT:
-        return np.exp(log_pmf(x, n, q))
+        return np.exp(_log_pmf(x, n, q))
     return stats.binom.pmf(x, n, q)
 
 
 def pmf_matrix(n: int, qs) -> np.ndarray:
     """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums:
     fast for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``)."""
-    return np.exp(log_pmf(np.arange(n + 1)[:, None], n, np.asarray(qs, dtype=float)[None, :]))
+    return _pmf_matrix(_n(n), _q(qs, "qs"))
+
+
+def _pmf_matrix(n: int, qs) -> np.ndarray:
+    """Unchecked :func:`pmf_matrix`."""
+    return np.exp(_log_pmf(np.arange(n + 1)[:, None], n, np.asarray(qs, dtype=float)[None, :]))
 
 
 def pmf_all(n: int, q: float) -> np.ndarray:
-    """The pmf over x = 0..n."""
-    return pmf(np.arange(n + 1), n, q)
+    """The pmf over x = 0..n for one q."""
+    return _pmf_all(_n(n), validation.probability("q", q, BinomialError))
+
+
+def _pmf_all(n: int, q: float) -> np.ndarray:
+    """Unchecked :func:`pmf_all`."""
+    return _pmf(np.arange(n + 1), n, q)
 
 
 def tail(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) >= k) (1 for k <= 0)."""
+    """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n)."""
+    n = _n(n)
+    return _tail(np.minimum(_k(k), n + 1), n, _q(q))  # scipy's tail is nan beyond k = n + 1
+
+
+def _tail(k, n: int, q) -> np.ndarray:
+    """Unchecked :func:`tail`."""
     k = np.asarray(k)
     if k.size and k.min() >= 1:  # the common case, without masking
         return special.bdtrc(k - 1, n, q)
@@ -107,40 +164,71 @@ def tail(k, n: int, q) -> np.ndarray:
 
 
 def below(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0)."""
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for k > n)."""
+    n = _n(n)
+    return _below(np.minimum(_k(k), n + 1), n, _q(q))
+
+
+def _below(k, n: int, q) -> np.ndarray:
+    """Unchecked :func:`below`."""
     k, q = np.asarray(k), np.asarray(q, dtype=float)
     return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
 
 
-def tails_all(pmf_rows: np.ndarray) -> np.ndarray:
+def tails_all(pmf_rows) -> np.ndarray:
     """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top)."""
+    return _tails_all(validation.probabilities("pmf_rows", pmf_rows, BinomialError))
+
+
+def _tails_all(pmf_rows: np.ndarray) -> np.ndarray:
+    """Unchecked :func:`tails_all`."""
     return np.cumsum(pmf_rows[::-1], axis=0)[::-1][1:]
 
 
 def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
     """d/dq P(Bin(n, q) >= k) = n P(Bin(n-1, q) = k-1) (binomial lemma (b)), times ``scale``;
-    0 for k outside 1..n."""
+    0 for k outside 1..n (n >= 1)."""
+    k, n, q = _k(k), _n(n, 1), _q(q)
+    return _tail_slope(k, n, q, validation.real("scale", scale, BinomialError))
+
+
+def _tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
+    """Unchecked :func:`tail_slope`."""
     k = np.asarray(k)
     inside = (k >= 1) & (k <= n)
     kk = np.where(inside, k, 1)
-    return np.where(inside, scale * n * pmf(kk - 1, n - 1, q), 0.0)
+    return np.where(inside, scale * n * _pmf(kk - 1, n - 1, q), 0.0)
 
 
 def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
-    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus."""
-    return tail_slope(k, n, q, 0.5 * c)
+    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus (n >= 1)."""
+    c = _c(c)
+    return _tail_eta_slope(_k(k), _n(n, 1), c, _q(q))
+
+
+def _tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
+    """Unchecked :func:`tail_eta_slope`."""
+    return _tail_slope(k, n, q, 0.5 * c)
 
 
 def tail_curvature(k, n: int, q) -> np.ndarray:
     """d^2/dq^2 P(X >= k) = (n-1)/(q(1-q)) (q~ - q) d/dq P(X >= k), q~ = (k-1)/(n-1)
-    (binomial lemma (c))."""
-    q = np.asarray(q, dtype=float)
-    return (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q) * tail_slope(k, n, q)
+    (binomial lemma (c)), written ((k-1) - (n-1) q)/(q(1-q)) d/dq P(X >= k) so that n = 1 is
+    defined; for n >= 1 and q in (0, 1), where the lemma's form is finite."""
+    k, n = _k(k), _n(n, 1)
+    q = validation.probabilities("q", q, BinomialError, open_ends=True)
+    return ((k - 1) - (n - 1) * q) / (q * (1 - q)) * _tail_slope(k, n, q)
 
 
 def score(x, n: int, c: float, q) -> np.ndarray:
-    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)); at q = 1
-    (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
+    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)) for x = 0..n;
+    at q = 1 (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
+    n, c = _n(n), _c(c)
+    return _score(_x(x, n), n, c, _q(q))
+
+
+def _score(x, n: int, c: float, q) -> np.ndarray:
+    """Unchecked :func:`score`."""
     x, q = np.asarray(x), np.asarray(q, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = 0.5 * c * (x - n * q) / (q * (1 - q))
@@ -154,6 +242,11 @@ def score(x, n: int, c: float, q) -> np.ndarray:
 
 def window(n: int, q: float) -> slice:
     """The outcomes within ``WINDOW_SD`` standard deviations of the mean n q (and 2 more)."""
+    return _window(_n(n), validation.probability("q", q, BinomialError))
+
+
+def _window(n: int, q: float) -> slice:
+    """Unchecked :func:`window`."""
     sd = np.sqrt(n * q * (1 - q))
     return slice(max(0, int(n * q - WINDOW_SD * sd) - 2), min(n, int(n * q + WINDOW_SD * sd) + 2) + 1)
 
@@ -161,21 +254,34 @@ def window(n: int, q: float) -> slice:
 def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
     """(window, pmf on it): the outcomes of :func:`window` and their probabilities (scipy's
     saddle-point pmf, accurate at every n). Windowed sums use it."""
-    keep = window(n, q)
+    return _window_pmf(_n(n), validation.probability("q", q, BinomialError))
+
+
+def _window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
+    """Unchecked :func:`window_pmf`."""
+    keep = _window(n, q)
     return keep, stats.binom.pmf(np.arange(keep.start, keep.stop), n, q)
 
 
-def expect(values: np.ndarray, n: int, qs) -> np.ndarray:
-    """E[values[X]] for X ~ Bin(n, q) at each q: a dense sum up to ``DENSE_LIMIT``, a window
-    around the mean beyond (memory linear in n)."""
+def expect(values, n: int, qs) -> np.ndarray:
+    """E[values[X]] for X ~ Bin(n, q) at each q, ``values`` one finite number per x = 0..n: a
+    dense sum up to ``DENSE_LIMIT``, a window around the mean beyond (memory linear in n)."""
+    n, values = _n(n), validation.reals("values", values, BinomialError)
+    if values.shape != (n + 1,):
+        raise BinomialError(f"values must hold one number for each outcome x = 0..n ({n + 1:,}); got shape {values.shape}")
+    return _expect(values, n, _q(qs, "qs"))
+
+
+def _expect(values: np.ndarray, n: int, qs) -> np.ndarray:
+    """Unchecked :func:`expect`."""
     qs = np.atleast_1d(np.asarray(qs, dtype=float))
     if n <= DENSE_LIMIT:  # in blocks of rows, so that memory stays below CHUNK_BYTES
         rows = max(1, CHUNK_BYTES // (8 * (n + 1)))
         x = np.arange(n + 1)[None, :]
-        return np.concatenate([np.exp(log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
+        return np.concatenate([np.exp(_log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
     out = np.empty(qs.size)
     for i, q in enumerate(qs):
-        keep, weights = window_pmf(n, q)
+        keep, weights = _window_pmf(n, q)
         out[i] = weights @ values[keep]
     return out
 
@@ -184,9 +290,15 @@ _GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()
 
 
 def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(efforts, pmf matrix) on ``points`` evenly spaced efforts in [0, 1], rows efforts and
+    """(efforts, pmf matrix) on ``points`` >= 2 evenly spaced efforts in [0, 1], rows efforts and
     columns x = 0..n. Matrices are cached, least recently used first out, up to
     ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`)."""
+    n, c = _n(n), _c(c)
+    return _pmf_grid(n, c, validation.count("points", points, BinomialError, 2))
+
+
+def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Unchecked :func:`pmf_grid`."""
     grid = np.linspace(0.0, 1.0, points)
     if n > DENSE_LIMIT or points * (n + 1) * 8 > CACHE_BYTES:
         return grid, None
@@ -194,7 +306,7 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
     if key in _GRIDS:
         _GRIDS.move_to_end(key)
         return grid, _GRIDS[key]
-    matrix = np.ascontiguousarray(pmf_matrix(n, pass_probability(grid, c)).T)
+    matrix = np.ascontiguousarray(_pmf_matrix(n, _pass_probability(grid, c)).T)
     _GRIDS[key] = matrix
     while sum(m.nbytes for m in _GRIDS.values()) > CACHE_BYTES:
         _GRIDS.popitem(last=False)
@@ -206,10 +318,28 @@ def clear_cache() -> None:
     _GRIDS.clear()
 
 
+def _proportions(successes, trials) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers 0 <= successes <= trials, broadcast together, as floats."""
+    successes = validation.counts("successes", successes, BinomialError).astype(float)
+    trials = validation.counts("trials", trials, BinomialError).astype(float)
+    try:
+        successes, trials = np.broadcast_arrays(successes, trials)
+    except ValueError:
+        raise BinomialError(f"successes and trials must have one shape; got {successes.shape} and {trials.shape}") from None
+    over = np.flatnonzero(successes > trials)
+    if over.size:
+        raise BinomialError(f"successes must be at most trials; got {successes.flat[over[0]]:.0f} of {trials.flat[over[0]]:.0f}")
+    return successes, trials
+
+
 def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise: beta quantiles,
-    0 and 1 at the ends, nan without trials."""
-    successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
+    """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise over whole numbers
+    0 <= successes <= trials (empty arrays give empty intervals): beta quantiles, 0 and 1 at the
+    ends, nan without trials; ``level`` in (0, 1)."""
+    level = validation.open_probability("level", level, BinomialError)
+    if np.size(successes) == 0 and np.size(trials) == 0:
+        return np.empty(np.shape(successes)), np.empty(np.shape(trials))
+    successes, trials = _proportions(successes, trials)
     tail_mass = (1 - level) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
         low = np.where(successes > 0, stats.beta.ppf(tail_mass, successes, trials - successes + 1), 0.0)

@@ -21,7 +21,8 @@ The real samples and the real annotator data (``SAMPLES``, ``PACKAGED_FOLDERS``)
 package (``annotator_incentives/_data``, each folder with its SOURCE.md): a data folder chosen by
 ``data_dir`` or ``$ANNOTATOR_DATA_DIR`` is looked at first, the packaged copy after it. The
 packaged files are checked against their sha256 (``_data/SHA256SUMS``) before use; a mismatch
-raises :class:`PackagedDataError`.
+raises :class:`PackagedDataError`. A local copy that cannot be parsed (empty, truncated, not
+UTF-8, not the format its name says) raises :class:`UnreadableDataError` naming the file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ __all__ = [
     "DataError",
     "DatasetUnavailableError",
     "PackagedDataError",
+    "UnreadableDataError",
     "PACKAGED_DATA_DIR",
     "PACKAGED_FOLDERS",
     "PackagedFolder",
@@ -90,6 +93,46 @@ class DatasetUnavailableError(LookupError):
 
 class PackagedDataError(DataError):
     """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+
+
+class UnreadableDataError(DataError):
+    """A local data file that cannot be parsed: empty, truncated, not UTF-8, not the format its name says."""
+
+
+_KINDS = {".parquet": "Parquet", ".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines", ".zip": "zip"}
+
+
+def _first_line(failure: BaseException) -> str:
+    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+
+
+def _unreadable(what: str, path: Path, reason: str) -> UnreadableDataError:
+    return UnreadableDataError(f"{what}: its local copy cannot be read: {path} {reason}; replace it with a fresh copy")
+
+
+def _reason(path: Path, failure: BaseException) -> str:
+    """What is wrong with a file a parser refused, in a few words."""
+    if isinstance(failure, UnicodeDecodeError):
+        return f"is not UTF-8 text (byte {failure.start} cannot be decoded; a binary file?)"
+    if isinstance(failure, OSError) and failure.strerror:
+        return f"cannot be opened ({failure.strerror})"
+    return f"is not a readable {_KINDS.get(path.suffix.lower(), 'data')} file ({_first_line(failure)})"
+
+
+@contextmanager
+def _reading(what: str, path: Path) -> Iterator[None]:
+    """A parser's failure on ``path`` (a local copy of ``what``) as :class:`UnreadableDataError`;
+    the library's own named errors pass through. An empty file is refused before any parser sees it."""
+    import pyarrow
+
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(what, path, "is empty")
+    try:
+        yield
+    except AnnotatorInputError:
+        raise
+    except (ValueError, OSError, EOFError, SyntaxError, zipfile.BadZipFile, pyarrow.ArrowException) as failure:
+        raise _unreadable(what, path, _reason(path, failure)) from None
 
 
 PACKAGED_DATA_DIR = Path(__file__).resolve().with_name("_data")
@@ -151,8 +194,11 @@ def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> 
             f"the packaged data has no {PACKAGED_MANIFEST}: reinstall annotator-incentives"
         )
     problems = []
-    for line in manifest.read_text().splitlines():
+    for line in manifest.read_text(errors="replace").splitlines():
         if not line.strip():
+            continue
+        if len(line.split(maxsplit=1)) != 2:
+            problems.append(f"{PACKAGED_MANIFEST} has a line that is not '<sha256> <file>': {line[:60]!r}")
             continue
         expected, name = line.split(maxsplit=1)
         path = folder / name.strip().lstrip("*")
@@ -366,7 +412,9 @@ def _hub_offline() -> Iterator[None]:
         datasets.config.HF_HUB_OFFLINE, huggingface_hub.constants.HF_HUB_OFFLINE = saved
 
 
-def _parquet_columns(folder: Path) -> tuple[list[Path], list[str]]:
+def _hub_files(name: str, folder: Path) -> list[Path]:
+    """The shards of a local copy in the hub layout, each with the score columns (read from its
+    footer, so that a corrupt shard or a missing column is named before ``datasets`` reads them)."""
     import pyarrow.parquet as pq
 
     files = sorted((folder / "data").glob("train-*.parquet"))
@@ -375,7 +423,13 @@ def _parquet_columns(folder: Path) -> tuple[list[Path], list[str]]:
             f"{folder} has no hub files: expected data/train-*.parquet (the hub layout, "
             "e.g. data/train-00000-of-00001.parquet)"
         )
-    return files, list(pq.read_schema(files[0]).names)
+    for file in files:
+        with _reading(f"dataset {name}", file):
+            columns = list(pq.read_schema(file).names)
+        missing = [c for c in SCORE_COLUMNS if c not in columns]
+        if missing:
+            raise DataError(f"{file}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}")
+    return files
 
 
 def _how_to_provide(spec: DatasetSpec) -> str:
@@ -430,14 +484,7 @@ def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Sc
     if spec.scores_file:
         return _load_scores_file(spec, folder)
     if folder is not None and (folder / spec.hub_id).is_dir():
-        local = folder / spec.hub_id
-        files, columns = _parquet_columns(local)
-        missing = [c for c in SCORE_COLUMNS if c not in columns]
-        if missing:
-            raise DataError(
-                f"{local}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}"
-            )
-        frame = _load_with_datasets("parquet", data_files=[str(f) for f in files])
+        frame = _load_local_copy(name, folder / spec.hub_id)
         source = f"local copy of {spec.hub_id} in the data folder"
     else:
         frame = _load_from_hub(spec, folder)
@@ -450,11 +497,19 @@ def _load_with_datasets(path: str, data_files: list[str] | None = None) -> pd.Da
     """Only the score columns: the message columns of a full dataset would take gigabytes."""
     import datasets
 
+    return datasets.load_dataset(path, data_files=data_files, split="train", columns=list(SCORE_COLUMNS)).to_pandas()
+
+
+def _load_local_copy(name: str, folder: Path) -> pd.DataFrame:
+    """The score columns of a local copy in the hub layout; a shard ``datasets`` cannot read is named."""
+    import datasets
+
+    files = _hub_files(name, folder)
     try:
-        table = datasets.load_dataset(path, data_files=data_files, split="train", columns=list(SCORE_COLUMNS))
+        return _load_with_datasets("parquet", data_files=[str(f) for f in files])
     except datasets.exceptions.DatasetGenerationError as error:
-        raise DataError(f"{path}: could not read {', '.join(SCORE_COLUMNS)} ({error.__cause__})") from error
-    return table.to_pandas()
+        cause = _first_line(error.__cause__ or error)
+        raise _unreadable(f"dataset {name}", folder, f"holds a shard that datasets cannot read ({cause})") from None
 
 
 def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
@@ -462,6 +517,8 @@ def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
     offline = _offline_requested()
     online = not offline and _hub_reachable()
     looked.append(f"the hub ({'offline by request' if offline else 'reachable' if online else 'unreachable'}) and its cache")
+    import datasets
+
     try:
         if online:
             return _load_with_datasets(spec.hub_id)
@@ -472,6 +529,8 @@ def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
             f"dataset {spec.label} ({spec.hub_id}) is not available: looked in "
             f"{'; '.join(looked)} ({type(error).__name__}). To provide it: {_how_to_provide(spec)}."
         ) from None
+    except datasets.exceptions.DatasetGenerationError as error:
+        raise DataError(f"{spec.hub_id}: could not read {', '.join(SCORE_COLUMNS)} ({error.__cause__})") from error
 
 
 def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
@@ -483,7 +542,8 @@ def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
             f"dataset {spec.label} ({spec.hub_id}) is not available: no score file at {where}. "
             f"To provide it: {_how_to_provide(spec)}."
         )
-    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    with _reading(f"dataset {spec.key}", path):
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, *SCORE_COLUMNS, where=str(path))
     source = f"scores of {spec.hub_id} by the reward model, data folder: {spec.scores_file}"
     return Scores(spec.key, spec.label, chosen, rejected, source, False, spec.calibrated)
@@ -506,7 +566,8 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
             f"Reinstall annotator-incentives (it ships {spec.folder}/), or give a folder holding "
             f"{spec.folder}/ with data_dir= or ${DATA_DIR_ENV}."
         )
-    frame = pd.read_csv(path)
+    with _reading(f"dataset {spec.key}", path):
+        frame = pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
     where = "shipped with the library" if path.is_relative_to(PACKAGED_DATA_DIR) else "copy in the chosen data folder"

@@ -19,7 +19,9 @@ accuracy needs to tell two efforts apart, computed exactly like the monitors of
 
 A *pairs frame* has one row per item: ``item``, ``group`` (the question; items of one group
 are never split), ``prompt``, ``response_1``, ``response_2`` and the human vote counts
-``votes_1`` (response 1 preferred), ``votes_2`` and ``ties``.
+``votes_1`` (response 1 preferred), ``votes_2`` and ``ties``. Every function checks the
+columns it uses (present, a non-empty frame, votes whole numbers >= 0, texts strings) and its
+numbers, and raises :class:`~annotator_incentives.data.DataError` naming what is wrong.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from . import monitoring, validation
-from .annotators import _locate, load_mt_bench, load_pandalm
+from .annotators import _frame, _labels, _locate, load_mt_bench, load_pandalm
 from .binomial import clopper_pearson
-from .data import DataError
+from .data import DataError, _reading
 
 __all__ = [
     "MT_BENCH_TEXT_FILE",
@@ -71,6 +73,20 @@ __all__ = [
 MT_BENCH_TEXT_FILE = Path("mt-bench-human-judgments") / "human_gpt_comparison.zip"
 PAIR_COLUMNS = ["item", "group", "prompt", "response_1", "response_2", "votes_1", "votes_2", "ties"]
 STRUCTURE_FEATURES = ("log_chars", "log_words", "log_lines", "list_share", "code_blocks", "digit_share", "prompt_overlap")
+VOTES = ("votes_1", "votes_2", "ties")
+TEXTS = ("prompt", "response_1", "response_2")
+
+
+def _pairs(frame, columns) -> pd.DataFrame:
+    """A pairs frame with ``columns`` (:func:`~annotator_incentives.annotators._frame`): votes whole
+    numbers >= 0, texts strings."""
+    frame = _frame("pairs frame", frame, columns)
+    for column in (c for c in columns if c in VOTES):
+        validation.counts(f"pairs frame: {column}", frame[column].to_numpy(), DataError)
+    for column in (c for c in columns if c in TEXTS):
+        if not frame[column].map(lambda text: isinstance(text, str)).all():
+            raise DataError(f"pairs frame: column {column} must hold texts (strings); it holds missing or other values")
+    return frame
 
 
 # --------------------------------------------------------------------------- data
@@ -79,7 +95,7 @@ STRUCTURE_FEATURES = ("log_chars", "log_words", "log_lines", "list_share", "code
 def _turn_one_texts(path: Path) -> tuple[dict[tuple[str, str], str], dict[str, tuple[str, str]]]:
     """Answers by (question_id, model) and (prompt, category) by question_id from the zip's
     turn-1 rows. A conversation is a Python literal list of (text, role) tuples."""
-    with zipfile.ZipFile(path) as archive:
+    with _reading("the MT-Bench conversations", path), zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if n.endswith(".csv")]
         if not names:
             raise DataError(f"{path}: no CSV inside the archive")
@@ -93,12 +109,23 @@ def _turn_one_texts(path: Path) -> tuple[dict[tuple[str, str], str], dict[str, t
     questions: dict[str, tuple[str, str]] = {}
     for row in turn_one.itertuples():
         for model, text in ((row.model_a, row.conversation_a_x), (row.model_b, row.conversation_b_x)):
-            conversation = ast.literal_eval(text)
+            conversation = _conversation(path, text)
             if len(conversation) < 2 or conversation[0][1] != "user" or conversation[1][1] != "assistant":
                 raise DataError(f"{path}: question {row.question_id}, {model}: turn 1 is not a user/assistant exchange")
             answers[(str(row.question_id), model)] = conversation[1][0]
             questions[str(row.question_id)] = (conversation[0][0], str(row.category))
     return answers, questions
+
+
+def _conversation(path: Path, text) -> list:
+    """A conversation of the archive: a Python literal list of (text, role) pairs."""
+    try:
+        conversation = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        conversation = None
+    if not isinstance(conversation, list) or not all(isinstance(t, (tuple, list)) and len(t) == 2 for t in conversation):
+        raise DataError(f"{path}: a conversation is not a list of (text, role) pairs: {str(text)[:60]!r}")
+    return conversation
 
 
 def load_mt_bench_texts(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -149,6 +176,7 @@ def pandalm_pairs(data_dir: str | os.PathLike[str] | None = None) -> pd.DataFram
 def vote_table(labels: pd.DataFrame) -> pd.DataFrame:
     """Per item of a long label frame (``item``, ``label`` 1/0/NaN): votes for the first response,
     for the second, and ties."""
+    labels = _labels(labels, ("item", "label"))
     label = labels.label
     grouped = pd.DataFrame({"item": labels.item, "votes_1": (label == 1).astype(int), "votes_2": (label == 0).astype(int),
                             "ties": label.isna().astype(int)}).groupby("item", sort=True)
@@ -158,6 +186,7 @@ def vote_table(labels: pd.DataFrame) -> pd.DataFrame:
 def usable_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     """Items that can train or test a reward model: at least one decisive vote, and two
     different responses (identical responses carry no preference a model could learn)."""
+    frame = _pairs(frame, ("votes_1", "votes_2", "response_1", "response_2"))
     decisive = frame.votes_1 + frame.votes_2 > 0
     different = frame.response_1.str.strip() != frame.response_2.str.strip()
     return frame[decisive & different].reset_index(drop=True)
@@ -166,6 +195,7 @@ def usable_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 def human_agreement(frame: pd.DataFrame) -> tuple[int, int]:
     """(agreeing, total) pairs of decisive votes cast on the same item: the accuracy one human
     achieves against another, a ceiling for any model scored against human votes."""
+    frame = _pairs(frame, ("votes_1", "votes_2"))
     v1, v2 = frame.votes_1.to_numpy(), frame.votes_2.to_numpy()
     n = v1 + v2
     agree = (v1 * (v1 - 1) + v2 * (v2 - 1)) // 2
@@ -196,13 +226,20 @@ def simulate_labels(labels, eta: float, rng: np.random.Generator) -> np.ndarray:
     -------
     numpy.ndarray of int
     """
+    eta = validation.probability("eta", eta, DataError)
+    validation.instance("rng", rng, np.random.Generator, DataError, " (numpy.random.default_rng(seed))")
     labels = np.asarray(labels)
-    eta = validation.effort("eta", eta, DataError)
-    if labels.size and not np.isin(labels, (0, 1)).all():
-        raise ValueError("labels must be 0 or 1")
+    if labels.size and (labels.dtype.kind not in "iuf" or not np.isin(labels, (0, 1)).all()):
+        raise DataError(f"labels must be 0 or 1; got {_first_other(labels)!r}")
     committed = rng.random(labels.shape) < eta
     coin = rng.integers(0, 2, size=labels.shape)
     return np.where(committed, labels, coin).astype(int)
+
+
+def _first_other(labels: np.ndarray):
+    """The first label that is not 0 or 1."""
+    values = labels.ravel().tolist()  # Python numbers, shown without numpy's reprs
+    return next((x for x in values if isinstance(x, bool) or x not in (0, 1)), values[0])
 
 
 def item_split(frame: pd.DataFrame, test_share: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -210,6 +247,8 @@ def item_split(frame: pd.DataFrame, test_share: float, seed: int) -> tuple[pd.Da
     question lands on the same side, so no question, and no answer to it, is seen in training
     and then tested. ``test_share`` is the share of questions held out."""
     test_share = validation.open_probability("test_share", test_share, DataError)
+    seed = validation.count("seed", seed, DataError, 0, 2**32 - 1)
+    frame = _frame("pairs frame", frame, ("group",))
     if frame.group.nunique() < 2:
         raise DataError("a split by question needs at least two questions")
     splitter = GroupShuffleSplit(n_splits=1, test_size=test_share, random_state=seed)
@@ -239,6 +278,12 @@ class FeatureConfig:
     structure: bool = True
     word_features: int = 2**14
     char_features: int = 2**14
+
+    def __post_init__(self) -> None:
+        for name in ("ngrams", "structure"):
+            validation.instance(name, getattr(self, name), bool, DataError)
+        for name in ("word_features", "char_features"):
+            object.__setattr__(self, name, validation.count(name, getattr(self, name), DataError, 1, 2**31 - 1))
 
 
 LENGTH_ONLY = FeatureConfig(ngrams=False, structure=False)
@@ -285,6 +330,8 @@ def pair_features(frame: pd.DataFrame, config: FeatureConfig = FeatureConfig()) 
     fitted state, so a row depends on its own item only: nothing about test items can reach
     the training rows.
     """
+    frame = _pairs(frame, TEXTS)
+    validation.instance("config", config, FeatureConfig, DataError)
     prompts = frame.prompt.tolist()
     return (_response_features(prompts, frame.response_1.tolist(), config)
             - _response_features(prompts, frame.response_2.tolist(), config)).tocsr()
@@ -294,8 +341,12 @@ def fit_reward_model(features: sparse.csr_matrix, labels, C: float = 1.0) -> Log
     """Bradley-Terry reward model ``P(response 1 preferred) = sigma(w . x)`` with ``x`` a row of
     :func:`pair_features`, fitted by L2-penalised logistic regression (liblinear) without an
     intercept, so that swapping the two responses swaps the prediction (no position bias). The
-    dual solver suits a design with far more features than rows."""
-    labels = np.asarray(labels)
+    dual solver suits a design with far more features than rows. ``C`` > 0; labels 0 or 1, one
+    per row."""
+    C = validation.real("C", C, DataError, 0.0, low_open=True)
+    labels = validation.counts("labels", labels, DataError, 0, 1)
+    if labels.shape != (features.shape[0],):
+        raise DataError(f"labels must be one per row of features ({features.shape[0]:,}); got shape {labels.shape}")
     if np.unique(labels).size < 2:
         raise DataError("a reward model needs labels of both kinds")
     return LogisticRegression(C=C, fit_intercept=False, solver="liblinear", dual=True, tol=1e-3, max_iter=1000).fit(
@@ -307,10 +358,15 @@ def choose_C(train: pd.DataFrame, config: FeatureConfig = FeatureConfig(), grid:
              folds: int = 5) -> pd.DataFrame:
     """Penalty chosen on the training items only: grouped ``folds``-fold cross-validation (folds
     split by question) on the real votes, for each ``C`` in ``grid``. Returns one row per C
-    with the pooled validation accuracy; the best is the first row with the highest."""
+    with the pooled validation accuracy; the best is the first row with the highest. Each C > 0;
+    ``folds`` >= 2, at most the number of questions."""
+    penalties = validation.probabilities("grid", grid, DataError, 0.0, np.inf, open_ends=True)
+    folds = validation.count("folds", folds, DataError, 2)
+    if folds > _pairs(train, ("group", "votes_1", "votes_2")).group.nunique():
+        raise DataError(f"folds must be at most the number of questions ({train.group.nunique()}); got {folds}")
     x, (rows, label) = pair_features(train, config), _decisive_votes(train)
     out = []
-    for C in grid:
+    for C in penalties:
         correct = total = 0
         for fit_items, check_items in GroupKFold(n_splits=folds).split(train, groups=train.group):
             fit = np.isin(rows, fit_items)
@@ -332,6 +388,14 @@ class Accuracy:
     low: float
     high: float
 
+    def __post_init__(self) -> None:
+        votes = validation.count("votes", self.votes, DataError, 1)
+        validation.count("correct", self.correct, DataError, 0, votes)
+        validation.count("items", self.items, DataError, 1)
+        low, high = validation.probability("low", self.low, DataError), validation.probability("high", self.high, DataError)
+        if low > high:
+            raise DataError(f"need low <= high; got low={low}, high={high}")
+
     @property
     def accuracy(self) -> float:
         return self.correct / self.votes
@@ -341,8 +405,16 @@ def heldout_accuracy(model: LogisticRegression, features: sparse.csr_matrix, tes
     """Share of the test items' decisive human votes that prefer the response the model scores
     higher, with its Clopper-Pearson interval at ``level``. An item's votes share one
     prediction, so the interval treats the votes as independent; it is a little narrow when
-    judges of one item agree more than chance."""
+    judges of one item agree more than chance. ``features`` has one row per test item; the test
+    items hold at least one decisive vote."""
+    level = validation.open_probability("level", level, DataError)
+    validation.instance("model", model, LogisticRegression, DataError, " (fit_reward_model)")
+    test = _pairs(test, ("votes_1", "votes_2"))
+    if features.shape[0] != len(test):
+        raise DataError(f"features must have one row per test item ({len(test):,}); got {features.shape[0]:,}")
     rows, label = _decisive_votes(test)
+    if not label.size:
+        raise DataError("the test items hold no decisive vote: there is no accuracy to measure")
     predicted = (model.decision_function(features) > 0).astype(int)
     correct = int((predicted[rows] == label).sum())
     low, high = clopper_pearson(correct, label.size, level)
@@ -364,13 +436,17 @@ def accuracy_curve(train: pd.DataFrame, test: pd.DataFrame, etas: Sequence[float
         One row per (eta, seed): ``eta``, ``seed``, ``accuracy``, ``low``, ``high``, ``correct``,
         ``votes``, ``flipped`` (share of training labels the simulation changed).
     """
+    efforts = validation.probabilities("etas", etas, DataError)
+    seed_values = validation.counts("seeds", seeds, DataError, 0, 2**32 - 1)
+    C = validation.real("C", C, DataError, 0.0, low_open=True)
+    train, test = _pairs(train, ("votes_1", "votes_2")), _pairs(test, ("votes_1", "votes_2"))
     x_train, x_test = pair_features(train, config), pair_features(test, config)
     rows, human = _decisive_votes(train)
     design = x_train[rows]
     out = []
     committed = None
-    for eta in etas:
-        for seed in seeds:
+    for eta in efforts:
+        for seed in seed_values:
             rng = np.random.default_rng([int(seed), int(round(1000 * eta))])
             labels = simulate_labels(human, eta, rng)
             if eta == 1 and committed is not None:
@@ -392,13 +468,17 @@ def evaluation_pairs_needed(acc0: float, acc1: float, error_sum: float, n_max: i
     same binomial test as the monitors', solved exactly by
     :func:`~annotator_incentives.monitoring.samples_needed`. The accuracies are taken as known,
     which favours the downstream test. Returns ``inf`` when ``acc1 <= acc0`` (no number of
-    pairs tells them apart) or more than ``n_max`` pairs would be needed.
+    pairs tells them apart) or more than ``n_max`` pairs would be needed. Accuracies lie in
+    [0, 1], ``error_sum`` in (0, 1), ``n_max`` >= 1.
     """
+    acc0, acc1 = validation.probability("acc0", acc0, DataError), validation.probability("acc1", acc1, DataError)
+    error_sum = validation.open_probability("error_sum", error_sum, DataError)
+    n_max = validation.count("n_max", n_max, DataError, 1)
     if acc1 <= acc0:
         return float("inf")
     try:
         return float(monitoring.samples_needed(error_sum, acc0, acc1, n_max=n_max))
-    except monitoring.MonitoringError:
+    except monitoring.OutOfReachError:
         return float("inf")
 
 
@@ -423,13 +503,18 @@ def compare_efforts(curve: pd.DataFrame, eta0: float, eta1: float, error_sum: fl
     difference of the means over seeds (an effort fitted once, like ``eta = 1``, contributes no
     seed variance). Otherwise ``pairs_needed`` is ``inf`` and only ``pairs_at_least`` is
     meaningful: the evaluation pairs needed even if the true difference were as large as the seeds
-    allow, a lower bound on the honest answer.
+    allow, a lower bound on the honest answer. Efforts lie in [0, 1], ``z`` >= 0.
     """
+    eta0, eta1 = validation.probability("eta0", eta0, DataError), validation.probability("eta1", eta1, DataError)
+    error_sum = validation.open_probability("error_sum", error_sum, DataError)
+    z = validation.real("z", z, DataError, 0.0)
+    curve = _frame("accuracy curve", curve, ("eta", "accuracy"))
+    validation.probabilities("accuracy curve: accuracy", curve.accuracy.to_numpy(), DataError)
     by_eta = curve.groupby("eta").accuracy
     mean, var, count = by_eta.mean(), by_eta.var(ddof=1).fillna(0.0), by_eta.count()
     for eta in (eta0, eta1):
         if eta not in mean.index:
-            raise ValueError(f"the accuracy curve has no runs at eta = {eta:g}")
+            raise DataError(f"the accuracy curve has no runs at eta = {eta:g}")
     acc0, acc1 = float(mean[eta0]), float(mean[eta1])
     se = float(np.sqrt(var[eta0] / count[eta0] + var[eta1] / count[eta1]))
     difference = acc1 - acc0
@@ -449,11 +534,12 @@ def hard_examples(frame: pd.DataFrame, k: int = 3, min_judges: int = 3) -> pd.Da
     Rule: among items with at least ``min_judges`` votes (ties included) and at least two
     decisive ones, sort by the gap between the two sides' decisive votes (smallest first), then
     by the number of decisive votes (most first), then by item; keep the first item of each
-    question until ``k`` are found.
+    question until ``k`` (>= 1) are found.
     """
-    judges = frame.votes_1 + frame.votes_2 + frame.ties
+    k, min_judges = validation.count("k", k, DataError, 1), validation.count("min_judges", min_judges, DataError, 0)
+    frame = _pairs(frame, ("item", "group", *VOTES))
     decisive = frame.votes_1 + frame.votes_2
-    pool = frame[(judges >= min_judges) & (decisive >= 2)].assign(
-        judges=judges, gap=(frame.votes_1 - frame.votes_2).abs(), decisive=decisive)
+    scored = frame.assign(judges=decisive + frame.ties, gap=(frame.votes_1 - frame.votes_2).abs(), decisive=decisive)
+    pool = scored[(scored.judges >= min_judges) & (scored.decisive >= 2)]  # scored first: an empty pool stays empty
     ranked = pool.sort_values(["gap", "decisive", "item"], ascending=[True, False, True], kind="stable")
     return ranked.drop_duplicates("group").head(k).reset_index(drop=True)

@@ -68,7 +68,7 @@ def _probability(name: str, value) -> np.ndarray:
 
 
 def _hypotheses(eta0: float, eta1: float) -> tuple[float, float]:
-    eta0, eta1 = validation.effort("eta0", eta0, MonitoringError), validation.effort("eta1", eta1, MonitoringError)
+    eta0, eta1 = validation.probability("eta0", eta0, MonitoringError), validation.probability("eta1", eta1, MonitoringError)
     if not eta0 < eta1:
         raise MonitoringError(f"need eta0 < eta1 (H0: eta <= eta0 against H1: eta >= eta1); got eta0={eta0}, eta1={eta1}")
     return eta0, eta1
@@ -121,7 +121,7 @@ class Monitor:
 
     def q(self, eta) -> np.ndarray:
         """Pass probability of one check at effort eta."""
-        return binomial.pass_probability(_probability("eta", eta), self.c)
+        return binomial._pass_probability(_probability("eta", eta), self.c)
 
     def fisher(self, eta) -> np.ndarray:
         """Fisher information about eta in one check: c^2 / (1 - c^2 eta^2)."""
@@ -187,7 +187,7 @@ def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.nd
     n = _sample_sizes(n)
     k = validation.counts("k (pass threshold)", k, MonitoringError)
     q0, q1 = validation.probability("q0", q0, MonitoringError), validation.probability("q1", q1, MonitoringError)
-    return binomial.tail(k, n, q0), binomial.below(k, n, q1)
+    return binomial._tail(k, n, q0), binomial._below(k, n, q1)
 
 
 def error_sum(n, q0: float, q1: float) -> np.ndarray:
@@ -209,7 +209,7 @@ def ump_threshold(n: int, q0: float, alpha: float) -> int:
     lo, hi = -1, n + 1  # P(X >= n + 1) = 0 <= alpha; bisect on k, the size falls as k grows
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if float(binomial.tail(mid, n, q0)) <= alpha:
+        if float(binomial._tail(mid, n, q0)) <= alpha:
             hi = mid
         else:
             lo = mid
@@ -254,7 +254,7 @@ def fisher_information(eta, c) -> np.ndarray:
 def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> int:
     """Smallest n with error_sum(n) <= target (exact; the optimal error sum never rises with n,
     so a doubling then bisection search finds it). Raises if n_max does not suffice."""
-    target = validation.error_target("target error sum", target, MonitoringError)
+    target = validation.open_probability("target error sum", target, MonitoringError)
     q0, q1 = _pass_rates(q0, q1)
     n_max = validation.count("n_max", n_max, MonitoringError, minimum=1)
     hi = 1
@@ -278,7 +278,7 @@ def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1
     hypotheses. (The paper's v2 states the order 2 log(1/(2 target)) / (I (eta1 - eta0)^2),
     smaller by a constant factor; both scale as 1/I.)"""
     eta0, eta1 = _hypotheses(eta0, eta1)
-    target = validation.error_target("target error sum", target, MonitoringError)
+    target = validation.open_probability("target error sum", target, MonitoringError)
     validation.instance("monitor", monitor, Monitor, MonitoringError)
     info = float(monitor.fisher((eta0 + eta1) / 2))
     z = stats.norm.isf(target / 2)
@@ -304,7 +304,7 @@ def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.ran
 def samples_needed_lower_bound(target: float, kl: float) -> int:
     """Smallest n at which error_sum_lower_bound(n, D) <= target: no expert test, even one that
     knows every p, reaches the target with fewer (closed form of the two bounds)."""
-    target = validation.error_target("target error sum", target, MonitoringError)
+    target = validation.open_probability("target error sum", target, MonitoringError)
     kl = _kl(kl)
     if kl == 0:
         raise MonitoringError("the KL divergence D is 0: the hypotheses cannot be told apart with any number of samples")

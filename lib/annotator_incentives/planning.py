@@ -266,21 +266,6 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
     )
 
 
-def _load_dataset(name: str, data_dir):
-    """:func:`load_preference_data`, a corrupt or unreadable local copy reported as a DataError."""
-    import pyarrow
-
-    try:
-        return load_preference_data(name, data_dir)
-    except (pyarrow.ArrowException, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as failure:
-        raise DataError(f"dataset {name}: its local copy cannot be read ({_first_line(failure)}); "
-                        "replace it with a fresh copy of the files") from None
-    except OSError as failure:
-        if isinstance(failure, FileNotFoundError):
-            raise
-        raise DataError(f"dataset {name}: its local copy cannot be read ({failure.strerror or _first_line(failure)})") from None
-
-
 def _finite(x) -> float | None:
     """A float for JSON: None for nan (no number to report)."""
     return float(x) if x is not None and np.isfinite(x) else None
@@ -320,9 +305,9 @@ def plan(
     dictionary; bad inputs raise :class:`PlanningError` (or the library's other named errors)."""
     if (p is None) == (dataset is None):
         raise PlanningError("give either preference probabilities (a file) or a dataset name, not both")
-    error = validation.error_target("the target error sum", error, PlanningError)
-    eta0 = validation.effort("eta0", eta0, PlanningError)
-    eta1 = validation.effort("eta1", eta1, PlanningError)
+    error = validation.open_probability("the target error sum", error, PlanningError)
+    eta0 = validation.probability("eta0", eta0, PlanningError)
+    eta1 = validation.probability("eta1", eta1, PlanningError)
     if not eta0 < eta1:
         raise PlanningError(
             f"need 0 <= eta0 < eta1 <= 1 (careless at or below eta0, careful at or above eta1); got eta0={eta0}, eta1={eta1}"
@@ -338,7 +323,7 @@ def plan(
     if dataset is not None:
         if not isinstance(dataset, str):
             raise PlanningError(f"dataset must be a name; got {type(dataset).__name__}")
-        data = _load_dataset(dataset, data_dir)
+        data = load_preference_data(dataset, data_dir)
         p, source = data.p, data.provenance()
     else:
         assert p is not None  # exactly one of p and dataset is given (checked above)

@@ -38,7 +38,7 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
     n = validation.count("n", n, ContractError, 1)
     k = validation.count("k", k, ContractError, 0)
     p = validation.probability("p", p, ContractError)
-    value, _ = integrate.quad(lambda u: float(binomial.tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
+    value, _ = integrate.quad(lambda u: float(binomial._tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
 
@@ -87,14 +87,14 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
     evaluated with log1p for exponential G so that gaps far below 1e-16 keep their precision.
     """
     n, c, profile = Problem.make(n, c, profile)
-    low = validation.effort("low", low, ContractError)
-    high = first_best(profile).eta if high is None else validation.effort("high", high, ContractError)
+    low = validation.probability("low", low, ContractError)
+    high = first_best(profile).eta if high is None else validation.probability("high", high, ContractError)
     if not 0 <= low < high <= 1:
         raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
     k = np.arange(1, n + 1)
     q_high, q_low = float(pass_probability(high, c)), float(pass_probability(low, c))
-    pass_high, pass_low = binomial.tail(k, n, q_high), binomial.tail(k, n, q_low)
-    miss_high = binomial.below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
+    pass_high, pass_low = binomial._tail(k, n, q_high), binomial._tail(k, n, q_low)
+    miss_high = binomial._below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
     u_star = profile.U0 + float(profile.E(high))
     with np.errstate(divide="ignore", invalid="ignore"):
         b = (float(profile.E(high)) - float(profile.E(low))) / (pass_high - pass_low)

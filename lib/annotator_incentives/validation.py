@@ -24,9 +24,7 @@ __all__ = [
     "counts",
     "checks",
     "signal_strength",
-    "effort",
-    "efforts",
-    "error_target",
+    "reals",
     "instance",
 ]
 
@@ -53,7 +51,10 @@ def _scalar(name: str, value, error: Error) -> float:
         value = value.reshape(()).item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise error(f"{name} must be a real number; got {type(value).__name__} {_show(value)}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the floats, such as 10**400
+        raise error(f"{name} must be a finite number; got {_show(value)}") from None
 
 
 def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.inf, high: float = np.inf,
@@ -81,19 +82,9 @@ def open_probability(name: str, value, error: Error = AnnotatorInputError) -> fl
     return real(name, value, error, 0.0, 1.0, low_open=True, high_open=True)
 
 
-def error_target(name: str, value, error: Error = AnnotatorInputError) -> float:
-    """A target type I + type II error sum, in (0, 1)."""
-    return open_probability(name, value, error)
-
-
 def signal_strength(name: str, value, error: Error = AnnotatorInputError) -> float:
     """A monitor's signal strength c in (0, 1]: one check is passed with probability (1 + c eta)/2."""
     return real(name, value, error, 0.0, 1.0, low_open=True)
-
-
-def effort(name: str, value, error: Error = AnnotatorInputError) -> float:
-    """An annotator's effort (commitment) eta in [0, 1]."""
-    return probability(name, value, error)
 
 
 def _array(name: str, value, error: Error) -> np.ndarray:
@@ -107,34 +98,46 @@ def _array(name: str, value, error: Error) -> np.ndarray:
     return array
 
 
-def probabilities(name: str, value, error: Error = AnnotatorInputError, low: float = 0.0, high: float = 1.0) -> np.ndarray:
-    """An array (or number) of values in [low, high] (default: probabilities), as floats."""
+def probabilities(name: str, value, error: Error = AnnotatorInputError, low: float = 0.0, high: float = 1.0,
+                  open_ends: bool = False) -> np.ndarray:
+    """An array (or number) of values in [low, high] (default: probabilities; ``open_ends``:
+    in (low, high)), as floats."""
     array = _array(name, value, error).astype(float)
-    bad = ~np.isfinite(array) | (array < low) | (array > high)
+    bad = ~np.isfinite(array) | (array < low) | (array > high) | (open_ends & ((array == low) | (array == high)))
     if bad.any():
-        raise error(f"{name} must lie in [{low:g}, {high:g}]; got {_show(array[bad].flat[0])}"
+        ends = "()" if open_ends else "[]"
+        where = f"lie in {ends[0]}{low:g}, {high:g}{ends[1]}" if np.isfinite(low) or np.isfinite(high) else "be finite numbers"
+        raise error(f"{name} must {where}; got {_show(array[bad].flat[0].item())}"
                     + (f" ({int(bad.sum())} such values)" if bad.sum() > 1 else ""))
     return array
 
 
-def efforts(name: str, value, error: Error = AnnotatorInputError) -> np.ndarray:
-    """Efforts eta in [0, 1] (an array or a number), as floats."""
-    return probabilities(name, value, error)
+def reals(name: str, value, error: Error = AnnotatorInputError) -> np.ndarray:
+    """An array (or number) of finite real numbers, as floats."""
+    return probabilities(name, value, error, -np.inf, np.inf)
 
 
-def _range(minimum: int, maximum: int | None) -> str:
-    return f"at least {minimum:,}" + (f" and at most {maximum:,}" if maximum is not None else "")
+def _range(minimum: int | None, maximum: int | None) -> str:
+    bounds = ([] if minimum is None else [f"at least {minimum:,}"]) + ([] if maximum is None else [f"at most {maximum:,}"])
+    return " and ".join(bounds)
 
 
-def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0, maximum: int | None = None) -> np.ndarray:
-    """Whole numbers (an array or a number) from ``minimum`` to ``maximum``, as int64."""
+def _whole(value, x: float) -> int:
+    """A whole number as an int: a Python or numpy integer exactly, anything else by way of its float ``x``."""
+    return int(value) if isinstance(value, (numbers.Integral, np.integer)) else int(x)
+
+
+def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | None = 0,
+           maximum: int | None = None) -> np.ndarray:
+    """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64."""
     array = _array(name, value, error)
-    if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
-        bad = array[~(np.isfinite(array) & (array == np.round(array)))].flat[0]
-        raise error(f"{name} must be whole numbers; got {_show(bad)}")
-    if np.any(array < minimum) or (maximum is not None and np.any(array > maximum)):
-        bad = array[(array < minimum) | (array > (maximum if maximum is not None else np.inf))].flat[0]
-        raise error(f"{name} must be a whole number {_range(minimum, maximum)}; got {_show(bad.item())}")
+    if array.dtype.kind == "f":
+        fractional = ~(np.isfinite(array) & (array == np.round(array)))
+        if fractional.any():
+            raise error(f"{name} must be whole numbers; got {_show(array[fractional].flat[0].item())}")
+    outside = (array < (-np.inf if minimum is None else minimum)) | (array > (np.inf if maximum is None else maximum))
+    if outside.any():
+        raise error(f"{name} must be a whole number {_range(minimum, maximum)}; got {_show(array[outside].flat[0].item())}")
     return array.astype(np.int64)
 
 
@@ -145,15 +148,16 @@ def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0
         raise error(f"{name} must be a whole number; got {_show(value)}")
     if x < minimum or (maximum is not None and x > maximum):
         raise error(f"{name} must be a whole number {_range(minimum, maximum)}; got {_show(value)}")
-    return int(value) if isinstance(value, (numbers.Integral, np.integer)) else int(x)
+    return _whole(value, x)
 
 
 def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = MAX_CHECKS) -> int:
-    """A number of checks (inspected samples) n: a whole number from 1 to ``maximum``."""
+    """A number of checks (inspected samples) n, from 1 to ``maximum``: :func:`count` with the
+    message saying what n counts."""
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x != round(x) or not 1 <= x <= maximum:
         raise error(f"{name} must be a whole number >= 1 (at least 1 check, at most {maximum:,}); got {_show(value)}")
-    return count(name, value, error, 1, maximum)
+    return _whole(value, x)
 
 
 def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, hint: str = ""):

@@ -31,8 +31,8 @@ def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityPro
     """U(eta) = E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
     wages, pb = _validated(wages, n, c, profile)
     n, c = pb.n, pb.c
-    etas = np.atleast_1d(validation.efforts("effort eta", etas, ContractError))
-    return binomial.expect(profile.G(np.asarray(wages, dtype=float)), n, binomial.pass_probability(etas, c)) - profile.E(etas)
+    etas = np.atleast_1d(validation.probabilities("effort eta", etas, ContractError))
+    return binomial._expect(profile.G(np.asarray(wages, dtype=float)), n, binomial._pass_probability(etas, c)) - profile.E(etas)
 
 
 def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int, curve=None):
@@ -41,7 +41,7 @@ def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, point
     if curve is not None:
         grid = np.linspace(0.0, 1.0, points)
         return grid, curve(grid), curve
-    grid, matrix = binomial.pmf_grid(n, c, points)
+    grid, matrix = binomial._pmf_grid(n, c, points)
     values = (
         matrix @ profile.G(wages) - profile.E(grid) if matrix is not None else agent_utility_curve(wages, n, c, profile, grid)
     )
@@ -107,7 +107,7 @@ def incentive_check(wages: np.ndarray, eta: float, n: int, c: float, profile: Ut
     IncentiveCheck, with ``gain`` (the agent's gain from deviating) and ``compatible``.
     """
     wages, pb = _validated(wages, n, c, profile)
-    eta = validation.effort("the recommended effort eta", eta, ContractError)
+    eta = validation.probability("the recommended effort eta", eta, ContractError)
     points = validation.count("points", points, ContractError, 3)
     grid, values, curve = _on_grid(wages, pb.n, pb.c, profile, points, curve)
     own = float(curve(np.array([eta]))[0])

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import binomial
-from ..binomial import pass_probability
+from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from . import binary_search
 from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, terms, wages
@@ -49,14 +49,14 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
     n, c, profile = pb
     k = np.arange(1, n + 1)
-    q1 = float(pass_probability(1.0, c))
-    top = binomial.tail(k, n, q1)
+    q1 = float(_pass_probability(1.0, c))
+    top = binomial._tail(k, n, q1)
     with np.errstate(divide="ignore"):
-        limit = float(profile.dE(1.0)) / binomial.tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
+        limit = float(profile.dE(1.0)) / binomial._tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
     if not np.max(_corner_value(profile, top, limit)[0]) > beat:
         return None
     grid = np.linspace(0.0, 1.0, points)[:-1]
-    tails = binomial.tails_all(binomial.pmf_matrix(n, pass_probability(grid, c)))
+    tails = binomial._tails_all(binomial._pmf_matrix(n, _pass_probability(grid, c)))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(
             top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf
@@ -66,7 +66,7 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     refine = leaders[np.isfinite(bonus[leaders])]
     if refine.size:  # the ratio's supremum, from around its grid maximum
         def ratios(e: np.ndarray) -> np.ndarray:
-            gain = top[refine, None] - binomial.tail(k[refine, None], n, pass_probability(e, c))
+            gain = top[refine, None] - binomial._tail(k[refine, None], n, _pass_probability(e, c))
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(gain > 0, (float(profile.E(1.0)) - profile.E(e)) / gain, -np.inf)
 
@@ -98,7 +98,7 @@ def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
     restricted at eta*, unrestricted maximised over a grid refined by :func:`zoom_maximise`.
     None (use the general route) if the global check fails."""
     def closed_form(eta: np.ndarray) -> Terms:
-        return terms(pb, 1, eta, pass_probability(eta, pb.c), 0.5 * pb.c)
+        return terms(pb, 1, eta, _pass_probability(eta, pb.c), 0.5 * pb.c)
 
     if problem == "restricted":
         eta = pb.first_best.eta

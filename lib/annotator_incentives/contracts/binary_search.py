@@ -24,7 +24,7 @@ import numpy as np
 from scipy import optimize
 
 from .. import binomial
-from ..binomial import pass_probability
+from ..binomial import _pass_probability
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, terms
 from .optimise import expand, maximise_on_interval, value_of, zoom_maximise
 from .problem import Problem, tie
@@ -61,13 +61,13 @@ def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> T
     """:func:`terms` on a (threshold x effort) table; ``dense`` (every threshold): tails by
     cumulating the pmf and P_k' = (c/2) k P(X = k)/q."""
     n, c, _ = pb
-    q = pass_probability(etas, c)
+    q = _pass_probability(etas, c)
     if dense:
-        pmf = np.exp(binomial.log_pmf(np.arange(n + 1)[:, None], n, q))
-        tail, slope = binomial.tails_all(pmf), 0.5 * c * k * pmf[1:] / q
+        pmf = np.exp(binomial._log_pmf(np.arange(n + 1)[:, None], n, q))
+        tail, slope = binomial._tails_all(pmf), 0.5 * c * k * pmf[1:] / q
     else:
-        tail = binomial.tail(k, n, q)
-        slope = 0.5 * c * n * np.exp(binomial.log_pmf(k - 1, n - 1, q))
+        tail = binomial._tail(k, n, q)
+        slope = 0.5 * c * n * np.exp(binomial._log_pmf(k - 1, n - 1, q))
     return terms(pb, k, etas, tail, slope, ends)
 
 
@@ -81,7 +81,7 @@ def table_search(pb: Problem) -> Interior | None:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
     k = np.arange(1, n + 1)[:, None]
-    ends = tuple(binomial.tail(k, n, pass_probability(e, c)) for e in (0.0, 1.0))
+    ends = tuple(binomial._tail(k, n, _pass_probability(e, c)) for e in (0.0, 1.0))
     stride = etas.size // TABLE_COARSE
     if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
         coarse = _table(pb, k, ends, etas[None, ::stride], dense=True).value.max(axis=0)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import binomial
-from ..binomial import pass_probability
+from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import Problem, tie
@@ -61,7 +61,7 @@ def terms(pb: Problem, k, eta, tail, slope, ends=None) -> Terms:
     agent's utility is concave in effort (one check, :func:`one_check`), the rest is implied."""
     n, c, profile = pb
     eta = np.asarray(eta, dtype=float)
-    q = pass_probability(eta, c)
+    q = _pass_probability(eta, c)
     cost, marginal_cost = profile.E(eta), profile.dE(eta)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
@@ -95,7 +95,7 @@ def _value(profile: UtilityProfile, eta, tail, base, b, feasible) -> np.ndarray:
 
 def _ends(pb: Problem, k) -> tuple[np.ndarray, np.ndarray]:
     """(P_k(0), P_k(1)) for thresholds k (any shape)."""
-    return binomial.tail(k, pb.n, pass_probability(0.0, pb.c)), binomial.tail(k, pb.n, pass_probability(1.0, pb.c))
+    return binomial._tail(k, pb.n, _pass_probability(0.0, pb.c)), binomial._tail(k, pb.n, _pass_probability(1.0, pb.c))
 
 
 def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
@@ -103,21 +103,21 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     a coarse grid of deviations also screened for every k at once (an effort that beats eta
     rules its k out before the full check)."""
     n, c, profile = pb
-    q = float(pass_probability(eta, c))
+    q = float(_pass_probability(eta, c))
     if ks is None:
         k = np.arange(1, n + 1)
-        tail = binomial.tails_all(binomial.pmf_all(n, q))
+        tail = binomial._tails_all(binomial._pmf_all(n, q))
     else:
         k = np.asarray(sorted(ks), dtype=np.int64)
-        tail = binomial.tail(k, n, q)
+        tail = binomial._tail(k, n, q)
     screen = np.linspace(0.0, 1.0, SCREEN_POINTS)
-    found = terms(pb, k, eta, tail, binomial.tail_eta_slope(k, n, c, q), _ends(pb, k))
+    found = terms(pb, k, eta, tail, binomial._tail_eta_slope(k, n, c, q), _ends(pb, k))
     b, feasible = found.bonus_utility, found.feasible.copy()
     alive = np.flatnonzero(feasible)
     if alive.size:
         own = b[alive] * tail[alive] - float(profile.E(eta))
         deviation = (
-            b[alive, None] * binomial.tail(k[alive, None], n, pass_probability(screen, c)[None, :]) - profile.E(screen)[None, :]
+            b[alive, None] * binomial._tail(k[alive, None], n, _pass_probability(screen, c)[None, :]) - profile.E(screen)[None, :]
         )
         feasible[alive] &= deviation.max(axis=1) <= own + tie(own)
     return k, dataclasses.replace(found, feasible=feasible, value=np.where(feasible, found.value, -np.inf))
@@ -134,7 +134,7 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
     grid = np.linspace(0.0, 1.0, SLACK_POINTS)
 
     def agent(e):
-        return b * binomial.tail(k, n, pass_probability(e, c)) - profile.E(e)
+        return b * binomial._tail(k, n, _pass_probability(e, c)) - profile.E(e)
 
     values, own = agent(grid), float(agent(eta))
     outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
@@ -146,7 +146,7 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
         return own - competitor
 
     def slope(e: float) -> float:
-        return b * float(binomial.tail_eta_slope(k, n, c, float(pass_probability(e, c)))) - float(profile.dE(e))
+        return b * float(binomial._tail_eta_slope(k, n, c, float(_pass_probability(e, c)))) - float(profile.dE(e))
 
     _, best = global_max(lambda e: float(agent(e)), grid, values, exclude=eta,
                          threshold=competitor if exact else own - tie(own), slope=slope)

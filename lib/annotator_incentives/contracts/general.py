@@ -16,7 +16,7 @@ import numpy as np
 from scipy import optimize
 
 from .. import binomial
-from ..binomial import pass_probability
+from ..binomial import _pass_probability
 from ..utility import UtilityProfile, solve_increasing
 from .agent import GRID_POINTS, incentive_check
 from .optimise import expand, scan_then_refine, value_of
@@ -46,14 +46,14 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     if that is incentive compatible (it attains the first-best). Sums run
     over the window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
     n, c, profile = pb
-    q = float(pass_probability(eta, c))
+    q = float(_pass_probability(eta, c))
     if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
         sure = np.full(n + 1, profile.w_lo)
         sure[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
         if incentive_check(sure, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
             return sure
-    score_all = binomial.score(np.arange(n + 1), n, c, q)
-    window, pmf = binomial.window_pmf(n, q)
+    score_all = binomial._score(np.arange(n + 1), n, c, q)
+    window, pmf = binomial._window_pmf(n, q)
     possible = np.isfinite(score_all[window])  # at q = 1 only x = n is possible (score -inf elsewhere)
     score, pmf = score_all[window][possible], pmf[possible]
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
@@ -147,7 +147,7 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     w = for_target(pb, eta)
     if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
         return None
-    value = float(pb.profile.mu(eta)) - float(binomial.pmf_all(pb.n, float(pass_probability(eta, pb.c))) @ w)
+    value = float(pb.profile.mu(eta)) - float(binomial._pmf_all(pb.n, float(_pass_probability(eta, pb.c))) @ w)
     return Best(value, Found(eta, w, {}))
 
 

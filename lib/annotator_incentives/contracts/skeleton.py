@@ -41,7 +41,7 @@ def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray
     """The solution record of wages w(x) inducing eta: E[w], mu(eta) - E[w] and
     E[G(w)] - E(eta), exact binomial sums."""
     n, c, profile = pb
-    p = binomial.pmf_all(n, float(binomial.pass_probability(eta, c)))
+    p = binomial._pmf_all(n, float(binomial._pass_probability(eta, c)))
     expected_wage = float(p @ wages)
     agent = float(p @ profile.G(wages) - profile.E(eta))
     return ContractSolution(kind, problem, n, c, True, float(eta), params, wages, expected_wage,
