@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import test_teaching  # the page helpers of the teaching aids
 from conftest import REPO_ROOT, served
 
 # What a reader must never see: this checkout or other machine paths, Python exceptions, and
@@ -123,3 +124,25 @@ def test_every_page_fits_the_text_column(built_book, chromium):
                     problems.append((name, figure["id"], f"smallest text shown at {shown_pt:.1f} pt"))
         browser.close()
     assert not problems, problems
+
+
+@pytest.mark.slow
+def test_real_book_images_have_descriptive_alt_texts(built_book):
+    out, result = built_book
+    assert result.returncode == 0, result.stdout[-3000:]
+    html = out / "_build" / "html"
+    looks_like_file_name = test_teaching.book_extras._looks_like_file_name
+    images = 0
+    for page in sorted((html / "chapters").glob("*.html")):
+        for src, alt in test_teaching.image_alts(page.read_text()):
+            images += 1
+            assert alt and not looks_like_file_name(alt) and Path(src).name not in alt, (page.name, src, alt)
+            assert "\\" not in alt and not alt.endswith("Fig."), (page.name, alt)  # no LaTeX, a whole sentence
+    assert images >= 20
+    for chapter in test_teaching.notebook_chapters():
+        if chapter.stem == "intro":
+            continue
+        page = (html / "chapters" / f"{chapter.stem}.html").read_text()
+        assert "Run this chapter" in page and f"../downloads/notebooks/{chapter.stem}.ipynb" in page, chapter.stem
+    intro = (html / "chapters" / "intro.html").read_text()
+    assert "annotator_incentives_book" in intro and f"{test_teaching.VERSION}" in intro

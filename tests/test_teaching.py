@@ -252,34 +252,3 @@ def test_tiny_book_has_the_run_box_and_alt_texts(tiny_book):
     assert alts and all(alt == "Figure: A straight line from zero to one." for _, alt in alts), alts
     index = (tiny_book / "index.html").read_text()
     assert "annotator_incentives_book" in index and "Run this chapter" not in index
-
-
-# --- the real book -----------------------------------------------------------------------------
-
-# The whole book is built by the session fixture ``built_book`` of conftest; until conftest has
-# one, by test_book's module fixture (one more build, for this module).
-import conftest  # noqa: E402
-
-if not hasattr(conftest, "built_book"):
-    from test_book import built_book  # noqa: F401
-
-
-@pytest.mark.slow
-def test_real_book_images_have_descriptive_alt_texts(built_book):
-    out, result = built_book
-    assert result.returncode == 0, result.stdout[-3000:]
-    html = out / "_build" / "html"
-    images = 0
-    for page in sorted((html / "chapters").glob("*.html")):
-        for src, alt in image_alts(page.read_text()):
-            images += 1
-            assert alt and not book_extras._looks_like_file_name(alt) and Path(src).name not in alt, (page.name, src, alt)
-            assert "\\" not in alt and not alt.endswith("Fig."), (page.name, alt)  # no LaTeX, a whole sentence
-    assert images >= 20
-    for chapter in notebook_chapters():
-        if chapter.stem == "intro":
-            continue
-        page = (html / "chapters" / f"{chapter.stem}.html").read_text()
-        assert "Run this chapter" in page and f"../downloads/notebooks/{chapter.stem}.ipynb" in page, chapter.stem
-    intro = (html / "chapters" / "intro.html").read_text()
-    assert "annotator_incentives_book" in intro and f"{VERSION}" in intro
