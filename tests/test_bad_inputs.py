@@ -502,6 +502,23 @@ def MODEL():  # noqa: N802
 
 
 LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
+    # data: calibration and reliability of predicted p
+    ("reliability-p-above-one", lambda: ai_data.reliability_curve([0.2, 1.5], [0, 1]), ai_data.DataError,
+     "p must lie in [0, 1]; got 1.5"),
+    ("reliability-label-two", lambda: ai_data.reliability_curve([0.2, 0.5], [0, 2]), ai_data.DataError,
+     "labels must lie in [0, 1]; got 2"),
+    ("reliability-label-half", lambda: ai_data.reliability_curve([0.2, 0.5], [0, 0.5]), ai_data.DataError,
+     "labels must be 0 or 1; got 0.5"),
+    ("reliability-lengths", lambda: ai_data.reliability_curve([0.2, 0.5], [0]), ai_data.DataError, "equally long"),
+    ("reliability-empty", lambda: ai_data.reliability_curve([], []), ai_data.DataError, "p is empty"),
+    ("reliability-bins-zero", lambda: ai_data.reliability_curve([0.2], [1], n_bins=0), ai_data.DataError,
+     "n_bins must be a whole number at least 1"),
+    ("binning-p-nan", lambda: ai_data.fit_histogram_binning([np.nan] * 40, [1] * 40), ai_data.DataError,
+     "p must lie in [0, 1]; got nan"),
+    ("binning-labels-text", lambda: ai_data.fit_histogram_binning([0.5] * 40, ["1"] * 40), ai_data.DataError,
+     "labels must be numbers"),
+    ("binning-bins-fraction", lambda: ai_data.fit_histogram_binning([0.5] * 40, [1] * 40, n_bins=2.5), ai_data.DataError,
+     "n_bins must be a whole number"),
     # binomial
     ("pass-probability-c-7", lambda: binomial.pass_probability(-3, 7), BinomialError, "c must lie in [-1, 1]"),
     ("pass-probability-eta-negative", lambda: binomial.pass_probability(-3, 0.5), BinomialError, "eta must lie in [0, 1]"),

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from . import validation
 from .validation import AnnotatorInputError
 
 __all__ = [
@@ -609,14 +610,25 @@ class Calibration:
         return self.bin_means[np.searchsorted(self.upper, np.asarray(p, dtype=float), side="left")]
 
 
+def _predictions_and_labels(p, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted probabilities in [0, 1] and 0/1 labels of the same length (one-dimensional)."""
+    p = validation.probabilities("p", p, DataError)
+    labels = validation.probabilities("labels", labels, DataError)
+    if p.ndim != 1 or p.shape != labels.shape:
+        raise DataError(f"p and labels must be one-dimensional and equally long; got shapes {p.shape} and {labels.shape}")
+    if not np.isin(labels, (0.0, 1.0)).all():
+        raise DataError(f"labels must be 0 or 1; got {labels[~np.isin(labels, (0.0, 1.0))][0]:g}")
+    return p, labels
+
+
 def fit_histogram_binning(p: np.ndarray, labels: np.ndarray, n_bins: int = N_CALIBRATION_BINS) -> Calibration:
     """Equal-count histogram binning (Zadrozny & Elkan 2001): each bin maps to its mean label.
 
     The sorted predictions are cut into ``n_bins`` consecutive groups of (nearly) equal size;
     a prediction is assigned to the first bin whose largest training prediction is >= it.
     """
-    p = np.asarray(p, dtype=float)
-    labels = np.asarray(labels, dtype=float)
+    p, labels = _predictions_and_labels(p, labels)
+    n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)
     if p.size < n_bins:
         raise DataError(f"calibration needs at least {n_bins} pairs, got {p.size}")
     order = np.argsort(p, kind="stable")
@@ -862,10 +874,8 @@ def reliability_curve(p: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> pd
 
     Equal-width bins on [0, 1]; empty bins are left out. A calibrated predictor lies on x = y.
     """
-    p = np.asarray(p, dtype=float)
-    labels = np.asarray(labels, dtype=float)
-    if p.shape != labels.shape or p.size == 0:
-        raise DataError("reliability_curve needs equally long, non-empty p and labels")
+    p, labels = _predictions_and_labels(p, labels)
+    n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)
     index = np.clip((p * n_bins).astype(int), 0, n_bins - 1)
     counts = np.bincount(index, minlength=n_bins)
     sum_p = np.bincount(index, weights=p, minlength=n_bins)
