@@ -140,7 +140,7 @@ def record_not_drawn(name: str, *, data_kind: DataKind, missing: Sequence[str], 
     """
     _check_kind(name, data_kind)
     _write_record(name, data_kind=data_kind, datasets=(), missing=missing, data_note=f"not drawn: {reason}",
-                         drawn=False, files=())
+                  drawn=False, files=())
 
 
 def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData] = (),
@@ -167,7 +167,7 @@ def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets:
         raise ValueError(f"{name!r}: a table of real preference data must name its datasets")
     frame.to_csv(figure_dir() / f"{name}.csv", index=False, float_format="%.10g")
     _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
-                         drawn=True, files=[f"{name}.csv"])
+                  drawn=True, files=[f"{name}.csv"])
 
 
 def smallest_font(fig: plt.Figure) -> float:
