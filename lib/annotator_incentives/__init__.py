@@ -11,7 +11,8 @@ Incentivizing Human Preference Annotators" (arXiv 2502.06387). Modules follow th
 - :mod:`~annotator_incentives.grid_reference` -- the paper's grid method, as a reference;
 - :mod:`~annotator_incentives.annotators` -- real annotators with identities;
 - :mod:`~annotator_incentives.downstream` -- a reward model trained on simulated annotators' labels;
-- :mod:`~annotator_incentives.planning` and :mod:`~annotator_incentives.cli` -- the planning tool;
+- :mod:`~annotator_incentives.planning` (its input files: :mod:`~annotator_incentives.planning_inputs`)
+  and :mod:`~annotator_incentives.cli` -- the planning tool;
 - :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data;
 - :mod:`~annotator_incentives.versions` -- the package versions a build was made with.
 """

@@ -1,0 +1,353 @@
+"""The planner's inputs from files: preference probabilities (or scores) and a utility profile.
+
+:func:`p_from_file` reads a CSV or Parquet file of preference probabilities p, or of the
+scores of the chosen and rejected responses; :func:`profile_from_toml` reads a utility profile
+(G, E, mu, the outside option and the wage bounds) from a small TOML file. Every way a file can
+be wrong is a named error (:class:`DataError`, :class:`ProfileError`) that says where. Both are
+importable from :mod:`annotator_incentives.planning` too, which uses them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import validation
+from .data import DataError, Scores, preference_probabilities
+from .utility import Fn, ProfileError, UtilityProfile, cara
+from .validation import AnnotatorInputError
+
+__all__ = ["p_from_file", "profile_from_toml"]
+
+
+# --- reading a file ---------------------------------------------------------------------------
+
+def _read_error(path: Path, error: OSError) -> DataError:
+    """The named error for a file the system refuses to read (permission, I/O)."""
+    reason = "permission denied" if isinstance(error, PermissionError) else (error.strerror or str(error))
+    return DataError(f"cannot read {path}: {reason}")
+
+
+def _first_line(failure: Exception) -> str:
+    """The first line of a parser's message (its class name when it has none)."""
+    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+
+
+def _text(path: Path, error: type[AnnotatorInputError]) -> str:
+    """The file's text (UTF-8), or the named error: missing, a directory, unreadable, binary."""
+    if path.is_dir():
+        raise error(f"{path} is a directory, not a file")
+    if not path.exists():
+        raise error(f"no such file: {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as failure:
+        raise error(str(_read_error(path, failure))) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as failure:
+        raise error(f"{path} is not a UTF-8 text file (byte {failure.start} cannot be decoded; a binary file?)") from None
+
+
+# --- a table of p or scores -------------------------------------------------------------------
+
+def _check_csv_header(path: Path, text: str) -> None:
+    """Every non-blank line has as many fields as the header, and no column name appears twice."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    ragged = next((i for i, row in enumerate(rows[1:], start=2) if row and len(row) != len(header)), None)
+    if ragged is not None:
+        raise DataError(f"{path}: line {ragged} has {len(rows[ragged - 1])} field(s), the header {len(header)}")
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once in the header")
+
+
+def _csv_frame(path: Path) -> pd.DataFrame:
+    """A CSV file as a table of strings (blank lines kept, so that they can be named)."""
+    text = _text(path, DataError)
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty")
+    _check_csv_header(path, text)
+    try:
+        return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as failure:
+        raise DataError(f"{path}: not a readable CSV file ({_first_line(failure)})") from None
+
+
+def _parquet_frame(path: Path) -> pd.DataFrame:
+    """A Parquet file as a table, with no column name twice."""
+    import pyarrow
+
+    if path.is_dir():
+        raise DataError(f"{path} is a directory, not a file")
+    try:
+        frame = pd.read_parquet(path)
+    except OSError as failure:
+        if isinstance(failure, (PermissionError, FileNotFoundError)):
+            raise _read_error(path, failure) from None
+        raise DataError(f"{path}: not a readable Parquet file ({_first_line(failure)})") from None
+    except (ValueError, pyarrow.ArrowException) as failure:
+        raise DataError(f"{path}: not a readable Parquet file ({_first_line(failure)})") from None
+    twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if twice:
+        raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once")
+    return frame
+
+
+def _frame(path: Path) -> tuple[pd.DataFrame, int]:
+    """The file's table, read by its suffix, with the line (CSV: 2) or row (Parquet: 1) number of
+    its first record; a file without records is an error."""
+    if path.suffix.lower() == ".parquet":
+        frame, first_line = _parquet_frame(path), 1
+    elif path.suffix.lower() in (".csv", ".txt"):
+        frame, first_line = _csv_frame(path), 2
+    else:
+        raise DataError(f"{path}: unsupported file type {path.suffix!r}; use .csv or .parquet")
+    if frame.empty:
+        raise DataError(f"{path}: the file has no rows")
+    return frame, first_line
+
+
+def _holds_true_false(values: pd.Series) -> bool:
+    """Whether a column holds booleans, or the words true/false (any case)."""
+    return bool(
+        values.dtype == bool
+        or values.map(lambda v: isinstance(v, (bool, np.bool_)) or str(v).strip().lower() in ("true", "false")).any()
+    )
+
+
+def _first_at(mask: pd.Series, first_line: int) -> str:
+    """Where the first marked value is: 'line N' of a CSV file (first_line 2) or 'row N' of Parquet."""
+    line = int(np.flatnonzero(mask.to_numpy())[0]) + first_line
+    return f"{'line' if first_line == 2 else 'row'} {line}"
+
+
+def _numeric_column(frame: pd.DataFrame, column: str, where: str, first_line: int) -> np.ndarray:
+    """A column as floats; booleans, blanks and text are named errors with their line (CSV) or row."""
+    values = frame[column]
+    if _holds_true_false(values):
+        raise DataError(f"{where}: column {column} holds True/False values, not numbers")
+    blank = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+    if blank.any():
+        raise DataError(f"{where}: column {column} has {int(blank.sum())} blank value(s) or line(s), the first at "
+                        f"{_first_at(blank, first_line)}")
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna()
+    if bad.any():
+        raise DataError(f"{where}: column {column} has {int(bad.sum())} non-numeric value(s), e.g. {values[bad].iloc[0]!r} "
+                        f"at {_first_at(bad, first_line)}")
+    return numbers.to_numpy(float)
+
+
+def _p_column(frame: pd.DataFrame, path: Path, first_line: int) -> tuple[np.ndarray, str]:
+    """The column p, each value in [0, 1], folded to p >= 1/2, and its description."""
+    values = _numeric_column(frame, "p", str(path), first_line)
+    outside = (values < 0) | (values > 1) | ~np.isfinite(values)
+    if outside.any():
+        raise DataError(f"{path}: column p must lie in [0, 1]; found {values[outside][0]}")
+    return np.maximum(values, 1 - values), f"{len(values):,} preference probabilities from {path}"
+
+
+def _p_from_scores(frame: pd.DataFrame, path: Path, first_line: int) -> tuple[np.ndarray, str]:
+    """p = sigmoid(chosen_score - rejected_score) on the evaluation half of the pairs, folded,
+    ties dropped (as in the book's data chapter), and its description."""
+    chosen, rejected = (_numeric_column(frame, c, str(path), first_line) for c in ("chosen_score", "rejected_score"))
+    data = preference_probabilities(Scores("file", path.name, chosen, rejected, str(path), False, False))
+    return data.p, f"{data.n_eval:,} pairs (evaluation half of {data.n_pairs:,}) scored in {path}"
+
+
+def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
+    """Preference probabilities from a CSV (UTF-8) or Parquet file: a column ``p`` in [0, 1], or
+    the columns ``chosen_score`` and ``rejected_score`` (then p = sigmoid of their difference, as
+    in the book's data chapter, folded, ties dropped), not both. Blank lines, True/False values,
+    text, NaN, duplicated column names and unreadable files are :class:`DataError`. Returns
+    (p folded to >= 1/2, description)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise DataError(f"a data file must be given by its path; got {type(path).__name__}")
+    path = Path(path)
+    frame, first_line = _frame(path)
+    scored = {"chosen_score", "rejected_score"} <= set(frame.columns)
+    if "p" in frame.columns and scored:
+        raise DataError(f"{path}: has both a column p and the columns chosen_score, rejected_score; keep one of them")
+    if "p" in frame.columns:
+        return _p_column(frame, path, first_line)
+    if scored:
+        return _p_from_scores(frame, path, first_line)
+    raise DataError(
+        f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {', '.join(map(str, frame.columns))}"
+    )
+
+
+# --- a utility profile ------------------------------------------------------------------------
+
+def _power(a: dict[str, float]) -> tuple[Fn, Fn]:
+    """mu(eta) = scale eta^power and its derivative (finite at eta = 0)."""
+    scale, power = a["scale"], a["power"]
+    mu = lambda e: scale * np.power(np.asarray(e, float), power)  # noqa: E731
+    dmu = lambda e: scale * power * np.power(np.maximum(np.asarray(e, float), 1e-300), power - 1)  # noqa: E731
+    return mu, dmu
+
+
+def _exp(a: dict[str, float]) -> tuple[Fn, Fn]:
+    """mu(eta) = scale (1 - exp(-rate eta)) and its derivative."""
+    scale, rate = a["scale"], a["rate"]
+    mu = lambda e: scale * -np.expm1(-rate * np.asarray(e, float))  # noqa: E731
+    dmu = lambda e: scale * rate * np.exp(-rate * np.asarray(e, float))  # noqa: E731
+    return mu, dmu
+
+
+def _log(a: dict[str, float]) -> tuple[Fn, Fn]:
+    """mu(eta) = scale log(1 + rate eta) and its derivative."""
+    scale, rate = a["scale"], a["rate"]
+    mu = lambda e: scale * np.log1p(rate * np.asarray(e, float))  # noqa: E731
+    dmu = lambda e: scale * rate / (1 + rate * np.asarray(e, float))  # noqa: E731
+    return mu, dmu
+
+
+_MU: dict[str, tuple[tuple[str, ...], Callable[[dict[str, float]], tuple[Fn, Fn]]]] = {  # kind: (its keys, (mu, dmu) from them)
+    "power": (("scale", "power"), _power),
+    "exp": (("scale", "rate"), _exp),
+    "log": (("scale", "rate"), _log),
+}
+_TOP_KEYS = ("name", "U0", "wage_bounds", "G", "E", "mu")
+_G_KEYS = ("kind", "rate", "scale")
+
+
+def _known(where: str, table: dict, keys: tuple[str, ...]) -> None:
+    """Every key of the table is one of ``keys``; else an error naming the first stranger."""
+    unknown = [key for key in table if key not in keys]
+    if unknown:
+        raise ProfileError(f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(keys)}")
+
+
+@dataclass(frozen=True)
+class _ProfileFile:
+    """A parsed profile file: its path (for the messages) and its top-level table."""
+
+    path: Path
+    config: dict[str, Any]
+
+    def table(self, name: str) -> dict[str, Any]:
+        """The section [name]; missing (or not a table) is an error."""
+        if not isinstance(self.config.get(name), dict):
+            raise ProfileError(f"{self.path}: missing section [{name}]")
+        return self.config[name]
+
+    def section(self, name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        """The section [name], each of its keys one of ``keys``."""
+        table = self.table(name)
+        _known(f"{self.path} [{name}]", table, keys)
+        return table
+
+    def number(self, where: str, table: dict, key: str, default: float | None = None, positive: bool = False) -> float:
+        """The finite number at ``key`` (> 0 if ``positive``; ``default`` when absent, if any)."""
+        if key not in table and default is None:
+            raise ProfileError(f"{self.path}: missing key {key!r} in {where}")
+        return validation.real(f"{self.path}: {where} {key}", table.get(key, default), ProfileError,
+                               0.0 if positive else -np.inf, low_open=positive)
+
+
+def _read_profile_file(path: Path) -> _ProfileFile:
+    """The file parsed as TOML, its top-level keys known ones."""
+    text = _text(path, ProfileError)
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{path}: not valid TOML ({error})") from None
+    _known(str(path), config, _TOP_KEYS)
+    return _ProfileFile(path, config)
+
+
+def _wage_utility(file: _ProfileFile) -> tuple[tuple[Fn, Fn, Fn], tuple[float, float]]:
+    """[G]: the annotator's utility of a wage, G(w) = scale (1 - exp(-rate w)) (CARA; Assumption 2
+    asks it increasing and strictly concave), with its inverse and derivative; and (rate, scale)."""
+    g = file.section("G", _G_KEYS)
+    if g.get("kind", "cara") != "cara":
+        raise ProfileError(f"{file.path}: [G] kind must be 'cara' (G(w) = scale (1 - exp(-rate w))); got {g.get('kind')!r}")
+    rate, scale = file.number("[G]", g, "rate", 1.0, True), file.number("[G]", g, "scale", 1.0, True)
+    return cara(rate, scale), (rate, scale)
+
+
+def _effort_cost(file: _ProfileFile) -> tuple[Fn, Fn]:
+    """[E]: the annotator's cost of effort, the polynomial E(eta) = sum_i c_i eta^i (Assumption 3
+    asks it increasing and convex), and its derivative."""
+    raw = file.section("E", ("coefficients",)).get("coefficients")
+    if not isinstance(raw, list) or not raw:
+        raise ProfileError(
+            f"{file.path}: [E] coefficients must be a non-empty list of numbers (E(eta) = sum_i c_i eta^i); got {raw!r}"
+        )
+    coefficients = [validation.real(f"{file.path}: [E] coefficients[{i}]", v, ProfileError) for i, v in enumerate(raw)]
+    polynomial = np.polynomial.Polynomial(coefficients)
+    derivative = polynomial.deriv()
+    return lambda e: polynomial(np.asarray(e, float)), lambda e: derivative(np.asarray(e, float))
+
+
+def _value_of_effort(file: _ProfileFile) -> tuple[Fn, Fn]:
+    """[mu]: the company's value of the annotator's effort, mu(eta) of a known kind (Assumption 3
+    asks it increasing and concave), and its derivative."""
+    kind = file.table("mu").get("kind")  # the keys are checked below, once the kind is known
+    if not isinstance(kind, str) or kind not in _MU:
+        raise ProfileError(f"{file.path}: [mu] kind must be one of {', '.join(_MU)}; got {kind!r}")
+    keys, build = _MU[kind]
+    m = file.section("mu", ("kind", *keys))
+    return build({key: file.number("[mu]", m, key, positive=True) for key in keys})
+
+
+def _wage_bounds(file: _ProfileFile) -> tuple[float, float]:
+    """wage_bounds = [low, high] (default [-10, 10]); Assumption 4 is checked by the profile."""
+    bounds = file.config.get("wage_bounds", [-10.0, 10.0])
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        raise ProfileError(f"{file.path}: wage_bounds must be [low, high]; got {bounds!r}")
+    low, high = (validation.real(f"{file.path}: wage_bounds[{i}]", v, ProfileError) for i, v in enumerate(bounds))
+    return low, high
+
+
+def _name(file: _ProfileFile) -> str:
+    """The profile's name (default: the file's name without its suffix)."""
+    name = file.config.get("name", file.path.stem)
+    if not isinstance(name, str):
+        raise ProfileError(f"{file.path}: name must be a string; got {name!r}")
+    return name
+
+
+def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
+    """A utility profile from a TOML file (UTF-8), for example::
+
+        name = "my-team"
+        U0 = 0.0
+        wage_bounds = [-10.0, 10.0]
+        [G]                      # G(w) = scale (1 - exp(-rate w))
+        kind = "cara"
+        rate = 1.0
+        scale = 1.0
+        [E]                      # E(eta) = sum_i coefficients[i] eta^i
+        coefficients = [0.0, 0.02, 0.18]
+        [mu]                     # power: scale eta^power; exp: scale (1 - exp(-rate eta)); log: scale log(1 + rate eta)
+        kind = "exp"
+        scale = 0.5
+        rate = 1.2
+
+    Every key must be one of these (a misspelt key is an error naming it and the known ones);
+    numbers must be finite (not true/false, not text); rates, scales and the power are positive.
+    The model's assumptions are checked; a violation names the assumption."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ProfileError(f"a profile file must be given by its path; got {type(path).__name__}")
+    file = _read_profile_file(Path(path))
+    (G, G_inv, dG), cara_tag = _wage_utility(file)
+    E, dE = _effort_cost(file)
+    mu, dmu = _value_of_effort(file)
+    w_lo, w_hi = _wage_bounds(file)
+    name = _name(file)
+    U0 = file.number("the top level", file.config, "U0", 0.0)
+    return UtilityProfile(name, G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, mu=mu, dmu=dmu, U0=U0, w_lo=w_lo, w_hi=w_hi,
+                          cara=cara_tag, description=f"from {file.path}")
