@@ -250,7 +250,8 @@ def _status(records: list[dict]) -> str:
     if preference:
         parts.append("real preference data (" + ", ".join(preference) + ")")
     if any(r["data_kind"] == "real annotator data" for r in drawn):
-        notes = sorted({r["data"].replace(" (real annotator data)", "") for r in drawn if r["data_kind"] == "real annotator data"})
+        notes = sorted({r["data"].replace(" (real annotator data)", "")
+                        for r in drawn if r["data_kind"] == "real annotator data"})
         parts.append("real annotator data (" + "; ".join(notes) + ")")
     if any(r["data_kind"] == "model only" for r in drawn):
         parts.append("model only (no data needed)")
