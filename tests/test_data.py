@@ -10,6 +10,7 @@ import pytest
 from scipy.special import expit
 
 from annotator_incentives import data as D
+from annotator_incentives.data import loading, packaged
 from conftest import write_hub_dataset
 
 HELPSTEER = "RLHFlow/Helpsteer-preference-standard"
@@ -82,7 +83,7 @@ def test_a_shard_datasets_cannot_read_is_named(hub_root, monkeypatch):
     def refuse(*args, **kwargs):
         raise datasets.exceptions.DatasetGenerationError("could not generate the dataset") from ValueError("bad page")
 
-    monkeypatch.setattr(D, "_load_with_datasets", refuse)
+    monkeypatch.setattr(loading, "_load_with_datasets", refuse)
     with pytest.raises(D.UnreadableDataError, match="dataset helpsteer: its local copy cannot be read: .*holds a shard that"):
         D.load_preference_data("helpsteer", data_dir=hub_root)
 
@@ -100,7 +101,7 @@ def test_data_dir_that_is_not_a_directory(tmp_path):
 
 def test_hub_without_network_fails_fast_and_says_how_to_provide(hub_root, monkeypatch):
     hub_root.mkdir()
-    monkeypatch.setattr(D, "_hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr(loading, "_hub_reachable", lambda timeout=3.0: False)
     start = time.monotonic()
     with pytest.raises(D.DatasetUnavailableError) as info:
         D.load_scores("helpsteer", data_dir=hub_root)
@@ -167,7 +168,7 @@ def test_misnamed_sample_columns(tmp_path):
 
 
 def test_missing_sample_says_where_it_looked(tmp_path, monkeypatch):
-    monkeypatch.setattr(D, "PACKAGED_DATA_DIR", tmp_path / "no-packaged-data")
+    monkeypatch.setattr(packaged, "PACKAGED_DATA_DIR", tmp_path / "no-packaged-data")
     with pytest.raises(D.PackagedDataError, match="installed without its data.*reinstall"):
         D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path)
     with pytest.raises(D.PackagedDataError):  # never an empty list of datasets for a chapter to draw

@@ -27,7 +27,8 @@ import pandas as pd
 
 from . import validation
 from .binomial import clopper_pearson
-from .data import DataError, DatasetUnavailableError, _reading, locate
+from .data.errors import DataError, DatasetUnavailableError, _reading
+from .data.packaged import locate
 
 __all__ = [
     "load_mt_bench",

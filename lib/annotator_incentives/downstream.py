@@ -44,7 +44,7 @@ from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 from . import monitoring, validation
 from .annotators import _frame, _labels, _locate, load_mt_bench, load_pandalm
 from .binomial import clopper_pearson
-from .data import DataError, _reading
+from .data.errors import DataError, _reading
 
 __all__ = [
     "MT_BENCH_TEXT_FILE",

@@ -1,0 +1,71 @@
+"""The data's named errors, and reading a local file so that a parser's failure is one of them.
+
+:class:`DataError` is input data that cannot be used as it is, :class:`DatasetUnavailableError`
+a dataset found nowhere, :class:`PackagedDataError` packaged data that is not as shipped, and
+:class:`UnreadableDataError` a local file that cannot be parsed, named with what is wrong with it
+(:func:`_reading`, also used by the loaders of the real annotators). The bottom of
+:mod:`annotator_incentives.data`: it imports only :mod:`annotator_incentives.validation`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..validation import AnnotatorInputError
+
+__all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "UnreadableDataError"]
+
+
+class DataError(AnnotatorInputError):
+    """Input data that cannot be used as it is (missing columns, bad values, empty)."""
+
+
+class DatasetUnavailableError(LookupError):
+    """A dataset that could not be found locally, in the hub cache, or on the hub."""
+
+
+class PackagedDataError(DataError):
+    """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+
+
+class UnreadableDataError(DataError):
+    """A local data file that cannot be parsed: empty, truncated, not UTF-8, not the format its name says."""
+
+
+_KINDS = {".parquet": "Parquet", ".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines", ".zip": "zip"}
+
+
+def _first_line(failure: BaseException) -> str:
+    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
+
+
+def _unreadable(what: str, path: Path, reason: str) -> UnreadableDataError:
+    return UnreadableDataError(f"{what}: its local copy cannot be read: {path} {reason}; replace it with a fresh copy")
+
+
+def _reason(path: Path, failure: BaseException) -> str:
+    """What is wrong with a file a parser refused, in a few words."""
+    if isinstance(failure, UnicodeDecodeError):
+        return f"is not UTF-8 text (byte {failure.start} cannot be decoded; a binary file?)"
+    if isinstance(failure, OSError) and failure.strerror:
+        return f"cannot be opened ({failure.strerror})"
+    return f"is not a readable {_KINDS.get(path.suffix.lower(), 'data')} file ({_first_line(failure)})"
+
+
+@contextmanager
+def _reading(what: str, path: Path) -> Iterator[None]:
+    """A parser's failure on ``path`` (a local copy of ``what``) as :class:`UnreadableDataError`;
+    the library's own named errors pass through. An empty file is refused before any parser sees it."""
+    import pyarrow
+
+    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(what, path, "is empty")
+    try:
+        yield
+    except AnnotatorInputError:
+        raise
+    except (ValueError, OSError, EOFError, SyntaxError, zipfile.BadZipFile, pyarrow.ArrowException) as failure:
+        raise _unreadable(what, path, _reason(path, failure)) from None

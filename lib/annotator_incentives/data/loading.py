@@ -1,0 +1,239 @@
+"""The scores of a paper dataset or of a real sample: from a local copy, the hub, or the packaged data.
+
+Where the files come from, in order: a local copy of the hub files (``data_dir`` argument or the
+``ANNOTATOR_DATA_DIR`` environment variable; a folder ``<data_dir>/<hub id>/`` laid out as on
+the hub), then the Hugging Face hub through ``datasets`` (with its cache). Without network the
+hub attempt fails within seconds with :class:`DatasetUnavailableError`. A real sample is the
+chosen data folder's copy, else the packaged one (:func:`~annotator_incentives.data.packaged.locate`).
+
+A local copy that cannot be parsed (empty, truncated, not UTF-8, not the format its name says)
+raises :class:`UnreadableDataError` naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, DatasetUnavailableError, _first_line, _reading, _unreadable
+from .packaged import DATA_DIR_ENV, PACKAGED_DATA_DIR, _chosen_data_dir, locate
+from .pipeline import Scores
+from .registry import DATASETS, SAMPLES, DatasetSpec, _spec
+
+__all__ = ["SCORE_COLUMNS", "HUB_HOST", "load_scores", "load_sample_scores", "helpsteer_pairs_from_attributes"]
+
+SCORE_COLUMNS = ("chosen_score", "rejected_score")
+HUB_HOST = "huggingface.co"
+
+
+def _offline_requested() -> bool:
+    """The Hugging Face switches for working offline (``HF_HUB_OFFLINE``, ``HF_DATASETS_OFFLINE``)."""
+    return any(os.environ.get(name, "").upper() in {"1", "ON", "YES", "TRUE"}
+               for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    endpoint = os.environ.get("HF_ENDPOINT", f"https://{HUB_HOST}")
+    host = endpoint.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def _hub_offline() -> Iterator[None]:
+    """Make ``datasets`` use only its cache: no retries against a hub we know is unreachable."""
+    import datasets.config
+    import huggingface_hub.constants
+
+    saved = datasets.config.HF_HUB_OFFLINE, huggingface_hub.constants.HF_HUB_OFFLINE
+    datasets.config.HF_HUB_OFFLINE = huggingface_hub.constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        datasets.config.HF_HUB_OFFLINE, huggingface_hub.constants.HF_HUB_OFFLINE = saved
+
+
+def _hub_files(name: str, folder: Path) -> list[Path]:
+    """The shards of a local copy in the hub layout, each with the score columns (read from its
+    footer, so that a corrupt shard or a missing column is named before ``datasets`` reads them)."""
+    import pyarrow.parquet as pq
+
+    files = sorted((folder / "data").glob("train-*.parquet"))
+    if not files:
+        raise DataError(
+            f"{folder} has no hub files: expected data/train-*.parquet (the hub layout, "
+            "e.g. data/train-00000-of-00001.parquet)"
+        )
+    for file in files:
+        with _reading(f"dataset {name}", file):
+            columns = list(pq.read_schema(file).names)
+        missing = [c for c in SCORE_COLUMNS if c not in columns]
+        if missing:
+            raise DataError(f"{file}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}")
+    return files
+
+
+def _how_to_provide(spec: DatasetSpec) -> str:
+    local = f"${DATA_DIR_ENV}/{spec.hub_id}/data/train-*.parquet"
+    if spec.scores_file:
+        return (
+            f"{spec.label} needs reward-model scores ({spec.score_note}); write them as "
+            f"${DATA_DIR_ENV}/{spec.scores_file} with columns chosen_score, rejected_score, "
+            f"one row per pair of {spec.hub_id} (train split, hub order)"
+        )
+    return (
+        f"run with network access to the Hugging Face hub (datasets.load_dataset("
+        f"'{spec.hub_id}') caches it), or put a copy of the hub files at {local}"
+    )
+
+
+def _scores_from_frame(frame: pd.DataFrame, chosen: str, rejected: str, where: str) -> tuple[np.ndarray, np.ndarray]:
+    missing = [c for c in (chosen, rejected) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{where}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}"
+        )
+    out = []
+    for column in (chosen, rejected):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            first = frame[column][bad].iloc[0]
+            raise DataError(f"{where}: column {column} has non-numeric values (e.g. {first!r})")
+        out.append(values.to_numpy(dtype=float))
+    return out[0], out[1]
+
+
+def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Scores:
+    """Scores of one of the paper's datasets (``DATASETS``), from a local copy or the hub."""
+    spec = _spec(name)
+    folder = _chosen_data_dir(data_dir)  # the paper's datasets are never packaged
+    if spec.scores_file:
+        return _load_scores_file(spec, folder)
+    if folder is not None and (folder / spec.hub_id).is_dir():
+        frame = _load_local_copy(name, folder / spec.hub_id)
+        source = f"local copy of {spec.hub_id} in the data folder"
+    else:
+        frame = _load_from_hub(spec, folder)
+        source = f"Hugging Face hub: {spec.hub_id}"
+    chosen, rejected = _scores_from_frame(frame, *SCORE_COLUMNS, where=source)
+    return Scores(name, spec.label, chosen, rejected, source, False, spec.calibrated)
+
+
+def _load_with_datasets(path: str, data_files: list[str] | None = None) -> pd.DataFrame:
+    """Only the score columns: the message columns of a full dataset would take gigabytes."""
+    import datasets
+
+    return datasets.load_dataset(path, data_files=data_files, split="train", columns=list(SCORE_COLUMNS)).to_pandas()
+
+
+def _load_local_copy(name: str, folder: Path) -> pd.DataFrame:
+    """The score columns of a local copy in the hub layout; a shard ``datasets`` cannot read is named."""
+    import datasets
+
+    files = _hub_files(name, folder)
+    try:
+        return _load_with_datasets("parquet", data_files=[str(f) for f in files])
+    except datasets.exceptions.DatasetGenerationError as error:
+        cause = _first_line(error.__cause__ or error)
+        raise _unreadable(f"dataset {name}", folder, f"holds a shard that datasets cannot read ({cause})") from None
+
+
+def _load_from_hub(spec: DatasetSpec, folder: Path | None) -> pd.DataFrame:
+    looked = [f"{folder / spec.hub_id} (local copy)" if folder else f"${DATA_DIR_ENV} (not set)"]
+    offline = _offline_requested()
+    online = not offline and _hub_reachable()
+    looked.append(f"the hub ({'offline by request' if offline else 'reachable' if online else 'unreachable'}) and its cache")
+    import datasets
+
+    try:
+        if online:
+            return _load_with_datasets(spec.hub_id)
+        with _hub_offline():
+            return _load_with_datasets(spec.hub_id)
+    except (ConnectionError, FileNotFoundError, OSError) as error:
+        raise DatasetUnavailableError(
+            f"dataset {spec.label} ({spec.hub_id}) is not available: looked in "
+            f"{'; '.join(looked)} ({type(error).__name__}). To provide it: {_how_to_provide(spec)}."
+        ) from None
+    except datasets.exceptions.DatasetGenerationError as error:
+        raise DataError(f"{spec.hub_id}: could not read {', '.join(SCORE_COLUMNS)} ({error.__cause__})") from error
+
+
+def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
+    assert spec.scores_file is not None, "called only for a dataset whose scores come in a separate file"
+    path = folder / spec.scores_file if folder else None
+    if path is None or not path.is_file():
+        where = str(path) if path else f"${DATA_DIR_ENV} (not set)"
+        raise DatasetUnavailableError(
+            f"dataset {spec.label} ({spec.hub_id}) is not available: no score file at {where}. "
+            f"To provide it: {_how_to_provide(spec)}."
+        )
+    with _reading(f"dataset {spec.key}", path):
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    chosen, rejected = _scores_from_frame(frame, *SCORE_COLUMNS, where=str(path))
+    source = f"scores of {spec.hub_id} by the reward model, data folder: {spec.scores_file}"
+    return Scores(spec.key, spec.label, chosen, rejected, source, False, spec.calibrated)
+
+
+def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Scores:
+    """Scores of a real sample in the shared data folder (``SAMPLES``), labelled as a sample."""
+    try:
+        spec = SAMPLES[name]
+    except KeyError:
+        known = ", ".join(sorted(SAMPLES))
+        raise DatasetUnavailableError(f"unknown sample {name!r}; known samples: {known}") from None
+    relative = Path(spec.folder) / spec.file
+    path = locate(relative, data_dir)
+    if path is None:
+        chosen_dir = _chosen_data_dir(data_dir)
+        raise DatasetUnavailableError(
+            f"sample {spec.label} is not available: not in "
+            f"{chosen_dir / relative if chosen_dir else f'${DATA_DIR_ENV} (not set)'} nor in the packaged data. "
+            f"Reinstall annotator-incentives (it ships {spec.folder}/), or give a folder holding "
+            f"{spec.folder}/ with data_dir= or ${DATA_DIR_ENV}."
+        )
+    with _reading(f"dataset {spec.key}", path):
+        frame = pd.read_csv(path)
+    chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
+    parent = DATASETS[spec.stands_for]
+    where = "shipped with the library" if path.is_relative_to(PACKAGED_DATA_DIR) else "copy in the chosen data folder"
+    return Scores(
+        spec.key, spec.label, chosen, rejected, f"real sample of {spec.origin}, {where}", True,
+        parent.calibrated, spec.caveat
+    )
+
+
+def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
+    """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen."""
+    needed = ["row", "prompt_group", "score_mean5"]
+    missing = [c for c in needed if c not in attributes.columns]
+    if missing:
+        raise DataError(f"HelpSteer attributes: missing column(s) {', '.join(missing)}")
+    rows = []
+    for group, block in attributes.groupby("prompt_group", sort=True):
+        records = block.sort_values("row").to_dict("records")
+        for i, a in enumerate(records):
+            for b in records[i + 1 :]:
+                if a["score_mean5"] == b["score_mean5"]:
+                    continue
+                hi, lo = (a, b) if a["score_mean5"] > b["score_mean5"] else (b, a)
+                rows.append(
+                    {
+                        "prompt_group": group,
+                        "row_chosen": hi["row"],
+                        "row_rejected": lo["row"],
+                        "score_chosen": hi["score_mean5"],
+                        "score_rejected": lo["score_mean5"],
+                    }
+                )
+    return pd.DataFrame(rows)

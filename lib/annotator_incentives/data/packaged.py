@@ -1,0 +1,121 @@
+"""The real data shipped with the package, checked against its sha256, and where a file of it is found.
+
+The real samples and the real annotator data (``SAMPLES``, ``PACKAGED_FOLDERS``) travel with the
+package (``annotator_incentives/_data``, each folder with its SOURCE.md): a data folder chosen by
+``data_dir`` or ``$ANNOTATOR_DATA_DIR`` is looked at first, the packaged copy after it
+(:func:`locate`). The packaged files are checked against their sha256 (``_data/SHA256SUMS``)
+before use; a mismatch raises :class:`PackagedDataError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DatasetUnavailableError, PackagedDataError
+from .registry import PACKAGED_FOLDERS
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "PACKAGED_DATA_DIR",
+    "PACKAGED_MANIFEST",
+    "packaged_data_markdown",
+    "verify_packaged_data",
+    "packaged_data_dir",
+    "locate",
+]
+
+DATA_DIR_ENV = "ANNOTATOR_DATA_DIR"
+# annotator_incentives/_data, one level up beside this subpackage (as pyproject's package-data names it)
+PACKAGED_DATA_DIR = Path(__file__).resolve().parents[1] / "_data"
+PACKAGED_MANIFEST = "SHA256SUMS"
+
+
+def packaged_data_markdown() -> str:
+    """A Markdown table of the real data shipped with the package: what, licence, attribution
+    (for the book's data page; each folder's SOURCE.md has the full origin)."""
+    rows = ["| folder | what | licence | attribution |", "|---|---|---|---|"]
+    rows += [f"| `{folder}/` | {record.what} | {record.licence} | {record.attribution} |"
+             for folder, record in PACKAGED_FOLDERS.items()]
+    return "\n".join(rows)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> Path:
+    """Check every file listed in ``folder/SHA256SUMS`` against its sha256; return the folder.
+
+    Raises :class:`PackagedDataError` naming each file that is missing or differs.
+    """
+    folder = Path(folder)
+    manifest = folder / PACKAGED_MANIFEST
+    if not manifest.is_file():
+        raise PackagedDataError(
+            f"the packaged data has no {PACKAGED_MANIFEST}: reinstall annotator-incentives"
+        )
+    problems = []
+    for line in manifest.read_text(errors="replace").splitlines():
+        if not line.strip():
+            continue
+        if len(line.split(maxsplit=1)) != 2:
+            problems.append(f"{PACKAGED_MANIFEST} has a line that is not '<sha256> <file>': {line[:60]!r}")
+            continue
+        expected, name = line.split(maxsplit=1)
+        path = folder / name.strip().lstrip("*")
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif _sha256(path) != expected:
+            problems.append(f"{name} differs from the shipped file (sha256 {expected[:12]}...)")
+    if problems:
+        raise PackagedDataError(
+            "the data shipped with annotator-incentives is not as shipped: " + "; ".join(problems)
+            + ". Reinstall the package (or give a good copy with data_dir= or $ANNOTATOR_DATA_DIR)."
+        )
+    return folder
+
+
+@lru_cache(maxsize=1)
+def packaged_data_dir() -> Path:
+    """The real data shipped with the package, checked once per process (:func:`verify_packaged_data`)."""
+    return verify_packaged_data(PACKAGED_DATA_DIR)
+
+
+def _chosen_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
+    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``."""
+    chosen = path if path is not None else os.environ.get(DATA_DIR_ENV) or None
+    if chosen is None:
+        return None
+    folder = Path(chosen).expanduser()
+    if not folder.is_dir():
+        source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
+        raise DatasetUnavailableError(f"{source} points to {folder}, which is not a directory")
+    return folder
+
+
+def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """A file of the real data: in the chosen data folder (``data_dir``, else
+    ``$ANNOTATOR_DATA_DIR``) when it is there, else the packaged copy (``None`` for a file the
+    package does not ship). The packaged copy is always there: a package without it, or with a
+    changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
+    missing real data."""
+    chosen = _chosen_data_dir(data_dir)
+    if chosen is not None and (chosen / relative).is_file():
+        return chosen / relative
+    if Path(relative).parts[0] not in PACKAGED_FOLDERS:
+        return None
+    if not PACKAGED_DATA_DIR.is_dir():
+        raise PackagedDataError(
+            f"annotator-incentives was installed without its data ({PACKAGED_DATA_DIR.name}/ is missing next to "
+            "the package): reinstall it from its wheel or repository, or give a folder holding the real "
+            f"samples with data_dir= or ${DATA_DIR_ENV}"
+        )
+    packaged_data_dir()  # every shipped file is there and unchanged, or PackagedDataError says which is not
+    return PACKAGED_DATA_DIR / relative

@@ -1,0 +1,216 @@
+"""The paper's pipeline from scores to the preference probability p, and its calibration.
+
+Pipeline (paper, data.md "Preprocessing"), implemented by :func:`preference_probabilities`:
+
+1. drop ties (equal scores; the paper's source data has none) and count them;
+2. shuffle with seed 42 and split into two halves: the first half ("evaluation half") is used
+   for every figure, the second half fits the calibration;
+3. ``p = sigmoid(s_chosen - s_rejected)``;
+4. put each pair in random order with a fair coin: the label is 1 when the chosen response
+   lands in position 1, and p becomes the probability that position 1 is preferred;
+5. PKU and Skywork only: histogram-binning calibration with 30 equal-count bins, fitted on the
+   second half against those labels, applied to the evaluation half;
+6. fold p to ``max(p, 1 - p)``.
+
+:func:`fit_histogram_binning` is step 5's calibration, :func:`reliability_curve` the reliability
+diagram that shows it. This module knows nothing of files: :class:`Scores` comes from
+:mod:`~annotator_incentives.data.loading` or from the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from .. import validation
+from .errors import DataError
+
+__all__ = [
+    "SEED",
+    "N_CALIBRATION_BINS",
+    "Scores",
+    "clean_scores",
+    "Calibration",
+    "fit_histogram_binning",
+    "PreferenceData",
+    "preference_probabilities",
+    "reliability_curve",
+]
+
+SEED = 42
+N_CALIBRATION_BINS = 30
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Raw scores of one dataset and where they came from."""
+
+    name: str
+    label: str
+    chosen: np.ndarray
+    rejected: np.ndarray
+    source: str
+    is_sample: bool
+    calibrated: bool
+    caveat: str = ""
+
+
+def clean_scores(chosen: np.ndarray, rejected: np.ndarray, where: str = "scores") -> tuple[np.ndarray, np.ndarray, int]:
+    """Validate two score columns and drop ties; returns (chosen, rejected, number of ties dropped)."""
+    chosen = np.asarray(chosen, dtype=float)
+    rejected = np.asarray(rejected, dtype=float)
+    if chosen.shape != rejected.shape or chosen.ndim != 1:
+        raise DataError(f"{where}: chosen and rejected scores must be 1-D arrays of equal length")
+    if chosen.size == 0:
+        raise DataError(f"{where}: no pairs (the data is empty)")
+    for label, values in (("chosen", chosen), ("rejected", rejected)):
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise DataError(
+                f"{where}: {int(bad.sum())} {label} score(s) are NaN or infinite "
+                f"(first at row {int(np.flatnonzero(bad)[0])})"
+            )
+    keep = chosen != rejected
+    if not keep.any():
+        raise DataError(f"{where}: every pair is a tie; no preference is left")
+    return chosen[keep], rejected[keep], int((~keep).sum())
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Histogram binning: value ``bin_means[j]`` for p in ``(upper[j-1], upper[j]]``."""
+
+    upper: np.ndarray  # upper edge of each bin; the last is +inf
+    bin_means: np.ndarray
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        return self.bin_means[np.searchsorted(self.upper, np.asarray(p, dtype=float), side="left")]
+
+
+def _predictions_and_labels(p, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted probabilities in [0, 1] and 0/1 labels of the same length (one-dimensional)."""
+    p = validation.probabilities("p", p, DataError)
+    labels = validation.probabilities("labels", labels, DataError)
+    if p.ndim != 1 or p.shape != labels.shape:
+        raise DataError(f"p and labels must be one-dimensional and equally long; got shapes {p.shape} and {labels.shape}")
+    if not np.isin(labels, (0.0, 1.0)).all():
+        raise DataError(f"labels must be 0 or 1; got {labels[~np.isin(labels, (0.0, 1.0))][0]:g}")
+    return p, labels
+
+
+def fit_histogram_binning(p: np.ndarray, labels: np.ndarray, n_bins: int = N_CALIBRATION_BINS) -> Calibration:
+    """Equal-count histogram binning (Zadrozny & Elkan 2001): each bin maps to its mean label.
+
+    The sorted predictions are cut into ``n_bins`` consecutive groups of (nearly) equal size;
+    a prediction is assigned to the first bin whose largest training prediction is >= it.
+    """
+    p, labels = _predictions_and_labels(p, labels)
+    n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)
+    if p.size < n_bins:
+        raise DataError(f"calibration needs at least {n_bins} pairs, got {p.size}")
+    order = np.argsort(p, kind="stable")
+    groups = np.array_split(order, n_bins)
+    upper = np.array([p[g[-1]] for g in groups])
+    upper[-1] = np.inf
+    means = np.array([labels[g].mean() for g in groups])
+    return Calibration(upper=upper, bin_means=means)
+
+
+@dataclass(frozen=True)
+class PreferenceData:
+    """Preference probabilities of one dataset, with provenance (what, how many, from where)."""
+
+    name: str
+    label: str
+    source: str
+    is_sample: bool
+    caveat: str
+    n_pairs: int  # after dropping ties
+    n_ties_dropped: int
+    p_position1: np.ndarray  # evaluation half, P(position 1 preferred), before calibration
+    labels: np.ndarray  # evaluation half, 1 when the chosen response is in position 1
+    p_calibrated: np.ndarray | None  # evaluation half after histogram binning (PKU, Skywork)
+    calibration: Calibration | None
+    calibration_half: tuple[np.ndarray, np.ndarray] = field(repr=False, default=(np.empty(0), np.empty(0)))
+
+    @property
+    def p(self) -> np.ndarray:
+        """Folded preference probability max(p, 1-p) of the evaluation half (what figures use)."""
+        raw = self.p_calibrated if self.p_calibrated is not None else self.p_position1
+        return np.maximum(raw, 1.0 - raw)
+
+    @property
+    def n_eval(self) -> int:
+        return int(self.p_position1.size)
+
+    @property
+    def c_bar(self) -> float:
+        """E|2p - 1| on the evaluation half: the expert signal strength when p_e = 1 (model.md 2.1)."""
+        return float(np.mean(2.0 * self.p - 1.0))
+
+    def provenance(self) -> str:
+        kind = "named real sample" if self.is_sample else "full dataset"
+        ties = f", {self.n_ties_dropped:,} ties dropped" if self.n_ties_dropped else ""
+        cal = ", calibrated by 30-bin histogram binning" if self.calibration is not None else ""
+        return (
+            f"{self.label} ({kind}): evaluation half {self.n_eval:,} of {self.n_pairs:,} pairs"
+            f"{ties}{cal}; source: {self.source}"
+        )
+
+
+def preference_probabilities(scores: Scores, seed: int = SEED, calibrate: bool | None = None) -> PreferenceData:
+    """Run the paper's pipeline (module docstring, steps 1-6) on one dataset's scores."""
+    chosen, rejected, ties = clean_scores(scores.chosen, scores.rejected, where=scores.label)
+    n = chosen.size
+    if n < 2:
+        raise DataError(f"{scores.label}: need at least 2 pairs after dropping ties, got {n}")
+    rng = np.random.default_rng(seed)
+    # The same permutation as datasets.Dataset.shuffle(seed=seed) (checked in the tests).
+    order = rng.permutation(n)
+    chosen_first = rng.random(n) < 0.5
+    p_chosen = expit(chosen - rejected)[order]
+    p_position1 = np.where(chosen_first[order], p_chosen, 1.0 - p_chosen)
+    labels = chosen_first[order].astype(float)
+    half = n // 2
+    evaluation, fitting = slice(0, half), slice(half, n)
+    calibrate = scores.calibrated if calibrate is None else calibrate
+    calibration = fit_histogram_binning(p_position1[fitting], labels[fitting]) if calibrate else None
+    return PreferenceData(
+        name=scores.name,
+        label=scores.label,
+        source=scores.source,
+        is_sample=scores.is_sample,
+        caveat=scores.caveat,
+        n_pairs=n,
+        n_ties_dropped=ties,
+        p_position1=p_position1[evaluation],
+        labels=labels[evaluation],
+        p_calibrated=calibration(p_position1[evaluation]) if calibration else None,
+        calibration=calibration,
+        calibration_half=(p_position1[fitting], labels[fitting]),
+    )
+
+
+def reliability_curve(p: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> pd.DataFrame:
+    """Reliability diagram (Figure 6, top): mean predicted p and empirical label rate per bin.
+
+    Equal-width bins on [0, 1]; empty bins are left out. A calibrated predictor lies on x = y.
+    """
+    p, labels = _predictions_and_labels(p, labels)
+    n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)
+    index = np.clip((p * n_bins).astype(int), 0, n_bins - 1)
+    counts = np.bincount(index, minlength=n_bins)
+    sum_p = np.bincount(index, weights=p, minlength=n_bins)
+    sum_y = np.bincount(index, weights=labels, minlength=n_bins)
+    used = counts > 0
+    return pd.DataFrame(
+        {
+            "bin": np.flatnonzero(used),
+            "mean_predicted": sum_p[used] / counts[used],
+            "empirical": sum_y[used] / counts[used],
+            "count": counts[used],
+        }
+    )
