@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import validation
 from .data import DataError, Scores, preference_probabilities
+from .data.errors import _first_line
 from .utility import Fn, ProfileError, UtilityProfile, cara
 from .validation import AnnotatorInputError
 
@@ -35,11 +36,6 @@ def _read_error(path: Path, error: OSError) -> DataError:
     """The named error for a file the system refuses to read (permission, I/O)."""
     reason = "permission denied" if isinstance(error, PermissionError) else (error.strerror or str(error))
     return DataError(f"cannot read {path}: {reason}")
-
-
-def _first_line(failure: Exception) -> str:
-    """The first line of a parser's message (its class name when it has none)."""
-    return (str(failure).strip().splitlines() or [type(failure).__name__])[0]
 
 
 def _text(path: Path, error: type[AnnotatorInputError]) -> str:
