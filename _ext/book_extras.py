@@ -222,7 +222,7 @@ def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
     setup_cell = _install_cell(_wheel(target), published_repository())
     written = []
     for source in sources:
-        if source.is_file() and "kernelspec" in source.read_text()[:500]:
+        if is_notebook(source):
             notebook = jupytext.read(source)
             notebook.cells.insert(0, setup_cell)
             for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
@@ -277,7 +277,7 @@ def book_cells(sources) -> list[dict]:
 
     found = []
     for source in map(Path, sources):
-        if not source.is_file() or "kernelspec" not in source.read_text(encoding="utf-8")[:500]:
+        if not is_notebook(source):
             continue
         for cell in jupytext.read(source, fmt="myst").cells:
             book = cell.metadata.get(BOOK_KEY)
@@ -424,6 +424,11 @@ def data_sources() -> dict[str, tuple[str, bool]]:
 
     return {**{key: (record.prose_name, True) for key, record in PACKAGED_FOLDERS.items()},
             **{key: (spec.prose_name, False) for key, spec in DATASETS.items()}}
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown notebook: a page whose front matter names a kernel (the build executes it)."""
+    return "kernelspec" in front_matter(path)
 
 
 def front_matter(path: Path) -> dict:

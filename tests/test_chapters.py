@@ -11,17 +11,9 @@ from pathlib import Path
 import jupytext
 import nbclient
 import pytest
-import yaml
 
+from book_session import toc_files
 from conftest import REPO_ROOT
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
 
 
 def notebook_chapters() -> list[str]:

@@ -205,3 +205,9 @@ def test_curve_tables_have_one_row_per_n_and_parameter():
     sc = M.self_consistency_curves(n, [0, 0.1, 0.2, 0.3], 0.8, 1.0)
     wide = sc.pivot(index="n", columns="delta", values="error_sum")
     assert np.all(wide[0.0] <= wide[0.3] + 1e-12)
+
+
+def test_a_threshold_beyond_n_never_passes_on_the_unchecked_route():
+    """The solvers' unchecked tails agree with the checked ones beyond k = n + 1 (0 and 1, not nan)."""
+    type_one, type_two = M.threshold_test_errors(5, 8, 0.3, 0.6)
+    assert float(type_one) == 0.0 and float(type_two) == 1.0

@@ -151,13 +151,12 @@ def _pmf_all(n: int, q: float) -> np.ndarray:
 
 def tail(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n)."""
-    n = _n(n)
-    return _tail(np.minimum(_k(k), n + 1), n, _q(q))  # scipy's tail is nan beyond k = n + 1
+    return _tail(_k(k), _n(n), _q(q))
 
 
 def _tail(k, n: int, q) -> np.ndarray:
     """Unchecked :func:`tail`."""
-    k = np.asarray(k)
+    k = np.minimum(k, np.asarray(n) + 1)  # scipy's tail is nan beyond k = n + 1
     if k.size and k.min() >= 1:  # the common case, without masking
         return special.bdtrc(k - 1, n, q)
     return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, np.asarray(q, dtype=float)), 1.0)
@@ -165,13 +164,12 @@ def _tail(k, n: int, q) -> np.ndarray:
 
 def below(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for k > n)."""
-    n = _n(n)
-    return _below(np.minimum(_k(k), n + 1), n, _q(q))
+    return _below(_k(k), _n(n), _q(q))
 
 
 def _below(k, n: int, q) -> np.ndarray:
     """Unchecked :func:`below`."""
-    k, q = np.asarray(k), np.asarray(q, dtype=float)
+    k, q = np.minimum(k, np.asarray(n) + 1), np.asarray(q, dtype=float)  # scipy's is nan beyond k = n + 1
     return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
 
 

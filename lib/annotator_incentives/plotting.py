@@ -93,9 +93,12 @@ def figure_dir() -> Path:
     return folder
 
 
-def _check_kind(name: str, data_kind: str) -> None:
+def _check_kind(name: str, data_kind: str, datasets: Sequence[PreferenceData] | None = None) -> None:
+    """A known kind of data; real preference data (when ``datasets`` are given) names them."""
     if data_kind not in DATA_KINDS:
         raise ValueError(f"{name!r}: data_kind must be one of {', '.join(map(repr, DATA_KINDS))}, not {data_kind!r}")
+    if datasets is not None and data_kind == "real preference data" and not datasets:
+        raise ValueError(f"{name!r}: real preference data must name its datasets")
 
 
 def _write_record(name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData], missing: Sequence[str],
@@ -162,9 +165,7 @@ def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets:
     data_note : str, optional
         Where the data came from (default: the datasets' provenance, or "computed from the model").
     """
-    _check_kind(name, data_kind)
-    if data_kind == "real preference data" and not datasets:
-        raise ValueError(f"{name!r}: a table of real preference data must name its datasets")
+    _check_kind(name, data_kind, datasets)
     frame.to_csv(figure_dir() / f"{name}.csv", index=False, float_format="%.10g")
     _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
                   drawn=True, files=[f"{name}.csv"])
@@ -221,9 +222,7 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
         For an unknown ``data_kind``, real preference data without datasets, or a figure too
         wide or with text too small to read.
     """
-    _check_kind(name, data_kind)
-    if data_kind == "real preference data" and not datasets:
-        raise ValueError(f"{name!r}: a figure of real preference data must name its datasets")
+    _check_kind(name, data_kind, datasets)
     if data_note is not None:
         provenance_footer(fig, notes=[data_note])
     if not any(text.get_gid() == FOOTER_GID for text in fig.texts):

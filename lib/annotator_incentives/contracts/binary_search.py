@@ -46,7 +46,7 @@ class Interior(NamedTuple):
 
 
 def _better(best: Interior | None, other: Interior | None) -> Interior | None:
-    """The larger of two answers (``best`` on a tie), None counting least."""
+    """The larger of two answers as tuples (value, then k, then eta), None counting least."""
     return max((answer for answer in (best, other) if answer is not None), default=None)
 
 
