@@ -30,9 +30,18 @@ FINE_POINTS = 20_001  # effort grid of the public check (same refinement, finer 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
     """U(eta) = E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
     wages, pb = _validated(wages, n, c, profile)
-    n, c = pb.n, pb.c
-    etas = np.atleast_1d(validation.probabilities("effort eta", etas, ContractError))
-    return binomial._expect(profile.G(np.asarray(wages, dtype=float)), n, binomial._pass_probability(etas, c)) - profile.E(etas)
+    etas = validation.probabilities("effort eta", etas, ContractError)
+    return _utility_curve(profile.G(wages), pb.n, pb.c, profile)(etas)
+
+
+def _utility_curve(utilities: np.ndarray, n: int, c: float, profile: UtilityProfile):
+    """U as a vectorised function of effort, given the utilities G(w(x)) (unchecked: the solvers'
+    route, where a bounded search calls it many times)."""
+    def curve(etas) -> np.ndarray:
+        etas = np.atleast_1d(np.asarray(etas, dtype=float))
+        return binomial._expect(utilities, n, binomial._pass_probability(etas, c)) - profile.E(etas)
+
+    return curve
 
 
 def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int, curve=None):
@@ -41,11 +50,10 @@ def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, point
     if curve is not None:
         grid = np.linspace(0.0, 1.0, points)
         return grid, curve(grid), curve
+    utilities = profile.G(wages)
+    curve = _utility_curve(utilities, n, c, profile)
     grid, matrix = binomial._pmf_grid(n, c, points)
-    values = (
-        matrix @ profile.G(wages) - profile.E(grid) if matrix is not None else agent_utility_curve(wages, n, c, profile, grid)
-    )
-    return grid, values, lambda e: agent_utility_curve(wages, n, c, profile, e)
+    return grid, (matrix @ utilities - profile.E(grid) if matrix is not None else curve(grid)), curve
 
 
 def _validated(wages, n: int, c: float, profile: UtilityProfile) -> tuple[np.ndarray, Problem]:

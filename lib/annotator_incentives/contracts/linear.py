@@ -183,7 +183,7 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
         wages = w0 + w1 * x / n
         return wages if wages[-1] <= profile.w_hi else None
 
-    working: dict[float, np.ndarray] = {}  # the wages of every slope found to work
+    last: list[np.ndarray] = []  # the wages of the latest slope found to work: the search's hi
 
     def works(w1: float) -> bool:
         wages = contract(w1)
@@ -191,7 +191,7 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
             return False
         if not incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible:
             return False
-        working[w1] = wages
+        last[:] = [wages]
         return True
 
     lo, hi, found = expand(
@@ -202,7 +202,7 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     for _ in range(50):
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if works(mid) else (mid, hi)
-    return working[hi]  # hi always works
+    return last[0]  # hi always works, and the latest slope that worked is hi
 
 
 def _restricted(pb: Problem) -> Found | None:

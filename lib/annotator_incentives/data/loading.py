@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import packaged
 from .errors import DataError, DatasetUnavailableError, _first_line, _reading, _unreadable
-from .packaged import DATA_DIR_ENV, PACKAGED_DATA_DIR, _chosen_data_dir, locate
+from .packaged import DATA_DIR_ENV, _chosen_data_dir, locate
 from .pipeline import Scores
 from .registry import DATASETS, SAMPLES, DatasetSpec, _spec
 
@@ -206,7 +207,7 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
         frame = pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
-    where = "shipped with the library" if path.is_relative_to(PACKAGED_DATA_DIR) else "copy in the chosen data folder"
+    where = "shipped with the library" if path.is_relative_to(packaged.PACKAGED_DATA_DIR) else "copy in the chosen data folder"
     return Scores(
         spec.key, spec.label, chosen, rejected, f"real sample of {spec.origin}, {where}", True,
         parent.calibrated, spec.caveat
