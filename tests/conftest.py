@@ -184,19 +184,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"tests of the book build must be in {sorted(BOOK_TEST_FILES)}: {misplaced}")
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """``make test`` runs two pytest-xdist workers. Every test of the book goes to one of them,
-    so that the session's one execution of the chapters and its one build (session fixtures)
-    happen once; every other test module is a unit of work for either worker. (xdist's own
-    ``--dist loadgroup`` does not group under pytest 9.)"""
-    from xdist.scheduler import LoadScopeScheduling
+def pytest_configure(config: pytest.Config) -> None:
+    """``make test`` runs two pytest-xdist workers: the book's tests go to one of them (see
+    book_scheduling.py). Without xdist (``-p no:xdist``) the suite runs as one process."""
+    if config.pluginmanager.hasplugin("xdist"):
+        from book_scheduling import BookGrouping
 
-    class BookScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return "book" if Path(module).name in BOOK_TEST_FILES else module
-
-    return BookScheduling(config, log)
+        config.pluginmanager.register(BookGrouping(BOOK_TEST_FILES), "book-grouping")
 
 
 @pytest.fixture(scope="session")
