@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint setup lock clean
+.PHONY: book test quick lint setup lock clean
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -32,19 +32,27 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
+# the fast tests: everything but the book's execution and build (tests marked slow), two workers
+quick: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
 # ruff and mypy alone (make test runs them too, in tests/test_style.py)
 lint: $(STAMP)
 	$(BIN)/python -m ruff check lib tests _ext benchmarks
 	$(BIN)/python -m mypy lib/annotator_incentives
 
-# Refresh the lock file (Python 3.11 on Linux, extras book and test, build tools) with uv,
-# and the pins of environment.yml from it.
+# Refresh the lock file with uv: one universal resolution for Python 3.11-3.13 on Linux, macOS
+# and Windows (platform-specific pins carry markers), extras book and test, build tools. Pins
+# already in the file are kept unless UPGRADE=1. Then the readers' constraints (the library's
+# own dependencies at the same pins, shipped beside the downloaded notebooks) and environment.yml.
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra book --extra test \
-		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --upgrade \
+		--universal --python-version 3.11 $(if $(UPGRADE),--upgrade) \
 		--custom-compile-command "make lock" -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -c $(LOCK) \
+		--custom-compile-command "make lock" -o requirements/runtime.txt
 	$(BIN)/python requirements/sync_environment.py
 
 clean:

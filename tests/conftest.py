@@ -178,6 +178,13 @@ BOOK_TEST_FILES = frozenset({"test_book.py", "test_chapters.py", "test_claims.py
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tests that need the network run only when asked for by name (`-m online`), also beside
+    # another -m expression such as `-m "not slow"`
+    if "online" not in (config.option.markexpr or ""):
+        online = [item for item in items if item.get_closest_marker("online")]
+        if online:
+            config.hook.pytest_deselected(items=online)
+            items[:] = [item for item in items if not item.get_closest_marker("online")]
     misplaced = [item.nodeid for item in items if {"built_book", "reader_run"} & set(getattr(item, "fixturenames", ()))
                  and item.path.name not in BOOK_TEST_FILES]
     if misplaced:

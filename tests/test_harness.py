@@ -35,7 +35,8 @@ def inner_project(tmp_path: Path, book_files: list[str], other_files: list[str])
 
 def run_inner(project: Path, *options: str) -> tuple[subprocess.CompletedProcess, dict[str, set[str]]]:
     """Run pytest on the project; which workers ran each module."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"} | {"PYTHONPATH": str(project)}
+    # the outer run's options and worker name are not the inner run's
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS" and not k.startswith("PYTEST_XDIST")}
     run = subprocess.run([sys.executable, "-m", "pytest", "-v", "-s", "-p", "no:cacheprovider", *options, str(project)],
                          capture_output=True, text=True, cwd=project, env=env, timeout=300)
     workers: dict[str, set[str]] = {}

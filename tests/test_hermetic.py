@@ -40,7 +40,8 @@ def test_the_hub_is_offline_for_the_session_and_its_subprocesses():
 
 
 def test_a_connection_beyond_loopback_fails_the_test(tmp_path):
-    shutil.copyfile(REPO_ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    for name in ("conftest.py", "book_scheduling.py"):  # the suite's conftest and the plugin it registers
+        shutil.copyfile(REPO_ROOT / "tests" / name, tmp_path / name)
     (tmp_path / "test_inner.py").write_text(INNER)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -m 'not online'\nmarkers =\n    online: x\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}  # the outer run's options are not the inner one's

@@ -25,13 +25,19 @@ def pyproject_requirements() -> dict[str, str]:
     return wanted
 
 
-def locked() -> dict[str, str]:
+def locked(file: str = "lock.txt") -> dict[str, str]:
     pins = {}
-    for line in (REPO_ROOT / "requirements" / "lock.txt").read_text().splitlines():
+    for line in (REPO_ROOT / "requirements" / file).read_text().splitlines():
         match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
         if match:
             pins[normalise(match[1])[0]] = match[2]
     return pins
+
+
+def markers(file: str = "lock.txt") -> dict[str, str]:
+    """The environment marker of each pin that has one (``name==1.0 ; sys_platform == 'win32'``)."""
+    text = (REPO_ROOT / "requirements" / file).read_text()
+    return {normalise(name)[0]: marker for name, marker in re.findall(r"^([A-Za-z0-9_.\-]+)==[^\s;]+ ; (.+)$", text, re.M)}
 
 
 def test_lock_pins_every_dependency_within_pyproject():
@@ -40,6 +46,26 @@ def test_lock_pins_every_dependency_within_pyproject():
         assert name in pins, f"{name} is not in requirements/lock.txt (run `make lock`)"
         assert Version(pins[name]) in SpecifierSet(spec), f"{name}=={pins[name]} breaks pyproject's {spec}"
     assert Version(pins["setuptools"]) >= Version("77")  # the wheel of the book's downloads is built offline with it
+
+
+def test_the_lock_is_one_resolution_for_every_platform():
+    """uv's universal resolution: the pins of Windows and macOS only are there, under markers, so
+    pip installs exactly the lock on Linux, macOS and Windows (Python 3.11-3.13)."""
+    found = markers()
+    assert found.get("colorama") == "sys_platform == 'win32'", found
+    assert found.get("appnope") == "sys_platform == 'darwin'", found
+    assert "--universal" in (REPO_ROOT / "Makefile").read_text()
+
+
+def test_the_readers_constraints_are_the_librarys_dependencies_at_the_locked_pins():
+    """requirements/runtime.txt ships beside the downloaded notebooks as their constraints."""
+    runtime, lock = locked("runtime.txt"), locked()
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert {normalise(r)[0] for r in project["dependencies"]} <= set(runtime)
+    for name, version in runtime.items():
+        assert lock.get(name) == version, f"runtime.txt has {name}=={version}, the lock {lock.get(name)} (run `make lock`)"
+    book_and_tests = {"jupyter-book", "pytest", "zizmor", "setuptools"}
+    assert not book_and_tests & set(runtime), "the readers' constraints hold only what the library needs"
 
 
 def test_environment_yml_pins_the_locked_versions():
