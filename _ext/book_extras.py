@@ -19,8 +19,9 @@
 - At the end of a build: the figures (PNG, SVG, CSV) and their provenance records (JSON) are
   copied to ``downloads/figures``, every
   chapter is converted to a notebook in ``downloads/notebooks`` (jupytext), and a wheel of the
-  library (with its packaged real data) is built beside them; each notebook's first cell
-  installs the library from that wheel when it is missing.
+  library (with its packaged real data) is built beside them, with ``constraints.txt`` (the
+  library's dependencies at the locked pins); each notebook's first cell (``setup_cell.py``)
+  installs the library from that wheel with those pins when it is missing.
 - Launch buttons (Binder, Colab) and a repository button, when the book is built from a public
   GitHub repository: ``$BOOK_REPOSITORY_URL`` (and ``$BOOK_REPOSITORY_BRANCH``), else git's
   ``origin`` remote and current branch. Without one there are no buttons: they would lead nowhere.
@@ -134,47 +135,49 @@ def _colab_button(app, pagename, templatename, context, doctree):
     })
 
 
-def _install_cell(wheel: str | None, published: tuple[str, str] | None):
-    """The first cell of a downloaded notebook: when the library is missing (Colab, a fresh
-    machine), install it from the wheel beside the notebook, else from the published book's
-    downloads, else from the repository; if none works, say exactly what to do."""
+SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
+CONSTRAINTS = ROOT / "requirements" / "runtime.txt"  # the library's dependencies at the locked pins
+
+
+def book_versions() -> dict[str, str]:
+    """The library's own dependencies (pyproject) at the versions this build runs with."""
+    import tomllib
+    from importlib.metadata import PackageNotFoundError, version
+
+    names = [re.match(r"[A-Za-z0-9_.\-]+", r)[0] for r in
+             tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]]
+    try:
+        return {name: version(name) for name in names}
+    except PackageNotFoundError as error:
+        raise RuntimeError(f"the book's build needs the library's dependencies installed: {error}") from None
+
+
+def _install_cell(wheel: str | None, published: tuple[str, str] | None, versions: dict[str, str] | None = None):
+    """The first cell of a downloaded notebook (template: ``setup_cell.py``): when the library
+    is missing (Colab, a fresh machine), install it from the wheel beside the notebook, else
+    from the published book's downloads, else from the repository, with the book's pins as
+    constraints (``constraints.txt`` beside it, else the published one); if none works, say
+    exactly what to do. It prints the versions it runs with where they differ from the book's."""
     import nbformat
 
-    sources = []
+    sources, constraints = [], None
     if published is not None:
         url, branch = published
         org, repo = url.removeprefix("https://github.com/").split("/", 1)
+        pages = f"https://{org.lower()}.github.io/{repo}/downloads/notebooks"
         if wheel:
-            sources.append(f"https://{org.lower()}.github.io/{repo}/downloads/notebooks/{wheel}")
+            sources.append(f"{pages}/{wheel}")
         sources.append(f"annotator-incentives @ git+{url}@{branch}")
-    wheel_line = (
-        f"WHEEL = {wheel!r}  # built with this book, in its downloads beside the notebooks\n" if wheel else "WHEEL = None\n"
-    )
-    return nbformat.v4.new_code_cell(
-        "# Setup: this notebook needs the book's library, annotator-incentives (with its real data).\n"
-        "# Where it is missing (Colab, a fresh machine) it is installed here: from the wheel beside\n"
-        "# this notebook, else from the published book, else from the book's repository.\n"
-        "import importlib.util\n"
-        "import subprocess\n"
-        "import sys\n"
-        "from pathlib import Path\n"
-        "\n"
-        "if importlib.util.find_spec(\"annotator_incentives\") is None:\n"
-        f"    {wheel_line}"
-        "    sources = [str(Path.cwd() / WHEEL)] if WHEEL and (Path.cwd() / WHEEL).is_file() else []\n"
-        f"    sources += {sources!r}\n"
-        "    for source in sources:\n"
-        "        print(\"installing annotator-incentives from\", source)\n"
-        "        if subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", source]).returncode == 0:\n"
-        "            importlib.invalidate_caches()\n"
-        "            break\n"
-        "    else:\n"
-        "        raise ModuleNotFoundError(\n"
-        "            \"annotator-incentives is not installed. Download \" + (WHEEL or \"the wheel annotator_incentives-*.whl\")\n"
-        "            + \" from the book's downloads (downloads/notebooks/, beside this notebook) into \" + str(Path.cwd())\n"
-        "            + \" and run this cell again, or install it yourself: pip install <that wheel> (or, in a clone of \"\n"
-        "              \"the book's repository: pip install -e .)\")\n"
-        "import annotator_incentives  # noqa: E402,F401")
+        constraints = f"{pages}/constraints.txt"
+    values = {"WHEEL": wheel, "SOURCES": sources, "PUBLISHED_CONSTRAINTS": constraints,
+              "BOOK_VERSIONS": book_versions() if versions is None else versions}
+    source = SETUP_CELL.read_text()
+    for name, value in values.items():
+        source, count = re.subn(rf"^{name} = .*?(  # .*)?$", lambda m, n=name, v=value: f"{n} = {v!r}{m[1] or ''}",
+                                source, count=1, flags=re.M)
+        if count != 1:
+            raise RuntimeError(f"{SETUP_CELL} has no line '{name} = ...' for the build to fill in")
+    return nbformat.v4.new_code_cell(source.rstrip("\n"))
 
 
 def figure_dir() -> Path:
@@ -214,12 +217,14 @@ def _wheel(target: Path) -> str | None:
 
 def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
     """The downloads: each chapter with code (a jupytext header) as a notebook in ``target``,
-    beside a wheel of the library that the notebook's first cell installs when it is missing.
+    beside a wheel of the library that the notebook's first cell installs when it is missing,
+    with ``constraints.txt``: the library's dependencies at the book's pins.
     The test suite runs exactly these notebooks, and the book reuses their outputs."""
     import jupytext
 
     target.mkdir(parents=True, exist_ok=True)
     setup_cell = _install_cell(_wheel(target), published_repository())
+    shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
     written = []
     for source in sources:
         if is_notebook(source):
@@ -387,7 +392,8 @@ def _downloads(app, exception):
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
         "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data, each with a JSON record of where "
         "its data came from; chapters as Jupyter notebooks, "
-        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing).</p>"
+        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
+        "its dependencies at the book's versions: constraints.txt).</p>"
         f"<ul>{items}</ul></body></html>")
 
 

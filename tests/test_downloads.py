@@ -29,9 +29,12 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(reader_run, built_book):
     for path in offered.glob("*.ipynb"):
         assert path.read_bytes() == (run.downloads / path.name).read_bytes(), path.name
     assert set(run.report) == {p.name for p in offered.glob("*.ipynb")}
-    # the first notebook run installed the library from the wheel beside it
-    assert any(f"installing annotator-incentives from {run.work / wheels[0].name}" in text for text in run.report.values()), \
-        run.report
+    # the first notebook run installed the library from the wheel beside it, with the book's pins
+    assert (offered / "constraints.txt").read_text() == (REPO_ROOT / "requirements" / "runtime.txt").read_text()
+    installing = (f"installing annotator-incentives from {run.work / wheels[0].name} "
+                  f"with the book's versions from {run.work / 'constraints.txt'}")
+    assert any(installing in text for text in run.report.values()), run.report
+    assert not any("do not install here" in text or "other versions" in text for text in run.report.values()), run.report
     python = run.venv / "bin" / "python"
     where = subprocess.run([str(python), "-c", "import annotator_incentives; print(annotator_incentives.__file__)"],
                            capture_output=True, text=True, env=reader_env(), cwd=run.work.parent, check=True).stdout.strip()
@@ -70,12 +73,70 @@ def test_figures_go_beside_the_notebook_unless_told_otherwise(tmp_path, monkeypa
     assert plotting.figure_dir() == tmp_path / "elsewhere"
 
 
-def test_the_setup_cell_says_what_to_do_when_nothing_can_be_installed():
+def book_extras():
     sys.path.insert(0, str(REPO_ROOT / "_ext"))
     try:
         import book_extras
     finally:
         sys.path.remove(str(REPO_ROOT / "_ext"))
-    source = book_extras._install_cell(None, None).source
+    return book_extras
+
+
+def test_the_setup_cell_says_what_to_do_when_nothing_can_be_installed():
+    source = book_extras()._install_cell(None, None).source
     compile(source, "setup-cell", "exec")
-    assert "sources += []" in source and "raise ModuleNotFoundError" in source and "pip install" in source
+    assert "SOURCES = []" in source and "raise ModuleNotFoundError" in source and "pip install" in source
+    assert "constraints.txt" in source
+
+
+def run_setup_cell(source: str, folder: Path, monkeypatch, pip_works) -> list[list[str]]:
+    """Run a setup cell in ``folder`` as if the library were missing, with pip replaced by a
+    stand-in; returns pip's command lines."""
+    import importlib.util
+
+    calls, find_spec = [], importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "annotator_incentives" else find_spec(name, *a))
+    monkeypatch.setattr(subprocess, "run", lambda command, **kw: calls.append(command) or subprocess.CompletedProcess(
+        command, 0 if pip_works(command) else 1))
+    monkeypatch.chdir(folder)
+    exec(compile(source, "setup-cell", "exec"), {})
+    return calls
+
+
+def test_the_setup_cell_installs_the_wheel_with_the_books_pins(tmp_path, monkeypatch, capsys):
+    extras = book_extras()
+    wheel = extras.wheel_name()
+    (tmp_path / wheel).write_bytes(b"stand-in")
+    (tmp_path / "constraints.txt").write_text(extras.CONSTRAINTS.read_text())
+    source = extras._install_cell(wheel, ("https://github.com/Org/repo", "main")).source
+    calls = run_setup_cell(source, tmp_path, monkeypatch, pip_works=lambda command: True)
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", str(tmp_path / wheel),
+                      "--constraint", str(tmp_path / "constraints.txt")]]
+    assert "This notebook runs with other versions" not in capsys.readouterr().out  # the book's own environment
+    # where the book's pins cannot be installed (another Python, say), the library still installs, and says so
+    calls = run_setup_cell(source, tmp_path, monkeypatch, pip_works=lambda command: "--constraint" not in command)
+    assert [c[-2:] for c in calls] == [["--constraint", str(tmp_path / "constraints.txt")], ["--quiet", str(tmp_path / wheel)]]
+    assert "the book's versions do not install here" in capsys.readouterr().out
+    # without the downloads beside it (Colab): the published wheel, with the published pins
+    (tmp_path / wheel).unlink()
+    (tmp_path / "constraints.txt").unlink()
+    calls = run_setup_cell(source, tmp_path, monkeypatch, pip_works=lambda command: True)
+    assert calls == [[sys.executable, "-m", "pip", "install", "--quiet",
+                      f"https://org.github.io/repo/downloads/notebooks/{wheel}",
+                      "--constraint", "https://org.github.io/repo/downloads/notebooks/constraints.txt"]]
+
+
+def test_the_setup_cell_prints_the_versions_that_differ_from_the_books(capsys):
+    from importlib.metadata import version
+
+    extras = book_extras()
+    assert extras.book_versions()["numpy"] == version("numpy")
+    exec(compile(extras._install_cell(None, None).source, "setup-cell", "exec"), {})
+    assert capsys.readouterr().out == ""  # the book's versions: nothing to say
+    versions = extras.book_versions() | {"numpy": "1.0.0"}
+    exec(compile(extras._install_cell(None, None, versions).source, "setup-cell", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "other versions than the book was built with" in printed
+    assert f"numpy {version('numpy')} (book: 1.0.0)" in printed and "scipy" not in printed
+
