@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test quick lint setup lock clean
+.PHONY: book test quick lint setup lock downloads clean
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -27,6 +27,14 @@ book: $(STAMP)
 		echo "library or settings changed since the last build: building from clean"; rm -rf _build; fi
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "book: $(CURDIR)/_build/html/index.html"
+
+# What the book offers for download beside its pages, without building it: every chapter as a
+# notebook, the library's wheel and constraints.txt, written by the book's own function
+# (_ext/book_extras.py, write_notebooks) into _build/downloads/notebooks (CI's reader's path).
+downloads: $(STAMP)
+	$(BIN)/python -c 'import sys; from pathlib import Path; sys.path[:0] = ["_ext", "tests"]; \
+		import book_extras, book_session; \
+		book_extras.write_notebooks([Path(f"{d}.md") for d in book_session.toc_files()], Path("_build/downloads/notebooks"))'
 
 # two workers: the book's notebooks and build in one, the other tests beside them (tests/conftest.py)
 test: $(STAMP)
