@@ -139,8 +139,8 @@ def test_binary_unrestricted_against_brute_force():
             # the cheapest base that still meets participation at the agent's own choice
             def agent(e, b=b, k=k):
                 return b * float(special.bdtrc(k - 1, n, C.pass_probability(e, c))) - float(FIG3.E(e))
-            grid = np.linspace(0, 1, 2001)
-            vals = [agent(e) for e in grid]
+            grid = np.linspace(0, 1, 2001)  # the agent's utility on the whole grid at once, as agent() computes it
+            vals = b * special.bdtrc(k - 1, n, C.pass_probability(grid, c)) - FIG3.E(grid)
             eta_br = float(grid[int(np.argmax(vals))])
             res = optimize.minimize_scalar(
                 lambda e: -agent(e), bounds=(max(eta_br - 5e-4, 0), min(eta_br + 5e-4, 1)), method="bounded"
