@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make book   build the book into _build/html (creates or reuses .venv)
 #   make test   run the whole test suite, including a clean book build
+#   make quick  the fast tests only (no book build, no notebooks)
 # The real data ships with the library; ANNOTATOR_DATA_DIR (if you set it) is looked at first.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
