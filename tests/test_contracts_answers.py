@@ -11,6 +11,7 @@ in the last place (tests/perturbation.py), as another CPU's arithmetic would mov
 from __future__ import annotations
 
 import json
+import runpy
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from annotator_incentives import utility as U
 from perturbation import SHIFTS, moved, moved_profile
 from tolerances import EFFORT, FROM_EFFORT, WELL
 
-RECORDED = json.loads((Path(__file__).parent / "fixtures" / "contracts_answers.json").read_text())
+FIXTURES = Path(__file__).parent / "fixtures"
+RECORDED = json.loads((FIXTURES / "contracts_answers.json").read_text())
 SLOW = {("risk_averse_poly", "linear", 5000)}  # 20 s: the numerical linear route at large n
 ROWS = [r for r in RECORDED["solves"] if (r["profile"], r["kind"], r["n"]) not in SLOW]
 
@@ -92,6 +94,13 @@ def differences(row: dict, shift: int) -> list[str]:
                 found.append(f"the recorded contract at the recorded effort gives {name} {abs(value - row[name]):.2g} "
                              f"away from the recorded value > {WELL:g}")
     return [f + tie for f in found]
+
+
+def test_the_recording_script_records_these_cases():
+    """tests/fixtures/record_contracts_answers.py re-records exactly the cases of the file."""
+    cases = runpy.run_path(str(FIXTURES / "record_contracts_answers.py"))["CASES"]
+    assert [(r["profile"], r["kind"], r["n"], r["c"], r["problem"]) for r in RECORDED["solves"]] == cases
+    assert list(RECORDED["first_best"]) == list(U.PROFILES)
 
 
 def test_first_best_unchanged():
