@@ -7,8 +7,9 @@ test whose answers stay within their tolerance when its inputs move by 4 and 16 
 
 A utility profile is moved through its numeric parameters, the same way for every profile:
 G(w) -> a G(r w) (for CARA G = s (1 - exp(-rate w)) that is the scale s and the rate), E ->
-e E, mu -> m mu, and U_0, w_lo, w_hi themselves; the signs alternate between parameters, so
-that they do not move together in one direction.
+e E, mu -> m mu, and U_0, w_lo, w_hi themselves; the signs alternate between G, E and mu, so
+that they do not move together in one direction (a and r move alike: opposite, their moves of G
+would nearly cancel where G is close to linear).
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ def moved(x: float, shift: int, sign: int = 1) -> float:
 
 
 def moved_profile(profile: UtilityProfile, shift: int) -> UtilityProfile:
-    """The profile with each numeric parameter moved relatively by ``shift`` ulps, signs
-    alternating: a = 1 + shift, r = 1 - shift, e = 1 + shift, m = 1 - shift (in ulps); U_0,
-    w_lo and w_hi by +shift. G_inv, dG, dE and dmu follow by the chain rule; a numerical
-    inverse of G (a profile given without G_inv) is rebuilt for the moved G."""
-    a, r, e, m = (1.0 + s * shift * ULP for s in (1, -1, 1, -1))
+    """The profile with each numeric parameter moved relatively by ``shift`` ulps: a = r =
+    1 + shift, e = 1 - shift, m = 1 + shift (in ulps); U_0, w_lo and w_hi by +shift. G_inv, dG,
+    dE and dmu follow by the chain rule; a numerical inverse of G (a profile given without
+    G_inv) is rebuilt for the moved G."""
+    a, r, e, m = (1.0 + s * shift * ULP for s in (1, 1, -1, 1))
     G, G_inv, dG, E, dE, mu, dmu = (profile.G, profile.G_inv, profile.dG, profile.E, profile.dE, profile.mu, profile.dmu)
     numeric_inverse = getattr(G_inv, "__self__", None) is profile
     return dataclasses.replace(

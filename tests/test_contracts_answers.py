@@ -103,6 +103,17 @@ def test_the_recording_script_records_these_cases():
     assert list(RECORDED["first_best"]) == list(U.PROFILES)
 
 
+def test_the_moves_move_every_input():
+    """A move that left the inputs as they were would prove nothing."""
+    for shift in SHIFTS:
+        assert moved(0.98, shift) != 0.98 and moved(-10.0, shift) != -10.0
+        for name in U.PROFILES:
+            original, shifted = U.profile(name), profile(name, shift)
+            for f in ("G", "G_inv", "dG", "E", "dE", "mu", "dmu"):
+                x = 0.3 if f != "G_inv" else 0.2
+                assert getattr(shifted, f)(x) != getattr(original, f)(x), (name, f, shift)
+
+
 def test_first_best_unchanged():
     for shift in (0, *SHIFTS):
         for name, recorded in RECORDED["first_best"].items():
