@@ -7,7 +7,7 @@ test whose answers stay within their tolerance when its inputs move by 4 and 16 
 
 A utility profile is moved through its numeric parameters, the same way for every profile:
 G(w) -> a G(r w) (for CARA G = s (1 - exp(-rate w)) that is the scale s and the rate), E ->
-e E, mu -> m mu, and U_0, w_lo, w_hi themselves; the signs alternate between G, E and mu, so
+e E, mu -> m mu, and U_0, w_lo, w_hi themselves (U_0 = 0 stays 0); the signs alternate between G, E and mu, so
 that they do not move together in one direction (a and r move alike: opposite, their moves of G
 would nearly cancel where G is close to linear).
 """

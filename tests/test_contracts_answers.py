@@ -65,7 +65,8 @@ def differences(row: dict, shift: int) -> list[str]:
     from the recorded answer than its tolerance, named."""
     c, prof = moved(row["c"], shift), profile(row["profile"], shift)
     s = C.solve(row["kind"], row["n"], c, prof, row["problem"])
-    assert (s.feasible, s.kind, set(s.params)) == (row["feasible"], row["result_kind"], set(row["params"])), case(row)
+    assert (s.feasible, s.kind, set(s.params)) == (row["feasible"], row["result_kind"], set(row["params"])), (
+        f"{case(row)}, inputs moved by {shift:+d} ulps: another kind of answer")
     tol = tolerances(row)
     got = {"eta": s.eta, "expected_wage": s.expected_wage, "principal_utility": s.principal_utility,
            "agent_utility": s.agent_utility, **s.params}
