@@ -13,9 +13,9 @@ from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import utility as U
 from annotator_incentives.contracts import binary, binary_search, general, linear, optimise
+from tolerances import FROM_EFFORT, WELL
 
 FIG3 = U.profile("figure3")
-TOL = 1e-9
 
 
 def random_profile(rate, a, b, m, s) -> U.UtilityProfile:
@@ -58,18 +58,18 @@ def test_value_ordering_participation_and_global_incentives(profile, n, c):
         unrestricted = C.solve(kind, n, c, profile, "unrestricted")
         restricted = C.solve(kind, n, c, profile, "restricted")
         assert unrestricted.feasible
-        assert fb.value >= unrestricted.principal_utility - TOL
-        assert unrestricted.gap >= -TOL
+        assert fb.value >= unrestricted.principal_utility - WELL
+        assert unrestricted.gap >= -WELL
         if restricted.feasible:
-            assert unrestricted.principal_utility >= restricted.principal_utility - TOL
+            assert unrestricted.principal_utility >= restricted.principal_utility - WELL
             assert restricted.eta == pytest.approx(fb.eta)
         for solution in (unrestricted, restricted):
             if solution.feasible:
                 # participation, to the precision of the utilities the contract pays
                 scale = max(1.0, float(np.max(np.abs(profile.G(solution.wages)))))
-                assert solution.agent_utility >= profile.U0 - TOL * scale
+                assert solution.agent_utility >= profile.U0 - WELL * scale
                 assert C.ic_violation(solution, profile, points=4001) <= 1e-9  # global best response
-                assert np.all(solution.wages >= profile.w_lo - TOL) and np.all(solution.wages <= profile.w_hi + TOL)
+                assert np.all(solution.wages >= profile.w_lo - WELL) and np.all(solution.wages <= profile.w_hi + WELL)
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -240,8 +240,10 @@ def test_with_one_check_binary_and_linear_contracts_coincide(name):
         for problem in ("unrestricted", "restricted"):
             binary, linear = (C.solve(kind, 1, c, profile, problem) for kind in ("binary", "linear"))
             assert binary.feasible and linear.feasible
-            assert binary.principal_utility == pytest.approx(linear.principal_utility, abs=1e-9)
-            np.testing.assert_allclose(binary.wages, linear.wages, atol=1e-6)
+            assert binary.principal_utility == pytest.approx(linear.principal_utility, abs=WELL)
+            # the unrestricted effort is maximised by two different searches: wages at its accuracy
+            tolerance = FROM_EFFORT if problem == "unrestricted" else WELL
+            np.testing.assert_allclose(binary.wages, linear.wages, rtol=0, atol=tolerance)
 
 
 @pytest.mark.parametrize("name", ["figure3", "risk_averse_poly"])
