@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,26 +57,43 @@ def _text(path: Path, error: type[AnnotatorInputError]) -> str:
 
 # --- a table of p or scores -------------------------------------------------------------------
 
-def _check_csv_header(path: Path, text: str) -> None:
-    """Every non-blank line has as many fields as the header, and no column name appears twice."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header = rows[0]
-    ragged = next((i for i, row in enumerate(rows[1:], start=2) if row and len(row) != len(header)), None)
-    if ragged is not None:
-        raise DataError(f"{path}: line {ragged} has {len(rows[ragged - 1])} field(s), the header {len(header)}")
-    twice = sorted({name for name in header if header.count(name) > 1})
+_INPUT_COLUMNS = ("p", "chosen_score", "rejected_score")  # the columns a table of p or scores is read for
+
+def _check_csv_header(path: Path, text: str) -> list[str]:
+    """Every non-blank line has as many fields as the header, and no column name appears twice
+    (linear in the size of the file); a line the csv module cannot split, such as a field longer
+    than its limit of 131,072 characters, is named with its line."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+        for row in reader:
+            if row and len(row) != len(header):
+                raise DataError(f"{path}: line {reader.line_num} has {len(row)} field(s), the header {len(header)}")
+    except csv.Error as failure:
+        limit = csv.field_size_limit()
+        reason = (f"a field longer than {limit:,} characters" if "field limit" in str(failure)
+                  else f"not a readable CSV file ({failure})")
+        raise DataError(f"{path}: line {reader.line_num}: {reason}") from None
+    twice = sorted(name for name, times in Counter(header).items() if times > 1)
     if twice:
         raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once in the header")
+    return header
 
 
 def _csv_frame(path: Path) -> pd.DataFrame:
-    """A CSV file as a table of strings (blank lines kept, so that they can be named)."""
+    """The columns of a CSV file that hold p or scores, as a table of strings (blank lines kept,
+    so that they can be named); other columns are not parsed, so that a wide file reads in
+    linear time. Lines may end in LF, CR LF or CR alone (old Mac files)."""
     text = _text(path, DataError)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
-    _check_csv_header(path, text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header = _check_csv_header(path, text)
+    if "p" not in header and not {"chosen_score", "rejected_score"} <= set(header):
+        raise _no_input_columns(path, header)
+    wanted = [name for name in header if name in _INPUT_COLUMNS]
     try:
-        return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False, usecols=wanted)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as failure:
         raise DataError(f"{path}: not a readable CSV file ({_first_line(failure)})") from None
 
@@ -179,9 +197,13 @@ def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
         return _p_column(frame, path, first_line)
     if scored:
         return _p_from_scores(frame, path, first_line)
-    raise DataError(
-        f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {', '.join(map(str, frame.columns))}"
-    )
+    raise _no_input_columns(path, list(frame.columns))
+
+
+def _no_input_columns(path: Path, columns: list) -> DataError:
+    """The error for a table without p or scores, naming (the first 20 of) its columns."""
+    found = ", ".join(map(str, columns[:20])) + (f", ... ({len(columns):,} columns)" if len(columns) > 20 else "")
+    return DataError(f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {found}")
 
 
 # --- a utility profile ------------------------------------------------------------------------

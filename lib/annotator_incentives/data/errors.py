@@ -1,7 +1,7 @@
 """The data's named errors, and reading a local file so that a parser's failure is one of them.
 
 :class:`DataError` is input data that cannot be used as it is, :class:`DatasetUnavailableError`
-a dataset found nowhere, :class:`PackagedDataError` packaged data that is not as shipped, and
+(a DataError) a dataset found nowhere or an unknown name, :class:`PackagedDataError` packaged data that is not as shipped, and
 :class:`UnreadableDataError` a local file that cannot be parsed, named with what is wrong with it
 (:func:`_reading`, also used by the loaders of the real annotators). The bottom of
 :mod:`annotator_incentives.data`: it imports only :mod:`annotator_incentives.validation`.
@@ -23,8 +23,11 @@ class DataError(AnnotatorInputError):
     """Input data that cannot be used as it is (missing columns, bad values, empty)."""
 
 
-class DatasetUnavailableError(LookupError):
-    """A dataset that could not be found locally, in the hub cache, or on the hub."""
+class DatasetUnavailableError(DataError, LookupError):
+    """A dataset that could not be found locally, in the hub cache, or on the hub; an unknown
+    dataset name; a data folder that is not a folder. A :class:`DataError` (so an
+    :class:`~annotator_incentives.validation.AnnotatorInputError`, a ``ValueError``) and, as it
+    always was, a ``LookupError``."""
 
 
 class PackagedDataError(DataError):

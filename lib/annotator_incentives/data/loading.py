@@ -190,7 +190,7 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
     """Scores of a real sample in the shared data folder (``SAMPLES``), labelled as a sample."""
     try:
         spec = SAMPLES[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable "name" such as a list
         known = ", ".join(sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown sample {name!r}; known samples: {known}") from None
     relative = Path(spec.folder) / spec.file

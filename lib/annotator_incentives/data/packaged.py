@@ -14,7 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DatasetUnavailableError, PackagedDataError
+from .errors import DataError, DatasetUnavailableError, PackagedDataError
 from .registry import PACKAGED_FOLDERS
 
 __all__ = [
@@ -89,13 +89,19 @@ def packaged_data_dir() -> Path:
 
 
 def _chosen_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``."""
+    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``.
+    An argument that is not a path, an empty one, or one that is not a directory is a
+    :class:`DatasetUnavailableError`."""
+    source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise DatasetUnavailableError(f"{source} must be a folder's path (str or pathlib.Path); got {type(path).__name__}")
+    if path is not None and not str(path).strip():
+        raise DatasetUnavailableError(f"{source} is empty: give a folder's path, or leave it out for the packaged data")
     chosen = path if path is not None else os.environ.get(DATA_DIR_ENV) or None
     if chosen is None:
         return None
     folder = Path(chosen).expanduser()
     if not folder.is_dir():
-        source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
         raise DatasetUnavailableError(f"{source} points to {folder}, which is not a directory")
     return folder
 
@@ -106,6 +112,8 @@ def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | 
     package does not ship). The packaged copy is always there: a package without it, or with a
     changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
     missing real data."""
+    if not isinstance(relative, (str, os.PathLike)) or not Path(relative).parts or Path(relative).is_absolute():
+        raise DataError(f"locate needs a file's path relative to the data folder; got {relative!r}")
     chosen = _chosen_data_dir(data_dir)
     if chosen is not None and (chosen / relative).is_file():
         return chosen / relative

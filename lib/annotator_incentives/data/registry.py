@@ -140,7 +140,7 @@ SAMPLES: dict[str, SampleSpec] = {
 def _spec(name: str) -> DatasetSpec:
     try:
         return DATASETS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable "name" such as a list
         known = ", ".join(sorted(DATASETS) + sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown dataset {name!r}; known: {known}") from None
 
