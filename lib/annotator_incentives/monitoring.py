@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from scipy.special import rel_entr
 
 from . import binomial, validation
@@ -182,19 +182,60 @@ def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
     return np.floor(n * t).astype(np.int64) + 1
 
 
+INT_N_LIMIT = 2**31 - 1  # scipy's bdtr and bdtrc take n as a C int: beyond it they return nan
+
+
+def _upper(k, n, q: float) -> np.ndarray:
+    """P(Bin(n, q) >= k), exact at every n: the binomial kernel's tail up to ``INT_N_LIMIT``, beyond it
+    the regularised incomplete beta function I_q(k, n - k + 1), which takes float n (the identity
+    bdtrc itself evaluates)."""
+    if np.max(n) <= INT_N_LIMIT:
+        return binomial._tail(k, n, q)
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 1) & (k <= n)
+    kk = np.clip(k, 1, np.maximum(n, 1))
+    return np.where(inside, special.betainc(kk, n - kk + 1, q), np.where(k < 1, 1.0, 0.0))
+
+
+def _lower(k, n, q: float) -> np.ndarray:
+    """P(Bin(n, q) < k), computed directly (accurate when tiny) at every n, as :func:`_upper`:
+    I_{1-q}(n - k + 1, k) beyond ``INT_N_LIMIT``."""
+    if np.max(n) <= INT_N_LIMIT:
+        return binomial._below(k, n, q)
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 1) & (k <= n)
+    kk = np.clip(k, 1, np.maximum(n, 1))
+    return np.where(inside, special.betainc(n - kk + 1, kk, 1 - q), np.where(k < 1, 0.0, 1.0))
+
+
 def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails."""
+    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails, at
+    every n (beyond 2**31 - 1 by the regularised incomplete beta function).
+
+    Examples
+    --------
+    >>> first, second = threshold_test_errors(2, 2, 0.5, 0.9)  # declare H1 when both checks pass
+    >>> round(float(first), 12), round(float(second), 12)  # 0.5**2 and 1 - 0.9**2
+    (0.25, 0.19)
+    """
     n = _sample_sizes(n)
     k = validation.counts("k (pass threshold)", k, MonitoringError)
     q0, q1 = validation.probability("q0", q0, MonitoringError), validation.probability("q1", q1, MonitoringError)
-    return binomial._tail(k, n, q0), binomial._below(k, n, q1)
+    return _upper(k, n, q0), _lower(k, n, q1)
 
 
 def error_sum(n, q0: float, q1: float) -> np.ndarray:
     """Type I + type II error of the likelihood-ratio test (threshold 1), exactly.
 
     This is the smallest error sum of any test between Bin(n, q0) and Bin(n, q1): it equals
-    1 - TV(Bin(n, q0), Bin(n, q1)).
+    1 - TV(Bin(n, q0), Bin(n, q1)). Exact at every n, 2**31 and beyond included.
+
+    Examples
+    --------
+    >>> float(error_sum(1, 0.5, 1.0))  # one check; pass when committed: H1 is declared on a pass
+    0.5
+    >>> bool(error_sum(2**31, 0.6, 0.6001) < error_sum(2**31 - 1, 0.6, 0.6001))
+    True
     """
     first, second = threshold_test_errors(n, lr_threshold(n, q0, q1), q0, q1)
     return first + second
@@ -209,7 +250,7 @@ def ump_threshold(n: int, q0: float, alpha: float) -> int:
     lo, hi = -1, n + 1  # P(X >= n + 1) = 0 <= alpha; bisect on k, the size falls as k grows
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if float(binomial._tail(mid, n, q0)) <= alpha:
+        if float(_upper(mid, n, q0)) <= alpha:
             hi = mid
         else:
             lo = mid
@@ -293,9 +334,12 @@ def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
 
 
 def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.random.Generator) -> float:
-    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis)."""
+    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis); n
+    up to 2**63 - 1 (numpy's sampler), ``rng`` a numpy Generator."""
+    n = validation.count("n (inspected samples)", n, MonitoringError, 1, np.iinfo(np.int64).max)
     k = int(lr_threshold(n, q0, q1))
     trials = validation.count("trials", trials, MonitoringError, minimum=1)
+    validation.instance("rng", rng, np.random.Generator, MonitoringError, " (numpy.random.default_rng(seed))")
     false_pass = np.mean(rng.binomial(n, q0, size=trials) >= k)
     false_fail = np.mean(rng.binomial(n, q1, size=trials) < k)
     return float(false_pass + false_fail)

@@ -25,6 +25,7 @@ import pandas as pd
 from . import validation
 from .data import DataError, Scores, preference_probabilities
 from .data.errors import _first_line
+from .data.packaged import verify_local_copy
 from .utility import Fn, ProfileError, UtilityProfile, cara
 from .validation import AnnotatorInputError
 
@@ -105,7 +106,7 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
     if path.is_dir():
         raise DataError(f"{path} is a directory, not a file")
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(path, page_checksum_verification=True)  # a flipped bit fails, when the file has checksums
     except OSError as failure:
         if isinstance(failure, (PermissionError, FileNotFoundError)):
             raise _read_error(path, failure) from None
@@ -120,7 +121,10 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
 
 def _frame(path: Path) -> tuple[pd.DataFrame, int]:
     """The file's table, read by its suffix, with the line (CSV: 2) or row (Parquet: 1) number of
-    its first record; a file without records is an error."""
+    its first record; a file without records is an error. A file listed in a ``SHA256SUMS`` beside
+    it is checked against it first."""
+    if path.is_file():
+        verify_local_copy(path, path.parent)
     if path.suffix.lower() == ".parquet":
         frame, first_line = _parquet_frame(path), 1
     elif path.suffix.lower() in (".csv", ".txt"):

@@ -1,7 +1,8 @@
 """The data's named errors, and reading a local file so that a parser's failure is one of them.
 
 :class:`DataError` is input data that cannot be used as it is, :class:`DatasetUnavailableError`
-(a DataError) a dataset found nowhere or an unknown name, :class:`PackagedDataError` packaged data that is not as shipped, and
+(a DataError) a dataset found nowhere or an unknown name, :class:`DamagedCopyError` a local copy
+that differs from its own SHA256SUMS or from the registry's size, :class:`PackagedDataError` packaged data that is not as shipped, and
 :class:`UnreadableDataError` a local file that cannot be parsed, named with what is wrong with it
 (:func:`_reading`, also used by the loaders of the real annotators). The bottom of
 :mod:`annotator_incentives.data`: it imports only :mod:`annotator_incentives.validation`.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..validation import AnnotatorInputError
 
-__all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "UnreadableDataError"]
+__all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "UnreadableDataError", "DamagedCopyError"]
 
 
 class DataError(AnnotatorInputError):
@@ -32,6 +33,12 @@ class DatasetUnavailableError(DataError, LookupError):
 
 class PackagedDataError(DataError):
     """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+
+
+class DamagedCopyError(DataError):
+    """A local copy that is not what it should be: a file that differs from the sha256 in a
+    ``SHA256SUMS`` beside it, or a copy of a real sample with another number of pairs than the
+    registry's."""
 
 
 class UnreadableDataError(DataError):
