@@ -67,6 +67,15 @@ def _probability(name: str, value) -> np.ndarray:
     return validation.probabilities(name, value, MonitoringError)
 
 
+def _together(**arrays: np.ndarray) -> None:
+    """Arrays that broadcast together, else a MonitoringError naming their shapes."""
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
+        raise MonitoringError(f"{' and '.join(arrays)} must have one shape (or broadcast together); got {shapes}") from None
+
+
 def _hypotheses(eta0: float, eta1: float) -> tuple[float, float]:
     eta0, eta1 = validation.probability("eta0", eta0, MonitoringError), validation.probability("eta1", eta1, MonitoringError)
     if not eta0 < eta1:
@@ -93,13 +102,22 @@ def _kl(kl) -> float:
 
 
 def label_probability(eta, p) -> np.ndarray:
-    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model)."""
-    return _probability("eta", eta) * _probability("p", p) + (1 - np.asarray(eta, dtype=float)) / 2
+    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model).
+
+    Examples
+    --------
+    >>> float(label_probability(0.5, 0.9))  # 0.5 * 0.9 + 0.25
+    0.7
+    """
+    eta, p = _probability("eta", eta), _probability("p", p)
+    _together(eta=eta, p=p)
+    return eta * p + (1 - eta) / 2
 
 
 def agreement_probability(eta, p, p_e=1.0) -> np.ndarray:
     """P(Z = Z_e) = 1/2 + 2 eta (p - 1/2)(p_e - 1/2) (Proposition 2)."""
     eta, p, p_e = _probability("eta", eta), _probability("p", p), _probability("p_e", p_e)
+    _together(eta=eta, p=p, p_e=p_e)
     return 0.5 + 2 * eta * (p - 0.5) * (p_e - 0.5)
 
 
@@ -182,14 +200,11 @@ def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
     return np.floor(n * t).astype(np.int64) + 1
 
 
-INT_N_LIMIT = 2**31 - 1  # scipy's bdtr and bdtrc take n as a C int: beyond it they return nan
-
-
 def _upper(k, n, q: float) -> np.ndarray:
-    """P(Bin(n, q) >= k), exact at every n: the binomial kernel's tail up to ``INT_N_LIMIT``, beyond it
+    """P(Bin(n, q) >= k), exact at every n: the binomial kernel's tail up to ``binomial.INT_N_LIMIT``, beyond it
     the regularised incomplete beta function I_q(k, n - k + 1), which takes float n (the identity
     bdtrc itself evaluates)."""
-    if np.max(n) <= INT_N_LIMIT:
+    if np.max(n) <= binomial.INT_N_LIMIT:
         return binomial._tail(k, n, q)
     k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
     inside = (k >= 1) & (k <= n)
@@ -199,8 +214,8 @@ def _upper(k, n, q: float) -> np.ndarray:
 
 def _lower(k, n, q: float) -> np.ndarray:
     """P(Bin(n, q) < k), computed directly (accurate when tiny) at every n, as :func:`_upper`:
-    I_{1-q}(n - k + 1, k) beyond ``INT_N_LIMIT``."""
-    if np.max(n) <= INT_N_LIMIT:
+    I_{1-q}(n - k + 1, k) beyond ``binomial.INT_N_LIMIT``."""
+    if np.max(n) <= binomial.INT_N_LIMIT:
         return binomial._below(k, n, q)
     k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
     inside = (k >= 1) & (k <= n)
@@ -367,7 +382,7 @@ def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
     """Figure 1 (bottom) and Figure 7: the error-sum lower bound against n for each eta0."""
     n = _sample_sizes(n)
     rows = []
-    for eta0 in eta0s:
+    for eta0 in _probability("eta0s", eta0s).ravel():
         kl = expert_kl_divergence(p, eta0, eta1)
         rows.append(pd.DataFrame({"n": n, "eta0": eta0, "eta1": eta1, "kl": kl, "lower_bound": error_sum_lower_bound(n, kl)}))
     return pd.concat(rows, ignore_index=True)
@@ -378,7 +393,7 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
     eta0, eta1 = _hypotheses(eta0, eta1)
     n = _sample_sizes(n)
     rows = []
-    for delta in deltas:
+    for delta in _probability("deltas", deltas).ravel():
         monitor = self_consistency_monitor(delta)
         errors = error_sum(n, float(monitor.q(eta0)), float(monitor.q(eta1)))
         rows.append(pd.DataFrame({"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": errors}))
@@ -386,10 +401,12 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
 
 
 def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: int, seed: int) -> pd.DataFrame:
-    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded."""
-    rng = np.random.default_rng(seed)
+    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded (``seed``
+    a whole number >= 0)."""
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    rng = np.random.default_rng(validation.count("seed", seed, MonitoringError))
     rows = []
-    for delta in deltas:
+    for delta in _probability("deltas", deltas).ravel():
         monitor = self_consistency_monitor(delta)
         q0, q1 = float(monitor.q(eta0)), float(monitor.q(eta1))
         for size in _sample_sizes(n):
@@ -408,6 +425,9 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
 def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataFrame:
     """I_sc(eta) / I_expert(eta) with c = 1 - delta against c = c-bar (Proposition 4)."""
     deltas = _probability("delta", deltas)
+    validation.instance("c_bars", c_bars, dict, MonitoringError, " (a label for each c-bar)")
+    if not c_bars:
+        raise MonitoringError("c_bars is empty: give at least one expert signal strength c-bar")
     rows = []
     for label, c_bar in c_bars.items():
         expert = fisher_information(eta, c_bar)

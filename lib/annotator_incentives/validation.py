@@ -26,6 +26,8 @@ __all__ = [
     "signal_strength",
     "reals",
     "instance",
+    "table",
+    "keys",
 ]
 
 MAX_CHECKS = 10**6  # largest number of checks n the contract solvers accept (memory and time grow with n)
@@ -165,3 +167,64 @@ def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, h
     if not isinstance(value, kind):
         raise error(f"{name} must be a {kind.__name__}{hint}; got {type(value).__name__} {_show(value)}")
     return value
+
+
+def table(name: str, value, columns, error: Error = AnnotatorInputError):
+    """``value`` itself when it is a non-empty pandas DataFrame whose column names are flat (not a
+    MultiIndex) and unique, among them ``columns``; else the named error saying what is wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table("labels", pd.DataFrame({"item": ["a"], "label": [1.0]}), ("item",)).shape
+    (1, 2)
+    >>> table("labels", pd.DataFrame([[1, 2]], columns=["label", "label"]), ("label",))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: labels: column name(s) 'label' appear more than once
+    """
+    import pandas as pd
+
+    instance(name, value, pd.DataFrame, error)
+    if isinstance(value.columns, pd.MultiIndex):
+        raise error(f"{name}: its columns must be plain names, not a MultiIndex ({value.columns.nlevels} levels); "
+                    "flatten them first")
+    twice = sorted({str(c) for c in value.columns[value.columns.duplicated()]})
+    if twice:
+        raise error(f"{name}: column name(s) {', '.join(map(repr, twice))} appear more than once")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise error(f"{name}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, value.columns)) or 'none'}")
+    if value.empty:
+        raise error(f"{name} is empty (no rows)")
+    return value
+
+
+def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
+    """Columns of a checked :func:`table` that name things (items, judges, groups): no missing
+    value, each a hashable value, all of one kind (all text or all numbers), so that they can
+    be grouped and sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> keys("labels", pd.DataFrame({"judge": ["j1", None]}), ("judge",))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: labels: column judge has 1 missing value(s), the first in row 2
+    """
+    import pandas as pd
+
+    for column in columns:
+        values = frame[column]
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise error(f"{name}: column {column} has {int(missing.sum())} missing value(s), the first in row "
+                        f"{int(np.flatnonzero(missing)[0]) + 1}")
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, numbers.Number) else type(v).__name__
+                 for v in values}
+        if not kinds <= {"text", "number"} or len(kinds) > 1:
+            raise error(f"{name}: column {column} must hold names of one kind (all text or all numbers); "
+                        f"got {', '.join(sorted(kinds))}")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from . import packaged
 from .errors import DamagedCopyError, DataError, DatasetUnavailableError, _first_line, _reading, _unreadable
 from .packaged import DATA_DIR_ENV, _chosen_data_dir, locate
@@ -247,10 +248,9 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
 
 def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
     """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen."""
-    needed = ["row", "prompt_group", "score_mean5"]
-    missing = [c for c in needed if c not in attributes.columns]
-    if missing:
-        raise DataError(f"HelpSteer attributes: missing column(s) {', '.join(missing)}")
+    attributes = validation.table("HelpSteer attributes", attributes, ("row", "prompt_group", "score_mean5"), DataError)
+    validation.keys("HelpSteer attributes", attributes, ("row", "prompt_group"), DataError)
+    validation.reals("HelpSteer attributes: score_mean5", attributes["score_mean5"].to_numpy(), DataError)
     rows = []
     for group, block in attributes.groupby("prompt_group", sort=True):
         records = block.sort_values("row").to_dict("records")
@@ -268,4 +268,4 @@ def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
                         "score_rejected": lo["score_mean5"],
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["prompt_group", "row_chosen", "row_rejected", "score_chosen", "score_rejected"])
