@@ -28,6 +28,7 @@ __all__ = [
     "instance",
     "table",
     "keys",
+    "vectorised",
 ]
 
 MAX_CHECKS = 10**6  # largest number of checks n the contract solvers accept (memory and time grow with n)
@@ -228,3 +229,30 @@ def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
         if not kinds <= {"text", "number"} or len(kinds) > 1:
             raise error(f"{name}: column {column} must hold names of one kind (all text or all numbers); "
                         f"got {', '.join(sorted(kinds))}")
+
+
+def vectorised(name: str, function, sample, error: Error = AnnotatorInputError) -> None:
+    """``function`` is callable and vectorised: on the array ``sample`` it returns an array of
+    numbers of the same shape (as numpy's functions do), else the named error saying what it did.
+    For the functions of a utility profile (G, E, mu and their inverses and derivatives), which
+    the solvers call on whole grids of wages and efforts.
+
+    Examples
+    --------
+    >>> import math
+    >>> vectorised("G", lambda w: 1 - np.exp(-np.asarray(w, float)), np.linspace(0, 1, 3))
+    >>> vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: G must take a numpy array and return one value per element ...
+    """
+    if not callable(function):
+        raise error(f"{name} must be a function; got {type(function).__name__}")
+    sample = np.asarray(sample, dtype=float)
+    hint = f"{name} must take a numpy array and return one value per element (use numpy's functions, e.g. np.exp, not math.exp)"
+    try:
+        out = np.asarray(function(sample))
+    except (TypeError, ValueError) as failure:
+        raise error(f"{hint}; on an array of {sample.size} values it raised {type(failure).__name__}: {failure}") from None
+    if out.shape != sample.shape or out.dtype.kind not in "iuf":
+        raise error(f"{hint}; on an array of shape {sample.shape} it returned shape {out.shape}, values of type {out.dtype}")
