@@ -262,7 +262,8 @@ def _dup_parquet() -> bytes:
 def _bit_flipped(frame: pd.DataFrame, old: float, new: float) -> bytes:
     """A Parquet file written with page checksums (pyarrow's write_page_checksum), then one stored
     value changed in place, as a flipped bit would: the file still decodes, to a wrong number,
-    unless its checksums are verified."""
+    unless its checksums are verified. ``old`` must be neither the smallest nor the largest value
+    of its column (those are stored in the statistics too)."""
     import io
     import struct
 
@@ -1125,6 +1126,15 @@ ULTRA = "RLHFlow/UltraFeedback-preference-standard/data/train-00000-of-00001.par
 SAMPLE = "ultrafeedback-sample/trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
 PKU = "pku-beaver-7b-v2.0-reward-scores.parquet"
 SCORED = _parquet(pd.DataFrame({"chosen_score": np.arange(40.0) + 2, "rejected_score": np.arange(40.0)}))
+HELPSTEER2 = "helpsteer2-sample/helpsteer2_first100_pairs.csv"
+REAL_HELPSTEER2 = (ai_data.PACKAGED_DATA_DIR / HELPSTEER2).read_text(encoding="utf-8")
+REAL_ULTRA = (ai_data.PACKAGED_DATA_DIR / SAMPLE).read_text(encoding="utf-8")
+ULTRA_SHA = next(line.split()[0] for line in (ai_data.PACKAGED_DATA_DIR / "SHA256SUMS").read_text().splitlines()
+                 if line.endswith(SAMPLE))
+# the real sample with the first pair's rejected score changed to 1.0, next to a SHA256SUMS holding the real file's sha256
+_LINES = REAL_ULTRA.split("\n")
+CHANGED_ULTRA = "\n".join([_LINES[0], _LINES[1].rsplit(",", 1)[0] + ",1.0", *_LINES[2:]])
+assert CHANGED_ULTRA != REAL_ULTRA
 LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the message)
     ("hub-random-bytes", "ultra", {ULTRA: bytes(range(256))}, "its local copy cannot be read"),
     ("hub-truncated", "ultra", {ULTRA: SCORED[: len(SCORED) // 2]}, "its local copy cannot be read"),
@@ -1138,6 +1148,24 @@ LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the me
     ("sample-wrong-columns", "ultrafeedback-sample", {SAMPLE: "a,b\n2,1\n"}, "missing column(s)"),
     ("pku-junk", "pku", {PKU: b"junk"}, "its local copy cannot be read"),
     ("pku-missing-columns", "pku", {PKU: _parquet(pd.DataFrame({"score": [1.0]}))}, "missing column(s)"),
+    # issue 21: damaged local copies were used silently
+    ("helpsteer2-truncated", "helpsteer2-sample", {HELPSTEER2: "".join(REAL_HELPSTEER2.splitlines(keepends=True)[:22])},
+     "21 pairs, but the HelpSteer2 sample has 44: a truncated or different copy"),
+    ("sample-changed-next-to-its-SHA256SUMS", "ultrafeedback-sample",
+     {SAMPLE: CHANGED_ULTRA, "ultrafeedback-sample/SHA256SUMS": f"{ULTRA_SHA}  {Path(SAMPLE).name}\n"},
+     f"{Path('ultrafeedback-sample', 'SHA256SUMS')} ({ULTRA_SHA[:12]}...): the local copy has changed"),
+    ("hub-shard-changed-next-to-SHA256SUMS", "ultra",
+     {ULTRA: SCORED, "RLHFlow/UltraFeedback-preference-standard/SHA256SUMS": "0" * 64 + "  data/train-00000-of-00001.parquet\n"},
+     "train-00000-of-00001.parquet differs from its sha256"),
+    ("hub-shard-nan-scores", "ultra", {ULTRA: _parquet(pd.DataFrame({"chosen_score": [2.0, np.nan] * 10,
+                                                                   "rejected_score": [1.0, 0.0] * 10}))},
+     "column chosen_score has 10 NaN, missing or infinite value(s), the first at row 2"),
+    ("pku-bit-flipped", "pku", {PKU: _bit_flipped(pd.DataFrame({"chosen_score": np.r_[0.5, 0.640, np.arange(40.0) + 2],
+                                                               "rejected_score": np.arange(42.0) - 1}), 0.640, 0.0001)},
+     "could not verify page integrity"),
+    ("pku-infinite-score", "pku", {PKU: _parquet(pd.DataFrame({"chosen_score": np.r_[np.inf, np.arange(40.0) + 2],
+                                                              "rejected_score": np.arange(41.0)}))},
+     "pku-beaver-7b-v2.0-reward-scores.parquet: column chosen_score has 1 NaN, missing or infinite value(s)"),
 ]
 
 
@@ -1285,6 +1313,12 @@ LOADER_ERRORS = [  # (id, writer of the data folder, call on the folder, error c
      DataError, "annotator1 must be 0 (tie), 1 or 2; got True"),
     ("pandalm-missing-key", files(**{PANDALM: item(drop="response2")}), annotators.load_pandalm,
      DataError, "item 0 lacks response2"),
+    ("mt-bench-changed-next-to-its-SHA256SUMS",  # issue 21: local copies are checked against their own SHA256SUMS
+     files(**{MT_FILE: vote(), "mt-bench-human-judgments__SHA256SUMS": "0" * 64 + "  human_judgments.jsonl\n"}),
+     annotators.load_mt_bench, ai_data.DamagedCopyError, "human_judgments.jsonl differs from its sha256"),
+    ("pandalm-changed-next-to-a-top-SHA256SUMS",
+     files(**{PANDALM: item(), "SHA256SUMS": "0" * 64 + "  pandalm-testset/testset-v1.json\n"}),
+     annotators.load_pandalm, ai_data.DamagedCopyError, "testset-v1.json differs from its sha256"),
     ("mt-bench-zip-empty", files(**{MT_ZIP: b""}), downstream.load_mt_bench_texts,
      UnreadableDataError, "comparison.zip is empty"),
     ("mt-bench-zip-garbage", files(**{MT_ZIP: b"junk"}), downstream.load_mt_bench_texts,
