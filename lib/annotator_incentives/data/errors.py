@@ -2,10 +2,11 @@
 
 :class:`DataError` is input data that cannot be used as it is, :class:`DatasetUnavailableError`
 (a DataError) a dataset found nowhere or an unknown name, :class:`DamagedCopyError` a local copy
-that differs from its own SHA256SUMS or from the registry's size, :class:`PackagedDataError` packaged data that is not as shipped, and
-:class:`UnreadableDataError` a local file that cannot be parsed, named with what is wrong with it
-(:func:`_reading`, also used by the loaders of the real annotators). The bottom of
-:mod:`annotator_incentives.data`: it imports only :mod:`annotator_incentives.validation`.
+that differs from its own SHA256SUMS or from the registry's size, :class:`PackagedDataError`
+packaged data that is not as shipped, and :class:`UnreadableDataError` a local file that cannot
+be parsed, named with what is wrong with it (:func:`_reading`, also used by the loaders of the
+real annotators). The bottom of :mod:`annotator_incentives.data`: it imports only
+:mod:`annotator_incentives.validation`.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def verify_local_copy(path: str | os.PathLike[str], root: str | os.PathLike[str]
     >>> try:
     ...     verify_local_copy(root / "a.csv", root)
     ... except DamagedCopyError as error:
-    ...     print(str(error).split(":")[0] == str(root / "a.csv") and "differs from its sha256" in str(error))
+    ...     print(str(error).startswith(f"{root / 'a.csv'} differs from its sha256"))
     True
     """
     path, root = Path(path), Path(root)
