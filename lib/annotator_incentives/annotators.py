@@ -284,7 +284,17 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     """Self-consistency evidence in PandaLM: groups of identical items and pairs shown in swapped
     order, and for each annotator how often its labels on a repeat agree (a swapped pair agrees
     when the preferred *response* is the same). Weak evidence: the repeats may have been filled
-    in by copying rather than labelled twice."""
+    in by copying rather than labelled twice. Without repeats the table is empty (its columns
+    judge, kind, repeats, consistent, low, high).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> texts = {"instruction": "i", "input": "", "response1": "a", "response2": "b"}
+    >>> frame = pd.DataFrame([{"item": i, "judge": "j", "label": 1.0, **texts} for i in (1, 2)])
+    >>> pandalm_repeats(frame)[["judge", "kind", "repeats", "consistent"]].values.tolist()
+    [['j', 'identical', 1, 1]]
+    """
     frame = _labels(frame, ("item", "judge", "label", "instruction", "input", "response1", "response2"))
     _texts("labels", frame, ("instruction", "input", "response1", "response2"))
     items = frame.drop_duplicates("item").set_index("item")

@@ -208,7 +208,15 @@ def usable_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 
 def human_agreement(frame: pd.DataFrame) -> tuple[int, int]:
     """(agreeing, total) pairs of decisive votes cast on the same item: the accuracy one human
-    achieves against another, a ceiling for any model scored against human votes."""
+    achieves against another, a ceiling for any model scored against human votes. Votes of any
+    integer type count alike (they are read as int64, so int8 columns cannot overflow).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> human_agreement(pd.DataFrame({"votes_1": [2, 1], "votes_2": [1, 0]}))  # item 1: 1 of 3 pairs agree
+    (1, 3)
+    """
     frame = _pairs(frame, ("votes_1", "votes_2"))
     v1, v2 = frame.votes_1.to_numpy(), frame.votes_2.to_numpy()
     n = v1 + v2

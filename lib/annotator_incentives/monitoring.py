@@ -255,7 +255,13 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
 
 def ump_threshold(n: int, q0: float, alpha: float) -> int:
     """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha
-    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio)."""
+    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio), at every n.
+
+    Examples
+    --------
+    >>> ump_threshold(10, 0.5, 0.05)  # P(X >= 9) = 11/1024 <= 0.05 < P(X >= 8) = 56/1024
+    9
+    """
     n = validation.count("n (inspected samples)", n, MonitoringError, minimum=1)
     alpha = validation.probability("alpha", alpha, MonitoringError)
     q0 = validation.probability("q0", q0, MonitoringError)

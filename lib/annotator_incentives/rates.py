@@ -184,7 +184,14 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     """Log-log slopes (:func:`fit_loglog`) of ``values`` against ``n`` over sliding windows of
     ``points`` consecutive n (sorted): one row per window with n_lo, n_hi, n_mid (geometric
     middle) and slope (NaN where a value in the window is not positive and finite). A rate shows
-    as a flat run of local slopes; a fit over a wide window averages them, plateaus included."""
+    as a flat run of local slopes; a fit over a wide window averages them, plateaus included.
+    n are finite numbers > 0, ``points`` a whole number >= 2.
+
+    Examples
+    --------
+    >>> local_slopes([1, 10, 100], [1.0, 0.1, 0.01], points=2).slope.round(12).tolist()  # gap = 1/n
+    [-1.0, -1.0]
+    """
     n, values = _curve(n, values, "values")
     points = validation.count("points", points, ContractError, 2)
     order = np.argsort(n)

@@ -247,7 +247,17 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
 
 
 def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
-    """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen."""
+    """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen.
+
+    ``attributes`` is a DataFrame with the columns row, prompt_group (no missing value) and
+    score_mean5 (finite numbers); anything else is a :class:`DataError` saying what is wrong.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"row": [0, 1, 2], "prompt_group": [7, 7, 7], "score_mean5": [2.0, 3.0, 3.0]})
+    >>> helpsteer_pairs_from_attributes(frame)[["row_chosen", "row_rejected"]].values.tolist()
+    [[1, 0], [2, 0]]
+    """
     attributes = validation.table("HelpSteer attributes", attributes, ("row", "prompt_group", "score_mean5"), DataError)
     validation.keys("HelpSteer attributes", attributes, ("row", "prompt_group"), DataError)
     validation.reals("HelpSteer attributes: score_mean5", attributes["score_mean5"].to_numpy(), DataError)
