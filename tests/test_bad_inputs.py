@@ -899,6 +899,11 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
      "unknown sample ['x']"),
     ("reader-note-unknown", lambda: ai_data.reader_note("nope"), ai_data.DatasetUnavailableError, "unknown dataset"),
     ("locate-empty-path", lambda: ai_data.locate(""), DataError, "a file's path relative to the data folder"),
+    ("available-stand-ins-unknown", lambda: ai_data.available_preference_data(("ultra",), stand_ins="all"),
+     DataError, "stand_ins must be 'samples' or 'none'"),
+    ("available-names-a-string", lambda: ai_data.available_preference_data("ultra"), DataError, "not the string 'ultra'"),
+    ("notes-page-unknown", lambda: ai_data.Availability({}, {"pku": "x"}).notes_markdown(page="intro"),
+     DataError, "page must be 'data' or 'other'"),
     # issue 21: odd frames (missing names, duplicate or layered columns, other kinds)
     ("agreement-nan-judge", lambda: annotators.pairwise_agreement(LABELS.assign(judge=["j1", np.nan, "j1", "j2"])),
      DataError, "labels: column judge has 1 missing value(s), the first in row 2"),
