@@ -995,6 +995,10 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
     ("pmf-all-too-large", lambda: binomial.pmf_all(10**10, 0.5), BinomialError, "more than the 100,000,000"),
     ("pmf-matrix-too-large", lambda: binomial.pmf_matrix(10**10, [0.5]), BinomialError, "the pmf matrix would hold"),
     ("pmf-grid-points-too-many", lambda: binomial.pmf_grid(5, 0.5, 10**12), BinomialError, "at most 100,000,000"),
+    ("error-sum-n-beyond-int64", lambda: monitoring.error_sum(2**63, 0.6, 0.7),  # was a wrapped negative k
+     MonitoringError, "n (inspected samples) must be a whole number at least 1 and at most 9,223,372,036,854,775,807"),
+    ("validation-counts-uint64-beyond-int64", lambda: validation.counts("n", np.array([2**63], dtype=np.uint64)),
+     AnnotatorInputError, "at most 9,223,372,036,854,775,807; got 9223372036854775808"),
     ("validation-vectorised-math-exp", lambda: validation.vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3)),
      AnnotatorInputError, "G must take a numpy array and return one value per element"),
     # validation helpers themselves

@@ -132,8 +132,14 @@ def _whole(value, x: float) -> int:
 
 def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | None = 0,
            maximum: int | None = None) -> np.ndarray:
-    """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64."""
+    """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64
+    (so never beyond 2**63 - 1, where int64 ends)."""
+    top = np.iinfo(np.int64).max if maximum is None else min(maximum, np.iinfo(np.int64).max)
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and abs(int(value)) > top:
+        raise error(f"{name} must be a whole number {_range(minimum, top)}; got {_show(value)}")
     array = _array(name, value, error)
+    if array.dtype.kind == "u" and array.size and array.max() > top:
+        raise error(f"{name} must be a whole number {_range(minimum, top)}; got {_show(array.max().item())}")
     if array.dtype.kind == "f":
         fractional = ~(np.isfinite(array) & (array == np.round(array)))
         if fractional.any():
