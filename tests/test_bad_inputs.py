@@ -259,6 +259,25 @@ def _dup_parquet() -> bytes:
     return sink.getvalue()
 
 
+def _bit_flipped(frame: pd.DataFrame, old: float, new: float) -> bytes:
+    """A Parquet file written with page checksums (pyarrow's write_page_checksum), then one stored
+    value changed in place, as a flipped bit would: the file still decodes, to a wrong number,
+    unless its checksums are verified. ``old`` must be neither the smallest nor the largest value
+    of its column (those are stored in the statistics too)."""
+    import io
+    import struct
+
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, write_page_checksum=True,
+                   compression="none", use_dictionary=False)
+    raw = bytearray(sink.getvalue())
+    at = raw.find(struct.pack("<d", old))
+    assert at > 0, "the value to change is stored plainly"
+    raw[at:at + 8] = struct.pack("<d", new)
+    return bytes(raw)
+
+
+FLIPPED_P = _bit_flipped(pd.DataFrame({"p": np.r_[0.640, GOOD_P]}), 0.640, 0.0001)
 SCORES = "chosen_score,rejected_score\n" + "".join(f"{2 + i % 7},{1 + i % 3}\n" for i in range(40))
 DATA_ERRORS = [  # (id, file name, content, piece of the message)
     ("empty", "a.csv", "", "the file is empty"),
@@ -298,6 +317,10 @@ DATA_ERRORS = [  # (id, file name, content, piece of the message)
     ("scores-one-pair", "a.csv", "chosen_score,rejected_score\n2,1\n", "at least 2 pairs"),
     ("bool-parquet", "a.parquet", _parquet(pd.DataFrame({"p": [True, False] * 10})), "True/False"),
     ("text-parquet", "a.parquet", _parquet(pd.DataFrame({"p": ["0.7", "x"] * 10})), "non-numeric"),
+    # issue 21: the csv module's limit, and a bit flipped in a Parquet file with page checksums
+    ("field-over-the-csv-limit", "a.csv", "p,q\n0.7," + "x" * 131_073 + "\n0.8,1\n",
+     "line 2: a field longer than 131,072 characters"),
+    ("bit-flipped-parquet", "a.parquet", FLIPPED_P, "not a readable Parquet file (could not verify page integrity"),
 ]
 
 
@@ -328,6 +351,24 @@ def test_too_few_pairs_for_a_plan(case, tmp_path, capsys):
     assert code == 2 and "a plan needs at least 10 preference probabilities" in err
 
 
+def test_a_wide_header_is_read_in_linear_time(tmp_path, capsys):
+    """Issue 21: 100,001 columns took 94 s (the duplicate check was quadratic); the columns that
+    are not p or scores are not parsed either."""
+    import time
+
+    header = ",".join(["p", *(f"c{i}" for i in range(100_000))])
+    (tmp_path / "wide.csv").write_text(header + "\n" + ("0.8," + ",".join(["1"] * 100_000) + "\n") * 12)
+    (tmp_path / "twice.csv").write_text(",".join(["p", *(["c"] * 100_000)]) + "\n0.8" + ",1" * 100_000 + "\n")
+    start = time.perf_counter()
+    p, _ = planning.p_from_file(tmp_path / "wide.csv")
+    with pytest.raises(DataError, match="'c' appear more than once"):
+        planning.p_from_file(tmp_path / "twice.csv")
+    assert time.perf_counter() - start < 15 and p.size == 12
+    (tmp_path / "none.csv").write_text(",".join(f"c{i}" for i in range(100)) + "\n" + ",".join(["1"] * 100) + "\n")
+    with pytest.raises(DataError, match=r"needs a column p.*c19, \.\.\. \(100 columns\)"):
+        planning.p_from_file(tmp_path / "none.csv")
+
+
 def test_unreadable_file(tmp_path, monkeypatch, capsys):
     path = tmp_path / "a.csv"
     path.write_text("p\n0.7\n")
@@ -349,6 +390,8 @@ DATA_ANSWERS = [  # (id, name, content, expected c-bar)
     ("p-below-half-folds", "a.csv", "p\n" + "0.2\n" * 12, 0.6),
     ("p-zero-and-one", "a.csv", "p\n" + "0\n1\n" * 6, 1.0),
     ("windows-newlines", "a.csv", "p\r\n" + "0.9\r\n" * 12, 0.8),
+    ("cr-only-newlines", "a.csv", "p\r" + "0.9\r" * 12, 0.8),  # issue 21: was "unexpected Error ... a bug"
+    ("cr-only-scores", "a.csv", "chosen_score,rejected_score\r" + "2,1\r" * 30, 2 * float(np.mean(1 / (1 + np.exp(-1.0)))) - 1),
     ("parquet", "a.parquet", GOOD_PARQUET, float(np.mean(2 * GOOD_P - 1))),
 ]
 
@@ -487,6 +530,24 @@ PAIRS = pd.DataFrame({"item": ["a", "b", "c"], "group": ["g1", "g2", "g3"], "pro
                       "response_1": ["a long answer", "x", "one more long answer"], "response_2": ["y", "a long reply", "z"],
                       "votes_1": [2, 0, 1], "votes_2": [1, 1, 0], "ties": [0, 1, 0]})
 CURVE = pd.DataFrame({"eta": [0.9, 0.9, 1.0, 1.0], "seed": [0, 1, 0, 1], "accuracy": [0.6, 0.62, 0.7, 0.7]})
+
+
+def doubled(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The frame with ``column`` a second time (two columns of one name)."""
+    return pd.concat([frame, frame[[column]]], axis=1)
+
+
+def layered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with two-level (MultiIndex) column names."""
+    return frame.set_axis(pd.MultiIndex.from_tuples([(c, "x") for c in frame.columns]), axis=1)
+
+
+PANDALM_LIKE = LABELS.assign(instruction="i", input="", response1="r1", response2="r2")
+ATTRIBUTES = pd.DataFrame({"row": [0, 1, 2], "prompt_group": [0, 0, 0], "score_mean5": [2.0, 3.0, 3.0]})
+
+
+def CALIBRATION():  # noqa: N802
+    return ai_data.fit_histogram_binning(np.linspace(0.0, 1.0, 40), [0, 1] * 20, n_bins=4)
 
 
 def RNG() -> np.random.Generator:  # noqa: N802 (read as a constant in the tables)
@@ -825,6 +886,121 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
      WelfareError, "shares is empty"),
     ("surplus-split-n-text", lambda: welfare.surplus_split("linear", "5", 0.9, FIG3),
      ContractError, "n must be a real number; got str"),
+    # issue 21: unknown datasets and bad data folders are input errors (DatasetUnavailableError is a DataError)
+    ("plan-unknown-dataset", lambda: planning.plan(dataset="nope"), ai_data.DatasetUnavailableError,
+     "unknown dataset 'nope'"),
+    ("load-data-dir-a-file", lambda: ai_data.load_preference_data("ultrafeedback-sample", __file__),
+     ai_data.DatasetUnavailableError, "which is not a directory"),
+    ("load-data-dir-empty", lambda: ai_data.load_sample_scores("ultrafeedback-sample", ""),
+     ai_data.DatasetUnavailableError, "data_dir argument is empty"),
+    ("load-data-dir-number", lambda: annotators.load_mt_bench(3), ai_data.DatasetUnavailableError,
+     "data_dir argument must be a folder's path"),
+    ("load-sample-unhashable-name", lambda: ai_data.load_sample_scores(["x"]), ai_data.DatasetUnavailableError,
+     "unknown sample ['x']"),
+    ("reader-note-unknown", lambda: ai_data.reader_note("nope"), ai_data.DatasetUnavailableError, "unknown dataset"),
+    ("locate-empty-path", lambda: ai_data.locate(""), DataError, "a file's path relative to the data folder"),
+    ("available-stand-ins-unknown", lambda: ai_data.available_preference_data(("ultra",), stand_ins="all"),
+     DataError, "stand_ins must be 'samples' or 'none'"),
+    ("available-names-a-string", lambda: ai_data.available_preference_data("ultra"), DataError, "not the string 'ultra'"),
+    ("notes-page-unknown", lambda: ai_data.Availability({}, {"pku": "x"}).notes_markdown(page="intro"),
+     DataError, "page must be 'data' or 'other'"),
+    # issue 21: odd frames (missing names, duplicate or layered columns, other kinds)
+    ("agreement-nan-judge", lambda: annotators.pairwise_agreement(LABELS.assign(judge=["j1", np.nan, "j1", "j2"])),
+     DataError, "labels: column judge has 1 missing value(s), the first in row 2"),
+    ("dawid-skene-nan-item", lambda: annotators.dawid_skene(LABELS.assign(item=["a", np.nan, "b", "b"])),
+     DataError, "labels: column item has 1 missing value(s)"),
+    ("tie-rates-label-twice", lambda: annotators.tie_rates(doubled(LABELS, "label")),
+     DataError, "labels: column name(s) 'label' appear more than once"),
+    ("expert-estimates-judge-twice", lambda: annotators.expert_based_estimates(doubled(LABELS, "judge")),
+     DataError, "'judge' appear more than once"),
+    ("agreement-item-twice", lambda: annotators.pairwise_agreement(doubled(LABELS, "item")), DataError, "'item' appear"),
+    ("vote-table-multiindex", lambda: downstream.vote_table(layered(LABELS)), DataError, "not a MultiIndex"),
+    ("dawid-skene-judges-of-two-kinds", lambda: annotators.dawid_skene(LABELS.assign(judge=["j1", 2, "j1", 2])),
+     DataError, "column judge must hold names of one kind (all text or all numbers); got number, text"),
+    ("agreement-list-items", lambda: annotators.pairwise_agreement(LABELS.assign(item=[["a"], ["a"], ["b"], ["b"]])),
+     DataError, "column item must hold names of one kind (all text or all numbers); got list"),
+    ("pandalm-repeats-nan-input", lambda: annotators.pandalm_repeats(PANDALM_LIKE.assign(input=np.nan)),
+     DataError, "column input must hold texts"),
+    ("pandalm-repeats-label-twice", lambda: annotators.pandalm_repeats(doubled(PANDALM_LIKE, "label")),
+     DataError, "'label' appear more than once"),
+    ("item-split-nan-group", lambda: downstream.item_split(PAIRS.assign(group=["g1", np.nan, "g3"]), 0.3, 0),
+     DataError, "pairs frame: column group has 1 missing value(s), the first in row 2"),
+    ("usable-pairs-votes-twice", lambda: downstream.usable_pairs(doubled(PAIRS, "votes_1")),
+     DataError, "pairs frame: column name(s) 'votes_1' appear more than once"),
+    ("pair-features-multiindex", lambda: downstream.pair_features(layered(PAIRS)), DataError, "not a MultiIndex"),
+    ("choose-C-group-twice", lambda: downstream.choose_C(doubled(PAIRS, "group"), folds=2), DataError, "'group' appear"),
+    ("hard-examples-votes-twice", lambda: downstream.hard_examples(doubled(PAIRS, "votes_2")), DataError, "'votes_2' appear"),
+    ("accuracy-curve-multiindex", lambda: downstream.accuracy_curve(layered(PAIRS), PAIRS, [1.0], [0]),
+     DataError, "not a MultiIndex"),
+    ("human-agreement-nullable-votes", lambda: downstream.human_agreement(PAIRS.assign(votes_1=pd.array([1, None, 1],
+                                                                                                         dtype="Int64"))),
+     DataError, "pairs frame: votes_1 must be whole numbers; got nan"),
+    ("compare-efforts-accuracy-twice", lambda: downstream.compare_efforts(doubled(CURVE, "accuracy"), 0.9, 1.0, 0.1),
+     DataError, "accuracy curve: column name(s) 'accuracy' appear more than once"),
+    ("compare-efforts-eta-nan", lambda: downstream.compare_efforts(CURVE.assign(eta=[0.9, np.nan, 1.0, 1.0]), 0.9, 1.0, 0.1),
+     DataError, "accuracy curve: eta must lie in [0, 1]; got nan"),
+    ("fit-reward-features-list", lambda: downstream.fit_reward_model([[1.0], [2.0]], [1, 0]),
+     DataError, "features must be a matrix (pair_features' result); got list"),
+    ("fit-reward-features-nan", lambda: downstream.fit_reward_model(np.array([[np.nan], [1.0]]), [1, 0]),
+     DataError, "features must be a two-dimensional matrix of finite numbers"),
+    ("heldout-features-list", lambda: downstream.heldout_accuracy(MODEL(), [[1.0], [2.0], [3.0]], PAIRS),
+     DataError, "features must be a matrix"),
+    ("helpsteer-pairs-not-a-frame", lambda: ai_data.helpsteer_pairs_from_attributes([1]),
+     DataError, "HelpSteer attributes must be a DataFrame; got list"),
+    ("helpsteer-pairs-nan-score", lambda: ai_data.helpsteer_pairs_from_attributes(ATTRIBUTES.assign(score_mean5=[np.nan, 2, 3])),
+     DataError, "score_mean5 must be finite numbers; got nan"),
+    ("helpsteer-pairs-row-twice", lambda: ai_data.helpsteer_pairs_from_attributes(doubled(ATTRIBUTES, "row")),
+     DataError, "'row' appear more than once"),
+    ("calibration-nan", lambda: CALIBRATION()(np.nan), DataError, "p must be finite numbers; got nan"),
+    ("clean-scores-text", lambda: ai_data.clean_scores(["a"], ["b"]), DataError, "scores: chosen scores must be numbers"),
+    ("clean-scores-bool", lambda: ai_data.clean_scores([True, False], [False, True]), DataError, "got booleans"),
+    ("preference-probabilities-not-scores", lambda: ai_data.preference_probabilities("x"),
+     DataError, "scores must be a Scores"),
+    ("preference-probabilities-seed-negative",
+     lambda: ai_data.preference_probabilities(ai_data.Scores("s", "s", np.arange(10.0), np.zeros(10), "", False, False), -1),
+     DataError, "seed must be a whole number at least 0; got -1"),
+    ("sc-curves-no-deltas", lambda: monitoring.self_consistency_curves([5], [], 0.8, 0.9), MonitoringError, "deltas is empty"),
+    ("expert-bound-curves-no-eta0s", lambda: monitoring.expert_bound_curves([0.7], [5], [], 0.9),
+     MonitoringError, "eta0s is empty"),
+    ("fisher-ratio-no-c-bars", lambda: monitoring.fisher_ratio_table([0.1], {}, 0.5), MonitoringError, "c_bars is empty"),
+    ("mc-curves-seed-negative", lambda: monitoring.monte_carlo_error_sum_curves([5], [0.1], 0.8, 0.9, 10, -1),
+     MonitoringError, "seed must be a whole number at least 0; got -1"),
+    ("mc-rng-none", lambda: monitoring.monte_carlo_error_sum(5, 0.5, 0.6, 10, None), MonitoringError, "rng must be a Generator"),
+    ("mc-n-beyond-int64", lambda: monitoring.monte_carlo_error_sum(2**63, 0.5, 0.6, 10, RNG()),
+     MonitoringError, "at most 9,223,372,036,854,775,807"),
+    ("label-probability-shapes", lambda: monitoring.label_probability([0.5, 0.6], [0.5, 0.6, 0.7]),
+     MonitoringError, "eta and p must have one shape (or broadcast together); got eta (2,), p (3,)"),
+    ("agreement-probability-shapes", lambda: monitoring.agreement_probability([0.5, 0.6], [0.5, 0.6, 0.7]),
+     MonitoringError, "must have one shape"),
+    ("fit-loglog-too-few", lambda: rates.fit_loglog([1, 2], [1, 2]), ContractError, "needs at least 3 positive gaps"),
+    ("fit-loglog-text", lambda: rates.fit_loglog("abc", [1, 2, 3]), ContractError, "n must be numbers"),
+    ("fit-loglog-lengths", lambda: rates.fit_loglog([1, 2, 3], [1, 2]), ContractError, "n and gap must be equally long"),
+    ("fit-loglog-n-zero", lambda: rates.fit_loglog([0, 1, 2, 3], [1, 2, 3, 4]), ContractError, "n must lie in (0, inf); got 0"),
+    ("fit-loglog-one-n", lambda: rates.fit_loglog([2, 2, 2], [1, 2, 3]), ContractError, "two different n"),
+    ("local-slopes-points-zero", lambda: rates.local_slopes([1, 2, 3], [1, 2, 3], points=0),
+     ContractError, "points must be a whole number at least 2"),
+    ("local-slopes-points-fraction", lambda: rates.local_slopes([1, 2, 3], [1, 2, 3], points=2.5),
+     ContractError, "points must be a whole number"),
+    ("local-slopes-lengths", lambda: rates.local_slopes([1, 2, 3], [1, 2], points=2), ContractError, "equally long"),
+    ("fit-against-reference-lengths", lambda: rates.fit_against_reference([1, 2, 3], [1, 2, 3], [1, 2]),
+     ContractError, "n and reference must be equally long"),
+    ("gap-table-rates-no-ns", lambda: rates.gap_table_rates(B, {"m": 0.5}, []), ContractError, "ns is empty"),
+    ("gap-table-rates-no-signals", lambda: rates.gap_table_rates(B, {}, [5]), ContractError, "signals is empty"),
+    ("tail-n-beyond-scipy", lambda: binomial.tail(2**30, 2**31, 0.5), BinomialError,  # was nan
+     "n must be a whole number at least 0 and at most 2,147,483,647"),
+    ("below-n-beyond-scipy", lambda: binomial.below(2**30, 2**31, 0.5), BinomialError, "at most 2,147,483,647"),
+    ("pmf-shapes", lambda: binomial.pmf([0, 1], 1, [0.5, 0.6, 0.7]), BinomialError, "x and q must have one shape"),
+    ("score-shapes", lambda: binomial.score([0, 1], 1, 0.5, [0.5, 0.6, 0.7]), BinomialError, "x and q must have one shape"),
+    ("tail-shapes", lambda: binomial.tail([1, 2], 5, [0.5, 0.6, 0.7]), BinomialError, "k and q must have one shape"),
+    ("pmf-all-too-large", lambda: binomial.pmf_all(10**10, 0.5), BinomialError, "more than the 100,000,000"),
+    ("pmf-matrix-too-large", lambda: binomial.pmf_matrix(10**10, [0.5]), BinomialError, "the pmf matrix would hold"),
+    ("pmf-grid-points-too-many", lambda: binomial.pmf_grid(5, 0.5, 10**12), BinomialError, "at most 100,000,000"),
+    ("error-sum-n-beyond-int64", lambda: monitoring.error_sum(2**63, 0.6, 0.7),  # was a wrapped negative k
+     MonitoringError, "n (inspected samples) must be a whole number at least 1 and at most 9,223,372,036,854,775,807"),
+    ("validation-counts-uint64-beyond-int64", lambda: validation.counts("n", np.array([2**63], dtype=np.uint64)),
+     AnnotatorInputError, "at most 9,223,372,036,854,775,807; got 9223372036854775808"),
+    ("validation-vectorised-math-exp", lambda: validation.vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3)),
+     AnnotatorInputError, "G must take a numpy array and return one value per element"),
     # validation helpers themselves
     ("validation-count-inf", lambda: validation.count("k", np.inf), AnnotatorInputError, "k must be a whole number"),
     ("validation-probabilities-object", lambda: validation.probabilities("p", [0.5, None]),
@@ -883,6 +1059,29 @@ LIBRARY_ANSWERS = [  # (id, call, check of the answer)
     ("format-number-tiny-negative", lambda: welfare.format_number(-1e-9, 3), lambda text: text == "0.000"),
     ("format-number-numpy-digits", lambda: welfare.format_number(np.float64(1.23456), np.int64(2)), lambda text: text == "1.23"),
     ("premium-share-zero", lambda: welfare.utility_premium_for_share("linear", 5, 0.9, FIG3, 0.0), lambda v: v == 0.0),
+    # issue 21: answers that were wrong or plain exceptions
+    ("pandalm-repeats-no-repeats", lambda: annotators.pandalm_repeats(annotators.load_pandalm().head(3)),  # was KeyError
+     lambda t: t.empty and list(t.columns) == ["judge", "kind", "repeats", "consistent", "low", "high"]),
+    ("human-agreement-int8-votes", lambda: downstream.human_agreement(  # overflowed silently
+        PAIRS.assign(votes_1=np.array([100, 0, 1], dtype="int8"), votes_2=np.array([100, 1, 0], dtype="int8"))),
+     lambda v: v == (9900, 19900)),
+    ("vote-table-nullable-labels", lambda: downstream.vote_table(LABELS.assign(label=pd.array([1, 1, 0, None], dtype="Int64"))),
+     lambda t: t.loc["a"].tolist() == [2, 0, 0] and t.loc["b"].tolist() == [0, 1, 1]),
+    ("agreement-int8-labels", lambda: annotators.pairwise_agreement(LABELS.assign(label=np.array([1, 1, 0, 0], dtype="int8"))),
+     lambda t: t.shared.tolist() == [2] and t.agree.tolist() == [2]),
+    ("tail-integral-k-zero", lambda: rates.tail_integral_form(0, 5, 0.3), lambda v: v == 1.0),  # was 0
+    ("tail-integral-k-one", lambda: rates.tail_integral_form(1, 5, 0.3), lambda v: v == pytest.approx(1 - 0.7**5, rel=1e-10)),
+    ("error-sum-at-two-to-the-31", lambda: monitoring.error_sum(2**31, 0.6, 0.6001),  # was nan
+     lambda v: float(v) == pytest.approx(2.2479e-06, rel=1e-4)),
+    ("samples-needed-beyond-two-to-the-31", lambda: monitoring.samples_needed(1e-6, 0.6, 0.6001, n_max=10**12),
+     lambda n: n > 2**31 and monitoring.error_sum(n, 0.6, 0.6001) <= 1e-6 < monitoring.error_sum(n - 1, 0.6, 0.6001)),
+    ("dataset-unavailable-is-still-a-lookup-error", lambda: ai_data.DatasetUnavailableError,
+     lambda cls: issubclass(cls, LookupError) and issubclass(cls, DataError) and issubclass(cls, AnnotatorInputError)),
+    ("helpsteer-pairs-none-differ", lambda: ai_data.helpsteer_pairs_from_attributes(ATTRIBUTES.assign(score_mean5=2.0)),
+     lambda t: t.empty and "row_chosen" in t.columns),
+    ("sc-curves-one-delta-as-a-number", lambda: monitoring.self_consistency_curves([5], 0.1, 0.8, 0.9), lambda t: len(t) == 1),
+    ("fit-loglog-gap-nan-left-out", lambda: rates.fit_loglog([1, 10, 100, 1000], [1.0, 0.1, 0.01, np.nan]),
+     lambda fit: fit.slope == pytest.approx(-1.0)),
     ("solve-n-integral-float", lambda: contracts.solve("linear", 5.0, 0.9, B), lambda s: s.n == 5 and s.feasible),
     ("solve-numpy-scalars", lambda: contracts.solve("linear", np.int64(5), np.float32(0.5), B),
      lambda s: s.n == 5 and s.c == 0.5),
@@ -936,6 +1135,15 @@ ULTRA = "RLHFlow/UltraFeedback-preference-standard/data/train-00000-of-00001.par
 SAMPLE = "ultrafeedback-sample/trl-lib_ultrafeedback_binarized_subset1200_scores.csv"
 PKU = "pku-beaver-7b-v2.0-reward-scores.parquet"
 SCORED = _parquet(pd.DataFrame({"chosen_score": np.arange(40.0) + 2, "rejected_score": np.arange(40.0)}))
+HELPSTEER2 = "helpsteer2-sample/helpsteer2_first100_pairs.csv"
+REAL_HELPSTEER2 = (ai_data.PACKAGED_DATA_DIR / HELPSTEER2).read_text(encoding="utf-8")
+REAL_ULTRA = (ai_data.PACKAGED_DATA_DIR / SAMPLE).read_text(encoding="utf-8")
+ULTRA_SHA = next(line.split()[0] for line in (ai_data.PACKAGED_DATA_DIR / "SHA256SUMS").read_text().splitlines()
+                 if line.endswith(SAMPLE))
+# the real sample with the first pair's rejected score changed to 1.0, next to a SHA256SUMS holding the real file's sha256
+_LINES = REAL_ULTRA.split("\n")
+CHANGED_ULTRA = "\n".join([_LINES[0], _LINES[1].rsplit(",", 1)[0] + ",1.0", *_LINES[2:]])
+assert CHANGED_ULTRA != REAL_ULTRA
 LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the message)
     ("hub-random-bytes", "ultra", {ULTRA: bytes(range(256))}, "its local copy cannot be read"),
     ("hub-truncated", "ultra", {ULTRA: SCORED[: len(SCORED) // 2]}, "its local copy cannot be read"),
@@ -949,6 +1157,24 @@ LOCAL_COPIES = [  # (id, dataset, {path in the folder: content}, piece of the me
     ("sample-wrong-columns", "ultrafeedback-sample", {SAMPLE: "a,b\n2,1\n"}, "missing column(s)"),
     ("pku-junk", "pku", {PKU: b"junk"}, "its local copy cannot be read"),
     ("pku-missing-columns", "pku", {PKU: _parquet(pd.DataFrame({"score": [1.0]}))}, "missing column(s)"),
+    # issue 21: damaged local copies were used silently
+    ("helpsteer2-truncated", "helpsteer2-sample", {HELPSTEER2: "".join(REAL_HELPSTEER2.splitlines(keepends=True)[:22])},
+     "21 pairs, but the HelpSteer2 sample has 44: a truncated or different copy"),
+    ("sample-changed-next-to-its-SHA256SUMS", "ultrafeedback-sample",
+     {SAMPLE: CHANGED_ULTRA, "ultrafeedback-sample/SHA256SUMS": f"{ULTRA_SHA}  {Path(SAMPLE).name}\n"},
+     f"{Path('ultrafeedback-sample', 'SHA256SUMS')} ({ULTRA_SHA[:12]}...): the local copy has changed"),
+    ("hub-shard-changed-next-to-SHA256SUMS", "ultra",
+     {ULTRA: SCORED, "RLHFlow/UltraFeedback-preference-standard/SHA256SUMS": "0" * 64 + "  data/train-00000-of-00001.parquet\n"},
+     "train-00000-of-00001.parquet differs from its sha256"),
+    ("hub-shard-nan-scores", "ultra", {ULTRA: _parquet(pd.DataFrame({"chosen_score": [2.0, np.nan] * 10,
+                                                                   "rejected_score": [1.0, 0.0] * 10}))},
+     "column chosen_score has 10 NaN, missing or infinite value(s), the first at row 2"),
+    ("pku-bit-flipped", "pku", {PKU: _bit_flipped(pd.DataFrame({"chosen_score": np.r_[0.5, 0.640, np.arange(40.0) + 2],
+                                                               "rejected_score": np.arange(42.0) - 1}), 0.640, 0.0001)},
+     "could not verify page integrity"),
+    ("pku-infinite-score", "pku", {PKU: _parquet(pd.DataFrame({"chosen_score": np.r_[np.inf, np.arange(40.0) + 2],
+                                                              "rejected_score": np.arange(41.0)}))},
+     "pku-beaver-7b-v2.0-reward-scores.parquet: column chosen_score has 1 NaN, missing or infinite value(s)"),
 ]
 
 
@@ -1096,6 +1322,12 @@ LOADER_ERRORS = [  # (id, writer of the data folder, call on the folder, error c
      DataError, "annotator1 must be 0 (tie), 1 or 2; got True"),
     ("pandalm-missing-key", files(**{PANDALM: item(drop="response2")}), annotators.load_pandalm,
      DataError, "item 0 lacks response2"),
+    ("mt-bench-changed-next-to-its-SHA256SUMS",  # issue 21: local copies are checked against their own SHA256SUMS
+     files(**{MT_FILE: vote(), "mt-bench-human-judgments__SHA256SUMS": "0" * 64 + "  human_judgments.jsonl\n"}),
+     annotators.load_mt_bench, ai_data.DamagedCopyError, "human_judgments.jsonl differs from its sha256"),
+    ("pandalm-changed-next-to-a-top-SHA256SUMS",
+     files(**{PANDALM: item(), "SHA256SUMS": "0" * 64 + "  pandalm-testset/testset-v1.json\n"}),
+     annotators.load_pandalm, ai_data.DamagedCopyError, "testset-v1.json differs from its sha256"),
     ("mt-bench-zip-empty", files(**{MT_ZIP: b""}), downstream.load_mt_bench_texts,
      UnreadableDataError, "comparison.zip is empty"),
     ("mt-bench-zip-garbage", files(**{MT_ZIP: b"junk"}), downstream.load_mt_bench_texts,

@@ -66,6 +66,7 @@ def test_console_script_is_installed():
     ("p\n0.7\n1.3\n", "must lie in [0, 1]"),
     ("p\n0.7\nabc\n", "non-numeric"),
     ("p\n", "no rows"),
+    ("p,q\n0.7," + "x" * 200_000 + "\n", "line 2: a field longer than 131,072 characters"),  # was "unexpected ... a bug"
 ])
 def test_bad_files(tmp_path, content, message, capsys):
     path = tmp_path / "bad.csv"
@@ -73,6 +74,20 @@ def test_bad_files(tmp_path, content, message, capsys):
     assert cli.main(["--file", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("annotator-plan: error:") and message in err
+
+
+def test_an_empty_data_dir_is_named(capsys):
+    """Issue 21: --data-dir '' meant the current folder."""
+    assert cli.main(["--dataset", "ultrafeedback-sample", "--data-dir", ""]) == 2
+    assert "annotator-plan: error: data_dir argument is empty" in capsys.readouterr().err
+
+
+def test_old_mac_line_ends_are_read(tmp_path, capsys):
+    """Issue 21: a CSV file whose lines end in CR alone was "unexpected Error ... this is a bug"."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"p\r" + b"0.9\r" * 12)
+    assert cli.main(["--file", str(path), "--n", "5", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["c_bar"] == pytest.approx(0.8)
 
 
 def test_unsupported_file_type(tmp_path):

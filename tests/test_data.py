@@ -331,6 +331,39 @@ def test_a_chosen_data_folder_comes_first(real_data, tmp_path, monkeypatch):
     assert "shipped with the library" in D.load_sample_scores("ultrafeedback-sample", data_dir=tmp_path).source
 
 
+def test_a_local_copy_is_checked_against_its_own_SHA256SUMS(real_data, tmp_path):  # noqa: N802
+    """Issue 21: a good copy beside its SHA256SUMS loads; the same copy changed is named, whether
+    the manifest sits in its folder or at the top of the data folder, as the packaged one does."""
+    import shutil
+
+    sample = D.SAMPLES["ultrafeedback-sample"]
+    shutil.copytree(real_data / sample.folder, tmp_path / sample.folder)
+    expected = packaged._sha256(real_data / sample.folder / sample.file)
+    (tmp_path / sample.folder / "SHA256SUMS").write_text(f"{expected}  {sample.file}\n")
+    assert D.load_sample_scores(sample.key, tmp_path).source.endswith("copy in the chosen data folder")
+    target = tmp_path / sample.folder / sample.file
+    target.write_bytes(target.read_bytes().replace(b",9.0,8.0\n", b",9.0,1.0\n", 1))
+    with pytest.raises(D.DamagedCopyError, match=f"{sample.file} differs from its sha256"):
+        D.load_sample_scores(sample.key, tmp_path)
+    (tmp_path / sample.folder / "SHA256SUMS").unlink()
+    (tmp_path / "SHA256SUMS").write_text(f"{expected}  {sample.folder}/{sample.file}\n")
+    with pytest.raises(D.DamagedCopyError, match=f"differs from its sha256 in {tmp_path / 'SHA256SUMS'}"):
+        D.load_preference_data(sample.key, tmp_path)
+    (tmp_path / "SHA256SUMS").unlink()  # no manifest: the copy has the registry's 1,200 pairs, so it is used
+    assert D.load_sample_scores(sample.key, tmp_path).chosen.size == sample.pairs
+
+
+def test_a_truncated_sample_copy_is_named(real_data, tmp_path):
+    """Issue 21: 21 of the HelpSteer2 sample's 44 pairs, without a SHA256SUMS: the registry's count names it."""
+    sample = D.SAMPLES["helpsteer2-sample"]
+    (tmp_path / sample.folder).mkdir()
+    lines = (real_data / sample.folder / sample.file).read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / sample.folder / sample.file).write_text("".join(lines[:22]), encoding="utf-8")
+    with pytest.raises(D.DamagedCopyError, match="21 pairs, but the HelpSteer2 sample has 44"):
+        D.load_preference_data(sample.key, tmp_path)
+    assert D.load_sample_scores(sample.key).chosen.size == sample.pairs == 44  # the packaged copy
+
+
 def test_a_changed_packaged_file_is_named(real_data, tmp_path):
     import shutil
 

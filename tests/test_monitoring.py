@@ -211,3 +211,47 @@ def test_a_threshold_beyond_n_never_passes_on_the_unchecked_route():
     """The solvers' unchecked tails agree with the checked ones beyond k = n + 1 (0 and 1, not nan)."""
     type_one, type_two = M.threshold_test_errors(5, 8, 0.3, 0.6)
     assert float(type_one) == 0.0 and float(type_two) == 1.0
+
+
+# --- beyond n = 2**31 - 1, where scipy's bdtr/bdtrc return nan (issue 21) ---------------------
+
+def _tail_by_pmf_sum(k: int, n: int, q: float) -> float:
+    """Independent reference for P(Bin(n, q) >= k): scipy's binomial pmf (boost's, not the
+    incomplete beta function the library uses) summed over k .. k + 14 standard deviations,
+    smallest terms first; the mass beyond is below 1e-40."""
+    sd = np.sqrt(n * q * (1 - q))
+    x = np.arange(k, int(k + 14 * sd) + 1)
+    return float(np.sum(stats.binom.pmf(x, n, q)[::-1]))
+
+
+@pytest.mark.parametrize("n", [2**31, 3 * 10**9])
+def test_error_sum_is_exact_beyond_two_to_the_31(n):
+    q0, q1 = 0.6, 0.6001
+    k = int(M.lr_threshold(n, q0, q1))
+    first, second = M.threshold_test_errors(n, k, q0, q1)
+    assert np.isfinite(first) and np.isfinite(second)
+    assert float(first) == pytest.approx(_tail_by_pmf_sum(k, n, q0), rel=1e-9)
+    # type II from below, summed the same way: P(X < k) = sum over x < k
+    sd = np.sqrt(n * q1 * (1 - q1))
+    x = np.arange(int(k - 14 * sd), k)
+    assert float(second) == pytest.approx(float(np.sum(stats.binom.pmf(x, n, q1))), rel=1e-9)
+    assert float(M.error_sum(n, q0, q1)) == pytest.approx(float(first + second), rel=1e-15)
+
+
+def test_samples_needed_beyond_two_to_the_31():
+    """Was 2,147,483,648 (the error sum was nan from 2**31 on, and nan <= target is false)."""
+    q0, q1, target = 0.6, 0.6001, 1e-6
+    needed = M.samples_needed(target, q0, q1, n_max=10**12)
+    assert needed > 2**31
+    assert M.error_sum(needed, q0, q1) <= target < M.error_sum(needed - 1, q0, q1)
+    # the normal approximation of the optimal error sum, 2 Phi(-sqrt(n) (q1 - q0) / (2 sqrt(q (1 - q)))), agrees
+    z = stats.norm.isf(target / 2)
+    assert needed == pytest.approx((2 * z * np.sqrt(0.6 * 0.4) / (q1 - q0)) ** 2, rel=1e-3)
+    assert float(M.error_sum(10**12, q0, q1)) == 0.0  # about 200 standard deviations apart: no float can hold it
+
+
+def test_ump_threshold_beyond_two_to_the_31():
+    n, alpha = 2**32, 0.05
+    k = M.ump_threshold(n, 0.5, alpha)
+    assert k == pytest.approx(n / 2 + stats.norm.isf(alpha) * np.sqrt(n / 4), abs=3)
+    assert M.threshold_test_errors(n, k, 0.5, 0.6)[0] <= alpha < M.threshold_test_errors(n, k - 1, 0.5, 0.6)[0]

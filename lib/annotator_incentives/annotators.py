@@ -52,26 +52,32 @@ PANDALM_VOTES = {1: 1.0, 2: 0.0, 0: np.nan}  # response1 better, response2 bette
 
 
 def _frame(name: str, frame, columns) -> pd.DataFrame:
-    """``frame`` when it is a non-empty DataFrame with ``columns``, else a DataError saying what is wrong."""
-    validation.instance(name, frame, pd.DataFrame, DataError)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(f"{name}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns)) or 'none'}")
-    if frame.empty:
-        raise DataError(f"{name} is empty (no rows)")
-    return frame
+    """``frame`` when it is a non-empty DataFrame with flat, unique column names among which
+    ``columns`` (:func:`~annotator_incentives.validation.table`), else a DataError saying what is wrong."""
+    return validation.table(name, frame, columns, DataError)
+
+
+def _texts(name: str, frame: pd.DataFrame, columns) -> None:
+    """Each of ``columns`` holds texts (strings) only, else a DataError naming the column."""
+    for column in columns:
+        if not frame[column].map(lambda text: isinstance(text, str)).all():
+            raise DataError(f"{name}: column {column} must hold texts (strings); it holds missing or other values")
 
 
 def _labels(labels, columns=("item", "judge", "label")) -> pd.DataFrame:
-    """A long label frame (:func:`_frame`) whose labels are 1, 0 or NaN (a tie)."""
+    """A long label frame (:func:`_frame`) whose items and judges are named (no missing value,
+    one kind) and whose labels are 1, 0 or NaN (a tie); returned with the labels as floats (so
+    that small integer types and pandas' nullable types count alike)."""
     labels = _frame("labels", labels, columns)
+    validation.keys("labels", labels, [c for c in ("item", "judge") if c in columns], DataError)
     label = labels["label"]
     if not pd.api.types.is_numeric_dtype(label) or pd.api.types.is_bool_dtype(label):
         raise DataError(f"labels: column label must hold 1, 0 or NaN (a tie); got values of type {label.dtype}")
-    bad = ~(label.isin((0, 1)) | label.isna())
+    values = label.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~(np.isin(values, (0.0, 1.0)) | np.isnan(values))
     if bad.any():
-        raise DataError(f"labels: column label must hold 1, 0 or NaN (a tie); got {label[bad].tolist()[0]!r}")
-    return labels
+        raise DataError(f"labels: column label must hold 1, 0 or NaN (a tie); got {values[bad][0].item()!r}")
+    return labels.assign(label=values)
 
 
 def _locate(relative: Path, data_dir) -> Path:
@@ -278,8 +284,19 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     """Self-consistency evidence in PandaLM: groups of identical items and pairs shown in swapped
     order, and for each annotator how often its labels on a repeat agree (a swapped pair agrees
     when the preferred *response* is the same). Weak evidence: the repeats may have been filled
-    in by copying rather than labelled twice."""
+    in by copying rather than labelled twice. Without repeats the table is empty (its columns
+    judge, kind, repeats, consistent, low, high).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> texts = {"instruction": "i", "input": "", "response1": "a", "response2": "b"}
+    >>> frame = pd.DataFrame([{"item": i, "judge": "j", "label": 1.0, **texts} for i in (1, 2)])
+    >>> pandalm_repeats(frame)[["judge", "kind", "repeats", "consistent"]].values.tolist()
+    [['j', 'identical', 1, 1]]
+    """
     frame = _labels(frame, ("item", "judge", "label", "instruction", "input", "response1", "response2"))
+    _texts("labels", frame, ("instruction", "input", "response1", "response2"))
     items = frame.drop_duplicates("item").set_index("item")
     key = items.instruction + "\x00" + items.input
     same = items.assign(key=key + "\x00" + items.response1 + "\x00" + items.response2)
@@ -301,7 +318,7 @@ def pandalm_repeats(frame: pd.DataFrame) -> pd.DataFrame:
             a, b = votes.at[item], votes.at[partner]
             agree = (np.isnan(a) and np.isnan(b)) or (not np.isnan(a) and not np.isnan(b) and a == 1 - b)
             rows.append({"judge": judge, "kind": "swapped", "agree": bool(agree)})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["judge", "kind", "agree"])  # no rows when no item is repeated
     summary = out.groupby(["judge", "kind"]).agree.agg(repeats="size", consistent="sum").reset_index()
     summary["low"], summary["high"] = clopper_pearson(summary.consistent, summary.repeats)
     return summary

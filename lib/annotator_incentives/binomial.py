@@ -51,12 +51,18 @@ __all__ = [
     "clear_cache",
     "CACHE_BYTES",
     "clopper_pearson",
+    "MAX_VALUES",
+    "INT_N_LIMIT",
 ]
 
 DENSE_LIMIT = 3000  # above this n, the pmf is scipy's and sums run over a window around the mean
 WINDOW_SD = 14  # standard deviations kept by a windowed sum
 CACHE_BYTES = 64 * 2**20  # pmf matrices kept in memory at most (bytes)
 CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once (bytes)
+
+
+MAX_VALUES = 10**8  # largest array (numbers) a public function builds for its caller: 800 MB of floats
+INT_N_LIMIT = 2**31 - 1  # scipy's bdtr and bdtrc take n as a C int: beyond it their tails are nan
 
 
 class BinomialError(AnnotatorInputError):
@@ -86,6 +92,27 @@ def _c(c) -> float:
     return validation.real("signal strength c", c, BinomialError, -1.0, 1.0)
 
 
+def _together(**arrays) -> None:
+    """Arrays that broadcast together, else a BinomialError naming their shapes."""
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
+        raise BinomialError(f"{' and '.join(arrays)} must have one shape (or broadcast together); got {shapes}") from None
+
+
+def _values(name: str, size: int) -> None:
+    """An array of ``size`` numbers that a public function would build: at most ``MAX_VALUES``."""
+    if size > MAX_VALUES:
+        raise BinomialError(f"{name} would hold {size:,} numbers ({8 * size / 2**30:,.1f} GiB), more than the "
+                            f"{MAX_VALUES:,} this function builds; use a windowed sum (window_pmf, expect) for large n")
+
+
+def _tail_n(n) -> int:
+    """n for a binomial tail: at most ``INT_N_LIMIT`` (scipy's tails are nan beyond)."""
+    return validation.count("n", n, BinomialError, 0, INT_N_LIMIT)
+
+
 # --------------------------------------------------------------------------- the kernel, checked and unchecked
 
 
@@ -104,7 +131,9 @@ def _pass_probability(eta, c: float) -> np.ndarray:
 def log_pmf(x, n: int, q) -> np.ndarray:
     """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x = 0..n and q in [0, 1])."""
     n = _n(n)
-    return _log_pmf(_x(x, n), n, _q(q))
+    x, q = _x(x, n), _q(q)
+    _together(x=x, q=q)
+    return _log_pmf(x, n, q)
 
 
 def _log_pmf(x, n: int, q) -> np.ndarray:
@@ -118,7 +147,9 @@ def pmf(x, n: int, q) -> np.ndarray:
     """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's
     saddle-point pmf beyond, where the log-gamma route loses about 1e-9 relatively."""
     n = _n(n)
-    return _pmf(_x(x, n), n, _q(q))
+    x, q = _x(x, n), _q(q)
+    _together(x=x, q=q)
+    return _pmf(x, n, q)
 
 
 def _pmf(x, n: int, q) -> np.ndarray:
@@ -131,7 +162,9 @@ def _pmf(x, n: int, q) -> np.ndarray:
 def pmf_matrix(n: int, qs) -> np.ndarray:
     """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums:
     fast for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``)."""
-    return _pmf_matrix(_n(n), _q(qs, "qs"))
+    n, qs = _n(n), _q(qs, "qs")
+    _values("the pmf matrix", (n + 1) * qs.size)
+    return _pmf_matrix(n, qs)
 
 
 def _pmf_matrix(n: int, qs) -> np.ndarray:
@@ -141,7 +174,9 @@ def _pmf_matrix(n: int, qs) -> np.ndarray:
 
 def pmf_all(n: int, q: float) -> np.ndarray:
     """The pmf over x = 0..n for one q."""
-    return _pmf_all(_n(n), validation.probability("q", q, BinomialError))
+    n = _n(n)
+    _values("the pmf over x = 0..n", n + 1)
+    return _pmf_all(n, validation.probability("q", q, BinomialError))
 
 
 def _pmf_all(n: int, q: float) -> np.ndarray:
@@ -150,8 +185,17 @@ def _pmf_all(n: int, q: float) -> np.ndarray:
 
 
 def tail(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n)."""
-    return _tail(_k(k), _n(n), _q(q))
+    """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n), n up to ``INT_N_LIMIT``
+    (for larger n, :func:`annotator_incentives.monitoring.threshold_test_errors`).
+
+    Examples
+    --------
+    >>> float(tail(1, 2, 0.5))  # 1 - 0.5**2
+    0.75
+    """
+    k, n, q = _k(k), _tail_n(n), _q(q)
+    _together(k=k, q=q)
+    return _tail(k, n, q)
 
 
 def _tail(k, n: int, q) -> np.ndarray:
@@ -163,8 +207,17 @@ def _tail(k, n: int, q) -> np.ndarray:
 
 
 def below(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for k > n)."""
-    return _below(_k(k), _n(n), _q(q))
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for
+    k > n), n up to ``INT_N_LIMIT``.
+
+    Examples
+    --------
+    >>> float(below(1, 2, 0.5))  # P(X = 0) = 0.5**2
+    0.25
+    """
+    k, n, q = _k(k), _tail_n(n), _q(q)
+    _together(k=k, q=q)
+    return _below(k, n, q)
 
 
 def _below(k, n: int, q) -> np.ndarray:
@@ -187,6 +240,7 @@ def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
     """d/dq P(Bin(n, q) >= k) = n P(Bin(n-1, q) = k-1) (binomial lemma (b)), times ``scale``;
     0 for k outside 1..n (n >= 1)."""
     k, n, q = _k(k), _n(n, 1), _q(q)
+    _together(k=k, q=q)
     return _tail_slope(k, n, q, validation.real("scale", scale, BinomialError))
 
 
@@ -200,8 +254,9 @@ def _tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
 
 def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
     """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus (n >= 1)."""
-    c = _c(c)
-    return _tail_eta_slope(_k(k), _n(n, 1), c, _q(q))
+    c, k, q = _c(c), _k(k), _q(q)
+    _together(k=k, q=q)
+    return _tail_eta_slope(k, _n(n, 1), c, q)
 
 
 def _tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
@@ -215,6 +270,7 @@ def tail_curvature(k, n: int, q) -> np.ndarray:
     defined; for n >= 1 and q in (0, 1), where the lemma's form is finite."""
     k, n = _k(k), _n(n, 1)
     q = validation.probabilities("q", q, BinomialError, open_ends=True)
+    _together(k=k, q=q)
     return ((k - 1) - (n - 1) * q) / (q * (1 - q)) * _tail_slope(k, n, q)
 
 
@@ -222,7 +278,9 @@ def score(x, n: int, c: float, q) -> np.ndarray:
     """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)) for x = 0..n;
     at q = 1 (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
     n, c = _n(n), _c(c)
-    return _score(_x(x, n), n, c, _q(q))
+    x, q = _x(x, n), _q(q)
+    _together(x=x, q=q)
+    return _score(x, n, c, q)
 
 
 def _score(x, n: int, c: float, q) -> np.ndarray:
@@ -292,7 +350,7 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
     columns x = 0..n. Matrices are cached, least recently used first out, up to
     ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`)."""
     n, c = _n(n), _c(c)
-    return _pmf_grid(n, c, validation.count("points", points, BinomialError, 2))
+    return _pmf_grid(n, c, validation.count("points", points, BinomialError, 2, MAX_VALUES))
 
 
 def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:

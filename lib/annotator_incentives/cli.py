@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from .data import DatasetUnavailableError
 from .planning import DEFAULT_MARGIN, MAX_PLAN_CHECKS, format_plan, known_inputs, p_from_file, plan, profile_from_toml
 from .validation import AnnotatorInputError
 
@@ -74,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotator-plan: interrupted", file=sys.stderr)
         return 130
-    except (AnnotatorInputError, DatasetUnavailableError) as error:  # every named error of the library
+    except AnnotatorInputError as error:  # every named error of the library (DatasetUnavailableError too)
         return _fail(str(error))
     except OSError as error:  # a file or folder that cannot be read
         return _fail(f"cannot read {error.filename or 'a file'}: {error.strerror or error}")

@@ -42,7 +42,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 from . import monitoring, validation
-from .annotators import _frame, _labels, _locate, load_mt_bench, load_pandalm
+from .annotators import _frame, _labels, _locate, _texts, load_mt_bench, load_pandalm
 from .binomial import clopper_pearson
 from .data.errors import DataError, _reading
 
@@ -78,15 +78,29 @@ TEXTS = ("prompt", "response_1", "response_2")
 
 
 def _pairs(frame, columns) -> pd.DataFrame:
-    """A pairs frame with ``columns`` (:func:`~annotator_incentives.annotators._frame`): votes whole
-    numbers >= 0, texts strings."""
+    """A pairs frame with ``columns`` (:func:`~annotator_incentives.annotators._frame`): items and
+    groups named (no missing value, one kind), votes whole numbers >= 0 (returned as int64, so
+    that small integer types cannot overflow), texts strings."""
     frame = _frame("pairs frame", frame, columns)
-    for column in (c for c in columns if c in VOTES):
-        validation.counts(f"pairs frame: {column}", frame[column].to_numpy(), DataError)
-    for column in (c for c in columns if c in TEXTS):
-        if not frame[column].map(lambda text: isinstance(text, str)).all():
-            raise DataError(f"pairs frame: column {column} must hold texts (strings); it holds missing or other values")
-    return frame
+    validation.keys("pairs frame", frame, [c for c in ("item", "group") if c in columns], DataError)
+    votes = {column: validation.counts(f"pairs frame: {column}", frame[column].to_numpy(), DataError)
+             for column in columns if column in VOTES}
+    _texts("pairs frame", frame, [c for c in columns if c in TEXTS])
+    return frame.assign(**votes) if votes else frame
+
+
+def _features(name: str, features) -> sparse.csr_matrix | np.ndarray:
+    """A design matrix (:func:`pair_features`, or a 2-D array of finite numbers), else a DataError."""
+    if sparse.issparse(features):
+        values = features.data
+    elif isinstance(features, np.ndarray):
+        values = features
+    else:
+        raise DataError(f"{name} must be a matrix (pair_features' result); got {type(features).__name__}")
+    if features.ndim != 2 or values.dtype.kind not in "iuf" or not np.isfinite(values).all():
+        raise DataError(f"{name} must be a two-dimensional matrix of finite numbers; got shape {features.shape}, "
+                        f"values of type {values.dtype}")
+    return features
 
 
 # --------------------------------------------------------------------------- data
@@ -194,7 +208,15 @@ def usable_pairs(frame: pd.DataFrame) -> pd.DataFrame:
 
 def human_agreement(frame: pd.DataFrame) -> tuple[int, int]:
     """(agreeing, total) pairs of decisive votes cast on the same item: the accuracy one human
-    achieves against another, a ceiling for any model scored against human votes."""
+    achieves against another, a ceiling for any model scored against human votes. Votes of any
+    integer type count alike (they are read as int64, so int8 columns cannot overflow).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> human_agreement(pd.DataFrame({"votes_1": [2, 1], "votes_2": [1, 0]}))  # item 1: 1 of 3 pairs agree
+    (1, 3)
+    """
     frame = _pairs(frame, ("votes_1", "votes_2"))
     v1, v2 = frame.votes_1.to_numpy(), frame.votes_2.to_numpy()
     n = v1 + v2
@@ -248,7 +270,7 @@ def item_split(frame: pd.DataFrame, test_share: float, seed: int) -> tuple[pd.Da
     and then tested. ``test_share`` is the share of questions held out."""
     test_share = validation.open_probability("test_share", test_share, DataError)
     seed = validation.count("seed", seed, DataError, 0, 2**32 - 1)
-    frame = _frame("pairs frame", frame, ("group",))
+    frame = _pairs(frame, ("group",))
     if frame.group.nunique() < 2:
         raise DataError("a split by question needs at least two questions")
     splitter = GroupShuffleSplit(n_splits=1, test_size=test_share, random_state=seed)
@@ -344,6 +366,7 @@ def fit_reward_model(features: sparse.csr_matrix, labels, C: float = 1.0) -> Log
     dual solver suits a design with far more features than rows. ``C`` > 0; labels 0 or 1, one
     per row."""
     C = validation.real("C", C, DataError, 0.0, low_open=True)
+    features = _features("features", features)
     labels = validation.counts("labels", labels, DataError, 0, 1)
     if labels.shape != (features.shape[0],):
         raise DataError(f"labels must be one per row of features ({features.shape[0]:,}); got shape {labels.shape}")
@@ -362,7 +385,8 @@ def choose_C(train: pd.DataFrame, config: FeatureConfig = FeatureConfig(), grid:
     ``folds`` >= 2, at most the number of questions."""
     penalties = validation.probabilities("grid", grid, DataError, 0.0, np.inf, open_ends=True)
     folds = validation.count("folds", folds, DataError, 2)
-    if folds > _pairs(train, ("group", "votes_1", "votes_2")).group.nunique():
+    train = _pairs(train, ("group", "votes_1", "votes_2"))
+    if folds > train.group.nunique():
         raise DataError(f"folds must be at most the number of questions ({train.group.nunique()}); got {folds}")
     x, (rows, label) = pair_features(train, config), _decisive_votes(train)
     out = []
@@ -410,6 +434,7 @@ def heldout_accuracy(model: LogisticRegression, features: sparse.csr_matrix, tes
     level = validation.open_probability("level", level, DataError)
     validation.instance("model", model, LogisticRegression, DataError, " (fit_reward_model)")
     test = _pairs(test, ("votes_1", "votes_2"))
+    features = _features("features", features)
     if features.shape[0] != len(test):
         raise DataError(f"features must have one row per test item ({len(test):,}); got {features.shape[0]:,}")
     rows, label = _decisive_votes(test)
@@ -509,6 +534,7 @@ def compare_efforts(curve: pd.DataFrame, eta0: float, eta1: float, error_sum: fl
     error_sum = validation.open_probability("error_sum", error_sum, DataError)
     z = validation.real("z", z, DataError, 0.0)
     curve = _frame("accuracy curve", curve, ("eta", "accuracy"))
+    validation.probabilities("accuracy curve: eta", curve.eta.to_numpy(), DataError)
     validation.probabilities("accuracy curve: accuracy", curve.accuracy.to_numpy(), DataError)
     by_eta = curve.groupby("eta").accuracy
     mean, var, count = by_eta.mean(), by_eta.var(ddof=1).fillna(0.0), by_eta.count()

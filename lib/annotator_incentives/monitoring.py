@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from scipy.special import rel_entr
 
 from . import binomial, validation
@@ -67,6 +67,15 @@ def _probability(name: str, value) -> np.ndarray:
     return validation.probabilities(name, value, MonitoringError)
 
 
+def _together(**arrays: np.ndarray) -> None:
+    """Arrays that broadcast together, else a MonitoringError naming their shapes."""
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
+        raise MonitoringError(f"{' and '.join(arrays)} must have one shape (or broadcast together); got {shapes}") from None
+
+
 def _hypotheses(eta0: float, eta1: float) -> tuple[float, float]:
     eta0, eta1 = validation.probability("eta0", eta0, MonitoringError), validation.probability("eta1", eta1, MonitoringError)
     if not eta0 < eta1:
@@ -93,13 +102,22 @@ def _kl(kl) -> float:
 
 
 def label_probability(eta, p) -> np.ndarray:
-    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model)."""
-    return _probability("eta", eta) * _probability("p", p) + (1 - np.asarray(eta, dtype=float)) / 2
+    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model).
+
+    Examples
+    --------
+    >>> float(label_probability(0.5, 0.9))  # 0.5 * 0.9 + 0.25
+    0.7
+    """
+    eta, p = _probability("eta", eta), _probability("p", p)
+    _together(eta=eta, p=p)
+    return eta * p + (1 - eta) / 2
 
 
 def agreement_probability(eta, p, p_e=1.0) -> np.ndarray:
     """P(Z = Z_e) = 1/2 + 2 eta (p - 1/2)(p_e - 1/2) (Proposition 2)."""
     eta, p, p_e = _probability("eta", eta), _probability("p", p), _probability("p_e", p_e)
+    _together(eta=eta, p=p, p_e=p_e)
     return 0.5 + 2 * eta * (p - 0.5) * (p_e - 0.5)
 
 
@@ -182,19 +200,54 @@ def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
     return np.floor(n * t).astype(np.int64) + 1
 
 
+def _upper(k, n, q: float) -> np.ndarray:
+    """P(Bin(n, q) >= k) at every n: the regularised incomplete beta function I_q(k, n - k + 1)
+    (scipy's betainc, boost's ibeta), which takes n as a float. (scipy's bdtrc, the binomial
+    kernel's route, takes n as a C int, is nan from n = 2**31 on, and drifts from the exact value
+    as n grows: 2e-12 relatively at n = 1,000, 6e-7 at 2**31 - 1; betainc agrees with a sum of
+    pmfs to 1e-11 there.)"""
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 1) & (k <= n)
+    kk = np.clip(k, 1, np.maximum(n, 1))  # within the beta function's domain where outside
+    return np.where(inside, special.betainc(kk, n - kk + 1, q), np.where(k < 1, 1.0, 0.0))
+
+
+def _lower(k, n, q: float) -> np.ndarray:
+    """P(Bin(n, q) < k) at every n, computed directly (accurate when tiny): I_{1-q}(n - k + 1, k)."""
+    k, n = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    inside = (k >= 1) & (k <= n)
+    kk = np.clip(k, 1, np.maximum(n, 1))
+    return np.where(inside, special.betainc(n - kk + 1, kk, 1 - q), np.where(k < 1, 0.0, 1.0))
+
+
 def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails."""
+    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails by the
+    regularised incomplete beta function, at every n (2**31 and beyond included).
+
+    Examples
+    --------
+    >>> first, second = threshold_test_errors(2, 2, 0.5, 0.9)  # declare H1 when both checks pass
+    >>> round(float(first), 12), round(float(second), 12)  # 0.5**2 and 1 - 0.9**2
+    (0.25, 0.19)
+    """
     n = _sample_sizes(n)
     k = validation.counts("k (pass threshold)", k, MonitoringError)
     q0, q1 = validation.probability("q0", q0, MonitoringError), validation.probability("q1", q1, MonitoringError)
-    return binomial._tail(k, n, q0), binomial._below(k, n, q1)
+    return _upper(k, n, q0), _lower(k, n, q1)
 
 
 def error_sum(n, q0: float, q1: float) -> np.ndarray:
     """Type I + type II error of the likelihood-ratio test (threshold 1), exactly.
 
     This is the smallest error sum of any test between Bin(n, q0) and Bin(n, q1): it equals
-    1 - TV(Bin(n, q0), Bin(n, q1)).
+    1 - TV(Bin(n, q0), Bin(n, q1)). Exact at every n, 2**31 and beyond included.
+
+    Examples
+    --------
+    >>> float(error_sum(1, 0.5, 1.0))  # one check; pass when committed: H1 is declared on a pass
+    0.5
+    >>> bool(error_sum(2**31, 0.6, 0.6001) < error_sum(2**31 - 1, 0.6, 0.6001))
+    True
     """
     first, second = threshold_test_errors(n, lr_threshold(n, q0, q1), q0, q1)
     return first + second
@@ -202,14 +255,20 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
 
 def ump_threshold(n: int, q0: float, alpha: float) -> int:
     """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha
-    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio)."""
+    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio), at every n.
+
+    Examples
+    --------
+    >>> ump_threshold(10, 0.5, 0.05)  # P(X >= 9) = 11/1024 <= 0.05 < P(X >= 8) = 56/1024
+    9
+    """
     n = validation.count("n (inspected samples)", n, MonitoringError, minimum=1)
     alpha = validation.probability("alpha", alpha, MonitoringError)
     q0 = validation.probability("q0", q0, MonitoringError)
     lo, hi = -1, n + 1  # P(X >= n + 1) = 0 <= alpha; bisect on k, the size falls as k grows
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if float(binomial._tail(mid, n, q0)) <= alpha:
+        if float(_upper(mid, n, q0)) <= alpha:
             hi = mid
         else:
             lo = mid
@@ -293,9 +352,12 @@ def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
 
 
 def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.random.Generator) -> float:
-    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis)."""
+    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis); n
+    up to 2**63 - 1 (numpy's sampler), ``rng`` a numpy Generator."""
+    n = validation.count("n (inspected samples)", n, MonitoringError, 1, np.iinfo(np.int64).max)
     k = int(lr_threshold(n, q0, q1))
     trials = validation.count("trials", trials, MonitoringError, minimum=1)
+    validation.instance("rng", rng, np.random.Generator, MonitoringError, " (numpy.random.default_rng(seed))")
     false_pass = np.mean(rng.binomial(n, q0, size=trials) >= k)
     false_fail = np.mean(rng.binomial(n, q1, size=trials) < k)
     return float(false_pass + false_fail)
@@ -323,7 +385,7 @@ def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
     """Figure 1 (bottom) and Figure 7: the error-sum lower bound against n for each eta0."""
     n = _sample_sizes(n)
     rows = []
-    for eta0 in eta0s:
+    for eta0 in _probability("eta0s", eta0s).ravel():
         kl = expert_kl_divergence(p, eta0, eta1)
         rows.append(pd.DataFrame({"n": n, "eta0": eta0, "eta1": eta1, "kl": kl, "lower_bound": error_sum_lower_bound(n, kl)}))
     return pd.concat(rows, ignore_index=True)
@@ -334,7 +396,7 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
     eta0, eta1 = _hypotheses(eta0, eta1)
     n = _sample_sizes(n)
     rows = []
-    for delta in deltas:
+    for delta in _probability("deltas", deltas).ravel():
         monitor = self_consistency_monitor(delta)
         errors = error_sum(n, float(monitor.q(eta0)), float(monitor.q(eta1)))
         rows.append(pd.DataFrame({"n": n, "delta": delta, "eta0": eta0, "eta1": eta1, "error_sum": errors}))
@@ -342,10 +404,12 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
 
 
 def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: int, seed: int) -> pd.DataFrame:
-    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded."""
-    rng = np.random.default_rng(seed)
+    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded (``seed``
+    a whole number >= 0)."""
+    eta0, eta1 = _hypotheses(eta0, eta1)
+    rng = np.random.default_rng(validation.count("seed", seed, MonitoringError))
     rows = []
-    for delta in deltas:
+    for delta in _probability("deltas", deltas).ravel():
         monitor = self_consistency_monitor(delta)
         q0, q1 = float(monitor.q(eta0)), float(monitor.q(eta1))
         for size in _sample_sizes(n):
@@ -364,6 +428,9 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
 def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataFrame:
     """I_sc(eta) / I_expert(eta) with c = 1 - delta against c = c-bar (Proposition 4)."""
     deltas = _probability("delta", deltas)
+    validation.instance("c_bars", c_bars, dict, MonitoringError, " (a label for each c-bar)")
+    if not c_bars:
+        raise MonitoringError("c_bars is empty: give at least one expert signal strength c-bar")
     rows = []
     for label, c_bar in c_bars.items():
         expert = fisher_information(eta, c_bar)

@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ import pandas as pd
 from . import validation
 from .data import DataError, Scores, preference_probabilities
 from .data.errors import _first_line
+from .data.packaged import verify_local_copy
 from .utility import Fn, ProfileError, UtilityProfile, cara
 from .validation import AnnotatorInputError
 
@@ -56,26 +58,43 @@ def _text(path: Path, error: type[AnnotatorInputError]) -> str:
 
 # --- a table of p or scores -------------------------------------------------------------------
 
-def _check_csv_header(path: Path, text: str) -> None:
-    """Every non-blank line has as many fields as the header, and no column name appears twice."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header = rows[0]
-    ragged = next((i for i, row in enumerate(rows[1:], start=2) if row and len(row) != len(header)), None)
-    if ragged is not None:
-        raise DataError(f"{path}: line {ragged} has {len(rows[ragged - 1])} field(s), the header {len(header)}")
-    twice = sorted({name for name in header if header.count(name) > 1})
+_INPUT_COLUMNS = ("p", "chosen_score", "rejected_score")  # the columns a table of p or scores is read for
+
+def _check_csv_header(path: Path, text: str) -> list[str]:
+    """Every non-blank line has as many fields as the header, and no column name appears twice
+    (linear in the size of the file); a line the csv module cannot split, such as a field longer
+    than its limit of 131,072 characters, is named with its line."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+        for row in reader:
+            if row and len(row) != len(header):
+                raise DataError(f"{path}: line {reader.line_num} has {len(row)} field(s), the header {len(header)}")
+    except csv.Error as failure:
+        limit = csv.field_size_limit()
+        reason = (f"a field longer than {limit:,} characters" if "field limit" in str(failure)
+                  else f"not a readable CSV file ({failure})")
+        raise DataError(f"{path}: line {reader.line_num}: {reason}") from None
+    twice = sorted(name for name, times in Counter(header).items() if times > 1)
     if twice:
         raise DataError(f"{path}: column name(s) {', '.join(map(repr, twice))} appear more than once in the header")
+    return header
 
 
 def _csv_frame(path: Path) -> pd.DataFrame:
-    """A CSV file as a table of strings (blank lines kept, so that they can be named)."""
+    """The columns of a CSV file that hold p or scores, as a table of strings (blank lines kept,
+    so that they can be named); other columns are not parsed, so that a wide file reads in
+    linear time. Lines may end in LF, CR LF or CR alone (old Mac files)."""
     text = _text(path, DataError)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
-    _check_csv_header(path, text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header = _check_csv_header(path, text)
+    if "p" not in header and not {"chosen_score", "rejected_score"} <= set(header):
+        raise _no_input_columns(path, header)
+    wanted = [name for name in header if name in _INPUT_COLUMNS]
     try:
-        return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False)
+        return pd.read_csv(io.StringIO(text), skip_blank_lines=False, dtype=str, keep_default_na=False, usecols=wanted)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as failure:
         raise DataError(f"{path}: not a readable CSV file ({_first_line(failure)})") from None
 
@@ -87,7 +106,7 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
     if path.is_dir():
         raise DataError(f"{path} is a directory, not a file")
     try:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(path, page_checksum_verification=True)  # a flipped bit fails, when the file has checksums
     except OSError as failure:
         if isinstance(failure, (PermissionError, FileNotFoundError)):
             raise _read_error(path, failure) from None
@@ -102,7 +121,10 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
 
 def _frame(path: Path) -> tuple[pd.DataFrame, int]:
     """The file's table, read by its suffix, with the line (CSV: 2) or row (Parquet: 1) number of
-    its first record; a file without records is an error."""
+    its first record; a file without records is an error. A file listed in a ``SHA256SUMS`` beside
+    it is checked against it first."""
+    if path.is_file():
+        verify_local_copy(path, path.parent)
     if path.suffix.lower() == ".parquet":
         frame, first_line = _parquet_frame(path), 1
     elif path.suffix.lower() in (".csv", ".txt"):
@@ -179,9 +201,13 @@ def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
         return _p_column(frame, path, first_line)
     if scored:
         return _p_from_scores(frame, path, first_line)
-    raise DataError(
-        f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {', '.join(map(str, frame.columns))}"
-    )
+    raise _no_input_columns(path, list(frame.columns))
+
+
+def _no_input_columns(path: Path, columns: list) -> DataError:
+    """The error for a table without p or scores, naming (the first 20 of) its columns."""
+    found = ", ".join(map(str, columns[:20])) + (f", ... ({len(columns):,} columns)" if len(columns) > 20 else "")
+    return DataError(f"{path}: needs a column p, or the columns chosen_score and rejected_score; found {found}")
 
 
 # --- a utility profile ------------------------------------------------------------------------

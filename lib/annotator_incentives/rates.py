@@ -32,12 +32,24 @@ __all__ = [
 
 
 def tail_integral_form(k: int, n: int, p: float) -> float:
-    """n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a)), by quadrature of lemma (b)'s
-    derivative :func:`tail_slope` (the tail itself, :func:`tail`, and its curvature,
-    :func:`tail_curvature`, are the binomial kernel's: :mod:`annotator_incentives.binomial`)."""
+    """P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a), k >= 1), by
+    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself, :func:`tail`, and
+    its curvature, :func:`tail_curvature`, are the binomial kernel's:
+    :mod:`annotator_incentives.binomial`). For k = 0 the tail is 1 (every count is >= 0; the
+    integral form starts at k = 1); for k > n it is 0.
+
+    Examples
+    --------
+    >>> round(tail_integral_form(1, 2, 0.5), 12)  # P(X_2 >= 1) = 1 - 0.5**2
+    0.75
+    >>> tail_integral_form(0, 5, 0.3)
+    1.0
+    """
     n = validation.count("n", n, ContractError, 1)
     k = validation.count("k", k, ContractError, 0)
     p = validation.probability("p", p, ContractError)
+    if k == 0:
+        return 1.0
     value, _ = integrate.quad(lambda u: float(binomial._tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
@@ -65,14 +77,38 @@ class SlopeFit(tuple):
         return self[2]
 
 
+def _curve(n, values, name: str = "gap") -> tuple[np.ndarray, np.ndarray]:
+    """n (finite numbers > 0) and the values against it (numbers; NaN, infinite or non-positive
+    values are allowed and left out by the fits), one-dimensional and equally long."""
+    n = validation.probabilities("n", n, ContractError, 0.0, np.inf, open_ends=True).ravel()
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        raise ContractError(f"{name} must be numbers; got values of type {values.dtype}")
+    values = values.astype(float).ravel()
+    if values.shape != n.shape:
+        raise ContractError(f"n and {name} must be equally long; got {n.size} and {values.size}")
+    return n, values
+
+
 def fit_loglog(n, gap, n_min: float = 0, min_points: int = 3) -> SlopeFit:
     """Least-squares slope of log gap against log n over n >= n_min, with its standard error
-    (``min_points`` positive gaps at the least; with two the line is exact and the error 0)."""
-    n = np.asarray(n, dtype=float)
-    gap = np.asarray(gap, dtype=float)
+    (``min_points`` positive gaps at the least, at two different n; with two the line is exact
+    and the error 0). n are finite numbers > 0; gaps that are not positive and finite are left out.
+
+    Examples
+    --------
+    >>> fit = fit_loglog([1, 10, 100], [1.0, 0.1, 0.01])  # gap = 1/n
+    >>> round(fit.slope, 12), round(fit.stderr, 12)
+    (-1.0, 0.0)
+    """
+    n, gap = _curve(n, gap)
+    n_min = validation.real("n_min", n_min, ContractError)
+    min_points = validation.count("min_points", min_points, ContractError, 2)
     keep = (n >= n_min) & np.isfinite(gap) & (gap > 0)
-    if keep.sum() < max(min_points, 2):
-        raise ValueError(f"a slope fit needs at least {max(min_points, 2)} positive gaps")
+    if keep.sum() < min_points:
+        raise ContractError(f"a slope fit needs at least {min_points} positive gaps at n >= {n_min:g}; got {int(keep.sum())}")
+    if np.unique(n[keep]).size < 2:
+        raise ContractError("a slope fit needs gaps at two different n at least")
     result = stats.linregress(np.log(n[keep]), np.log(gap[keep]))
     return SlopeFit((float(result.slope), float(result.stderr), float(result.intercept)))
 
@@ -132,6 +168,10 @@ def gap_table_rates(
     workers: int = 2,
 ) -> pd.DataFrame:
     """The rate figure's data: gaps and the Fisher information I(eta*) of each monitor."""
+    validation.instance("signals", signals, dict, ContractError, " (a monitor's name for each signal strength c)")
+    if not signals:
+        raise ContractError("signals is empty: give at least one monitor's signal strength c")
+    validation.counts("ns", ns, ContractError, 1)  # a named error for an empty list too
     table = gap_table(profile, signals, ns, kinds=kinds, problems=problems, workers=workers)
     eta = first_best(profile).eta
     table["fisher"] = [float(fisher_information(eta, c)) for c in table["c"]]
@@ -144,13 +184,20 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     """Log-log slopes (:func:`fit_loglog`) of ``values`` against ``n`` over sliding windows of
     ``points`` consecutive n (sorted): one row per window with n_lo, n_hi, n_mid (geometric
     middle) and slope (NaN where a value in the window is not positive and finite). A rate shows
-    as a flat run of local slopes; a fit over a wide window averages them, plateaus included."""
-    n = np.asarray(n, dtype=float)
-    values = np.asarray(values, dtype=float)
+    as a flat run of local slopes; a fit over a wide window averages them, plateaus included.
+    n are finite numbers > 0, ``points`` a whole number >= 2.
+
+    Examples
+    --------
+    >>> local_slopes([1, 10, 100], [1.0, 0.1, 0.01], points=2).slope.round(12).tolist()  # gap = 1/n
+    [-1.0, -1.0]
+    """
+    n, values = _curve(n, values, "values")
+    points = validation.count("points", points, ContractError, 2)
     order = np.argsort(n)
     n, values = n[order], values[order]
-    if points < 2 or n.size < points:
-        raise ValueError(f"local slopes need at least {max(points, 2)} points; got {n.size}")
+    if n.size < points:
+        raise ContractError(f"local slopes need at least {points} points; got {n.size}")
     rows = []
     for i in range(n.size - points + 1):
         x, y = n[i:i + points], values[i:i + points]
@@ -160,15 +207,24 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _limit(name: str, value) -> float:
+    """An upper bound: a number, infinity allowed."""
+    if isinstance(value, (float, np.floating)) and value == np.inf:
+        return np.inf
+    return validation.real(name, value, ContractError)
+
+
 def fit_against_reference(n, values, reference, n_min: float = 0, n_max: float = np.inf) -> dict:
     """Fit the log-log slope of ``values`` over n_min <= n <= n_max and fit ``reference`` (the
     theory's curve, e.g. 1/sqrt(n log n)) on the same points, so the two slopes are comparable.
     Returns the window, both slopes, the fit's standard error and their difference in
     standard errors (inf when the fit has no scatter)."""
-    n = np.asarray(n, dtype=float)
+    n, values = _curve(n, values, "values")
+    reference = _curve(n, reference, "reference")[1]
+    n_min, n_max = validation.real("n_min", n_min, ContractError), _limit("n_max", n_max)
     keep = (n >= n_min) & (n <= n_max)
-    fit = fit_loglog(n[keep], np.asarray(values, dtype=float)[keep])
-    target = fit_loglog(n[keep], np.asarray(reference, dtype=float)[keep]).slope
+    fit = fit_loglog(n[keep], values[keep])
+    target = fit_loglog(n[keep], reference[keep]).slope
     diff = fit.slope - target
     return {"n_min": float(n[keep].min()), "n_max": float(n[keep].max()), "points": int(keep.sum()),
             "slope": fit.slope, "stderr": fit.stderr, "reference_slope": float(target), "difference": float(diff),

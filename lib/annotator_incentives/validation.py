@@ -26,6 +26,9 @@ __all__ = [
     "signal_strength",
     "reals",
     "instance",
+    "table",
+    "keys",
+    "vectorised",
 ]
 
 MAX_CHECKS = 10**6  # largest number of checks n the contract solvers accept (memory and time grow with n)
@@ -129,8 +132,14 @@ def _whole(value, x: float) -> int:
 
 def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | None = 0,
            maximum: int | None = None) -> np.ndarray:
-    """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64."""
+    """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64
+    (so never beyond 2**63 - 1, where int64 ends)."""
+    top = np.iinfo(np.int64).max if maximum is None else min(maximum, np.iinfo(np.int64).max)
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and abs(int(value)) > top:
+        raise error(f"{name} must be a whole number {_range(minimum, top)}; got {_show(value)}")
     array = _array(name, value, error)
+    if array.dtype.kind == "u" and array.size and array.max() > top:
+        raise error(f"{name} must be a whole number {_range(minimum, top)}; got {_show(array.max().item())}")
     if array.dtype.kind == "f":
         fractional = ~(np.isfinite(array) & (array == np.round(array)))
         if fractional.any():
@@ -165,3 +174,91 @@ def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, h
     if not isinstance(value, kind):
         raise error(f"{name} must be a {kind.__name__}{hint}; got {type(value).__name__} {_show(value)}")
     return value
+
+
+def table(name: str, value, columns, error: Error = AnnotatorInputError):
+    """``value`` itself when it is a non-empty pandas DataFrame whose column names are flat (not a
+    MultiIndex) and unique, among them ``columns``; else the named error saying what is wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table("labels", pd.DataFrame({"item": ["a"], "label": [1.0]}), ("item",)).shape
+    (1, 2)
+    >>> table("labels", pd.DataFrame([[1, 2]], columns=["label", "label"]), ("label",))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: labels: column name(s) 'label' appear more than once
+    """
+    import pandas as pd
+
+    instance(name, value, pd.DataFrame, error)
+    if isinstance(value.columns, pd.MultiIndex):
+        raise error(f"{name}: its columns must be plain names, not a MultiIndex ({value.columns.nlevels} levels); "
+                    "flatten them first")
+    twice = sorted({str(c) for c in value.columns[value.columns.duplicated()]})
+    if twice:
+        raise error(f"{name}: column name(s) {', '.join(map(repr, twice))} appear more than once")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise error(f"{name}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, value.columns)) or 'none'}")
+    if value.empty:
+        raise error(f"{name} is empty (no rows)")
+    return value
+
+
+def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
+    """Columns of a checked :func:`table` that name things (items, judges, groups): no missing
+    value, each a hashable value, all of one kind (all text or all numbers), so that they can
+    be grouped and sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> keys("labels", pd.DataFrame({"judge": ["j1", None]}), ("judge",))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: labels: column judge has 1 missing value(s), the first in row 2
+    """
+    import pandas as pd
+
+    for column in columns:
+        values = frame[column]
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise error(f"{name}: column {column} has {int(missing.sum())} missing value(s), the first in row "
+                        f"{int(np.flatnonzero(missing)[0]) + 1}")
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        kinds = {"text" if isinstance(v, str) else "number" if isinstance(v, numbers.Number) else type(v).__name__
+                 for v in values}
+        if not kinds <= {"text", "number"} or len(kinds) > 1:
+            raise error(f"{name}: column {column} must hold names of one kind (all text or all numbers); "
+                        f"got {', '.join(sorted(kinds))}")
+
+
+def vectorised(name: str, function, sample, error: Error = AnnotatorInputError) -> None:
+    """``function`` is callable and vectorised: on the array ``sample`` it returns an array of
+    numbers of the same shape (as numpy's functions do), else the named error saying what it did.
+    For the functions of a utility profile (G, E, mu and their inverses and derivatives), which
+    the solvers call on whole grids of wages and efforts.
+
+    Examples
+    --------
+    >>> import math
+    >>> vectorised("G", lambda w: 1 - np.exp(-np.asarray(w, float)), np.linspace(0, 1, 3))
+    >>> vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: G must take a numpy array and return one value per element ...
+    """
+    if not callable(function):
+        raise error(f"{name} must be a function; got {type(function).__name__}")
+    sample = np.asarray(sample, dtype=float)
+    hint = f"{name} must take a numpy array and return one value per element (use numpy's functions, e.g. np.exp, not math.exp)"
+    try:
+        out = np.asarray(function(sample))
+    except (TypeError, ValueError) as failure:
+        raise error(f"{hint}; on an array of {sample.size} values it raised {type(failure).__name__}: {failure}") from None
+    if out.shape != sample.shape or out.dtype.kind not in "iuf":
+        raise error(f"{hint}; on an array of shape {sample.shape} it returned shape {out.shape}, values of type {out.dtype}")

@@ -19,7 +19,7 @@ from .availability import DATA_PAGE as DATA_PAGE
 from .availability import Availability as Availability
 from .availability import available_preference_data, load_preference_data
 from .availability import reader_note as reader_note
-from .errors import DataError, DatasetUnavailableError, PackagedDataError, UnreadableDataError
+from .errors import DamagedCopyError, DataError, DatasetUnavailableError, PackagedDataError, UnreadableDataError
 from .loading import HUB_HOST as HUB_HOST
 from .loading import SCORE_COLUMNS as SCORE_COLUMNS
 from .loading import _hub_reachable as _hub_reachable
@@ -30,6 +30,7 @@ from .packaged import (
     locate,
     packaged_data_dir,
     packaged_data_markdown,
+    verify_local_copy,
     verify_packaged_data,
 )
 from .packaged import PACKAGED_MANIFEST as PACKAGED_MANIFEST
@@ -58,12 +59,14 @@ __all__ = [
     "DatasetUnavailableError",
     "PackagedDataError",
     "UnreadableDataError",
+    "DamagedCopyError",
     "PACKAGED_DATA_DIR",
     "PACKAGED_FOLDERS",
     "PackagedFolder",
     "packaged_data_dir",
     "packaged_data_markdown",
     "verify_packaged_data",
+    "verify_local_copy",
     "locate",
     "load_scores",
     "load_sample_scores",

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import DatasetUnavailableError
+from .errors import DataError, DatasetUnavailableError
 from .loading import load_sample_scores, load_scores
 from .packaged import DATA_DIR_ENV
 from .pipeline import PreferenceData, preference_probabilities
@@ -86,7 +86,7 @@ class Availability:
             return (f"*Not available on this build: {names}; the [data chapter]({DATA_PAGE}) says what "
                     "provides each. The figures show the data that is available.*")
         if page != "data":
-            raise ValueError(f"page must be 'data' or 'other', not {page!r}")
+            raise DataError(f"page must be 'data' or 'other', not {page!r}")
         lines = ["**Datasets not available on this build.** No figure panel is drawn for these:", ""]
         for key in self.missing:
             spec = DATASETS.get(key)
@@ -127,6 +127,10 @@ def available_preference_data(
     A sample never replaces a dataset silently: its label says "sample" and the missing
     dataset still gets a note.
     """
+    if stand_ins not in ("samples", "none"):
+        raise DataError(f"stand_ins must be 'samples' or 'none', not {stand_ins!r}")
+    if isinstance(names, str):
+        raise DataError(f"names must be a tuple of dataset names, not the string {names!r}")
     loaded: dict[str, PreferenceData] = {}
     missing: dict[str, str] = {}
     details: dict[str, str] = {}

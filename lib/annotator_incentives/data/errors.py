@@ -1,10 +1,12 @@
 """The data's named errors, and reading a local file so that a parser's failure is one of them.
 
 :class:`DataError` is input data that cannot be used as it is, :class:`DatasetUnavailableError`
-a dataset found nowhere, :class:`PackagedDataError` packaged data that is not as shipped, and
-:class:`UnreadableDataError` a local file that cannot be parsed, named with what is wrong with it
-(:func:`_reading`, also used by the loaders of the real annotators). The bottom of
-:mod:`annotator_incentives.data`: it imports only :mod:`annotator_incentives.validation`.
+(a DataError) a dataset found nowhere or an unknown name, :class:`DamagedCopyError` a local copy
+that differs from its own SHA256SUMS or from the registry's size, :class:`PackagedDataError`
+packaged data that is not as shipped, and :class:`UnreadableDataError` a local file that cannot
+be parsed, named with what is wrong with it (:func:`_reading`, also used by the loaders of the
+real annotators). The bottom of :mod:`annotator_incentives.data`: it imports only
+:mod:`annotator_incentives.validation`.
 """
 
 from __future__ import annotations
@@ -16,19 +18,28 @@ from pathlib import Path
 
 from ..validation import AnnotatorInputError
 
-__all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "UnreadableDataError"]
+__all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "UnreadableDataError", "DamagedCopyError"]
 
 
 class DataError(AnnotatorInputError):
     """Input data that cannot be used as it is (missing columns, bad values, empty)."""
 
 
-class DatasetUnavailableError(LookupError):
-    """A dataset that could not be found locally, in the hub cache, or on the hub."""
+class DatasetUnavailableError(DataError, LookupError):
+    """A dataset that could not be found locally, in the hub cache, or on the hub; an unknown
+    dataset name; a data folder that is not a folder. A :class:`DataError` (so an
+    :class:`~annotator_incentives.validation.AnnotatorInputError`, a ``ValueError``) and, as it
+    always was, a ``LookupError``."""
 
 
 class PackagedDataError(DataError):
     """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+
+
+class DamagedCopyError(DataError):
+    """A local copy that is not what it should be: a file that differs from the sha256 in a
+    ``SHA256SUMS`` beside it, or a copy of a real sample with another number of pairs than the
+    registry's."""
 
 
 class UnreadableDataError(DataError):

@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import validation
 from . import packaged
-from .errors import DataError, DatasetUnavailableError, _first_line, _reading, _unreadable
+from .errors import DamagedCopyError, DataError, DatasetUnavailableError, _first_line, _reading, _unreadable
 from .packaged import DATA_DIR_ENV, _chosen_data_dir, locate
 from .pipeline import Scores
 from .registry import DATASETS, SAMPLES, DatasetSpec, _spec
@@ -63,9 +64,12 @@ def _hub_offline() -> Iterator[None]:
         datasets.config.HF_HUB_OFFLINE, huggingface_hub.constants.HF_HUB_OFFLINE = saved
 
 
-def _hub_files(name: str, folder: Path) -> list[Path]:
+def _hub_files(name: str, folder: Path, root: Path) -> list[Path]:
     """The shards of a local copy in the hub layout, each with the score columns (read from its
-    footer, so that a corrupt shard or a missing column is named before ``datasets`` reads them)."""
+    footer, so that a corrupt shard or a missing column is named before ``datasets`` reads them),
+    each checked against a ``SHA256SUMS`` beside it (:func:`~.packaged.verify_local_copy`), its
+    page checksums (when the file has them) and its numeric scores finite: a damaged shard is
+    named, never read silently."""
     import pyarrow.parquet as pq
 
     files = sorted((folder / "data").glob("train-*.parquet"))
@@ -75,12 +79,31 @@ def _hub_files(name: str, folder: Path) -> list[Path]:
             "e.g. data/train-00000-of-00001.parquet)"
         )
     for file in files:
+        packaged.verify_local_copy(file, root)
         with _reading(f"dataset {name}", file):
             columns = list(pq.read_schema(file).names)
-        missing = [c for c in SCORE_COLUMNS if c not in columns]
-        if missing:
-            raise DataError(f"{file}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}")
+            missing = [c for c in SCORE_COLUMNS if c not in columns]
+            if missing:
+                raise DataError(f"{file}: missing column(s) {', '.join(missing)}; found {', '.join(columns)}")
+            scores = _read_parquet(file, list(SCORE_COLUMNS))
+        for column in SCORE_COLUMNS:
+            _finite(scores[column], f"{file}: column {column}")
     return files
+
+
+def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A Parquet file, its page checksums verified when it has them (a flipped bit then fails to
+    decode instead of giving a wrong number)."""
+    return pd.read_parquet(path, columns=columns, page_checksum_verification=True)
+
+
+def _finite(values: pd.Series, where: str) -> None:
+    """Numeric scores hold no NaN or infinity (text is left to the caller, which names it)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        bad = ~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        if bad.any():
+            raise DataError(f"{where} has {int(bad.sum())} NaN, missing or infinite value(s), the first at row "
+                            f"{int(np.flatnonzero(bad)[0]) + 1}: a damaged or incomplete copy")
 
 
 def _how_to_provide(spec: DatasetSpec) -> str:
@@ -141,7 +164,7 @@ def _load_local_copy(name: str, folder: Path) -> pd.DataFrame:
     """The score columns of a local copy in the hub layout; a shard ``datasets`` cannot read is named."""
     import datasets
 
-    files = _hub_files(name, folder)
+    files = _hub_files(name, folder, folder.parents[len(Path(DATASETS[name].hub_id).parts) - 1])
     try:
         return _load_with_datasets("parquet", data_files=[str(f) for f in files])
     except datasets.exceptions.DatasetGenerationError as error:
@@ -179,9 +202,12 @@ def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
             f"dataset {spec.label} ({spec.hub_id}) is not available: no score file at {where}. "
             f"To provide it: {_how_to_provide(spec)}."
         )
+    packaged.verify_local_copy(path, path.parent)
     with _reading(f"dataset {spec.key}", path):
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        frame = _read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, *SCORE_COLUMNS, where=str(path))
+    for column, values in zip(SCORE_COLUMNS, (chosen, rejected), strict=True):
+        _finite(pd.Series(values), f"{path}: column {column}")
     source = f"scores of {spec.hub_id} by the reward model, data folder: {spec.scores_file}"
     return Scores(spec.key, spec.label, chosen, rejected, source, False, spec.calibrated)
 
@@ -190,7 +216,7 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
     """Scores of a real sample in the shared data folder (``SAMPLES``), labelled as a sample."""
     try:
         spec = SAMPLES[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable "name" such as a list
         known = ", ".join(sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown sample {name!r}; known samples: {known}") from None
     relative = Path(spec.folder) / spec.file
@@ -207,7 +233,13 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
         frame = pd.read_csv(path)
     chosen, rejected = _scores_from_frame(frame, spec.chosen_column, spec.rejected_column, str(path))
     parent = DATASETS[spec.stands_for]
-    where = "shipped with the library" if path.is_relative_to(packaged.PACKAGED_DATA_DIR) else "copy in the chosen data folder"
+    shipped = path.is_relative_to(packaged.PACKAGED_DATA_DIR)
+    if not shipped and len(chosen) != spec.pairs:
+        raise DamagedCopyError(
+            f"{path}: {len(chosen):,} pairs, but the {spec.label} has {spec.pairs:,}: a truncated or different copy. "
+            f"Replace it with a fresh copy of {spec.folder}/, or remove it to use the copy shipped with the library."
+        )
+    where = "shipped with the library" if shipped else "copy in the chosen data folder"
     return Scores(
         spec.key, spec.label, chosen, rejected, f"real sample of {spec.origin}, {where}", True,
         parent.calibrated, spec.caveat
@@ -215,11 +247,20 @@ def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None
 
 
 def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
-    """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen."""
-    needed = ["row", "prompt_group", "score_mean5"]
-    missing = [c for c in needed if c not in attributes.columns]
-    if missing:
-        raise DataError(f"HelpSteer attributes: missing column(s) {', '.join(missing)}")
+    """Within-prompt pairs as RLHFlow builds them: every pair whose mean score differs, higher chosen.
+
+    ``attributes`` is a DataFrame with the columns row, prompt_group (no missing value) and
+    score_mean5 (finite numbers); anything else is a :class:`DataError` saying what is wrong.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"row": [0, 1, 2], "prompt_group": [7, 7, 7], "score_mean5": [2.0, 3.0, 3.0]})
+    >>> helpsteer_pairs_from_attributes(frame)[["row_chosen", "row_rejected"]].values.tolist()
+    [[1, 0], [2, 0]]
+    """
+    attributes = validation.table("HelpSteer attributes", attributes, ("row", "prompt_group", "score_mean5"), DataError)
+    validation.keys("HelpSteer attributes", attributes, ("row", "prompt_group"), DataError)
+    validation.reals("HelpSteer attributes: score_mean5", attributes["score_mean5"].to_numpy(), DataError)
     rows = []
     for group, block in attributes.groupby("prompt_group", sort=True):
         records = block.sort_values("row").to_dict("records")
@@ -237,4 +278,4 @@ def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
                         "score_rejected": lo["score_mean5"],
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["prompt_group", "row_chosen", "row_rejected", "score_chosen", "score_rejected"])

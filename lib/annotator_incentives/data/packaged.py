@@ -4,7 +4,9 @@ The real samples and the real annotator data (``SAMPLES``, ``PACKAGED_FOLDERS``)
 package (``annotator_incentives/_data``, each folder with its SOURCE.md): a data folder chosen by
 ``data_dir`` or ``$ANNOTATOR_DATA_DIR`` is looked at first, the packaged copy after it
 (:func:`locate`). The packaged files are checked against their sha256 (``_data/SHA256SUMS``)
-before use; a mismatch raises :class:`PackagedDataError`.
+before use; a mismatch raises :class:`PackagedDataError`. A local copy in the chosen folder with
+a ``SHA256SUMS`` beside it (in its folder or above) is checked the same way
+(:func:`verify_local_copy`; a mismatch raises :class:`DamagedCopyError`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DatasetUnavailableError, PackagedDataError
+from .errors import DamagedCopyError, DataError, DatasetUnavailableError, PackagedDataError
 from .registry import PACKAGED_FOLDERS
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "PACKAGED_MANIFEST",
     "packaged_data_markdown",
     "verify_packaged_data",
+    "verify_local_copy",
     "packaged_data_dir",
     "locate",
 ]
@@ -50,6 +53,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _manifest(manifest: Path) -> tuple[dict[str, str], list[str]]:
+    """The entries of a ``SHA256SUMS`` file (relative path -> sha256) and its malformed lines."""
+    entries, problems = {}, []
+    for line in manifest.read_text(errors="replace").splitlines():
+        if not line.strip():
+            continue
+        if len(line.split(maxsplit=1)) != 2:
+            problems.append(f"{PACKAGED_MANIFEST} has a line that is not '<sha256> <file>': {line[:60]!r}")
+            continue
+        expected, name = line.split(maxsplit=1)
+        entries[name.strip().lstrip("*")] = expected.lower()
+    return entries, problems
+
+
 def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> Path:
     """Check every file listed in ``folder/SHA256SUMS`` against its sha256; return the folder.
 
@@ -61,15 +78,9 @@ def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> 
         raise PackagedDataError(
             f"the packaged data has no {PACKAGED_MANIFEST}: reinstall annotator-incentives"
         )
-    problems = []
-    for line in manifest.read_text(errors="replace").splitlines():
-        if not line.strip():
-            continue
-        if len(line.split(maxsplit=1)) != 2:
-            problems.append(f"{PACKAGED_MANIFEST} has a line that is not '<sha256> <file>': {line[:60]!r}")
-            continue
-        expected, name = line.split(maxsplit=1)
-        path = folder / name.strip().lstrip("*")
+    entries, problems = _manifest(manifest)
+    for name, expected in entries.items():
+        path = folder / name
         if not path.is_file():
             problems.append(f"{name} is missing")
         elif _sha256(path) != expected:
@@ -82,6 +93,43 @@ def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> 
     return folder
 
 
+def verify_local_copy(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> Path:
+    """Check a file of a local copy in the data folder ``root`` against every ``SHA256SUMS``
+    that lists it, in its own folder or any folder above it up to ``root`` (as the packaged data
+    has one at its top); return the path. A file that no manifest lists is not checked.
+
+    Raises :class:`DamagedCopyError` naming the file and the manifest it differs from.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.csv").write_text("p\\n0.7\\n")
+    >>> verify_local_copy(root / "a.csv", root) == root / "a.csv"  # no SHA256SUMS: nothing to check
+    True
+    >>> _ = (root / "SHA256SUMS").write_text("0" * 64 + "  a.csv\\n")
+    >>> try:
+    ...     verify_local_copy(root / "a.csv", root)
+    ... except DamagedCopyError as error:
+    ...     print(str(error).startswith(f"{root / 'a.csv'} differs from its sha256"))
+    True
+    """
+    path, root = Path(path), Path(root)
+    folder = path.parent
+    while True:
+        manifest = folder / PACKAGED_MANIFEST
+        if manifest.is_file():
+            expected = _manifest(manifest)[0].get(path.relative_to(folder).as_posix())
+            if expected is not None and _sha256(path) != expected:
+                raise DamagedCopyError(
+                    f"{path} differs from its sha256 in {manifest} ({expected[:12]}...): the local copy has "
+                    "changed or is damaged; replace it with a fresh copy (or remove it to use the packaged one)"
+                )
+        if folder == root or folder == folder.parent or not folder.is_relative_to(root):
+            return path
+        folder = folder.parent
+
+
 @lru_cache(maxsize=1)
 def packaged_data_dir() -> Path:
     """The real data shipped with the package, checked once per process (:func:`verify_packaged_data`)."""
@@ -89,13 +137,19 @@ def packaged_data_dir() -> Path:
 
 
 def _chosen_data_dir(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``."""
+    """The data folder a caller chose: the argument, else ``$ANNOTATOR_DATA_DIR``, else ``None``.
+    An argument that is not a path, an empty one, or one that is not a directory is a
+    :class:`DatasetUnavailableError`."""
+    source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise DatasetUnavailableError(f"{source} must be a folder's path (str or pathlib.Path); got {type(path).__name__}")
+    if path is not None and not str(path).strip():
+        raise DatasetUnavailableError(f"{source} is empty: give a folder's path, or leave it out for the packaged data")
     chosen = path if path is not None else os.environ.get(DATA_DIR_ENV) or None
     if chosen is None:
         return None
     folder = Path(chosen).expanduser()
     if not folder.is_dir():
-        source = "data_dir argument" if path is not None else f"${DATA_DIR_ENV}"
         raise DatasetUnavailableError(f"{source} points to {folder}, which is not a directory")
     return folder
 
@@ -106,9 +160,11 @@ def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | 
     package does not ship). The packaged copy is always there: a package without it, or with a
     changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
     missing real data."""
+    if not isinstance(relative, (str, os.PathLike)) or not Path(relative).parts or Path(relative).is_absolute():
+        raise DataError(f"locate needs a file's path relative to the data folder; got {relative!r}")
     chosen = _chosen_data_dir(data_dir)
     if chosen is not None and (chosen / relative).is_file():
-        return chosen / relative
+        return verify_local_copy(chosen / relative, chosen)
     if Path(relative).parts[0] not in PACKAGED_FOLDERS:
         return None
     if not PACKAGED_DATA_DIR.is_dir():

@@ -59,9 +59,16 @@ class Scores:
 
 
 def clean_scores(chosen: np.ndarray, rejected: np.ndarray, where: str = "scores") -> tuple[np.ndarray, np.ndarray, int]:
-    """Validate two score columns and drop ties; returns (chosen, rejected, number of ties dropped)."""
-    chosen = np.asarray(chosen, dtype=float)
-    rejected = np.asarray(rejected, dtype=float)
+    """Validate two score columns and drop ties; returns (chosen, rejected, number of ties dropped).
+
+    Examples
+    --------
+    >>> chosen, rejected, ties = clean_scores([3.0, 2.0, 5.0], [1.0, 2.0, 4.0])
+    >>> chosen.tolist(), rejected.tolist(), ties
+    ([3.0, 5.0], [1.0, 4.0], 1)
+    """
+    chosen, rejected = (_score_array(f"{where}: {label} scores", values)
+                        for label, values in (("chosen", chosen), ("rejected", rejected)))
     if chosen.shape != rejected.shape or chosen.ndim != 1:
         raise DataError(f"{where}: chosen and rejected scores must be 1-D arrays of equal length")
     if chosen.size == 0:
@@ -79,6 +86,15 @@ def clean_scores(chosen: np.ndarray, rejected: np.ndarray, where: str = "scores"
     return chosen[keep], rejected[keep], int((~keep).sum())
 
 
+def _score_array(name: str, values) -> np.ndarray:
+    """Scores as floats: numbers (NaN allowed here, named by the caller), not text or booleans."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        kind = "booleans" if array.dtype.kind == "b" else f"values of type {array.dtype}"
+        raise DataError(f"{name} must be numbers; got {kind}")
+    return array.astype(float)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Histogram binning: value ``bin_means[j]`` for p in ``(upper[j-1], upper[j]]``."""
@@ -87,7 +103,8 @@ class Calibration:
     bin_means: np.ndarray
 
     def __call__(self, p: np.ndarray) -> np.ndarray:
-        return self.bin_means[np.searchsorted(self.upper, np.asarray(p, dtype=float), side="left")]
+        """The calibrated value of each p (finite numbers; below the first bin maps to it, above the last to it)."""
+        return self.bin_means[np.searchsorted(self.upper, validation.reals("p", p, DataError), side="left")]
 
 
 def _predictions_and_labels(p, labels) -> tuple[np.ndarray, np.ndarray]:
@@ -162,7 +179,10 @@ class PreferenceData:
 
 
 def preference_probabilities(scores: Scores, seed: int = SEED, calibrate: bool | None = None) -> PreferenceData:
-    """Run the paper's pipeline (module docstring, steps 1-6) on one dataset's scores."""
+    """Run the paper's pipeline (module docstring, steps 1-6) on one dataset's scores (a
+    :class:`Scores`; ``seed`` a whole number >= 0)."""
+    validation.instance("scores", scores, Scores, DataError)
+    seed = validation.count("seed", seed, DataError, 0)
     chosen, rejected, ties = clean_scores(scores.chosen, scores.rejected, where=scores.label)
     n = chosen.size
     if n < 2:

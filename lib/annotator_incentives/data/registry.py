@@ -45,6 +45,7 @@ class SampleSpec:
     stands_for: str  # key of the paper dataset whose pipeline it exercises
     caveat: str
     shown_in_figures: bool  # large enough to stand in for its dataset, labelled as a sample
+    pairs: int  # rows of its file: a local copy with another number is truncated or different
     origin: str = ""  # where the rows come from, as a reader would look it up
 
 
@@ -117,6 +118,7 @@ SAMPLES: dict[str, SampleSpec] = {
                 "from 1/2 than the paper's would"
             ),
             shown_in_figures=True,
+            pairs=1_200,
         ),
         SampleSpec(
             key="helpsteer2-sample",
@@ -132,6 +134,7 @@ SAMPLES: dict[str, SampleSpec] = {
                 "the paper's HelpSteer): a schema and pipeline check, far too small for figures"
             ),
             shown_in_figures=False,
+            pairs=44,
         ),
     )
 }
@@ -140,7 +143,7 @@ SAMPLES: dict[str, SampleSpec] = {
 def _spec(name: str) -> DatasetSpec:
     try:
         return DATASETS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable "name" such as a list
         known = ", ".join(sorted(DATASETS) + sorted(SAMPLES))
         raise DatasetUnavailableError(f"unknown dataset {name!r}; known: {known}") from None
 
