@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint setup lock clean
+.PHONY: book test lint setup lock clean compare
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -31,6 +31,13 @@ book: $(STAMP)
 # two workers: the book's notebooks and build in one, the other tests beside them (tests/conftest.py)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
+
+# This build's figure data (_build/figures, or $ANNOTATOR_FIGURE_DIR) against another build's,
+# e.g. the published book's downloads/figures: per figure the largest difference of every column
+# against the tolerance of its conditioning; exit 1 when any is beyond it or a file is missing.
+compare: $(STAMP)
+	$(if $(OTHER),,$(error make compare needs OTHER=<folder of figure data>, e.g. the book's downloads/figures))
+	$(BIN)/python -m annotator_incentives.figure_data compare $(OTHER)
 
 # ruff and mypy alone (make test runs them too, in tests/test_style.py)
 lint: $(STAMP)

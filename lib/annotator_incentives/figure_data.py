@@ -521,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FigureDataError, OSError) as err:
         print(f"{ap.prog}: error: {err}", file=sys.stderr)
         return 2
-    print(f"this build: {this}\nother:      {args.other}")
+    print(f"comparing this build's figure data ({this}) with {args.other}")
     print(report(results, verbose=args.verbose))
     return 0 if all(r.ok for r in results) else 1
 
