@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -273,3 +274,96 @@ def test_an_ill_conditioned_column_must_be_a_column_of_the_data(tmp_path, monkey
     assert not list(tmp_path.iterdir()), "a refused figure writes nothing"
     with pytest.raises(ValueError, match="not columns of its data"):
         plotting.save_table(pd.DataFrame({"n": [1]}), "t", data_kind="model only", ill_conditioned="eta")
+
+
+def test_tables_of_solved_contracts_have_the_columns_named_ill_conditioned():
+    from annotator_incentives import contracts, utility
+
+    row = contracts.solve("binary", 11, 0.98, utility.profile("figure3"), "unrestricted").as_row()
+    assert set(figure_data.CONTRACT_EFFORT_COLUMNS) <= set(row), sorted(row)
+
+
+# --- two builds of the figure data: numpy's normal dispatch and a lowered one ---------------
+
+# Fast chapters whose figure data include both well-conditioned columns and columns they name
+# ill-conditioned (optimal efforts, the wages that follow them): principal_agent takes about 10 s.
+FAST_CHAPTERS = ("principal_agent",)
+
+RUN_CHAPTERS = r"""
+import sys
+from pathlib import Path
+import jupytext, nbclient
+chapters = Path(sys.argv[1])
+for name in sys.argv[2:]:
+    notebook = jupytext.read(chapters / f"{name}.md")
+    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(chapters)}})
+    client.execute()
+"""
+
+PROBE = r"""
+import hashlib, json, numpy as np
+from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+x = np.linspace(0.01, 5, 10_001)
+print(json.dumps({"on": [t for t in __cpu_dispatch__ if __cpu_features__.get(t)],
+                  "math": hashlib.sha256(np.concatenate([np.exp(x), np.log(x), np.power(x, 0.37)]).tobytes()).hexdigest()}))
+"""
+
+
+def _probe(env: dict[str, str]) -> dict:
+    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def lowered_dispatch() -> tuple[str, str]:
+    """``(NPY_DISABLE_CPU_FEATURES value, what it lowers)`` for the highest SIMD tier of this
+    machine that numpy dispatches to and can switch off: the AVX-512 group where present, else
+    the highest tier there is (AVX2 on x86-64, the top ASIMD extension on ARM). Skips the calling
+    test, saying why, where nothing can be lowered or numpy ignores the setting."""
+    normal = _probe({k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"})
+    tiers = normal["on"]  # the dispatch targets this machine runs, lowest first
+    if not tiers:
+        pytest.skip("numpy dispatches to no SIMD tier above its baseline on this machine: nothing to lower")
+    avx512 = [t for t in tiers if "AVX512" in t or t == "X86_V4"]
+    lowered = avx512 or tiers[-1:]
+    value = " ".join(lowered)
+    probe = _probe(dict(os.environ, NPY_DISABLE_CPU_FEATURES=value))
+    if set(lowered) & set(probe["on"]):
+        pytest.skip(f"numpy ignored NPY_DISABLE_CPU_FEATURES={value!r} (still on: {probe['on']})")
+    what = f"{value} (numpy then runs {probe['on'][-1] if probe['on'] else 'its baseline'})"
+    if probe["math"] == normal["math"]:
+        pytest.skip(f"lowering {what} leaves exp, log and power unchanged on this machine: nothing to compare")
+    return value, what
+
+
+@pytest.mark.slow
+def test_figure_data_agree_under_a_lowered_dispatch(tmp_path):
+    """The fast chapters' figure data, built under numpy's normal dispatch and again with its
+    highest SIMD tier switched off (what another CPU computes), agree as the compare command
+    sees it: byte-identical files, or differences only in the columns the figures name
+    ill-conditioned (within the solver's accuracy) and one-unit differences in the tenth digit
+    of a well-conditioned value at a rounding boundary (within the well-conditioned tolerance)."""
+    value, what = lowered_dispatch()
+    folders = {}
+    for name, extra in (("normal", {}), ("lowered", {"NPY_DISABLE_CPU_FEATURES": value})):
+        folders[name] = tmp_path / name
+        env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
+        env |= {"ANNOTATOR_FIGURE_DIR": str(folders[name]), **extra}
+        run = subprocess.run([sys.executable, "-c", RUN_CHAPTERS, str(REPO_ROOT / "chapters"), *FAST_CHAPTERS],
+                             capture_output=True, text=True, env=env, timeout=900)
+        assert run.returncode == 0, run.stderr[-3000:]
+    command = subprocess.run([sys.executable, "-m", "annotator_incentives.figure_data", "compare", str(folders["lowered"]),
+                              "--this", str(folders["normal"])], capture_output=True, text=True, timeout=300)
+    print(f"lowered: {what}\n{command.stdout}")
+    assert command.returncode == 0, command.stdout + command.stderr
+    results = compare_folders(folders["normal"], folders["lowered"])
+    assert {r.name for r in results} >= {f"{f}.csv" for f in ("complements_table", "fig9_participation_binds")}
+    assert any(r.identical for r in results), "no file byte-identical under both dispatches"
+    for r in results:
+        for column in r.columns:
+            if column.kind == "well conditioned":  # a rounding boundary at most: one unit in the tenth digit
+                assert column.ratio <= 1, (r.name, column)
+    # the lowered dispatch moved something the figures name ill-conditioned (else this compared nothing)
+    moved = {(r.name, c.column) for r in results for c in r.columns if c.kind == "ill conditioned" and c.largest > 0}
+    assert moved, "the lowered dispatch moved no ill-conditioned column: the comparison tested nothing"

@@ -57,6 +57,7 @@ __all__ = [
     "WELL_CONDITIONED",
     "ILL_CONDITIONED",
     "FigureDataError",
+    "CONTRACT_EFFORT_COLUMNS",
     "ill_conditioned_columns",
     "write_csv",
     "rounded",
@@ -103,6 +104,12 @@ class Tolerance:
 
 WELL_CONDITIONED = Tolerance(rtol=1e-9, atol=1e-12)
 ILL_CONDITIONED = Tolerance(rtol=1e-6, atol=1e-6)
+
+
+# The columns of a table of solved contracts (``contracts.gap_table``, a solution's ``as_row``)
+# that follow the induced effort: ill-conditioned wherever that effort is optimised (the
+# unrestricted problem). The threshold ``param_k`` is an integer, compared exactly.
+CONTRACT_EFFORT_COLUMNS = ("eta", "param_w0", "param_w1", "expected_wage")
 
 
 class FigureDataError(ValueError):
