@@ -171,8 +171,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     ...     print((Path(folder) / "a.csv").read_text().split())
     ['x', '0.3333333333']
     """
-    mixed = frame.select_dtypes(include="object").columns
-    if len(mixed):
+    mixed = [c for c in frame.columns if frame[c].dtype == object]  # floats among text: a mixed column
+    if mixed:
         frame = frame.assign(**{str(c): frame[c].map(_text_of) for c in mixed})
     frame.to_csv(path, index=False, float_format=FLOAT_FORMAT)
 
