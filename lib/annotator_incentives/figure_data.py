@@ -18,15 +18,20 @@ figure names the columns that are not (``ill_conditioned=`` of ``save_figure`` a
 Two builds are compared column by column (:func:`compare_folders`, or on the command line
 ``python -m annotator_incentives.figure_data compare OTHER``; ``make compare OTHER=...``):
 
-- a well-conditioned column within :data:`WELL_CONDITIONED` (relative 1e-9, absolute 1e-12).
-  One unit in the tenth significant digit is at most 1e-9 of the value, so a value whose
-  jitter happens to straddle a rounding boundary (and is then written one unit apart) still
-  passes; the absolute part admits rounding noise around zero (a difference of two equal terms);
-- a named ill-conditioned column within :data:`ILL_CONDITIONED` (relative and absolute 1e-6):
-  the contract solvers locate the maximum of a function that is flat to rounding over a width of
-  about 1e-7 in effort (``contracts.optimise.FLAT``: neighbours within 16 machine epsilons are
-  equal), and parameters computed from the effort inherit that accuracy times a factor of order
-  one to ten;
+- a well-conditioned column within :data:`WELL_CONDITIONED` (relative 1e-9, absolute 1e-12):
+  the policy's 1e-9, made relative because figure data span many orders of magnitude (gaps down
+  to 1e-30) and ten significant digits show no more. One unit in the tenth significant digit is
+  at most 1e-9 of the value, so the rare value whose jitter happens to straddle a rounding
+  boundary (and is then written one unit apart) still passes; the absolute part admits rounding
+  noise around zero (a utility that should be 0 written as 1.4e-16 on one CPU and 0 on another);
+- a named ill-conditioned column within :data:`ILL_CONDITIONED` (absolute 2e-6, relative
+  beyond one), the tests' tolerance policy for what follows from an optimised effort: no solver
+  locates a maximum that is flat to rounding better than about sqrt(eps) = 1.5e-8, the searches
+  of ``contracts.optimise`` stop within 8e-8 of it (bounded Brent's last bracket; the zoom's
+  cells at ``FLAT`` = 16 eps), so two builds' efforts lie within 2e-7 of each other, and
+  parameters, wages and the expected wage computed from the effort move up to ten times as
+  much. (The effort itself is held to that same 2e-6 here: one class for both keeps the records
+  simple, and the efforts measured between CPUs differ by 5e-8 at most.)
 - text, integer and boolean columns exactly; the records (JSON) as data, numbers in them within
   :data:`WELL_CONDITIONED`.
 
@@ -103,7 +108,7 @@ class Tolerance:
 
 
 WELL_CONDITIONED = Tolerance(rtol=1e-9, atol=1e-12)
-ILL_CONDITIONED = Tolerance(rtol=1e-6, atol=1e-6)
+ILL_CONDITIONED = Tolerance(rtol=2e-6, atol=2e-6)
 
 
 # The columns of a table of solved contracts (``contracts.gap_table``, a solution's ``as_row``)
