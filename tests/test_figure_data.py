@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -158,6 +159,10 @@ def test_records_compare_as_data(tmp_path):
     assert results["text.json"].status == "BEYOND TOLERANCE"
     assert [c.column for c in results["text.json"].columns if not c.ok] == ["datasets[0]"]
     assert results["keys.json"].problems == ["different entries: only in the other ['extra']"]
+    write(a, {"empty.json": json.dumps(base | {"layout": {}})})
+    write(b, {"empty.json": json.dumps({k: v for k, v in base.items() if k != "layout"})})
+    assert next(r for r in compare_folders(a, b) if r.name == "empty.json").problems == [
+        "different entries: only in this build ['layout']"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -175,6 +180,24 @@ def test_bad_folders_give_a_message_and_exit_2(tmp_path, capsys, args, message):
     assert code == 2 and not out
     assert err.startswith("python -m annotator_incentives.figure_data: error: ")
     assert message.format(tmp=tmp_path) in err
+
+
+def test_without_a_build_the_command_says_what_to_do(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_FIGURE_DIR")
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "b", {"fig.csv": "x\n1\n"})
+    assert main(["compare", str(tmp_path / "b")]) == 2
+    assert "this build's figure data '_build/figures' is not a folder (build the book first, make book, or give --this)" \
+        in capsys.readouterr().err
+
+
+def test_infinities_compare_without_warnings(tmp_path):
+    a = write(tmp_path / "a", {"f.csv": "v,w\ninf,-inf\n1,2\n"})
+    b = write(tmp_path / "b", {"f.csv": "v,w\ninf,inf\n1,2\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_folders(a, b)[0]
+    assert {c.column: c.ok for c in result.columns} == {"v": True, "w": False}
 
 
 def test_unreadable_files_are_reported_without_a_traceback(tmp_path):
@@ -292,6 +315,7 @@ FAST_CHAPTERS = ("principal_agent",)
 
 RUN_CHAPTERS = r"""
 import sys
+import warnings
 from pathlib import Path
 import jupytext, nbclient
 chapters = Path(sys.argv[1])

@@ -269,7 +269,7 @@ class ColumnDifference:
     """The largest difference in one column (or one number of a record) between two builds."""
 
     column: str
-    largest: float  # largest |a - b|; for text, the number of differing rows
+    largest: float  # largest |a - b|; compared exactly, the number of differing values
     ratio: float  # largest |a - b| / allowed difference (> 1: beyond tolerance); inf for differing text
     kind: str  # "well conditioned", "ill conditioned", "exact" (text, integers, booleans)
     tolerance: Tolerance | None
@@ -324,25 +324,30 @@ def _compare_column(column: str, a: pd.Series, b: pd.Series, tolerance: Toleranc
     if _numeric(a) and _numeric(b) and (pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b)):
         x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
         same = (x == y) | (np.isnan(x) & np.isnan(y))
-        diff = np.where(same, 0.0, np.abs(x - y))
-        diff = np.where(np.isnan(diff), np.inf, diff)  # a number against nan, or inf against another
-        ratio = np.where(same, 0.0, diff / tolerance.bound(x, y))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            diff = np.where(same, 0.0, np.abs(x - y))
+            diff = np.where(np.isnan(diff), np.inf, diff)  # a number against nan, or inf against another
+            ratio = np.where(same, 0.0, diff / tolerance.bound(x, y))
         return ColumnDifference(column, float(diff.max(initial=0.0)), float(np.nan_to_num(ratio, nan=np.inf).max(initial=0.0)),
                                 kind, tolerance)
     differing = int((a.astype(str).to_numpy() != b.astype(str).to_numpy()).sum())
     return ColumnDifference(column, float(differing), np.inf if differing else 0.0, "exact", None)
 
 
+def _only(here: list, there: list) -> str:
+    """Which names only one side has ("" when both have the same), at most five of each."""
+    parts = [f"only in {where} {[x for x in mine if x not in theirs][:5]}"
+             for where, mine, theirs in (("this build", here, there), ("the other", there, here))
+             if any(x not in theirs for x in mine)]
+    return "; ".join(parts)
+
+
 def _compare_csv(name: str, this: Path, other: Path, ill: Sequence[str]) -> FileComparison:
     result = FileComparison(name)
     a, b = _read_csv(this, name, "this build"), _read_csv(other, name, "the other build")
     if list(a.columns) != list(b.columns):
-        only_here = [c for c in a.columns if c not in b.columns]
-        only_there = [c for c in b.columns if c not in a.columns]
-        result.problems.append(
-            "different columns: " + (f"only in this build {only_here}; " if only_here else "")
-            + (f"only in the other {only_there}" if only_there
-               else f"in another order ({list(a.columns)} and {list(b.columns)})"))
+        result.problems.append("different columns: " + (_only(list(a.columns), list(b.columns))
+                                                         or f"in another order ({list(a.columns)} and {list(b.columns)})"))
         return result
     if len(a) != len(b):
         result.problems.append(f"different number of rows: {len(a)} in this build, {len(b)} in the other")
@@ -358,7 +363,8 @@ def _compare_csv(name: str, this: Path, other: Path, ill: Sequence[str]) -> File
 def _flatten(value: Any, path: str = "") -> dict[str, Any]:
     """A JSON value as {path: leaf}, so that two records compare leaf by leaf."""
     if isinstance(value, dict):
-        return {k: v for key, item in value.items() for k, v in _flatten(item, f"{path}.{key}" if path else str(key)).items()}
+        return {k: v for key, item in value.items()
+                for k, v in _flatten(item, f"{path}.{key}" if path else str(key)).items()} or {path: {}}
     if isinstance(value, list):
         return {k: v for i, item in enumerate(value) for k, v in _flatten(item, f"{path}[{i}]").items()} or {path: []}
     return {path: value}
@@ -369,9 +375,7 @@ def _compare_json(name: str, this: Path, other: Path) -> FileComparison:
     a = _flatten(_read_json(this, name, "this build"))
     b = _flatten(_read_json(other, name, "the other build"))
     if a.keys() != b.keys():
-        only_here, only_there = sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys())
-        result.problems.append("different entries: " + (f"only in this build {only_here[:5]}; " if only_here else "")
-                               + (f"only in the other {only_there[:5]}" if only_there else ""))
+        result.problems.append("different entries: " + _only(list(a), list(b)))
         return result
     for key in a:
         x, y = a[key], b[key]
@@ -476,7 +480,7 @@ def report(results: Sequence[FileComparison], verbose: bool = False) -> str:
             lines.append(f"    {'column':<28} {'largest |diff|':>14} {'/ tolerance':>11}  tolerance ({'kind'})")
         for c in shown:
             allowed = "exact" if c.tolerance is None else f"{c.tolerance} ({c.kind})"
-            largest = f"{c.largest:.0f} rows" if c.tolerance is None else f"{c.largest:.3g}"
+            largest = f"{c.largest:.0f} differ" if c.tolerance is None else f"{c.largest:.3g}"
             flag = "" if c.ok else "   <-- beyond tolerance"
             lines.append(f"    {c.column[:28]:<28} {largest:>14} {c.ratio:>11.3g}  {allowed}{flag}")
         hidden = len(r.columns) - len(shown)
@@ -531,7 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         this = args.this or os.environ.get("ANNOTATOR_FIGURE_DIR") or "_build/figures"
         results = compare_folders(this, args.other)
     except (FigureDataError, OSError) as err:
-        print(f"{ap.prog}: error: {err}", file=sys.stderr)
+        hint = " (build the book first, make book, or give --this)" if args.command == "compare" and not args.this \
+            and not os.environ.get("ANNOTATOR_FIGURE_DIR") and "this build" in str(err) else ""
+        print(f"{ap.prog}: error: {err}{hint}", file=sys.stderr)
         return 2
     print(f"comparing this build's figure data ({this}) with {args.other}")
     print(report(results, verbose=args.verbose))
