@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test quick lint setup lock downloads clean
+.PHONY: book test quick lint setup lock downloads clean compare
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -44,6 +44,13 @@ test: $(STAMP)
 # the fast tests: everything but the book's execution and build (tests marked slow), two workers
 quick: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+# This build's figure data (_build/figures, or $ANNOTATOR_FIGURE_DIR) against another build's,
+# e.g. the published book's downloads/figures: per figure the largest difference of every column
+# against the tolerance of its conditioning; exit 1 when any is beyond it or a file is missing.
+compare: $(STAMP)
+	$(if $(OTHER),,$(error make compare needs OTHER=<folder of figure data>, e.g. the book's downloads/figures))
+	$(BIN)/python -m annotator_incentives.figure_data compare $(OTHER)
 
 # ruff and mypy alone (make test runs them too, in tests/test_style.py)
 lint: $(STAMP)

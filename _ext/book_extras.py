@@ -17,7 +17,7 @@
   ``annotator_incentives.plotting``: kind of data, datasets, missing, drawn or not), so it
   shows what this build produced.
 - At the end of a build: the figures (PNG, SVG, CSV) and their provenance records (JSON) are
-  copied to ``downloads/figures``, every
+  copied to ``downloads/figures`` with ``SHA256SUMS`` of the data, every
   chapter is converted to a notebook in ``downloads/notebooks`` (jupytext), and a wheel of the
   library (with its packaged real data) is built beside them, with ``constraints.txt`` (the
   library's dependencies at the locked pins); each notebook's first cell (``setup_cell.py``)
@@ -385,13 +385,18 @@ def _downloads(app, exception):
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(figures, target)
+        from annotator_incentives.figure_data import write_manifest
+
+        write_manifest(target)  # SHA256SUMS: a reader checks a download, and compares builds with it
     write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
         "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data, each with a JSON record of where "
-        "its data came from; chapters as Jupyter notebooks, "
+        "its data came from, and <code>figures/SHA256SUMS</code>: compare your own run's figure data with these by "
+        "<code>python -m annotator_incentives.figure_data compare &lt;this folder&gt; --this &lt;your figures&gt;</code> "
+        "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
         "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
         "its dependencies at the book's versions: constraints.txt).</p>"
         f"<ul>{items}</ul></body></html>")

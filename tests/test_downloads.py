@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator_incentives.figure_data import MANIFEST, check_manifest
 from book_session import fresh_venv, reader_env
 from conftest import REPO_ROOT
 
@@ -140,3 +141,20 @@ def test_the_setup_cell_prints_the_versions_that_differ_from_the_books(capsys):
     assert "other versions than the book was built with" in printed
     assert f"numpy {version('numpy')} (book: 1.0.0)" in printed and "scipy" not in printed
 
+
+
+@pytest.mark.slow
+def test_the_book_offers_its_figure_data_with_a_manifest_for_the_compare_command(reader_run, built_book):
+    """``downloads/figures`` carries SHA256SUMS of every CSV and JSON, and a reader's own run
+    compares with it through the command the downloads page names."""
+    out, _ = built_book
+    offered = out / "_build" / "html" / "downloads" / "figures"
+    listed = [line.split("  ", 1)[1] for line in (offered / MANIFEST).read_text().splitlines()]
+    assert listed == sorted(p.name for p in offered.iterdir() if p.suffix in (".csv", ".json")) and listed
+    assert check_manifest(offered) == []
+    page = (out / "_build" / "html" / "downloads" / "index.html").read_text()
+    assert "python -m annotator_incentives.figure_data compare" in page and "figures/SHA256SUMS" in page
+    result = subprocess.run([sys.executable, "-m", "annotator_incentives.figure_data", "compare", str(offered),
+                             "--this", str(reader_run.work / "figures")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert f"{len(listed)} files: {len(listed)} identical" in result.stdout

@@ -14,6 +14,8 @@ Incentivizing Human Preference Annotators" (arXiv 2502.06387). Modules follow th
 - :mod:`~annotator_incentives.planning` (its input files: :mod:`~annotator_incentives.planning_inputs`)
   and :mod:`~annotator_incentives.cli` -- the planning tool;
 - :mod:`~annotator_incentives.plotting` -- one figure style, figures saved with their data;
+- :mod:`~annotator_incentives.figure_data` -- the precision of figure data, and comparing two builds'
+  (``python -m annotator_incentives.figure_data compare``);
 - :mod:`~annotator_incentives.versions` -- the package versions a build was made with.
 """
 

@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from . import figure_data
 from .data import PreferenceData, reliability_curve
 
 __all__ = [
@@ -103,8 +104,9 @@ def _check_kind(name: str, data_kind: str, datasets: Sequence[PreferenceData] | 
 
 def _write_record(name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData], missing: Sequence[str],
                   data_note: str | None, drawn: bool, files: Sequence[str],
-                  layout: Mapping[str, float] | None = None) -> None:
-    """Write ``name``.json, the provenance record of a figure or table, to :func:`figure_dir`."""
+                  layout: Mapping[str, float] | None = None, ill_conditioned: Sequence[str] = ()) -> None:
+    """Write ``name``.json, the provenance record of a figure or table, to :func:`figure_dir`: with
+    the precision of its data and the columns it names ill-conditioned (:mod:`.figure_data`)."""
     if data_note is None:
         data_note = "; ".join(d.provenance() for d in datasets) if datasets else "computed from the model (no data)"
     record = {
@@ -112,8 +114,9 @@ def _write_record(name: str, *, data_kind: DataKind, datasets: Sequence[Preferen
         "datasets": [d.label for d in datasets],
         "kinds": sorted({"named sample" if d.is_sample else "full dataset" for d in datasets}),
         "missing": list(missing), "files": list(files), "layout": dict(layout or {}),
+        "significant_digits": figure_data.SIGNIFICANT_DIGITS, "ill_conditioned_columns": list(ill_conditioned),
     }
-    (figure_dir() / f"{name}.json").write_text(json.dumps(record, indent=1))
+    (figure_dir() / f"{name}.json").write_text(json.dumps(figure_data.rounded(record), indent=1))
 
 
 def read_record(name: str, folder: Path | None = None) -> dict[str, Any]:
@@ -147,7 +150,7 @@ def record_not_drawn(name: str, *, data_kind: DataKind, missing: Sequence[str], 
 
 
 def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets: Sequence[PreferenceData] = (),
-               missing: Sequence[str] = (), data_note: str | None = None) -> None:
+               missing: Sequence[str] = (), data_note: str | None = None, ill_conditioned: Sequence[str] = ()) -> None:
     """Write a table as ``name``.csv, with its provenance record ``name``.json, to :func:`figure_dir`.
 
     Parameters
@@ -164,11 +167,21 @@ def save_table(frame: pd.DataFrame, name: str, *, data_kind: DataKind, datasets:
         Datasets it would have used and did not find.
     data_note : str, optional
         Where the data came from (default: the datasets' provenance, or "computed from the model").
+    ill_conditioned : sequence of str
+        Columns that a last-bit change of the numerics moves far more than rounding (an optimal
+        effort at a flat maximum, parameters computed from it): compared between builds at the
+        solver's accuracy (:data:`.figure_data.ILL_CONDITIONED`), not to the last written digit.
+
+    Examples
+    --------
+    >>> save_table(pd.DataFrame({"n": [10], "eta": [0.93]}), "example_table", data_kind="model only",
+    ...            ill_conditioned=["eta"])  # doctest: +SKIP
     """
     _check_kind(name, data_kind, datasets)
-    frame.to_csv(figure_dir() / f"{name}.csv", index=False, float_format="%.10g")
+    ill = figure_data.ill_conditioned_columns(name, frame, ill_conditioned)
+    figure_data.write_csv(frame, figure_dir() / f"{name}.csv")
     _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
-                  drawn=True, files=[f"{name}.csv"])
+                  drawn=True, files=[f"{name}.csv"], ill_conditioned=ill)
 
 
 def smallest_font(fig: plt.Figure) -> float:
@@ -194,9 +207,11 @@ def check_readable(fig: plt.Figure, name: str) -> dict[str, float]:
 
 def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.DataFrame], *, data_kind: DataKind,
                 datasets: Sequence[PreferenceData] = (), missing: Sequence[str] = (),
-                data_note: str | None = None) -> None:
-    """Write ``name``.png, .svg (no timestamp), .csv (the plotted data) and .json (provenance:
-    kind of data, datasets, missing, files and layout; :func:`read_record` reads it back).
+                data_note: str | None = None, ill_conditioned: Sequence[str] = ()) -> None:
+    """Write ``name``.png, .svg (no timestamp), .csv (the plotted data, floats at
+    :data:`.figure_data.SIGNIFICANT_DIGITS` significant digits) and .json (provenance: kind of
+    data, datasets, missing, files, layout, precision and ill-conditioned columns;
+    :func:`read_record` reads it back).
 
     Parameters
     ----------
@@ -215,12 +230,23 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     data_note : str, optional
         Where the data came from; also written under the figure. Default: the datasets'
         provenance, or "computed from the model".
+    ill_conditioned : sequence of str
+        Columns of ``data`` that a last-bit change of the numerics moves far more than rounding
+        (an optimal effort at a flat maximum, contract parameters computed from it, curves drawn
+        with those parameters): compared between builds at the solver's accuracy
+        (:data:`.figure_data.ILL_CONDITIONED`), not to the last written digit.
 
     Raises
     ------
     ValueError
-        For an unknown ``data_kind``, real preference data without datasets, or a figure too
-        wide or with text too small to read.
+        For an unknown ``data_kind``, real preference data without datasets, a figure too
+        wide or with text too small to read, or an ill-conditioned column ``data`` lacks.
+
+    Examples
+    --------
+    >>> fig, axes = panel_grid(1)  # doctest: +SKIP
+    >>> save_figure(fig, "effort", pd.DataFrame({"n": [10, 20], "eta": [0.93, 0.94]}),
+    ...             data_kind="model only", ill_conditioned=["eta"])  # doctest: +SKIP
     """
     _check_kind(name, data_kind, datasets)
     if data_note is not None:
@@ -230,12 +256,13 @@ def save_figure(fig: plt.Figure, name: str, data: pd.DataFrame | Sequence[pd.Dat
     layout = check_readable(fig, name)
     if not isinstance(data, pd.DataFrame):
         data = pd.concat(list(data), ignore_index=True)
+    ill = figure_data.ill_conditioned_columns(name, data, ill_conditioned)
     folder = figure_dir()
     fig.savefig(folder / f"{name}.png", metadata={"Software": None})
     fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
-    data.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
-    _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note,
-                         drawn=True, files=[f"{name}{suffix}" for suffix in (".png", ".svg", ".csv")], layout=layout)
+    figure_data.write_csv(data, folder / f"{name}.csv")
+    _write_record(name, data_kind=data_kind, datasets=datasets, missing=missing, data_note=data_note, drawn=True,
+                  files=[f"{name}{suffix}" for suffix in (".png", ".svg", ".csv")], layout=layout, ill_conditioned=ill)
 
 
 def _renderer(fig: plt.Figure) -> Any:
