@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import doctest
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ import pytest
 from annotator_incentives import figure_data, plotting
 from annotator_incentives.figure_data import ILL_CONDITIONED, WELL_CONDITIONED, compare_folders, main
 from conftest import REPO_ROOT
+from dispatch import NOTHING_TO_LOWER, environment, highest_tier
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -341,25 +341,21 @@ def _probe(env: dict[str, str]) -> dict:
     return json.loads(result.stdout)
 
 
-def lowered_dispatch() -> tuple[str, str]:
-    """``(NPY_DISABLE_CPU_FEATURES value, what it lowers)`` for the highest SIMD tier of this
-    machine that numpy dispatches to and can switch off: the AVX-512 group where present, else
-    the highest tier there is (AVX2 on x86-64, the top ASIMD extension on ARM). Skips the calling
-    test, saying why, where nothing can be lowered or numpy ignores the setting."""
-    normal = _probe({k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"})
-    tiers = normal["on"]  # the dispatch targets this machine runs, lowest first
-    if not tiers:
-        pytest.skip("numpy dispatches to no SIMD tier above its baseline on this machine: nothing to lower")
-    avx512 = [t for t in tiers if "AVX512" in t or t == "X86_V4"]
-    lowered = avx512 or tiers[-1:]
-    value = " ".join(lowered)
-    probe = _probe(dict(os.environ, NPY_DISABLE_CPU_FEATURES=value))
-    if set(lowered) & set(probe["on"]):
-        pytest.skip(f"numpy ignored NPY_DISABLE_CPU_FEATURES={value!r} (still on: {probe['on']})")
-    what = f"{value} (numpy then runs {probe['on'][-1] if probe['on'] else 'its baseline'})"
+def lowered_dispatch() -> tuple[list[str], str]:
+    """``(targets to switch off, what it lowers)``: the highest SIMD tier of this machine
+    (tests/dispatch.py). Skips the calling test, saying why, where nothing can be lowered, numpy
+    ignores the setting or exp, log and power come out the same."""
+    tier = highest_tier()
+    if tier is None:
+        pytest.skip(NOTHING_TO_LOWER)
+    name, targets = tier
+    normal, probe = _probe(environment(None)), _probe(environment(targets))
+    if set(targets) & set(probe["on"]):
+        pytest.skip(f"numpy ignored NPY_DISABLE_CPU_FEATURES={' '.join(targets)!r} (still on: {probe['on']})")
+    what = f"{name}: {' '.join(targets)} (numpy then runs {probe['on'][-1] if probe['on'] else 'its baseline'})"
     if probe["math"] == normal["math"]:
         pytest.skip(f"lowering {what} leaves exp, log and power unchanged on this machine: nothing to compare")
-    return value, what
+    return targets, what
 
 
 @pytest.mark.slow
@@ -369,12 +365,11 @@ def test_figure_data_agree_under_a_lowered_dispatch(tmp_path):
     sees it: byte-identical files, or differences only in the columns the figures name
     ill-conditioned (within the solver's accuracy) and one-unit differences in the tenth digit
     of a well-conditioned value at a rounding boundary (within the well-conditioned tolerance)."""
-    value, what = lowered_dispatch()
+    targets, what = lowered_dispatch()
     folders = {}
-    for name, extra in (("normal", {}), ("lowered", {"NPY_DISABLE_CPU_FEATURES": value})):
+    for name, switched_off in (("normal", None), ("lowered", targets)):
         folders[name] = tmp_path / name
-        env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
-        env |= {"ANNOTATOR_FIGURE_DIR": str(folders[name]), **extra}
+        env = environment(switched_off) | {"ANNOTATOR_FIGURE_DIR": str(folders[name])}
         run = subprocess.run([sys.executable, "-c", RUN_CHAPTERS, str(REPO_ROOT / "chapters"), *FAST_CHAPTERS],
                              capture_output=True, text=True, env=env, timeout=900)
         assert run.returncode == 0, run.stderr[-3000:]
