@@ -33,6 +33,11 @@ k may flip at a tie of two thresholds: then the two contracts must have the same
 and the wages of the other one are not compared.
 """
 
+from annotator_incentives.figure_data import ILL_CONDITIONED
+
 WELL = 1e-9  # absolute; the quantities compared are of order one
 EFFORT = 2e-7  # absolute: an optimised effort (see above)
-FROM_EFFORT = 10 * EFFORT  # absolute: parameters, wages and expected wage at an optimised effort
+# absolute: parameters, wages and expected wage at an optimised effort; the same number as the
+# figure-data compare command's for columns named ill conditioned (one policy)
+FROM_EFFORT = ILL_CONDITIONED.atol
+assert FROM_EFFORT == 10 * EFFORT
