@@ -25,6 +25,10 @@ from annotator_incentives import report
         (1.0e-13, {}, "0"),
         (-1.0e-12 / 2, {}, "0"),
         (0.123456, {"digits": 2}, "0.12"),
+        (7.3e-8, {"digits": 2}, "7.3 × 10⁻⁸"),
+        (-0.0000786, {}, "−7.86 × 10⁻⁵"),
+        (9.996e-6, {}, "1.00 × 10⁻⁵"),  # rounding up a decade
+        (3e-13, {"floor": 1e-12}, "< 10⁻¹²"),
     ],
 )
 def test_number_policy(x, kwargs, text):
@@ -36,6 +40,7 @@ def test_number_never_prints_zeros_or_exponents():
         for sign in (1, -1):
             text = report.number(sign * x, floor=1e-3)
             assert "e" not in text and not re.fullmatch(r"[−-]?0\.0+", text), text
+            assert len(re.sub(r"\D", "", text.split("×")[0])) <= 8, text  # no long runs of zeros
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
@@ -79,8 +84,8 @@ def test_series_split_where_and_bullets():
 def test_examples_in_the_docstrings_run():
     import doctest
 
-    from annotator_incentives.findings import assessing
+    from annotator_incentives.findings import assessing, incentives
 
-    for module in (report, assessing):
+    for module in (report, assessing, incentives):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__

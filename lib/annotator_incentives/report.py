@@ -4,8 +4,9 @@ One small module, so that every computed sentence of the book writes numbers the
 sentence is one readable line of chapter code:
 
 - a measured or computed quantity (an error sum, c-bar, a gap) gets three significant figures
-  (:func:`number`), never an exponent and never ``0.000``: below a stated floor it reads
-  ``< 0.001``; a value that is zero to machine precision reads ``0``;
+  (:func:`number`), never ``0.000`` or ``1.0e-12``: below a stated floor it reads ``< 0.001``
+  or ``< 10⁻¹²``; a value that is zero to machine precision reads ``0``; a magnitude below
+  10⁻⁴ that is stated reads ``7.3 × 10⁻⁸``;
 - a parameter the book chose (delta, eta, a target) is written as given (:func:`value`);
 - a count of checks or pairs is a whole number with thousands separators (:func:`count`);
 - a set of parameters reads ``δ = 0.1`` or ``δ ∈ {0, 0.1, 0.2}`` (:func:`values`), and the
@@ -24,12 +25,24 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["number", "value", "count", "values", "subset", "ranges", "series", "split", "where", "bullets"]
+__all__ = ["number", "value", "count", "tally", "values", "subset", "first_at", "ranges", "series", "split", "where", "bullets"]
 
 MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
+SMALL = 1e-4  # below this a stated magnitude is written with a power of ten
 
 
-def number(x: float, digits: int = 3, floor: float | None = None) -> str:
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _floor_text(floor: float) -> str:
+    """A floor as text: ``0.001`` as written, a smaller power of ten as ``10⁻¹²``."""
+    power = math.log10(floor)
+    if floor < 1e-3 and power == round(power):
+        return "10" + str(round(power)).translate(_SUPERSCRIPT)
+    return f"{floor:g}"
+
+
+def number(x: float | None, digits: int = 3, floor: float | None = None, missing: str | None = None) -> str:
     """A computed quantity with ``digits`` significant figures, without an exponent.
 
     Parameters
@@ -40,17 +53,21 @@ def number(x: float, digits: int = 3, floor: float | None = None) -> str:
         Significant figures.
     floor : float, optional
         The smallest magnitude worth stating; a non-zero ``|x|`` below it reads ``< floor``
-        (``> -floor`` for a negative ``x``).
+        (``> -floor`` for a negative ``x``; a power of ten below 0.001 as ``10⁻¹²``).
+    missing : str, optional
+        The words for a quantity that does not exist (``None`` or NaN, e.g. the gap of a problem
+        without a feasible contract); without them such a quantity is an error.
 
     Returns
     -------
     str
-        ``"0"`` for a value within 1e-12 of zero, otherwise the rounded value.
+        ``"0"`` for zero, and without a floor for a value within 1e-12 of zero (zero to machine
+        precision); otherwise the rounded value.
 
     Raises
     ------
     ValueError
-        If ``x`` is not finite or ``digits`` is below 1.
+        If ``x`` is infinite, or missing without ``missing`` words, or ``digits`` is below 1.
 
     Examples
     --------
@@ -60,19 +77,32 @@ def number(x: float, digits: int = 3, floor: float | None = None) -> str:
     '1,234'
     >>> number(0.0002, floor=0.001)
     '< 0.001'
-    >>> number(1.0e-13)
-    '0'
+    >>> number(7.3e-8, digits=2)
+    '7.3 × 10⁻⁸'
+    >>> number(4e-13, floor=1e-12)
+    '< 10⁻¹²'
+    >>> number(float("nan"), missing="no contract")
+    'no contract'
     """
+    if missing is not None and (x is None or math.isnan(float(x))):
+        return missing
+    if x is None:
+        raise ValueError("a number to report is missing")
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"a number to report must be finite; got {x}")
     if digits < 1:
         raise ValueError(f"digits must be at least 1; got {digits}")
-    if abs(x) < MACHINE_ZERO:
+    if x == 0 or (floor is None and abs(x) < MACHINE_ZERO):
         return "0"
     if floor is not None and abs(x) < floor:
-        return f"< {floor:g}" if x > 0 else f"> −{floor:g}"
+        return f"< {_floor_text(floor)}" if x > 0 else f"> −{_floor_text(floor)}"
     magnitude = math.floor(math.log10(abs(x)))
+    if abs(x) < SMALL:
+        mantissa = round(x / 10.0**magnitude, digits - 1)
+        if abs(mantissa) >= 10:
+            mantissa, magnitude = mantissa / 10, magnitude + 1
+        return f"{mantissa:.{digits - 1}f} × 10{str(magnitude).translate(_SUPERSCRIPT)}".replace("-", "−")
     decimals = max(0, digits - 1 - magnitude)
     rounded = round(x, decimals)
     if rounded != 0 and math.floor(math.log10(abs(rounded))) > magnitude:  # 0.9996 -> 1.00, not 1.000
@@ -110,6 +140,23 @@ def count(n: int | None, beyond: int | None = None) -> str:
     if n is None:
         return "out of reach" if beyond is None else f"more than {int(beyond):,}"
     return f"{int(n):,}"
+
+
+def tally(holds: int, total: int, left_out: int = 0, why: str = "without a feasible contract on one side") -> str:
+    """How many of the comparisons a statement holds in; the comparisons that could not be made
+    are said, not counted.
+
+    Examples
+    --------
+    >>> tally(84, 84)
+    'all 84'
+    >>> tally(0, 12)
+    'none of the 12'
+    >>> tally(5, 8, left_out=2)
+    '5 of the 8 (2 more, without a feasible contract on one side, are not counted)'
+    """
+    text = f"all {total:,}" if holds == total else f"none of the {total:,}" if holds == 0 else f"{holds:,} of the {total:,}"
+    return text + (f" ({left_out:,} more, {why}, {'is' if left_out == 1 else 'are'} not counted)" if left_out else "")
 
 
 def values(symbol: str, xs: Iterable[float]) -> str:
@@ -152,6 +199,20 @@ def subset(symbol: str, chosen: Sequence[float], among: Sequence[float], of: str
     if len(chosen) == len(among):
         return f"every {symbol} {of}".rstrip()
     return values(symbol, chosen)
+
+
+def first_at(n: int | None, grid: Sequence[int] | np.ndarray, symbol: str = "n") -> str:
+    """The first grid point at which something happens: ``n = 50``, ``the first n plotted (10)``,
+    or ``no n up to 490`` (``None``: it happens at no point of the grid).
+
+    Examples
+    --------
+    >>> first_at(50, [10, 20, 50]), first_at(10, [10, 20, 50]), first_at(None, [10, 20, 50])
+    ('n = 50', 'the first n plotted (10)', 'no n up to 50')
+    """
+    if n is None:
+        return f"no {symbol} up to {int(max(grid)):,}"
+    return f"the first {symbol} plotted ({int(n):,})" if n == min(grid) else f"{symbol} = {int(n):,}"
 
 
 def ranges(points: Iterable[int], step: int, symbol: str = "n") -> str:

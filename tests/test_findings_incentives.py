@@ -1,0 +1,114 @@
+"""What the utility-gap chapter states, computed by annotator_incentives.findings.incentives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import contracts, utility
+from annotator_incentives.findings import incentives
+
+NS = [1, 11, 21, 201]
+
+
+@pytest.fixture(scope="module")
+def weak() -> pd.DataFrame:
+    """Figure 3's profile with self-consistency (delta = 0.02) and a weak expert signal, c-bar = 0.03
+    (p near 1/2, as on the paper's PKU): the restricted problem has no feasible contract at several n."""
+    table = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.03}, NS)
+    return table.assign(dataset="weak", c_bar=0.03)
+
+
+def test_the_weak_signal_table_has_infeasible_and_gap_one_cases(weak):
+    assert (~weak.feasible).sum() > 0
+    assert weak[~weak.feasible].problem.eq("restricted").all()
+
+
+def test_infeasible_cases_are_left_out_not_counted_against(weak):
+    o = incentives.gap_orderings(weak, delta=0.02)
+    infeasible = int((~weak.feasible).sum())
+    assert o.no_contract == infeasible
+    # every restricted-unrestricted comparison with a feasible restricted contract holds (the restricted
+    # problem is a restriction), and the infeasible ones are left out and said, not counted as violations
+    r = o.restricted_not_below
+    assert r.holds == r.total and r.infeasible == infeasible and r.total + r.infeasible == len(weak) // 2
+    assert r.always
+    # a gap of 1 is a feasible contract no better than hiring nobody: counted separately
+    assert o.no_better_than_nobody == int(((weak.normalised_gap == 1) & weak.feasible).sum())
+    # self-consistency (c = 0.98) beats the weak expert wherever both have a contract
+    s = o.self_below_expert
+    assert s.always and s.infeasible > 0
+    # curves: the 8 curves' ends, those with an infeasible end left out
+    assert o.curves == 8 and o.shrink.total + o.shrink.infeasible == 8 and o.shrink.infeasible > 0
+
+
+def test_a_nan_written_for_a_feasible_flag_false_is_never_a_number(weak):
+    """Whatever gap the solver writes for an infeasible problem, it is not compared."""
+    forged = weak.assign(normalised_gap=weak.normalised_gap.where(weak.feasible, 0.5))
+    assert incentives.gap_orderings(forged, 0.02) == incentives.gap_orderings(weak, 0.02)
+
+
+def test_orderings_on_a_strong_signal_match_a_direct_count():
+    table = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.62}, [1, 11, 101, 201])
+    table = table.assign(dataset="strong", c_bar=0.62)
+    o = incentives.gap_orderings(table, delta=0.02)
+    assert o.no_contract == 0
+    at = table.set_index(["monitor", "kind", "problem", "n"]).normalised_gap
+    linear_wins = sum(at[m, "linear", p, n] < at[m, "binary", p, n]
+                      for m in ("self-consistency", "expert") for p in ("unrestricted", "restricted") for n in (11, 101, 201))
+    assert (o.linear_below_binary.holds, o.linear_below_binary.total) == (linear_wins, 12)
+    assert o.self_stronger == ["strong"] and o.datasets == 1
+    lo, hi, med, size = o.fall["linear"]
+    ratios = [at[m, "linear", p, 11] / at[m, "linear", p, 201]
+              for m in ("self-consistency", "expert") for p in ("unrestricted", "restricted")]
+    assert size == 4 and lo == pytest.approx(min(ratios)) and hi == pytest.approx(max(ratios))
+    assert med == pytest.approx(float(np.median(ratios)))
+    assert sum(t for _, t in o.rises.values()) == 8 * 3
+
+
+def test_gap_summary_marks_infeasible_as_missing(weak):
+    summary = incentives.gap_summary(weak, [11])
+    assert summary.shape == (2, 4)
+    assert np.isnan(summary.loc[("weak", "expert", 11), ("linear", "restricted")])
+    assert summary.loc[("weak", "self-consistency", 11)].notna().all()
+
+
+def test_sensitivity_readings():
+    rows = []
+    for delta, gap in ((0.0, 0.0), (0.1, 0.2), (0.2, 0.4)):
+        for kind, factor in (("binary", 1.0), ("linear", 0.5)):
+            for problem in ("unrestricted", "restricted"):
+                rows.append({"profile": "baseline", "delta": delta, "kind": kind, "problem": problem,
+                             "normalised_gap": gap * factor})
+    [r] = incentives.sensitivity_readings(pd.DataFrame(rows), [utility.profile("baseline")])
+    assert r.profile == "baseline" and r.rising and r.problems_coincide and r.tied_at_zero
+    assert not r.linear_ahead.always and r.linear_ahead_above_zero.always
+    assert r.eta_star == pytest.approx(contracts.first_best(utility.profile("baseline")).eta)
+
+
+def test_grid_findings_counts():
+    base = {"exact gap": 0.1, "exact restricted gap": 0.2, "grid restricted gap (paper)": 0.2, "grid first-best − C": -0.01,
+            "gain from deviating, tolerance 0": 0.0, "not IC, tolerance 0": False}
+    rows = [base | {"kind": "binary", "n": 1, "grid gap (paper)": 0.0, "grid gap, tolerance 0": 0.1,
+                    "agent's gain from deviating": 0.01, "not IC": True},
+            base | {"kind": "linear", "n": 11, "grid gap (paper)": 0.1 - 1e-13, "grid gap, tolerance 0": 0.05,
+                    "agent's gain from deviating": 1e-15, "not IC": False, "grid first-best − C": -0.02}]
+    g = incentives.grid_findings(pd.DataFrame(rows))
+    assert g.total == 2 and g.below_exact == 1  # a difference below 1e-12 is a tie
+    assert g.zero == [("binary", 1)] and g.zero_strict == []
+    assert g.below_exact_strict == 1 and g.not_ic == 1 and g.not_ic_strict == 0
+    assert g.largest_gain == 0.01 and g.shortfall == (0.01, 0.02)
+
+
+def test_grid_comparison_and_the_restricted_rule_on_small_n():
+    profile = utility.profile("figure3")
+    comparison, grids = incentives.grid_comparison(profile, [1], 0.98)
+    assert list(comparison.kind) == ["binary", "linear"] and set(grids) == {("binary", 1), ("linear", 1)}
+    exact = contracts.solve("linear", 1, 0.98, profile, "unrestricted")
+    assert comparison.loc[1, "exact gap"] == exact.normalised_gap
+    assert comparison["not IC"].dtype == bool
+    rule = incentives.restricted_rule(grids, profile, 0.98)
+    assert rule.eta_star == contracts.first_best(profile).eta
+    assert rule.near_end == all(e >= 0.99 - 1e-9 for e in rule.grid_stars)
+    assert rule.near_end or rule.compared > 0
