@@ -92,3 +92,51 @@ def test_checks_needed_when_self_consistency_is_out_of_reach():
 def test_checks_needed_refuses_parameters_outside_the_model():
     with pytest.raises(monitoring.MonitoringError):
         assessing.checks_needed(np.full(10, 0.9), [0.0], eta0=0.95, eta1=0.8)
+
+
+def test_p_spread():
+    p = np.array([0.5, 0.55, 0.59, 0.6, 0.75, 0.9, 0.95, 1.0])
+    s = assessing.p_spread(p)
+    assert s.mean_p == pytest.approx(p.mean()) and s.c_bar == pytest.approx(monitoring.signal_strength(p))
+    assert s.share_below == 3 / 8 and s.share_above == 2 / 8  # strict: 0.6 and 0.9 are in neither share
+    assert (s.low, s.high) == (0.6, 0.9)
+
+
+def test_first_below_reads_the_bound():
+    p = np.linspace(0.5, 1, 101)
+    curves = monitoring.expert_bound_curves(p, N, [0.95, 0.9, 0.6], eta1=1.0)
+    first = assessing.first_below(curves, 0.2)
+    assert list(first) == [0.95, 0.9, 0.6]  # in the figure's order
+    for eta0, n in first.items():
+        block = curves[curves.eta0 == eta0]
+        if n is None:
+            assert (block.lower_bound >= 0.2).all()
+        else:
+            assert block.lower_bound[block.n == n].iloc[0] < 0.2
+            assert (block.lower_bound[block.n < n] >= 0.2).all()
+    assert first[0.6] is not None and (first[0.95] is None or first[0.95] >= first[0.6])
+
+
+def test_first_below_on_a_weak_signal_is_none_not_nan():
+    curves = monitoring.expert_bound_curves(np.full(100, 0.51), N, [0.8], eta1=1.0)  # c-bar = 0.02
+    assert assessing.first_below(curves, 0.2) == {0.8: None}
+
+
+def test_agreement_checks():
+    p = np.linspace(0.5, 1, 1001)
+    checks = assessing.agreement_checks(p, 0.2, (0.8, 0.95))
+    expert = monitoring.expert_monitor(p)
+    assert checks[0.8] == monitoring.samples_needed(0.2, float(expert.q(0.8)), float(expert.q(1.0)))
+    assert checks[0.8] < checks[0.95]  # the closer hypotheses need more checks
+    assert assessing.agreement_checks(np.full(10, 0.5005), 0.2, (0.8,)) == {0.8: None}
+
+
+def test_ump_reading():
+    p = np.linspace(0.5, 1, 1001)
+    r = assessing.ump_reading(p, n=200, alpha=0.05)
+    assert r.size <= 0.05 and r.power > r.size and r.n == 200
+    expert = monitoring.expert_monitor(p)
+    assert r.threshold == monitoring.ump_threshold(200, expert.q(0.8), alpha=0.05)
+    assert r.estimate.low <= 0.9 <= r.estimate.high
+    weak = assessing.ump_reading(np.full(100, 0.51))  # c-bar = 0.02: the test barely beats its size
+    assert weak.power < 0.1 and weak.estimate.high - weak.estimate.low > r.estimate.high - r.estimate.low

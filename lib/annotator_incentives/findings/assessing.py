@@ -18,6 +18,12 @@ from .. import monitoring
 
 __all__ = [
     "N_MAX",
+    "PSpread",
+    "p_spread",
+    "first_below",
+    "agreement_checks",
+    "UmpReading",
+    "ump_reading",
     "BoundComparison",
     "compare_with_bound",
     "InformationCrossing",
@@ -27,6 +33,121 @@ __all__ = [
 ]
 
 N_MAX = 10**7  # the largest number of checks the sample-size searches consider
+
+
+@dataclass(frozen=True)
+class PSpread:
+    """How far a dataset's folded preference probabilities sit from one half.
+
+    Attributes
+    ----------
+    mean_p : float
+        Mean folded p.
+    c_bar : float
+        The expert signal strength E|2p - 1|.
+    share_below : float
+        Share of pairs with p below ``low`` (a committed label is then close to a coin flip).
+    share_above : float
+        Share of pairs with p above ``high``.
+    low, high : float
+        The two cut points.
+    """
+
+    mean_p: float
+    c_bar: float
+    share_below: float
+    share_above: float
+    low: float
+    high: float
+
+
+def p_spread(p, low: float = 0.6, high: float = 0.9) -> PSpread:
+    """Mean, c-bar and the shares of pairs near one half and near one.
+
+    Examples
+    --------
+    >>> s = p_spread([0.5, 0.55, 0.95, 1.0])
+    >>> s.share_below, s.share_above, round(s.c_bar, 3)
+    (0.5, 0.5, 0.5)
+    """
+    p = np.asarray(p, dtype=float)
+    return PSpread(float(p.mean()), monitoring.signal_strength(p), float((p < low).mean()), float((p > high).mean()),
+                   float(low), float(high))
+
+
+def first_below(curves: pd.DataFrame, level: float) -> dict[float, int | None]:
+    """For each eta0 of :func:`~annotator_incentives.monitoring.expert_bound_curves`, the smallest
+    n of the grid at which the lower bound is below ``level`` (``None``: at no n of the grid).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import monitoring
+    >>> curves = monitoring.expert_bound_curves(np.full(10, 0.9), np.arange(10, 500, 10), [0.95, 0.6], eta1=1.0)
+    >>> first_below(curves, 0.2)
+    {0.95: None, 0.6: 20}
+    """
+    out: dict[float, int | None] = {}
+    for eta0, block in curves.groupby("eta0", sort=False):
+        hits = block[block.lower_bound < level].n
+        out[float(eta0)] = int(hits.min()) if len(hits) else None
+    return out
+
+
+def agreement_checks(p, target: float, eta0s: Sequence[float], eta1: float = 1.0) -> dict[float, int | None]:
+    """Checks the expert agreement test needs for an error sum of ``target``, per eta0 (exact;
+    ``None`` when more than :data:`N_MAX` would be needed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> agreement_checks(np.full(10, 0.5005), 0.2, [0.8])  # c-bar = 0.001: out of reach
+    {0.8: None}
+    """
+    expert = monitoring.expert_monitor(p)
+    return {float(e): _needed(expert, target, e, eta1) for e in eta0s}
+
+
+@dataclass(frozen=True)
+class UmpReading:
+    """The most powerful agreement test at a given size, and the estimate of effort it gives.
+
+    Attributes
+    ----------
+    c_bar : float
+        The expert signal strength.
+    n, threshold : int
+        Checked labels, and the number of agreements from which the test decides for eta1.
+    size, power : float
+        The test's exact size (at eta0) and power (at eta1).
+    estimate : annotator_incentives.monitoring.EtaEstimate
+        The estimate of effort, with its confidence interval, at the count expected for ``eta_true``.
+    """
+
+    c_bar: float
+    n: int
+    threshold: int
+    size: float
+    power: float
+    estimate: monitoring.EtaEstimate
+
+
+def ump_reading(p, n: int = 200, alpha: float = 0.05, eta0: float = 0.8, eta1: float = 0.95, eta_true: float = 0.9) -> UmpReading:
+    """Most powerful test of eta0 against eta1 at size ``alpha``, and the estimate for ``eta_true``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = ump_reading(np.full(100, 1.0))  # c-bar = 1: every careful label agrees with the expert
+    >>> r.size <= 0.05 < r.power
+    True
+    """
+    expert = monitoring.expert_monitor(p)
+    q0, q1 = float(expert.q(eta0)), float(expert.q(eta1))
+    k = monitoring.ump_threshold(n, q0, alpha=alpha)
+    size, miss = monitoring.threshold_test_errors(n, k, q0, q1)
+    estimate = monitoring.estimate_eta(passes=int(round(n * float(expert.q(eta_true)))), n=n, c=expert.c)
+    return UmpReading(expert.c, n, int(k), float(size), 1 - float(miss), estimate)
 
 
 @dataclass(frozen=True)
