@@ -95,24 +95,22 @@ def test_data_statements_match_the_histograms(runs):
         for dataset, block in histograms.groupby("dataset"):
             d = ai_data.load_preference_data(dataset, folder)
             assert block.mean_p.iloc[0] == pytest.approx(d.p.mean(), abs=1e-9)
-            assert f"{LABELS[dataset]}: mean folded p = {d.p.mean():.3f}, c̄ = {d.c_bar:.3f}" in outputs["data"], (name, dataset)
+            spread = assessing.p_spread(d.p)
+            assert spread.c_bar == pytest.approx(d.c_bar, abs=1e-12)
+            expected = f"{LABELS[dataset]}: mean folded p = {report.number(spread.mean_p)}, c̄ = {report.number(spread.c_bar)}"
+            assert expected in outputs["data"], (name, dataset)
     fixture_c_bar = ai_data.load_preference_data("helpsteer", runs["fixture"][0]).c_bar
     assert fixture_c_bar < 0.2
 
 
 def test_expert_statements_match_the_bound_figure(runs):
+    """The first n at which the bound falls below the level, read by the library from the figure's own data."""
     for name, (_folder, figures, outputs) in runs.items():
         curves = pd.read_csv(figures / "fig1_bottom_expert_bound.csv")
         for dataset, block in curves.groupby("dataset"):
-            reached = []
-            for eta0, lines in block.groupby("eta0", sort=False):
-                below = lines[lines.lower_bound < LEVEL].n
-                first = int(below.min()) if len(below) else None
-                reached.append(f"η₀ = {eta0:g}: " + (
-                    f"no n up to {int(lines.n.max())}" if first is None
-                    else f"already below it at the first n plotted ({first})" if first == int(lines.n.min())
-                    else f"n = {first}"))
-            expected = f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at " + "; ".join(reached) + "."
+            reached = assessing.first_below(block, LEVEL)
+            expected = (f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at "
+                        + "; ".join(f"η₀ = {eta0:g}: {report.first_at(n, block.n)}" for eta0, n in reached.items()) + ".")
             assert expected in outputs["expert_monitoring"], (name, expected)
 
 
