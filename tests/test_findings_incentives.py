@@ -112,3 +112,52 @@ def test_grid_comparison_and_the_restricted_rule_on_small_n():
     assert rule.eta_star == contracts.first_best(profile).eta
     assert rule.near_end == all(e >= 0.99 - 1e-9 for e in rule.grid_stars)
     assert rule.near_end or rule.compared > 0
+
+
+def test_bell_panel_and_reading():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 801)
+    eta_star = contracts.first_best(profile).eta
+    panels = []
+    for n in (50, 1000):
+        panel, frame = incentives.bell_panel(profile, n, 0.98, etas)
+        solution = contracts.solve("binary", n, 0.98, profile, "restricted")
+        assert panel.k == solution.params["k"] and list(frame.columns) == ["n", "k", "eta", "marginal_incentive", "marginal_cost"]
+        above = frame.marginal_incentive > frame.marginal_cost
+        assert len(panel.crossings) == int(np.count_nonzero(np.diff(above.astype(int))))
+        assert panel.height == frame.marginal_incentive.max() and panel.peak == etas[frame.marginal_incentive.argmax()]
+        panels.append(panel)
+    r = incentives.bell_reading(panels, eta_star, tol=2 * (etas[1] - etas[0]))
+    assert r.two_crossings and r.right_is_eta_star  # eta* is the right-hand crossing (to the grid's step)
+    assert r.ratio_n == 20 and r.growth > 1 and r.shrink > 1  # the bell grows taller and narrower with n
+    assert r.predicted_height == pytest.approx(r.shape * r.bonuses[1] / r.bonuses[0])
+
+
+def test_bell_reading_without_a_crossing_is_said_not_nan():
+    flat = incentives.BellPanel(10, 9, 0.1, 0.01, 0.9, np.array([]), None, 0.3)
+    r = incentives.bell_reading([flat, flat], eta_star=0.9)
+    assert not r.two_crossings and not r.right_is_eta_star
+
+
+def test_slope_reading_matches_rates():
+    from annotator_incentives import rates
+
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    values, reference = np.sqrt(np.log(n) / n) * (1 + 1 / n), np.sqrt(np.log(n) / n)
+    local = rates.local_slopes(n, values).assign(reference=rates.local_slopes(n, reference).slope)
+    r = incentives.slope_reading(n, values, reference, local, n_mins=(100, 1000))
+    assert [f["n_min"] for f in r.fits] == [100, 1000]
+    assert r.fits[1] == rates.fit_against_reference(n, values, reference, n_min=1000)
+    assert r.steepest["slope"] == local.slope.min() and r.flattest["slope"] == local.slope.max()
+    assert r.last["n_hi"] == local.n_hi.iloc[-1]
+
+
+def test_threshold_classes():
+    checks = pd.DataFrame({"k": [40, 41, 42, 43, 44], "b_k": [0.1, 0.2, 0.15, 0.3, 0.5],
+                           "eta* right-hand crossing": [False, True, True, True, True],
+                           "gain from deviating": [0.2, 1e-10, 0.0, 0.01, 0.0]})
+    t = incentives.threshold_classes(checks)
+    assert t.left == [40] and t.shirk == [43] and t.compatible == [41, 42, 44]
+    assert t.cheapest_compatible == 42  # the cheapest bonus among the compatible ones, not k = 40
+    none = incentives.threshold_classes(checks.assign(**{"gain from deviating": 1.0}))
+    assert none.compatible == [] and none.cheapest_compatible is None

@@ -1,5 +1,6 @@
 """Findings of the part "Incentivizing annotators": what the utility-gap figures show, counted,
-and how the paper's grid method compares with the exact solver.
+how the paper's grid method compares with the exact solver, and what the binary-contract
+chapter reads off its bell curves, rates and thresholds.
 
 The gap tables come from :func:`annotator_incentives.contracts.gap_table` (one row per monitor,
 n, contract class and problem, with ``feasible`` and ``normalised_gap``). A problem without a
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contracts, grid_reference
+from .. import contracts, grid_reference, rates
 from ..utility import UtilityProfile
 
 __all__ = [
@@ -32,6 +33,14 @@ __all__ = [
     "grid_findings",
     "RestrictedRule",
     "restricted_rule",
+    "BellPanel",
+    "bell_panel",
+    "BellReading",
+    "bell_reading",
+    "SlopeReading",
+    "slope_reading",
+    "ThresholdClasses",
+    "threshold_classes",
 ]
 
 RISE = 1e-9  # a step of a gap curve smaller than this relative to the gap is rounding, not a rise
@@ -368,3 +377,204 @@ def restricted_rule(grids: dict, profile: UtilityProfile, c: float) -> Restricte
     changed = [(key, grids[key].normalised_gap("restricted"), g.normalised_gap("restricted")) for key, g in neighbourhood.items()
                if abs(g.normalised_gap("restricted") - grids[key].normalised_gap("restricted")) > TIE]
     return RestrictedRule(grid_stars, float(contracts.first_best(profile).eta), near_end, len(neighbourhood), changed)
+
+
+@dataclass(frozen=True)
+class BellPanel:
+    """The incentive of the optimal restricted binary contract at one n (the paper's Figure 4).
+
+    Attributes
+    ----------
+    n, k : int
+        Checks and the contract's threshold.
+    bonus : float
+        The bonus in utility, G(w0 + w1) - G(w0).
+    height, peak : float
+        The largest marginal incentive b dP(X >= k)/d eta on the efforts given, and where it is.
+    crossings : numpy.ndarray
+        The efforts at which the marginal incentive crosses the marginal cost E'.
+    right : float or None
+        The right-hand crossing (None: no crossing on the efforts given).
+    width : float
+        The width of the incentive curve at half its height.
+    """
+
+    n: int
+    k: int
+    bonus: float
+    height: float
+    peak: float
+    crossings: np.ndarray
+    right: float | None
+    width: float
+
+
+def bell_panel(profile: UtilityProfile, n: int, c: float, etas: np.ndarray) -> tuple[BellPanel, pd.DataFrame]:
+    """The marginal incentive and marginal cost of the optimal restricted binary contract.
+
+    Returns
+    -------
+    BellPanel
+        What the panel shows.
+    pandas.DataFrame
+        Columns ``n``, ``k``, ``eta``, ``marginal_incentive``, ``marginal_cost`` (the figure's data).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import utility
+    >>> panel, frame = bell_panel(utility.profile("figure3"), 50, 0.98, np.linspace(0.6, 1.0, 401))
+    >>> len(panel.crossings), len(frame)
+    (2, 401)
+    """
+    solution = contracts.solve("binary", n, c, profile, "restricted")
+    k = solution.params["k"]
+    bonus = float(profile.G(solution.params["w0"] + solution.params["w1"]) - profile.G(solution.params["w0"]))
+    incentive = bonus * 0.5 * c * rates.tail_slope(k, n, contracts.pass_probability(etas, c))
+    cost = profile.dE(etas)
+    above = incentive > cost
+    crossings = etas[1:][np.diff(above.astype(int)) != 0]
+    panel = BellPanel(n=n, k=int(k), bonus=bonus, height=float(incentive.max()), peak=float(etas[int(np.argmax(incentive))]),
+                      crossings=crossings, right=float(crossings.max()) if crossings.size else None,
+                      width=float(np.sum(incentive >= incentive.max() / 2) * (etas[1] - etas[0])))
+    return panel, pd.DataFrame({"n": n, "k": k, "eta": etas, "marginal_incentive": incentive, "marginal_cost": cost})
+
+
+@dataclass(frozen=True)
+class BellReading:
+    """How the bell of Figure 4 changes from the first panel to the last (see :func:`bell_reading`)."""
+
+    two_crossings: bool
+    right_is_eta_star: bool
+    growth: float
+    shrink: float
+    ratio_n: float
+    shares: tuple[float, float]
+    bonuses: tuple[float, float]
+    shape: float
+    predicted_height: float
+    predicted_width: float
+
+
+def bell_reading(panels: Sequence[BellPanel], eta_star: float, tol: float = 2e-3) -> BellReading:
+    """Compare the first and last panels with the binomial lemma's part (e).
+
+    Part (e) with each panel's own share s = k/n puts the peak of the slope in p at
+    sqrt(n / (2 pi s (1 - s))) and its width at ~ sqrt(s (1 - s) / n); the curve drawn is that
+    slope times b c / 2, so its height also carries the change of the bonus b.
+
+    Examples
+    --------
+    >>> p = [BellPanel(50, 45, 1.0, 2.0, 0.9, np.array([0.7, 0.943]), 0.943, 0.2),
+    ...      BellPanel(200, 180, 1.0, 4.0, 0.9, np.array([0.8, 0.944]), 0.944, 0.1)]
+    >>> r = bell_reading(p, eta_star=0.944)
+    >>> r.two_crossings, r.right_is_eta_star, r.growth, r.shrink, round(r.shape, 6)
+    (True, True, 2.0, 2.0, 2.0)
+    """
+    first, last = panels[0], panels[-1]
+    s0, s1 = first.k / first.n, last.k / last.n
+    shape = float(rates.bell_peak(int(last.n), s1) / rates.bell_peak(int(first.n), s0))
+    return BellReading(
+        two_crossings=all(len(p.crossings) == 2 for p in panels),
+        right_is_eta_star=all(p.right is not None and abs(p.right - eta_star) < tol for p in panels),
+        growth=last.height / first.height,
+        shrink=first.width / last.width,
+        ratio_n=last.n / first.n,
+        shares=(s0, s1),
+        bonuses=(first.bonus, last.bonus),
+        shape=shape,
+        predicted_height=shape * last.bonus / first.bonus,
+        predicted_width=shape,
+    )
+
+
+@dataclass(frozen=True)
+class SlopeReading:
+    """A computed curve's log-log slope against a theory's curve (see :func:`slope_reading`).
+
+    Attributes
+    ----------
+    fits : list of dict
+        :func:`annotator_incentives.rates.fit_against_reference` from each ``n_min``.
+    steepest, flattest, last : dict
+        The local-slope windows (``slope``, ``n_lo``, ``n_hi``, ``reference``) with the smallest
+        and largest slope, and the last window.
+    """
+
+    fits: list[dict]
+    steepest: dict
+    flattest: dict
+    last: dict
+
+
+def slope_reading(n, values, reference, local: pd.DataFrame, n_mins: Sequence[float] = (100, 1000)) -> SlopeReading:
+    """Fits of the slope from each ``n_min`` and the extreme local slopes.
+
+    ``local`` is :func:`annotator_incentives.rates.local_slopes` of ``values`` with a column
+    ``reference`` (the local slopes of the theory's curve).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    >>> local = rates.local_slopes(n, 1 / n).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    >>> r = slope_reading(n, 1 / n, 1 / n, local)
+    >>> round(r.fits[0]["slope"], 6), round(r.last["slope"], 6)
+    (-1.0, -1.0)
+    """
+    fits = [rates.fit_against_reference(n, values, reference, n_min=n_min) for n_min in n_mins]
+
+    def window(row: pd.Series) -> dict:
+        return {"slope": float(row.slope), "n_lo": float(row.n_lo), "n_hi": float(row.n_hi), "reference": float(row.reference)}
+
+    return SlopeReading(fits, window(local.loc[local.slope.idxmin()]), window(local.loc[local.slope.idxmax()]),
+                        window(local.iloc[-1]))
+
+
+@dataclass(frozen=True)
+class ThresholdClasses:
+    """Which thresholds k make eta* the annotator's best effort (see :func:`threshold_classes`).
+
+    Attributes
+    ----------
+    left : list of int
+        The bell peaks above eta*: eta* is the left crossing, a local minimum (fails the
+        second-order condition).
+    shirk : list of int
+        eta* is the right-hand crossing, a local maximum, but another effort pays more.
+    compatible : list of int
+        eta* is the annotator's best effort.
+    cheapest_compatible : int or None
+        Among the compatible thresholds, the one that needs the smallest bonus.
+    """
+
+    left: list[int]
+    shirk: list[int]
+    compatible: list[int]
+    cheapest_compatible: int | None
+
+
+def threshold_classes(checks: pd.DataFrame, tol: float = 1e-9) -> ThresholdClasses:
+    """Sort thresholds by why they do or do not make eta* the best effort.
+
+    ``checks`` has one row per threshold: ``k``, ``b_k`` (the bonus that threshold needs),
+    ``eta* right-hand crossing`` and ``gain from deviating``; a gain up to ``tol`` is a tie.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> checks = pd.DataFrame({"k": [1, 2, 3], "b_k": [0.5, 0.3, 0.4], "eta* right-hand crossing": [False, True, True],
+    ...                        "gain from deviating": [0.1, 0.0, 0.2]})
+    >>> threshold_classes(checks)
+    ThresholdClasses(left=[1], shirk=[3], compatible=[2], cheapest_compatible=2)
+    """
+    right = checks["eta* right-hand crossing"].astype(bool)
+    gain = checks["gain from deviating"]
+    ok = checks[gain <= tol]
+    return ThresholdClasses(
+        left=[int(k) for k in checks.k[~right]],
+        shirk=[int(k) for k in checks.k[right & (gain > tol)]],
+        compatible=[int(k) for k in ok.k],
+        cheapest_compatible=int(ok.k[ok.b_k.idxmin()]) if len(ok) else None,
+    )
