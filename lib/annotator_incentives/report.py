@@ -142,7 +142,8 @@ def count(n: int | None, beyond: int | None = None) -> str:
     return f"{int(n):,}"
 
 
-def tally(holds: int, total: int, left_out: int = 0, why: str = "without a feasible contract on one side") -> str:
+def tally(holds: int, total: int, left_out: int = 0, noun: str = "",
+          why: str = "without a feasible contract on one side") -> str:
     """How many of the comparisons a statement holds in; the comparisons that could not be made
     are said, not counted.
 
@@ -150,12 +151,13 @@ def tally(holds: int, total: int, left_out: int = 0, why: str = "without a feasi
     --------
     >>> tally(84, 84)
     'all 84'
-    >>> tally(0, 12)
-    'none of the 12'
-    >>> tally(5, 8, left_out=2)
-    '5 of the 8 (2 more, without a feasible contract on one side, are not counted)'
+    >>> tally(0, 12, noun="curves")
+    'none of the 12 curves'
+    >>> tally(5, 8, left_out=2, noun="comparisons")
+    '5 of the 8 comparisons (2 more, without a feasible contract on one side, are not counted)'
     """
     text = f"all {total:,}" if holds == total else f"none of the {total:,}" if holds == 0 else f"{holds:,} of the {total:,}"
+    text += f" {noun}" if noun else ""
     return text + (f" ({left_out:,} more, {why}, {'is' if left_out == 1 else 'are'} not counted)" if left_out else "")
 
 
