@@ -84,8 +84,8 @@ def test_series_split_where_and_bullets():
 def test_examples_in_the_docstrings_run():
     import doctest
 
-    from annotator_incentives.findings import assessing, incentives
+    from annotator_incentives.findings import assessing, beyond, incentives
 
-    for module in (report, assessing, incentives):
+    for module in (report, assessing, incentives, beyond):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -6,8 +6,11 @@ so that the chapter and the tests call the same tested functions):
 
 - :mod:`~annotator_incentives.findings.assessing` -- the data and the two monitoring chapters
   (expert-based and self-consistency monitoring);
-- :mod:`~annotator_incentives.findings.incentives` -- the utility-gap chapter (what the gap
-  figures show, counted; the paper's grid method beside the exact solver).
+- :mod:`~annotator_incentives.findings.incentives` -- the utility-gap and binary-contract
+  chapters (what the gap figures show, counted; the paper's grid method beside the exact solver;
+  the bell curves, rates and thresholds of binary contracts);
+- :mod:`~annotator_incentives.findings.beyond` -- the real-annotator chapter (interval widths,
+  rank agreement, the crowd-kit cross-check).
 
 Why a package of its own rather than functions in ``monitoring`` or ``contracts``: those modules
 compute the model's quantities; what a chapter *says about* them (which curve is below which,
