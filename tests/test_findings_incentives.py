@@ -161,3 +161,43 @@ def test_threshold_classes():
     assert t.cheapest_compatible == 42  # the cheapest bonus among the compatible ones, not k = 40
     none = incentives.threshold_classes(checks.assign(**{"gain from deviating": 1.0}))
     assert none.compatible == [] and none.cheapest_compatible is None
+
+
+def test_wage_agreement_reads_only_the_likely_outcomes():
+    pmf = np.array([1e-6, 0.3, 0.4, 0.3 - 1e-6])
+    w = incentives.wage_agreement(pmf, np.array([5.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.05, 3.0]))
+    assert (w.x_low, w.x_high) == (1, 3)  # X = 0 carries less than 0.1 % and is left out
+    assert w.largest_difference == pytest.approx(0.05) and w.wage_range == 2.0
+
+
+def _rate_table(noise: float = 0.0) -> pd.DataFrame:
+    n = np.unique(np.round(np.logspace(1, 5, 13)).astype(int)).astype(float)
+    rows = []
+    for monitor, fisher in (("a (x)", 1.0), ("b (y)", 4.0)):
+        for problem in ("restricted", "unrestricted"):
+            for kind, gap in (("binary", 1 / np.sqrt(fisher * n * np.log(n))), ("linear", 1 / (fisher * n)),
+                              ("general", (1 - noise) / (fisher * n))):
+                rows.append(pd.DataFrame({"monitor": monitor, "kind": kind, "problem": problem, "n": n, "gap": gap,
+                                          "fisher": fisher, "eta": 0.9 + gap}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_rate_findings_on_curves_with_the_theory_s_rates():
+    table = _rate_table(noise=0.001)
+    spread = incentives.monitor_spread(table, ["a (x)", "b (y)"])
+    for lo, hi, n1, lo1, hi1 in spread.values():  # dividing by I brings the monitors exactly together
+        assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
+    fits = incentives.rate_fits(table)
+    assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
+    assert np.allclose(fits[fits.kind == "linear"].slope, -1)
+    lg = incentives.linear_vs_general(table)
+    assert lg.ratio_at_largest_n == pytest.approx((0.999, 0.999)) and lg.largest_relative_difference == pytest.approx(0.001)
+    assert lg.points == 4 * 13
+    d = incentives.effort_distance(table[(table.kind == "linear") & (table.monitor == "a (x)") & (table.problem == "restricted")],
+                                   0.9, incentives.RATE_CURVES["linear"])
+    assert d.slope == pytest.approx(-2) and d.bound_slope == pytest.approx(-1) and d.above == 0 and d.points == 13
+
+
+def test_first_reach_said_as_none():
+    frame = pd.DataFrame({"n": [1, 2, 3], "gap": [0.5, 0.2, 0.1]})
+    assert incentives.first_reach(frame, below=1e-10) is None and incentives.first_reach(frame, below=0.3) == 2

@@ -89,3 +89,9 @@ def test_examples_in_the_docstrings_run():
     for module in (report, assessing, incentives, beyond):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_at_most():
+    assert report.at_most(0.0213, digits=2) == "at most 0.021"
+    assert report.at_most(0.0004, floor=0.001) == "less than 0.001"
+    assert report.at_most(4e-13, floor=1e-12) == "less than 10⁻¹²"

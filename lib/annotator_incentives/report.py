@@ -25,7 +25,21 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["number", "value", "count", "tally", "values", "subset", "first_at", "ranges", "series", "split", "where", "bullets"]
+__all__ = [
+    "number",
+    "at_most",
+    "value",
+    "count",
+    "tally",
+    "values",
+    "subset",
+    "first_at",
+    "ranges",
+    "series",
+    "split",
+    "where",
+    "bullets",
+]
 
 MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
 SMALL = 1e-4  # below this a stated magnitude is written with a power of ten
@@ -109,6 +123,18 @@ def number(x: float | None, digits: int = 3, floor: float | None = None, missing
         decimals = max(0, decimals - 1)
     text = f"{rounded:,.{decimals}f}"
     return text.replace("-", "−")
+
+
+def at_most(x: float, digits: int = 3, floor: float | None = None) -> str:
+    """An upper bound in words: ``at most 0.021``, or ``less than 0.001`` below the floor.
+
+    Examples
+    --------
+    >>> at_most(0.0213, digits=2, floor=0.001), at_most(0.0002, floor=0.001)
+    ('at most 0.021', 'less than 0.001')
+    """
+    text = number(x, digits=digits, floor=floor)
+    return "less than " + text[2:] if text.startswith("< ") else f"at most {text}"
 
 
 def value(x: float) -> str:

@@ -41,6 +41,16 @@ __all__ = [
     "slope_reading",
     "ThresholdClasses",
     "threshold_classes",
+    "WageAgreement",
+    "wage_agreement",
+    "monitor_spread",
+    "RATE_CURVES",
+    "rate_fits",
+    "LinearVsGeneral",
+    "linear_vs_general",
+    "EffortDistance",
+    "effort_distance",
+    "first_reach",
 ]
 
 RISE = 1e-9  # a step of a gap curve smaller than this relative to the gap is rounding, not a rise
@@ -578,3 +588,127 @@ def threshold_classes(checks: pd.DataFrame, tol: float = 1e-9) -> ThresholdClass
         compatible=[int(k) for k in ok.k],
         cheapest_compatible=int(ok.k[ok.b_k.idxmin()]) if len(ok) else None,
     )
+
+
+@dataclass(frozen=True)
+class WageAgreement:
+    """How close two wage schedules are on the likely outcomes (see :func:`wage_agreement`)."""
+
+    x_low: int
+    x_high: int
+    largest_difference: float
+    wage_range: float
+
+
+def wage_agreement(pmf: np.ndarray, wages: np.ndarray, other: np.ndarray, mass: float = 0.999) -> WageAgreement:
+    """The two schedules' largest difference on the most likely outcomes carrying ``mass``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pmf = np.array([0.0005, 0.2, 0.5, 0.2995])
+    >>> wage_agreement(pmf, np.array([9.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.1, 3.0]))
+    WageAgreement(x_low=1, x_high=3, largest_difference=0.10000000000000009, wage_range=2.0)
+    """
+    order = np.argsort(pmf)[::-1]
+    likely = np.sort(order[:int(np.searchsorted(np.cumsum(pmf[order]), mass)) + 1])
+    return WageAgreement(int(likely.min()), int(likely.max()), float(np.abs(wages[likely] - other[likely]).max()),
+                         float(np.ptp(other[likely])))
+
+
+def monitor_spread(table: pd.DataFrame, monitors: Sequence[str]) -> dict[str, tuple[float, float, int, float, float]]:
+    """How far dividing by the Fisher information brings two monitors' gaps together.
+
+    ``table`` has ``monitor``, ``kind``, ``problem``, ``n``, ``gap`` and ``fisher``; a binary gap is
+    scaled by sqrt(I n log n), a linear or general one by I n. Returns, per panel (``"binary"``
+    and ``"linear and general"``), the smallest and largest ratio of the larger scaled gap to the
+    smaller over all n, the smallest n, and the smallest and largest ratio there.
+    """
+    scaled = table.assign(scaled=np.where(table.kind == "binary", table.gap * np.sqrt(table.fisher * table.n * np.log(table.n)),
+                                          table.gap * table.fisher * table.n))
+    pair = scaled.pivot_table(index=["kind", "problem", "n"], columns="monitor", values="scaled").dropna()
+    a, b = monitors
+    spread = (np.maximum(pair[a], pair[b]) / np.minimum(pair[a], pair[b])).reset_index()
+    spread.columns = ["kind", "problem", "n", "ratio"]
+    out = {}
+    for title, kinds in (("binary", ["binary"]), ("linear and general", ["linear", "general"])):
+        block = spread[spread.kind.isin(kinds)]
+        low = block[block.n == block.n.min()]
+        out[title] = (float(block.ratio.min()), float(block.ratio.max()), int(block.n.min()), float(low.ratio.min()),
+                      float(low.ratio.max()))
+    return out
+
+
+RATE_CURVES = {"binary": lambda n: 1 / np.sqrt(n * np.log(n)), "linear": lambda n: 1 / n, "general": lambda n: 1 / n}
+
+
+def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
+    """Log-log slopes of each gap curve over n >= 100 and over its last decade, beside the
+    theory's curve (1/sqrt(n log n) binary, 1/n linear and general) on the same points.
+
+    Returns one row per (monitor, kind, problem): ``slope``, ``stderr``, ``reference_slope``
+    (n >= 100), ``last_slope``, ``last_reference_slope``, ``last_difference``.
+    """
+    fits = []
+    for (monitor, kind, problem), block in table.groupby(["monitor", "kind", "problem"], sort=False):
+        block = block.sort_values("n")
+        n_vals = block.n.to_numpy(dtype=float)
+        ref = RATE_CURVES[kind](n_vals)
+        wide = rates.fit_against_reference(n_vals, block.gap, ref, n_min=100)
+        last = rates.fit_against_reference(n_vals, block.gap, ref, n_min=n_vals.max() / 10 - 1e-9)
+        fits.append({"monitor": monitor, "kind": kind, "problem": problem, "slope": wide["slope"], "stderr": wide["stderr"],
+                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"],
+                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"]})
+    return pd.DataFrame(fits)
+
+
+@dataclass(frozen=True)
+class LinearVsGeneral:
+    """The general contract's gap against the linear one's where both are computed."""
+
+    ratio_at_largest_n: tuple[float, float]
+    largest_relative_difference: float
+    points: int
+
+
+def linear_vs_general(table: pd.DataFrame) -> LinearVsGeneral:
+    """Ratios general/linear at each curve's largest n, and the largest |1 - general/linear|."""
+    common = table[table.kind.isin(["linear", "general"])].pivot_table(index=["monitor", "problem", "n"], columns="kind",
+                                                                        values="gap").dropna()
+    largest = common.reset_index().groupby(["monitor", "problem"]).n.max()
+    ratios = [float(common.loc[(m, pr, n)].general / common.loc[(m, pr, n)].linear) for (m, pr), n in largest.items()]
+    return LinearVsGeneral((min(ratios), max(ratios)), float((1 - common.general / common.linear).abs().max()), len(common))
+
+
+@dataclass(frozen=True)
+class EffortDistance:
+    """How fast the induced effort approaches eta* for one contract class (see :func:`effort_distance`)."""
+
+    slope: float
+    bound_slope: float
+    above: int
+    points: int
+
+
+def effort_distance(block: pd.DataFrame, eta_star: float, rate) -> EffortDistance:
+    """Fit the log-log slope of (eta - eta*)^2 over n >= 100 and count the points above the bound
+    ``rate`` scaled to the first point (``block``: columns ``n`` and ``eta`` of one contract class)."""
+    b = block.sort_values("n")
+    dist = ((b.eta - eta_star) ** 2).to_numpy()
+    n_vals = b.n.to_numpy(dtype=float)
+    scaled = rate(n_vals) * dist[0] / rate(n_vals[0])
+    return EffortDistance(rates.fit_loglog(n_vals, dist, n_min=100).slope,
+                          rates.fit_loglog(n_vals, rate(n_vals), n_min=100).slope,
+                          int((dist > scaled * (1 + 1e-9)).sum()), len(b))
+
+
+def first_reach(frame: pd.DataFrame, below: float = 1e-10) -> int | None:
+    """The smallest n at which the gap is below ``below`` (None: at no n computed).
+
+    Examples
+    --------
+    >>> first_reach(pd.DataFrame({"n": [1, 2, 3], "gap": [0.1, 1e-11, 0.0]}))
+    2
+    """
+    hit = frame[frame.gap < below]
+    return int(hit.n.min()) if len(hit) else None
