@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from annotator_incentives import data as ai_data
-from annotator_incentives import monitoring
+from annotator_incentives import report
+from annotator_incentives.findings import assessing
 from conftest import REPO_ROOT, write_hub_dataset
 from tolerances import WELL
 
@@ -28,44 +29,6 @@ CHAPTERS = ("data", "expert_monitoring", "self_consistency")
 LABELS = {k: s.label for k, s in ai_data.DATASETS.items()} | {k: s.label for k, s in ai_data.SAMPLES.items()}
 N_REF, LEVEL = 100, 0.2  # as in the chapters
 READER_CLEAN = re.compile(r"(/work/|/tmp/|/home/|Traceback|[A-Z][A-Za-z]*Error\b|\bmodel\.md\b)")
-
-
-def fmt(x: float) -> str:
-    return "< 0.001" if x < 0.0005 else f"{x:.3f}"
-
-
-def deltas_text(values) -> str:
-    if len(values) == 1:
-        return f"δ = {values[0]:g}"
-    return "δ ∈ {" + ", ".join(f"{v:g}" for v in values) + "}"
-
-
-def n_ranges(ns, step: int = 10) -> str:
-    ns = sorted(int(n) for n in ns)
-    runs_, start = [], ns[0]
-    for a, b in zip(ns, ns[1:] + [None], strict=True):
-        if b is None or b - a != step:
-            runs_.append(f"{start}" if start == a else f"{start}–{a}")
-            if b is not None:
-                start = b
-    return "n = " + " and ".join(runs_)
-
-
-def below_bound_text(curves: pd.DataFrame, bound: pd.DataFrame) -> str:
-    """The chapter's per-delta statement: where the exact curve is below the expert lower bound."""
-    merged = curves.merge(bound[["n", "lower_bound"]], on="n")
-    always, never, partly = [], [], []
-    for delta, block in merged.groupby("delta"):
-        below = block[block.error_sum < block.lower_bound].n
-        if len(below) == len(block):
-            always.append(delta)
-        elif len(below) == 0:
-            never.append(delta)
-        else:
-            partly.append(f"for δ = {delta:g} only at {n_ranges(below)}")
-    parts = ([f"at every n for {deltas_text(always)}"] if always else []) + partly + (
-        [f"at no n for {deltas_text(never)}"] if never else [])
-    return "self-consistency is below the expert lower bound " + "; ".join(parts) + "."
 
 
 def markdown_outputs(notebook) -> str:
@@ -133,48 +96,44 @@ def test_data_statements_match_the_histograms(runs):
         for dataset, block in histograms.groupby("dataset"):
             d = ai_data.load_preference_data(dataset, folder)
             assert block.mean_p.iloc[0] == pytest.approx(d.p.mean(), abs=WELL)
-            assert f"{LABELS[dataset]}: mean folded p = {d.p.mean():.3f}, c̄ = {d.c_bar:.3f}" in outputs["data"], (name, dataset)
+            spread = assessing.p_spread(d.p)
+            assert spread.c_bar == pytest.approx(d.c_bar, abs=WELL)
+            expected = f"{LABELS[dataset]}: mean folded p = {report.number(spread.mean_p)}, c̄ = {report.number(spread.c_bar)}"
+            assert expected in outputs["data"], (name, dataset)
     fixture_c_bar = ai_data.load_preference_data("helpsteer", runs["fixture"][0]).c_bar
     assert fixture_c_bar < 0.2
 
 
 def test_expert_statements_match_the_bound_figure(runs):
+    """The first n at which the bound falls below the level, read by the library from the figure's own data."""
     for name, (_folder, figures, outputs) in runs.items():
         curves = pd.read_csv(figures / "fig1_bottom_expert_bound.csv")
         for dataset, block in curves.groupby("dataset"):
-            reached = []
-            for eta0, lines in block.groupby("eta0", sort=False):
-                below = lines[lines.lower_bound < LEVEL].n
-                first = int(below.min()) if len(below) else None
-                reached.append(f"η₀ = {eta0:g}: " + (
-                    f"no n up to {int(lines.n.max())}" if first is None
-                    else f"already below it at the first n plotted ({first})" if first == int(lines.n.min())
-                    else f"n = {first}"))
-            expected = f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at " + "; ".join(reached) + "."
+            reached = assessing.first_below(block, LEVEL)
+            expected = (f"{LABELS[dataset]}: the lower bound first falls below {LEVEL} at "
+                        + "; ".join(f"η₀ = {eta0:g}: {report.first_at(n, block.n)}" for eta0, n in reached.items()) + ".")
             assert expected in outputs["expert_monitoring"], (name, expected)
 
 
 def test_self_consistency_statements_match_figure_2_and_the_table(runs):
+    """The chapter's sentences are the library's findings on the figure's own data, in the book's number policy."""
     for name, (folder, figures, outputs) in runs.items():
         text = outputs["self_consistency"]
         frame = pd.read_csv(figures / "fig2_self_consistency.csv")
         for (dataset, eta0), block in frame.groupby(["dataset", "eta0"]):
             bound = block[block.kind == "expert lower bound"]
             sc = block[block.kind == "self-consistency exact"].drop(columns="lower_bound", errors="ignore")
+            found = assessing.compare_with_bound(sc, bound, N_REF)
             expected = (f"{LABELS[dataset]}, η₀ = {eta0:g}, η₁ = 1: over the plotted {int(sc.n.min())} ≤ n ≤ {int(sc.n.max())}, "
-                        + below_bound_text(sc, bound))
+                        f"self-consistency is below the expert lower bound {report.where(found.below, found.grid)}.")
             assert expected in text, (name, expected)
-            lb = float(bound.loc[bound.n == N_REF, "lower_bound"].iloc[0])
-            assert f"at n = {N_REF} the bound is {fmt(lb)} and the error sums are" in text, name
+            bound_text = report.number(found.bound_at_ref, floor=0.001)
+            assert f"at n = {N_REF} the bound is {bound_text} and the error sums are" in text, name
 
             # sample sizes at error sum 0.1, eta0 = 0.8, eta1 = 0.95: sentence and table agree with the library
-            p = ai_data.load_preference_data(dataset, folder).p
-            expert = monitoring.expert_monitor(p)
-            n_agree = monitoring.samples_needed(0.1, float(expert.q(0.8)), float(expert.q(0.95)))
-            n_bound = monitoring.samples_needed_lower_bound(0.1, monitoring.expert_kl_divergence(p, 0.8, 0.95))
-            assert f"any expert test needs at least {n_bound:,} checks, the agreement test {n_agree:,}" in text, name
-            assert f"| ≥ {n_bound:,} |" in text and f"| {n_agree:,} (≈" in text, name
-        for delta in (0.0, 0.05, 0.1):
-            sc = monitoring.self_consistency_monitor(delta)
-            n_sc = monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
-            assert f"{n_sc:,} at δ = {delta:g}" in text, (name, delta)
+            counts = assessing.checks_needed(ai_data.load_preference_data(dataset, folder).p, (0.0, 0.05, 0.1))
+            n_bound, n_agree = (report.count(n, beyond=assessing.N_MAX) for n in (counts.bound, counts.agreement))
+            assert f"any expert test needs at least {n_bound} checks, the agreement test {n_agree}" in text, name
+            assert f"| ≥ {n_bound} |" in text and f"| {n_agree} (≈" in text, name
+            for delta, n_sc in counts.self_consistency.items():
+                assert f"{report.count(n_sc)} at δ = {delta:g}" in text, (name, delta)

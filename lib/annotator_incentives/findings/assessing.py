@@ -1,0 +1,394 @@
+"""Findings of the part "Assessing annotators": where exact error sums sit against the expert
+lower bound, where self-consistency carries more information than the expert agreement test,
+and how many checks each method needs.
+
+The curves themselves come from :mod:`annotator_incentives.monitoring`; the functions here read
+them (or the dataset's p) and return what the chapters' sentences state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import monitoring
+
+__all__ = [
+    "N_MAX",
+    "PSpread",
+    "p_spread",
+    "first_below",
+    "agreement_checks",
+    "UmpReading",
+    "ump_reading",
+    "BoundComparison",
+    "compare_with_bound",
+    "InformationCrossing",
+    "information_crossing",
+    "CheckCounts",
+    "checks_needed",
+]
+
+N_MAX = 10**7  # the largest number of checks the sample-size searches consider
+
+
+@dataclass(frozen=True)
+class PSpread:
+    """How far a dataset's folded preference probabilities sit from one half.
+
+    Attributes
+    ----------
+    mean_p : float
+        Mean folded p.
+    c_bar : float
+        The expert signal strength E|2p - 1|.
+    share_below : float
+        Share of pairs with p below ``low`` (a committed label is then close to a coin flip).
+    share_above : float
+        Share of pairs with p above ``high``.
+    low, high : float
+        The two cut points.
+    """
+
+    mean_p: float
+    c_bar: float
+    share_below: float
+    share_above: float
+    low: float
+    high: float
+
+
+def p_spread(p, low: float = 0.6, high: float = 0.9) -> PSpread:
+    """Mean, c-bar and the shares of pairs near one half and near one.
+
+    Examples
+    --------
+    >>> s = p_spread([0.5, 0.55, 0.95, 1.0])
+    >>> s.share_below, s.share_above, round(s.c_bar, 3)
+    (0.5, 0.5, 0.5)
+    """
+    p = np.asarray(p, dtype=float)
+    return PSpread(float(p.mean()), monitoring.signal_strength(p), float((p < low).mean()), float((p > high).mean()),
+                   float(low), float(high))
+
+
+def first_below(curves: pd.DataFrame, level: float) -> dict[float, int | None]:
+    """For each eta0 of :func:`~annotator_incentives.monitoring.expert_bound_curves`, the smallest
+    n of the grid at which the lower bound is below ``level`` (``None``: at no n of the grid).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import monitoring
+    >>> curves = monitoring.expert_bound_curves(np.full(10, 0.9), np.arange(10, 500, 10), [0.95, 0.6], eta1=1.0)
+    >>> first_below(curves, 0.2)
+    {0.95: None, 0.6: 20}
+    """
+    out: dict[float, int | None] = {}
+    for eta0, block in curves.groupby("eta0", sort=False):
+        hits = block[block.lower_bound < level].n
+        out[float(eta0)] = int(hits.min()) if len(hits) else None
+    return out
+
+
+def agreement_checks(p, target: float, eta0s: Sequence[float], eta1: float = 1.0) -> dict[float, int | None]:
+    """Checks the expert agreement test needs for an error sum of ``target``, per eta0 (exact;
+    ``None`` when more than :data:`N_MAX` would be needed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> agreement_checks(np.full(10, 0.5005), 0.2, [0.8])  # c-bar = 0.001: out of reach
+    {0.8: None}
+    """
+    expert = monitoring.expert_monitor(p)
+    return {float(e): _needed(expert, target, e, eta1) for e in eta0s}
+
+
+@dataclass(frozen=True)
+class UmpReading:
+    """The most powerful agreement test at a given size, and the estimate of effort it gives.
+
+    Attributes
+    ----------
+    c_bar : float
+        The expert signal strength.
+    n, threshold : int
+        Checked labels, and the number of agreements from which the test decides for eta1.
+    size, power : float
+        The test's exact size (at eta0) and power (at eta1).
+    estimate : annotator_incentives.monitoring.EtaEstimate
+        The estimate of effort, with its confidence interval, at the count expected for ``eta_true``.
+    """
+
+    c_bar: float
+    n: int
+    threshold: int
+    size: float
+    power: float
+    estimate: monitoring.EtaEstimate
+
+
+def ump_reading(p, n: int = 200, alpha: float = 0.05, eta0: float = 0.8, eta1: float = 0.95, eta_true: float = 0.9) -> UmpReading:
+    """Most powerful test of eta0 against eta1 at size ``alpha``, and the estimate for ``eta_true``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = ump_reading(np.full(100, 1.0))  # c-bar = 1: every careful label agrees with the expert
+    >>> r.size <= 0.05 < r.power
+    True
+    """
+    expert = monitoring.expert_monitor(p)
+    q0, q1 = float(expert.q(eta0)), float(expert.q(eta1))
+    k = monitoring.ump_threshold(n, q0, alpha=alpha)
+    size, miss = monitoring.threshold_test_errors(n, k, q0, q1)
+    estimate = monitoring.estimate_eta(passes=int(round(n * float(expert.q(eta_true)))), n=n, c=expert.c)
+    return UmpReading(expert.c, n, int(k), float(size), 1 - float(miss), estimate)
+
+
+@dataclass(frozen=True)
+class BoundComparison:
+    """Exact self-consistency error sums against the expert lower bound on one grid of n.
+
+    Attributes
+    ----------
+    eta0, eta1 : float
+        The hypotheses.
+    grid : numpy.ndarray
+        The sample sizes n compared.
+    below : dict of float to numpy.ndarray
+        For each delta, the n of the grid at which the exact error sum is strictly below the bound.
+    n_ref : int
+        The sample size at which the values are quoted.
+    bound_at_ref : float
+        The lower bound at ``n_ref``.
+    error_sums_at_ref : dict of float to float
+        The exact error sum at ``n_ref`` for each delta.
+    """
+
+    eta0: float
+    eta1: float
+    grid: np.ndarray
+    below: dict[float, np.ndarray]
+    n_ref: int
+    bound_at_ref: float
+    error_sums_at_ref: dict[float, float] = field(default_factory=dict)
+
+    @property
+    def always(self) -> list[float]:
+        """The deltas whose curve is below the bound at every n of the grid."""
+        return [d for d, ns in self.below.items() if len(ns) == len(self.grid)]
+
+    @property
+    def never(self) -> list[float]:
+        """The deltas whose curve is below the bound at no n of the grid."""
+        return [d for d, ns in self.below.items() if len(ns) == 0]
+
+
+def compare_with_bound(curves: pd.DataFrame, bound: pd.DataFrame, n_ref: int) -> BoundComparison:
+    """Where each exact self-consistency curve lies below the expert lower bound.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        :func:`annotator_incentives.monitoring.self_consistency_curves` for one (eta0, eta1).
+    bound : pandas.DataFrame
+        :func:`annotator_incentives.monitoring.expert_bound_curves` for the same eta0 and eta1,
+        on the same n.
+    n_ref : int
+        A sample size of the grid at which to quote the values.
+
+    Returns
+    -------
+    BoundComparison
+
+    Raises
+    ------
+    ValueError
+        If the two frames are not on the same grid of n, or ``n_ref`` is not on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import monitoring
+    >>> n = np.arange(10, 110, 10)
+    >>> p = np.full(100, 0.75)  # c-bar = 0.5
+    >>> curves = monitoring.self_consistency_curves(n, [0.0, 0.6], eta0=0.8, eta1=1.0)
+    >>> bound = monitoring.expert_bound_curves(p, n, [0.8], eta1=1.0)
+    >>> result = compare_with_bound(curves, bound, n_ref=100)
+    >>> result.always, result.never
+    ([0.0], [0.6])
+    """
+    grid = np.sort(curves.n.unique())
+    if not np.array_equal(grid, np.sort(bound.n.unique())):
+        raise ValueError("the self-consistency curves and the bound are on different grids of n")
+    if n_ref not in set(grid.tolist()):
+        raise ValueError(f"n_ref = {n_ref} is not on the grid of n")
+    merged = curves.merge(bound[["n", "lower_bound"]], on="n")
+    below = {float(d): block.n[block.error_sum < block.lower_bound].to_numpy() for d, block in merged.groupby("delta")}
+    at_ref = curves[curves.n == n_ref]
+    return BoundComparison(
+        eta0=float(curves.eta0.iloc[0]),
+        eta1=float(curves.eta1.iloc[0]),
+        grid=grid,
+        below=below,
+        n_ref=int(n_ref),
+        bound_at_ref=float(bound.loc[bound.n == n_ref, "lower_bound"].iloc[0]),
+        error_sums_at_ref={float(r.delta): float(r.error_sum) for r in at_ref.itertuples()},
+    )
+
+
+@dataclass(frozen=True)
+class InformationCrossing:
+    """Where self-consistency carries more Fisher information than the expert agreement test.
+
+    Attributes
+    ----------
+    c_bar : float
+        The expert signal strength of the dataset.
+    delta_star : float
+        The crossing ``1 - c_bar``: self-consistency carries more information for delta below it.
+    better : list of float
+        The deltas considered at which ``1 - delta > c_bar``.
+    deltas : list of float
+        All the deltas considered.
+    """
+
+    c_bar: float
+    delta_star: float
+    better: list[float]
+    deltas: list[float]
+
+    @property
+    def everywhere(self) -> bool:
+        """Self-consistency carries more information at every delta considered."""
+        return len(self.better) == len(self.deltas)
+
+
+def information_crossing(c_bar: float, deltas: Sequence[float]) -> InformationCrossing:
+    """The crossing delta = 1 - c-bar of Proposition 4 and the deltas on the better side of it.
+
+    Examples
+    --------
+    >>> crossing = information_crossing(0.85, [0.0, 0.1, 0.2, 0.3])
+    >>> round(crossing.delta_star, 2), crossing.better
+    (0.15, [0.0, 0.1])
+    """
+    deltas = [float(d) for d in deltas]
+    better = [d for d in deltas if monitoring.self_consistency_needs_fewer(d, c_bar)]
+    return InformationCrossing(float(c_bar), 1 - float(c_bar), better, deltas)
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    """Checks needed for a target error sum by each method (exact, or the closed-form bound).
+
+    A count is ``None`` when no number of checks up to :data:`N_MAX` reaches the target (out of
+    reach): such a method is left out of every comparison below, not counted for or against it.
+
+    Attributes
+    ----------
+    target, eta0, eta1 : float
+        The target error sum and the hypotheses.
+    bound : int or None
+        No expert test, even one that knows every p, reaches the target with fewer checks.
+    agreement : int or None
+        The expert agreement test (exact).
+    self_consistency : dict of float to int or None
+        The self-consistency test for each delta (exact).
+    """
+
+    target: float
+    eta0: float
+    eta1: float
+    bound: int | None
+    agreement: int | None
+    self_consistency: dict[float, int | None]
+
+    def _reached(self) -> dict[float, int]:
+        return {d: n for d, n in self.self_consistency.items() if n is not None}
+
+    @property
+    def out_of_reach(self) -> list[float]:
+        """The deltas at which self-consistency cannot reach the target within N_MAX checks."""
+        return [d for d, n in self.self_consistency.items() if n is None]
+
+    @property
+    def within_bound(self) -> list[float]:
+        """Deltas at which self-consistency needs no more checks than any expert test must."""
+        return [] if self.bound is None else [d for d, n in self._reached().items() if n <= self.bound]
+
+    @property
+    def beyond_bound(self) -> list[float]:
+        """Deltas at which self-consistency needs more checks than the expert bound's minimum."""
+        return [] if self.bound is None else [d for d, n in self._reached().items() if n > self.bound]
+
+    @property
+    def fewer_than_agreement(self) -> list[float]:
+        """Deltas at which self-consistency needs fewer checks than the expert agreement test."""
+        if self.agreement is None:
+            return list(self._reached())
+        return [d for d, n in self._reached().items() if n < self.agreement]
+
+    @property
+    def not_fewer_than_agreement(self) -> list[float]:
+        """Deltas at which self-consistency needs at least as many checks as the agreement test."""
+        return [] if self.agreement is None else [d for d, n in self._reached().items() if n >= self.agreement]
+
+
+def _needed(monitor: monitoring.Monitor, target: float, eta0: float, eta1: float) -> int | None:
+    try:
+        return monitoring.samples_needed(target, float(monitor.q(eta0)), float(monitor.q(eta1)), n_max=N_MAX)
+    except monitoring.OutOfReachError:
+        return None
+
+
+def checks_needed(p, deltas: Sequence[float], target: float = 0.1, eta0: float = 0.8, eta1: float = 0.95) -> CheckCounts:
+    """Checks each method needs to reach an error sum of ``target`` between eta0 and eta1.
+
+    Parameters
+    ----------
+    p : array_like
+        The dataset's preference probabilities (they give the expert signal c-bar and the bound).
+    deltas : sequence of float
+        Self-disagreement rates of self-consistency.
+    target : float, default 0.1
+        Type I + type II error sum to reach.
+    eta0, eta1 : float, default 0.8 and 0.95
+        The hypotheses.
+
+    Returns
+    -------
+    CheckCounts
+
+    Raises
+    ------
+    annotator_incentives.monitoring.MonitoringError
+        For parameters outside the model (probabilities outside [0, 1], eta0 >= eta1, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> counts = checks_needed(np.full(100, 0.9), deltas=[0.0], target=0.1, eta0=0.8, eta1=0.95)
+    >>> counts.self_consistency[0.0] < counts.agreement  # c = 1 against c-bar = 0.8
+    True
+    """
+    expert = monitoring.expert_monitor(p)
+    try:
+        bound: int | None = monitoring.samples_needed_lower_bound(target, monitoring.expert_kl_divergence(p, eta0, eta1))
+    except monitoring.OutOfReachError:
+        bound = None
+    if bound is not None and bound > N_MAX:
+        bound = None
+    return CheckCounts(
+        target=float(target),
+        eta0=float(eta0),
+        eta1=float(eta1),
+        bound=bound,
+        agreement=_needed(expert, target, eta0, eta1),
+        self_consistency={float(d): _needed(monitoring.self_consistency_monitor(d), target, eta0, eta1) for d in deltas},
+    )

@@ -1,0 +1,714 @@
+"""Findings of the part "Incentivizing annotators": what the utility-gap figures show, counted,
+how the paper's grid method compares with the exact solver, and what the binary-contract
+chapter reads off its bell curves, rates and thresholds.
+
+The gap tables come from :func:`annotator_incentives.contracts.gap_table` (one row per monitor,
+n, contract class and problem, with ``feasible`` and ``normalised_gap``). A problem without a
+feasible contract (the restricted problem at a weak signal: no contract makes eta* the
+annotator's best effort) has no gap; every count here leaves such a case out of its comparison
+and reports how many were left out (:class:`Tally`). A feasible contract whose normalised gap is
+1 is a different finding: the best contract does no better than hiring nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import contracts, grid_reference, rates
+from ..utility import UtilityProfile
+
+__all__ = [
+    "Tally",
+    "GapOrderings",
+    "gap_orderings",
+    "gap_summary",
+    "SensitivityReading",
+    "sensitivity_readings",
+    "grid_comparison",
+    "GridFindings",
+    "grid_findings",
+    "RestrictedRule",
+    "restricted_rule",
+    "BellPanel",
+    "bell_panel",
+    "BellReading",
+    "bell_reading",
+    "SlopeReading",
+    "slope_reading",
+    "ThresholdClasses",
+    "threshold_classes",
+    "WageAgreement",
+    "wage_agreement",
+    "monitor_spread",
+    "RATE_CURVES",
+    "rate_fits",
+    "LinearVsGeneral",
+    "linear_vs_general",
+    "EffortDistance",
+    "effort_distance",
+    "first_reach",
+]
+
+RISE = 1e-9  # a step of a gap curve smaller than this relative to the gap is rounding, not a rise
+TIE = 1e-12  # gaps closer than this are equal
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many comparisons a statement holds in.
+
+    Attributes
+    ----------
+    holds : int
+        Comparisons in which it holds.
+    total : int
+        Comparisons that could be made (both sides have a feasible contract).
+    infeasible : int
+        Comparisons left out because a side has no feasible contract (not counted against it).
+    """
+
+    holds: int
+    total: int
+    infeasible: int = 0
+
+    @property
+    def always(self) -> bool:
+        """It holds in every comparison that could be made (and there was at least one)."""
+        return self.total > 0 and self.holds == self.total
+
+
+def _tally(left: pd.Series, right: pd.Series, holds) -> Tally:
+    """``holds(left, right)`` counted where both sides exist."""
+    both = left.notna() & right.notna()
+    return Tally(int(holds(left[both], right[both]).sum()), int(both.sum()), int((~both).sum()))
+
+
+def _gaps(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with the gap of an infeasible problem as missing (whatever the solver wrote)."""
+    return table.assign(normalised_gap=table.normalised_gap.where(table.feasible.astype(bool)))
+
+
+@dataclass(frozen=True)
+class GapOrderings:
+    """What a utility-gap figure shows, counted (see :func:`gap_orderings`)."""
+
+    curves: int
+    shrink: Tally
+    linear_below_binary: Tally
+    fall: dict[str, tuple[float, float, float, int]]
+    self_stronger: list[str]
+    datasets: int
+    self_below_expert: Tally
+    restricted_not_below: Tally
+    rises: dict[str, tuple[int, int]]
+    no_contract: int
+    no_better_than_nobody: int
+
+
+def gap_orderings(table: pd.DataFrame, delta: float, n_from: int = 11) -> GapOrderings:
+    """Count the regularities of a utility-gap figure (the paper's Figure 3).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`annotator_incentives.contracts.gap_table` with a column ``dataset`` and
+        the dataset's ``c_bar``, monitors named ``"self-consistency"`` and ``"expert"``.
+    delta : float
+        The self-disagreement rate of the self-consistency monitor.
+    n_from : int, default 11
+        The smallest n at which the contract classes are compared (at n = 1 they coincide).
+
+    Returns
+    -------
+    GapOrderings
+        ``shrink``: curves whose gap at the largest n is below the gap at the smallest;
+        ``linear_below_binary``: comparisons at equal n >= n_from, monitor and problem;
+        ``fall``: per contract class, (min, max, median, count) of the factor by which each
+        curve's gap falls from n_from to the largest n; ``self_stronger``: datasets with
+        1 - delta > c-bar; ``self_below_expert``, ``restricted_not_below``: comparisons at
+        equal everything else; ``rises``: per contract class, (steps in which the gap rises,
+        steps); ``no_contract``: problems without a feasible contract;
+        ``no_better_than_nobody``: feasible contracts with a normalised gap of 1.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> table = contracts.gap_table(utility.profile("figure3"), {"expert": 0.03}, [1, 11, 201], kinds=("linear",))
+    >>> o = gap_orderings(table.assign(dataset="weak", c_bar=0.03), delta=0.02)  # c-bar near 0, as on PKU
+    >>> o.no_contract, o.restricted_not_below.total, o.restricted_not_below.infeasible
+    (3, 0, 3)
+    """
+    table = _gaps(table)
+    top = int(table.n.max())
+    curves = table.groupby(["dataset", "monitor", "kind", "problem"])
+    ends = [b.sort_values("n").normalised_gap.iloc[[0, -1]].to_numpy() for _, b in curves]
+    first, last = pd.Series([e[0] for e in ends]), pd.Series([e[1] for e in ends])
+    wide = table[table.n >= n_from].pivot_table(index=["dataset", "monitor", "problem", "n"], columns="kind",
+                                                values="normalised_gap", dropna=False)
+    ratio = table[table.n.isin([n_from, top])].pivot_table(index=["dataset", "monitor", "problem", "kind"], columns="n",
+                                                           values="normalised_gap", dropna=False)
+    fall = {}
+    if n_from in ratio.columns and n_from != top:
+        folds = (ratio[n_from] / ratio[top]).replace([np.inf, -np.inf], np.nan).dropna().groupby("kind")
+        fall = {str(kind): (float(f.min()), float(f.max()), float(f.median()), int(f.size)) for kind, f in folds}
+    monitors = table.pivot_table(index=["dataset", "kind", "problem", "n"], columns="monitor", values="normalised_gap",
+                                 dropna=False)
+    problems = table.pivot_table(index=["dataset", "monitor", "kind", "n"], columns="problem", values="normalised_gap",
+                                 dropna=False)
+    c_bars = table.groupby("dataset").c_bar.first()
+    rises: dict[str, list[int]] = {}
+    for (_, _, kind, _), block in curves:
+        gaps = block.sort_values("n").normalised_gap.to_numpy()
+        steps = np.diff(gaps)
+        counted = ~np.isnan(steps)
+        rose = steps[counted] > RISE * np.maximum(np.abs(gaps[:-1][counted]), 1e-12)
+        total = rises.setdefault(str(kind), [0, 0])
+        total[0] += int(rose.sum())
+        total[1] += int(counted.sum())
+    has = set(table.monitor)
+    return GapOrderings(
+        curves=len(ends),
+        shrink=_tally(last, first, lambda a, b: a < b),
+        linear_below_binary=(_tally(wide["linear"], wide["binary"], lambda a, b: a < b)
+                             if {"linear", "binary"} <= set(wide.columns) else Tally(0, 0)),
+        fall=fall,
+        self_stronger=[str(d) for d, cb in c_bars.items() if 1 - delta > cb],
+        datasets=int(table.dataset.nunique()),
+        self_below_expert=(_tally(monitors["self-consistency"], monitors["expert"], lambda a, b: a < b)
+                           if {"self-consistency", "expert"} <= has else Tally(0, 0)),
+        restricted_not_below=_tally(problems["restricted"], problems["unrestricted"], lambda a, b: a >= b - TIE),
+        rises={kind: (r[0], r[1]) for kind, r in rises.items()},
+        no_contract=int(table.normalised_gap.isna().sum()),
+        no_better_than_nobody=int((table.normalised_gap == 1).sum()),
+    )
+
+
+def gap_summary(table: pd.DataFrame, ns: Iterable[int]) -> pd.DataFrame:
+    """The normalised gaps at a few n: one row per dataset, monitor and n, one column per
+    (contract class, problem); a problem without a feasible contract is missing (NaN).
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> table = contracts.gap_table(utility.profile("figure3"), {"sc": 0.98}, [1, 11]).assign(dataset="d")
+    >>> gap_summary(table, [11]).shape
+    (1, 4)
+    """
+    table = _gaps(table)
+    return table[table.n.isin(list(ns))].pivot_table(index=["dataset", "monitor", "n"], columns=["kind", "problem"],
+                                                     values="normalised_gap", dropna=False)
+
+
+@dataclass(frozen=True)
+class SensitivityReading:
+    """How one profile's mean gaps move with delta (see :func:`sensitivity_readings`)."""
+
+    profile: str
+    eta_star: float
+    rising: bool
+    linear_ahead: Tally
+    linear_ahead_above_zero: Tally
+    tied_at_zero: bool
+    problems_coincide: bool
+
+
+def sensitivity_readings(means: pd.DataFrame, profiles: Sequence[UtilityProfile]) -> list[SensitivityReading]:
+    """Per profile: does every mean gap rise with delta, is linear ahead of binary, do the two
+    problems coincide.
+
+    Parameters
+    ----------
+    means : pandas.DataFrame
+        Columns ``profile``, ``delta``, ``kind``, ``problem``, ``normalised_gap`` (the mean over n).
+    profiles : sequence of UtilityProfile
+        The profiles, in the order to report them (their ``name`` is the ``profile`` column).
+    """
+    out = []
+    for profile in profiles:
+        block = means[means.profile == profile.name]
+        rising = all(bool(np.all(np.diff(b.sort_values("delta").normalised_gap) > 0))
+                     for _, b in block.groupby(["kind", "problem"]))
+        wide = block.pivot_table(index=["delta", "problem"], columns="kind", values="normalised_gap")
+        positive = wide[wide.index.get_level_values("delta") > 0]
+        deltas = set(wide.index.get_level_values("delta"))
+        tied0 = bool(np.allclose(wide.loc[0.0].linear, wide.loc[0.0].binary, atol=TIE)) if 0.0 in deltas else False
+        by_problem = block.pivot_table(index=["delta", "kind"], columns="problem", values="normalised_gap")
+        out.append(SensitivityReading(
+            profile=profile.name,
+            eta_star=float(contracts.first_best(profile).eta),
+            rising=rising,
+            linear_ahead=_tally(wide.linear, wide.binary, lambda a, b: a < b),
+            linear_ahead_above_zero=_tally(positive.linear, positive.binary, lambda a, b: a < b),
+            tied_at_zero=tied0,
+            problems_coincide=bool(np.allclose(by_problem.restricted, by_problem.unrestricted, rtol=0, atol=TIE)),
+        ))
+    return out
+
+
+def grid_comparison(profile: UtilityProfile, ns: Sequence[int], c: float) -> tuple[pd.DataFrame, dict]:
+    """The paper's grid method beside the exact solver, per contract class and n.
+
+    Returns
+    -------
+    comparison : pandas.DataFrame
+        One row per (kind, n): exact and grid gaps (unrestricted, restricted, grid with
+        tolerance 0), the grid first-best's effort and shortfall, the grid contract's effort,
+        the agent's real best effort and gain from deviating (with and without the grid's
+        tolerance), and ``not IC`` / ``not IC, tolerance 0``: a gain above the solver's tie rule.
+    grids : dict
+        The :class:`~annotator_incentives.grid_reference.GridResult` of each (kind, n).
+    """
+    rows, grids = [], {}
+    for kind in ("binary", "linear"):
+        for n in ns:
+            grid = grids[kind, n] = grid_reference.grid_method(kind, n, c, profile)
+            exact = contracts.solve(kind, n, c, profile, "unrestricted")
+            assert exact.first_best is not None, "a solved problem carries its first-best"
+            exact_restricted = contracts.solve(kind, n, c, profile, "restricted")
+            gains = {}
+            for which in ("second_best", "second_best_strict"):
+                answer = getattr(grid, which)
+                check = contracts.incentive_check(answer.wages(n), answer.eta, n, c, profile, points=contracts.GRID_POINTS)
+                gains[which] = (check.rival - check.own, check.rival_eta, check.own)
+            answer = grid.second_best
+            rows.append({
+                "kind": kind, "n": n,
+                "exact gap": exact.normalised_gap,
+                "grid gap (paper)": grid.normalised_gap(),
+                "grid gap, tolerance 0": grid.normalised_gap("second_best_strict"),
+                "exact restricted gap": exact_restricted.normalised_gap,
+                "grid restricted gap (paper)": grid.normalised_gap("restricted"),
+                "grid first-best's effort e*": grid.first_best.eta,
+                "grid first-best − C": grid.first_best.value - exact.first_best.value,
+                "grid C_n − exact C_n": answer.value - exact.principal_utility,
+                "grid contract's effort": answer.eta,
+                "agent's real best effort": gains["second_best"][1],
+                "agent's gain from deviating": gains["second_best"][0],
+                "gain from deviating, tolerance 0": gains["second_best_strict"][0],
+                "own": gains["second_best"][2], "own, tolerance 0": gains["second_best_strict"][2],
+            })
+    comparison = pd.DataFrame(rows)
+    # a gain counts when it exceeds the solver's tie rule, 1e-12 max(1, |U|), at the annotator's own utility
+    comparison["not IC"] = comparison["agent's gain from deviating"] > contracts.tie(comparison["own"].to_numpy())
+    comparison["not IC, tolerance 0"] = (comparison["gain from deviating, tolerance 0"]
+                                         > contracts.tie(comparison["own, tolerance 0"].to_numpy()))
+    return comparison, grids
+
+
+@dataclass(frozen=True)
+class GridFindings:
+    """What :func:`grid_comparison` shows, counted (gaps compared with a 1e-12 tolerance)."""
+
+    total: int
+    below_exact: int
+    below_exact_strict: int
+    zero: list[tuple[str, int]]
+    zero_strict: list[tuple[str, int]]
+    restricted_below_exact: int
+    not_ic: int
+    not_ic_strict: int
+    largest_gain: float
+    largest_gain_strict: float
+    shortfall: tuple[float, float]
+
+
+def grid_findings(comparison: pd.DataFrame) -> GridFindings:
+    """Count where the grid method looks better than the exact optimum, and why it cannot be.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = {"kind": "binary", "n": 1, "exact gap": 0.1, "grid gap (paper)": 0.0, "grid gap, tolerance 0": 0.2,
+    ...        "exact restricted gap": 0.2, "grid restricted gap (paper)": 0.2, "grid first-best − C": -0.01,
+    ...        "agent's gain from deviating": 0.003, "gain from deviating, tolerance 0": 0.0,
+    ...        "not IC": True, "not IC, tolerance 0": False}
+    >>> f = grid_findings(pd.DataFrame([row]))
+    >>> f.below_exact, f.zero, f.not_ic_strict
+    (1, [('binary', 1)], 0)
+    """
+    def below(column: str, exact: str) -> int:
+        return int((comparison[column] < comparison[exact] - TIE).sum())
+
+    def zero(column: str) -> list[tuple[str, int]]:
+        return [(str(r.kind), int(r.n)) for r in comparison[comparison[column] <= 0].itertuples()]
+
+    shortfall = -comparison["grid first-best − C"]
+    return GridFindings(
+        total=len(comparison),
+        below_exact=below("grid gap (paper)", "exact gap"),
+        below_exact_strict=below("grid gap, tolerance 0", "exact gap"),
+        zero=zero("grid gap (paper)"),
+        zero_strict=zero("grid gap, tolerance 0"),
+        restricted_below_exact=below("grid restricted gap (paper)", "exact restricted gap"),
+        not_ic=int(comparison["not IC"].sum()),
+        not_ic_strict=int(comparison["not IC, tolerance 0"].sum()),
+        largest_gain=float(comparison["agent's gain from deviating"].max()),
+        largest_gain_strict=float(comparison["gain from deviating, tolerance 0"].max()),
+        shortfall=(float(shortfall.min()), float(shortfall.max())),
+    )
+
+
+@dataclass(frozen=True)
+class RestrictedRule:
+    """Whether the published restricted rule and the three-point neighbourhood can differ.
+
+    Attributes
+    ----------
+    grid_stars : list of float
+        The grid first-best's efforts e* across the configurations (to 0.01).
+    eta_star : float
+        The exact first-best effort.
+    near_end : bool
+        Every e* is within one grid step of full effort: the two rules hold the same efforts.
+    compared : int
+        Configurations with e* below 0.99, where the two rules were both run.
+    changed : list of tuple
+        ((kind, n), published restricted gap, neighbourhood restricted gap) where they differ.
+    """
+
+    grid_stars: list[float]
+    eta_star: float
+    near_end: bool
+    compared: int
+    changed: list[tuple[tuple[str, int], float, float]]
+
+
+def restricted_rule(grids: dict, profile: UtilityProfile, c: float) -> RestrictedRule:
+    """Run the neighbourhood rule wherever it can differ from the published one."""
+    grid_stars = sorted({round(g.first_best.eta, 2) for g in grids.values()})
+    near_end = all(e >= 1 - 0.01 - 1e-9 for e in grid_stars)
+    neighbourhood = {} if near_end else {
+        (kind, n): grid_reference.grid_method(kind, n, c, profile, restricted_rule="neighbourhood")
+        for (kind, n), g in grids.items() if g.first_best.eta < 1 - 0.01 - 1e-9}
+    changed = [(key, grids[key].normalised_gap("restricted"), g.normalised_gap("restricted")) for key, g in neighbourhood.items()
+               if abs(g.normalised_gap("restricted") - grids[key].normalised_gap("restricted")) > TIE]
+    return RestrictedRule(grid_stars, float(contracts.first_best(profile).eta), near_end, len(neighbourhood), changed)
+
+
+@dataclass(frozen=True)
+class BellPanel:
+    """The incentive of the optimal restricted binary contract at one n (the paper's Figure 4).
+
+    Attributes
+    ----------
+    n, k : int
+        Checks and the contract's threshold.
+    bonus : float
+        The bonus in utility, G(w0 + w1) - G(w0).
+    height, peak : float
+        The largest marginal incentive b dP(X >= k)/d eta on the efforts given, and where it is.
+    crossings : numpy.ndarray
+        The efforts at which the marginal incentive crosses the marginal cost E'.
+    right : float or None
+        The right-hand crossing (None: no crossing on the efforts given).
+    width : float
+        The width of the incentive curve at half its height.
+    """
+
+    n: int
+    k: int
+    bonus: float
+    height: float
+    peak: float
+    crossings: np.ndarray
+    right: float | None
+    width: float
+
+
+def bell_panel(profile: UtilityProfile, n: int, c: float, etas: np.ndarray) -> tuple[BellPanel, pd.DataFrame]:
+    """The marginal incentive and marginal cost of the optimal restricted binary contract.
+
+    Returns
+    -------
+    BellPanel
+        What the panel shows.
+    pandas.DataFrame
+        Columns ``n``, ``k``, ``eta``, ``marginal_incentive``, ``marginal_cost`` (the figure's data).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import utility
+    >>> panel, frame = bell_panel(utility.profile("figure3"), 50, 0.98, np.linspace(0.6, 1.0, 401))
+    >>> len(panel.crossings), len(frame)
+    (2, 401)
+    """
+    solution = contracts.solve("binary", n, c, profile, "restricted")
+    k = solution.params["k"]
+    bonus = float(profile.G(solution.params["w0"] + solution.params["w1"]) - profile.G(solution.params["w0"]))
+    incentive = bonus * 0.5 * c * rates.tail_slope(k, n, contracts.pass_probability(etas, c))
+    cost = profile.dE(etas)
+    above = incentive > cost
+    crossings = etas[1:][np.diff(above.astype(int)) != 0]
+    panel = BellPanel(n=n, k=int(k), bonus=bonus, height=float(incentive.max()), peak=float(etas[int(np.argmax(incentive))]),
+                      crossings=crossings, right=float(crossings.max()) if crossings.size else None,
+                      width=float(np.sum(incentive >= incentive.max() / 2) * (etas[1] - etas[0])))
+    return panel, pd.DataFrame({"n": n, "k": k, "eta": etas, "marginal_incentive": incentive, "marginal_cost": cost})
+
+
+@dataclass(frozen=True)
+class BellReading:
+    """How the bell of Figure 4 changes from the first panel to the last (see :func:`bell_reading`)."""
+
+    two_crossings: bool
+    right_is_eta_star: bool
+    growth: float
+    shrink: float
+    ratio_n: float
+    shares: tuple[float, float]
+    bonuses: tuple[float, float]
+    shape: float
+    predicted_height: float
+    predicted_width: float
+
+
+def bell_reading(panels: Sequence[BellPanel], eta_star: float, tol: float = 2e-3) -> BellReading:
+    """Compare the first and last panels with the binomial lemma's part (e).
+
+    Part (e) with each panel's own share s = k/n puts the peak of the slope in p at
+    sqrt(n / (2 pi s (1 - s))) and its width at ~ sqrt(s (1 - s) / n); the curve drawn is that
+    slope times b c / 2, so its height also carries the change of the bonus b.
+
+    Examples
+    --------
+    >>> p = [BellPanel(50, 45, 1.0, 2.0, 0.9, np.array([0.7, 0.943]), 0.943, 0.2),
+    ...      BellPanel(200, 180, 1.0, 4.0, 0.9, np.array([0.8, 0.944]), 0.944, 0.1)]
+    >>> r = bell_reading(p, eta_star=0.944)
+    >>> r.two_crossings, r.right_is_eta_star, r.growth, r.shrink, round(r.shape, 6)
+    (True, True, 2.0, 2.0, 2.0)
+    """
+    first, last = panels[0], panels[-1]
+    s0, s1 = first.k / first.n, last.k / last.n
+    shape = float(rates.bell_peak(int(last.n), s1) / rates.bell_peak(int(first.n), s0))
+    return BellReading(
+        two_crossings=all(len(p.crossings) == 2 for p in panels),
+        right_is_eta_star=all(p.right is not None and abs(p.right - eta_star) < tol for p in panels),
+        growth=last.height / first.height,
+        shrink=first.width / last.width,
+        ratio_n=last.n / first.n,
+        shares=(s0, s1),
+        bonuses=(first.bonus, last.bonus),
+        shape=shape,
+        predicted_height=shape * last.bonus / first.bonus,
+        predicted_width=shape,
+    )
+
+
+@dataclass(frozen=True)
+class SlopeReading:
+    """A computed curve's log-log slope against a theory's curve (see :func:`slope_reading`).
+
+    Attributes
+    ----------
+    fits : list of dict
+        :func:`annotator_incentives.rates.fit_against_reference` from each ``n_min``.
+    steepest, flattest, last : dict
+        The local-slope windows (``slope``, ``n_lo``, ``n_hi``, ``reference``) with the smallest
+        and largest slope, and the last window.
+    """
+
+    fits: list[dict]
+    steepest: dict
+    flattest: dict
+    last: dict
+
+
+def slope_reading(n, values, reference, local: pd.DataFrame, n_mins: Sequence[float] = (100, 1000)) -> SlopeReading:
+    """Fits of the slope from each ``n_min`` and the extreme local slopes.
+
+    ``local`` is :func:`annotator_incentives.rates.local_slopes` of ``values`` with a column
+    ``reference`` (the local slopes of the theory's curve).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    >>> local = rates.local_slopes(n, 1 / n).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    >>> r = slope_reading(n, 1 / n, 1 / n, local)
+    >>> round(r.fits[0]["slope"], 6), round(r.last["slope"], 6)
+    (-1.0, -1.0)
+    """
+    fits = [rates.fit_against_reference(n, values, reference, n_min=n_min) for n_min in n_mins]
+
+    def window(row: pd.Series) -> dict:
+        return {"slope": float(row.slope), "n_lo": float(row.n_lo), "n_hi": float(row.n_hi), "reference": float(row.reference)}
+
+    return SlopeReading(fits, window(local.loc[local.slope.idxmin()]), window(local.loc[local.slope.idxmax()]),
+                        window(local.iloc[-1]))
+
+
+@dataclass(frozen=True)
+class ThresholdClasses:
+    """Which thresholds k make eta* the annotator's best effort (see :func:`threshold_classes`).
+
+    Attributes
+    ----------
+    left : list of int
+        The bell peaks above eta*: eta* is the left crossing, a local minimum (fails the
+        second-order condition).
+    shirk : list of int
+        eta* is the right-hand crossing, a local maximum, but another effort pays more.
+    compatible : list of int
+        eta* is the annotator's best effort.
+    cheapest_compatible : int or None
+        Among the compatible thresholds, the one that needs the smallest bonus.
+    """
+
+    left: list[int]
+    shirk: list[int]
+    compatible: list[int]
+    cheapest_compatible: int | None
+
+
+def threshold_classes(checks: pd.DataFrame, tol: float = 1e-9) -> ThresholdClasses:
+    """Sort thresholds by why they do or do not make eta* the best effort.
+
+    ``checks`` has one row per threshold: ``k``, ``b_k`` (the bonus that threshold needs),
+    ``eta* right-hand crossing`` and ``gain from deviating``; a gain up to ``tol`` is a tie.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> checks = pd.DataFrame({"k": [1, 2, 3], "b_k": [0.5, 0.3, 0.4], "eta* right-hand crossing": [False, True, True],
+    ...                        "gain from deviating": [0.1, 0.0, 0.2]})
+    >>> threshold_classes(checks)
+    ThresholdClasses(left=[1], shirk=[3], compatible=[2], cheapest_compatible=2)
+    """
+    right = checks["eta* right-hand crossing"].astype(bool)
+    gain = checks["gain from deviating"]
+    ok = checks[gain <= tol]
+    return ThresholdClasses(
+        left=[int(k) for k in checks.k[~right]],
+        shirk=[int(k) for k in checks.k[right & (gain > tol)]],
+        compatible=[int(k) for k in ok.k],
+        cheapest_compatible=int(ok.k[ok.b_k.idxmin()]) if len(ok) else None,
+    )
+
+
+@dataclass(frozen=True)
+class WageAgreement:
+    """How close two wage schedules are on the likely outcomes (see :func:`wage_agreement`)."""
+
+    x_low: int
+    x_high: int
+    largest_difference: float
+    wage_range: float
+
+
+def wage_agreement(pmf: np.ndarray, wages: np.ndarray, other: np.ndarray, mass: float = 0.999) -> WageAgreement:
+    """The two schedules' largest difference on the most likely outcomes carrying ``mass``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pmf = np.array([0.0005, 0.2, 0.5, 0.2995])
+    >>> wage_agreement(pmf, np.array([9.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.1, 3.0]))
+    WageAgreement(x_low=1, x_high=3, largest_difference=0.10000000000000009, wage_range=2.0)
+    """
+    order = np.argsort(pmf)[::-1]
+    likely = np.sort(order[:int(np.searchsorted(np.cumsum(pmf[order]), mass)) + 1])
+    return WageAgreement(int(likely.min()), int(likely.max()), float(np.abs(wages[likely] - other[likely]).max()),
+                         float(np.ptp(other[likely])))
+
+
+def monitor_spread(table: pd.DataFrame, monitors: Sequence[str]) -> dict[str, tuple[float, float, int, float, float]]:
+    """How far dividing by the Fisher information brings two monitors' gaps together.
+
+    ``table`` has ``monitor``, ``kind``, ``problem``, ``n``, ``gap`` and ``fisher``; a binary gap is
+    scaled by sqrt(I n log n), a linear or general one by I n. Returns, per panel (``"binary"``
+    and ``"linear and general"``), the smallest and largest ratio of the larger scaled gap to the
+    smaller over all n, the smallest n, and the smallest and largest ratio there.
+    """
+    scaled = table.assign(scaled=np.where(table.kind == "binary", table.gap * np.sqrt(table.fisher * table.n * np.log(table.n)),
+                                          table.gap * table.fisher * table.n))
+    pair = scaled.pivot_table(index=["kind", "problem", "n"], columns="monitor", values="scaled").dropna()
+    a, b = monitors
+    spread = (np.maximum(pair[a], pair[b]) / np.minimum(pair[a], pair[b])).reset_index()
+    spread.columns = ["kind", "problem", "n", "ratio"]
+    out = {}
+    for title, kinds in (("binary", ["binary"]), ("linear and general", ["linear", "general"])):
+        block = spread[spread.kind.isin(kinds)]
+        low = block[block.n == block.n.min()]
+        out[title] = (float(block.ratio.min()), float(block.ratio.max()), int(block.n.min()), float(low.ratio.min()),
+                      float(low.ratio.max()))
+    return out
+
+
+RATE_CURVES = {"binary": lambda n: 1 / np.sqrt(n * np.log(n)), "linear": lambda n: 1 / n, "general": lambda n: 1 / n}
+
+
+def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
+    """Log-log slopes of each gap curve over n >= 100 and over its last decade, beside the
+    theory's curve (1/sqrt(n log n) binary, 1/n linear and general) on the same points.
+
+    Returns one row per (monitor, kind, problem): ``slope``, ``stderr``, ``reference_slope``
+    (n >= 100), ``last_slope``, ``last_reference_slope``, ``last_difference``.
+    """
+    fits = []
+    for (monitor, kind, problem), block in table.groupby(["monitor", "kind", "problem"], sort=False):
+        block = block.sort_values("n")
+        n_vals = block.n.to_numpy(dtype=float)
+        ref = RATE_CURVES[kind](n_vals)
+        wide = rates.fit_against_reference(n_vals, block.gap, ref, n_min=100)
+        last = rates.fit_against_reference(n_vals, block.gap, ref, n_min=n_vals.max() / 10 - 1e-9)
+        fits.append({"monitor": monitor, "kind": kind, "problem": problem, "slope": wide["slope"], "stderr": wide["stderr"],
+                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"],
+                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"]})
+    return pd.DataFrame(fits)
+
+
+@dataclass(frozen=True)
+class LinearVsGeneral:
+    """The general contract's gap against the linear one's where both are computed."""
+
+    ratio_at_largest_n: tuple[float, float]
+    largest_relative_difference: float
+    points: int
+
+
+def linear_vs_general(table: pd.DataFrame) -> LinearVsGeneral:
+    """Ratios general/linear at each curve's largest n, and the largest |1 - general/linear|."""
+    common = table[table.kind.isin(["linear", "general"])].pivot_table(index=["monitor", "problem", "n"], columns="kind",
+                                                                        values="gap").dropna()
+    largest = common.reset_index().groupby(["monitor", "problem"]).n.max()
+    ratios = [float(common.loc[(m, pr, n)].general / common.loc[(m, pr, n)].linear) for (m, pr), n in largest.items()]
+    return LinearVsGeneral((min(ratios), max(ratios)), float((1 - common.general / common.linear).abs().max()), len(common))
+
+
+@dataclass(frozen=True)
+class EffortDistance:
+    """How fast the induced effort approaches eta* for one contract class (see :func:`effort_distance`)."""
+
+    slope: float
+    bound_slope: float
+    above: int
+    points: int
+
+
+def effort_distance(block: pd.DataFrame, eta_star: float, rate) -> EffortDistance:
+    """Fit the log-log slope of (eta - eta*)^2 over n >= 100 and count the points above the bound
+    ``rate`` scaled to the first point (``block``: columns ``n`` and ``eta`` of one contract class)."""
+    b = block.sort_values("n")
+    dist = ((b.eta - eta_star) ** 2).to_numpy()
+    n_vals = b.n.to_numpy(dtype=float)
+    scaled = rate(n_vals) * dist[0] / rate(n_vals[0])
+    return EffortDistance(rates.fit_loglog(n_vals, dist, n_min=100).slope,
+                          rates.fit_loglog(n_vals, rate(n_vals), n_min=100).slope,
+                          int((dist > scaled * (1 + 1e-9)).sum()), len(b))
+
+
+def first_reach(frame: pd.DataFrame, below: float = 1e-10) -> int | None:
+    """The smallest n at which the gap is below ``below`` (None: at no n computed).
+
+    Examples
+    --------
+    >>> first_reach(pd.DataFrame({"n": [1, 2, 3], "gap": [0.1, 1e-11, 0.0]}))
+    2
+    """
+    hit = frame[frame.gap < below]
+    return int(hit.n.min()) if len(hit) else None

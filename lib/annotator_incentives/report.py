@@ -1,0 +1,331 @@
+"""The book's number policy: how a computed number, set or range is written in a sentence.
+
+One small module, so that every computed sentence of the book writes numbers the same way and a
+sentence is one readable line of chapter code:
+
+- a measured or computed quantity (an error sum, c-bar, a gap) gets three significant figures
+  (:func:`number`), never ``0.000`` or ``1.0e-12``: below a stated floor it reads ``< 0.001``
+  or ``< 10⁻¹²``; a value that is zero to machine precision reads ``0``; a magnitude below
+  10⁻⁴ that is stated reads ``7.3 × 10⁻⁸``;
+- a parameter the book chose (delta, eta, a target) is written as given (:func:`value`);
+- a count of checks or pairs is a whole number with thousands separators (:func:`count`);
+- a set of parameters reads ``δ = 0.1`` or ``δ ∈ {0, 0.1, 0.2}`` (:func:`values`), and the
+  points of a regular grid read as runs, ``n = 10–90 and 200–490`` (:func:`ranges`);
+- a statement that holds for some parameters and not others is split into ``at every n for …;
+  for … only at …; at no n for …`` (:func:`where`).
+
+Everything here returns plain text with Unicode symbols (no MyST roles), so a notebook renders it
+with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+__all__ = [
+    "number",
+    "at_most",
+    "value",
+    "count",
+    "tally",
+    "values",
+    "subset",
+    "first_at",
+    "ranges",
+    "series",
+    "split",
+    "where",
+    "bullets",
+]
+
+MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
+SMALL = 1e-4  # below this a stated magnitude is written with a power of ten
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _floor_text(floor: float) -> str:
+    """A floor as text: ``0.001`` as written, a smaller power of ten as ``10⁻¹²``."""
+    power = math.log10(floor)
+    if floor < 1e-3 and power == round(power):
+        return "10" + str(round(power)).translate(_SUPERSCRIPT)
+    return f"{floor:g}"
+
+
+def number(x: float | None, digits: int = 3, floor: float | None = None, missing: str | None = None) -> str:
+    """A computed quantity with ``digits`` significant figures, without an exponent.
+
+    Parameters
+    ----------
+    x : float
+        The quantity.
+    digits : int, default 3
+        Significant figures.
+    floor : float, optional
+        The smallest magnitude worth stating; a non-zero ``|x|`` below it reads ``< floor``
+        (``> -floor`` for a negative ``x``; a power of ten below 0.001 as ``10⁻¹²``).
+    missing : str, optional
+        The words for a quantity that does not exist (``None`` or NaN, e.g. the gap of a problem
+        without a feasible contract); without them such a quantity is an error.
+
+    Returns
+    -------
+    str
+        ``"0"`` for zero, and without a floor for a value within 1e-12 of zero (zero to machine
+        precision); otherwise the rounded value.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is infinite, or missing without ``missing`` words, or ``digits`` is below 1.
+
+    Examples
+    --------
+    >>> number(0.61834)
+    '0.618'
+    >>> number(1234.5)
+    '1,234'
+    >>> number(0.0002, floor=0.001)
+    '< 0.001'
+    >>> number(7.3e-8, digits=2)
+    '7.3 × 10⁻⁸'
+    >>> number(4e-13, floor=1e-12)
+    '< 10⁻¹²'
+    >>> number(float("nan"), missing="no contract")
+    'no contract'
+    """
+    if missing is not None and (x is None or math.isnan(float(x))):
+        return missing
+    if x is None:
+        raise ValueError("a number to report is missing")
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"a number to report must be finite; got {x}")
+    if digits < 1:
+        raise ValueError(f"digits must be at least 1; got {digits}")
+    if x == 0 or (floor is None and abs(x) < MACHINE_ZERO):
+        return "0"
+    if floor is not None and abs(x) < floor:
+        return f"< {_floor_text(floor)}" if x > 0 else f"> −{_floor_text(floor)}"
+    magnitude = math.floor(math.log10(abs(x)))
+    if abs(x) < SMALL:
+        mantissa = round(x / 10.0**magnitude, digits - 1)
+        if abs(mantissa) >= 10:
+            mantissa, magnitude = mantissa / 10, magnitude + 1
+        return f"{mantissa:.{digits - 1}f} × 10{str(magnitude).translate(_SUPERSCRIPT)}".replace("-", "−")
+    decimals = max(0, digits - 1 - magnitude)
+    rounded = round(x, decimals)
+    if rounded != 0 and math.floor(math.log10(abs(rounded))) > magnitude:  # 0.9996 -> 1.00, not 1.000
+        decimals = max(0, decimals - 1)
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def at_most(x: float, digits: int = 3, floor: float | None = None) -> str:
+    """An upper bound in words: ``at most 0.021``, or ``less than 0.001`` below the floor.
+
+    Examples
+    --------
+    >>> at_most(0.0213, digits=2, floor=0.001), at_most(0.0002, floor=0.001)
+    ('at most 0.021', 'less than 0.001')
+    """
+    text = number(x, digits=digits, floor=floor)
+    return "less than " + text[2:] if text.startswith("< ") else f"at most {text}"
+
+
+def value(x: float) -> str:
+    """A parameter the book chose, written as given (shortest form).
+
+    Examples
+    --------
+    >>> value(0.10)
+    '0.1'
+    >>> value(1.0)
+    '1'
+    """
+    return f"{float(x):g}".replace("-", "−")
+
+
+def count(n: int | None, beyond: int | None = None) -> str:
+    """A whole number of checks, pairs or cases, with thousands separators.
+
+    ``None`` stands for a count that a search up to ``beyond`` did not reach: it reads
+    ``more than <beyond>`` (``out of reach`` without ``beyond``).
+
+    Examples
+    --------
+    >>> count(12345)
+    '12,345'
+    >>> count(None, beyond=10**7)
+    'more than 10,000,000'
+    """
+    if n is None:
+        return "out of reach" if beyond is None else f"more than {int(beyond):,}"
+    return f"{int(n):,}"
+
+
+def tally(holds: int, total: int, left_out: int = 0, noun: str = "",
+          why: str = "without a feasible contract on one side") -> str:
+    """How many of the comparisons a statement holds in; the comparisons that could not be made
+    are said, not counted.
+
+    Examples
+    --------
+    >>> tally(84, 84)
+    'all 84'
+    >>> tally(0, 12, noun="curves")
+    'none of the 12 curves'
+    >>> tally(5, 8, left_out=2, noun="comparisons")
+    '5 of the 8 comparisons (2 more, without a feasible contract on one side, are not counted)'
+    """
+    text = f"all {total:,}" if holds == total else f"none of the {total:,}" if holds == 0 else f"{holds:,} of the {total:,}"
+    text += f" {noun}" if noun else ""
+    return text + (f" ({left_out:,} more, {why}, {'is' if left_out == 1 else 'are'} not counted)" if left_out else "")
+
+
+def values(symbol: str, xs: Iterable[float]) -> str:
+    """A set of parameter values: ``δ = 0.1`` for one, ``δ ∈ {0, 0.1}`` for several.
+
+    Raises
+    ------
+    ValueError
+        If ``xs`` is empty (an empty set is said in words by the caller).
+
+    Examples
+    --------
+    >>> values("δ", [0.1])
+    'δ = 0.1'
+    >>> values("δ", [0.0, 0.1, 0.2])
+    'δ ∈ {0, 0.1, 0.2}'
+    """
+    xs = list(xs)
+    if not xs:
+        raise ValueError(f"no values of {symbol} to report")
+    if len(xs) == 1:
+        return f"{symbol} = {value(xs[0])}"
+    return f"{symbol} ∈ {{" + ", ".join(value(x) for x in xs) + "}"
+
+
+def subset(symbol: str, chosen: Sequence[float], among: Sequence[float], of: str = "of the figure") -> str:
+    """Which of the parameter values considered: all, none, or the set itself.
+
+    Examples
+    --------
+    >>> subset("δ", [0.0, 0.1], [0.0, 0.1, 0.2])
+    'δ ∈ {0, 0.1}'
+    >>> subset("δ", [0.0, 0.1], [0.0, 0.1])
+    'every δ of the figure'
+    >>> subset("δ", [], [0.0, 0.1])
+    'no δ of the figure'
+    """
+    if not chosen:
+        return f"no {symbol} {of}".rstrip()
+    if len(chosen) == len(among):
+        return f"every {symbol} {of}".rstrip()
+    return values(symbol, chosen)
+
+
+def first_at(n: int | None, grid: Sequence[int] | np.ndarray, symbol: str = "n") -> str:
+    """The first grid point at which something happens: ``n = 50``, ``the first n plotted (10)``,
+    or ``no n up to 490`` (``None``: it happens at no point of the grid).
+
+    Examples
+    --------
+    >>> first_at(50, [10, 20, 50]), first_at(10, [10, 20, 50]), first_at(None, [10, 20, 50])
+    ('n = 50', 'the first n plotted (10)', 'no n up to 50')
+    """
+    if n is None:
+        return f"no {symbol} up to {int(max(grid)):,}"
+    return f"the first {symbol} plotted ({int(n):,})" if n == min(grid) else f"{symbol} = {int(n):,}"
+
+
+def ranges(points: Iterable[int], step: int, symbol: str = "n") -> str:
+    """Points of a regular grid (spacing ``step``) as runs of consecutive points.
+
+    Examples
+    --------
+    >>> ranges([10, 20, 30, 200, 210], step=10)
+    'n = 10–30 and 200–210'
+    >>> ranges([50], step=10)
+    'n = 50'
+    """
+    ns = sorted(int(n) for n in points)
+    if not ns:
+        raise ValueError(f"no values of {symbol} to report")
+    runs, start = [], ns[0]
+    for a, b in zip(ns, [*ns[1:], None], strict=True):
+        if b is None or b - a != step:
+            runs.append(f"{start}" if start == a else f"{start}–{a}")
+            if b is not None:
+                start = b
+    return f"{symbol} = " + " and ".join(runs)
+
+
+def series(items: Sequence[str], conjunction: str = "and") -> str:
+    """Items as a sentence list: ``a``, ``a and b``, ``a, b and c``.
+
+    Examples
+    --------
+    >>> series(["a", "b", "c"])
+    'a, b and c'
+    """
+    items = list(items)
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def split(symbol: str, parts: Mapping[str, Sequence[float]]) -> str:
+    """Statements that hold for different parameter values, the empty ones left out.
+
+    Examples
+    --------
+    >>> split("δ", {"fewer": [0.0, 0.05], "as many or more": [0.1], "out of reach": []})
+    'fewer for δ ∈ {0, 0.05} and as many or more for δ = 0.1'
+    """
+    return " and ".join(f"{text} for {values(symbol, xs)}" for text, xs in parts.items() if len(xs))
+
+
+def where(holds: Mapping[float, Sequence[int] | np.ndarray], grid: Sequence[int] | np.ndarray, symbol: str = "δ") -> str:
+    """Where a statement holds, per parameter: ``at every n for …; for … only at …; at no n for …``.
+
+    Parameters
+    ----------
+    holds : mapping of float to sequence of int
+        For each parameter value, the grid points at which the statement holds.
+    grid : sequence of int
+        The whole (regular) grid.
+    symbol : str, default "δ"
+        The parameter's symbol.
+
+    Examples
+    --------
+    >>> where({0.0: [10, 20, 30], 0.1: [10, 20], 0.2: []}, grid=[10, 20, 30])
+    'at every n for δ = 0; for δ = 0.1 only at n = 10–20; at no n for δ = 0.2'
+    """
+    grid = sorted(int(n) for n in grid)
+    step = grid[1] - grid[0] if len(grid) > 1 else 1
+    always = [x for x, ns in holds.items() if len(ns) == len(grid)]
+    never = [x for x, ns in holds.items() if len(ns) == 0]
+    parts = [f"at every n for {values(symbol, always)}"] if always else []
+    parts += [f"for {values(symbol, [x])} only at {ranges(ns, step)}" for x, ns in holds.items() if 0 < len(ns) < len(grid)]
+    parts += [f"at no n for {values(symbol, never)}"] if never else []
+    return "; ".join(parts)
+
+
+def bullets(lead: str, lines: Iterable[str]) -> str:
+    """A lead sentence and a Markdown bullet list.
+
+    Examples
+    --------
+    >>> print(bullets("On this build's data:", ["one", "two"]))
+    On this build's data:
+    <BLANKLINE>
+    - one
+    - two
+    """
+    return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)

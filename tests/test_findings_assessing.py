@@ -1,0 +1,142 @@
+"""What the monitoring chapters state, computed by annotator_incentives.findings.assessing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import monitoring
+from annotator_incentives.findings import assessing
+
+N = np.arange(10, 500, 10)
+DELTAS = [0.0, 0.1, 0.2, 0.3]
+
+
+def test_compare_with_bound_reads_the_curves():
+    p = np.full(200, 0.75)  # c-bar = 0.5
+    curves = monitoring.self_consistency_curves(N, DELTAS + [0.6], eta0=0.8, eta1=1.0)
+    bound = monitoring.expert_bound_curves(p, N, [0.8], eta1=1.0)
+    result = assessing.compare_with_bound(curves, bound, n_ref=100)
+    merged = curves.merge(bound[["n", "lower_bound"]], on="n")
+    for delta, ns in result.below.items():
+        block = merged[merged.delta == delta]
+        assert set(ns.tolist()) == set(block.n[block.error_sum < block.lower_bound].tolist()), delta
+    assert 0.0 in result.always and 0.6 in result.never
+    assert result.bound_at_ref == pytest.approx(float(bound.lower_bound[bound.n == 100].iloc[0]), rel=0, abs=0)
+    assert result.error_sums_at_ref[0.6] == float(curves.error_sum[(curves.n == 100) & (curves.delta == 0.6)].iloc[0])
+    assert (result.eta0, result.eta1) == (0.8, 1.0) and list(result.grid) == list(N)
+
+
+def test_compare_with_bound_counts_a_tie_as_not_below():
+    grid = np.array([10, 20, 30])
+    curves = pd.DataFrame({"n": grid, "delta": 0.1, "eta0": 0.8, "eta1": 1.0, "error_sum": [0.5, 0.4, 0.1]})
+    bound = pd.DataFrame({"n": grid, "eta0": 0.8, "eta1": 1.0, "lower_bound": [0.6, 0.4, 0.2]})
+    result = assessing.compare_with_bound(curves, bound, n_ref=20)
+    assert result.below[0.1].tolist() == [10, 30]
+    assert result.always == [] and result.never == []
+
+
+def test_compare_with_bound_refuses_mismatched_grids():
+    curves = monitoring.self_consistency_curves(N, [0.0], 0.8, 1.0)
+    bound = monitoring.expert_bound_curves(np.full(10, 0.9), N[:-1], [0.8], 1.0)
+    with pytest.raises(ValueError, match="different grids"):
+        assessing.compare_with_bound(curves, bound, n_ref=100)
+    with pytest.raises(ValueError, match="not on the grid"):
+        assessing.compare_with_bound(curves, monitoring.expert_bound_curves(np.full(10, 0.9), N, [0.8], 1.0), n_ref=105)
+
+
+def test_information_crossing():
+    x = assessing.information_crossing(0.62, DELTAS)
+    assert x.delta_star == pytest.approx(0.38)
+    assert x.better == DELTAS and x.everywhere
+    x = assessing.information_crossing(0.85, DELTAS)
+    assert x.better == [0.0, 0.1] and not x.everywhere
+    x = assessing.information_crossing(0.002, DELTAS)  # weak expert signal: self-consistency better everywhere
+    assert x.everywhere and x.delta_star == pytest.approx(0.998)
+
+
+def test_checks_needed_agrees_with_the_monitors():
+    p = np.linspace(0.5, 1, 1001)
+    counts = assessing.checks_needed(p, [0.0, 0.05, 0.1], target=0.1, eta0=0.8, eta1=0.95)
+    expert = monitoring.expert_monitor(p)
+    assert counts.agreement == monitoring.samples_needed(0.1, float(expert.q(0.8)), float(expert.q(0.95)))
+    assert counts.bound == monitoring.samples_needed_lower_bound(0.1, monitoring.expert_kl_divergence(p, 0.8, 0.95))
+    assert counts.bound <= counts.agreement  # no expert test beats the bound
+    sc = counts.self_consistency
+    assert sc[0.0] <= sc[0.05] <= sc[0.1]  # more self-disagreement, more checks
+    assert counts.fewer_than_agreement == [0.0, 0.05, 0.1] and counts.not_fewer_than_agreement == []  # c-bar = 0.5 < 1 - delta
+    assert sorted(counts.within_bound + counts.beyond_bound) == [0.0, 0.05, 0.1]
+    assert counts.out_of_reach == []
+
+
+def test_checks_needed_with_a_weak_expert_signal():
+    """p near 1/2 (c-bar = 0.002, weaker than the paper's PKU): the expert test cannot reach the
+    target within N_MAX checks. That is a result (None), and it is neither a count nor a
+    comparison that self-consistency loses."""
+    p = np.full(500, 0.501)
+    counts = assessing.checks_needed(p, [0.0, 0.1], target=0.1, eta0=0.8, eta1=0.95)
+    assert counts.agreement is None and counts.bound is None
+    assert all(isinstance(n, int) and n < 1000 for n in counts.self_consistency.values())
+    assert counts.fewer_than_agreement == [0.0, 0.1]
+    assert counts.not_fewer_than_agreement == [] and counts.within_bound == [] and counts.beyond_bound == []
+
+
+def test_checks_needed_when_self_consistency_is_out_of_reach():
+    counts = assessing.checks_needed(np.full(50, 0.9), [0.0, 0.9999], target=0.01, eta0=0.8, eta1=0.95)
+    assert counts.self_consistency[0.9999] is None and counts.out_of_reach == [0.9999]
+    assert 0.9999 not in counts.fewer_than_agreement + counts.not_fewer_than_agreement
+    assert 0.9999 not in counts.within_bound + counts.beyond_bound
+
+
+def test_checks_needed_refuses_parameters_outside_the_model():
+    with pytest.raises(monitoring.MonitoringError):
+        assessing.checks_needed(np.full(10, 0.9), [0.0], eta0=0.95, eta1=0.8)
+
+
+def test_p_spread():
+    p = np.array([0.5, 0.55, 0.59, 0.6, 0.75, 0.9, 0.95, 1.0])
+    s = assessing.p_spread(p)
+    assert s.mean_p == pytest.approx(p.mean()) and s.c_bar == pytest.approx(monitoring.signal_strength(p))
+    assert s.share_below == 3 / 8 and s.share_above == 2 / 8  # strict: 0.6 and 0.9 are in neither share
+    assert (s.low, s.high) == (0.6, 0.9)
+
+
+def test_first_below_reads_the_bound():
+    p = np.linspace(0.5, 1, 101)
+    curves = monitoring.expert_bound_curves(p, N, [0.95, 0.9, 0.6], eta1=1.0)
+    first = assessing.first_below(curves, 0.2)
+    assert list(first) == [0.95, 0.9, 0.6]  # in the figure's order
+    for eta0, n in first.items():
+        block = curves[curves.eta0 == eta0]
+        if n is None:
+            assert (block.lower_bound >= 0.2).all()
+        else:
+            assert block.lower_bound[block.n == n].iloc[0] < 0.2
+            assert (block.lower_bound[block.n < n] >= 0.2).all()
+    assert first[0.6] is not None and (first[0.95] is None or first[0.95] >= first[0.6])
+
+
+def test_first_below_on_a_weak_signal_is_none_not_nan():
+    curves = monitoring.expert_bound_curves(np.full(100, 0.51), N, [0.8], eta1=1.0)  # c-bar = 0.02
+    assert assessing.first_below(curves, 0.2) == {0.8: None}
+
+
+def test_agreement_checks():
+    p = np.linspace(0.5, 1, 1001)
+    checks = assessing.agreement_checks(p, 0.2, (0.8, 0.95))
+    expert = monitoring.expert_monitor(p)
+    assert checks[0.8] == monitoring.samples_needed(0.2, float(expert.q(0.8)), float(expert.q(1.0)))
+    assert checks[0.8] < checks[0.95]  # the closer hypotheses need more checks
+    assert assessing.agreement_checks(np.full(10, 0.5005), 0.2, (0.8,)) == {0.8: None}
+
+
+def test_ump_reading():
+    p = np.linspace(0.5, 1, 1001)
+    r = assessing.ump_reading(p, n=200, alpha=0.05)
+    assert r.size <= 0.05 and r.power > r.size and r.n == 200
+    expert = monitoring.expert_monitor(p)
+    assert r.threshold == monitoring.ump_threshold(200, expert.q(0.8), alpha=0.05)
+    assert r.estimate.low <= 0.9 <= r.estimate.high
+    weak = assessing.ump_reading(np.full(100, 0.51))  # c-bar = 0.02: the test barely beats its size
+    assert weak.power < 0.1 and weak.estimate.high - weak.estimate.low > r.estimate.high - r.estimate.low

@@ -1,0 +1,43 @@
+"""What the real-annotator chapter states, computed by annotator_incentives.findings.beyond."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import annotators, monitoring
+from annotator_incentives.findings import beyond
+
+
+def test_spread():
+    s = beyond.spread(pd.Series([0.9, np.nan, 0.1, 0.4]))
+    assert (s.low, s.median, s.high, s.count) == (0.1, 0.4, 0.9, 3)  # a missing value is not a value
+    with pytest.raises(ValueError, match="no values"):
+        beyond.spread([np.nan])
+
+
+def test_first_narrow():
+    checks = np.arange(2, 400)
+    c_bar = 0.3  # a weak signal: the interval is wide for long
+    widths = [monitoring.estimate_eta(int(round(k * (1 + c_bar * 0.9) / 2)), int(k), c_bar) for k in checks]
+    lows, highs = [w.low for w in widths], [w.high for w in widths]
+    first = beyond.first_narrow(checks, lows, highs, width=0.2)
+    assert first is None or highs[first - 2] - lows[first - 2] <= 0.2
+    assert beyond.first_narrow(checks, lows, highs, width=2.0) == 2  # every interval is narrower than 2
+    assert beyond.first_narrow(checks, lows, highs, width=0.0) is None  # and none is a point: said as None, not nan
+
+
+def test_strength_and_near_certain():
+    assert [beyond.strength_of(r) for r in (0.7, 0.69, 0.4, 0.39, -0.8)] == [
+        "strongly", "moderately", "moderately", "only weakly", "strongly"]
+    posterior = pd.Series([0.91, 0.9, 0.1, 0.09, 0.5])
+    assert beyond.near_certain(posterior) == pytest.approx(2 / 5)  # strictly above 0.9 or below 0.1
+
+
+def test_crowdkit_check_on_the_real_votes():
+    pytest.importorskip("crowdkit")
+    mt = annotators.load_mt_bench()
+    _, posterior = annotators.dawid_skene(mt)
+    check = beyond.crowdkit_check(mt, posterior)
+    assert check is not None and check.items == posterior.size and 0.9 < check.same <= 1

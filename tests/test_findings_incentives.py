@@ -1,0 +1,203 @@
+"""What the utility-gap chapter states, computed by annotator_incentives.findings.incentives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from annotator_incentives import contracts, utility
+from annotator_incentives.findings import incentives
+
+NS = [1, 11, 21, 201]
+
+
+@pytest.fixture(scope="module")
+def weak() -> pd.DataFrame:
+    """Figure 3's profile with self-consistency (delta = 0.02) and a weak expert signal, c-bar = 0.03
+    (p near 1/2, as on the paper's PKU): the restricted problem has no feasible contract at several n."""
+    table = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.03}, NS)
+    return table.assign(dataset="weak", c_bar=0.03)
+
+
+def test_the_weak_signal_table_has_infeasible_and_gap_one_cases(weak):
+    assert (~weak.feasible).sum() > 0
+    assert weak[~weak.feasible].problem.eq("restricted").all()
+
+
+def test_infeasible_cases_are_left_out_not_counted_against(weak):
+    o = incentives.gap_orderings(weak, delta=0.02)
+    infeasible = int((~weak.feasible).sum())
+    assert o.no_contract == infeasible
+    # every restricted-unrestricted comparison with a feasible restricted contract holds (the restricted
+    # problem is a restriction), and the infeasible ones are left out and said, not counted as violations
+    r = o.restricted_not_below
+    assert r.holds == r.total and r.infeasible == infeasible and r.total + r.infeasible == len(weak) // 2
+    assert r.always
+    # a gap of 1 is a feasible contract no better than hiring nobody: counted separately
+    assert o.no_better_than_nobody == int(((weak.normalised_gap == 1) & weak.feasible).sum())
+    # self-consistency (c = 0.98) beats the weak expert wherever both have a contract
+    s = o.self_below_expert
+    assert s.always and s.infeasible > 0
+    # curves: the 8 curves' ends, those with an infeasible end left out
+    assert o.curves == 8 and o.shrink.total + o.shrink.infeasible == 8 and o.shrink.infeasible > 0
+
+
+def test_a_nan_written_for_a_feasible_flag_false_is_never_a_number(weak):
+    """Whatever gap the solver writes for an infeasible problem, it is not compared."""
+    forged = weak.assign(normalised_gap=weak.normalised_gap.where(weak.feasible, 0.5))
+    assert incentives.gap_orderings(forged, 0.02) == incentives.gap_orderings(weak, 0.02)
+
+
+def test_orderings_on_a_strong_signal_match_a_direct_count():
+    table = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.62}, [1, 11, 101, 201])
+    table = table.assign(dataset="strong", c_bar=0.62)
+    o = incentives.gap_orderings(table, delta=0.02)
+    assert o.no_contract == 0
+    at = table.set_index(["monitor", "kind", "problem", "n"]).normalised_gap
+    linear_wins = sum(at[m, "linear", p, n] < at[m, "binary", p, n]
+                      for m in ("self-consistency", "expert") for p in ("unrestricted", "restricted") for n in (11, 101, 201))
+    assert (o.linear_below_binary.holds, o.linear_below_binary.total) == (linear_wins, 12)
+    assert o.self_stronger == ["strong"] and o.datasets == 1
+    lo, hi, med, size = o.fall["linear"]
+    ratios = [at[m, "linear", p, 11] / at[m, "linear", p, 201]
+              for m in ("self-consistency", "expert") for p in ("unrestricted", "restricted")]
+    assert size == 4 and lo == pytest.approx(min(ratios)) and hi == pytest.approx(max(ratios))
+    assert med == pytest.approx(float(np.median(ratios)))
+    assert sum(t for _, t in o.rises.values()) == 8 * 3
+
+
+def test_gap_summary_marks_infeasible_as_missing(weak):
+    summary = incentives.gap_summary(weak, [11])
+    assert summary.shape == (2, 4)
+    assert np.isnan(summary.loc[("weak", "expert", 11), ("linear", "restricted")])
+    assert summary.loc[("weak", "self-consistency", 11)].notna().all()
+
+
+def test_sensitivity_readings():
+    rows = []
+    for delta, gap in ((0.0, 0.0), (0.1, 0.2), (0.2, 0.4)):
+        for kind, factor in (("binary", 1.0), ("linear", 0.5)):
+            for problem in ("unrestricted", "restricted"):
+                rows.append({"profile": "baseline", "delta": delta, "kind": kind, "problem": problem,
+                             "normalised_gap": gap * factor})
+    [r] = incentives.sensitivity_readings(pd.DataFrame(rows), [utility.profile("baseline")])
+    assert r.profile == "baseline" and r.rising and r.problems_coincide and r.tied_at_zero
+    assert not r.linear_ahead.always and r.linear_ahead_above_zero.always
+    assert r.eta_star == pytest.approx(contracts.first_best(utility.profile("baseline")).eta)
+
+
+def test_grid_findings_counts():
+    base = {"exact gap": 0.1, "exact restricted gap": 0.2, "grid restricted gap (paper)": 0.2, "grid first-best − C": -0.01,
+            "gain from deviating, tolerance 0": 0.0, "not IC, tolerance 0": False}
+    rows = [base | {"kind": "binary", "n": 1, "grid gap (paper)": 0.0, "grid gap, tolerance 0": 0.1,
+                    "agent's gain from deviating": 0.01, "not IC": True},
+            base | {"kind": "linear", "n": 11, "grid gap (paper)": 0.1 - 1e-13, "grid gap, tolerance 0": 0.05,
+                    "agent's gain from deviating": 1e-15, "not IC": False, "grid first-best − C": -0.02}]
+    g = incentives.grid_findings(pd.DataFrame(rows))
+    assert g.total == 2 and g.below_exact == 1  # a difference below 1e-12 is a tie
+    assert g.zero == [("binary", 1)] and g.zero_strict == []
+    assert g.below_exact_strict == 1 and g.not_ic == 1 and g.not_ic_strict == 0
+    assert g.largest_gain == 0.01 and g.shortfall == (0.01, 0.02)
+
+
+def test_grid_comparison_and_the_restricted_rule_on_small_n():
+    profile = utility.profile("figure3")
+    comparison, grids = incentives.grid_comparison(profile, [1], 0.98)
+    assert list(comparison.kind) == ["binary", "linear"] and set(grids) == {("binary", 1), ("linear", 1)}
+    exact = contracts.solve("linear", 1, 0.98, profile, "unrestricted")
+    assert comparison.loc[1, "exact gap"] == exact.normalised_gap
+    assert comparison["not IC"].dtype == bool
+    rule = incentives.restricted_rule(grids, profile, 0.98)
+    assert rule.eta_star == contracts.first_best(profile).eta
+    assert rule.near_end == all(e >= 0.99 - 1e-9 for e in rule.grid_stars)
+    assert rule.near_end or rule.compared > 0
+
+
+def test_bell_panel_and_reading():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 801)
+    eta_star = contracts.first_best(profile).eta
+    panels = []
+    for n in (50, 1000):
+        panel, frame = incentives.bell_panel(profile, n, 0.98, etas)
+        solution = contracts.solve("binary", n, 0.98, profile, "restricted")
+        assert panel.k == solution.params["k"] and list(frame.columns) == ["n", "k", "eta", "marginal_incentive", "marginal_cost"]
+        above = frame.marginal_incentive > frame.marginal_cost
+        assert len(panel.crossings) == int(np.count_nonzero(np.diff(above.astype(int))))
+        assert panel.height == frame.marginal_incentive.max() and panel.peak == etas[frame.marginal_incentive.argmax()]
+        panels.append(panel)
+    r = incentives.bell_reading(panels, eta_star, tol=2 * (etas[1] - etas[0]))
+    assert r.two_crossings and r.right_is_eta_star  # eta* is the right-hand crossing (to the grid's step)
+    assert r.ratio_n == 20 and r.growth > 1 and r.shrink > 1  # the bell grows taller and narrower with n
+    assert r.predicted_height == pytest.approx(r.shape * r.bonuses[1] / r.bonuses[0])
+
+
+def test_bell_reading_without_a_crossing_is_said_not_nan():
+    flat = incentives.BellPanel(10, 9, 0.1, 0.01, 0.9, np.array([]), None, 0.3)
+    r = incentives.bell_reading([flat, flat], eta_star=0.9)
+    assert not r.two_crossings and not r.right_is_eta_star
+
+
+def test_slope_reading_matches_rates():
+    from annotator_incentives import rates
+
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    values, reference = np.sqrt(np.log(n) / n) * (1 + 1 / n), np.sqrt(np.log(n) / n)
+    local = rates.local_slopes(n, values).assign(reference=rates.local_slopes(n, reference).slope)
+    r = incentives.slope_reading(n, values, reference, local, n_mins=(100, 1000))
+    assert [f["n_min"] for f in r.fits] == [100, 1000]
+    assert r.fits[1] == rates.fit_against_reference(n, values, reference, n_min=1000)
+    assert r.steepest["slope"] == local.slope.min() and r.flattest["slope"] == local.slope.max()
+    assert r.last["n_hi"] == local.n_hi.iloc[-1]
+
+
+def test_threshold_classes():
+    checks = pd.DataFrame({"k": [40, 41, 42, 43, 44], "b_k": [0.1, 0.2, 0.15, 0.3, 0.5],
+                           "eta* right-hand crossing": [False, True, True, True, True],
+                           "gain from deviating": [0.2, 1e-10, 0.0, 0.01, 0.0]})
+    t = incentives.threshold_classes(checks)
+    assert t.left == [40] and t.shirk == [43] and t.compatible == [41, 42, 44]
+    assert t.cheapest_compatible == 42  # the cheapest bonus among the compatible ones, not k = 40
+    none = incentives.threshold_classes(checks.assign(**{"gain from deviating": 1.0}))
+    assert none.compatible == [] and none.cheapest_compatible is None
+
+
+def test_wage_agreement_reads_only_the_likely_outcomes():
+    pmf = np.array([1e-6, 0.3, 0.4, 0.3 - 1e-6])
+    w = incentives.wage_agreement(pmf, np.array([5.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.05, 3.0]))
+    assert (w.x_low, w.x_high) == (1, 3)  # X = 0 carries less than 0.1 % and is left out
+    assert w.largest_difference == pytest.approx(0.05) and w.wage_range == 2.0
+
+
+def _rate_table(noise: float = 0.0) -> pd.DataFrame:
+    n = np.unique(np.round(np.logspace(1, 5, 13)).astype(int)).astype(float)
+    rows = []
+    for monitor, fisher in (("a (x)", 1.0), ("b (y)", 4.0)):
+        for problem in ("restricted", "unrestricted"):
+            for kind, gap in (("binary", 1 / np.sqrt(fisher * n * np.log(n))), ("linear", 1 / (fisher * n)),
+                              ("general", (1 - noise) / (fisher * n))):
+                rows.append(pd.DataFrame({"monitor": monitor, "kind": kind, "problem": problem, "n": n, "gap": gap,
+                                          "fisher": fisher, "eta": 0.9 + gap}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_rate_findings_on_curves_with_the_theory_s_rates():
+    table = _rate_table(noise=0.001)
+    spread = incentives.monitor_spread(table, ["a (x)", "b (y)"])
+    for lo, hi, n1, lo1, hi1 in spread.values():  # dividing by I brings the monitors exactly together
+        assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
+    fits = incentives.rate_fits(table)
+    assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
+    assert np.allclose(fits[fits.kind == "linear"].slope, -1)
+    lg = incentives.linear_vs_general(table)
+    assert lg.ratio_at_largest_n == pytest.approx((0.999, 0.999)) and lg.largest_relative_difference == pytest.approx(0.001)
+    assert lg.points == 4 * 13
+    d = incentives.effort_distance(table[(table.kind == "linear") & (table.monitor == "a (x)") & (table.problem == "restricted")],
+                                   0.9, incentives.RATE_CURVES["linear"])
+    assert d.slope == pytest.approx(-2) and d.bound_slope == pytest.approx(-1) and d.above == 0 and d.points == 13
+
+
+def test_first_reach_said_as_none():
+    frame = pd.DataFrame({"n": [1, 2, 3], "gap": [0.5, 0.2, 0.1]})
+    assert incentives.first_reach(frame, below=1e-10) is None and incentives.first_reach(frame, below=0.3) == 2
