@@ -84,6 +84,7 @@ GOOD_PARQUET = _parquet(pd.DataFrame({"p": GOOD_P}))
 FILES: dict[str, bytes | str | None] = {  # name: content (None: a directory)
     "good.csv": "p\n" + "\n".join(f"{x:.4f}" for x in GOOD_P) + "\n",
     "half.csv": "p\n" + "0.5\n" * 50,
+    "barely.csv": "p\n" + f"{0.5 + 1e-16!r}\n" * 50,
     "good.toml": PROFILE,
     "paper_mu.toml": PAPER_POWER_MU,
     "folder": None,
@@ -148,6 +149,15 @@ CLI_ERRORS = [  # (id, argv, exit code, piece of stderr)
     ("both-monitors-out-of-reach-without-n", [*F, "--eta0", "0.9", "--eta1", "0.9001"], 2, "neither monitor reaches"),
     ("no-signal-and-delta-out-of-reach", ["--file", "{dir}/half.csv", "--delta", "0.999"], 2, "neither monitor reaches"),
     ("recommended-n-beyond-limit", [*F, "--eta0", "0.9", "--eta1", "0.905", "--error", "0.01"], 2, "give --n (at most 100,000)"),
+    # issue 21: empty names are not defaults, and hypotheses that rounding cannot tell apart are said so
+    ("profile-empty", [*F, "--profile", ""], 2, "--profile is empty: give a profile name"),
+    ("profile-blank", [*F, "--profile", "  "], 2, "--profile is empty"),
+    ("data-dir-empty", ["--dataset", "ultrafeedback-sample", "--data-dir", ""], 2, "--data-dir is empty: give a folder"),
+    ("profile-file-empty", [*F, "--profile-file", ""], 2, "--profile-file is empty: give a file"),
+    ("file-empty", ["--file", ""], 2, "--file is empty: give a file"),
+    ("dataset-empty", ["--dataset", ""], 2, "--dataset is empty: give a name"),
+    ("eta1-1e-300", [*F, "--eta0", "0", "--eta1", "1e-300"], 2, "pass a check with the same probability, 0.5, to double precision"),
+    ("p-half-plus-1e-16", ["--file", "{dir}/barely.csv", "--delta", "0.999"], 2, "the signal is too weak, or eta1 too close to eta0"),
 ]
 FILES["folder.csv"] = None
 
@@ -186,6 +196,7 @@ CLI_ANSWERS = [  # (id, argv): plans that must succeed, checked by test_command_
     ("paper-mu-power-0.8", [*F, "--profile-file", "{dir}/paper_mu.toml", "--n", "5", "--json"]),
     ("huge-margin", [*F, "--margin", "1000", "--n", "20", "--json"]),
     ("report-text", [*F, "--n", "5"]),
+    ("eta1-1e-300-with-n", [*F, "--eta0", "0", "--eta1", "1e-300", "--n", "5", "--json"]),
 ]
 
 
@@ -403,6 +414,24 @@ PROFILE_ERRORS = [  # (id, content, piece of the message)
     ("E-not-convex", toml(coefficients="coefficients = [0.0, 0.1, -0.5]"), "Assumption 3 fails: E is not"),
     ("E-decreasing", toml(coefficients="coefficients = [0.0, -0.1]"), "Assumption 3 fails: E is not increasing"),
     ("unaffordable", toml(wage_bounds="wage_bounds = [-0.01, 0.01]"), "Assumption 4 fails"),
+    # issue 21: profiles that overflowed, flattened G to rounding or were checked too loosely, named in the file's terms
+    ("bounds-very-negative", toml(wage_bounds="wage_bounds = [-50.0, 10.0]"), "wage_bounds[0] = -50 is outside [-12, 12] for [G] rate = 1"),
+    ("bounds-minus-30", toml(wage_bounds="wage_bounds = [-30.0, 10.0]"), "wage_bounds[0] = -30 is outside [-12, 12]"),
+    ("bounds-up-to-1e6", toml(wage_bounds="wage_bounds = [-10.0, 1e6]"), "wage_bounds[1] = 1e+06 is outside [-12, 12]"),
+    ("G-rate-50", PROFILE.replace("rate = 1.0", "rate = 50.0"), "wage_bounds[0] = -10 is outside [-0.24, 0.24] for [G] rate = 50"),
+    ("G-rate-huge", PROFILE.replace("rate = 1.0", "rate = 1e7"), "[G] rate = 1e+07 is outside [1e-06, 1e+06]"),
+    ("G-scale-1e12", PROFILE.replace("scale = 1.0", "scale = 1e12"), "[G] scale = 1e+12 is outside [1e-06, 1e+06]"),
+    ("G-scale-1e300", PROFILE.replace("scale = 1.0", "scale = 1e300"), "[G] scale = 1e+300 is outside [1e-06, 1e+06]"),
+    ("G-scale-tiny", PROFILE.replace("scale = 1.0", "scale = 1e-9"), "[G] scale = 1e-09 is outside [1e-06, 1e+06]"),
+    ("mu-scale-1e6", PROFILE.replace("scale = 0.5", "scale = 5e6"), "[mu] scale = 5e+06 gives mu(1) - mu(0)"),
+    ("mu-scale-tiny", PROFILE.replace("scale = 0.5", "scale = 1e-9"), "must lie within [1e-06, 1e+06] of them"),
+    ("mu-power-1e-9", PAPER_POWER_MU.replace("power = 0.8", "power = 1e-9"), "[mu] power = 1e-09 must be at least 0.001"),
+    ("mu-power-barely-convex", PAPER_POWER_MU.replace("power = 0.8", "power = 1.0000001"),
+     "[mu] power = 1.0000001: Assumption 3 fails: mu is not concave"),
+    ("mu-rate-huge", PROFILE.replace("rate = 1.2", "rate = 1e4"), "[mu] rate = 10000 must be at most 1000"),
+    ("E-costs-below-resolution", toml(coefficients="coefficients = [0.0, 0.0, 1e-9]"), "effort costs E(1) - E(0) = 1e-09"),
+    ("E-coefficients-cancel", toml(coefficients="coefficients = [1e9, 1e-4, 0.18]"), "nearly cancel"),
+    ("E-concave-inside", toml(coefficients="coefficients = [0.0, 0.3, 0.1, -0.1]"), "E is not convex: E''(1) = -0.4 < 0"),
 ]
 
 

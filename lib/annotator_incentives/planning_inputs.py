@@ -377,9 +377,9 @@ def _wage_bounds(file: _ProfileFile, rate: float) -> tuple[float, float]:
     if not low < high:
         raise ProfileError(f"{file.path}: wage_bounds = [{low:g}, {high:g}] must have low < high (w_lo < w_hi)")
     reach = CARA_EXPONENT_MAX / rate
-    for i, w, why in ((0, low, f"G({low:g}) would be {-np.expm1(min(-rate * low, 700.0)):.3g} times [G] scale, and "
-                                "sums of such utilities lose the precision that contracts need"),
-                      (1, high, f"G is within {np.exp(-rate * high):.3g} of its ceiling [G] scale there, "
+    for i, w, why in ((0, low, f"G({low:g}) would be about -exp({-rate * low:.4g}) times [G] scale, and sums of such "
+                                "utilities lose the precision that contracts need"),
+                      (1, high, f"G falls short of its ceiling [G] scale by a share of only exp({-rate * high:.4g}) there, "
                                 "so the annotator's utility no longer tells such wages apart")):
         if abs(w) > reach:
             raise ProfileError(f"{file.path}: wage_bounds[{i}] = {w:g} is outside [-{reach:.4g}, {reach:.4g}] for [G] rate = "
