@@ -156,8 +156,8 @@ CLI_ERRORS = [  # (id, argv, exit code, piece of stderr)
     ("profile-file-empty", [*F, "--profile-file", ""], 2, "--profile-file is empty: give a file"),
     ("file-empty", ["--file", ""], 2, "--file is empty: give a file"),
     ("dataset-empty", ["--dataset", ""], 2, "--dataset is empty: give a name"),
-    ("eta1-1e-300", [*F, "--eta0", "0", "--eta1", "1e-300"], 2, "pass a check with the same probability, 0.5, to double precision"),
-    ("p-half-plus-1e-16", ["--file", "{dir}/barely.csv", "--delta", "0.999"], 2, "the signal is too weak, or eta1 too close to eta0"),
+    ("eta1-1e-300", [*F, "--eta0", "0", "--eta1", "1e-300"], 2, "the same probability, 0.5, to double precision"),
+    ("p-half-plus-1e-16", ["--file", "{dir}/barely.csv", "--delta", "0.999"], 2, "the signal is too weak, or eta1 too close"),
 ]
 FILES["folder.csv"] = None
 
@@ -415,10 +415,12 @@ PROFILE_ERRORS = [  # (id, content, piece of the message)
     ("E-decreasing", toml(coefficients="coefficients = [0.0, -0.1]"), "Assumption 3 fails: E is not increasing"),
     ("unaffordable", toml(wage_bounds="wage_bounds = [-0.01, 0.01]"), "Assumption 4 fails"),
     # issue 21: profiles that overflowed, flattened G to rounding or were checked too loosely, named in the file's terms
-    ("bounds-very-negative", toml(wage_bounds="wage_bounds = [-50.0, 10.0]"), "wage_bounds[0] = -50 is outside [-12, 12] for [G] rate = 1"),
+    ("bounds-very-negative", toml(wage_bounds="wage_bounds = [-50.0, 10.0]"),
+     "wage_bounds[0] = -50 is outside [-12, 12] for [G] rate = 1"),
     ("bounds-minus-30", toml(wage_bounds="wage_bounds = [-30.0, 10.0]"), "wage_bounds[0] = -30 is outside [-12, 12]"),
     ("bounds-up-to-1e6", toml(wage_bounds="wage_bounds = [-10.0, 1e6]"), "wage_bounds[1] = 1e+06 is outside [-12, 12]"),
-    ("G-rate-50", PROFILE.replace("rate = 1.0", "rate = 50.0"), "wage_bounds[0] = -10 is outside [-0.24, 0.24] for [G] rate = 50"),
+    ("G-rate-50", PROFILE.replace("rate = 1.0", "rate = 50.0"),
+     "wage_bounds[0] = -10 is outside [-0.24, 0.24] for [G] rate = 50"),
     ("G-rate-huge", PROFILE.replace("rate = 1.0", "rate = 1e7"), "[G] rate = 1e+07 is outside [1e-06, 1e+06]"),
     ("G-scale-1e12", PROFILE.replace("scale = 1.0", "scale = 1e12"), "[G] scale = 1e+12 is outside [1e-06, 1e+06]"),
     ("G-scale-1e300", PROFILE.replace("scale = 1.0", "scale = 1e300"), "[G] scale = 1e+300 is outside [1e-06, 1e+06]"),

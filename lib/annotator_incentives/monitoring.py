@@ -91,13 +91,15 @@ def _distinguishable(q0, q1) -> None:
 
     Examples
     --------
-    >>> _distinguishable(0.5, 0.5 + 1e-17)
+    >>> _distinguishable(0.5, 0.5 + 1e-17)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    annotator_incentives.monitoring.OutOfReachError: the careless and the careful annotator pass a check with the same probability, 0.5, to double precision (the signal is too weak, or eta1 too close to eta0): no number of checks tells them apart
+    annotator_incentives.monitoring.OutOfReachError: the careless and the careful annotator pass a check with the same ...
+    >>> _distinguishable(0.5, 0.6) is None
+    True
     """
     if isinstance(q0, (float, np.floating)) and isinstance(q1, (float, np.floating)) and q0 == q1 and 0 <= q0 <= 1:
-        raise OutOfReachError(f"the careless and the careful annotator pass a check with the same probability, {q0:.17g}, to "
+        raise OutOfReachError(f"the careless and the careful annotator pass a check with the same probability, {q0!r}, to "
                               "double precision (the signal is too weak, or eta1 too close to eta0): no number of checks "
                               "tells them apart")
 

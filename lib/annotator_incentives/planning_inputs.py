@@ -296,9 +296,20 @@ def _wage_utility(file: _ProfileFile) -> tuple[tuple[Fn, Fn, Fn], tuple[float, f
 
 
 def _polynomial_minimum(polynomial: np.polynomial.Polynomial) -> tuple[float, float]:
-    """(the smallest value of ``polynomial`` on [0, 1], where): at an end or a real stationary point."""
-    stationary = [r.real for r in polynomial.deriv().roots() if abs(r.imag) < 1e-12 and 0 < r.real < 1]
-    where = np.array([0.0, 1.0, *stationary])
+    """The smallest value of ``polynomial`` on [0, 1] and where it is taken.
+
+    The minimum lies at an end or at a real stationary point; the real part of every complex
+    stationary point in [0, 1] is tried too (a double root comes out of ``roots`` with a small
+    imaginary part), and a grid of 1,001 points besides: each extra point can only confirm it.
+
+    Examples
+    --------
+    >>> _polynomial_minimum(np.polynomial.Polynomial([0.0, -1.0, 1.0]))  # eta^2 - eta, lowest at 1/2
+    (-0.25, 0.5)
+    """
+    roots = np.real(polynomial.deriv().roots()).astype(float)
+    stationary = roots[(roots > 0) & (roots < 1)]
+    where = np.concatenate([np.linspace(0.0, 1.0, 1001), stationary])
     values = polynomial(where)
     i = int(np.argmin(values))
     return float(values[i]), float(where[i])
