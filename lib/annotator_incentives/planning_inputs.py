@@ -419,7 +419,7 @@ def _name(file: _ProfileFile) -> str:
 
 
 def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
-    """A utility profile from a TOML file (UTF-8), for example::
+    r"""A utility profile from a TOML file (UTF-8), for example::
 
         name = "my-team"
         U0 = 0.0
@@ -437,7 +437,45 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
 
     Every key must be one of these (a misspelt key is an error naming it and the known ones);
     numbers must be finite (not true/false, not text); rates, scales and the power are positive.
-    The model's assumptions are checked; a violation names the assumption."""
+    The model's assumptions are checked; a violation names the assumption. So that every
+    solve is sound in double precision, the file must also keep (each violation names the key,
+    its value and the limit):
+
+    - [G] rate and scale within ``UNIT_RANGE`` (1e-6 to 1e6), where the solvers' absolute
+      tolerances (1e-12 in utility and in wages) are negligible;
+    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (12): beyond,
+      G(w_lo) exceeds e^12 = 1.6e5 scale (sums of utilities lose more than 3.6e-11 of scale)
+      or G near w_hi is too flat for the utility to tell wages apart;
+    - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
+      least ``COST_SPAN_MIN`` (1e-6) of [G] scale and at least 1 / ``CANCELLATION_MAX`` (1e-6)
+      of the sum of the coefficients' sizes;
+    - [mu] power at most 1 (concave) and at least 1 / ``MU_BEND_MAX`` (0.001), [mu] rate at most
+      ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e6) wages of
+      1 / [G] rate.
+
+    Parameters
+    ----------
+    path : the TOML file.
+
+    Returns
+    -------
+    UtilityProfile, named by ``name`` (default: the file's stem), with a CARA tag (rate, scale).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> text = 'U0 = 0.0\n[G]\nrate = 1.0\nscale = 1.0\n[E]\ncoefficients = [0.0, 0.02, 0.18]\n[mu]\nkind = "power"\n'
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "team.toml"
+    >>> _ = path.write_text(text + 'scale = 0.5\npower = 0.8\n')
+    >>> profile = profile_from_toml(path)
+    >>> profile.name, profile.w_lo, float(profile.mu(1.0))
+    ('team', -10.0, 0.5)
+    >>> _ = path.write_text(text.replace("U0 = 0.0", "wage_bounds = [-50.0, 10.0]") + 'scale = 0.5\npower = 0.8\n')
+    >>> profile_from_toml(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.utility.ProfileError: ...team.toml: wage_bounds[0] = -50 is outside [-12, 12] for [G] rate = 1 ...
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise ProfileError(f"a profile file must be given by its path; got {type(path).__name__}")
     file = _read_profile_file(Path(path))
