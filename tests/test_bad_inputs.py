@@ -633,7 +633,7 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
      MonitoringError, "(0, 1)"),
     ("asymptotic-not-a-monitor", lambda: monitoring.samples_needed_asymptotic(0.1, 0.95, 0.8, 0.9),
      MonitoringError, "must be a Monitor"),
-    ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), MonitoringError, "q0 < q1"),
+    ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), OutOfReachError, "the same probability, 0.5,"),
     ("samples-needed-target-nan", lambda: monitoring.samples_needed(np.nan, 0.5, 0.6), MonitoringError, "(0, 1)"),
     ("samples-needed-n-max-zero", lambda: monitoring.samples_needed(0.1, 0.6, 0.7, n_max=0), MonitoringError, "n_max"),
     ("samples-needed-out-of-reach", lambda: monitoring.samples_needed(0.001, 0.5, 0.5001, n_max=1000),

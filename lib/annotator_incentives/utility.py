@@ -7,9 +7,13 @@ U_0; wages lie in [w_lo, w_hi]. A profile is checked on construction:
 - Assumption 3: E increasing and convex on [0, 1]; mu increasing and concave on [0, 1];
 - Assumption 4: E([0, 1]) + U_0 lies inside G([w_lo, w_hi]) (participation is affordable).
 
-A violation raises :class:`ProfileError` naming the assumption and where it fails. Derivatives,
-the inverse of G and a CARA tag given with a profile are checked against G, E and mu at a few
-points (:meth:`UtilityProfile.check_consistency`); a mismatch is a :class:`ProfileError` too.
+A violation raises :class:`ProfileError` naming the assumption and where it fails. Shapes are
+judged on a grid by second differences over several spans, against rounding alone
+(``ROUNDING_ULPS`` units in the last place of the function's magnitude), so that a barely
+convex mu = eta^1.0000001 is found at any scale. Derivatives, the inverse of G and a CARA tag
+given with a profile are checked against G, E and mu at a few points, allowing for the rounding
+of the central differences and of G (:meth:`UtilityProfile.check_consistency`); a mismatch is a
+:class:`ProfileError` too.
 """
 
 from __future__ import annotations
