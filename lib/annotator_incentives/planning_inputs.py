@@ -319,7 +319,7 @@ def _effort_cost(file: _ProfileFile, scale: float) -> tuple[Fn, Fn]:
     """[E]: the annotator's cost of effort, the polynomial E(eta) = sum_i c_i eta^i, and its
     derivative. Checked on [0, 1] exactly (by its stationary points): increasing and convex
     (Assumption 3); its span E(1) - E(0) at least ``COST_SPAN_MIN`` of [G] ``scale`` and at least
-    1 / ``CANCELLATION_MAX`` of sum |c_i| (coefficients that nearly cancel leave E to rounding)."""
+    1 / ``CANCELLATION_MAX`` of sum |c_i| (else E's rounding, eps sum |c_i|, is not small against its span)."""
     raw = file.section("E", ("coefficients",)).get("coefficients")
     if not isinstance(raw, list) or not raw:
         raise ProfileError(
@@ -343,8 +343,8 @@ def _effort_cost(file: _ProfileFile, scale: float) -> tuple[Fn, Fn]:
                            f"{scale:g}: the wages that pay for effort would be below the solvers' resolution; "
                            "express E and [G] scale in the same, comparable units")
     if size > CANCELLATION_MAX * span:
-        raise ProfileError(f"{where}: the coefficients (sum of sizes {size:.4g}) nearly cancel: E(1) - E(0) = {span:.4g} is "
-                           f"less than 1/{CANCELLATION_MAX:g} of them, so rounding would swamp the costs of effort")
+        raise ProfileError(f"{where}: the coefficients' sizes add up to {size:.4g}, more than {CANCELLATION_MAX:g} times "
+                           f"E(1) - E(0) = {span:.4g}, so rounding in E(eta) would swamp the costs of effort")
     return lambda e: polynomial(np.asarray(e, float)), lambda e: derivative(np.asarray(e, float))
 
 
