@@ -432,6 +432,8 @@ PROFILE_ERRORS = [  # (id, content, piece of the message)
      "[mu] power = 1.0000001: Assumption 3 fails: mu is not concave"),
     ("mu-rate-huge", PROFILE.replace("rate = 1.2", "rate = 1e4"), "[mu] rate = 10000 must be at most 1000"),
     ("E-costs-below-resolution", toml(coefficients="coefficients = [0.0, 0.0, 1e-9]"), "effort costs E(1) - E(0) = 1e-09"),
+    ("utilities-too-small-for-the-tie", toml(coefficients="coefficients = [0.0, 2e-8, 1.8e-7]").replace("scale = 1.0", "scale = 1e-6"),
+     "effort costs E(1) - E(0) = 2e-07 are below 1e-06 times the larger of 1 and [G] scale"),
     ("E-constant-swamps-costs", toml(coefficients="coefficients = [1e9, 1e-4, 0.18]"), "more than 1e+06 times E(1) - E(0)"),
     ("E-concave-inside", toml(coefficients="coefficients = [0.0, 0.3, 0.1, -0.1]"), "E is not convex: E''(1) = -0.4 < 0"),
 ]

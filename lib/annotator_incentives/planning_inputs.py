@@ -269,7 +269,7 @@ def _read_profile_file(path: Path) -> _ProfileFile:
 # the CARA G neither overflows nor flattens out (utility.CARA_EXPONENT_MAX), and curves whose
 # rounding stays far below what they span. The README's planning section states them.
 UNIT_RANGE = (1e-6, 1e6)  # [G] rate and scale; [mu] scale in wages of 1/rate (see _value_of_effort)
-COST_SPAN_MIN = 1e-6  # E(1) - E(0) at least this share of [G] scale (else the wages it needs are below resolution)
+COST_SPAN_MIN = 1e-6  # E(1) - E(0) at least this times max(1, [G] scale): the solvers' tie of 1e-12 and wages resolve it
 CANCELLATION_MAX = 1e6  # sum |coefficients| at most this many times E(1) - E(0) (else rounding swamps E)
 MU_SPAN_RANGE = (1e-6, 1e6)  # mu(1) - mu(0), in wages of 1/[G] rate
 MU_BEND_MAX = 1e3  # [mu] rate (exp, log) at most this; [mu] power at least 1 / this
@@ -318,7 +318,7 @@ def _polynomial_minimum(polynomial: np.polynomial.Polynomial) -> tuple[float, fl
 def _effort_cost(file: _ProfileFile, scale: float) -> tuple[Fn, Fn]:
     """[E]: the annotator's cost of effort, the polynomial E(eta) = sum_i c_i eta^i, and its
     derivative. Checked on [0, 1] exactly (by its stationary points): increasing and convex
-    (Assumption 3); its span E(1) - E(0) at least ``COST_SPAN_MIN`` of [G] ``scale`` and at least
+    (Assumption 3); its span E(1) - E(0) at least ``COST_SPAN_MIN`` max(1, [G] ``scale``) and at least
     1 / ``CANCELLATION_MAX`` of sum |c_i| (else E's rounding, eps sum |c_i|, is not small against its span)."""
     raw = file.section("E", ("coefficients",)).get("coefficients")
     if not isinstance(raw, list) or not raw:
@@ -338,10 +338,10 @@ def _effort_cost(file: _ProfileFile, scale: float) -> tuple[Fn, Fn]:
     span = float(polynomial(1.0) - polynomial(0.0))
     if span <= 0:
         raise ProfileError(f"{where}: Assumption 3 fails: E is not increasing (E(1) = E(0))")
-    if span < COST_SPAN_MIN * scale:
-        raise ProfileError(f"{where}: effort costs E(1) - E(0) = {span:.4g} are below {COST_SPAN_MIN:g} of [G] scale = "
-                           f"{scale:g}: the wages that pay for effort would be below the solvers' resolution; "
-                           "express E and [G] scale in the same, comparable units")
+    if span < COST_SPAN_MIN * max(1.0, scale):
+        raise ProfileError(f"{where}: effort costs E(1) - E(0) = {span:.4g} are below {COST_SPAN_MIN:g} times the larger of 1 "
+                           f"and [G] scale = {scale:g}: the solvers' tolerance of 1e-12 in utility, and the wages that pay "
+                           "for effort, would not be small against them; express utilities in units near 1")
     if size > CANCELLATION_MAX * span:
         raise ProfileError(f"{where}: the coefficients' sizes add up to {size:.4g}, more than {CANCELLATION_MAX:g} times "
                            f"E(1) - E(0) = {span:.4g}, so rounding in E(eta) would swamp the costs of effort")
@@ -447,8 +447,9 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
       G(w_lo) exceeds e^12 = 1.6e5 scale (sums of utilities lose more than 3.6e-11 of scale)
       or G near w_hi is too flat for the utility to tell wages apart;
     - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
-      least ``COST_SPAN_MIN`` (1e-6) of [G] scale and at least 1 / ``CANCELLATION_MAX`` (1e-6)
-      of the sum of the coefficients' sizes;
+      least ``COST_SPAN_MIN`` (1e-6) times max(1, [G] scale), so that the solvers' tie of 1e-12
+      in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of
+      the coefficients' sizes;
     - [mu] power at most 1 (concave) and at least 1 / ``MU_BEND_MAX`` (0.001), [mu] rate at most
       ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e6) wages of
       1 / [G] rate.
