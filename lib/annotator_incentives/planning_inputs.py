@@ -268,10 +268,10 @@ def _read_profile_file(path: Path) -> _ProfileFile:
 # solvers' absolute tolerances (1e-12 in utility and in wages) are negligible, wage bounds where
 # the CARA G neither overflows nor flattens out (utility.CARA_EXPONENT_MAX), and curves whose
 # rounding stays far below what they span. The README's planning section states them.
-UNIT_RANGE = (1e-6, 1e6)  # [G] rate and scale; [mu] scale in wages of 1/rate (see _value_of_effort)
+UNIT_RANGE = (1e-6, 1e6)  # [G] rate and scale
 COST_SPAN_MIN = 1e-6  # E(1) - E(0) at least this times max(1, [G] scale): the solvers' tie of 1e-12 and wages resolve it
 CANCELLATION_MAX = 1e6  # sum |coefficients| at most this many times E(1) - E(0) (else rounding swamps E)
-MU_SPAN_RANGE = (1e-6, 1e6)  # mu(1) - mu(0), in wages of 1/[G] rate
+MU_SPAN_RANGE = (1e-6, 1e4)  # mu(1) - mu(0), in wages of 1/[G] rate (the wage bounds are at most 24 of them apart)
 MU_BEND_MAX = 1e3  # [mu] rate (exp, log) at most this; [mu] power at least 1 / this
 
 
@@ -373,8 +373,9 @@ def _value_of_effort(file: _ProfileFile, rate_G: float) -> tuple[Fn, Fn]:
     span, (low, high) = float(mu(1.0) - mu(0.0)) * rate_G, MU_SPAN_RANGE
     if not low <= span <= high:
         raise ProfileError(f"{file.path}: [mu] scale = {values['scale']:g} gives mu(1) - mu(0) = {span / rate_G:.4g}, "
-                           f"{span:.4g} wages of 1/[G] rate; it must lie within [{low:g}, {high:g}] of them, where the "
-                           "company's value and the wages that buy effort are numbers of comparable size")
+                           f"{span:.4g} wages of 1/[G] rate; it must lie within [{low:g}, {high:g}] of them: beyond, "
+                           "effort is worth so much more than any wage the bounds allow that contracts sit at the wage "
+                           "bounds, where the solvers lose precision; below, so little that nothing is worth paying")
     return mu, dmu
 
 
@@ -451,8 +452,8 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
       in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of
       the coefficients' sizes;
     - [mu] power at most 1 (concave) and at least 1 / ``MU_BEND_MAX`` (0.001), [mu] rate at most
-      ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e6) wages of
-      1 / [G] rate.
+      ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e4) wages of
+      1 / [G] rate (the wage bounds are at most 24 of them apart).
 
     Parameters
     ----------
