@@ -444,9 +444,9 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
 
     - [G] rate and scale within ``UNIT_RANGE`` (1e-6 to 1e6), where the solvers' absolute
       tolerances (1e-12 in utility and in wages) are negligible;
-    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (12): beyond,
-      G(w_lo) exceeds e^12 = 1.6e5 scale (sums of utilities lose more than 3.6e-11 of scale)
-      or G near w_hi is too flat for the utility to tell wages apart;
+    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (10, as the paper's
+      profiles): beyond, G(w_lo) exceeds e^10 = 2.2e4 scale (a contract's expected utility
+      loses about 8 eps |G(w_lo)| to rounding) or G near w_hi is too flat to tell wages apart;
     - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
       least ``COST_SPAN_MIN`` (1e-6) times max(1, [G] scale), so that the solvers' tie of 1e-12
       in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of
@@ -476,7 +476,7 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
     >>> profile_from_toml(path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    annotator_incentives.utility.ProfileError: ...team.toml: wage_bounds[0] = -50 is outside [-12, 12] for [G] rate = 1 ...
+    annotator_incentives.utility.ProfileError: ...team.toml: wage_bounds[0] = -50 is outside [-10, 10] for [G] rate = 1 ...
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ProfileError(f"a profile file must be given by its path; got {type(path).__name__}")

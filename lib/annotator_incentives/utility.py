@@ -60,10 +60,11 @@ DIFFERENCE_STEP = 1e-6  # ... of this step, whose own rounding error is allowed 
 EPS = float(np.finfo(float).eps)
 ROUNDING_ULPS = 64  # a value of G, E or mu is trusted to this many units in the last place of its magnitude
 CURVATURE_STRIDES = (1, 10, 100, 1000)  # second differences over these multiples of the grid step (fine to coarse)
-# A CARA G(w) = scale (1 - exp(-rate w)) is used with rate |w| at most this at both wage bounds:
-# exp(12) = 1.6e5, so utilities stay within 1.6e5 scale (a sum of them is off by at most
-# eps exp(12) = 3.6e-11 of scale) and near the top wage G still tells wages apart to 3.6e-11 / rate.
-CARA_EXPONENT_MAX = 12.0
+# A CARA G(w) = scale (1 - exp(-rate w)) is used with rate |w| at most this at both wage bounds,
+# as in the paper's own profiles (figure3: rate 1, wages from -10): exp(10) = 2.2e4, so utilities
+# stay within 2.2e4 scale (a contract's expected utility is off by about 8 eps exp(10) = 4e-11 of
+# scale at worst, measured) and near the top wage G still tells wages apart to eps exp(10) / rate.
+CARA_EXPONENT_MAX = 10.0
 
 
 def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
