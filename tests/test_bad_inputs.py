@@ -471,6 +471,37 @@ def test_paper_mu_power_profile_solves(tmp_path):
     assert float(prof.dmu(fb.eta)) == pytest.approx(float(prof.dE(fb.eta)) / float(prof.dG(fb.wage)), rel=1e-9)
 
 
+PROFILE_EDGES = [  # (id, profile text): at the edges of the accepted bounds (issue 21); each must load and plan
+    ("bounds-at-rate-times-wage-10", toml(wage_bounds="wage_bounds = [-10.0, 10.0]")),
+    ("G-rate-2-bounds-5", toml(wage_bounds="wage_bounds = [-5.0, 5.0]").replace("rate = 1.0", "rate = 2.0")),
+    ("G-rate-1e3-narrow", toml(wage_bounds="wage_bounds = [-0.01, 0.01]").replace("rate = 1.0", "rate = 1000.0")
+     .replace("scale = 0.5", "scale = 0.0005")),
+    ("G-rate-1e-3-wide", toml(wage_bounds="wage_bounds = [-1e4, 1e4]", coefficients="coefficients = [0.0, 2e-5, 1.8e-4]")
+     .replace("rate = 1.0", "rate = 0.001").replace("scale = 0.5", "scale = 500.0")),
+    ("G-scale-1e6", toml(coefficients="coefficients = [0.0, 2e4, 1.8e5]").replace("scale = 1.0", "scale = 1e6")),
+    ("G-scale-1e-5-costs-1e-6", toml(coefficients="coefficients = [0.0, 1e-7, 1e-6]").replace("scale = 1.0", "scale = 1e-5")
+     .replace("scale = 0.5", "scale = 1e-4")),
+    ("mu-span-1e4", PROFILE.replace("scale = 0.5", "scale = 1.4e4")),
+    ("mu-span-1e-6", PROFILE.replace("scale = 0.5", "scale = 1.5e-6")),
+    ("mu-power-0.001", PAPER_POWER_MU.replace("power = 0.8", "power = 0.001")),
+    ("mu-power-1", PAPER_POWER_MU.replace("power = 0.8", "power = 1.0")),
+    ("mu-exp-rate-1e3", PROFILE.replace("rate = 1.2", "rate = 1000.0")),
+    ("U0-negative-1000", toml(U0="U0 = -1000.0")),
+]
+
+
+@pytest.mark.parametrize("case", PROFILE_EDGES, ids=[c[0] for c in PROFILE_EDGES])
+def test_profiles_at_the_edges_of_the_bounds_plan(case, tmp_path):
+    """Within the documented bounds a profile loads and plans (the returned contracts are
+    certified by the solvers); a gap below the first-best is never negative beyond rounding."""
+    _, text = case
+    write_files(tmp_path, {"p.toml": text})
+    result = planning.plan(p=GOOD_P, utility=planning.profile_from_toml(tmp_path / "p.toml"), n=5)
+    gaps = [o["gap_to_first_best"] for offers in result["contracts"].values() for o in offers.values()]
+    assert all(math.isfinite(g) and g >= -1e-9 * max(1.0, abs(result["profile"]["first_best"]["principal_utility"]))
+               for g in gaps), gaps
+
+
 FIRST_BEST_NOT_POSITIVE = [  # (id, profile text): first-best utility 0 or below (item 3 and item 6)
     ("first-best-zero", toml(coefficients="coefficients = [0.0, 0.5]").replace("scale = 0.5", "scale = 0.001")),
     ("first-best-negative", toml(U0="U0 = 0.3")),
@@ -960,7 +991,8 @@ def test_strict_bonus_breaks_the_tie():
 
 
 def test_corpus_size():
-    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
+    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, PROFILE_EDGES,
+             FIRST_BEST_NOT_POSITIVE,
              LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS, LOADER_ERRORS]
     assert sum(map(len, sizes)) >= 150
 
