@@ -84,6 +84,7 @@ GOOD_PARQUET = _parquet(pd.DataFrame({"p": GOOD_P}))
 FILES: dict[str, bytes | str | None] = {  # name: content (None: a directory)
     "good.csv": "p\n" + "\n".join(f"{x:.4f}" for x in GOOD_P) + "\n",
     "half.csv": "p\n" + "0.5\n" * 50,
+    "barely.csv": "p\n" + f"{0.5 + 1e-16!r}\n" * 50,
     "good.toml": PROFILE,
     "paper_mu.toml": PAPER_POWER_MU,
     "folder": None,
@@ -148,6 +149,15 @@ CLI_ERRORS = [  # (id, argv, exit code, piece of stderr)
     ("both-monitors-out-of-reach-without-n", [*F, "--eta0", "0.9", "--eta1", "0.9001"], 2, "neither monitor reaches"),
     ("no-signal-and-delta-out-of-reach", ["--file", "{dir}/half.csv", "--delta", "0.999"], 2, "neither monitor reaches"),
     ("recommended-n-beyond-limit", [*F, "--eta0", "0.9", "--eta1", "0.905", "--error", "0.01"], 2, "give --n (at most 100,000)"),
+    # issue 21: empty names are not defaults, and hypotheses that rounding cannot tell apart are said so
+    ("profile-empty", [*F, "--profile", ""], 2, "--profile is empty: give a profile name"),
+    ("profile-blank", [*F, "--profile", "  "], 2, "--profile is empty"),
+    ("data-dir-empty", ["--dataset", "ultrafeedback-sample", "--data-dir", ""], 2, "--data-dir is empty: give a folder"),
+    ("profile-file-empty", [*F, "--profile-file", ""], 2, "--profile-file is empty: give a file"),
+    ("file-empty", ["--file", ""], 2, "--file is empty: give a file"),
+    ("dataset-empty", ["--dataset", ""], 2, "--dataset is empty: give a name"),
+    ("eta1-1e-300", [*F, "--eta0", "0", "--eta1", "1e-300"], 2, "the same probability, 0.5, to double precision"),
+    ("p-half-plus-1e-16", ["--file", "{dir}/barely.csv", "--delta", "0.999"], 2, "the signal is too weak, or eta1 too close"),
 ]
 FILES["folder.csv"] = None
 
@@ -186,6 +196,7 @@ CLI_ANSWERS = [  # (id, argv): plans that must succeed, checked by test_command_
     ("paper-mu-power-0.8", [*F, "--profile-file", "{dir}/paper_mu.toml", "--n", "5", "--json"]),
     ("huge-margin", [*F, "--margin", "1000", "--n", "20", "--json"]),
     ("report-text", [*F, "--n", "5"]),
+    ("eta1-1e-300-with-n", [*F, "--eta0", "0", "--eta1", "1e-300", "--n", "5", "--json"]),
 ]
 
 
@@ -446,6 +457,30 @@ PROFILE_ERRORS = [  # (id, content, piece of the message)
     ("E-not-convex", toml(coefficients="coefficients = [0.0, 0.1, -0.5]"), "Assumption 3 fails: E is not"),
     ("E-decreasing", toml(coefficients="coefficients = [0.0, -0.1]"), "Assumption 3 fails: E is not increasing"),
     ("unaffordable", toml(wage_bounds="wage_bounds = [-0.01, 0.01]"), "Assumption 4 fails"),
+    # issue 21: profiles that overflowed, flattened G to rounding or were checked too loosely, named in the file's terms
+    ("bounds-very-negative", toml(wage_bounds="wage_bounds = [-50.0, 10.0]"),
+     "wage_bounds[0] = -50 is outside [-10, 10] for [G] rate = 1"),
+    ("bounds-minus-30", toml(wage_bounds="wage_bounds = [-30.0, 10.0]"), "wage_bounds[0] = -30 is outside [-10, 10]"),
+    ("bounds-up-to-1e6", toml(wage_bounds="wage_bounds = [-10.0, 1e6]"), "wage_bounds[1] = 1e+06 is outside [-10, 10]"),
+    ("G-rate-50", PROFILE.replace("rate = 1.0", "rate = 50.0"),
+     "wage_bounds[0] = -10 is outside [-0.2, 0.2] for [G] rate = 50"),
+    ("G-rate-huge", PROFILE.replace("rate = 1.0", "rate = 1e7"), "[G] rate = 1e+07 is outside [1e-06, 1e+06]"),
+    ("G-scale-1e12", PROFILE.replace("scale = 1.0", "scale = 1e12"), "[G] scale = 1e+12 is outside [1e-06, 1e+06]"),
+    ("G-scale-1e300", PROFILE.replace("scale = 1.0", "scale = 1e300"), "[G] scale = 1e+300 is outside [1e-06, 1e+06]"),
+    ("G-scale-tiny", PROFILE.replace("scale = 1.0", "scale = 1e-9"), "[G] scale = 1e-09 is outside [1e-06, 1e+06]"),
+    ("mu-scale-1e6", PROFILE.replace("scale = 0.5", "scale = 5e6"), "[mu] scale = 5e+06 gives mu(1) - mu(0)"),
+    ("mu-scale-tiny", PROFILE.replace("scale = 0.5", "scale = 1e-9"), "must lie within [1e-06, 10000] of them"),
+    ("mu-scale-1e5", PROFILE.replace("scale = 0.5", "scale = 1e5"), "contracts sit at the wage bounds"),
+    ("mu-power-1e-9", PAPER_POWER_MU.replace("power = 0.8", "power = 1e-9"), "[mu] power = 1e-09 must be at least 0.001"),
+    ("mu-power-barely-convex", PAPER_POWER_MU.replace("power = 0.8", "power = 1.0000001"),
+     "[mu] power = 1.0000001: Assumption 3 fails: mu is not concave"),
+    ("mu-rate-huge", PROFILE.replace("rate = 1.2", "rate = 1e4"), "[mu] rate = 10000 must be at most 1000"),
+    ("E-costs-below-resolution", toml(coefficients="coefficients = [0.0, 0.0, 1e-9]"), "effort costs E(1) - E(0) = 1e-09"),
+    ("utilities-too-small-for-the-tie",
+     toml(coefficients="coefficients = [0.0, 2e-8, 1.8e-7]").replace("scale = 1.0", "scale = 1e-6"),
+     "effort costs E(1) - E(0) = 2e-07 are below 1e-06 times the larger of 1 and [G] scale"),
+    ("E-constant-swamps-costs", toml(coefficients="coefficients = [1e9, 1e-4, 0.18]"), "more than 1e+06 times E(1) - E(0)"),
+    ("E-concave-inside", toml(coefficients="coefficients = [0.0, 0.3, 0.1, -0.1]"), "E is not convex: E''(1) = -0.4 < 0"),
 ]
 
 
@@ -477,6 +512,37 @@ def test_paper_mu_power_profile_solves(tmp_path):
     fb = contracts.first_best(prof)
     assert 0 < fb.eta < 1
     assert float(prof.dmu(fb.eta)) == pytest.approx(float(prof.dE(fb.eta)) / float(prof.dG(fb.wage)), rel=1e-9)
+
+
+PROFILE_EDGES = [  # (id, profile text): at the edges of the accepted bounds (issue 21); each must load and plan
+    ("bounds-at-rate-times-wage-10", toml(wage_bounds="wage_bounds = [-10.0, 10.0]")),
+    ("G-rate-2-bounds-5", toml(wage_bounds="wage_bounds = [-5.0, 5.0]").replace("rate = 1.0", "rate = 2.0")),
+    ("G-rate-1e3-narrow", toml(wage_bounds="wage_bounds = [-0.01, 0.01]").replace("rate = 1.0", "rate = 1000.0")
+     .replace("scale = 0.5", "scale = 0.0005")),
+    ("G-rate-1e-3-wide", toml(wage_bounds="wage_bounds = [-1e4, 1e4]", coefficients="coefficients = [0.0, 2e-5, 1.8e-4]")
+     .replace("rate = 1.0", "rate = 0.001").replace("scale = 0.5", "scale = 500.0")),
+    ("G-scale-1e6", toml(coefficients="coefficients = [0.0, 2e4, 1.8e5]").replace("scale = 1.0", "scale = 1e6")),
+    ("G-scale-1e-5-costs-1e-6", toml(coefficients="coefficients = [0.0, 1e-7, 1e-6]").replace("scale = 1.0", "scale = 1e-5")
+     .replace("scale = 0.5", "scale = 1e-4")),
+    ("mu-span-1e4", PROFILE.replace("scale = 0.5", "scale = 1.4e4")),
+    ("mu-span-1e-6", PROFILE.replace("scale = 0.5", "scale = 1.5e-6")),
+    ("mu-power-0.001", PAPER_POWER_MU.replace("power = 0.8", "power = 0.001")),
+    ("mu-power-1", PAPER_POWER_MU.replace("power = 0.8", "power = 1.0")),
+    ("mu-exp-rate-1e3", PROFILE.replace("rate = 1.2", "rate = 1000.0")),
+    ("U0-negative-1000", toml(U0="U0 = -1000.0")),
+]
+
+
+@pytest.mark.parametrize("case", PROFILE_EDGES, ids=[c[0] for c in PROFILE_EDGES])
+def test_profiles_at_the_edges_of_the_bounds_plan(case, tmp_path):
+    """Within the documented bounds a profile loads and plans (the returned contracts are
+    certified by the solvers); a gap below the first-best is never negative beyond rounding."""
+    _, text = case
+    write_files(tmp_path, {"p.toml": text})
+    result = planning.plan(p=GOOD_P, utility=planning.profile_from_toml(tmp_path / "p.toml"), n=5)
+    gaps = [o["gap_to_first_best"] for offers in result["contracts"].values() for o in offers.values()]
+    assert all(math.isfinite(g) and g >= -1e-9 * max(1.0, abs(result["profile"]["first_best"]["principal_utility"]))
+               for g in gaps), gaps
 
 
 FIRST_BEST_NOT_POSITIVE = [  # (id, profile text): first-best utility 0 or below (item 3 and item 6)
@@ -663,7 +729,7 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
      MonitoringError, "(0, 1)"),
     ("asymptotic-not-a-monitor", lambda: monitoring.samples_needed_asymptotic(0.1, 0.95, 0.8, 0.9),
      MonitoringError, "must be a Monitor"),
-    ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), MonitoringError, "q0 < q1"),
+    ("samples-needed-equal-q", lambda: monitoring.samples_needed(0.1, 0.5, 0.5), OutOfReachError, "the same probability, 0.5,"),
     ("samples-needed-target-nan", lambda: monitoring.samples_needed(np.nan, 0.5, 0.6), MonitoringError, "(0, 1)"),
     ("samples-needed-n-max-zero", lambda: monitoring.samples_needed(0.1, 0.6, 0.7, n_max=0), MonitoringError, "n_max"),
     ("samples-needed-out-of-reach", lambda: monitoring.samples_needed(0.001, 0.5, 0.5001, n_max=1000),
@@ -1124,7 +1190,8 @@ def test_strict_bonus_breaks_the_tie():
 
 
 def test_corpus_size():
-    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, FIRST_BEST_NOT_POSITIVE,
+    sizes = [CLI_ERRORS, CLI_ANSWERS, DATA_ERRORS, PLAN_SIZE_ERRORS, DATA_ANSWERS, PROFILE_ERRORS, PROFILE_EDGES,
+             FIRST_BEST_NOT_POSITIVE,
              LOCAL_COPIES, LIBRARY_ERRORS, LIBRARY_ANSWERS, LOADER_ERRORS]
     assert sum(map(len, sizes)) >= 150
 

@@ -122,3 +122,11 @@ def test_bad_profile_files(tmp_path, toml, message):
     path.write_text(toml)
     with pytest.raises(planning.ProfileError, match=message):
         planning.profile_from_toml(path)
+
+
+@pytest.mark.parametrize("option", ["--profile", "--data-dir", "--profile-file"])
+def test_empty_names_are_errors_not_defaults(option, p_file):
+    """Issue 21: --profile '' meant baseline and --data-dir '' the current folder, silently."""
+    out = run("--file", str(p_file), option, "", "--n", "5")
+    assert out.returncode == 2 and f"annotator-plan: error: {option} is empty" in out.stderr
+    assert cli.blank_argument(cli.parser().parse_args(["--file", str(p_file)])) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,48 @@ def test_solve_increasing_against_closed_forms_and_at_the_bounds():
     # a rough derivative (10% off) still converges, to the same answer
     rough = U.solve_increasing(f, lambda w: 1.1 * df(w), u, -5.0, 10.0)
     np.testing.assert_allclose(rough, w_true, rtol=1e-12, atol=1e-12)
+
+
+def _power_profile(power: float, **changes) -> U.UtilityProfile:
+    G, G_inv, dG = U.cara()
+    mu = lambda e: 0.5 * np.asarray(e, float) ** power  # noqa: E731
+    dmu = lambda e: 0.5 * power * np.maximum(np.asarray(e, float), 1e-300) ** (power - 1)  # noqa: E731
+    return U.UtilityProfile("power", G=G, G_inv=G_inv, dG=dG, E=lambda e: 0.18 * np.asarray(e, float) ** 2,
+                            dE=lambda e: 0.36 * np.asarray(e, float), mu=mu, dmu=dmu, **changes)
+
+
+@pytest.mark.parametrize("power", [1.0000001, 1.00000001, 1.001])
+def test_slightly_convex_mu_is_rejected(power):
+    """Issue 21: second differences over several spans, against rounding alone, find a curvature
+    of 1e-8 (the old absolute tolerance 1e-9 let eta^1.0000001 through)."""
+    with pytest.raises(U.ProfileError, match="Assumption 3 fails: mu is not concave"):
+        _power_profile(power)
+
+
+@pytest.mark.parametrize("power", [1.0, 0.9999999, 0.8, 1e-3, 1e-9])
+def test_concave_mu_passes_and_its_derivative_check_allows_for_rounding(power):
+    """A flat mu (power 1e-9) has a derivative of 5e-10 that a central difference of step 1e-6
+    only knows to about 1e-10: the consistency check allows for that rounding (issue 21: 'dmu
+    does not match')."""
+    profile = _power_profile(power)
+    assert float(profile.mu(1.0)) == 0.5
+
+
+def test_a_wrong_derivative_is_still_caught():
+    G, G_inv, dG = U.cara()
+    with pytest.raises(U.ProfileError, match="dmu does not match the derivative of mu"):
+        U.UtilityProfile("wrong", G=G, G_inv=G_inv, dG=dG, E=lambda e: 0.18 * np.asarray(e, float) ** 2,
+                         mu=lambda e: 0.5 * np.asarray(e, float) ** 0.8, dmu=lambda e: 1.01 * 0.4 * np.asarray(e, float) ** -0.2)
+
+
+def test_cara_never_overflows_and_inverts_to_its_ceiling():
+    """G, G' and G^{-1} of a CARA curve at extreme arguments: infinities, no warning (issue 21:
+    OverflowError in general solves), and G^{-1}(G(w)) = w to rounding where G is not flat."""
+    G, G_inv, dG = U.cara(rate=50.0, scale=2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float(G(-1e6)) == -np.inf and float(dG(-1e6)) == np.inf and float(G(1e6)) == 2.0
+        assert float(G_inv(2.0)) == np.inf and float(G_inv(5.0)) == np.inf and float(G_inv(-np.inf)) == -np.inf
+    w = np.linspace(-12 / 50, 12 / 50, 101)
+    np.testing.assert_allclose(G_inv(G(w)), w, rtol=1e-9, atol=1e-12)
+    assert float(G(np.log(2) / 50)) == pytest.approx(1.0, rel=1e-15)

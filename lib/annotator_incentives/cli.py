@@ -62,8 +62,35 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+NAMED_ARGUMENTS = ("dataset", "file", "data_dir", "profile", "profile_file")  # each names something; empty is an error
+
+
+def blank_argument(args: argparse.Namespace) -> str | None:
+    """The message for the first of ``NAMED_ARGUMENTS`` given as an empty (or blank) string,
+    which would otherwise mean the default profile or the current folder; None when none is.
+
+    Examples
+    --------
+    >>> blank_argument(parser().parse_args(["--dataset", "pku", "--profile", ""]))
+    '--profile is empty: give a profile name, or leave the option out for baseline'
+    >>> blank_argument(parser().parse_args(["--dataset", "pku"])) is None
+    True
+    """
+    meaning = {"data_dir": "a folder, or leave the option out for $ANNOTATOR_DATA_DIR",
+               "profile": "a profile name, or leave the option out for baseline"}
+    for name in NAMED_ARGUMENTS:
+        value = getattr(args, name)
+        if value is not None and not value.strip():
+            option = "--" + name.replace("_", "-")
+            return f"{option} is empty: give {meaning.get(name, 'a name' if name == 'dataset' else 'a file')}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    blank = blank_argument(args)
+    if blank:
+        return _fail(blank)
     try:
         utility = profile_from_toml(args.profile_file) if args.profile_file else (args.profile or "baseline")
         p, source = p_from_file(args.file) if args.file else (None, None)

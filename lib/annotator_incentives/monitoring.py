@@ -94,6 +94,25 @@ def _pass_rates(q0, q1) -> tuple[float, float]:
     return q0, q1
 
 
+def _distinguishable(q0, q1) -> None:
+    """Pass probabilities that are equal as floats (a signal c (eta1 - eta0) below rounding):
+    no number of checks tells the hypotheses apart, an :class:`OutOfReachError` saying so.
+
+    Examples
+    --------
+    >>> _distinguishable(0.5, 0.5 + 1e-17)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.monitoring.OutOfReachError: the careless and the careful annotator pass a check with the same ...
+    >>> _distinguishable(0.5, 0.6) is None
+    True
+    """
+    if isinstance(q0, (float, np.floating)) and isinstance(q1, (float, np.floating)) and q0 == q1 and 0 <= q0 <= 1:
+        raise OutOfReachError(f"the careless and the careful annotator pass a check with the same probability, {q0!r}, to "
+                              "double precision (the signal is too weak, or eta1 too close to eta0): no number of checks "
+                              "tells them apart")
+
+
 def _kl(kl) -> float:
     """A KL divergence: a number >= 0, infinity allowed (hypotheses that one label can separate)."""
     if isinstance(kl, (float, np.floating)) and kl == np.inf:
@@ -314,6 +333,7 @@ def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> i
     """Smallest n with error_sum(n) <= target (exact; the optimal error sum never rises with n,
     so a doubling then bisection search finds it). Raises if n_max does not suffice."""
     target = validation.open_probability("target error sum", target, MonitoringError)
+    _distinguishable(q0, q1)
     q0, q1 = _pass_rates(q0, q1)
     n_max = validation.count("n_max", n_max, MonitoringError, minimum=1)
     hi = 1

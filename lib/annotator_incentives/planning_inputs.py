@@ -26,7 +26,7 @@ from . import validation
 from .data import DataError, Scores, preference_probabilities
 from .data.errors import _first_line
 from .data.packaged import verify_local_copy
-from .utility import Fn, ProfileError, UtilityProfile, cara
+from .utility import CARA_EXPONENT_MAX, EPS, ROUNDING_ULPS, Fn, ProfileError, UtilityProfile, cara
 from .validation import AnnotatorInputError
 
 __all__ = ["p_from_file", "profile_from_toml"]
@@ -290,19 +290,62 @@ def _read_profile_file(path: Path) -> _ProfileFile:
     return _ProfileFile(path, config)
 
 
+# What a profile file may hold, beyond the model's assumptions: scales and rates where the
+# solvers' absolute tolerances (1e-12 in utility and in wages) are negligible, wage bounds where
+# the CARA G neither overflows nor flattens out (utility.CARA_EXPONENT_MAX), and curves whose
+# rounding stays far below what they span. The README's planning section states them.
+UNIT_RANGE = (1e-6, 1e6)  # [G] rate and scale
+COST_SPAN_MIN = 1e-6  # E(1) - E(0) at least this times max(1, [G] scale): the solvers' tie of 1e-12 and wages resolve it
+CANCELLATION_MAX = 1e6  # sum |coefficients| at most this many times E(1) - E(0) (else rounding swamps E)
+MU_SPAN_RANGE = (1e-6, 1e4)  # mu(1) - mu(0), in wages of 1/[G] rate (the wage bounds are at most 24 of them apart)
+MU_BEND_MAX = 1e3  # [mu] rate (exp, log) at most this; [mu] power at least 1 / this
+
+
+def _in_units(file: _ProfileFile, where: str, value: float, why: str) -> None:
+    """``value`` (found at ``where`` of the file) lies in ``UNIT_RANGE``, else an error naming it."""
+    low, high = UNIT_RANGE
+    if not low <= value <= high:
+        raise ProfileError(f"{file.path}: {where} = {value:g} is outside [{low:g}, {high:g}], {why}")
+
+
 def _wage_utility(file: _ProfileFile) -> tuple[tuple[Fn, Fn, Fn], tuple[float, float]]:
     """[G]: the annotator's utility of a wage, G(w) = scale (1 - exp(-rate w)) (CARA; Assumption 2
-    asks it increasing and strictly concave), with its inverse and derivative; and (rate, scale)."""
+    asks it increasing and strictly concave), with its inverse and derivative; and (rate, scale),
+    each in ``UNIT_RANGE``."""
     g = file.section("G", _G_KEYS)
     if g.get("kind", "cara") != "cara":
         raise ProfileError(f"{file.path}: [G] kind must be 'cara' (G(w) = scale (1 - exp(-rate w))); got {g.get('kind')!r}")
     rate, scale = file.number("[G]", g, "rate", 1.0, True), file.number("[G]", g, "scale", 1.0, True)
+    _in_units(file, "[G] rate", rate, "where 1/rate, the wage over which G bends, is a wage the solvers resolve")
+    _in_units(file, "[G] scale", scale, "where utilities are numbers the solvers resolve; express them in other units")
     return cara(rate, scale), (rate, scale)
 
 
-def _effort_cost(file: _ProfileFile) -> tuple[Fn, Fn]:
-    """[E]: the annotator's cost of effort, the polynomial E(eta) = sum_i c_i eta^i (Assumption 3
-    asks it increasing and convex), and its derivative."""
+def _polynomial_minimum(polynomial: np.polynomial.Polynomial) -> tuple[float, float]:
+    """The smallest value of ``polynomial`` on [0, 1] and where it is taken.
+
+    The minimum lies at an end or at a real stationary point; the real part of every complex
+    stationary point in [0, 1] is tried too (a double root comes out of ``roots`` with a small
+    imaginary part), and a grid of 1,001 points besides: each extra point can only confirm it.
+
+    Examples
+    --------
+    >>> _polynomial_minimum(np.polynomial.Polynomial([0.0, -1.0, 1.0]))  # eta^2 - eta, lowest at 1/2
+    (-0.25, 0.5)
+    """
+    roots = np.real(polynomial.deriv().roots()).astype(float)
+    stationary = roots[(roots > 0) & (roots < 1)]
+    where = np.concatenate([np.linspace(0.0, 1.0, 1001), stationary])
+    values = polynomial(where)
+    i = int(np.argmin(values))
+    return float(values[i]), float(where[i])
+
+
+def _effort_cost(file: _ProfileFile, scale: float) -> tuple[Fn, Fn]:
+    """[E]: the annotator's cost of effort, the polynomial E(eta) = sum_i c_i eta^i, and its
+    derivative. Checked on [0, 1] exactly (by its stationary points): increasing and convex
+    (Assumption 3); its span E(1) - E(0) at least ``COST_SPAN_MIN`` max(1, [G] ``scale``) and at least
+    1 / ``CANCELLATION_MAX`` of sum |c_i| (else E's rounding, eps sum |c_i|, is not small against its span)."""
     raw = file.section("E", ("coefficients",)).get("coefficients")
     if not isinstance(raw, list) or not raw:
         raise ProfileError(
@@ -311,27 +354,87 @@ def _effort_cost(file: _ProfileFile) -> tuple[Fn, Fn]:
     coefficients = [validation.real(f"{file.path}: [E] coefficients[{i}]", v, ProfileError) for i, v in enumerate(raw)]
     polynomial = np.polynomial.Polynomial(coefficients)
     derivative = polynomial.deriv()
+    size = float(np.sum(np.abs(coefficients)))
+    rounding = ROUNDING_ULPS * EPS * size * len(coefficients)
+    where = f"{file.path}: [E] coefficients = {coefficients}"
+    for label, shape, f in (("E'", "increasing", derivative), ("E''", "convex", derivative.deriv())):
+        lowest, at = _polynomial_minimum(f)
+        if lowest < -rounding:
+            raise ProfileError(f"{where}: Assumption 3 fails: E is not {shape}: {label}({at:.4g}) = {lowest:.6g} < 0")
+    span = float(polynomial(1.0) - polynomial(0.0))
+    if span <= 0:
+        raise ProfileError(f"{where}: Assumption 3 fails: E is not increasing (E(1) = E(0))")
+    if span < COST_SPAN_MIN * max(1.0, scale):
+        raise ProfileError(f"{where}: effort costs E(1) - E(0) = {span:.4g} are below {COST_SPAN_MIN:g} times the larger of 1 "
+                           f"and [G] scale = {scale:g}: the solvers' tolerance of 1e-12 in utility, and the wages that pay "
+                           "for effort, would not be small against them; express utilities in units near 1")
+    if size > CANCELLATION_MAX * span:
+        raise ProfileError(f"{where}: the coefficients' sizes add up to {size:.4g}, more than {CANCELLATION_MAX:g} times "
+                           f"E(1) - E(0) = {span:.4g}, so rounding in E(eta) would swamp the costs of effort")
     return lambda e: polynomial(np.asarray(e, float)), lambda e: derivative(np.asarray(e, float))
 
 
-def _value_of_effort(file: _ProfileFile) -> tuple[Fn, Fn]:
-    """[mu]: the company's value of the annotator's effort, mu(eta) of a known kind (Assumption 3
-    asks it increasing and concave), and its derivative."""
+def _value_of_effort(file: _ProfileFile, rate_G: float) -> tuple[Fn, Fn]:
+    """[mu]: the company's value of the annotator's effort, mu(eta) of a known kind, and its
+    derivative. Concave by its kind (Assumption 3; a power above 1 is not); its rate at most
+    ``MU_BEND_MAX`` (power at least 1 / it: mu must not rise almost entirely within the solvers'
+    effort resolution near 0); its span mu(1) - mu(0) within ``MU_SPAN_RANGE`` wages of 1 /
+    [G] rate (``rate_G``), where the principal's value and the wages are comparable numbers."""
     kind = file.table("mu").get("kind")  # the keys are checked below, once the kind is known
     if not isinstance(kind, str) or kind not in _MU:
         raise ProfileError(f"{file.path}: [mu] kind must be one of {', '.join(_MU)}; got {kind!r}")
     keys, build = _MU[kind]
     m = file.section("mu", ("kind", *keys))
-    return build({key: file.number("[mu]", m, key, positive=True) for key in keys})
+    values = {key: file.number("[mu]", m, key, positive=True) for key in keys}
+    bend_key = "power" if kind == "power" else "rate"
+    bend = values[bend_key]
+    if kind == "power" and bend > 1:
+        raise ProfileError(f"{file.path}: [mu] power = {bend!r}: Assumption 3 fails: mu is not concave "
+                           "(scale eta^power is concave only for a power of at most 1)")
+    if (bend < 1 / MU_BEND_MAX) if kind == "power" else (bend > MU_BEND_MAX):
+        limit = f"at least {1 / MU_BEND_MAX:g}" if kind == "power" else f"at most {MU_BEND_MAX:g}"
+        raise ProfileError(f"{file.path}: [mu] {bend_key} = {bend:g} must be {limit}: mu would gain almost all its value "
+                           "at efforts too close to 0 for the solvers to resolve")
+    mu, dmu = build(values)
+    span, (low, high) = float(mu(1.0) - mu(0.0)) * rate_G, MU_SPAN_RANGE
+    if not low <= span <= high:
+        raise ProfileError(f"{file.path}: [mu] scale = {values['scale']:g} gives mu(1) - mu(0) = {span / rate_G:.4g}, "
+                           f"{span:.4g} wages of 1/[G] rate; it must lie within [{low:g}, {high:g}] of them: beyond, "
+                           "effort is worth so much more than any wage the bounds allow that contracts sit at the wage "
+                           "bounds, where the solvers lose precision; below, so little that nothing is worth paying")
+    return mu, dmu
 
 
-def _wage_bounds(file: _ProfileFile) -> tuple[float, float]:
-    """wage_bounds = [low, high] (default [-10, 10]); Assumption 4 is checked by the profile."""
+def _wage_bounds(file: _ProfileFile, rate: float) -> tuple[float, float]:
+    """wage_bounds = [low, high] (default [-10, 10]), low < high, each with rate |w| at most
+    ``CARA_EXPONENT_MAX`` for the [G] ``rate`` (beyond, G overflows or is flat to rounding)."""
     bounds = file.config.get("wage_bounds", [-10.0, 10.0])
     if not isinstance(bounds, list) or len(bounds) != 2:
         raise ProfileError(f"{file.path}: wage_bounds must be [low, high]; got {bounds!r}")
     low, high = (validation.real(f"{file.path}: wage_bounds[{i}]", v, ProfileError) for i, v in enumerate(bounds))
+    if not low < high:
+        raise ProfileError(f"{file.path}: wage_bounds = [{low:g}, {high:g}] must have low < high (w_lo < w_hi)")
+    reach = CARA_EXPONENT_MAX / rate
+    for i, w, why in ((0, low, f"G({low:g}) would be about -exp({-rate * low:.4g}) times [G] scale, and sums of such "
+                                "utilities lose the precision that contracts need"),
+                      (1, high, f"G falls short of its ceiling [G] scale by a share of only exp({-rate * high:.4g}) there, "
+                                "so the annotator's utility no longer tells such wages apart")):
+        if abs(w) > reach:
+            raise ProfileError(f"{file.path}: wage_bounds[{i}] = {w:g} is outside [-{reach:.4g}, {reach:.4g}] for [G] rate = "
+                               f"{rate:g} (rate x |wage| at most {CARA_EXPONENT_MAX:g}): {why}")
     return low, high
+
+
+def _affordable(file: _ProfileFile, G: Fn, E: Fn, U0: float, bounds: tuple[float, float]) -> None:
+    """Assumption 4 in the file's terms: U0 + E(eta) for eta in [0, 1] lies within the utilities
+    G(wage) of the wages in wage_bounds."""
+    need, reach = (U0 + float(E(0.0)), U0 + float(E(1.0))), (float(G(bounds[0])), float(G(bounds[1])))
+    if need[0] < reach[0] or need[1] > reach[1]:
+        raise ProfileError(
+            f"{file.path}: Assumption 4 fails: U0 + E(eta) spans [{need[0]:.4g}, {need[1]:.4g}] over efforts in [0, 1], but "
+            f"wages within wage_bounds = [{bounds[0]:g}, {bounds[1]:g}] give utilities G from {reach[0]:.4g} to {reach[1]:.4g}; "
+            "widen wage_bounds or change U0"
+        )
 
 
 def _name(file: _ProfileFile) -> str:
@@ -343,7 +446,7 @@ def _name(file: _ProfileFile) -> str:
 
 
 def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
-    """A utility profile from a TOML file (UTF-8), for example::
+    r"""A utility profile from a TOML file (UTF-8), for example::
 
         name = "my-team"
         U0 = 0.0
@@ -361,15 +464,55 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
 
     Every key must be one of these (a misspelt key is an error naming it and the known ones);
     numbers must be finite (not true/false, not text); rates, scales and the power are positive.
-    The model's assumptions are checked; a violation names the assumption."""
+    The model's assumptions are checked; a violation names the assumption. So that every
+    solve is sound in double precision, the file must also keep (each violation names the key,
+    its value and the limit):
+
+    - [G] rate and scale within ``UNIT_RANGE`` (1e-6 to 1e6), where the solvers' absolute
+      tolerances (1e-12 in utility and in wages) are negligible;
+    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (10, as the paper's
+      profiles): beyond, G(w_lo) exceeds e^10 = 2.2e4 scale (a contract's expected utility
+      loses about 8 eps |G(w_lo)| to rounding) or G near w_hi is too flat to tell wages apart;
+    - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
+      least ``COST_SPAN_MIN`` (1e-6) times max(1, [G] scale), so that the solvers' tie of 1e-12
+      in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of
+      the coefficients' sizes;
+    - [mu] power at most 1 (concave) and at least 1 / ``MU_BEND_MAX`` (0.001), [mu] rate at most
+      ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e4) wages of
+      1 / [G] rate (the wage bounds are at most 24 of them apart).
+
+    Parameters
+    ----------
+    path : the TOML file.
+
+    Returns
+    -------
+    UtilityProfile, named by ``name`` (default: the file's stem), with a CARA tag (rate, scale).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> text = 'U0 = 0.0\n[G]\nrate = 1.0\nscale = 1.0\n[E]\ncoefficients = [0.0, 0.02, 0.18]\n[mu]\nkind = "power"\n'
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "team.toml"
+    >>> _ = path.write_text(text + 'scale = 0.5\npower = 0.8\n')
+    >>> profile = profile_from_toml(path)
+    >>> profile.name, profile.w_lo, float(profile.mu(1.0))
+    ('team', -10.0, 0.5)
+    >>> _ = path.write_text(text.replace("U0 = 0.0", "wage_bounds = [-50.0, 10.0]") + 'scale = 0.5\npower = 0.8\n')
+    >>> profile_from_toml(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.utility.ProfileError: ...team.toml: wage_bounds[0] = -50 is outside [-10, 10] for [G] rate = 1 ...
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise ProfileError(f"a profile file must be given by its path; got {type(path).__name__}")
     file = _read_profile_file(Path(path))
-    (G, G_inv, dG), cara_tag = _wage_utility(file)
-    E, dE = _effort_cost(file)
-    mu, dmu = _value_of_effort(file)
-    w_lo, w_hi = _wage_bounds(file)
+    (G, G_inv, dG), (rate, scale) = _wage_utility(file)
+    E, dE = _effort_cost(file, scale)
+    mu, dmu = _value_of_effort(file, rate)
+    w_lo, w_hi = _wage_bounds(file, rate)
     name = _name(file)
     U0 = file.number("the top level", file.config, "U0", 0.0)
+    _affordable(file, G, E, U0, (w_lo, w_hi))
     return UtilityProfile(name, G=G, G_inv=G_inv, dG=dG, E=E, dE=dE, mu=mu, dmu=dmu, U0=U0, w_lo=w_lo, w_hi=w_hi,
-                          cara=cara_tag, description=f"from {file.path}")
+                          cara=(rate, scale), description=f"from {file.path}")

@@ -7,9 +7,13 @@ U_0; wages lie in [w_lo, w_hi]. A profile is checked on construction:
 - Assumption 3: E increasing and convex on [0, 1]; mu increasing and concave on [0, 1];
 - Assumption 4: E([0, 1]) + U_0 lies inside G([w_lo, w_hi]) (participation is affordable).
 
-A violation raises :class:`ProfileError` naming the assumption and where it fails. Derivatives,
-the inverse of G and a CARA tag given with a profile are checked against G, E and mu at a few
-points (:meth:`UtilityProfile.check_consistency`); a mismatch is a :class:`ProfileError` too.
+A violation raises :class:`ProfileError` naming the assumption and where it fails. Shapes are
+judged on a grid by second differences over several spans, against rounding alone
+(``ROUNDING_ULPS`` units in the last place of the function's magnitude), so that a barely
+convex mu = eta^1.0000001 is found at any scale. Derivatives, the inverse of G and a CARA tag
+given with a profile are checked against G, E and mu at a few points, allowing for the rounding
+of the central differences and of G (:meth:`UtilityProfile.check_consistency`); a mismatch is a
+:class:`ProfileError` too.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class ProfileError(AnnotatorInputError):
 
 
 def _derivative(f: Fn, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """f'(x) by a central difference of step h (the consistency checks' reference)."""
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
@@ -50,7 +55,16 @@ def _derivative_within(f: Fn, lo: float, hi: float, h: float = 1e-6) -> Fn:
 
 
 CONSISTENCY_POINTS = (0.1, 0.3, 0.5, 0.7, 0.9)  # where given derivatives and inverses are checked (share of the domain)
-DERIVATIVE_RTOL = 1e-4  # a given derivative must match a central difference this closely (relative)
+DERIVATIVE_RTOL = 1e-4  # a given derivative must match a central difference this closely (relative) ...
+DIFFERENCE_STEP = 1e-6  # ... of this step, whose own rounding error is allowed for
+EPS = float(np.finfo(float).eps)
+ROUNDING_ULPS = 64  # a value of G, E or mu is trusted to this many units in the last place of its magnitude
+CURVATURE_STRIDES = (1, 10, 100, 1000)  # second differences over these multiples of the grid step (fine to coarse)
+# A CARA G(w) = scale (1 - exp(-rate w)) is used with rate |w| at most this at both wage bounds,
+# as in the paper's own profiles (figure3: rate 1, wages from -10): exp(10) = 2.2e4, so utilities
+# stay within 2.2e4 scale (a contract's expected utility is off by about 8 eps exp(10) = 4e-11 of
+# scale at worst, measured) and near the top wage G still tells wages apart to eps exp(10) / rate.
+CARA_EXPONENT_MAX = 10.0
 
 
 def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
@@ -153,17 +167,21 @@ class UtilityProfile:
             if label not in given:
                 continue
             with np.errstate(all="ignore"):
-                claimed, numeric = np.asarray(df(x), dtype=float), _derivative(f, x)
-            scale = np.maximum(np.abs(numeric), 1e-8 * max(1.0, float(np.max(np.abs(f(x))))))
-            bad = ~(np.abs(claimed - numeric) <= DERIVATIVE_RTOL * scale)
+                claimed, numeric = np.asarray(df(x), dtype=float), _derivative(f, x, DIFFERENCE_STEP)
+                # a central difference is no better than the rounding of f over 2h: allow for it
+                rounding = ROUNDING_ULPS * EPS * np.maximum(np.abs(f(x + DIFFERENCE_STEP)), np.abs(f(x - DIFFERENCE_STEP)))
+            bad = ~(np.abs(claimed - numeric) <= DERIVATIVE_RTOL * np.abs(numeric) + rounding / DIFFERENCE_STEP)
             if bad.any():
                 i = int(np.argmax(bad))
                 raise ProfileError(f"{self.name}: {label} does not match the derivative of {label[1:]}: at {x[i]:.4g} it gives "
                                    f"{claimed[i]:.6g}, a central difference {numeric[i]:.6g}")
         if "G_inv" in given:
             with np.errstate(all="ignore"):
-                back = np.asarray(self.G_inv(self.G(wages)), dtype=float)
-            bad = ~(np.abs(back - wages) <= 1e-7 * np.maximum(1.0, np.abs(wages)))
+                utilities = np.asarray(self.G(wages), dtype=float)
+                back = np.asarray(self.G_inv(utilities), dtype=float)
+                # G(w) is known to a few ulps; G_inv cannot recover w better than that rounding over G'(w)
+                spread = ROUNDING_ULPS * EPS * np.abs(utilities) / np.asarray(self.dG(wages), dtype=float)
+            bad = ~(np.abs(back - wages) <= 1e-7 * np.maximum(1.0, np.abs(wages)) + spread)
             if bad.any():
                 i = int(np.argmax(bad))
                 raise ProfileError(f"{self.name}: G_inv is not the inverse of G: G_inv(G({wages[i]:.4g})) = {back[i]:.6g}")
@@ -219,26 +237,81 @@ class UtilityProfile:
     def _monotone(
         self, assumption: str, label: str, x: np.ndarray, y: np.ndarray, increasing: bool, curvature: int, strict: bool = False
     ) -> None:
-        scale = max(1.0, float(np.max(np.abs(y))))
+        """``label`` increasing and concave (``curvature`` -1) or convex (+1) on the grid ``x``
+        with values ``y``, else :class:`ProfileError` naming ``assumption``; ``strict``: strictly.
+
+        Shape is judged by second differences over several spans (``CURVATURE_STRIDES`` grid
+        steps): a fine span finds a local kink, a coarse one a slight curvature everywhere (mu =
+        eta^1.0000001 bends by 7e-8 of its range over [0, 1], by 2.5e-14 over one step of 2001
+        points). A difference counts against the shape only beyond what rounding explains,
+        ``ROUNDING_ULPS`` units in the last place of the largest |y| (a relative tolerance, so
+        the check means the same at every scale of the function).
+
+        Examples
+        --------
+        >>> eta = np.linspace(0.0, 1.0, 2001)
+        >>> PROFILES["figure3"]._monotone("Assumption 3", "mu", eta, 0.5 * eta ** 1.0000001, True, -1)
+        Traceback (most recent call last):
+        ...
+        annotator_incentives.utility.ProfileError: figure3: Assumption 3 fails: mu is not concave (near 0.0005)
+        """
+        top = float(np.max(np.abs(y)))
+        rounding = ROUNDING_ULPS * EPS * top
         dy = np.diff(y)
-        if np.any(dy < -1e-12 * scale) or not np.any(dy > 0):
+        if np.any(dy < -rounding) or not np.any(dy > 0):
             i = int(np.argmin(dy))
             raise ProfileError(f"{self.name}: {assumption} fails: {label} is not increasing (it falls near {x[i]:.4g})")
+        shape = "concave" if curvature < 0 else "convex"
+        for stride in (s for s in CURVATURE_STRIDES if 2 * s < len(y)):
+            second = (y[2 * stride:] - 2 * y[stride:-stride] + y[:-2 * stride]) * curvature
+            if np.any(second < -rounding):
+                i = int(np.argmin(second))
+                raise ProfileError(f"{self.name}: {assumption} fails: {label} is not {shape} (near {x[i + stride]:.4g})")
         second = np.diff(y, 2) * curvature
-        if np.any(second < -1e-9 * scale):
-            i = int(np.argmin(second))
-            shape = "concave" if curvature < 0 else "convex"
-            raise ProfileError(f"{self.name}: {assumption} fails: {label} is not {shape} (near {x[i + 1]:.4g})")
         if strict and not np.all(second > 0):
             i = int(np.argmin(second))
             raise ProfileError(f"{self.name}: {assumption} fails: {label} is not strictly concave (near {x[i + 1]:.4g})")
 
 
 def cara(rate: float = 1.0, scale: float = 1.0) -> tuple[Fn, Fn, Fn]:
-    """G(w) = scale (1 - exp(-rate w)) with its inverse and derivative (constant absolute risk aversion)."""
-    G = lambda w: scale * -np.expm1(-rate * np.asarray(w, dtype=float))  # noqa: E731
-    G_inv = lambda u: -np.log1p(-np.asarray(u, dtype=float) / scale) / rate  # noqa: E731
-    dG = lambda w: scale * rate * np.exp(-rate * np.asarray(w, dtype=float))  # noqa: E731
+    """G(w) = scale (1 - exp(-rate w)) with its inverse and derivative (constant absolute risk aversion).
+
+    All three are evaluated without overflow warnings or errors: G by ``expm1`` (exact near
+    w = 0), G'(w) = scale rate exp(-rate w) and G far below the wages a profile allows go to
+    -inf and +inf as the exponential does; G_inv(u) is +inf for u at or above the ceiling
+    ``scale`` (no wage gives it). Profiles read from TOML keep rate |w| within
+    ``CARA_EXPONENT_MAX`` at both wage bounds, where nothing overflows and rounding is small.
+
+    Parameters
+    ----------
+    rate : absolute risk aversion, > 0 (1 / the wage over which G bends).
+    scale : the ceiling of G, > 0 (G(w) -> scale as w -> inf).
+
+    Returns
+    -------
+    (G, G_inv, dG), each taking a number or an array.
+
+    Examples
+    --------
+    >>> G, G_inv, dG = cara(rate=2.0, scale=3.0)
+    >>> round(float(G(np.log(2) / 2)), 12), round(float(G_inv(1.5)), 12), float(dG(0.0))
+    (1.5, 0.34657359028, 6.0)
+    >>> float(G(-1000.0)), float(G_inv(3.0))
+    (-inf, inf)
+    """
+    def G(w):
+        with np.errstate(over="ignore"):
+            return scale * -np.expm1(-rate * np.asarray(w, dtype=float))
+
+    def G_inv(u):
+        share = np.asarray(u, dtype=float) / scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(share >= 1, np.inf, -np.log1p(-np.minimum(share, 1.0)) / rate)
+
+    def dG(w):
+        with np.errstate(over="ignore"):
+            return scale * rate * np.exp(-rate * np.asarray(w, dtype=float))
+
     return G, G_inv, dG
 
 
