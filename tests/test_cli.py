@@ -76,12 +76,6 @@ def test_bad_files(tmp_path, content, message, capsys):
     assert err.startswith("annotator-plan: error:") and message in err
 
 
-def test_an_empty_data_dir_is_named(capsys):
-    """Issue 21: --data-dir '' meant the current folder."""
-    assert cli.main(["--dataset", "ultrafeedback-sample", "--data-dir", ""]) == 2
-    assert "annotator-plan: error: data_dir argument is empty" in capsys.readouterr().err
-
-
 def test_old_mac_line_ends_are_read(tmp_path, capsys):
     """Issue 21: a CSV file whose lines end in CR alone was "unexpected Error ... this is a bug"."""
     path = tmp_path / "mac.csv"
