@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -124,3 +125,13 @@ def test_empty_names_are_errors_not_defaults(option, p_file):
     out = run("--file", str(p_file), option, "", "--n", "5")
     assert out.returncode == 2 and f"annotator-plan: error: {option} is empty" in out.stderr
     assert cli.blank_argument(cli.parser().parse_args(["--file", str(p_file)])) is None
+
+
+def test_a_reader_that_closes_the_pipe_gets_no_traceback():
+    """`annotator-plan ... | head -1`: the reader closes the pipe before the report is written."""
+    read, write = os.pipe()
+    os.close(read)
+    run = subprocess.run([sys.executable, "-m", "annotator_incentives", "--dataset", "ultrafeedback-sample", "--n", "5"],
+                         stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
+    os.close(write)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .planning import DEFAULT_MARGIN, MAX_PLAN_CHECKS, format_plan, known_inputs, p_from_file, plan, profile_from_toml
@@ -108,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("out of memory; try a smaller --n or a smaller data file")
     except Exception as error:  # noqa: BLE001 -- never a traceback: say what failed and ask for a report
         return _fail(f"unexpected {type(error).__name__}: {error} (this is a bug; please report it with the command)")
-    print(report)
+    try:
+        print(report, flush=True)
+    except BrokenPipeError:  # a reader such as `head` closed the pipe: the output it wanted was given
+        # point stdout at devnull so the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
