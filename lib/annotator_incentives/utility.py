@@ -143,6 +143,13 @@ class UtilityProfile:
                     for label, v in zip(("rate", "scale"), self.cara, strict=True)
                 ),
             )
+        # the solvers call every function on whole grids: a scalar-only one (math.exp) is named here
+        wages, efforts = np.linspace(self.w_lo, self.w_hi, 5), np.linspace(0.0, 1.0, 5)
+        with np.errstate(all="ignore"):  # a derivative may be infinite at an end (mu'(0) of a power)
+            for label, sample in (("G", wages), ("E", efforts), ("mu", efforts), ("dG", wages), ("dE", efforts),
+                                  ("dmu", efforts)):
+                if getattr(self, label) is not None:
+                    validation.vectorised(f"{self.name}: {label}", getattr(self, label), sample, ProfileError)
         given = {label for label in ("G_inv", "dG", "dE", "dmu", "cara") if getattr(self, label) is not None}
         if self.G_inv is None:
             object.__setattr__(self, "G_inv", self._numeric_inverse)
