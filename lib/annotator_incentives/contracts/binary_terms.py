@@ -158,7 +158,7 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     return k, dataclasses.replace(found, feasible=feasible, value=np.where(feasible, found.value, -np.inf))
 
 
-def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = True) -> float:
+def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = True, tolerance: float = 0.0) -> float:
     """U(eta) minus the agent's best utility elsewhere on [0, 1] under the contract paying
     utility bonus b when X >= k (>= -tie of the agent's utility means incentive compatible).
 
@@ -167,7 +167,7 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
     (the two differ by the constant b). Grid efforts give exact lower bounds on the competitor;
     competing grid peaks are refined to their exact local maxima, roots of b P_k' = E'. With
     ``exact`` every peak that could be the best competitor is refined; without, the answer is
-    exact only in sign."""
+    exact only in its comparison with -``tolerance`` (the tie rule's allowance)."""
     n, c, profile = pb
     grid = np.linspace(0.0, 1.0, SLACK_POINTS)
     likely = float(binomial._tail(k, n, float(_pass_probability(eta, c)))) >= 0.5
@@ -179,17 +179,17 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
     values, own = agent(grid), float(agent(eta))
     outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
     near = values[~outside]
-    if near.size and near.max() > own:
+    if near.size and near.max() > own + tolerance:
         return own - float(near.max())  # eta is not even a local maximum
     competitor = float(values[outside].max()) if outside.any() else -np.inf
-    if not exact and competitor > own:
+    if not exact and competitor > own + tolerance:
         return own - competitor
 
     def slope(e: float) -> float:
         return b * float(binomial._tail_eta_slope(k, n, c, float(_pass_probability(e, c)))) - float(profile.dE(e))
 
     _, best = global_max(lambda e: float(agent(e)), grid, values, exclude=eta,
-                         threshold=competitor if exact else own, slope=slope)
+                         threshold=competitor if exact else own - tolerance, slope=slope)
     return own - max(best, competitor)
 
 
@@ -197,7 +197,8 @@ def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: flo
     """Is eta a global maximiser of the agent's utility G(w0) + b P_k(e) - E(e) over [0, 1],
     under the package's tie rule on the agent's utility at eta (base utility ``base`` = G(w0),
     top utility ``top`` = G(w0 + w1))?"""
-    return incentive_slack(pb, k, b, eta, exact=False) >= -tie(own_utility(pb, k, b, eta, base, top))
+    allowance = float(tie(own_utility(pb, k, b, eta, base, top)))
+    return incentive_slack(pb, k, b, eta, exact=False, tolerance=allowance) >= -allowance
 
 
 def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> float:
