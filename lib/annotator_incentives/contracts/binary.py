@@ -12,6 +12,7 @@ of candidates, the global incentive check) are in
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -25,7 +26,7 @@ from .optimise import value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_binary", "corner", "one_check", "OneCheck"]
+__all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
 
 CORNER_POINTS = 401  # effort grid of the corner's bonus search
 
@@ -126,7 +127,8 @@ def _found(pb: Problem, eta: float, k: int, base: float, top: float) -> Found:
     return Found(eta, *wages(pb, k, base, top))
 
 
-def _restricted(pb: Problem) -> Found | None:
+def restricted(pb: Problem) -> Found | None:
+    """The cheapest incentive-compatible binary contract inducing eta* (None if there is none)."""
     single = one_check(pb, "restricted") if pb.n == 1 else None
     if single is not None:
         return _found(pb, single.eta, 1, single.base_utility, single.top_utility)
@@ -135,11 +137,14 @@ def _restricted(pb: Problem) -> Found | None:
     return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.top_utility)
 
 
-def _unrestricted(pb: Problem) -> Best | None:
+def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None:
+    """The best binary contract: one check in closed form, else the best interior one by
+    ``search`` (the table search, or :func:`binary_search.scan_search`, the safe route that
+    checks every candidate) against the corner eta = 1."""
     single = one_check(pb, "unrestricted") if pb.n == 1 else None
     if single is not None:
         return Best(single.value, _found(pb, single.eta, 1, single.base_utility, single.top_utility))
-    interior = binary_search.best_interior(pb)
+    interior = search(pb)
     value = value_of(interior)
     top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else None
     if top is not None and top.value > value:
@@ -154,4 +159,5 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0, w1 (the bonus) and k (paid when X >= k)."""
-    return solve_class("binary", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0, "k": 0})
+    return solve_class("binary", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0, "k": 0},
+                       safe=partial(unrestricted, search=binary_search.scan_search))

@@ -27,7 +27,7 @@ from .. import binomial
 from ..binomial import _pass_probability
 from . import binary_terms
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
-from .optimise import expand, maximise_on_interval, value_of, zoom_maximise
+from .optimise import SMALL_EFFORTS, effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
 from .problem import Problem, tie
 
 __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
@@ -35,7 +35,7 @@ __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
-SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # weak signals (c down to 0.01) can only induce small efforts
+SCAN_POINTS = 21  # evenly spaced efforts of the scan search (with the small ones for a weak signal)
 
 
 class Interior(NamedTuple):
@@ -174,12 +174,12 @@ def scan_search(pb: Problem) -> Interior | None:
     thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
     when nothing is feasible."""
     n, c, _ = pb
-    coarse = np.linspace(0.02, 1.0, 20)
+    coarse = effort_scan(SCAN_POINTS, n, c)[1:]  # eta = 0 is the fixed wage
     scan = _offers(pb, [*coarse, pb.first_best.eta])
     if not scan:
         return None
     centre = max(scan, key=lambda e: scan[e].value)
-    spacing = coarse[1] - coarse[0]
+    spacing = 1.0 / (SCAN_POINTS - 1)
     fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
     if fine.size > 200:
         return _walk(pb, scan)

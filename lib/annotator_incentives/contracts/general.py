@@ -7,7 +7,10 @@ two multipliers make participation bind and the first-order condition hold: Newt
 on both equations (:func:`newton_multipliers`), or, when it does not converge, nested
 one-dimensional root searches (a slack participation constraint included). The contract must
 then pass the global incentive check. Restricted: eta = eta*. Unrestricted: a coarse effort
-scan refined by Brent's method.
+scan of [0, 1] (small efforts included, and the efforts of the best binary and linear contracts)
+refined by Brent's method. General contracts contain the binary and linear ones, so the answer
+is never below the better of those: when the first-order route falls short of it (its global
+check fails, or the scan misses a narrow interval of feasible efforts), that contract is the answer.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile, solve_increasing
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine, value_of
+from . import binary, linear
+from .optimise import effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
+
 
 __all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_marginal_utility", "value_at"]
 
@@ -151,14 +156,30 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     return Best(value, Found(eta, w, {}))
 
 
+def _as_general(best: Best | None) -> Best | None:
+    """A binary or linear contract as a general one (its wage schedule, no params)."""
+    return None if best is None else Best(best.value, Found(best.found.eta, best.found.wages, {}))
+
+
 def _restricted(pb: Problem) -> Found | None:
-    best = value_at(pb, pb.first_best.eta)
+    own = value_at(pb, pb.first_best.eta)
+    others = []
+    for solver in (binary.restricted, linear.restricted):
+        found = solver(pb)
+        if found is not None:
+            others.append(Best(float(pb.profile.mu(found.eta)) - float(binomial._pmf_all(pb.n, float(_pass_probability(found.eta, pb.c))) @ found.wages), found))
+    best = max([b for b in (own, *map(_as_general, others)) if b is not None], key=value_of, default=None)
     return None if best is None else best.found
 
 
 def _unrestricted(pb: Problem) -> Best | None:
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 25))
-    return value_at(pb, eta) if np.isfinite(value) else None
+    """The best of the first-order route over a scan of [0, 1] and the best binary and linear
+    contracts (whose efforts the scan also starts from)."""
+    others = [_as_general(solver(pb)) for solver in (binary.unrestricted, linear.unrestricted)]
+    starts = [b.found.eta for b in others if b is not None]
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), starts])))
+    own = value_at(pb, eta) if np.isfinite(value) else None
+    return max([b for b in (own, *others) if b is not None], key=value_of, default=None)
 
 
 def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:

@@ -13,6 +13,7 @@ corner eta = 1 compared separately.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from scipy import optimize
@@ -21,11 +22,11 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine, value_of, zoom_maximise
+from .optimise import effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_linear", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
+__all__ = ["solve_linear", "restricted", "unrestricted", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
 
 
 def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -205,18 +206,21 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     return last[0]  # hi always works, and the latest slope that worked is hi
 
 
-def _restricted(pb: Problem) -> Found | None:
+def restricted(pb: Problem) -> Found | None:
+    """The linear contract inducing eta* (None if there is none)."""
     eta = pb.first_best.eta
     best = corner(pb) if eta >= 1.0 else value_at(pb, eta)
     return None if best is None else best.found
 
 
-def _unrestricted(pb: Problem) -> Best | None:
-    if pb.profile.cara is not None:
+def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
+    """The best linear contract: under CARA by the closed form (``closed_form``), else (and as
+    the safe route) a scan of [0, 1] refined by Brent's method, against the corner eta = 1."""
+    if closed_form and pb.profile.cara is not None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 30))
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), effort_scan(31, pb.n, pb.c))
     interior = value_at(pb, eta) if np.isfinite(value) else None
     top = corner(pb) if corner_upper_bound(pb.profile) > value else None
     return top if top is not None and top.value > value_of(interior) else interior
@@ -226,4 +230,5 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0 and w1 (the slope)."""
-    return solve_class("linear", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0})
+    return solve_class("linear", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0},
+                       safe=partial(unrestricted, closed_form=False))

@@ -6,7 +6,8 @@
   efforts form an interval;
 - :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
   every competing grid peak refined (the agent's best response);
-- :func:`value_of`: a solver's answer (or None) as a value, -inf for none.
+- :func:`value_of`: a solver's answer (or None) as a value, -inf for none;
+- :func:`effort_scan`: the efforts a solver scans first, all of [0, 1].
 """
 
 from __future__ import annotations
@@ -17,9 +18,26 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max", "Valued", "value_of"]
+__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
+WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
+
+
+def effort_scan(points: int, n: int, c: float) -> np.ndarray:
+    """The efforts a solver scans before refining: ``points`` evenly spaced over [0, 1] (both
+    ends included), and for a weak signal (n c < ``WEAK_SIGNAL``) also ``SMALL_EFFORTS``, where
+    the only efforts a contract can induce may lie (figure10_G with c = 0.05 and n = 1-3: below
+    0.02).
+
+    Examples
+    --------
+    >>> effort_scan(3, 1000, 0.9)
+    array([0. , 0.5, 1. ])
+    """
+    even = np.linspace(0.0, 1.0, points)
+    return np.unique(np.concatenate([SMALL_EFFORTS, even])) if n * c < WEAK_SIGNAL else even
 
 
 class Valued(Protocol):
