@@ -311,7 +311,7 @@ def test_full_effort_corner_contracts():
     """eta = 1 with one check: the cheapest bonus is sup (E(1) - E(e)) / ((c/2)(1 - e)) = 0.72/c
     for E = 0.18 eta^2; a profile whose first-best is eta* = 1 gets feasible, incentive-compatible
     restricted contracts."""
-    _, k, _, bonus = binary.corner(C.Problem.make(1, 0.98, FIG3))
+    _, k, _, bonus, _ = binary.corner(C.Problem.make(1, 0.98, FIG3))
     assert (k, bonus) == (1, pytest.approx(0.72 / 0.98, rel=1e-12))
     corner = U.profile("risk_averse_poly")
     assert C.first_best(corner).eta == 1.0

@@ -21,7 +21,7 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from . import binary_search
-from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, participation, terms, wages
+from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, participation, support_thresholds, terms, wages
 from .optimise import value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
@@ -29,6 +29,7 @@ from .skeleton import Best, Found, solve_class
 __all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
 
 CORNER_POINTS = 401  # effort grid of the corner's bonus search
+CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
 
 def _corner_value(profile: UtilityProfile, top: np.ndarray, below: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,21 +45,31 @@ def _corner_value(profile: UtilityProfile, top: np.ndarray, below: np.ndarray, b
     return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base, high
 
 
+def _tails_on_grid(n: int, k: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """P(Bin(n, q) >= k) for consecutive thresholds k (rows) and each q (columns): by summing
+    the pmf from the top when that block is small (``CORNER_BLOCK`` cells), else by scipy's tail."""
+    rows = n + 1 - int(k[0])
+    if rows * qs.size > CORNER_BLOCK:
+        return binomial._tail(k[:, None], n, qs[None, :])
+    pmf = np.exp(binomial._log_pmf(np.arange(int(k[0]), n + 1)[:, None], n, qs[None, :]))
+    return np.cumsum(pmf[::-1], axis=0)[::-1][: k.size]
+
+
 def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> Offer | None:
     """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
     utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)).
     Returns the best k's contract, or None: when no k is affordable, and at once when even the
     limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
     n, c, profile = pb
-    k = np.arange(1, n + 1)
     q1 = float(_pass_probability(1.0, c))
+    k = support_thresholds(n, q1)  # elsewhere the limit bonus E'(1)/P_k'(1) exceeds 1e38
     top, below = binomial._tail(k, n, q1), binomial._below(k, n, q1)
     with np.errstate(divide="ignore"):
         limit = float(profile.dE(1.0)) / binomial._tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
     if not np.max(_corner_value(profile, top, below, limit)[0]) > beat:
         return None
     grid = np.linspace(0.0, 1.0, points)[:-1]
-    tails = binomial._tails_all(binomial._pmf_matrix(n, _pass_probability(grid, c)))
+    tails = _tails_on_grid(n, k, _pass_probability(grid, c))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(
             top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf

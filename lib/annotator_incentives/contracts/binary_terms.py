@@ -29,7 +29,7 @@ from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import Problem, tie
 
-__all__ = ["Terms", "Offer", "participation", "terms", "ends", "candidates", "incentive_slack", "own_utility", "is_incentive_compatible", "best_at", "wages"]
+__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack", "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
 SCREEN_POINTS = 41  # efforts screened for every threshold at once
 SLACK_POINTS = 401  # effort grid of the binary incentive check
@@ -129,16 +129,24 @@ def ends(pb: Problem, k) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
             (binomial._below(k, pb.n, q0), binomial._below(k, pb.n, q1)))
 
 
+def support_thresholds(n: int, q: float) -> np.ndarray:
+    """The thresholds k = 1..n with k - 1 within the window of Bin(n - 1, q) that carries the
+    mass (:func:`binomial.window`): elsewhere P_k'(eta) = (c/2) n P(Bin(n - 1, q) = k - 1)
+    < 1e-40, so inducing effort there needs a bonus utility beyond 1e38 (every k for n up to a
+    few hundred; about 28 standard deviations' worth for large n, so memory grows like sqrt(n))."""
+    window = binomial._window(max(n - 1, 0), q)
+    return np.arange(max(window.start + 1, 1), min(window.stop + 1, n + 1), dtype=np.int64)
+
+
 def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     """(k, terms) for every threshold k (or those in ``ks``) inducing eta: :func:`terms` with
     a coarse grid of deviations also screened for every k at once (an effort that beats eta
     rules its k out before the full check)."""
     n, c, profile = pb
     q = float(_pass_probability(eta, c))
-    if ks is None:
-        k = np.arange(1, n + 1)
-        pmf = binomial._pmf_all(n, q)
-        tail, below = binomial._tails_all(pmf), np.cumsum(pmf)[:-1]
+    if ks is None:  # the thresholds whose marginal incentive P_k' is not negligible (all of them for small n)
+        k = support_thresholds(n, q)
+        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
     else:
         k = np.asarray(sorted(ks), dtype=np.int64)
         tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)

@@ -23,6 +23,7 @@ from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
 from .optimise import effort_scan, expand, scan_then_refine, value_of, zoom_maximise
+from .binary_terms import support_thresholds
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
@@ -66,8 +67,10 @@ def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.n
 
 def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
     """(w0, w1) with participation binding and the agent's first-order condition at eta;
-    None when no such contract respects the wage bounds. Without CARA the marginal incentive
-    grows with the slope: its crossing of E'(eta) is bracketed by doubling, then found by Brent."""
+    None when no such contract respects the wage bounds. Without CARA: Newton's method on both
+    equations (:func:`newton_wages`), else the marginal incentive, which grows with the slope,
+    meets E'(eta) at a root bracketed by doubling and found by Brent. The sums run over the
+    window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
     n, c, profile = pb
     if profile.cara is not None:
         w0, w1, ok = (float(v[0]) for v in cara_for_target(pb, np.array([eta])))
@@ -75,35 +78,88 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
             return None
     else:
         q = float(_pass_probability(eta, c))
-        x = np.arange(n + 1)
-        pmf = binomial._pmf_all(n, q)
+        window, pmf = binomial._window_pmf(n, q)
+        share = np.arange(window.start, window.stop) / n
         need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
         with np.errstate(divide="ignore", invalid="ignore"):
             weight = np.where(
-                pmf > 0, pmf * np.nan_to_num(binomial._score(x, n, c, q)), 0.0
+                pmf > 0, pmf * np.nan_to_num(binomial._score(share * n, n, c, q)), 0.0
             )  # q = 1: infinite score where pmf = 0
-
-        def base_for(w1: float) -> float:
-            return optimize.brentq(
-                lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14
-            )
-
-        def foc(w1: float) -> float:
-            return float(weight @ profile.G(base_for(w1) + w1 * x / n)) - need_du
-
-        try:
-            if foc(0.0) > 0:
-                return None
-            lo, hi, found = expand(lambda w1: foc(w1) > 0, 0.0, 0.05, limit=profile.w_hi - profile.w_lo)
-            if not found:
-                return None
-            w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
-            w0 = base_for(w1)
-        except ValueError:
+        contract = newton_wages(profile, pmf, weight, share, need_u, need_du, c)
+        if contract is None:
+            contract = _nested_wages(profile, pmf, weight, share, need_u, need_du)
+        if contract is None:
             return None
+        w0, w1 = contract
     if not within_bounds(profile, w0, w0 + w1):
         return None
     return float(w0), float(w1)
+
+
+def newton_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray, need_u: float, need_du: float,
+                 c: float, iterations: int = 60) -> tuple[float, float] | None:
+    """(w0, w1) with E[G(w0 + w1 X/n)] = ``need_u`` (participation binds) and
+    E[s(X) G(w0 + w1 X/n)] = ``need_du`` (the first-order condition; ``weight`` = pmf times the
+    score s), by Newton's method on both equations; the Jacobian is
+    [[E G'(w), E G'(w) X/n], [E s G'(w), E s G'(w) X/n]]. The start is the small-risk
+    linearisation around the flat wage w = G^{-1}(need_u): w1 = 2 need_du/(c G'(w)), since
+    E[s X/n] = c/2. Steps are halved while they do not reduce the residual; None when it does
+    not converge to 64 eps sqrt(terms) of the sums' magnitudes (the caller takes the nested
+    root searches)."""
+    eps = np.finfo(float).eps
+    flat = float(profile.wage_for_utility(need_u))
+    w1 = 2 * need_du / (c * float(profile.dG(flat)))
+    w0 = flat - w1 * float(pmf @ share)
+
+    def residual(w0: float, w1: float):
+        u = profile.G(w0 + w1 * share)
+        r = np.array([pmf @ u - need_u, weight @ u - need_du])
+        return r, np.array([max(abs(need_u), float(pmf @ np.abs(u))), max(abs(need_du), float(np.abs(weight) @ np.abs(u)))])
+
+    r, scale = residual(w0, w1)
+    floor = 64 * eps * np.sqrt(pmf.size)
+    for _ in range(iterations):
+        if np.all(np.abs(r) <= 8 * eps * scale):
+            return w0, w1
+        slope = profile.dG(w0 + w1 * share)
+        jacobian = np.array([[pmf @ slope, (pmf * share) @ slope], [weight @ slope, (weight * share) @ slope]])
+        if not np.all(np.isfinite(jacobian)) or np.linalg.det(jacobian) == 0:
+            return None
+        step = np.linalg.solve(jacobian, r)
+        for _ in range(30):  # halve the step until the residual falls
+            trial = residual(w0 - step[0], w1 - step[1])
+            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+                break
+            step = step / 2
+        else:  # no step helps: the rounding floor, if the residual is that small
+            return (w0, w1) if np.all(np.abs(r) <= floor * scale) else None
+        w0, w1 = w0 - step[0], w1 - step[1]
+        r, scale = trial
+    return None
+
+
+def _nested_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray, need_u: float,
+                  need_du: float) -> tuple[float, float] | None:
+    """(w0, w1) as :func:`newton_wages`, by nested root searches: w0 for binding participation
+    given w1 (Brent), w1 where the marginal incentive meets E'(eta) (doubling, then Brent)."""
+    def base_for(w1: float) -> float:
+        return optimize.brentq(
+            lambda w0: pmf @ profile.G(w0 + w1 * share) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14
+        )
+
+    def foc(w1: float) -> float:
+        return float(weight @ profile.G(base_for(w1) + w1 * share)) - need_du
+
+    try:
+        if foc(0.0) > 0:
+            return None
+        lo, hi, found = expand(lambda w1: foc(w1) > 0, 0.0, 0.05, limit=profile.w_hi - profile.w_lo)
+        if not found:
+            return None
+        w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
+        return base_for(w1), w1
+    except ValueError:
+        return None
 
 
 def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float) -> bool:
@@ -111,15 +167,17 @@ def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float
     return incentive_check(wages, eta, pb.n, pb.c, pb.profile, GRID_POINTS, curve=curve, screen=True).compatible
 
 
-def value_at(pb: Problem, eta: float) -> Best | None:
-    """The linear contract inducing eta with its value; None if it does not exist or fails the
-    global incentive check."""
+def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
+    """The linear contract inducing eta with its value; None if it does not exist or (with
+    ``check``) fails the global incentive check. Without ``check`` it is the first-order
+    contract: the best of those is optimal among the incentive-compatible ones when it passes
+    the check itself (they are a subset)."""
     contract = for_target(pb, eta)
     if contract is None:
         return None
     w0, w1 = contract
     wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
-    if not _compatible(pb, wages, eta, w0, w1):
+    if check and not _compatible(pb, wages, eta, w0, w1):
         return None
     value = float(pb.profile.mu(eta)) - (w0 + w1 * float(_pass_probability(eta, pb.c)))
     return Best(value, Found(eta, wages, {"w0": w0, "w1": w1}))
@@ -172,32 +230,48 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     n, c, profile = pb
     x = np.arange(n + 1)
     q1 = float(_pass_probability(1.0, c))
-    pmf = binomial._pmf_all(n, q1)
-    lemma = binomial._tail_eta_slope(np.arange(1, n + 1), n, c, q1)  # d/deta E[f(X)] = lemma @ (f(x + 1) - f(x))
+    window, pmf = binomial._window_pmf(n, q1)  # the sums over the outcomes that carry the mass
+    share = np.arange(window.start, window.stop) / n
+    k = support_thresholds(n, q1)
+    lemma = binomial._tail_eta_slope(k, n, c, q1)  # d/deta E[f(X)] = sum_k lemma_k (f(k) - f(k - 1))
     need = profile.U0 + float(profile.E(1.0))
 
     def contract(w1: float) -> np.ndarray | None:
         try:
-            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
+            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * share) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
         except ValueError:
             return None
         wages = w0 + w1 * x / n
         return wages if wages[-1] <= profile.w_hi else None
 
+    def marginal(wages: np.ndarray) -> float:
+        utilities = profile.G(wages[k[0] - 1:k[-1] + 1])
+        return float(lemma @ np.diff(utilities))
+
     last: list[np.ndarray] = []  # the wages of the latest slope found to work: the search's hi
 
     def works(w1: float) -> bool:
         wages = contract(w1)
-        if wages is None or not float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0)):
+        if wages is None or not marginal(wages) >= float(profile.dE(1.0)):
             return False
         if not incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible:
             return False
         last[:] = [wages]
         return True
 
-    lo, hi, found = expand(
-        works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None
-    )
+    def local(w1: float) -> bool:  # the marginal condition alone: necessary, and cheap
+        wages = contract(w1)
+        return wages is not None and marginal(wages) >= float(profile.dE(1.0))
+
+    limit, give_up = profile.w_hi - profile.w_lo, lambda w1: w1 > 1 and contract(w1) is None
+    lo, hi, found = expand(local, 0.0, 0.05, limit=limit, give_up=give_up)
+    if found:
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if local(mid) else (mid, hi)
+        if works(hi):  # the smallest slope meeting the marginal condition is also globally compatible
+            return last[0]
+    lo, hi, found = expand(works, 0.0, 0.05, limit=limit, give_up=give_up)
     if not found:
         return None
     for _ in range(50):
@@ -220,8 +294,12 @@ def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), effort_scan(31, pb.n, pb.c))
-    interior = value_at(pb, eta) if np.isfinite(value) else None
+    scan = effort_scan(31, pb.n, pb.c)
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e, check=False)), scan)
+    interior = value_at(pb, eta) if np.isfinite(value) else None  # the best first-order contract, if compatible
+    if interior is None:  # else the best among the incentive-compatible ones
+        eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
+        interior = value_at(pb, eta) if np.isfinite(value) else None
     top = corner(pb) if corner_upper_bound(pb.profile) > value else None
     return top if top is not None and top.value > value_of(interior) else interior
 
