@@ -21,7 +21,17 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from . import binary_search
-from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, participation, support_thresholds, terms, wages
+from .binary_terms import (
+    Offer,
+    Terms,
+    best_at,
+    candidates,
+    is_incentive_compatible,
+    participation,
+    support_thresholds,
+    terms,
+    wages,
+)
 from .optimise import value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
@@ -32,7 +42,8 @@ CORNER_POINTS = 401  # effort grid of the corner's bonus search
 CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
 
-def _corner_value(profile: UtilityProfile, top: np.ndarray, below: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _corner_value(profile: UtilityProfile, top: np.ndarray, below: np.ndarray,
+                  bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value, base utility, top utility) at eta = 1 paying utility ``bonus`` when X >= k
     (P = ``top``, 1 - P = ``below`` exactly), participation binding (:func:`participation`);
     -inf where the top wage is unaffordable."""

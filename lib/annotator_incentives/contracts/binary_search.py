@@ -87,7 +87,7 @@ def table_search(pb: Problem) -> Interior | None:
     if n * points > TABLE_CELLS:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
-    etas = np.concatenate([SMALL_EFFORTS[SMALL_EFFORTS < etas[0]], etas])
+    etas = np.concatenate([SMALL_EFFORTS[etas[0] > SMALL_EFFORTS], etas])
     k = np.arange(1, n + 1)[:, None]
     ends = binary_terms.ends(pb, k)
     stride = etas.size // TABLE_COARSE

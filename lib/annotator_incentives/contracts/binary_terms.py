@@ -29,7 +29,8 @@ from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import Problem, tie
 
-__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack", "own_utility", "is_incentive_compatible", "best_at", "wages"]
+__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack",
+           "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
 SCREEN_POINTS = 41  # efforts screened for every threshold at once
 SLACK_POINTS = 401  # effort grid of the binary incentive check

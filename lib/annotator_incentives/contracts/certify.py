@@ -90,7 +90,8 @@ def exact_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile) ->
         return step
     x = np.arange(n + 1)
     slope = float(wages[-1] - wages[0])
-    if profile.cara is not None and np.allclose(wages, wages[0] + slope * x / n, rtol=0, atol=1e-13 * max(1.0, np.abs(wages).max())):
+    straight = np.allclose(wages, wages[0] + slope * x / n, rtol=0, atol=1e-13 * max(1.0, np.abs(wages).max()))
+    if profile.cara is not None and straight:
         rate, scale = profile.cara
         one_minus_z = -np.expm1(-rate * slope / n)
 

@@ -21,12 +21,11 @@ from scipy import optimize
 from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile, solve_increasing
-from .agent import GRID_POINTS, incentive_check
 from . import binary, linear
+from .agent import GRID_POINTS, incentive_check
 from .optimise import effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
-
 
 __all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_marginal_utility", "value_at"]
 
@@ -167,7 +166,8 @@ def _restricted(pb: Problem) -> Found | None:
     for solver in (binary.restricted, linear.restricted):
         found = solver(pb)
         if found is not None:
-            others.append(Best(float(pb.profile.mu(found.eta)) - float(binomial._pmf_all(pb.n, float(_pass_probability(found.eta, pb.c))) @ found.wages), found))
+            pmf = binomial._pmf_all(pb.n, float(_pass_probability(found.eta, pb.c)))
+            others.append(Best(float(pb.profile.mu(found.eta)) - float(pmf @ found.wages), found))
     best = max([b for b in (own, *map(_as_general, others)) if b is not None], key=value_of, default=None)
     return None if best is None else best.found
 
@@ -177,7 +177,8 @@ def _unrestricted(pb: Problem) -> Best | None:
     contracts (whose efforts the scan also starts from)."""
     others = [_as_general(solver(pb)) for solver in (binary.unrestricted, linear.unrestricted)]
     starts = [b.found.eta for b in others if b is not None]
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), starts])))
+    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), starts]))
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
     own = value_at(pb, eta) if np.isfinite(value) else None
     return max([b for b in (own, *others) if b is not None], key=value_of, default=None)
 

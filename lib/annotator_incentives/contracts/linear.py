@@ -22,12 +22,13 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
-from .optimise import effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .binary_terms import support_thresholds
+from .optimise import effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_linear", "restricted", "unrestricted", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
+__all__ = ["solve_linear", "restricted", "unrestricted", "for_target", "newton_wages", "cara_for_target", "cara_curve",
+           "cara_unrestricted", "value_at", "corner"]
 
 
 def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

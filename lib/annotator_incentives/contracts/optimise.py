@@ -18,7 +18,8 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max", "Valued", "value_of"]
+__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "expand", "zoom_maximise", "maximise_on_interval",
+           "scan_then_refine", "global_max", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
