@@ -35,7 +35,7 @@ __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
-SCAN_POINTS = 21  # evenly spaced efforts of the scan search (with the small ones for a weak signal)
+SCAN_POINTS = 20  # evenly spaced efforts of the scan search (with the small ones for a weak signal)
 
 
 class Interior(NamedTuple):
@@ -174,12 +174,13 @@ def scan_search(pb: Problem) -> Interior | None:
     thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
     when nothing is feasible."""
     n, c, _ = pb
-    coarse = effort_scan(SCAN_POINTS, n, c)[1:]  # eta = 0 is the fixed wage
+    even = np.linspace(0.02, 1.0, SCAN_POINTS)  # eta = 0 is the fixed wage
+    coarse = np.unique(np.concatenate([even, effort_scan(2, n, c)[1:-1]]))  # and the small efforts of a weak signal
     scan = _offers(pb, [*coarse, pb.first_best.eta])
     if not scan:
         return None
     centre = max(scan, key=lambda e: scan[e].value)
-    spacing = 1.0 / (SCAN_POINTS - 1)
+    spacing = even[1] - even[0]
     fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
     if fine.size > 200:
         return _walk(pb, scan)
