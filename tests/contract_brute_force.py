@@ -42,7 +42,8 @@ def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, 
 
 def binary_lower_bound(n: int, c: float, profile: UtilityProfile, bonuses: int = 121, points: int = 1001) -> float:
     """max over thresholds k and utility bonuses b on a grid of the principal's value
-    mu(eta) - E[w], where eta is the agent's best response to b 1{X >= k} (dense grid) and the
+    mu(eta) - E[w], where eta is the agent's best response to b 1{X >= k} (dense grid, then
+    refined within a cell) and the
     base utility makes participation bind there (floored at G(w_lo); contracts whose top
     utility exceeds G(w_hi) are skipped)."""
     grid = np.linspace(0.0, 1.0, points)
@@ -53,7 +54,11 @@ def binary_lower_bound(n: int, c: float, profile: UtilityProfile, bonuses: int =
         for b in np.linspace(0.0, min(span, 3.0), bonuses)[1:]:
             values = b * tails - profile.E(grid)
             j = int(np.argmax(values))
-            eta, tail = float(grid[j]), float(tails[j])
+            res = optimize.minimize_scalar(  # the agent's own choice, not the nearest grid point
+                lambda e, b=b, k=k: -(b * float(stats.binom.sf(k - 1, n, _q(e, c))) - float(profile.E(e))),
+                bounds=(grid[max(j - 1, 0)], grid[min(j + 1, points - 1)]), method="bounded", options={"xatol": 1e-12})
+            eta = float(res.x) if -res.fun > values[j] else float(grid[j])
+            tail = float(stats.binom.sf(k - 1, n, _q(eta, c)))
             base = max(profile.U0 + float(profile.E(eta)) - b * tail, profile.u_lo)
             if base + b > profile.u_hi:
                 continue

@@ -437,7 +437,7 @@ def test_certify_names_what_fails():
     certificate = C.certify(solution, FIG3)
     assert certificate.certified and certificate.participation == pytest.approx(0, abs=1e-12)
     cheaper = dataclasses.replace(solution, wages=solution.wages - 0.01, principal_utility=solution.principal_utility + 0.01)
-    assert C.certify(cheaper, FIG3).failures[0].startswith("participation: the agent's utility is")
+    assert any(f.startswith("participation: the agent's utility is 0.00") for f in C.certify(cheaper, FIG3).failures)
     shirk = dataclasses.replace(solution, eta=0.5)
     assert any(f.startswith("incentive compatibility") for f in C.certify(shirk, FIG3).failures)
     boasts = dataclasses.replace(solution, principal_utility=solution.first_best.value + 0.1)
