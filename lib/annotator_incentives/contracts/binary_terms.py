@@ -147,7 +147,11 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     q = float(_pass_probability(eta, c))
     if ks is None:  # the thresholds whose marginal incentive P_k' is not negligible (all of them for small n)
         k = support_thresholds(n, q)
-        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
+        if k.size == n:  # every threshold: the tails by summing the pmf from either end
+            pmf = binomial._pmf_all(n, q)
+            tail, below = binomial._tails_all(pmf), np.cumsum(pmf)[:-1]
+        else:
+            tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
     else:
         k = np.asarray(sorted(ks), dtype=np.int64)
         tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
@@ -156,11 +160,12 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     b, feasible = found.bonus_utility, found.feasible.copy()
     alive = np.flatnonzero(feasible)
     if alive.size:
-        likely = tail[alive, None] >= 0.5  # U(e) - U(eta) in the form that does not cancel
+        likely = tail[alive] >= 0.5  # U(e) - U(eta) in the form that does not cancel
         q_screen = _pass_probability(screen, c)[None, :]
         ka = k[alive, None]
-        change = np.where(likely, binomial._below(ka, n, float(q)) - binomial._below(ka, n, q_screen),
-                          binomial._tail(ka, n, q_screen) - binomial._tail(ka, n, float(q)))
+        change = np.empty((alive.size, screen.size))
+        change[likely] = below[alive][likely, None] - binomial._below(ka[likely], n, q_screen)
+        change[~likely] = binomial._tail(ka[~likely], n, q_screen) - tail[alive][~likely, None]
         gain = b[alive, None] * change - (profile.E(screen)[None, :] - float(profile.E(eta)))
         own = found.base_utility[alive] + b[alive] * tail[alive] - float(profile.E(eta))
         feasible[alive] &= gain.max(axis=1) <= tie(own)

@@ -3,8 +3,9 @@
 A solution is *certified* when, recomputed from its wage schedule w(x), x = 0..n, alone:
 
 1. **incentive compatibility** -- its effort eta is the agent's global best response on [0, 1]
-   (the package's one check, :func:`~annotator_incentives.contracts.agent.incentive_check`,
-   every competing peak refined), under the tie rule widened by the rounding of the sums;
+   (the package's one check, :func:`~annotator_incentives.contracts.agent.incentive_check`:
+   every competing peak that could beat eta refined; eta's own grid cell probed at offsets
+   ``PROBES``), under the tie rule widened by the rounding of the sums;
 2. **participation** -- E[G(w(X)) | eta] - E(eta) >= U_0 - tol;
 3. **wage bounds** -- every w(x) in [w_lo, w_hi] (up to ``WAGE_SLACK``);
 4. **the principal's utility** -- the reported value equals mu(eta) - E[w(X) | eta] within tol;
@@ -27,13 +28,14 @@ from scipy import stats
 
 from .. import binomial
 from ..utility import UtilityProfile
-from .agent import GRID_POINTS, IncentiveCheck, incentive_check
+from .agent import GRID_POINTS, IncentiveCheck, agent_utility_curve, incentive_check
 from .problem import ContractError, ContractSolution, tie, within_bounds
 
 __all__ = ["CERTIFY_RTOL", "ROUNDING", "UncertifiedContractError", "Certificate", "certify", "exact_curve"]
 
 CERTIFY_RTOL = 1e-9  # participation, value and gap: relative to the magnitude of the sums
 ROUNDING = 64 * np.finfo(float).eps  # the incentive check's sums round by about this, relative to E|G(w)|
+PROBES = np.array([-1e-3, -1e-5, -1e-7, 1e-7, 1e-5, 1e-3])  # offsets from eta probed inside its own grid cell
 
 
 class UncertifiedContractError(ContractError):
@@ -133,7 +135,14 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int = G
     utility_scale = max(1.0, float(pmf @ np.abs(utilities)), abs(profile.U0))
     wage_scale = max(1.0, float(pmf @ np.abs(wages)))
     u_tol, w_tol = CERTIFY_RTOL * utility_scale, CERTIFY_RTOL * wage_scale
-    check = incentive_check(wages, eta, n, c, profile, points, curve=exact_curve(wages, n, c, profile))
+    curve = exact_curve(wages, n, c, profile)
+    check = incentive_check(wages, eta, n, c, profile, points, curve=curve, screen=True)
+    if check.gain == 0 and 0 < eta < 1:  # the screen leaves eta's own grid cell to these probes
+        probes = np.clip(eta + PROBES, 0.0, 1.0)
+        values = curve(probes) if curve is not None else agent_utility_curve(wages, n, c, profile, probes)
+        j = int(np.argmax(values))
+        if values[j] > check.own:
+            check = IncentiveCheck(eta, check.own, float(probes[j]), float(values[j]))
     participation = float(pmf @ utilities) - float(profile.E(eta)) - profile.U0
     value_error = solution.principal_utility - (float(profile.mu(eta)) - float(pmf @ wages))
     gap = solution.gap if solution.first_best is not None else 0.0

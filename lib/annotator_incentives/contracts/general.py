@@ -23,6 +23,7 @@ from ..binomial import _pass_probability
 from ..utility import UtilityProfile, solve_increasing
 from . import binary, linear
 from .agent import GRID_POINTS, incentive_check
+from .certify import UncertifiedContractError
 from .optimise import effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
@@ -155,36 +156,50 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     return Best(value, Found(eta, w, {}))
 
 
-def _as_general(best: Best | None) -> Best | None:
-    """A binary or linear contract as a general one (its wage schedule, no params)."""
-    return None if best is None else Best(best.value, Found(best.found.eta, best.found.wages, {}))
+def _others(pb: Problem, problem: str) -> list[Best]:
+    """The best binary and linear contracts of ``problem``, certified by their own solvers
+    (a class whose answer cannot be certified is left out), as general contracts."""
+    found = []
+    for solver in (binary.solve_binary, linear.solve_linear):
+        try:
+            s = solver(pb.n, pb.c, pb.profile, problem)
+        except UncertifiedContractError:
+            continue
+        if s.feasible:
+            found.append(Best(s.principal_utility, Found(s.eta, s.wages, {})))
+    return found
+
+
+def _best(*answers: Best | None) -> Best | None:
+    return max([b for b in answers if b is not None], key=value_of, default=None)
 
 
 def _restricted(pb: Problem) -> Found | None:
-    own = value_at(pb, pb.first_best.eta)
-    others = []
-    for solver in (binary.restricted, linear.restricted):
-        found = solver(pb)
-        if found is not None:
-            pmf = binomial._pmf_all(pb.n, float(_pass_probability(found.eta, pb.c)))
-            others.append(Best(float(pb.profile.mu(found.eta)) - float(pmf @ found.wages), found))
-    best = max([b for b in (own, *map(_as_general, others)) if b is not None], key=value_of, default=None)
+    best = _best(value_at(pb, pb.first_best.eta), *_others(pb, "restricted"))
     return None if best is None else best.found
 
 
 def _unrestricted(pb: Problem) -> Best | None:
     """The best of the first-order route over a scan of [0, 1] and the best binary and linear
     contracts (whose efforts the scan also starts from)."""
-    others = [_as_general(solver(pb)) for solver in (binary.unrestricted, linear.unrestricted)]
-    starts = [b.found.eta for b in others if b is not None]
-    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), starts]))
+    others = _others(pb, "unrestricted")
+    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), [b.found.eta for b in others]]))
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
-    own = value_at(pb, eta) if np.isfinite(value) else None
-    return max([b for b in (own, *others) if b is not None], key=value_of, default=None)
+    return _best(value_at(pb, eta) if np.isfinite(value) else None, *others)
+
+
+def _safe_restricted(pb: Problem) -> Found | None:
+    best = _best(*_others(pb, "restricted"))
+    return None if best is None else best.found
+
+
+def _safe_unrestricted(pb: Problem) -> Best | None:
+    return _best(*_others(pb, "unrestricted"))
 
 
 def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution with the wage
     schedule in ``wages`` and no params."""
-    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {})
+    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {},
+                       safe=_safe_unrestricted, safe_restricted=_safe_restricted)

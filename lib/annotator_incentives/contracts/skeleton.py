@@ -61,24 +61,29 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
 def solve_class(kind: str, n: int, c: float, profile: UtilityProfile, problem: str,
                 restricted: Restricted, unrestricted: Unrestricted, idle_params: dict,
-                safe: Unrestricted | None = None) -> ContractSolution:
+                safe: Unrestricted | None = None, safe_restricted: Restricted | None = None) -> ContractSolution:
     """Validate; ``restricted(pb)`` gives the :class:`Found` contract inducing eta*, or None
     (infeasible); ``unrestricted(pb)`` gives the :class:`Best` contract, or None, and it loses
     to the constant wage (reported as the class's contract with ``idle_params``) unless it
-    beats it. Every answer is certified; an unrestricted one that fails is solved again by
-    ``safe(pb)`` (a slower route that checks every candidate), and when that fails too (or for
-    the restricted problem) :class:`UncertifiedContractError` is raised."""
+    beats it. Every answer is certified; one that fails is solved again by ``safe(pb)`` (or
+    ``safe_restricted(pb)``: a slower route that checks every candidate), and when that fails
+    too, or there is none, :class:`UncertifiedContractError` is raised."""
     pb = Problem.make(n, c, profile)
     check_problem(problem)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # infeasible candidates are -inf
-        if problem == "restricted":
-            found = restricted(pb)
-            if found is None:
-                return ContractSolution(kind, problem, pb.n, pb.c, False, first_best=first_best(profile))
-            return _certified(evaluate(kind, problem, pb, *found), profile, kind, problem)
-        routes = [unrestricted] if safe is None else [unrestricted, safe]
         failures: list[str] = []
-        for route in routes:
+        if problem == "restricted":
+            for restricted_route in [restricted] if safe_restricted is None else [restricted, safe_restricted]:
+                found = restricted_route(pb)
+                if found is None:
+                    return ContractSolution(kind, problem, pb.n, pb.c, False, first_best=first_best(profile))
+                solution = evaluate(kind, problem, pb, *found)
+                certificate = certify(solution, profile)
+                if certificate.certified:
+                    return solution
+                failures += certificate.failures
+            raise _uncertified(kind, problem, pb, failures)
+        for route in [unrestricted] if safe is None else [unrestricted, safe]:
             answer = _best_or_fixed(kind, pb, route(pb), idle_params)
             certificate = certify(answer, profile)
             if certificate.certified:
@@ -93,14 +98,6 @@ def _best_or_fixed(kind: str, pb: Problem, best: Best | None, idle_params: dict)
     if best is None or not best.value > fallback.principal_utility:
         return dataclasses.replace(fallback, kind=kind, params={**fallback.params, **idle_params})
     return evaluate(kind, "unrestricted", pb, *best.found)
-
-
-def _certified(solution: ContractSolution, profile: UtilityProfile, kind: str, problem: str) -> ContractSolution:
-    """``solution`` if it passes certification, else :class:`UncertifiedContractError`."""
-    certificate = certify(solution, profile)
-    if not certificate.certified:
-        raise _uncertified(kind, problem, Problem(solution.n, solution.c, profile), list(certificate.failures))
-    return solution
 
 
 def _uncertified(kind: str, problem: str, pb: Problem, failures: list[str]) -> UncertifiedContractError:
