@@ -485,7 +485,7 @@ bounded_profiles = st.builds(
 CERTIFIED_TOL = 1e-9
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=bounded_profiles, n=st.integers(1, 200), c=st.floats(0.01, 1.0))
 def test_every_answer_is_certified_and_ordered(profile, n, c):
     """Random profiles, c in [0.01, 1], n in [1, 200]: every answer certified (solve raises
@@ -508,7 +508,7 @@ def test_every_answer_is_certified_and_ordered(profile, n, c):
                 assert general.principal_utility >= solutions[kind, problem].principal_utility - CERTIFIED_TOL
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=bounded_profiles, n=st.integers(1, 6), c=st.floats(0.01, 1.0))
 def test_small_problems_against_brute_force(profile, n, c):
     """n up to 6: the binary answer is no worse than a brute force over thresholds and bonuses,
