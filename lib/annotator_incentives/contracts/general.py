@@ -24,7 +24,7 @@ from ..utility import UtilityProfile, solve_increasing
 from . import binary, linear
 from .agent import GRID_POINTS, incentive_check
 from .certify import UncertifiedContractError
-from .optimise import effort_scan, expand, scan_then_refine, value_of
+from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
@@ -106,45 +106,33 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     linearisation around the flat wage; steps are halved while they do not reduce the residual.
     None when it does not converge to within 64 eps sqrt(terms) of the sums' magnitudes with
     lambda > 0 (the caller then takes the nested root searches)."""
-    eps = np.finfo(float).eps
-    floor = 64 * eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
+    floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
     flat = np.array([float(profile.wage_for_utility(need_u))])
     slope, curvature = float(profile.dG(flat)[0]), float(profile.d2G(flat)[0])
-    lam, nu = 1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))
+    start = np.array([1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))])
 
-    def residual(lam: float, nu: float):
-        t = lam + nu * score
+    def residual(x: np.ndarray):
+        t = x[0] + x[1] * score
         w = inverse_marginal_utility(profile, t)
         utility = profile.G(w)
         r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
         scale = np.array(
             [max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))]
         )
-        return r, scale, t, w
+        return r, scale, (t, w)
 
-    r, scale, t, w = residual(lam, nu)
-    for _ in range(iterations):
-        if np.all(np.abs(r) <= 8 * eps * scale):
-            return (lam, nu) if lam > 0 else None
+    def jacobian(x: np.ndarray, state) -> np.ndarray | None:
+        t, w = state
         free = (t > inv_lo) & (t < inv_hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)
         weights = pmf * d
-        jacobian = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
-        if not np.all(np.isfinite(jacobian)) or not np.linalg.det(jacobian) > 0:
-            return None
-        step = np.linalg.solve(jacobian, r)
-        for _ in range(30):  # halve the step until the residual falls
-            trial = residual(lam - step[0], nu - step[1])
-            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
-                break
-            step = step / 2
-        else:  # no step helps: the rounding floor, if the residual is that small
-            return (lam, nu) if lam > 0 and np.all(np.abs(r) <= floor * scale) else None
-        lam, nu = lam - step[0], nu - step[1]
-        r, scale, t, w = trial
-    return None
+        matrix = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
+        return matrix if np.all(np.isfinite(matrix)) and np.linalg.det(matrix) > 0 else None
+
+    found = damped_newton(residual, jacobian, start, floor, iterations)
+    return (float(found[0]), float(found[1])) if found is not None and found[0] > 0 else None
 
 
 def value_at(pb: Problem, eta: float) -> Best | None:

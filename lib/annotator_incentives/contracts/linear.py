@@ -23,7 +23,7 @@ from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
 from .binary_terms import support_thresholds
-from .optimise import effort_scan, expand, scan_then_refine, value_of, zoom_maximise
+from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
@@ -107,36 +107,21 @@ def newton_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray
     E[s X/n] = c/2. Steps are halved while they do not reduce the residual; None when it does
     not converge to 64 eps sqrt(terms) of the sums' magnitudes (the caller takes the nested
     root searches)."""
-    eps = np.finfo(float).eps
     flat = float(profile.wage_for_utility(need_u))
     w1 = 2 * need_du / (c * float(profile.dG(flat)))
-    w0 = flat - w1 * float(pmf @ share)
 
-    def residual(w0: float, w1: float):
-        u = profile.G(w0 + w1 * share)
+    def residual(x: np.ndarray):
+        u = profile.G(x[0] + x[1] * share)
         r = np.array([pmf @ u - need_u, weight @ u - need_du])
-        return r, np.array([max(abs(need_u), float(pmf @ np.abs(u))), max(abs(need_du), float(np.abs(weight) @ np.abs(u)))])
+        return r, np.array([max(abs(need_u), float(pmf @ np.abs(u))), max(abs(need_du), float(np.abs(weight) @ np.abs(u)))]), None
 
-    r, scale = residual(w0, w1)
-    floor = 64 * eps * np.sqrt(pmf.size)
-    for _ in range(iterations):
-        if np.all(np.abs(r) <= 8 * eps * scale):
-            return w0, w1
-        slope = profile.dG(w0 + w1 * share)
-        jacobian = np.array([[pmf @ slope, (pmf * share) @ slope], [weight @ slope, (weight * share) @ slope]])
-        if not np.all(np.isfinite(jacobian)) or np.linalg.det(jacobian) == 0:
-            return None
-        step = np.linalg.solve(jacobian, r)
-        for _ in range(30):  # halve the step until the residual falls
-            trial = residual(w0 - step[0], w1 - step[1])
-            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
-                break
-            step = step / 2
-        else:  # no step helps: the rounding floor, if the residual is that small
-            return (w0, w1) if np.all(np.abs(r) <= floor * scale) else None
-        w0, w1 = w0 - step[0], w1 - step[1]
-        r, scale = trial
-    return None
+    def jacobian(x: np.ndarray, _) -> np.ndarray:
+        slope = profile.dG(x[0] + x[1] * share)
+        return np.array([[pmf @ slope, (pmf * share) @ slope], [weight @ slope, (weight * share) @ slope]])
+
+    floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)
+    found = damped_newton(residual, jacobian, np.array([flat - w1 * float(pmf @ share), w1]), floor, iterations)
+    return None if found is None else (float(found[0]), float(found[1]))
 
 
 def _nested_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray, need_u: float,

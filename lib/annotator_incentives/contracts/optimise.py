@@ -18,12 +18,40 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "expand", "zoom_maximise", "maximise_on_interval",
+__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "damped_newton", "expand", "zoom_maximise",
+           "maximise_on_interval",
            "scan_then_refine", "global_max", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
 WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
+
+
+def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: int = 60) -> np.ndarray | None:
+    """Newton's method on two equations F(x) = 0, each step halved until the scaled residual
+    max |F_i| / scale_i falls. ``residual(x)`` gives (F, scale, state); ``jacobian(x, state)``
+    gives dF/dx, or None when it is unusable. Converged when every |F_i| <= 8 eps scale_i;
+    when no step helps, x is accepted if |F_i| <= ``floor`` scale_i (the rounding of the sums).
+    None when it does not converge (the callers then take nested root searches)."""
+    eps = np.finfo(float).eps
+    r, scale, state = residual(x)
+    for _ in range(iterations):
+        if np.all(np.abs(r) <= 8 * eps * scale):
+            return x
+        matrix = jacobian(x, state)
+        if matrix is None or not np.all(np.isfinite(matrix)) or np.linalg.det(matrix) == 0:
+            return None
+        step = np.linalg.solve(matrix, r)
+        for _ in range(30):  # halve the step until the residual falls
+            trial = residual(x - step)
+            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+                break
+            step = step / 2
+        else:  # no step helps: the rounding floor, if the residual is that small
+            return x if np.all(np.abs(r) <= floor * scale) else None
+        x = x - step
+        r, scale, state = trial
+    return None
 
 
 def effort_scan(points: int, n: int, c: float) -> np.ndarray:
