@@ -27,7 +27,7 @@ from .. import binomial
 from ..binomial import _pass_probability
 from . import binary_terms
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
-from .optimise import SMALL_EFFORTS, effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
+from .optimise import effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
 from .problem import Problem, tie
 
 __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
@@ -87,12 +87,13 @@ def table_search(pb: Problem) -> Interior | None:
     if n * points > TABLE_CELLS:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
-    etas = np.concatenate([SMALL_EFFORTS[etas[0] > SMALL_EFFORTS], etas])
+    small_efforts = effort_scan(2, n, c)[1:-1]  # a weak signal's small efforts (none for a strong one)
+    etas = np.concatenate([small_efforts[etas[0] > small_efforts], etas])
     k = np.arange(1, n + 1)[:, None]
     ends = binary_terms.ends(pb, k)
     stride = etas.size // TABLE_COARSE
     if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
-        small = int(np.count_nonzero(etas < SMALL_EFFORTS[-1]))
+        small = small_efforts.size and int(np.count_nonzero(etas <= small_efforts[-1]))
         scan = np.unique(np.concatenate([np.arange(small), np.arange(small, etas.size, stride)]))
         coarse = _table(pb, k, ends, etas[None, scan], dense=True).value.max(axis=0)
         if not np.isfinite(coarse.max()):
