@@ -518,3 +518,13 @@ def test_small_problems_against_brute_force(profile, n, c):
     for solution in (binary, C.solve("linear", n, c, profile), C.solve("general", n, c, profile)):
         _, best = brute.best_response(solution.wages, n, c, profile)
         assert best <= solution.agent_utility + 1e-10 * max(1.0, abs(solution.agent_utility))
+
+
+def test_a_large_utility_scale_keeps_participation():
+    """G = 1e12 (1 - e^{-w}): the CARA linear closed form's base wage log(s) - log(s - U_0 - E)
+    cancelled (participation short by 1e-3); log1p keeps it. Every class is certified."""
+    G, G_inv, dG = U.cara(1.0, 1e12)
+    profile = U.UtilityProfile("large-scale", **{**_team(-10.0), "G": G, "G_inv": G_inv, "dG": dG, "cara": (1.0, 1e12)})
+    for kind in ("binary", "linear", "general"):
+        solution = C.solve(kind, 20, 0.95, profile)
+        assert C.certify(solution, profile).certified and solution.gap >= 0

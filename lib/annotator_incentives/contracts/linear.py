@@ -47,7 +47,7 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
         exists = (one_minus_z >= 0) & (one_minus_z < 1)
         one_minus_z = np.where(exists, one_minus_z, 0.0)
         w1 = -n * np.log1p(-one_minus_z) / rate
-        w0 = (np.log(scale) - np.log(scale - need_u) + n * np.log1p(-q * one_minus_z)) / rate
+        w0 = (-np.log1p(-need_u / scale) + n * np.log1p(-q * one_minus_z)) / rate  # log1p: no cancellation for a large scale
     exists &= within_bounds(profile, w0, w0 + w1)
     return w0, w1, exists
 
