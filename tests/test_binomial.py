@@ -40,7 +40,7 @@ def test_score_is_the_derivative_of_the_log_likelihood():
     np.testing.assert_allclose(B.score(x, n, c, B.pass_probability(eta, c)), numeric, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("n", [40, 20_000])
+@pytest.mark.parametrize("n", [40, 20_000, 100_000])
 def test_expectations_dense_and_windowed_against_a_full_sum(n):
     values = np.sin(np.arange(n + 1) / 7.0)
     qs = B.pass_probability(np.array([0.0, 0.4, 1.0]), 0.9)

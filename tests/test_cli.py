@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import contract_brute_force as brute
 from annotator_incentives import cli, monitoring, planning
 from conftest import TEAM_TOML
 
@@ -135,3 +136,34 @@ def test_a_reader_that_closes_the_pipe_gets_no_traceback():
                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=300)
     os.close(write)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("low,args", [(-50.0, ["--n", "20"]), (-30.0, ["--delta", "0.7", "--n", "3001"])])
+def test_wide_wage_bounds_print_only_certified_contracts(tmp_path, capsys, low, args):
+    """The README's profile with a wage floor of -50 printed "base -50 + bonus 50 if at least 1
+    of 20" with a gap of -0.158 (the annotator 0.175 below U_0); with -30, n = 3001 and
+    delta = 0.7, binary contracts short of participation by 1e-3. Every printed contract must
+    now give the annotator U_0 and the company no more than the first-best (or the profile is
+    refused at load time, naming the wage bounds)."""
+    path = tmp_path / "team.toml"
+    path.write_text(TEAM_TOML.replace("wage_bounds = [-10.0, 10.0]", f"wage_bounds = [{low}, 10.0]"))
+    code = cli.main(["--dataset", "ultrafeedback-sample", "--profile-file", str(path), *args, "--json"])
+    captured = capsys.readouterr()
+    if code == 2:
+        assert "wage_bounds" in captured.err
+        return
+    assert code == 0, captured.err
+    result = json.loads(captured.out)
+    profile = planning.profile_from_toml(path)
+    checked = 0
+    for name, offers in result["contracts"].items():
+        c = result["monitoring"][name]["c"]
+        binary = offers["binary"]
+        assert binary["gap_to_first_best"] >= 0 and offers["linear"]["gap_to_first_best"] >= 0
+        if binary["bonus"]:
+            n, k = result["n"], binary["threshold"]
+            wages = np.where(np.arange(n + 1) >= k, binary["base_wage"] + binary["bonus"], binary["base_wage"])
+            agent = brute.agent_utility(wages, n, c, profile, binary["induced_effort"])[0]
+            assert agent >= profile.U0 - 1e-9  # participation, recomputed by scipy's pmf
+            checked += 1
+    assert checked

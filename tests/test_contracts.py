@@ -3,12 +3,15 @@ compatibility, orderings of the values, and agreement with brute force on small 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, special
 
+import contract_brute_force as brute
 from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import utility as U
@@ -313,7 +316,7 @@ def test_full_effort_corner_contracts():
     """eta = 1 with one check: the cheapest bonus is sup (E(1) - E(e)) / ((c/2)(1 - e)) = 0.72/c
     for E = 0.18 eta^2; a profile whose first-best is eta* = 1 gets feasible, incentive-compatible
     restricted contracts."""
-    _, k, _, bonus = binary.corner(C.Problem.make(1, 0.98, FIG3))
+    _, k, _, bonus, _ = binary.corner(C.Problem.make(1, 0.98, FIG3))
     assert (k, bonus) == (1, pytest.approx(0.72 / 0.98, rel=1e-12))
     corner = U.profile("risk_averse_poly")
     assert C.first_best(corner).eta == 1.0
@@ -381,3 +384,149 @@ def test_incentive_check_reports_the_gain_from_deviating():
     assert not shirk.compatible and shirk.gain > 1e-3 and shirk.rival_eta == pytest.approx(solution.eta, abs=1e-6)
     eta, best = C.best_response(solution.wages, 31, 0.98, FIG3, points=C.FINE_POINTS)
     assert (shirk.rival_eta, shirk.rival) == (eta, best)
+
+
+# --- certified answers and complete searches (issue 21) --------------------------------------
+
+def test_general_is_never_below_binary_and_linear_at_weak_signals():
+    """figure3 with one check at c = 0.05 (general gave 0.011319 against 0.011602), figure10_G at
+    c = 0.05 with n = 1-3 (general gave 0: its scan started at eta = 0.02)."""
+    cases = [("figure3", 1), ("figure10_G", 1), ("figure10_G", 2), ("figure10_G", 3)]
+    for name, n in cases:
+        profile = U.profile(name)
+        best = max(C.solve(kind, n, 0.05, profile).principal_utility for kind in ("binary", "linear"))
+        general = C.solve("general", n, 0.05, profile)
+        assert best > 0.0029 and general.principal_utility >= best - 1e-12, (name, n)
+    assert C.solve("general", 1, 0.05, FIG3).principal_utility == pytest.approx(0.0116020, abs=1e-7)
+
+
+@pytest.mark.parametrize("n,value", [(2, 0.0036), (3, 0.0050), (5, 0.0067)])
+def test_binary_search_finds_weak_signal_contracts(n, value):
+    """figure10_G, c = 0.05: the search answered "no incentive" while binary contracts earn
+    0.0036, 0.0050 and 0.0067; the answer beats a brute force over thresholds and bonuses, and
+    its effort is the agent's best response by an independent dense search."""
+    profile = U.profile("figure10_G")
+    solution = C.solve("binary", n, 0.05, profile)
+    assert solution.params["w1"] > 0 and solution.principal_utility == pytest.approx(value, abs=1e-4)
+    assert solution.principal_utility >= brute.binary_lower_bound(n, 0.05, profile) - 1e-9
+    eta, best = brute.best_response(solution.wages, n, 0.05, profile, points=20_001)
+    assert best <= solution.agent_utility + 1e-12 and eta == pytest.approx(solution.eta, abs=1e-4)
+
+
+def test_huge_bonus_utilities_keep_participation():
+    """The README's profile with wage_bounds = [-50, 10]: G(-50) = 1 - e^50 ~ -5e21, and the
+    base utility U_0 + E - b P lost everything below b's rounding; the printed contract (base
+    -50, bonus 50 if 1 of 20) gave the agent 0.175 below U_0 and a negative gap."""
+    profile = U.UtilityProfile("wide", **_team(-50.0))
+    for n, c in [(20, 0.95), (20, 0.57), (3001, 0.3)]:
+        for kind in ("binary", "linear"):
+            solution = C.solve(kind, n, c, profile)
+            assert solution.gap >= 0 and solution.agent_utility >= profile.U0 - 1e-9, (n, c, kind)
+            assert C.certify(solution, profile).certified
+
+
+def _team(w_lo: float) -> dict:
+    G, G_inv, dG = U.cara(1.0)
+    return dict(G=G, G_inv=G_inv, dG=dG, cara=(1.0, 1.0), w_lo=w_lo, w_hi=10.0,
+                E=lambda e: 0.02 * np.asarray(e, float) + 0.18 * np.asarray(e, float) ** 2,
+                dE=lambda e: 0.02 + 0.36 * np.asarray(e, float),
+                mu=lambda e: 0.5 * -np.expm1(-1.2 * np.asarray(e, float)),
+                dmu=lambda e: 0.6 * np.exp(-1.2 * np.asarray(e, float)))
+
+
+def test_certify_names_what_fails():
+    solution = C.solve("binary", 11, 0.98, FIG3)
+    certificate = C.certify(solution, FIG3)
+    assert certificate.certified and certificate.participation == pytest.approx(0, abs=1e-12)
+    cheaper = dataclasses.replace(solution, wages=solution.wages - 0.01, principal_utility=solution.principal_utility + 0.01)
+    assert any(f.startswith("participation: the agent's utility is 0.00") for f in C.certify(cheaper, FIG3).failures)
+    shirk = dataclasses.replace(solution, eta=0.5)
+    assert any(f.startswith("incentive compatibility") for f in C.certify(shirk, FIG3).failures)
+    boasts = dataclasses.replace(solution, principal_utility=solution.first_best.value + 0.1)
+    assert {f.split(":")[0] for f in C.certify(boasts, FIG3).failures} == {"principal utility", "first-best bound"}
+
+
+def test_an_answer_that_cannot_be_certified_is_never_returned(monkeypatch):
+    """Both routes' answers failing certification end in UncertifiedContractError (a
+    ContractError) naming the check; the safe route is taken first."""
+    from annotator_incentives.contracts import skeleton
+
+    real, calls = skeleton.certify, []
+
+    def failing(solution, profile):
+        calls.append(solution)
+        return dataclasses.replace(real(solution, profile), failures=("participation: the agent's utility is 1 below U_0",))
+
+    monkeypatch.setattr(skeleton, "certify", failing)
+    with pytest.raises(C.UncertifiedContractError, match="could not be certified: participation"):
+        C.solve("binary", 11, 0.98, FIG3)
+    assert len(calls) == 2  # the fast route, then the safe one
+    with pytest.raises(C.ContractError, match="restricted linear contract .* could not be certified"):
+        C.solve("linear", 11, 0.98, FIG3, "restricted")
+
+
+def bounded_profile(rate, scale, a, b, m, s, w_lo, mu_kind) -> U.UtilityProfile:
+    """A profile within the documented bounds of a TOML profile: CARA G, polynomial E,
+    mu of kind exp or log."""
+    G, G_inv, dG = U.cara(rate, scale)
+    if mu_kind == "exp":
+        mu, dmu = (lambda e: m * -np.expm1(-s * np.asarray(e, float))), (lambda e: m * s * np.exp(-s * np.asarray(e, float)))
+    else:
+        mu, dmu = (lambda e: m * np.log1p(s * np.asarray(e, float))), (lambda e: m * s / (1 + s * np.asarray(e, float)))
+    return U.UtilityProfile(
+        "bounded", G=G, G_inv=G_inv, dG=dG, cara=(rate, scale), w_lo=w_lo, w_hi=10.0,
+        E=lambda e: b * np.asarray(e, float) + a * np.asarray(e, float) ** 2, dE=lambda e: b + 2 * a * np.asarray(e, float),
+        mu=mu, dmu=dmu,
+    )
+
+
+bounded_profiles = st.builds(
+    bounded_profile, rate=st.floats(0.3, 3.0), scale=st.floats(0.5, 2.0), a=st.floats(0.02, 0.4), b=st.floats(0.0, 0.05),
+    m=st.floats(0.1, 1.0), s=st.floats(0.5, 3.0), w_lo=st.sampled_from([-10.0, -30.0]), mu_kind=st.sampled_from(["exp", "log"]),
+)
+CERTIFIED_TOL = 1e-9
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=bounded_profiles, n=st.integers(1, 200), c=st.floats(0.01, 1.0))
+def test_every_answer_is_certified_and_ordered(profile, n, c):
+    """Random profiles, c in [0.01, 1], n in [1, 200]: every answer certified (solve raises
+    otherwise), gaps >= 0, restricted <= unrestricted, general >= max(binary, linear)."""
+    solutions = {(kind, problem): C.solve(kind, n, c, profile, problem)
+                 for kind in ("binary", "linear", "general") for problem in ("unrestricted", "restricted")}
+    for solution in solutions.values():
+        if solution.feasible:
+            assert C.certify(solution, profile).certified
+            assert solution.gap >= -CERTIFIED_TOL
+    for kind in ("binary", "linear", "general"):
+        restricted, unrestricted = solutions[kind, "restricted"], solutions[kind, "unrestricted"]
+        if restricted.feasible:
+            assert unrestricted.principal_utility >= restricted.principal_utility - CERTIFIED_TOL
+    for problem in ("unrestricted", "restricted"):
+        general = solutions["general", problem]
+        for kind in ("binary", "linear"):
+            if solutions[kind, problem].feasible:
+                assert general.feasible
+                assert general.principal_utility >= solutions[kind, problem].principal_utility - CERTIFIED_TOL
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=bounded_profiles, n=st.integers(1, 6), c=st.floats(0.01, 1.0))
+def test_small_problems_against_brute_force(profile, n, c):
+    """n up to 6: the binary answer is no worse than a brute force over thresholds and bonuses,
+    and each answer's effort is the agent's best response by an independent dense search."""
+    binary = C.solve("binary", n, c, profile)
+    assert binary.principal_utility >= brute.binary_lower_bound(n, c, profile, bonuses=61, points=501) - 1e-9
+    for solution in (binary, C.solve("linear", n, c, profile), C.solve("general", n, c, profile)):
+        _, best = brute.best_response(solution.wages, n, c, profile)
+        assert best <= solution.agent_utility + 1e-10 * max(1.0, abs(solution.agent_utility))
+
+
+def test_a_large_utility_scale_keeps_participation():
+    """G = 1e12 (1 - e^{-w}): the CARA linear closed form's base wage log(s) - log(s - U_0 - E)
+    cancelled (participation short by 1e-3); log1p keeps it. Every class is certified."""
+    G, G_inv, dG = U.cara(1.0, 1e12)
+    profile = U.UtilityProfile("large-scale", **{**_team(-10.0), "G": G, "G_inv": G_inv, "dG": dG, "cara": (1.0, 1e12)})
+    for kind in ("binary", "linear", "general"):
+        solution = C.solve(kind, 20, 0.95, profile)
+        assert C.certify(solution, profile).certified and solution.gap >= 0

@@ -336,10 +336,34 @@ def _expect(values: np.ndarray, n: int, qs) -> np.ndarray:
         x = np.arange(n + 1)[None, :]
         return np.concatenate([np.exp(_log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
     out = np.empty(qs.size)
-    for i, q in enumerate(qs):
-        keep, weights = _window_pmf(n, q)
-        out[i] = weights @ values[keep]
+    width = 2 * int(np.ceil(WINDOW_SD * np.sqrt(n / 4))) + 5  # covers every q's window (sd <= sqrt(n)/2)
+    rows = max(1, CHUNK_BYTES // (8 * width))
+    for i in range(0, qs.size, rows):
+        start, weights = _window_rows(n, qs[i:i + rows], width)
+        out[i:i + rows] = np.einsum("ij,ij->i", weights, values[start[:, None] + np.arange(width)[None, :]])
     return out
+
+
+def _window_rows(n: int, qs: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start, pmf): for each q, the pmf of Bin(n, q) on the ``width`` outcomes from start
+    (about the mean; inside 0..n), each row normalised over its window. The log-pmf is built
+    by cumulating log P(x + 1)/P(x) = log(n - x) - log(x + 1) + log(q/(1 - q)) along the row,
+    so its rounding grows like sqrt(width) eps, about 1e-13 relatively (the log-gamma route
+    loses about 1e-9 at n = 1e5), at a few flops per cell instead of scipy's special function;
+    the mass outside a window of ``WINDOW_SD`` standard deviations is below 1e-40."""
+    start = np.clip(np.floor(n * qs).astype(np.int64) - width // 2, 0, n + 1 - width)
+    x = start[:, None] + np.arange(width - 1)[None, :]
+    with np.errstate(divide="ignore"):
+        odds = np.log(qs) - np.log1p(-qs)  # -inf at q = 0, +inf at q = 1
+        ratio = np.log(n - x) - np.log(x + 1) + odds[:, None]
+    log_pmf = np.concatenate([np.zeros((qs.size, 1)), np.cumsum(ratio, axis=1)], axis=1)
+    edge = ~np.isfinite(odds)  # q = 0 or 1: all the mass at one end
+    if edge.any():
+        at = np.where(qs[edge] == 1, width - 1, 0)  # start is 0 at q = 0 and n + 1 - width at q = 1
+        log_pmf[edge] = np.where(np.arange(width)[None, :] == at[:, None], 0.0, -np.inf)
+    log_pmf = np.nan_to_num(log_pmf, nan=-np.inf)
+    weights = np.exp(log_pmf - log_pmf.max(axis=1, keepdims=True))
+    return start, weights / weights.sum(axis=1, keepdims=True)
 
 
 _GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()

@@ -223,7 +223,10 @@ def _offer(kind: str, n: int, c: float, prof: UtilityProfile, fb: contracts.Firs
     Theorem 1, with its strict-margin bonus; linear: Theorem 2): its pay, the effort it
     induces, the company's utility, the gap to the first-best, absolute and relative (None when
     the first-best utility is not positive)."""
-    s = contracts.solve(kind, n, c, prof, "unrestricted")
+    try:
+        s = contracts.solve(kind, n, c, prof, "unrestricted")  # certified (contracts.certify), or an error
+    except contracts.UncertifiedContractError as error:
+        return {"uncertified": str(error)}
     if kind == "binary":
         pay = {"base_wage": s.params.get("w0"), "bonus": s.params.get("w1"), "threshold": s.params.get("k")}
     else:
@@ -262,7 +265,7 @@ def format_plan(result: dict[str, Any]) -> str:
     for monitor, offers in result["contracts"].items():
         for kind, offer in offers.items():
             lines.append(_offer_line(monitor, kind, offer, result["n"]))
-            strict = _strict_line(offer.get("strict"))
+            strict = _strict_line(offer.get("strict")) if "uncertified" not in offer else None
             if strict is not None:
                 lines.append(strict)
     return "\n".join(lines)
@@ -321,7 +324,10 @@ def _pay(kind: str, offer: dict[str, Any], n: int) -> str:
 
 
 def _offer_line(monitor: str, kind: str, offer: dict[str, Any], n: int) -> str:
-    """One contract: its pay, the effort it induces, its gap to the first-best."""
+    """One contract: its pay, the effort it induces, its gap to the first-best (or why no
+    contract could be certified)."""
+    if "uncertified" in offer:
+        return f"  {monitor:>16}, {kind:>6}: no certified contract ({offer['uncertified']})"
     relative = (f"{100 * offer['relative_gap']:.2f}% of first-best" if offer["relative_gap"] is not None
                 else "no relative gap: the first-best utility is not positive")
     return (f"  {monitor:>16}, {kind:>6}: {_pay(kind, offer, n)}; effort {offer['induced_effort']:.3f}, "

@@ -11,9 +11,13 @@ the restricted problem (induce exactly the first-best eta*, C~_n) and the unrest
 Expectations are exact binomial sums (:mod:`annotator_incentives.binomial`). A contract counts
 as incentive compatible only when the induced effort maximises the agent's expected utility
 over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`.problem.tie`).
+Every answer of :func:`solve` is certified from its wages before it is returned
+(:func:`certify`: incentive compatibility, participation, wage bounds, the principal's utility
+and the first-best bound); one that fails is solved again on a safe route, else
+:class:`UncertifiedContractError` says what could not be certified.
 
 Modules, bottom up: ``problem`` (records, validation, tie rule, first-best), ``optimise``,
-``agent``, ``skeleton`` (the one solve skeleton), ``binary_terms``, ``binary_search``,
+``agent``, ``certify``, ``skeleton`` (the one solve skeleton), ``binary_terms``, ``binary_search``,
 ``binary``, ``linear``, ``general``, ``solve``, ``tables``, ``margin`` (a strict bonus margin).
 """
 
@@ -24,6 +28,7 @@ from ..binomial import pass_probability
 from ..utility import UtilityProfile
 from .agent import FINE_POINTS, GRID_POINTS, IncentiveCheck, agent_utility_curve, best_response, incentive_check
 from .binary import solve_binary
+from .certify import Certificate, UncertifiedContractError, certify
 from .general import solve_general
 from .linear import solve_linear
 from .margin import StrictBonus, strict_bonus
@@ -34,6 +39,9 @@ from .tables import complements_table, gap_table
 
 __all__ = [
     "ContractError",
+    "UncertifiedContractError",
+    "Certificate",
+    "certify",
     "FirstBest",
     "ContractSolution",
     "Problem",

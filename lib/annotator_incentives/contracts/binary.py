@@ -12,6 +12,7 @@ of candidates, the global incentive check) are in
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -20,26 +21,49 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from . import binary_search
-from .binary_terms import Offer, Terms, best_at, candidates, is_incentive_compatible, terms, wages
+from .binary_terms import (
+    Offer,
+    Terms,
+    best_at,
+    candidates,
+    is_incentive_compatible,
+    participation,
+    support_thresholds,
+    terms,
+    wages,
+)
 from .optimise import value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_binary", "corner", "one_check", "OneCheck"]
+__all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
 
 CORNER_POINTS = 401  # effort grid of the corner's bonus search
+CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
 
-def _corner_value(profile: UtilityProfile, top: np.ndarray, bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(value, base utility) at eta = 1 paying utility ``bonus`` when X >= k (P = ``top``),
-    participation binding; -inf where the top wage is unaffordable."""
-    base = np.maximum(profile.U0 + float(profile.E(1.0)) - bonus * top, profile.u_lo)
-    ok = np.isfinite(bonus) & (base + bonus <= profile.u_hi)  # G^-1 may clip unaffordable utilities
+def _corner_value(profile: UtilityProfile, top: np.ndarray, below: np.ndarray,
+                  bonus: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, base utility, top utility) at eta = 1 paying utility ``bonus`` when X >= k
+    (P = ``top``, 1 - P = ``below`` exactly), participation binding (:func:`participation`);
+    -inf where the top wage is unaffordable."""
     with np.errstate(invalid="ignore", over="ignore"):
-        wage = (1 - top) * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(
-            np.where(ok, base + bonus, profile.U0)
+        base, high = participation(profile, profile.U0 + float(profile.E(1.0)), bonus, top, below)
+        ok = np.isfinite(bonus) & (high <= profile.u_hi)  # G^-1 may clip unaffordable utilities
+        wage = below * profile.wage_for_utility(np.where(ok, base, profile.U0)) + top * profile.wage_for_utility(
+            np.where(ok, high, profile.U0)
         )
-    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base
+    return np.where(ok, float(profile.mu(1.0)) - wage, -np.inf), base, high
+
+
+def _tails_on_grid(n: int, k: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """P(Bin(n, q) >= k) for consecutive thresholds k (rows) and each q (columns): by summing
+    the pmf from the top when that block is small (``CORNER_BLOCK`` cells), else by scipy's tail."""
+    rows = n + 1 - int(k[0])
+    if rows * qs.size > CORNER_BLOCK:
+        return binomial._tail(k[:, None], n, qs[None, :])
+    pmf = np.exp(binomial._log_pmf(np.arange(int(k[0]), n + 1)[:, None], n, qs[None, :]))
+    return np.cumsum(pmf[::-1], axis=0)[::-1][: k.size]
 
 
 def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> Offer | None:
@@ -48,21 +72,21 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     Returns the best k's contract, or None: when no k is affordable, and at once when even the
     limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
     n, c, profile = pb
-    k = np.arange(1, n + 1)
     q1 = float(_pass_probability(1.0, c))
-    top = binomial._tail(k, n, q1)
+    k = support_thresholds(n, q1)  # elsewhere the limit bonus E'(1)/P_k'(1) exceeds 1e38
+    top, below = binomial._tail(k, n, q1), binomial._below(k, n, q1)
     with np.errstate(divide="ignore"):
         limit = float(profile.dE(1.0)) / binomial._tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
-    if not np.max(_corner_value(profile, top, limit)[0]) > beat:
+    if not np.max(_corner_value(profile, top, below, limit)[0]) > beat:
         return None
     grid = np.linspace(0.0, 1.0, points)[:-1]
-    tails = binomial._tails_all(binomial._pmf_matrix(n, _pass_probability(grid, c)))
+    tails = _tails_on_grid(n, k, _pass_probability(grid, c))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(
             top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf
         )
     bonus = np.maximum(ratio.max(axis=1), limit)
-    leaders = np.argsort(-_corner_value(profile, top, bonus)[0])[:3]
+    leaders = np.argsort(-_corner_value(profile, top, below, bonus)[0])[:3]
     refine = leaders[np.isfinite(bonus[leaders])]
     if refine.size:  # the ratio's supremum, from around its grid maximum
         def ratios(e: np.ndarray) -> np.ndarray:
@@ -76,19 +100,20 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
         bonus[refine] = np.maximum(bonus[refine], sup)
     keep = np.zeros(k.size, bool)
     keep[leaders] = True
-    value, base = _corner_value(profile, top, np.where(keep, bonus, np.inf))  # the others were only screened
+    value, base, high = _corner_value(profile, top, below, np.where(keep, bonus, np.inf))  # the others were only screened
     i = int(np.argmax(value))
-    return Offer(float(value[i]), int(k[i]), float(base[i]), float(bonus[i])) if np.isfinite(value[i]) else None
+    return Offer(float(value[i]), int(k[i]), float(base[i]), float(bonus[i]), float(high[i])) if np.isfinite(value[i]) else None
 
 
 class OneCheck(NamedTuple):
     """The best contract with one check (threshold k = 1): the principal's value, the effort
-    it induces and the agent's utilities G(w0) and G(w0 + w1) - G(w0)."""
+    it induces and the agent's utilities G(w0), G(w0 + w1) - G(w0) and G(w0 + w1)."""
 
     value: float
     eta: float
     base_utility: float
     bonus_utility: float
+    top_utility: float
 
 
 def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
@@ -98,12 +123,12 @@ def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
     restricted at eta*, unrestricted maximised over a grid refined by :func:`zoom_maximise`.
     None (use the general route) if the global check fails."""
     def closed_form(eta: np.ndarray) -> Terms:
-        return terms(pb, 1, eta, _pass_probability(eta, pb.c), 0.5 * pb.c)
+        return terms(pb, 1, eta, _pass_probability(eta, pb.c), 0.5 * pb.c, below=(1 - pb.c * eta) / 2)
 
     if problem == "restricted":
         eta = pb.first_best.eta
     else:
-        etas = np.linspace(0.0, 1.0, points)[1:]
+        etas = np.linspace(0.0, 1.0, points)  # eta = 0 included: weak signals induce tiny efforts
         values = closed_form(etas).value
         if not np.isfinite(values.max()):
             return None
@@ -113,43 +138,48 @@ def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
         )
         eta = float(best[0])
     found = closed_form(np.array([eta]))
-    value, base, bonus = float(found.value[0]), float(found.base_utility[0]), float(found.bonus_utility[0])
-    if not np.isfinite(value) or not is_incentive_compatible(pb, 1, bonus, eta):
+    value, base, bonus, top = (float(x[0]) for x in (found.value, found.base_utility, found.bonus_utility, found.top_utility))
+    if not np.isfinite(value) or not is_incentive_compatible(pb, 1, bonus, eta, base, top):
         return None
-    return OneCheck(value, eta, base, bonus)
+    return OneCheck(value, eta, base, bonus, top)
 
 
-def _found(pb: Problem, eta: float, k: int, base: float, bonus: float) -> Found:
-    """The contract inducing eta that pays utility ``bonus`` above ``base`` when X >= k."""
-    return Found(eta, *wages(pb, k, base, bonus))
+def _found(pb: Problem, eta: float, k: int, base: float, top: float) -> Found:
+    """The contract inducing eta that pays utility ``top`` when X >= k and ``base`` otherwise."""
+    return Found(eta, *wages(pb, k, base, top))
 
 
-def _restricted(pb: Problem) -> Found | None:
+def restricted(pb: Problem) -> Found | None:
+    """The cheapest incentive-compatible binary contract inducing eta* (None if there is none)."""
     single = one_check(pb, "restricted") if pb.n == 1 else None
     if single is not None:
-        return _found(pb, single.eta, 1, single.base_utility, single.bonus_utility)
+        return _found(pb, single.eta, 1, single.base_utility, single.top_utility)
     eta = pb.first_best.eta
     offer = corner(pb) if eta >= 1.0 else best_at(pb, eta)
-    return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.bonus_utility)
+    return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.top_utility)
 
 
-def _unrestricted(pb: Problem) -> Best | None:
+def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None:
+    """The best binary contract: one check in closed form, else the best interior one by
+    ``search`` (the table search, or :func:`binary_search.scan_search`, the safe route that
+    checks every candidate) against the corner eta = 1."""
     single = one_check(pb, "unrestricted") if pb.n == 1 else None
     if single is not None:
-        return Best(single.value, _found(pb, single.eta, 1, single.base_utility, single.bonus_utility))
-    interior = binary_search.best_interior(pb)
+        return Best(single.value, _found(pb, single.eta, 1, single.base_utility, single.top_utility))
+    interior = search(pb)
     value = value_of(interior)
     top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else None
     if top is not None and top.value > value:
-        return Best(top.value, _found(pb, 1.0, top.k, top.base_utility, top.bonus_utility))
+        return Best(top.value, _found(pb, 1.0, top.k, top.base_utility, top.top_utility))
     if interior is None:
         return None
     found = candidates(pb, interior.eta, ks=(interior.k,))[1]  # the search checked (k, eta) globally; read its utilities
-    return Best(value, _found(pb, interior.eta, interior.k, float(found.base_utility[0]), float(found.bonus_utility[0])))
+    return Best(value, _found(pb, interior.eta, interior.k, float(found.base_utility[0]), float(found.top_utility[0])))
 
 
 def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0, w1 (the bonus) and k (paid when X >= k)."""
-    return solve_class("binary", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0, "k": 0})
+    return solve_class("binary", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0, "k": 0},
+                       safe=partial(unrestricted, search=binary_search.scan_search))

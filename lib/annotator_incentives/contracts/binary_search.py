@@ -25,8 +25,9 @@ from scipy import optimize
 
 from .. import binomial
 from ..binomial import _pass_probability
-from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, terms
-from .optimise import expand, maximise_on_interval, value_of, zoom_maximise
+from . import binary_terms
+from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
+from .optimise import effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
 from .problem import Problem, tie
 
 __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
@@ -34,6 +35,7 @@ __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
+SCAN_POINTS = 20  # evenly spaced efforts of the scan search (with the small ones for a weak signal)
 
 
 class Interior(NamedTuple):
@@ -64,11 +66,16 @@ def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> T
     q = _pass_probability(etas, c)
     if dense:
         pmf = np.exp(binomial._log_pmf(np.arange(n + 1)[:, None], n, q))
-        tail, slope = binomial._tails_all(pmf), 0.5 * c * k * pmf[1:] / q
+        tail, below, slope = binomial._tails_all(pmf), np.cumsum(pmf, axis=0)[:-1], 0.5 * c * k * pmf[1:] / q
     else:
-        tail = binomial._tail(k, n, q)
+        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
         slope = 0.5 * c * n * np.exp(binomial._log_pmf(k - 1, n - 1, q))
-    return terms(pb, k, etas, tail, slope, ends)
+    return terms(pb, k, etas, tail, slope, ends, below)
+
+
+def _rows(ends, rows):
+    """The rows ``rows`` of :func:`binary_terms.ends`' tails."""
+    return tuple(tuple(end[rows] for end in pair) for pair in ends)
 
 
 def table_search(pb: Problem) -> Interior | None:
@@ -80,14 +87,18 @@ def table_search(pb: Problem) -> Interior | None:
     if n * points > TABLE_CELLS:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
+    small_efforts = effort_scan(2, n, c)[1:-1]  # a weak signal's small efforts (none for a strong one)
+    etas = np.concatenate([small_efforts[etas[0] > small_efforts], etas])
     k = np.arange(1, n + 1)[:, None]
-    ends = tuple(binomial._tail(k, n, _pass_probability(e, c)) for e in (0.0, 1.0))
+    ends = binary_terms.ends(pb, k)
     stride = etas.size // TABLE_COARSE
     if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
-        coarse = _table(pb, k, ends, etas[None, ::stride], dense=True).value.max(axis=0)
+        small = small_efforts.size and int(np.count_nonzero(etas <= small_efforts[-1]))
+        scan = np.unique(np.concatenate([np.arange(small), np.arange(small, etas.size, stride)]))
+        coarse = _table(pb, k, ends, etas[None, scan], dense=True).value.max(axis=0)
         if not np.isfinite(coarse.max()):
             return None
-        centre = int(np.argmax(coarse)) * stride
+        centre = int(scan[np.argmax(coarse)])
         etas = etas[max(centre - 2 * stride, 0):centre + 2 * stride + 1]
     value = _table(pb, k, ends, etas[None, :], dense=True).value
     best_i = np.argmax(value, axis=1)
@@ -97,7 +108,7 @@ def table_search(pb: Problem) -> Interior | None:
         return None
     i = best_i[leaders]
     lo, hi = etas[np.maximum(i - 1, 0)], etas[np.minimum(i + 1, etas.size - 1)]
-    eta, v = zoom_maximise(lambda grid: _table(pb, k[leaders], tuple(e[leaders] for e in ends), grid, dense=False).value, lo, hi)
+    eta, v = zoom_maximise(lambda grid: _table(pb, k[leaders], _rows(ends, leaders), grid, dense=False).value, lo, hi)
     best: Interior | None = None
     for r in np.argsort(-v, kind="stable"):  # v[r] bounds what threshold r can give
         if not v[r] > value_of(best):
@@ -106,9 +117,11 @@ def table_search(pb: Problem) -> Interior | None:
         kk = int(k[row[0], 0])
 
         def terms_at(e: float, row=row) -> Terms:
-            return _table(pb, k[row], tuple(end[row] for end in ends), np.array([[e]]), dense=False)
+            return _table(pb, k[row], _rows(ends, row), np.array([[e]]), dense=False)
 
-        if is_incentive_compatible(pb, kk, float(terms_at(eta[r]).bonus_utility[0, 0]), float(eta[r])):
+        found = terms_at(eta[r])
+        b, base, top = (float(x[0, 0]) for x in (found.bonus_utility, found.base_utility, found.top_utility))
+        if is_incentive_compatible(pb, kk, b, float(eta[r]), base, top):
             best = _better(best, Interior(float(v[r]), kk, float(eta[r])))
         else:
             best = _better(best, nearest_compatible(pb, kk, float(eta[r]), terms_at, 0.25 / (points - 1)))
@@ -126,8 +139,8 @@ def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: floa
         found = terms_at(e)
         if not found.feasible[0, 0]:
             return -np.inf
-        b = float(found.bonus_utility[0, 0])
-        return incentive_slack(pb, k, b, e) + tie(abs(b) + float(pb.profile.E(e)))
+        b, base, top = (float(x[0, 0]) for x in (found.bonus_utility, found.base_utility, found.top_utility))
+        return incentive_slack(pb, k, b, e) + tie(own_utility(pb, k, b, e, base, top))
 
     seen: dict[float, float] = {}
 
@@ -162,12 +175,13 @@ def scan_search(pb: Problem) -> Interior | None:
     thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
     when nothing is feasible."""
     n, c, _ = pb
-    coarse = np.linspace(0.02, 1.0, 20)
+    even = np.linspace(0.02, 1.0, SCAN_POINTS)  # eta = 0 is the fixed wage
+    coarse = np.unique(np.concatenate([even, effort_scan(2, n, c)[1:-1]]))  # and the small efforts of a weak signal
     scan = _offers(pb, [*coarse, pb.first_best.eta])
     if not scan:
         return None
     centre = max(scan, key=lambda e: scan[e].value)
-    spacing = coarse[1] - coarse[0]
+    spacing = even[1] - even[0]
     fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
     if fine.size > 200:
         return _walk(pb, scan)

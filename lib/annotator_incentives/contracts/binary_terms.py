@@ -2,9 +2,17 @@
 
 For a threshold k and a target effort eta, the agent's first-order condition fixes the bonus
 in utility, b = G(w0 + w1) - G(w0) = E'(eta)/P_k'(eta) (P_k(eta) = P(X >= k | eta)), and
-binding participation the base utility G(w0) = U_0 + E(eta) - b P_k(eta). Such a contract is
-incentive compatible only when eta is the agent's *global* best response
-(:func:`incentive_slack`); cheap necessary conditions screen candidates first (:func:`terms`).
+binding participation the base utility G(w0) = U_0 + E(eta) - b P_k(eta), or equivalently the
+top utility G(w0 + w1) = U_0 + E(eta) + b (1 - P_k(eta)). Such a contract is incentive
+compatible only when eta is the agent's *global* best response (:func:`incentive_slack`); cheap
+necessary conditions screen candidates first (:func:`terms`).
+
+Utilities are computed in the form that does not cancel: with a large bonus utility b (a wage
+floor far below zero under an exponential G gives b ~ 1e21) the product b P_k is huge, and
+U_0 + E - b P_k would lose everything below b's rounding (participation off by 0.2 at b = 5e21).
+Where the bonus is likely (P_k >= 1/2) the top utility is computed first, from the exact lower
+tail 1 - P_k = P(X < k), and the base as top - b; otherwise the base first and the top as base + b.
+The agent's utility against its rivals is compared in the same way (:func:`incentive_slack`).
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import Problem, tie
 
-__all__ = ["Terms", "Offer", "terms", "candidates", "incentive_slack", "is_incentive_compatible", "best_at", "wages"]
+__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack",
+           "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
 SCREEN_POINTS = 41  # efforts screened for every threshold at once
 SLACK_POINTS = 401  # effort grid of the binary incentive check
@@ -35,67 +44,99 @@ class Terms:
 
     bonus_utility: np.ndarray  # b = G(w0 + w1) - G(w0), from the agent's first-order condition
     base_utility: np.ndarray  # G(w0), from binding participation
+    top_utility: np.ndarray  # G(w0 + w1) = base + b, computed without cancellation
     feasible: np.ndarray  # the necessary conditions hold
     value: np.ndarray  # principal utility; -inf where a necessary condition fails
 
 
 class Offer(NamedTuple):
-    """One binary contract, in the agent's utilities: G(w0) = ``base_utility`` and
-    G(w0 + w1) - G(w0) = ``bonus_utility``, paid when X >= k; ``value`` is the principal's."""
+    """One binary contract, in the agent's utilities: G(w0) = ``base_utility``,
+    G(w0 + w1) - G(w0) = ``bonus_utility`` and G(w0 + w1) = ``top_utility``, paid when X >= k;
+    ``value`` is the principal's."""
 
     value: float
     k: int
     base_utility: float
     bonus_utility: float
+    top_utility: float
 
 
-def terms(pb: Problem, k, eta, tail, slope, ends=None) -> Terms:
-    """Threshold(s) k inducing effort(s) eta, given P_k(eta) = ``tail`` and P_k'(eta) =
-    ``slope``: b = E'(eta)/P_k'(eta), base utility max(U_0 + E(eta) - b P_k(eta), G(w_lo)) and
-    the principal's value mu(eta) - E[w(X)].
+def participation(profile: UtilityProfile, need, b, tail, below) -> tuple[np.ndarray, np.ndarray]:
+    """(base, top) utilities G(w0) and G(w0 + w1) of the cheapest contract paying utility bonus
+    b with probability ``tail`` (``below`` = 1 - tail, exactly) that gives the agent ``need`` =
+    U_0 + E(eta): (1 - P) base + P top = need, base = max(need - b P, G(w_lo)), top = base + b.
+    Computed without cancellation: the top first, need + b (1 - P), where P >= 1/2."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        likely = tail >= 0.5
+        base = np.where(likely, need + b * below - b, need - b * tail)
+        top = np.where(likely, need + b * below, base + b)
+        floor = base < profile.u_lo  # participation slack at the wage floor
+        return np.where(floor, profile.u_lo, base), np.where(floor, profile.u_lo + b, top)
+
+
+def terms(pb: Problem, k, eta, tail, slope, ends=None, below=None) -> Terms:
+    """Threshold(s) k inducing effort(s) eta, given P_k(eta) = ``tail`` (and ``below`` = 1 - P_k,
+    computed exactly; 1 - tail if not given) and P_k'(eta) = ``slope``: b = E'(eta)/P_k'(eta),
+    base and top utilities from :func:`participation` and the principal's value
+    mu(eta) - E[w(X)].
 
     Necessary conditions, for all k and eta at once: the top wage is affordable; with
-    ``ends`` = (P_k(0), P_k(1)) also the second-order condition b P_k'' < E'' (binomial lemma
-    (c)) and that neither shirking (eta' = 0) nor full effort (eta' = 1) pays more than eta
-    under the tie rule. Without ``ends`` only affordability is checked: for a caller whose
-    agent's utility is concave in effort (one check, :func:`one_check`), the rest is implied."""
+    ``ends`` = ((P_k(0), P_k(1)), (1 - P_k(0), 1 - P_k(1))) also the second-order condition
+    b P_k'' < E'' (binomial lemma (c)) and that neither shirking (eta' = 0) nor full effort
+    (eta' = 1) pays more than eta under the tie rule. Without ``ends`` only affordability is
+    checked: for a caller whose agent's utility is concave in effort (one check,
+    :func:`one_check`), the rest is implied."""
     n, c, profile = pb
     eta = np.asarray(eta, dtype=float)
     q = _pass_probability(eta, c)
+    below = 1 - tail if below is None else below
     cost, marginal_cost = profile.E(eta), profile.dE(eta)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         b = np.where(slope > 0, marginal_cost / np.where(slope > 0, slope, 1.0), np.inf)
-        base = np.maximum(profile.U0 + cost - b * tail, profile.u_lo)
-        feasible = np.isfinite(b) & (base + b <= profile.u_hi)
+        base, top = participation(profile, profile.U0 + cost, b, tail, below)
+        feasible = np.isfinite(b) & (top <= profile.u_hi)
         if ends is not None:
-            tail0, tail1 = ends
-            own = b * tail - cost
+            (tail0, tail1), (below0, below1) = ends
+            own = base + b * tail - cost  # the agent's utility, for the tie rule
             curvature = b * slope * 0.5 * c * (n - 1) / (q * (1 - q)) * ((k - 1) / (n - 1) - q) if n > 1 else 0.0
             lo, hi = np.maximum(eta - 1e-6, 0.0), np.minimum(eta + 1e-6, 1.0)
             d2E = (profile.dE(hi) - profile.dE(lo)) / (hi - lo)
-            shirk = own - (b * tail0 - profile.E(0.0)) + tie(own)
-            full = own - (b * tail1 - profile.E(1.0)) + tie(own)
+            likely = tail >= 0.5  # P_k(eta) - P_k(e) from the tails that do not cancel
+            shirk = b * np.where(likely, below0 - below, tail - tail0) - (cost - profile.E(0.0)) + tie(own)  # U(eta) - U(0)
+            full = b * np.where(likely, below1 - below, tail - tail1) - (cost - profile.E(1.0)) + tie(own)  # U(eta) - U(1)
             feasible &= (d2E - curvature > 0) & (shirk >= 0) & (full >= 0)
-        value = _value(profile, eta, tail, base, b, feasible)
-    return Terms(b, base, feasible, value)
+        value = _value(profile, eta, tail, below, base, top, feasible)
+    return Terms(b, base, top, feasible, value)
 
 
-def _value(profile: UtilityProfile, eta, tail, base, b, feasible) -> np.ndarray:
-    """mu(eta) - (1 - P) G^{-1}(base) - P G^{-1}(base + b) where feasible, else -inf."""
+def _value(profile: UtilityProfile, eta, tail, below, base, top, feasible) -> np.ndarray:
+    """mu(eta) - (1 - P) G^{-1}(base) - P G^{-1}(top) where feasible, else -inf."""
     if feasible.size <= SMALL_TABLE:  # few cells: wages everywhere, masked afterwards
-        wage = ((1 - tail) * profile.wage_for_utility(np.where(feasible, base, profile.U0))
-                + tail * profile.wage_for_utility(np.where(feasible, base + b, profile.U0)))
+        wage = (below * profile.wage_for_utility(np.where(feasible, base, profile.U0))
+                + tail * profile.wage_for_utility(np.where(feasible, top, profile.U0)))
         return np.where(feasible, profile.mu(eta) - wage, -np.inf)
     value = np.full(feasible.shape, -np.inf)  # wages only where feasible: G^-1 may be costly
     pays = np.broadcast_to(tail, feasible.shape)[feasible]
-    wage = (1 - pays) * profile.wage_for_utility(base[feasible]) + pays * profile.wage_for_utility(base[feasible] + b[feasible])
+    misses = np.broadcast_to(below, feasible.shape)[feasible]
+    wage = misses * profile.wage_for_utility(base[feasible]) + pays * profile.wage_for_utility(top[feasible])
     value[feasible] = np.broadcast_to(profile.mu(eta), feasible.shape)[feasible] - wage
     return value
 
 
-def _ends(pb: Problem, k) -> tuple[np.ndarray, np.ndarray]:
-    """(P_k(0), P_k(1)) for thresholds k (any shape)."""
-    return binomial._tail(k, pb.n, _pass_probability(0.0, pb.c)), binomial._tail(k, pb.n, _pass_probability(1.0, pb.c))
+def ends(pb: Problem, k) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """((P_k(0), P_k(1)), (1 - P_k(0), 1 - P_k(1))) for thresholds k (any shape), each exact."""
+    q0, q1 = _pass_probability(0.0, pb.c), _pass_probability(1.0, pb.c)
+    return ((binomial._tail(k, pb.n, q0), binomial._tail(k, pb.n, q1)),
+            (binomial._below(k, pb.n, q0), binomial._below(k, pb.n, q1)))
+
+
+def support_thresholds(n: int, q: float) -> np.ndarray:
+    """The thresholds k = 1..n with k - 1 within the window of Bin(n - 1, q) that carries the
+    mass (:func:`binomial.window`): elsewhere P_k'(eta) = (c/2) n P(Bin(n - 1, q) = k - 1)
+    < 1e-40, so inducing effort there needs a bonus utility beyond 1e38 (every k for n up to a
+    few hundred; about 28 standard deviations' worth for large n, so memory grows like sqrt(n))."""
+    window = binomial._window(max(n - 1, 0), q)
+    return np.arange(max(window.start + 1, 1), min(window.stop + 1, n + 1), dtype=np.int64)
 
 
 def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
@@ -104,58 +145,82 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     rules its k out before the full check)."""
     n, c, profile = pb
     q = float(_pass_probability(eta, c))
-    if ks is None:
-        k = np.arange(1, n + 1)
-        tail = binomial._tails_all(binomial._pmf_all(n, q))
+    if ks is None:  # the thresholds whose marginal incentive P_k' is not negligible (all of them for small n)
+        k = support_thresholds(n, q)
+        if k.size == n:  # every threshold: the tails by summing the pmf from either end
+            pmf = binomial._pmf_all(n, q)
+            tail, below = binomial._tails_all(pmf), np.cumsum(pmf)[:-1]
+        else:
+            tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
     else:
         k = np.asarray(sorted(ks), dtype=np.int64)
-        tail = binomial._tail(k, n, q)
+        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
     screen = np.linspace(0.0, 1.0, SCREEN_POINTS)
-    found = terms(pb, k, eta, tail, binomial._tail_eta_slope(k, n, c, q), _ends(pb, k))
+    found = terms(pb, k, eta, tail, binomial._tail_eta_slope(k, n, c, q), ends(pb, k), below)
     b, feasible = found.bonus_utility, found.feasible.copy()
     alive = np.flatnonzero(feasible)
     if alive.size:
-        own = b[alive] * tail[alive] - float(profile.E(eta))
-        deviation = (
-            b[alive, None] * binomial._tail(k[alive, None], n, _pass_probability(screen, c)[None, :]) - profile.E(screen)[None, :]
-        )
-        feasible[alive] &= deviation.max(axis=1) <= own + tie(own)
+        likely = tail[alive] >= 0.5  # U(e) - U(eta) in the form that does not cancel
+        q_screen = _pass_probability(screen, c)[None, :]
+        ka = k[alive, None]
+        change = np.empty((alive.size, screen.size))
+        change[likely] = below[alive][likely, None] - binomial._below(ka[likely], n, q_screen)
+        change[~likely] = binomial._tail(ka[~likely], n, q_screen) - tail[alive][~likely, None]
+        gain = b[alive, None] * change - (profile.E(screen)[None, :] - float(profile.E(eta)))
+        own = found.base_utility[alive] + b[alive] * tail[alive] - float(profile.E(eta))
+        feasible[alive] &= gain.max(axis=1) <= tie(own)
     return k, dataclasses.replace(found, feasible=feasible, value=np.where(feasible, found.value, -np.inf))
 
 
-def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = True) -> float:
+def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = True, tolerance: float = 0.0) -> float:
     """U(eta) minus the agent's best utility elsewhere on [0, 1] under the contract paying
-    utility bonus b when X >= k, U(e) = b P_k(e) - E(e) (>= -tie means incentive compatible).
+    utility bonus b when X >= k (>= -tie of the agent's utility means incentive compatible).
 
-    Grid efforts give exact lower bounds on the competitor; competing grid peaks are refined to
-    their exact local maxima, roots of b P_k' = E'. With ``exact`` every peak that could be the
-    best competitor is refined; without, the answer is exact only in sign."""
+    U(e) - G(w0) = b P_k(e) - E(e) is compared in a form that does not cancel: where the bonus
+    is likely at eta (P_k(eta) >= 1/2) as -b (1 - P_k(e)) - E(e), with the exact lower tail
+    (the two differ by the constant b). Grid efforts give exact lower bounds on the competitor;
+    competing grid peaks are refined to their exact local maxima, roots of b P_k' = E'. With
+    ``exact`` every peak that could be the best competitor is refined; without, the answer is
+    exact only in its comparison with -``tolerance`` (the tie rule's allowance)."""
     n, c, profile = pb
     grid = np.linspace(0.0, 1.0, SLACK_POINTS)
+    likely = float(binomial._tail(k, n, float(_pass_probability(eta, c)))) >= 0.5
 
     def agent(e):
-        return b * binomial._tail(k, n, _pass_probability(e, c)) - profile.E(e)
+        q = _pass_probability(e, c)
+        return (-b * binomial._below(k, n, q) if likely else b * binomial._tail(k, n, q)) - profile.E(e)
 
     values, own = agent(grid), float(agent(eta))
     outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
     near = values[~outside]
-    if near.size and near.max() > own + tie(own):
+    if near.size and near.max() > own + tolerance:
         return own - float(near.max())  # eta is not even a local maximum
     competitor = float(values[outside].max()) if outside.any() else -np.inf
-    if not exact and competitor > own + tie(own):
+    if not exact and competitor > own + tolerance:
         return own - competitor
 
     def slope(e: float) -> float:
         return b * float(binomial._tail_eta_slope(k, n, c, float(_pass_probability(e, c)))) - float(profile.dE(e))
 
     _, best = global_max(lambda e: float(agent(e)), grid, values, exclude=eta,
-                         threshold=competitor if exact else own - tie(own), slope=slope)
+                         threshold=competitor if exact else own - tolerance, slope=slope)
     return own - max(best, competitor)
 
 
-def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float) -> bool:
-    """Is eta a global maximiser of b P_k(e) - E(e) over [0, 1] (the tie rule on b + E(eta))?"""
-    return incentive_slack(pb, k, b, eta, exact=False) >= -tie(abs(b) + float(pb.profile.E(eta)))
+def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> bool:
+    """Is eta a global maximiser of the agent's utility G(w0) + b P_k(e) - E(e) over [0, 1],
+    under the package's tie rule on the agent's utility at eta (base utility ``base`` = G(w0),
+    top utility ``top`` = G(w0 + w1))?"""
+    allowance = float(tie(own_utility(pb, k, b, eta, base, top)))
+    return incentive_slack(pb, k, b, eta, exact=False, tolerance=allowance) >= -allowance
+
+
+def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> float:
+    """The agent's utility at eta, from whichever of base and top is paid more often."""
+    q = float(_pass_probability(eta, pb.c))
+    tail = float(binomial._tail(k, pb.n, q))
+    level = top - b * float(binomial._below(k, pb.n, q)) if tail >= 0.5 else base + b * tail
+    return level - float(pb.profile.E(eta))
 
 
 def best_at(pb: Problem, eta: float, ks=None) -> Offer | None:
@@ -166,13 +231,15 @@ def best_at(pb: Problem, eta: float, ks=None) -> Offer | None:
         if not np.isfinite(cand.value[i]):
             break
         k = int(thresholds[i])
-        if is_incentive_compatible(pb, k, float(cand.bonus_utility[i]), eta):
-            return Offer(float(cand.value[i]), k, float(cand.base_utility[i]), float(cand.bonus_utility[i]))
+        b, base, top = float(cand.bonus_utility[i]), float(cand.base_utility[i]), float(cand.top_utility[i])
+        if is_incentive_compatible(pb, k, b, eta, base, top):
+            return Offer(float(cand.value[i]), k, base, b, top)
     return None
 
 
-def wages(pb: Problem, k: int, base: float, bonus: float) -> tuple[np.ndarray, dict]:
-    """w(x) = G^{-1}(base) + [G^{-1}(base + bonus) - G^{-1}(base)] 1{x >= k}, and its params."""
+def wages(pb: Problem, k: int, base: float, top: float) -> tuple[np.ndarray, dict]:
+    """w(x) = G^{-1}(base) for x < k and G^{-1}(top) for x >= k, and its params (w1 the bonus,
+    the difference of the two)."""
     w0 = float(pb.profile.wage_for_utility(base))
-    w1 = float(pb.profile.wage_for_utility(base + bonus)) - w0
-    return np.where(np.arange(pb.n + 1) >= k, w0 + w1, w0), {"w0": w0, "w1": w1, "k": k}
+    w_top = float(pb.profile.wage_for_utility(top))
+    return np.where(np.arange(pb.n + 1) >= k, w_top, w0), {"w0": w0, "w1": w_top - w0, "k": k}

@@ -7,7 +7,10 @@ two multipliers make participation bind and the first-order condition hold: Newt
 on both equations (:func:`newton_multipliers`), or, when it does not converge, nested
 one-dimensional root searches (a slack participation constraint included). The contract must
 then pass the global incentive check. Restricted: eta = eta*. Unrestricted: a coarse effort
-scan refined by Brent's method.
+scan of [0, 1] (small efforts included, and the efforts of the best binary and linear contracts)
+refined by Brent's method. General contracts contain the binary and linear ones, so the answer
+is never below the better of those: when the first-order route falls short of it (its global
+check fails, or the scan misses a narrow interval of feasible efforts), that contract is the answer.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from scipy import optimize
 from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile, solve_increasing
+from . import binary, linear
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine, value_of
+from .certify import UncertifiedContractError
+from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
@@ -101,45 +106,33 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     linearisation around the flat wage; steps are halved while they do not reduce the residual.
     None when it does not converge to within 64 eps sqrt(terms) of the sums' magnitudes with
     lambda > 0 (the caller then takes the nested root searches)."""
-    eps = np.finfo(float).eps
-    floor = 64 * eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
+    floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
     flat = np.array([float(profile.wage_for_utility(need_u))])
     slope, curvature = float(profile.dG(flat)[0]), float(profile.d2G(flat)[0])
-    lam, nu = 1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))
+    start = np.array([1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))])
 
-    def residual(lam: float, nu: float):
-        t = lam + nu * score
+    def residual(x: np.ndarray):
+        t = x[0] + x[1] * score
         w = inverse_marginal_utility(profile, t)
         utility = profile.G(w)
         r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
         scale = np.array(
             [max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))]
         )
-        return r, scale, t, w
+        return r, scale, (t, w)
 
-    r, scale, t, w = residual(lam, nu)
-    for _ in range(iterations):
-        if np.all(np.abs(r) <= 8 * eps * scale):
-            return (lam, nu) if lam > 0 else None
+    def jacobian(x: np.ndarray, state) -> np.ndarray | None:
+        t, w = state
         free = (t > inv_lo) & (t < inv_hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)
         weights = pmf * d
-        jacobian = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
-        if not np.all(np.isfinite(jacobian)) or not np.linalg.det(jacobian) > 0:
-            return None
-        step = np.linalg.solve(jacobian, r)
-        for _ in range(30):  # halve the step until the residual falls
-            trial = residual(lam - step[0], nu - step[1])
-            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
-                break
-            step = step / 2
-        else:  # no step helps: the rounding floor, if the residual is that small
-            return (lam, nu) if lam > 0 and np.all(np.abs(r) <= floor * scale) else None
-        lam, nu = lam - step[0], nu - step[1]
-        r, scale, t, w = trial
-    return None
+        matrix = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
+        return matrix if np.all(np.isfinite(matrix)) and np.linalg.det(matrix) > 0 else None
+
+    found = damped_newton(residual, jacobian, start, floor, iterations)
+    return (float(found[0]), float(found[1])) if found is not None and found[0] > 0 else None
 
 
 def value_at(pb: Problem, eta: float) -> Best | None:
@@ -151,18 +144,50 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     return Best(value, Found(eta, w, {}))
 
 
+def _others(pb: Problem, problem: str) -> list[Best]:
+    """The best binary and linear contracts of ``problem``, certified by their own solvers
+    (a class whose answer cannot be certified is left out), as general contracts."""
+    found = []
+    for solver in (binary.solve_binary, linear.solve_linear):
+        try:
+            s = solver(pb.n, pb.c, pb.profile, problem)
+        except UncertifiedContractError:
+            continue
+        if s.feasible:
+            found.append(Best(s.principal_utility, Found(s.eta, s.wages, {})))
+    return found
+
+
+def _best(*answers: Best | None) -> Best | None:
+    return max([b for b in answers if b is not None], key=value_of, default=None)
+
+
 def _restricted(pb: Problem) -> Found | None:
-    best = value_at(pb, pb.first_best.eta)
+    best = _best(value_at(pb, pb.first_best.eta), *_others(pb, "restricted"))
     return None if best is None else best.found
 
 
 def _unrestricted(pb: Problem) -> Best | None:
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 25))
-    return value_at(pb, eta) if np.isfinite(value) else None
+    """The best of the first-order route over a scan of [0, 1] and the best binary and linear
+    contracts (whose efforts the scan also starts from)."""
+    others = _others(pb, "unrestricted")
+    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), [b.found.eta for b in others]]))
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
+    return _best(value_at(pb, eta) if np.isfinite(value) else None, *others)
+
+
+def _safe_restricted(pb: Problem) -> Found | None:
+    best = _best(*_others(pb, "restricted"))
+    return None if best is None else best.found
+
+
+def _safe_unrestricted(pb: Problem) -> Best | None:
+    return _best(*_others(pb, "unrestricted"))
 
 
 def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution with the wage
     schedule in ``wages`` and no params."""
-    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {})
+    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {},
+                       safe=_safe_unrestricted, safe_restricted=_safe_restricted)

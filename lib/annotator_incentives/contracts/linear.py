@@ -13,6 +13,7 @@ corner eta = 1 compared separately.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from scipy import optimize
@@ -21,11 +22,13 @@ from .. import binomial
 from ..binomial import _pass_probability
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
-from .optimise import expand, scan_then_refine, value_of, zoom_maximise
+from .binary_terms import support_thresholds
+from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_linear", "for_target", "cara_for_target", "cara_curve", "cara_unrestricted", "value_at", "corner"]
+__all__ = ["solve_linear", "restricted", "unrestricted", "for_target", "newton_wages", "cara_for_target", "cara_curve",
+           "cara_unrestricted", "value_at", "corner"]
 
 
 def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,7 +47,7 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
         exists = (one_minus_z >= 0) & (one_minus_z < 1)
         one_minus_z = np.where(exists, one_minus_z, 0.0)
         w1 = -n * np.log1p(-one_minus_z) / rate
-        w0 = (np.log(scale) - np.log(scale - need_u) + n * np.log1p(-q * one_minus_z)) / rate
+        w0 = (-np.log1p(-need_u / scale) + n * np.log1p(-q * one_minus_z)) / rate  # log1p: no cancellation for a large scale
     exists &= within_bounds(profile, w0, w0 + w1)
     return w0, w1, exists
 
@@ -65,8 +68,10 @@ def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.n
 
 def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
     """(w0, w1) with participation binding and the agent's first-order condition at eta;
-    None when no such contract respects the wage bounds. Without CARA the marginal incentive
-    grows with the slope: its crossing of E'(eta) is bracketed by doubling, then found by Brent."""
+    None when no such contract respects the wage bounds. Without CARA: Newton's method on both
+    equations (:func:`newton_wages`), else the marginal incentive, which grows with the slope,
+    meets E'(eta) at a root bracketed by doubling and found by Brent. The sums run over the
+    window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
     n, c, profile = pb
     if profile.cara is not None:
         w0, w1, ok = (float(v[0]) for v in cara_for_target(pb, np.array([eta])))
@@ -74,35 +79,73 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
             return None
     else:
         q = float(_pass_probability(eta, c))
-        x = np.arange(n + 1)
-        pmf = binomial._pmf_all(n, q)
+        window, pmf = binomial._window_pmf(n, q)
+        share = np.arange(window.start, window.stop) / n
         need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
         with np.errstate(divide="ignore", invalid="ignore"):
             weight = np.where(
-                pmf > 0, pmf * np.nan_to_num(binomial._score(x, n, c, q)), 0.0
+                pmf > 0, pmf * np.nan_to_num(binomial._score(share * n, n, c, q)), 0.0
             )  # q = 1: infinite score where pmf = 0
-
-        def base_for(w1: float) -> float:
-            return optimize.brentq(
-                lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14
-            )
-
-        def foc(w1: float) -> float:
-            return float(weight @ profile.G(base_for(w1) + w1 * x / n)) - need_du
-
-        try:
-            if foc(0.0) > 0:
-                return None
-            lo, hi, found = expand(lambda w1: foc(w1) > 0, 0.0, 0.05, limit=profile.w_hi - profile.w_lo)
-            if not found:
-                return None
-            w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
-            w0 = base_for(w1)
-        except ValueError:
+        contract = newton_wages(profile, pmf, weight, share, need_u, need_du, c)
+        if contract is None:
+            contract = _nested_wages(profile, pmf, weight, share, need_u, need_du)
+        if contract is None:
             return None
+        w0, w1 = contract
     if not within_bounds(profile, w0, w0 + w1):
         return None
     return float(w0), float(w1)
+
+
+def newton_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray, need_u: float, need_du: float,
+                 c: float, iterations: int = 60) -> tuple[float, float] | None:
+    """(w0, w1) with E[G(w0 + w1 X/n)] = ``need_u`` (participation binds) and
+    E[s(X) G(w0 + w1 X/n)] = ``need_du`` (the first-order condition; ``weight`` = pmf times the
+    score s), by Newton's method on both equations; the Jacobian is
+    [[E G'(w), E G'(w) X/n], [E s G'(w), E s G'(w) X/n]]. The start is the small-risk
+    linearisation around the flat wage w = G^{-1}(need_u): w1 = 2 need_du/(c G'(w)), since
+    E[s X/n] = c/2. Steps are halved while they do not reduce the residual; None when it does
+    not converge to 64 eps sqrt(terms) of the sums' magnitudes (the caller takes the nested
+    root searches)."""
+    flat = float(profile.wage_for_utility(need_u))
+    w1 = 2 * need_du / (c * float(profile.dG(flat)))
+
+    def residual(x: np.ndarray):
+        u = profile.G(x[0] + x[1] * share)
+        r = np.array([pmf @ u - need_u, weight @ u - need_du])
+        return r, np.array([max(abs(need_u), float(pmf @ np.abs(u))), max(abs(need_du), float(np.abs(weight) @ np.abs(u)))]), None
+
+    def jacobian(x: np.ndarray, _) -> np.ndarray:
+        slope = profile.dG(x[0] + x[1] * share)
+        return np.array([[pmf @ slope, (pmf * share) @ slope], [weight @ slope, (weight * share) @ slope]])
+
+    floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)
+    found = damped_newton(residual, jacobian, np.array([flat - w1 * float(pmf @ share), w1]), floor, iterations)
+    return None if found is None else (float(found[0]), float(found[1]))
+
+
+def _nested_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray, need_u: float,
+                  need_du: float) -> tuple[float, float] | None:
+    """(w0, w1) as :func:`newton_wages`, by nested root searches: w0 for binding participation
+    given w1 (Brent), w1 where the marginal incentive meets E'(eta) (doubling, then Brent)."""
+    def base_for(w1: float) -> float:
+        return optimize.brentq(
+            lambda w0: pmf @ profile.G(w0 + w1 * share) - need_u, profile.w_lo - w1, profile.w_hi, xtol=1e-14
+        )
+
+    def foc(w1: float) -> float:
+        return float(weight @ profile.G(base_for(w1) + w1 * share)) - need_du
+
+    try:
+        if foc(0.0) > 0:
+            return None
+        lo, hi, found = expand(lambda w1: foc(w1) > 0, 0.0, 0.05, limit=profile.w_hi - profile.w_lo)
+        if not found:
+            return None
+        w1 = optimize.brentq(foc, lo, hi, xtol=1e-14)
+        return base_for(w1), w1
+    except ValueError:
+        return None
 
 
 def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float) -> bool:
@@ -110,15 +153,17 @@ def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float
     return incentive_check(wages, eta, pb.n, pb.c, pb.profile, GRID_POINTS, curve=curve, screen=True).compatible
 
 
-def value_at(pb: Problem, eta: float) -> Best | None:
-    """The linear contract inducing eta with its value; None if it does not exist or fails the
-    global incentive check."""
+def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
+    """The linear contract inducing eta with its value; None if it does not exist or (with
+    ``check``) fails the global incentive check. Without ``check`` it is the first-order
+    contract: the best of those is optimal among the incentive-compatible ones when it passes
+    the check itself (they are a subset)."""
     contract = for_target(pb, eta)
     if contract is None:
         return None
     w0, w1 = contract
     wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
-    if not _compatible(pb, wages, eta, w0, w1):
+    if check and not _compatible(pb, wages, eta, w0, w1):
         return None
     value = float(pb.profile.mu(eta)) - (w0 + w1 * float(_pass_probability(eta, pb.c)))
     return Best(value, Found(eta, wages, {"w0": w0, "w1": w1}))
@@ -171,32 +216,48 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     n, c, profile = pb
     x = np.arange(n + 1)
     q1 = float(_pass_probability(1.0, c))
-    pmf = binomial._pmf_all(n, q1)
-    lemma = binomial._tail_eta_slope(np.arange(1, n + 1), n, c, q1)  # d/deta E[f(X)] = lemma @ (f(x + 1) - f(x))
+    window, pmf = binomial._window_pmf(n, q1)  # the sums over the outcomes that carry the mass
+    share = np.arange(window.start, window.stop) / n
+    k = support_thresholds(n, q1)
+    lemma = binomial._tail_eta_slope(k, n, c, q1)  # d/deta E[f(X)] = sum_k lemma_k (f(k) - f(k - 1))
     need = profile.U0 + float(profile.E(1.0))
 
     def contract(w1: float) -> np.ndarray | None:
         try:
-            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * x / n) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
+            w0 = optimize.brentq(lambda w0: pmf @ profile.G(w0 + w1 * share) - need, profile.w_lo, profile.w_hi, xtol=1e-14)
         except ValueError:
             return None
         wages = w0 + w1 * x / n
         return wages if wages[-1] <= profile.w_hi else None
 
+    def marginal(wages: np.ndarray) -> float:
+        utilities = profile.G(wages[k[0] - 1:k[-1] + 1])
+        return float(lemma @ np.diff(utilities))
+
     last: list[np.ndarray] = []  # the wages of the latest slope found to work: the search's hi
 
     def works(w1: float) -> bool:
         wages = contract(w1)
-        if wages is None or not float(lemma @ np.diff(profile.G(wages))) >= float(profile.dE(1.0)):
+        if wages is None or not marginal(wages) >= float(profile.dE(1.0)):
             return False
         if not incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible:
             return False
         last[:] = [wages]
         return True
 
-    lo, hi, found = expand(
-        works, 0.0, 0.05, limit=profile.w_hi - profile.w_lo, give_up=lambda w1: w1 > 1 and contract(w1) is None
-    )
+    def local(w1: float) -> bool:  # the marginal condition alone: necessary, and cheap
+        wages = contract(w1)
+        return wages is not None and marginal(wages) >= float(profile.dE(1.0))
+
+    limit, give_up = profile.w_hi - profile.w_lo, lambda w1: w1 > 1 and contract(w1) is None
+    lo, hi, found = expand(local, 0.0, 0.05, limit=limit, give_up=give_up)
+    if found:
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if local(mid) else (mid, hi)
+        if works(hi):  # the smallest slope meeting the marginal condition is also globally compatible
+            return last[0]
+    lo, hi, found = expand(works, 0.0, 0.05, limit=limit, give_up=give_up)
     if not found:
         return None
     for _ in range(50):
@@ -205,19 +266,26 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     return last[0]  # hi always works, and the latest slope that worked is hi
 
 
-def _restricted(pb: Problem) -> Found | None:
+def restricted(pb: Problem) -> Found | None:
+    """The linear contract inducing eta* (None if there is none)."""
     eta = pb.first_best.eta
     best = corner(pb) if eta >= 1.0 else value_at(pb, eta)
     return None if best is None else best.found
 
 
-def _unrestricted(pb: Problem) -> Best | None:
-    if pb.profile.cara is not None:
+def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
+    """The best linear contract: under CARA by the closed form (``closed_form``), else (and as
+    the safe route) a scan of [0, 1] refined by Brent's method, against the corner eta = 1."""
+    if closed_form and pb.profile.cara is not None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), np.linspace(0.02, 1.0, 30))
-    interior = value_at(pb, eta) if np.isfinite(value) else None
+    scan = effort_scan(31, pb.n, pb.c)
+    eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e, check=False)), scan)
+    interior = value_at(pb, eta) if np.isfinite(value) else None  # the best first-order contract, if compatible
+    if interior is None:  # else the best among the incentive-compatible ones
+        eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
+        interior = value_at(pb, eta) if np.isfinite(value) else None
     top = corner(pb) if corner_upper_bound(pb.profile) > value else None
     return top if top is not None and top.value > value_of(interior) else interior
 
@@ -226,4 +294,5 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2); arguments as for
     :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
     w0 and w1 (the slope)."""
-    return solve_class("linear", n, c, profile, problem, _restricted, _unrestricted, {"w1": 0.0})
+    return solve_class("linear", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0},
+                       safe=partial(unrestricted, closed_form=False))

@@ -6,7 +6,8 @@
   efforts form an interval;
 - :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
   every competing grid peak refined (the agent's best response);
-- :func:`value_of`: a solver's answer (or None) as a value, -inf for none.
+- :func:`value_of`: a solver's answer (or None) as a value, -inf for none;
+- :func:`effort_scan`: the efforts a solver scans first, all of [0, 1].
 """
 
 from __future__ import annotations
@@ -17,9 +18,55 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "expand", "zoom_maximise", "maximise_on_interval", "scan_then_refine", "global_max", "Valued", "value_of"]
+__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "damped_newton", "expand", "zoom_maximise",
+           "maximise_on_interval",
+           "scan_then_refine", "global_max", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
+WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
+
+
+def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: int = 60) -> np.ndarray | None:
+    """Newton's method on two equations F(x) = 0, each step halved until the scaled residual
+    max |F_i| / scale_i falls. ``residual(x)`` gives (F, scale, state); ``jacobian(x, state)``
+    gives dF/dx, or None when it is unusable. Converged when every |F_i| <= 8 eps scale_i;
+    when no step helps, x is accepted if |F_i| <= ``floor`` scale_i (the rounding of the sums).
+    None when it does not converge (the callers then take nested root searches)."""
+    eps = np.finfo(float).eps
+    r, scale, state = residual(x)
+    for _ in range(iterations):
+        if np.all(np.abs(r) <= 8 * eps * scale):
+            return x
+        matrix = jacobian(x, state)
+        if matrix is None or not np.all(np.isfinite(matrix)) or np.linalg.det(matrix) == 0:
+            return None
+        step = np.linalg.solve(matrix, r)
+        for _ in range(30):  # halve the step until the residual falls
+            trial = residual(x - step)
+            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+                break
+            step = step / 2
+        else:  # no step helps: the rounding floor, if the residual is that small
+            return x if np.all(np.abs(r) <= floor * scale) else None
+        x = x - step
+        r, scale, state = trial
+    return None
+
+
+def effort_scan(points: int, n: int, c: float) -> np.ndarray:
+    """The efforts a solver scans before refining: ``points`` evenly spaced over [0, 1] (both
+    ends included), and for a weak signal (n c < ``WEAK_SIGNAL``) also ``SMALL_EFFORTS``, where
+    the only efforts a contract can induce may lie (figure10_G with c = 0.05 and n = 1-3: below
+    0.02).
+
+    Examples
+    --------
+    >>> effort_scan(3, 1000, 0.9)
+    array([0. , 0.5, 1. ])
+    """
+    even = np.linspace(0.0, 1.0, points)
+    return np.unique(np.concatenate([SMALL_EFFORTS, even])) if n * c < WEAK_SIGNAL else even
 
 
 class Valued(Protocol):

@@ -1,6 +1,9 @@
 """One solve skeleton for every contract class: validate, solve the restricted problem
-(induce eta*) or the unrestricted one, and fall back to the constant wage (no incentive) when
-no incentive contract does better (C >= C_n >= C~_n)."""
+(induce eta*) or the unrestricted one, fall back to the constant wage (no incentive) when
+no incentive contract does better (C >= C_n >= C~_n), and certify the answer
+(:func:`~annotator_incentives.contracts.certify.certify`) before returning it: an answer that
+fails is re-solved on the class's safe route, or an :class:`UncertifiedContractError` says what
+could not be certified."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import numpy as np
 
 from .. import binomial
 from ..utility import UtilityProfile
+from .certify import UncertifiedContractError, certify
 from .problem import ContractSolution, Problem, check_problem, first_best
 
 __all__ = ["Found", "Best", "Restricted", "Unrestricted", "evaluate", "no_incentive", "solve_class"]
@@ -56,21 +60,48 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
 
 def solve_class(kind: str, n: int, c: float, profile: UtilityProfile, problem: str,
-                restricted: Restricted, unrestricted: Unrestricted, idle_params: dict) -> ContractSolution:
+                restricted: Restricted, unrestricted: Unrestricted, idle_params: dict,
+                safe: Unrestricted | None = None, safe_restricted: Restricted | None = None) -> ContractSolution:
     """Validate; ``restricted(pb)`` gives the :class:`Found` contract inducing eta*, or None
     (infeasible); ``unrestricted(pb)`` gives the :class:`Best` contract, or None, and it loses
     to the constant wage (reported as the class's contract with ``idle_params``) unless it
-    beats it."""
+    beats it. Every answer is certified; one that fails is solved again by ``safe(pb)`` (or
+    ``safe_restricted(pb)``: a slower route that checks every candidate), and when that fails
+    too, or there is none, :class:`UncertifiedContractError` is raised."""
     pb = Problem.make(n, c, profile)
     check_problem(problem)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # infeasible candidates are -inf
+        failures: list[str] = []
         if problem == "restricted":
-            found = restricted(pb)
-            if found is None:
-                return ContractSolution(kind, problem, pb.n, pb.c, False, first_best=first_best(profile))
-            return evaluate(kind, problem, pb, *found)
-        best = unrestricted(pb)
-        fallback = no_incentive(pb.n, pb.c, profile)
-        if best is None or not best.value > fallback.principal_utility:
-            return dataclasses.replace(fallback, kind=kind, params={**fallback.params, **idle_params})
-        return evaluate(kind, problem, pb, *best.found)
+            for restricted_route in [restricted] if safe_restricted is None else [restricted, safe_restricted]:
+                found = restricted_route(pb)
+                if found is None:
+                    return ContractSolution(kind, problem, pb.n, pb.c, False, first_best=first_best(profile))
+                solution = evaluate(kind, problem, pb, *found)
+                certificate = certify(solution, profile)
+                if certificate.certified:
+                    return solution
+                failures += certificate.failures
+            raise _uncertified(kind, problem, pb, failures)
+        for route in [unrestricted] if safe is None else [unrestricted, safe]:
+            answer = _best_or_fixed(kind, pb, route(pb), idle_params)
+            certificate = certify(answer, profile)
+            if certificate.certified:
+                return answer
+            failures += certificate.failures
+        raise _uncertified(kind, problem, pb, failures)
+
+
+def _best_or_fixed(kind: str, pb: Problem, best: Best | None, idle_params: dict) -> ContractSolution:
+    """The solution of ``best``, or the constant wage when there is none or it does not beat it."""
+    fallback = no_incentive(pb.n, pb.c, pb.profile)
+    if best is None or not best.value > fallback.principal_utility:
+        return dataclasses.replace(fallback, kind=kind, params={**fallback.params, **idle_params})
+    return evaluate(kind, "unrestricted", pb, *best.found)
+
+
+def _uncertified(kind: str, problem: str, pb: Problem, failures: list[str]) -> UncertifiedContractError:
+    return UncertifiedContractError(
+        f"the {problem} {kind} contract for n = {pb.n}, c = {pb.c:g}, profile {pb.profile.name!r} could not be "
+        f"certified: {'; '.join(dict.fromkeys(failures))}"
+    )
