@@ -532,7 +532,7 @@ def test_a_large_utility_scale_keeps_participation():
         assert C.certify(solution, profile).certified and solution.gap >= 0
 
 
-@pytest.mark.slow  # 9 s: the general solver's nested root searches at multipliers of 1e-300
+@pytest.mark.slow  # 9 s: at a G scale of 1e300 the general solver's root searches run to their iteration limit
 def test_a_huge_g_scale_from_python_solves_without_overflow():
     """Issue 21: G scaled by 1e300 (possible from Python, refused in a TOML file) raised
     OverflowError in the general solver's Newton start; now every class answers, certified, and
