@@ -21,7 +21,7 @@ from .. import annotators, downstream, monitoring
 from ..data import DatasetUnavailableError
 
 __all__ = ["LOADERS", "TextPairs", "text_pairs", "votes_text", "pairs_text", "text_block", "AccuracySpread",
-           "accuracy_spread", "monitors", "pairs_needed", "DatasetReading", "dataset_reading"]
+           "accuracy_spread", "monitors", "pairs_needed", "DatasetReading", "dataset_reading", "dataset_sentence"]
 
 LOADERS = {"MT-Bench": downstream.load_mt_bench_texts, "PandaLM": downstream.pandalm_pairs}
 
@@ -223,3 +223,49 @@ def dataset_reading(full: pd.DataFrame, length: pd.Series, test: pd.DataFrame, e
                           width=float(human.high - human.low), agree=agree, agree_total=total, spread=accuracy_spread(full),
                           not_worse=int((wide[eta0] >= wide[eta1]).sum()), seeds=len(wide),
                           comparison=downstream.compare_efforts(full, eta0, eta1, target))
+
+
+def dataset_sentence(name: str, d: DatasetReading, eta0: float, eta1: float, target: float) -> str:
+    """One set's bullet of the chapter: what :func:`dataset_reading` shows, with the verdict of
+    the downstream test of ``eta0`` against ``eta1`` at error sum ``target`` (a difference the
+    seeds cannot tell from noise is said so, with the lower bound on the pairs).
+
+    Examples
+    --------
+    >>> full = pd.DataFrame({"eta": [0.0, 0.0, 0.6, 0.6, 0.8, 0.8, 0.9, 0.9, 1.0], "seed": [0, 1] * 4 + [0],
+    ...                      "accuracy": [0.49, 0.51, 0.6, 0.61, 0.6, 0.61, 0.6, 0.62, 0.61],
+    ...                      "low": 0.55, "high": 0.67, "votes": 400})
+    >>> test = pd.DataFrame({"votes_1": [1], "votes_2": [1]})
+    >>> d = dataset_reading(full, pd.Series({"accuracy": 0.6}), test, 0.9, 1.0, 0.1)
+    >>> text = dataset_sentence("toy", d, 0.9, 1.0, 0.1)
+    >>> "no measurable difference" in text, "nan" in text
+    (True, False)
+    """
+    comp, at, h = d.comparison, d.spread.mean, d.human
+    verdict = (f"The mean accuracies differ by {comp.difference * 100:.2f} percentage points, more than twice their standard "
+               f"error over the seeds (2 × {comp.standard_error * 100:.2f} points). A test on downstream accuracy needs about "
+               f"$10^{{{np.round(np.log10(comp.pairs_needed)):.0f}}}$ human-labelled evaluation pairs "
+               f"({pairs_text(comp.pairs_needed)}) to tell η = {eta0:g} from η = {eta1:g} with error sum {target:g}, "
+               "even when both accuracies are known exactly." if comp.separable else
+               f"The mean accuracies differ by {comp.difference * 100:+.2f} percentage points, less than twice their standard "
+               f"error over the seeds (2 × {comp.standard_error * 100:.2f} points): with this model there is no measurable "
+               f"difference between η = {eta0:g} and η = {eta1:g}, and no number of evaluation pairs can be read off these runs. "
+               "Even if the true difference were as large as the seeds allow, a test on downstream accuracy would need more than "
+               f"$10^{{{np.floor(np.log10(comp.pairs_at_least)):.0f}}}$ human-labelled evaluation pairs (at least "
+               f"{pairs_text(comp.pairs_at_least)}) for error sum {target:g}, with both accuracies known exactly.")
+    return (
+        f"**{name}.** Trained on the human votes, the reward model agrees with {h.accuracy:.1%} of the {int(h.votes):,} held-out "
+        f"decisive votes (95% interval {h.low:.1%} to {h.high:.1%}). The length-only baseline agrees with {d.length:.1%}, so "
+        f"the n-grams and structure features change accuracy by {d.edge * 100:+.2f} percentage points, "
+        + ("well inside the interval. " if abs(d.edge) < d.width / 2 else "more than half the interval's width. ")
+        + "Two human judges of the same test item agree on "
+        + (f"{d.agree / d.agree_total:.1%} of {d.agree_total:,} vote pairs. " if d.agree_total else "no shared item. ")
+        + f"Mean accuracy over the seeds is {at[0.9]:.1%} at η = 0.9, {at[0.8]:.1%} at η = 0.8 (10% of labels flipped), "
+        f"{at[0.6]:.1%} at η = 0.6 (20% flipped) and {at[0.0]:.1%} at η = 0, against {comp.acc1:.1%} at η = 1. "
+        f"At η = 0 every label is a coin flip, so the model learns nothing about the votes; its seeds range from "
+        f"{d.spread.low[0.0]:.1%} to {d.spread.high[0.0]:.1%}, "
+        + ("which covers 50%: the departure of the mean from 50% is the noise of fitting coin flips. " if d.chance_covered
+           else "which does not cover 50%. ")
+        + f"At η = 0.9 the seeds range from {d.spread.low[0.9]:.1%} to {d.spread.high[0.9]:.1%}, and the η = 0.9 model scored at "
+        f"least as well as the η = 1 model in {d.not_worse} of {d.seeds} seeds. The 95% interval of one test accuracy is "
+        f"{d.width * 100:.2f} percentage points wide. " + verdict)
