@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import monitoring
+from .. import monitoring, report
 
 __all__ = [
+    "versus_bound",
+    "checks_sentence",
     "N_MAX",
     "PSpread",
     "p_spread",
@@ -392,3 +394,27 @@ def checks_needed(p, deltas: Sequence[float], target: float = 0.1, eta0: float =
         agreement=_needed(expert, target, eta0, eta1),
         self_consistency={float(d): _needed(monitoring.self_consistency_monitor(d), target, eta0, eta1) for d in deltas},
     )
+
+
+def versus_bound(label: str, c: BoundComparison) -> str:
+    """One panel of the self-consistency figure against the expert lower bound, in words
+    (:func:`compare_with_bound`)."""
+    sums = report.series([f"{report.number(e, floor=0.001)} at δ = {report.value(x)}" for x, e in c.error_sums_at_ref.items()])
+    return (f"{label}, η₀ = {report.value(c.eta0)}, η₁ = {report.value(c.eta1)}: over the plotted {c.grid.min()} ≤ n ≤ "
+            f"{c.grid.max()}, self-consistency is below the expert lower bound {report.where(c.below, c.grid)}. For scale, at "
+            f"n = {c.n_ref} the bound is {report.number(c.bound_at_ref, floor=0.001)} and the error sums are {sums}.")
+
+
+def checks_sentence(label: str, c: CheckCounts) -> str:
+    """One dataset's checks needed by each method (:func:`checks_needed`), in words; a count out
+    of the search's reach reads ``more than`` :data:`N_MAX`."""
+    needs = report.series([f"{report.count(n, beyond=N_MAX)} at δ = {report.value(x)}" for x, n in c.self_consistency.items()])
+    vs_bound = report.split("δ", {"no more than the bound's minimum": c.within_bound,
+                                  "more than the bound's minimum": c.beyond_bound})
+    vs_agree = report.split("δ", {"fewer than the agreement test": c.fewer_than_agreement,
+                                  "at least as many as the agreement test": c.not_fewer_than_agreement})
+    return (f"{label} (error sum {report.value(c.target)}, η₀ = {report.value(c.eta0)}, η₁ = {report.value(c.eta1)}): any expert "
+            f"test needs {'at least ' if c.bound is not None else ''}{report.count(c.bound, beyond=N_MAX)} checks, "
+            "the agreement test "
+            f"{report.count(c.agreement, beyond=N_MAX)}; self-consistency needs {needs}: "
+            + "; ".join(filter(None, [vs_bound, vs_agree])) + ".")
