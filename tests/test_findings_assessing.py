@@ -153,3 +153,13 @@ def test_sentences_of_a_weak_expert_signal_say_out_of_reach_not_nan():
     text = assessing.versus_bound("toy", assessing.compare_with_bound(curves, bound, n_ref=20))
     assert text.startswith("toy, η₀ = 0.8, η₁ = 1: over the plotted 10 ≤ n ≤ 30")
     assert "for δ = 0.1 only at n = 10 and 30" in text and "the bound is 0.400 and the error sums are 0.400 at δ = 0.1" in text
+
+
+def test_bound_sentence_of_a_weak_expert_signal():
+    """c-bar near 0: the bound does not fall below the level on the grid and the agreement test is
+    out of the search's reach; both are said in words."""
+    p = np.full(300, 0.501)
+    grid = np.arange(10, 200, 10)
+    bounds = monitoring.expert_bound_curves(p, grid, [0.8, 0.95], eta1=1.0)
+    text = assessing.bound_sentence("weak", bounds, p, 0.002, 0.1, grid)
+    assert "η₀ = 0.8: no n up to 190" in text and f"n = more than {assessing.N_MAX:,}" in text and "nan" not in text

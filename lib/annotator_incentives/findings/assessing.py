@@ -17,6 +17,7 @@ import pandas as pd
 from .. import monitoring, report
 
 __all__ = [
+    "bound_sentence",
     "versus_bound",
     "checks_sentence",
     "N_MAX",
@@ -418,3 +419,17 @@ def checks_sentence(label: str, c: CheckCounts) -> str:
             "the agreement test "
             f"{report.count(c.agreement, beyond=N_MAX)}; self-consistency needs {needs}: "
             + "; ".join(filter(None, [vs_bound, vs_agree])) + ".")
+
+
+def bound_sentence(label: str, bounds: pd.DataFrame, p, c_bar: float, level: float, grid,
+                   eta0s: Sequence[float] = (0.8, 0.95)) -> str:
+    """Where the expert lower bound of one dataset first falls below ``level`` (:func:`first_below`
+    on ``bounds``, over the n of ``grid``), beside the checks the agreement test needs
+    (:func:`agreement_checks` at ``eta0s``, eta1 = 1); a level not reached reads ``no n up to``
+    or ``more than`` :data:`N_MAX`, never ``nan``."""
+    reached = first_below(bounds, level)
+    checks = agreement_checks(p, level, eta0s, eta1=1.0)
+    return (f"{label}: the lower bound first falls below {report.value(level)} at "
+            + "; ".join(f"η₀ = {report.value(e)}: {report.first_at(n, grid)}" for e, n in reached.items())
+            + f". The agreement test (c̄ = {report.number(c_bar)}) reaches an error sum of {report.value(level)} at "
+            + "; ".join(f"η₀ = {report.value(e)}: n = {report.count(n, beyond=N_MAX)}" for e, n in checks.items()) + ".")
