@@ -217,3 +217,12 @@ def test_sensitivity_sentence_of_a_corner_profile():
     text = incentives.sensitivity_sentence(r)
     assert "does not rise steadily" in text and "in 3 of 6 cases" in text and "full effort when $\\eta^* = 1$" in text
 
+
+def test_slope_sentence_says_which_way_a_fit_is_off():
+    from annotator_incentives import rates
+
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    steep = (1 + 0.05 * np.cos(n)) / n**1.3
+    local = rates.local_slopes(n, steep).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    text = incentives.slope_sentence("Gap", "$1/n$", incentives.slope_reading(n, steep, 1 / n, local))
+    assert "steeper than the theory's curve" in text and "within two standard errors" not in text

@@ -41,6 +41,7 @@ __all__ = [
     "bell_reading",
     "SlopeReading",
     "slope_reading",
+    "slope_sentence",
     "ThresholdClasses",
     "threshold_classes",
     "WageAgreement",
@@ -612,6 +613,35 @@ def slope_reading(n, values, reference, local: pd.DataFrame, n_mins: Sequence[fl
 
     return SlopeReading(fits, window(local.loc[local.slope.idxmin()]), window(local.loc[local.slope.idxmax()]),
                         window(local.iloc[-1]))
+
+
+def slope_sentence(name: str, curve: str, r: SlopeReading) -> str:
+    """A computed curve's slopes against the theory's ``curve`` (:func:`slope_reading`), in words:
+    each fit, within two standard errors or how far and which way off, and the local slopes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    >>> gap = (1 + 0.05 * np.cos(n)) / n  # a 1/n rate with some wiggle
+    >>> local = rates.local_slopes(n, gap).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    >>> text = slope_sentence("Gap", "$1/n$", slope_reading(n, gap, 1 / n, local))
+    >>> text.startswith("**Gap**: over $n = 100$"), "within two standard errors" in text
+    (True, True)
+    """
+    fits = [f"over $n = {f['n_min']:.0f}$ to ${f['n_max']:.0f}$ ({f['points']} points) the fitted slope is "
+            f"${report.number(f['slope'])} \\pm {report.number(f['stderr'], digits=2)}$ against "
+            f"${report.number(f['reference_slope'])}$ for {curve} on the same points, "
+            + ("within two standard errors" if f["in_stderr"] <= 2 else
+               f"a difference of {report.number(abs(f['difference']), digits=2)}, {report.number(f['in_stderr'], digits=2)} "
+               "standard errors, " + ("flatter" if f["difference"] > 0 else "steeper") + " than the theory's curve")
+            for f in r.fits]
+    w = {key: (report.number(v["slope"], digits=2), f"$n = {v['n_lo']:.0f}$–${v['n_hi']:.0f}$")
+         for key, v in (("steep", r.steepest), ("flat", r.flattest), ("last", r.last))}
+    return (f"**{name}**: " + "; ".join(fits) + f". Its local slopes run from {w['steep'][0]} (window {w['steep'][1]}) to "
+            f"{w['flat'][0]} (window {w['flat'][1]}); over the last window, {w['last'][1]}, it is "
+            f"{report.number(r.last['slope'])} against {report.number(r.last['reference'])} for the theory's curve.")
 
 
 @dataclass(frozen=True)
