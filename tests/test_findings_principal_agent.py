@@ -77,3 +77,19 @@ def test_agent_curves(c):
         assert v.alternative_eta <= v.low_eta
         assert v.binds == (v.utility - v.alternative < pa.BIND)
         assert np.isfinite([v.eta, v.utility, v.bonus, v.at_zero]).all()
+
+
+def test_sentences_of_a_weak_signal():
+    """The chapter's sentences from the readings; with a weak signal (c near 0) the restricted curve
+    has no feasible contract, and the curve sentence says it needs both instead of writing nan."""
+    first = contracts.first_best(PROFILE)
+    together = pa.complements_reading(contracts.complements_table(PROFILE, n=11, c=0.98, weak_c=0.02), first.value)
+    text = pa.complements_sentence(together, first.value)
+    assert "Neither monitoring alone" in text and "nan" not in text
+    departs = pa.assumption_departures(pa.assumption_table(["baseline"]))
+    assert pa.departures_sentence(departs) == "Every profile has $E'(0) > 0$. Every profile has an interior first-best effort."
+    _, views = pa.agent_curves(PROFILE, 11, 0.03, np.linspace(0, 1, 101))
+    with pytest.raises(ValueError, match="feasible"):
+        pa.agent_sentence(views)
+    _, views = pa.agent_curves(PROFILE, 11, 0.98, np.linspace(0, 1, 101))
+    assert pa.agent_sentence(views).startswith("The restricted contract induces $\\eta^* = 0.9438$")

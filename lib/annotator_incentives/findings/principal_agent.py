@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contracts, utility, welfare
+from .. import contracts, report, utility, welfare
 from ..utility import UtilityProfile
 
 __all__ = [
@@ -34,6 +34,10 @@ __all__ = [
     "BIND",
     "AgentView",
     "agent_curves",
+    "departures_sentence",
+    "complements_sentence",
+    "surplus_sentence",
+    "agent_sentence",
 ]
 
 STEEP = 100.0  # a slope of mu above this just above zero is the infinite slope of eta^(4/5)
@@ -320,3 +324,91 @@ def agent_curves(profile: UtilityProfile, n: int, c: float, etas: np.ndarray,
                                    alternative_eta=float(etas[left][best_left]),
                                    binds=solution.agent_utility - alternative < BIND)
     return pd.concat(frames, ignore_index=True), views
+
+
+def departures_sentence(departs: AssumptionDepartures) -> str:
+    """The departures of :func:`assumption_departures` in words (none: said so)."""
+    names = {k: report.series([f"`{p}`" for p in v]) for k, v in vars(departs).items()}
+    return (
+        (f"In {names['no_slope']} the marginal cost of effort vanishes at zero, $E'(0) = 0$, so the paper's "
+         "{prf:ref}`Assumption 2 <asm-utilities>` ($E' > 0$) fails at $\\eta = 0$. "
+         + (f"In {names['steep']}, moreover, $\\mu(\\eta) \\propto \\eta^{{4/5}}$ has an infinite slope at zero (column "
+            "$\\mu'(10^{-6})$) and is not twice differentiable there, as the paper's {prf:ref}`Assumption 3 <asm-value>` asks. "
+            if departs.steep else "")
+         + "These are the paper's own Figure 3 parameters and its robustness variants. The exact solver needs neither property, "
+         "but with $E'(0) = 0$ a bonus scheme creates a local maximum of the annotator's utility at low effort, which the solver "
+         "must check (see {ref}`sec-how-the-solver-works`). " if departs.no_slope else "Every profile has $E'(0) > 0$. ")
+        + (f"In {names['corner']} the first-best effort is full effort, $\\eta^* = 1$: the paper's "
+           "{prf:ref}`Assumption 5 <asm-interior>` fails, the rate theorems do not apply to it as stated, and its restricted and "
+           "unrestricted problems have the same answer (see {doc}`utility_gap`)." if departs.corner else
+           "Every profile has an interior first-best effort."))
+
+
+def complements_sentence(together: ComplementsReading, first_best_value: float) -> str:
+    """What :func:`complements_reading` shows, in words."""
+    return (
+        (f"Neither monitoring alone nor a bonus contract alone changes anything: the first three rows all earn the company "
+         f"{report.number(together.alone[0], 4)}, with effort {report.number(together.alone_effort, 2)}. "
+         if together.alone_same else
+         f"Monitoring alone and a contract alone earn the company different amounts: "
+         f"{report.series([report.number(v, 4) for v in together.alone])}. ")
+        + f"Together, with the strong signal, the binary contract earns {report.number(together.binary, 4)} and the linear one "
+        f"{report.number(together.linear, 4)}, against $\\mathcal C = {report.number(first_best_value, 4)}$: they leave "
+        f"{report.number(100 * together.binary_short)} % and {report.number(100 * together.linear_short)} % of the "
+        f"first-best on the "
+        f"table. With the weak signal the binary contract earns {report.number(together.weak, 4)} "
+        f"({report.number(100 * together.weak_short)} % "
+        "short of the first-best): how much the pair closes depends on the quality of the signal $c$.")
+
+
+def surplus_sentence(s: SurplusReading) -> str:
+    """What :func:`surplus_reading` shows, in words."""
+    ex = s.example
+    return (
+        (f"For every share $s$ between {report.value(s.shares[0])} and {report.value(s.shares[1])} shown, both parties "
+         f"are strictly "
+         "better off than without monitoring: the company keeps $(1 - s)$ of its gain and the annotator's utility rises by "
+         "$\\Delta > 0$. " if s.both_better else
+         "For some share shown, one party is not strictly better off than without monitoring (see the table). ")
+        + ("A better-paid annotator is also induced to a lower effort in this computation (column \"effort\"): with "
+           "$G(w) = 1 - e^{-w}$ a higher guaranteed utility lowers the marginal utility of the bonus, so incentives "
+           "cost more. " if s.effort_falls else "")
+        + f"The annotator does not receive all that the company gives up: at $s = {report.value(ex.share)}$ with the "
+        f"{ex.contract} contract the company gives up {report.number(ex['given up'], 4)} and the annotator gains "
+        f"$\\Delta = {report.number(ex.premium, 4)}$ in utility, worth {report.number(ex['flat raise equivalent'], 4)} as a flat "
+        f"raise; the remaining {report.number(ex.lost, 4)} ({report.number(100 * ex.lost / ex['given up'], 2)} % of "
+        f"what the company "
+        f"gives up) is lost to efficiency. Across the shares and contracts shown, the loss is "
+        f"{report.number(100 * s.lost_share[0], 2)} % "
+        f"to {report.number(100 * s.lost_share[1], 2)} % of what the company gives up. Participation still binds at "
+        f"the new outside "
+        "option, so within the model it is the guarantee, not the contract, that moves value to the annotator.")
+
+
+def agent_sentence(views: dict[str, AgentView | None]) -> str:
+    """What the annotator's curves of :func:`agent_curves` show, in words (both problems feasible)."""
+    r, u = views["restricted"], views["unrestricted"]
+    if r is None or u is None:
+        raise ValueError("both problems need a feasible contract to be compared")
+    lowest = min((r, u), key=lambda v: v.low)
+    return (
+        f"The restricted contract induces $\\eta^* = {report.number(r.eta, 4)}$ with a bonus of {report.number(r.bonus)}; the "
+        f"unrestricted one induces {report.number(u.eta, 4)} with a bonus of {report.number(u.bonus)}, "
+        + ("a smaller bonus" if u.bonus < r.bonus else "a bonus no smaller")
+        + f". Shirking completely ($\\eta = 0$) gives the annotator {report.number(r.at_zero, 4)} under the restricted "
+          f"contract and "
+        f"{report.number(u.at_zero, 4)} under the unrestricted one, against {report.number(r.utility, 4)} and "
+        f"{report.number(u.utility, 4)} at the induced efforts, while intermediate efforts are much worse (as low as "
+        f"{report.number(lowest.low)} near $\\eta = {lowest.low_eta:.2f}$). The two dots nearly coincide: the induced efforts "
+        f"differ by {report.number(abs(r.eta - u.eta), 2, floor=1e-4)}. "
+        + " ".join(
+            (f"Under the {v.problem} contract the best low effort ($\\eta = {v.alternative_eta:.2f}$) gives the induced utility "
+             f"(they differ by {report.at_most(abs(v.utility - v.alternative), 1, floor=1e-12)}): that deviation "
+             f"binds, and a smaller "
+             "bonus would make the annotator stop working." if v.binds else
+             f"Under the {v.problem} contract the best low effort ($\\eta = {v.alternative_eta:.2f}$) falls "
+             f"{report.number(v.utility - v.alternative, 4)} short of the induced utility: that deviation is slack, "
+             f"and the bonus "
+             "is set by the first-order condition at the induced effort.") for v in (r, u))
+        + (" Where shirking binds, it is what keeps the bonus from shrinking as $n$ grows (the heart of {prf:ref}`thm-binary`)."
+           if r.binds or u.binds else ""))
