@@ -55,3 +55,14 @@ def test_loss_reading_on_the_chapters_table():
         assert n is None or (wide.loc[n, kind] <= 1e-3 and (wide.loc[:n, kind].iloc[:-1] > 1e-3).all())
     never = findings.loss_reading(table, n_plan=50, target=1e-12)  # out of reach: None, not nan
     assert never.first_n == {"binary": None, "linear": None} and never.binary_factor is None
+
+
+def test_sentences_of_a_weak_signal_say_out_of_reach_in_words():
+    result = planning.plan(p=np.full(200, 0.5), delta=0.05, eta0=0.8, eta1=0.95, error=0.1, n=20)
+    text = findings.plan_sentence(findings.plan_reading(result), result["contracts"])
+    assert "only self-consistency reaches the target" in text and "every preference probability is 1/2" in text
+    assert "expert test could need, even one that knew each pair's $p$: out of reach" in text and "nan" not in text
+    assert findings.strict_sentence(findings.StrictNote({}, {}, None)) == ""
+    t = pd.DataFrame({"n": [10, 100] * 2, "kind": ["binary"] * 2 + ["linear"] * 2, "normalised_gap": [0.1, 0.05, 0.01, 0.002]})
+    text = findings.loss_sentence(findings.loss_reading(t, n_plan=50, target=1e-3), 50)
+    assert "at no $n$ up to 100 for the linear contract and at no $n$ up to 100 for the binary one" in text

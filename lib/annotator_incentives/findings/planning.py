@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import report
 from ..data import DatasetUnavailableError, load_preference_data
 
 __all__ = ["CaseInput", "case_input", "PlanReading", "plan_reading", "StrictNote", "strict_note", "LossReading",
-           "loss_reading"]
+           "loss_reading", "plan_sentence", "strict_sentence", "loss_sentence"]
 
 
 @dataclass(frozen=True)
@@ -181,11 +182,14 @@ class LossReading:
         Per contract class, the loss at the planned n, interpolated log-linearly in n.
     largest_n : int
         The largest n computed.
+    target : float
+        The loss read at.
     """
 
     first_n: dict[str, int | None]
     at_plan: dict[str, float]
     largest_n: int
+    target: float = 1e-3
 
     @property
     def binary_factor(self) -> float | None:
@@ -211,4 +215,58 @@ def loss_reading(table: pd.DataFrame, n_plan: int, target: float = 1e-3) -> Loss
     log_n = np.log(wide.index.to_numpy(float))
     first_n = {str(k): (int(wide.index[wide[k] <= target].min()) if (wide[k] <= target).any() else None) for k in wide}
     at_plan = {str(k): float(np.exp(np.interp(np.log(n_plan), log_n, np.log(wide[k].to_numpy())))) for k in wide}
-    return LossReading(first_n, at_plan, int(wide.index.max()))
+    return LossReading(first_n, at_plan, int(wide.index.max()), target)
+
+
+def plan_sentence(r: PlanReading, contracts: Mapping[str, Any]) -> str:
+    """Points 1 and 2 of the chapter's reading of the report (:func:`plan_reading`; ``contracts``: its section)."""
+    return (
+        "1. **Monitoring.** The expert's signal is scaled down by $\\bar c = \\mathbb E|2p - 1|$ of the data "
+        f"(here {report.number(r.c_bar)}), while self-consistency's is $1 - \\delta = {report.value(r.c_self)}$. "
+        + (f"With these numbers self-consistency needs {report.number(r.expert_ratio, 2)} times fewer inspected samples "
+           f"({report.count(r.n_self)} against {report.count(r.n_expert)}) — and no expert"
+           if r.self_fewer and r.expert_ratio else
+           f"With these numbers only self-consistency reaches the target ({report.count(r.n_self)} inspected samples; expert "
+           f"monitoring: {r.out_of_reach['expert']})" if r.self_fewer else
+           f"With these numbers expert monitoring needs fewer inspected samples ({report.count(r.n_expert)} against "
+           f"{report.count(r.n_self)})")
+        + " ({prf:ref}`prop-self-consistency`: self-consistency is the better monitor when $1 - \\delta > \\bar c$). "
+        "The expert line also gives the fewest checks *any* expert test could need, even one that knew each pair's $p$: "
+        f"{report.count(r.any_expert)}.\n"
+        f"2. **Contracts.** For the recommended number of checks ($n = {r.n}$), the best pass/fail bonus and the best "
+        "pay-per-passed-check contract for each monitor, with the effort each induces and what the company gives up against "
+        "the (unattainable) first-best. "
+        + ("The linear contract loses less for both monitors, as {prf:ref}`thm-linear` leads one to expect."
+           if len(r.linear_less) == len(r.compared) == r.monitors else
+           f"The linear contract loses less for {report.series(r.linear_less) or 'neither monitor'} only"
+           + (f" ({report.series(sorted(set(contracts) - set(r.compared)))}: no certified contract to compare)."
+              if len(r.compared) < r.monitors else ".")))
+
+
+def strict_sentence(strict: StrictNote) -> str:
+    """Point 3 of the chapter's reading: the report's strict lines (:func:`strict_note`); empty without any."""
+    if not (strict.extra or strict.already):
+        return ""
+    return (
+        "3. **A strict margin.** "
+        + ("Where the optimal pass/fail bonus leaves the annotator exactly indifferent between the recommended effort and "
+           "shirking (the tie is broken the company's way, a convention), the report's *strict* line adds to the bonus so that "
+           f"following wins by {report.value(strict.margin)} in the annotator's utility (`--margin`): "
+           + "; ".join(f"for {m} monitoring it adds {report.number(extra, 2)} to the bonus at a cost to the company of "
+                       f"{report.number(cost, 2)}" for m, (extra, cost) in strict.extra.items()) + ". " if strict.extra else "")
+        + " ".join(f"For {m} monitoring the binary contract already makes following better than shirking by "
+                   f"{report.number(lead, 2)} in the annotator's utility." for m, lead in strict.already.items()))
+
+
+def loss_sentence(loss: LossReading, n_plan: int) -> str:
+    """How the loss falls with n (:func:`loss_reading`), in words; an n not reached reads ``no n up to``."""
+    reached = {k: f"$n = {n}$" if n is not None else f"no $n$ up to {loss.largest_n}" for k, n in loss.first_n.items()}
+    return (
+        f"On this case's computation, the relative loss first drops to {report.value(100 * loss.target)} % or below at "
+        f"{reached['linear']} for the linear "
+        f"contract and at {reached['binary']} for the binary one (among the $n$ computed). Near the report's $n = {n_plan}$ the "
+        f"two lose about {report.number(100 * loss.at_plan['linear'])} % and {report.number(100 * loss.at_plan['binary'])} % "
+        "(read off the curves). "
+        + (f"On the $n$ computed, reaching the same loss with a binary contract takes about {loss.binary_factor:.0f} times "
+           "as many "
+           "checks here (a coarse reading: the $n$ are far apart)." if loss.binary_factor else ""))
