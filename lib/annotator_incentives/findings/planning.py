@@ -247,11 +247,12 @@ def strict_sentence(strict: StrictNote) -> str:
     """Point 3 of the chapter's reading: the report's strict lines (:func:`strict_note`); empty without any."""
     if not (strict.extra or strict.already):
         return ""
+    margin = report.value(strict.margin) if strict.margin is not None else ""  # a margin comes with every extra bonus
     return (
         "3. **A strict margin.** "
         + ("Where the optimal pass/fail bonus leaves the annotator exactly indifferent between the recommended effort and "
            "shirking (the tie is broken the company's way, a convention), the report's *strict* line adds to the bonus so that "
-           f"following wins by {report.value(strict.margin)} in the annotator's utility (`--margin`): "
+           f"following wins by {margin} in the annotator's utility (`--margin`): "
            + "; ".join(f"for {m} monitoring it adds {report.number(extra, 2)} to the bonus at a cost to the company of "
                        f"{report.number(cost, 2)}" for m, (extra, cost) in strict.extra.items()) + ". " if strict.extra else "")
         + " ".join(f"For {m} monitoring the binary contract already makes following better than shirking by "
