@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, stats
 
-from . import binomial, validation
+from . import binomial_kernel, validation
 from .binomial import pass_probability, tail, tail_curvature, tail_slope
 from .contracts import ContractError, Problem, first_best, gap_table
 from .monitoring import fisher_information
@@ -50,7 +50,7 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
     p = validation.probability("p", p, ContractError)
     if k == 0:
         return 1.0
-    value, _ = integrate.quad(lambda u: float(binomial._tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
+    value, _ = integrate.quad(lambda u: float(binomial_kernel.tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
 
@@ -129,8 +129,8 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
         raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
     k = np.arange(1, n + 1)
     q_high, q_low = float(pass_probability(high, c)), float(pass_probability(low, c))
-    pass_high, pass_low = binomial._tail(k, n, q_high), binomial._tail(k, n, q_low)
-    miss_high = binomial._below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
+    pass_high, pass_low = binomial_kernel.tail(k, n, q_high), binomial_kernel.tail(k, n, q_low)
+    miss_high = binomial_kernel.below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
     u_star = profile.U0 + float(profile.E(high))
     with np.errstate(divide="ignore", invalid="ignore"):
         b = (float(profile.E(high)) - float(profile.E(low))) / (pass_high - pass_low)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import binomial, validation
+from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
 from .optimise import global_max
 from .problem import ContractError, Problem, tie
@@ -39,7 +39,7 @@ def _utility_curve(utilities: np.ndarray, n: int, c: float, profile: UtilityProf
     route, where a bounded search calls it many times)."""
     def curve(etas) -> np.ndarray:
         etas = np.atleast_1d(np.asarray(etas, dtype=float))
-        return binomial._expect(utilities, n, binomial._pass_probability(etas, c)) - profile.E(etas)
+        return binomial_kernel.expect(utilities, n, binomial_kernel.pass_probability(etas, c)) - profile.E(etas)
 
     return curve
 
@@ -52,7 +52,7 @@ def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, point
         return grid, curve(grid), curve
     utilities = profile.G(wages)
     curve = _utility_curve(utilities, n, c, profile)
-    grid, matrix = binomial._pmf_grid(n, c, points)
+    grid, matrix = binomial_kernel.pmf_grid(n, c, points)
     return grid, (matrix @ utilities - profile.E(grid) if matrix is not None else curve(grid)), curve
 
 

@@ -23,8 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from . import binary_terms
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
 from .optimise import effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
@@ -63,13 +62,13 @@ def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> T
     """:func:`terms` on a (threshold x effort) table; ``dense`` (every threshold): tails by
     cumulating the pmf and P_k' = (c/2) k P(X = k)/q."""
     n, c, _ = pb
-    q = _pass_probability(etas, c)
+    q = binomial_kernel.pass_probability(etas, c)
     if dense:
-        pmf = np.exp(binomial._log_pmf(np.arange(n + 1)[:, None], n, q))
-        tail, below, slope = binomial._tails_all(pmf), np.cumsum(pmf, axis=0)[:-1], 0.5 * c * k * pmf[1:] / q
+        pmf = np.exp(binomial_kernel.log_pmf(np.arange(n + 1)[:, None], n, q))
+        tail, below, slope = binomial_kernel.tails_all(pmf), np.cumsum(pmf, axis=0)[:-1], 0.5 * c * k * pmf[1:] / q
     else:
-        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
-        slope = 0.5 * c * n * np.exp(binomial._log_pmf(k - 1, n - 1, q))
+        tail, below = binomial_kernel.tail(k, n, q), binomial_kernel.below(k, n, q)
+        slope = 0.5 * c * n * np.exp(binomial_kernel.log_pmf(k - 1, n - 1, q))
     return terms(pb, k, etas, tail, slope, ends, below)
 
 

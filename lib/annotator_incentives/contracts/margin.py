@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from .. import binomial, validation
-from ..binomial import _pass_probability
+from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
 from .problem import ContractError, ContractSolution
 
@@ -101,7 +100,10 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
 
     def outcome(extra: float):
         b = float(profile.G(w0 + w1 + extra)) - base
-        return _lead(lambda e: base + b * binomial._tail(k, n, _pass_probability(e, c)) - profile.E(e), grid, solution.eta)
+        def utility(e):
+            return base + b * binomial_kernel.tail(k, n, binomial_kernel.pass_probability(e, c)) - profile.E(e)
+
+        return _lead(utility, grid, solution.eta)
 
     room = profile.w_hi - (w0 + w1)
     if outcome(0.0)[2] >= margin:
@@ -120,7 +122,7 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
     eta, _, lead = outcome(hi)
     if hi == 0.0:  # the optimal contract itself: its own numbers, no cost
         return StrictBonus(margin, True, 0.0, w1, solution.eta, lead, solution.expected_wage, solution.principal_utility, 0.0)
-    passes = float(binomial._tail(k, n, _pass_probability(eta, c)))
+    passes = float(binomial_kernel.tail(k, n, binomial_kernel.pass_probability(eta, c)))
     wage = w0 + (w1 + hi) * passes
     value = float(profile.mu(eta)) - wage
     return StrictBonus(margin, True, hi, w1 + hi, eta, lead, wage, value, solution.principal_utility - value)
