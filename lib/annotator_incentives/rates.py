@@ -1,7 +1,10 @@
 """How fast the first-best/second-best gap closes (the paper's Theorems 1 and 2).
 
 - The binomial lemma behind Theorem 1, for X_n(p) ~ Bin(n, p): tail probabilities, their
-  derivatives in p (the "bell curve" of the marginal incentive) and the integral form.
+  derivatives in p (the "bell curve" of the marginal incentive) and the integral form. The tail
+  itself is :func:`annotator_incentives.binomial.tail`; ``tail_slope`` and ``tail_curvature``
+  here are :mod:`~annotator_incentives.binomial`'s functions themselves (the same objects,
+  re-exported because the chapters read the lemma from this module).
 - Log-log slope fits with standard errors, for the rate figures.
 - The discrete-action contrast (Frick, Iijima and Ishii 2023): with two effort levels, binary
   contracts close the gap like exp(-Theta(n)).
@@ -14,13 +17,12 @@ import pandas as pd
 from scipy import integrate, stats
 
 from . import binomial_kernel, validation
-from .binomial import pass_probability, tail, tail_curvature, tail_slope
+from .binomial import pass_probability, tail_curvature, tail_slope
 from .contracts import ContractError, Problem, first_best, gap_table
 from .monitoring import fisher_information
 from .utility import UtilityProfile
 
 __all__ = [
-    "tail",
     "tail_slope",
     "tail_curvature",
     "tail_integral_form",
@@ -33,9 +35,8 @@ __all__ = [
 
 def tail_integral_form(k: int, n: int, p: float) -> float:
     """P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a), k >= 1), by
-    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself, :func:`tail`, and
-    its curvature, :func:`tail_curvature`, are the binomial kernel's:
-    :mod:`annotator_incentives.binomial`). For k = 0 the tail is 1 (every count is >= 0; the
+    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself is
+    :func:`annotator_incentives.binomial.tail`). For k = 0 the tail is 1 (every count is >= 0; the
     integral form starts at k = 1); for k > n it is 0.
 
     Examples
