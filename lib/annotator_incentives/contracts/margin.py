@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
+from .optimise import refine_peak
 from .problem import ContractError, ContractSolution
 
 __all__ = ["StrictBonus", "strict_bonus", "MARGIN_POINTS"]
@@ -47,11 +47,8 @@ class StrictBonus:
 
 
 def _refine(f, grid: np.ndarray, j: int) -> tuple[float, float]:
-    """The local maximum of f next to grid point j (bounded Brent over its two cells)."""
-    lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
-    res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-    x, v = float(res.x), float(-res.fun)
-    return (x, v) if v > f(grid[j]) else (float(grid[j]), float(f(grid[j])))
+    """The local maximum of f next to grid point j (:func:`.optimise.refine_peak`)."""
+    return refine_peak(f, grid, j, float(f(grid[j])))
 
 
 def _lead(utility, grid: np.ndarray, start: float) -> tuple[float, float, float]:

@@ -6,6 +6,7 @@
   efforts form an interval;
 - :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
   every competing grid peak refined (the agent's best response);
+- :func:`refine_peak`: one grid peak refined to its local maximum (bounded Brent);
 - :func:`value_of`: a solver's answer (or None) as a value, -inf for none;
 - :func:`effort_scan`: the efforts a solver scans first, all of [0, 1].
 """
@@ -20,7 +21,7 @@ from scipy import optimize
 
 __all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "damped_newton", "expand", "zoom_maximise",
            "maximise_on_interval",
-           "scan_then_refine", "global_max", "Valued", "value_of"]
+           "scan_then_refine", "global_max", "refine_peak", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
@@ -191,15 +192,43 @@ def global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = 
     for j in map(int, peaks):
         if values[j] + bound < threshold:
             continue
-        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
         if slope is None:
-            res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-            maxima = [float(res.x)]
-        else:
-            maxima = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
-                      if b > a and slope(a) > 0 > slope(b)]
-        for x in maxima:
+            x, v = refine_peak(f, grid, j, float(values[j]))
+            if v > best:
+                best_x, best = x, v
+            continue
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+        for x in (optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
+                  if b > a and slope(a) > 0 > slope(b)):
             v = float(f(x))
             if v > best:
                 best_x, best = x, v
     return best_x, best
+
+
+def refine_peak(f, grid: np.ndarray, j: int, at: float) -> tuple[float, float]:
+    """(argument, value): the local maximum of a smooth f next to grid point j, by bounded Brent
+    over its two grid cells (to 1e-12 in the argument); the grid point itself, whose value is
+    ``at`` = f(grid[j]), when Brent finds nothing higher.
+
+    Parameters
+    ----------
+    f : a function of one effort, returning a float.
+    grid : increasing efforts.
+    j : the index of a grid peak.
+    at : f(grid[j]).
+
+    Returns
+    -------
+    (x, f(x)), the better of Brent's maximum and the grid point.
+
+    Examples
+    --------
+    >>> x, v = refine_peak(lambda e: -(e - 0.3) ** 2, np.linspace(0.0, 1.0, 11), 3, -0.0)
+    >>> round(x, 6), round(v, 12)
+    (0.3, -0.0)
+    """
+    lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+    res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    x, v = float(res.x), float(-res.fun)
+    return (x, v) if v > at else (float(grid[j]), at)
