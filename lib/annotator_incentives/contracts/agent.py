@@ -18,13 +18,12 @@ import numpy as np
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
-from .optimise import global_max
+from .optimise import FINE_POINTS, GRID_POINTS, global_max
 from .problem import ContractError, Problem, tie
 
 __all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response", "IncentiveCheck", "incentive_check"]
 
-GRID_POINTS = 1001  # effort grid of the solvers' own checks
-FINE_POINTS = 20_001  # effort grid of the public check (same refinement, finer screening)
+# GRID_POINTS (the solvers' own checks) and FINE_POINTS (the public check): optimise's grid policy
 
 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:

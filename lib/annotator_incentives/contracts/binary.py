@@ -31,13 +31,12 @@ from .binary_terms import (
     terms,
     wages,
 )
-from .optimise import value_of, zoom_maximise
+from .optimise import CLOSED_POINTS, CORNER_POINTS, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
 
 __all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
 
-CORNER_POINTS = 401  # effort grid of the corner's bonus search
 CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
 
@@ -115,7 +114,7 @@ class OneCheck(NamedTuple):
     top_utility: float
 
 
-def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
+def one_check(pb: Problem, problem: str, points: int = CLOSED_POINTS) -> OneCheck | None:
     """n = 1: the best contract, the corner eta = 1 included. The agent's utility
     u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b = E'(eta) makes eta a global best
     response, and :func:`terms` with k = 1 is each effort's cheapest contract in closed form:

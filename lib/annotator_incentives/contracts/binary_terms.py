@@ -25,14 +25,12 @@ import numpy as np
 
 from .. import binomial_kernel
 from ..utility import UtilityProfile
-from .optimise import global_max
+from .optimise import SCREEN_POINTS, SLACK_POINTS, global_max
 from .problem import Problem, tie
 
 __all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack",
            "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
-SCREEN_POINTS = 41  # efforts screened for every threshold at once
-SLACK_POINTS = 401  # effort grid of the binary incentive check
 SMALL_TABLE = 4096  # up to this many cells, wages are computed everywhere and masked
 
 

@@ -23,7 +23,7 @@ from ..utility import UtilityProfile, solve_increasing
 from . import binary, linear
 from .agent import GRID_POINTS, incentive_check
 from .certify import UncertifiedContractError
-from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of
+from .optimise import GENERAL_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
@@ -171,7 +171,7 @@ def _unrestricted(pb: Problem) -> Best | None:
     """The best of the first-order route over a scan of [0, 1] and the best binary and linear
     contracts (whose efforts the scan also starts from)."""
     others = _others(pb, "unrestricted")
-    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), [b.found.eta for b in others]]))
+    scan = np.unique(np.concatenate([effort_scan(GENERAL_SCAN, pb.n, pb.c), [b.found.eta for b in others]]))
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
     return _best(value_at(pb, eta) if np.isfinite(value) else None, *others)
 

@@ -22,7 +22,7 @@ from .. import binomial_kernel
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
 from .binary_terms import support_thresholds
-from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
+from .optimise import CLOSED_POINTS, LINEAR_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
@@ -168,7 +168,7 @@ def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
     return Best(value, Found(eta, wages, {"w0": w0, "w1": w1}))
 
 
-def cara_unrestricted(pb: Problem, points: int = 1025) -> Best | None:
+def cara_unrestricted(pb: Problem, points: int = CLOSED_POINTS) -> Best | None:
     """The best linear contract for a CARA profile, with its value: each effort's value is
     closed-form, so it is maximised over a grid of efforts and refined by :func:`zoom_maximise`
     (assumed unimodal, as the scan of the general route does). CARA makes the agent's utility
@@ -279,7 +279,7 @@ def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    scan = effort_scan(31, pb.n, pb.c)
+    scan = effort_scan(LINEAR_SCAN, pb.n, pb.c)
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e, check=False)), scan)
     interior = value_at(pb, eta) if np.isfinite(value) else None  # the best first-order contract, if compatible
     if interior is None:  # else the best among the incentive-compatible ones

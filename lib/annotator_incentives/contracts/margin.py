@@ -21,12 +21,11 @@ import numpy as np
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
-from .optimise import refine_peak
+from .optimise import MARGIN_POINTS, refine_peak
 from .problem import ContractError, ContractSolution
 
 __all__ = ["StrictBonus", "strict_bonus", "MARGIN_POINTS"]
 
-MARGIN_POINTS = 4001  # effort grid on which the annotator's utility is screened
 
 
 @dataclass(frozen=True)
