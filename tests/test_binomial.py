@@ -74,3 +74,16 @@ def test_clopper_pearson():
     low, high = B.clopper_pearson(np.array([0, 5, 10, 0]), np.array([10, 10, 10, 0]))
     assert low[0] == 0 and high[2] == 1 and np.isnan(low[3]) and np.isnan(high[3])
     assert low[1] == pytest.approx(stats.beta.ppf(0.025, 5, 6)) and high[1] == pytest.approx(stats.beta.ppf(0.975, 6, 5))
+
+
+def test_examples_in_the_docstrings_run():
+    """The numpydoc examples of binomial's public functions (and the kernel and grid policy helpers) give their known values."""
+    import doctest
+    import importlib
+
+    optimise = importlib.import_module("annotator_incentives.contracts.optimise")
+    certify = importlib.import_module("annotator_incentives.contracts.certify")  # the package re-exports a function of that name
+    for module in (B, binomial_kernel, optimise, certify):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(B).attempted >= 17

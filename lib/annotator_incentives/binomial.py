@@ -112,14 +112,62 @@ def _tail_n(n) -> int:
 
 
 def pass_probability(eta, c) -> np.ndarray:
-    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4), for
-    efforts eta in [0, 1] and a signal strength c in [-1, 1] (so that q is a probability)."""
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4).
+
+    Parameters
+    ----------
+    eta : float or array_like
+        Efforts in [0, 1].
+    c : float
+        The signal strength, in [-1, 1] (so that q is a probability).
+
+    Returns
+    -------
+    numpy.ndarray
+        q(eta), shaped like ``eta``.
+
+    Raises
+    ------
+    BinomialError
+        When an effort lies outside [0, 1] or c outside [-1, 1].
+
+    Examples
+    --------
+    >>> float(pass_probability(0.5, 0.8))
+    0.7
+    """
     c = _c(c)
     return kernel.pass_probability(validation.probabilities("effort eta", eta, BinomialError), c)
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
-    """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x = 0..n and q in [0, 1])."""
+    """log P(Bin(n, q) = x) by log-gamma sums.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        Outcomes in 0..n (broadcast against ``q``).
+    n : int
+        Trials, n >= 0.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The log-probabilities (-inf for an impossible outcome).
+
+    Raises
+    ------
+    BinomialError
+        When x is not a whole number in 0..n, n not a whole number >= 0, q outside [0, 1], or
+        x and q do not broadcast.
+
+    Examples
+    --------
+    >>> round(float(log_pmf(0, 2, 0.5)), 6)  # log 0.25
+    -1.386294
+    """
     n = _n(n)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
@@ -127,8 +175,33 @@ def log_pmf(x, n: int, q) -> np.ndarray:
 
 
 def pmf(x, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's
-    saddle-point pmf beyond, where the log-gamma route loses about 1e-9 relatively."""
+    """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's saddle-point
+    pmf beyond, where the log-gamma route loses about 1e-9 relatively.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        Outcomes in 0..n (broadcast against ``q``).
+    n : int
+        Trials, n >= 0.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The probabilities.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`log_pmf`.
+
+    Examples
+    --------
+    >>> float(pmf(1, 2, 0.5))
+    0.5
+    """
     n = _n(n)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
@@ -136,15 +209,63 @@ def pmf(x, n: int, q) -> np.ndarray:
 
 
 def pmf_matrix(n: int, qs) -> np.ndarray:
-    """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums:
-    fast for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``)."""
+    """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums: fast
+    for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``).
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    qs : array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1, len(qs)).
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0, a q lies outside [0, 1], or the matrix would hold
+        more than ``MAX_VALUES`` numbers.
+
+    Examples
+    --------
+    >>> pmf_matrix(1, [0.0, 1.0])
+    array([[1., 0.],
+           [0., 1.]])
+    """
     n, qs = _n(n), _q(qs, "qs")
     _values("the pmf matrix", (n + 1) * qs.size)
     return kernel.pmf_matrix(n, qs)
 
 
 def pmf_all(n: int, q: float) -> np.ndarray:
-    """The pmf over x = 0..n for one q."""
+    """The pmf over x = 0..n for one q.
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    q : float
+        Success probability in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        n + 1 probabilities, x = 0..n.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0 (or too large, ``MAX_VALUES``) or q lies outside [0, 1].
+
+    Examples
+    --------
+    >>> pmf_all(2, 0.5)
+    array([0.25, 0.5 , 0.25])
+    """
     n = _n(n)
     _values("the pmf over x = 0..n", n + 1)
     return kernel.pmf_all(n, validation.probability("q", q, BinomialError))
@@ -152,7 +273,28 @@ def pmf_all(n: int, q: float) -> np.ndarray:
 
 def tail(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n), n up to ``INT_N_LIMIT``
-    (for larger n, :func:`annotator_incentives.monitoring.threshold_test_errors`).
+    (for larger n, :func:`annotator_incentives.monitoring.threshold_test_errors`). The one public
+    name of the tail.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, 0 <= n <= ``INT_N_LIMIT``.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The upper tail probabilities.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n not a whole number in range, q outside [0, 1], or k and q do
+        not broadcast.
 
     Examples
     --------
@@ -165,8 +307,27 @@ def tail(k, n: int, q) -> np.ndarray:
 
 
 def below(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for
-    k > n), n up to ``INT_N_LIMIT``.
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1
+    for k > n), n up to ``INT_N_LIMIT``.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, 0 <= n <= ``INT_N_LIMIT``.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The lower tail probabilities.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`tail`.
 
     Examples
     --------
@@ -179,20 +340,96 @@ def below(k, n: int, q) -> np.ndarray:
 
 
 def tails_all(pmf_rows) -> np.ndarray:
-    """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top)."""
+    """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top).
+
+    Parameters
+    ----------
+    pmf_rows : array_like
+        Probabilities, outcomes x = 0..n along axis 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        n rows: the tails for k = 1..n.
+
+    Raises
+    ------
+    BinomialError
+        When a value lies outside [0, 1].
+
+    Examples
+    --------
+    >>> tails_all([0.25, 0.5, 0.25])
+    array([0.75, 0.25])
+    """
     return kernel.tails_all(validation.probabilities("pmf_rows", pmf_rows, BinomialError))
 
 
 def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
     """d/dq P(Bin(n, q) >= k) = n P(Bin(n-1, q) = k-1) (binomial lemma (b)), times ``scale``;
-    0 for k outside 1..n (n >= 1)."""
+    0 for k outside 1..n.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, n >= 1.
+    q : float or array_like
+        Success probabilities in [0, 1].
+    scale : float, optional
+        A factor (c/2 gives the slope in effort, :func:`tail_eta_slope`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The slopes.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n < 1, q outside [0, 1], scale not a finite number, or k and q
+        do not broadcast.
+
+    Examples
+    --------
+    >>> float(tail_slope(1, 2, 0.5))  # d/dq (1 - (1 - q)**2) = 2 (1 - q)
+    1.0
+    """
     k, n, q = _k(k), _n(n, 1), _q(q)
     _together(k=k, q=q)
     return kernel.tail_slope(k, n, q, validation.real("scale", scale, BinomialError))
 
 
 def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
-    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus (n >= 1)."""
+    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, n >= 1.
+    c : float
+        The signal strength, in [-1, 1].
+    q : float or array_like
+        Success probabilities q(eta) in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The slopes in effort.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`tail_slope`, or c outside [-1, 1].
+
+    Examples
+    --------
+    >>> float(tail_eta_slope(1, 2, 1.0, 0.5))
+    0.5
+    """
     c, k, q = _c(c), _k(k), _q(q)
     _together(k=k, q=q)
     return kernel.tail_eta_slope(k, _n(n, 1), c, q)
@@ -201,7 +438,32 @@ def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
 def tail_curvature(k, n: int, q) -> np.ndarray:
     """d^2/dq^2 P(X >= k) = (n-1)/(q(1-q)) (q~ - q) d/dq P(X >= k), q~ = (k-1)/(n-1)
     (binomial lemma (c)), written ((k-1) - (n-1) q)/(q(1-q)) d/dq P(X >= k) so that n = 1 is
-    defined; for n >= 1 and q in (0, 1), where the lemma's form is finite."""
+    defined.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, n >= 1.
+    q : float or array_like
+        Success probabilities in (0, 1), where the lemma's form is finite.
+
+    Returns
+    -------
+    numpy.ndarray
+        The curvatures.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n < 1, q outside (0, 1), or k and q do not broadcast.
+
+    Examples
+    --------
+    >>> float(tail_curvature(1, 2, 0.5))  # d^2/dq^2 (1 - (1 - q)**2)
+    -2.0
+    """
     k, n = _k(k), _n(n, 1)
     q = validation.probabilities("q", q, BinomialError, open_ends=True)
     _together(k=k, q=q)
@@ -209,8 +471,36 @@ def tail_curvature(k, n: int, q) -> np.ndarray:
 
 
 def score(x, n: int, c: float, q) -> np.ndarray:
-    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)) for x = 0..n;
-    at q = 1 (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
+    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)); at q = 1
+    (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        Outcomes in 0..n (broadcast against ``q``).
+    n : int
+        Trials, n >= 0.
+    c : float
+        The signal strength, in [-1, 1].
+    q : float or array_like
+        Success probabilities q(eta) in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores.
+
+    Raises
+    ------
+    BinomialError
+        When x is not a whole number in 0..n, n not whole, c outside [-1, 1], q outside
+        [0, 1], or x and q do not broadcast.
+
+    Examples
+    --------
+    >>> float(score(2, 2, 1.0, 0.5))  # (1/2)(2 - 1)/(1/4)
+    2.0
+    """
     n, c = _n(n), _c(c)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
@@ -218,19 +508,91 @@ def score(x, n: int, c: float, q) -> np.ndarray:
 
 
 def window(n: int, q: float) -> slice:
-    """The outcomes within ``binomial_kernel.WINDOW_SD`` standard deviations of the mean n q (and 2 more)."""
+    """The outcomes within ``binomial_kernel.WINDOW_SD`` standard deviations of the mean n q
+    (and 2 more): outside it the mass is below 1e-40.
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    q : float
+        Success probability in [0, 1].
+
+    Returns
+    -------
+    slice
+        The outcomes x kept.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0 or q lies outside [0, 1].
+
+    Examples
+    --------
+    >>> window(10, 0.5)
+    slice(0, 11, None)
+    """
     return kernel.window(_n(n), validation.probability("q", q, BinomialError))
 
 
 def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
     """(window, pmf on it): the outcomes of :func:`window` and their probabilities (scipy's
-    saddle-point pmf, accurate at every n). Windowed sums use it."""
+    saddle-point pmf, accurate at every n). Windowed sums use it.
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    q : float
+        Success probability in [0, 1].
+
+    Returns
+    -------
+    tuple of (slice, numpy.ndarray)
+
+    Raises
+    ------
+    BinomialError
+        As :func:`window`.
+
+    Examples
+    --------
+    >>> window_pmf(2, 0.5)
+    (slice(0, 3, None), array([0.25, 0.5 , 0.25]))
+    """
     return kernel.window_pmf(_n(n), validation.probability("q", q, BinomialError))
 
 
 def expect(values, n: int, qs) -> np.ndarray:
-    """E[values[X]] for X ~ Bin(n, q) at each q, ``values`` one finite number per x = 0..n: a
-    dense sum up to ``DENSE_LIMIT``, a window around the mean beyond (memory linear in n)."""
+    """E[values[X]] for X ~ Bin(n, q) at each q: a dense sum up to ``DENSE_LIMIT``, a window
+    around the mean beyond (memory linear in n).
+
+    Parameters
+    ----------
+    values : array_like
+        One finite number per outcome x = 0..n.
+    n : int
+        Trials, n >= 0.
+    qs : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        One expectation per q.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0, ``values`` is not n + 1 finite numbers, or a q lies
+        outside [0, 1].
+
+    Examples
+    --------
+    >>> expect([0.0, 1.0, 2.0], 2, 0.5)  # E[X] = n q
+    array([1.])
+    """
     n, values = _n(n), validation.reals("values", values, BinomialError)
     if values.shape != (n + 1,):
         raise BinomialError(f"values must hold one number for each outcome x = 0..n ({n + 1:,}); got shape {values.shape}")
@@ -238,9 +600,37 @@ def expect(values, n: int, qs) -> np.ndarray:
 
 
 def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(efforts, pmf matrix) on ``points`` >= 2 evenly spaced efforts in [0, 1], rows efforts and
+    """(efforts, pmf matrix) on ``points`` evenly spaced efforts in [0, 1], rows efforts and
     columns x = 0..n. Matrices are cached, least recently used first out, up to
-    ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`)."""
+    ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`).
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    c : float
+        The signal strength, in [-1, 1].
+    points : int
+        Efforts, at least 2.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray or None)
+
+    Raises
+    ------
+    BinomialError
+        When n is not whole, c outside [-1, 1], or points not a whole number from 2 to
+        ``MAX_VALUES``.
+
+    Examples
+    --------
+    >>> grid, matrix = pmf_grid(1, 1.0, 3)  # q = 0.5, 0.75, 1
+    >>> matrix
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75],
+           [0.  , 1.  ]])
+    """
     n, c = _n(n), _c(c)
     return kernel.pmf_grid(n, c, validation.count("points", points, BinomialError, 2, MAX_VALUES))
 
