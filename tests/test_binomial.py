@@ -83,7 +83,8 @@ def test_examples_in_the_docstrings_run():
 
     optimise = importlib.import_module("annotator_incentives.contracts.optimise")
     certify = importlib.import_module("annotator_incentives.contracts.certify")  # the package re-exports a function of that name
-    for module in (B, binomial_kernel, optimise, certify):
+    margin = importlib.import_module("annotator_incentives.contracts.margin")
+    for module in (B, binomial_kernel, optimise, certify, margin):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
     assert doctest.testmod(B).attempted >= 17

@@ -8,6 +8,14 @@ effort grid, every competing grid peak refined to its local maximum
 (:func:`~annotator_incentives.contracts.optimise.global_max`). The incentive check compares
 that best with U at the recommended effort under the package's one tie rule
 (:func:`~annotator_incentives.contracts.problem.tie`).
+
+Two specialised forms of the same comparison remain, each on optimise's shared refinement
+(:func:`~annotator_incentives.contracts.optimise.global_max`,
+:func:`~annotator_incentives.contracts.optimise.refine_peak`) and the same tie rule:
+``binary_terms.incentive_slack``, the binary solvers' check in the form that does not cancel
+when the bonus utility is huge (b ~ 1e21), and ``margin._lead``, which measures a lead across
+the valley before the best peak rather than a verdict. Every answer of ``solve`` is certified
+by this module's check (:func:`~annotator_incentives.contracts.certify.certify`).
 """
 
 from __future__ import annotations

@@ -75,14 +75,33 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
 
     Parameters
     ----------
-    solution : a feasible binary ContractSolution with a positive bonus.
-    profile : the utility profile it was solved for.
-    margin : the lead asked for, in the annotator's utility (> 0).
+    solution : ContractSolution
+        A feasible binary solution with a positive bonus.
+    profile : UtilityProfile
+        The utility profile it was solved for.
+    margin : float, optional
+        The lead asked for, in the annotator's utility (> 0).
 
     Returns
     -------
-    StrictBonus: extra bonus, new bonus, induced effort, lead, expected wage, the company's
-    utility and its cost against the optimal contract.
+    StrictBonus
+        Extra bonus, new bonus, induced effort, lead, expected wage, the company's utility and
+        its cost against the optimal contract; ``reachable`` False when the wage bounds do not
+        allow the margin.
+
+    Raises
+    ------
+    ContractError
+        When the solution is not a feasible binary one with a positive bonus, the profile is not
+        a UtilityProfile, or the margin is not positive.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> fig3 = utility.profile("figure3")
+    >>> strict = strict_bonus(contracts.solve("binary", 51, 0.98, fig3), fig3)
+    >>> f"{strict.extra_bonus:.2e}", f"{strict.lead:.4f}"
+    ('1.26e-03', '0.0010')
     """
     validation.instance("solution", solution, ContractSolution, ContractError)
     validation.instance("profile", profile, UtilityProfile, ContractError)

@@ -124,6 +124,18 @@ def effort_scan(points: int, n: int, c: float) -> np.ndarray:
 def small_efforts(n: int, c: float) -> np.ndarray:
     """A weak signal's small efforts (``SMALL_EFFORTS`` when n c < ``WEAK_SIGNAL``), else none.
 
+    Parameters
+    ----------
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        The efforts (in (0, 0.02]) a solver scans besides its even grid.
+
     Examples
     --------
     >>> small_efforts(1000, 0.9).size, small_efforts(10, 0.9).size
