@@ -180,22 +180,18 @@ def pmf(x, n: int, q) -> np.ndarray:
 
     Parameters
     ----------
-    x : int or array_like of int
-        Outcomes in 0..n (broadcast against ``q``).
-    n : int
-        Trials, n >= 0.
-    q : float or array_like
-        Success probabilities in [0, 1].
+    x, n, q
+        As for :func:`log_pmf`: outcomes in 0..n, trials n >= 0, probabilities in [0, 1].
 
     Returns
     -------
     numpy.ndarray
-        The probabilities.
+        The probabilities P(X = x), broadcast over x and q.
 
     Raises
     ------
     BinomialError
-        As :func:`log_pmf`.
+        As :func:`log_pmf` (the same checks of x, n and q).
 
     Examples
     --------
@@ -247,9 +243,9 @@ def pmf_all(n: int, q: float) -> np.ndarray:
     Parameters
     ----------
     n : int
-        Trials, n >= 0.
+        Trials, n >= 0 (n + 1 values at most ``MAX_VALUES``).
     q : float
-        Success probability in [0, 1].
+        One success probability, in [0, 1].
 
     Returns
     -------
@@ -312,17 +308,14 @@ def below(k, n: int, q) -> np.ndarray:
 
     Parameters
     ----------
-    k : int or array_like of int
-        Thresholds (broadcast against ``q``).
-    n : int
-        Trials, 0 <= n <= ``INT_N_LIMIT``.
-    q : float or array_like
-        Success probabilities in [0, 1].
+    k, n, q
+        As for :func:`tail`: thresholds, trials (at most ``INT_N_LIMIT``), probabilities in [0, 1].
 
     Returns
     -------
     numpy.ndarray
-        The lower tail probabilities.
+        The lower tail probabilities, P(X < k), broadcast over k and q; exact where tiny, not
+        1 - :func:`tail`.
 
     Raises
     ------
@@ -331,7 +324,8 @@ def below(k, n: int, q) -> np.ndarray:
 
     Examples
     --------
-    >>> float(below(1, 2, 0.5))  # P(X = 0) = 0.5**2
+    >>> k = 1
+    >>> float(below(k, 2, 0.5))  # P(X = 0) = 0.5**2
     0.25
     """
     k, n, q = _k(k), _tail_n(n), _q(q)
@@ -406,14 +400,10 @@ def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
 
     Parameters
     ----------
-    k : int or array_like of int
-        Thresholds (broadcast against ``q``).
-    n : int
-        Trials, n >= 1.
-    c : float
-        The signal strength, in [-1, 1].
-    q : float or array_like
-        Success probabilities q(eta) in [0, 1].
+    k, n
+        As for :func:`tail_slope`: thresholds, trials n >= 1.
+    c, q
+        The signal strength c in [-1, 1] and the pass probabilities q(eta) in [0, 1].
 
     Returns
     -------
@@ -442,10 +432,8 @@ def tail_curvature(k, n: int, q) -> np.ndarray:
 
     Parameters
     ----------
-    k : int or array_like of int
-        Thresholds (broadcast against ``q``).
-    n : int
-        Trials, n >= 1.
+    k, n
+        As for :func:`tail_slope`: thresholds, trials n >= 1.
     q : float or array_like
         Success probabilities in (0, 1), where the lemma's form is finite.
 
@@ -476,14 +464,12 @@ def score(x, n: int, c: float, q) -> np.ndarray:
 
     Parameters
     ----------
-    x : int or array_like of int
-        Outcomes in 0..n (broadcast against ``q``).
-    n : int
-        Trials, n >= 0.
+    x, n
+        As for :func:`log_pmf`: outcomes in 0..n, trials n >= 0.
     c : float
         The signal strength, in [-1, 1].
     q : float or array_like
-        Success probabilities q(eta) in [0, 1].
+        Pass probabilities q(eta) in [0, 1].
 
     Returns
     -------
@@ -513,10 +499,8 @@ def window(n: int, q: float) -> slice:
 
     Parameters
     ----------
-    n : int
-        Trials, n >= 0.
-    q : float
-        Success probability in [0, 1].
+    n, q
+        Trials (n >= 0) and the success probability, in [0, 1].
 
     Returns
     -------
@@ -542,19 +526,18 @@ def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
 
     Parameters
     ----------
-    n : int
-        Trials, n >= 0.
-    q : float
-        Success probability in [0, 1].
+    n, q
+        As for :func:`window`.
 
     Returns
     -------
     tuple of (slice, numpy.ndarray)
+        The outcomes kept and their probabilities.
 
     Raises
     ------
     BinomialError
-        As :func:`window`.
+        As :func:`window`: n not a whole number >= 0, or q outside [0, 1].
 
     Examples
     --------
