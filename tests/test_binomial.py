@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from annotator_incentives import binomial as B
+from annotator_incentives import binomial_kernel
 
 
 @pytest.mark.parametrize("n", [1, 7, 200, 5000])
@@ -53,7 +54,7 @@ def test_pmf_cache_is_bounded_in_bytes():
     for n in range(2000, 2400, 50):
         grid, matrix = B.pmf_grid(n, 0.98, 1001)
         assert matrix.shape == (1001, n + 1)
-    assert sum(m.nbytes for m in B._GRIDS.values()) <= B.CACHE_BYTES
+    assert sum(m.nbytes for m in binomial_kernel._GRIDS.values()) <= B.CACHE_BYTES
     assert B.pmf_grid(3000, 0.98, 20_001)[1] is None  # 480 MB: not built, not kept
     B.clear_cache()
 
@@ -66,10 +67,24 @@ def test_a_fine_expectation_at_large_n_stays_small_in_memory():
     B.expect(values, 3000, B.pass_probability(np.linspace(0, 1, 20_001), 0.98))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert peak < 6 * B.CHUNK_BYTES
+    assert peak < 6 * binomial_kernel.CHUNK_BYTES
 
 
 def test_clopper_pearson():
     low, high = B.clopper_pearson(np.array([0, 5, 10, 0]), np.array([10, 10, 10, 0]))
     assert low[0] == 0 and high[2] == 1 and np.isnan(low[3]) and np.isnan(high[3])
     assert low[1] == pytest.approx(stats.beta.ppf(0.025, 5, 6)) and high[1] == pytest.approx(stats.beta.ppf(0.975, 6, 5))
+
+
+def test_examples_in_the_docstrings_run():
+    """The numpydoc examples of binomial's public functions (and the kernel and grid policy helpers) give their known values."""
+    import doctest
+    import importlib
+
+    optimise = importlib.import_module("annotator_incentives.contracts.optimise")
+    certify = importlib.import_module("annotator_incentives.contracts.certify")  # the package re-exports a function of that name
+    margin = importlib.import_module("annotator_incentives.contracts.margin")
+    for module in (B, binomial_kernel, optimise, certify, margin):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(B).attempted >= 17

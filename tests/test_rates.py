@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import rates as R
 from annotator_incentives import utility as U
@@ -15,10 +16,10 @@ FIG3 = U.profile("figure3")
 @pytest.mark.parametrize("n,k,p", [(10, 3, 0.3), (50, 40, 0.8), (200, 101, 0.5), (7, 7, 0.9)])
 def test_binomial_lemma_identities(n, k, p):
     # (a) the tail as an integral of the (n-1)-pmf
-    assert R.tail_integral_form(k, n, p) == pytest.approx(float(R.tail(k, n, p)), rel=1e-9, abs=1e-14)
+    assert R.tail_integral_form(k, n, p) == pytest.approx(float(binomial.tail(k, n, p)), rel=1e-9, abs=1e-14)
     # (b) its derivative, against a central difference
     h = 1e-6
-    numeric = (R.tail(k, n, p + h) - R.tail(k, n, p - h)) / (2 * h)
+    numeric = (binomial.tail(k, n, p + h) - binomial.tail(k, n, p - h)) / (2 * h)
     assert float(R.tail_slope(k, n, p)) == pytest.approx(float(numeric), rel=1e-6)
     # (c) the second derivative, against a central difference of (b)
     numeric2 = (R.tail_slope(k, n, p + h) - R.tail_slope(k, n, p - h)) / (2 * h)
@@ -113,3 +114,10 @@ def test_fit_against_reference_on_the_same_points():
     fit = R.fit_against_reference(n, 2 / np.sqrt(n * np.log(n)), 1 / np.sqrt(n * np.log(n)), n_min=1000)
     assert fit["n_min"] == pytest.approx(1000) and fit["points"] == 9
     assert fit["slope"] == pytest.approx(fit["reference_slope"]) and abs(fit["difference"]) < 1e-12
+
+
+def test_one_public_name_per_binomial_quantity():
+    """rates and contracts re-export binomial's functions themselves (no second route); the tail is binomial's only."""
+    assert R.tail_slope is binomial.tail_slope and R.tail_curvature is binomial.tail_curvature
+    assert C.pass_probability is binomial.pass_probability
+    assert not hasattr(R, "tail") and not hasattr(C, "tail")

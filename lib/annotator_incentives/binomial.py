@@ -13,20 +13,21 @@ contract solvers and the grid reference):
 Each public function checks its arguments once (n, k and x whole numbers, q and eta in [0, 1],
 c in [-1, 1]; an array by one vectorised check) and raises :class:`BinomialError` naming the
 value and the allowed range. The solvers, which check n, c and eta at their own boundary and
-call the kernel thousands of times, use the unchecked functions of the same name with a leading
-underscore (``_tail``, ``_pmf_all``, ...): one route per quantity, checked once.
+call the kernel thousands of times, use the unchecked functions of the same name in
+:mod:`annotator_incentives.binomial_kernel` (``binomial_kernel.tail``, ...), which these call:
+one route per quantity, checked once at the public boundary.
 
 It imports only :mod:`annotator_incentives.validation` from the package, so any module may use it.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
+from . import binomial_kernel as kernel
 from . import validation
+from .binomial_kernel import CACHE_BYTES, DENSE_LIMIT, clear_cache
 from .validation import AnnotatorInputError
 
 __all__ = [
@@ -54,12 +55,6 @@ __all__ = [
     "MAX_VALUES",
     "INT_N_LIMIT",
 ]
-
-DENSE_LIMIT = 3000  # above this n, the pmf is scipy's and sums run over a window around the mean
-WINDOW_SD = 14  # standard deviations kept by a windowed sum
-CACHE_BYTES = 64 * 2**20  # pmf matrices kept in memory at most (bytes)
-CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once (bytes)
-
 
 MAX_VALUES = 10**8  # largest array (numbers) a public function builds for its caller: 800 MB of floats
 INT_N_LIMIT = 2**31 - 1  # scipy's bdtr and bdtrc take n as a C int: beyond it their tails are nan
@@ -113,80 +108,189 @@ def _tail_n(n) -> int:
     return validation.count("n", n, BinomialError, 0, INT_N_LIMIT)
 
 
-# --------------------------------------------------------------------------- the kernel, checked and unchecked
+# --------------------------------------------------------------------------- the checked functions (the kernel: binomial_kernel)
 
 
 def pass_probability(eta, c) -> np.ndarray:
-    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4), for
-    efforts eta in [0, 1] and a signal strength c in [-1, 1] (so that q is a probability)."""
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4).
+
+    Parameters
+    ----------
+    eta : float or array_like
+        Efforts in [0, 1].
+    c : float
+        The signal strength, in [-1, 1] (so that q is a probability).
+
+    Returns
+    -------
+    numpy.ndarray
+        q(eta), shaped like ``eta``.
+
+    Raises
+    ------
+    BinomialError
+        When an effort lies outside [0, 1] or c outside [-1, 1].
+
+    Examples
+    --------
+    >>> float(pass_probability(0.5, 0.8))
+    0.7
+    """
     c = _c(c)
-    return _pass_probability(validation.probabilities("effort eta", eta, BinomialError), c)
-
-
-def _pass_probability(eta, c: float) -> np.ndarray:
-    """Unchecked :func:`pass_probability`."""
-    return (1 + c * eta) / 2
+    return kernel.pass_probability(validation.probabilities("effort eta", eta, BinomialError), c)
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
-    """log P(Bin(n, q) = x) by log-gamma sums (broadcasts over x = 0..n and q in [0, 1])."""
+    """log P(Bin(n, q) = x) by log-gamma sums.
+
+    Parameters
+    ----------
+    x : int or array_like of int
+        Outcomes in 0..n (broadcast against ``q``).
+    n : int
+        Trials, n >= 0.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The log-probabilities (-inf for an impossible outcome).
+
+    Raises
+    ------
+    BinomialError
+        When x is not a whole number in 0..n, n not a whole number >= 0, q outside [0, 1], or
+        x and q do not broadcast.
+
+    Examples
+    --------
+    >>> round(float(log_pmf(0, 2, 0.5)), 6)  # log 0.25
+    -1.386294
+    """
     n = _n(n)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
-    return _log_pmf(x, n, q)
-
-
-def _log_pmf(x, n: int, q) -> np.ndarray:
-    """Unchecked :func:`log_pmf`."""
-    x, q = np.asarray(x), np.asarray(q, dtype=float)
-    return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
-            + special.xlogy(x, q) + special.xlog1py(n - x, -q))
+    return kernel.log_pmf(x, n, q)
 
 
 def pmf(x, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's
-    saddle-point pmf beyond, where the log-gamma route loses about 1e-9 relatively."""
+    """P(Bin(n, q) = x): exp of log-gamma sums (fast) up to ``DENSE_LIMIT``; scipy's saddle-point
+    pmf beyond, where the log-gamma route loses about 1e-9 relatively.
+
+    Parameters
+    ----------
+    x, n, q
+        As for :func:`log_pmf`: outcomes in 0..n, trials n >= 0, probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The probabilities P(X = x), broadcast over x and q.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`log_pmf` (the same checks of x, n and q).
+
+    Examples
+    --------
+    >>> float(pmf(1, 2, 0.5))
+    0.5
+    """
     n = _n(n)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
-    return _pmf(x, n, q)
-
-
-def _pmf(x, n: int, q) -> np.ndarray:
-    """Unchecked :func:`pmf`."""
-    if n <= DENSE_LIMIT:
-        return np.exp(_log_pmf(x, n, q))
-    return stats.binom.pmf(x, n, q)
+    return kernel.pmf(x, n, q)
 
 
 def pmf_matrix(n: int, qs) -> np.ndarray:
-    """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums:
-    fast for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``)."""
+    """P(Bin(n, q) = x) for x = 0..n (rows) and each q (columns), always by log-gamma sums: fast
+    for large matrices; used to screen (about 1e-9 relative error beyond ``DENSE_LIMIT``).
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    qs : array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1, len(qs)).
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0, a q lies outside [0, 1], or the matrix would hold
+        more than ``MAX_VALUES`` numbers.
+
+    Examples
+    --------
+    >>> pmf_matrix(1, [0.0, 1.0])
+    array([[1., 0.],
+           [0., 1.]])
+    """
     n, qs = _n(n), _q(qs, "qs")
     _values("the pmf matrix", (n + 1) * qs.size)
-    return _pmf_matrix(n, qs)
-
-
-def _pmf_matrix(n: int, qs) -> np.ndarray:
-    """Unchecked :func:`pmf_matrix`."""
-    return np.exp(_log_pmf(np.arange(n + 1)[:, None], n, np.asarray(qs, dtype=float)[None, :]))
+    return kernel.pmf_matrix(n, qs)
 
 
 def pmf_all(n: int, q: float) -> np.ndarray:
-    """The pmf over x = 0..n for one q."""
+    """The pmf over x = 0..n for one q.
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0 (n + 1 values at most ``MAX_VALUES``).
+    q : float
+        One success probability, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        n + 1 probabilities, x = 0..n.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0 (or too large, ``MAX_VALUES``) or q lies outside [0, 1].
+
+    Examples
+    --------
+    >>> pmf_all(2, 0.5)
+    array([0.25, 0.5 , 0.25])
+    """
     n = _n(n)
     _values("the pmf over x = 0..n", n + 1)
-    return _pmf_all(n, validation.probability("q", q, BinomialError))
-
-
-def _pmf_all(n: int, q: float) -> np.ndarray:
-    """Unchecked :func:`pmf_all`."""
-    return _pmf(np.arange(n + 1), n, q)
+    return kernel.pmf_all(n, validation.probability("q", q, BinomialError))
 
 
 def tail(k, n: int, q) -> np.ndarray:
     """P(Bin(n, q) >= k) for whole numbers k (1 for k <= 0, 0 for k > n), n up to ``INT_N_LIMIT``
-    (for larger n, :func:`annotator_incentives.monitoring.threshold_test_errors`).
+    (for larger n, :func:`annotator_incentives.monitoring.threshold_test_errors`). The one public
+    name of the tail.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, 0 <= n <= ``INT_N_LIMIT``.
+    q : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The upper tail probabilities.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n not a whole number in range, q outside [0, 1], or k and q do
+        not broadcast.
 
     Examples
     --------
@@ -195,207 +299,323 @@ def tail(k, n: int, q) -> np.ndarray:
     """
     k, n, q = _k(k), _tail_n(n), _q(q)
     _together(k=k, q=q)
-    return _tail(k, n, q)
-
-
-def _tail(k, n: int, q) -> np.ndarray:
-    """Unchecked :func:`tail`."""
-    k = np.minimum(k, np.asarray(n) + 1)  # scipy's tail is nan beyond k = n + 1
-    if k.size and k.min() >= 1:  # the common case, without masking
-        return special.bdtrc(k - 1, n, q)
-    return np.where(k >= 1, special.bdtrc(np.maximum(k, 1) - 1, n, np.asarray(q, dtype=float)), 1.0)
+    return kernel.tail(k, n, q)
 
 
 def below(k, n: int, q) -> np.ndarray:
-    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1 for
-    k > n), n up to ``INT_N_LIMIT``.
+    """P(Bin(n, q) < k) = 1 - P(X >= k), computed directly (accurate when tiny; 0 for k <= 0, 1
+    for k > n), n up to ``INT_N_LIMIT``.
+
+    Parameters
+    ----------
+    k, n, q
+        As for :func:`tail`: thresholds, trials (at most ``INT_N_LIMIT``), probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The lower tail probabilities, P(X < k), broadcast over k and q; exact where tiny, not
+        1 - :func:`tail`.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`tail`.
 
     Examples
     --------
-    >>> float(below(1, 2, 0.5))  # P(X = 0) = 0.5**2
+    >>> k = 1
+    >>> float(below(k, 2, 0.5))  # P(X = 0) = 0.5**2
     0.25
     """
     k, n, q = _k(k), _tail_n(n), _q(q)
     _together(k=k, q=q)
-    return _below(k, n, q)
-
-
-def _below(k, n: int, q) -> np.ndarray:
-    """Unchecked :func:`below`."""
-    k, q = np.minimum(k, np.asarray(n) + 1), np.asarray(q, dtype=float)  # scipy's is nan beyond k = n + 1
-    return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
+    return kernel.below(k, n, q)
 
 
 def tails_all(pmf_rows) -> np.ndarray:
-    """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top)."""
-    return _tails_all(validation.probabilities("pmf_rows", pmf_rows, BinomialError))
+    """P(X >= k) for k = 1..n from the pmf over x = 0..n along axis 0 (sums from the top).
 
+    Parameters
+    ----------
+    pmf_rows : array_like
+        Probabilities, outcomes x = 0..n along axis 0.
 
-def _tails_all(pmf_rows: np.ndarray) -> np.ndarray:
-    """Unchecked :func:`tails_all`."""
-    return np.cumsum(pmf_rows[::-1], axis=0)[::-1][1:]
+    Returns
+    -------
+    numpy.ndarray
+        n rows: the tails for k = 1..n.
+
+    Raises
+    ------
+    BinomialError
+        When a value lies outside [0, 1].
+
+    Examples
+    --------
+    >>> tails_all([0.25, 0.5, 0.25])
+    array([0.75, 0.25])
+    """
+    return kernel.tails_all(validation.probabilities("pmf_rows", pmf_rows, BinomialError))
 
 
 def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
     """d/dq P(Bin(n, q) >= k) = n P(Bin(n-1, q) = k-1) (binomial lemma (b)), times ``scale``;
-    0 for k outside 1..n (n >= 1)."""
+    0 for k outside 1..n.
+
+    Parameters
+    ----------
+    k : int or array_like of int
+        Thresholds (broadcast against ``q``).
+    n : int
+        Trials, n >= 1.
+    q : float or array_like
+        Success probabilities in [0, 1].
+    scale : float, optional
+        A factor (c/2 gives the slope in effort, :func:`tail_eta_slope`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The slopes.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n < 1, q outside [0, 1], scale not a finite number, or k and q
+        do not broadcast.
+
+    Examples
+    --------
+    >>> float(tail_slope(1, 2, 0.5))  # d/dq (1 - (1 - q)**2) = 2 (1 - q)
+    1.0
+    """
     k, n, q = _k(k), _n(n, 1), _q(q)
     _together(k=k, q=q)
-    return _tail_slope(k, n, q, validation.real("scale", scale, BinomialError))
-
-
-def _tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
-    """Unchecked :func:`tail_slope`."""
-    k = np.asarray(k)
-    inside = (k >= 1) & (k <= n)
-    kk = np.where(inside, k, 1)
-    return np.where(inside, scale * n * _pmf(kk - 1, n - 1, q), 0.0)
+    return kernel.tail_slope(k, n, q, validation.real("scale", scale, BinomialError))
 
 
 def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
-    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus (n >= 1)."""
+    """d/deta P(X >= k) = (c/2) n P(Bin(n-1, q) = k-1), the marginal incentive of a bonus.
+
+    Parameters
+    ----------
+    k, n
+        As for :func:`tail_slope`: thresholds, trials n >= 1.
+    c, q
+        The signal strength c in [-1, 1] and the pass probabilities q(eta) in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The slopes in effort.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`tail_slope`, or c outside [-1, 1].
+
+    Examples
+    --------
+    >>> float(tail_eta_slope(1, 2, 1.0, 0.5))
+    0.5
+    """
     c, k, q = _c(c), _k(k), _q(q)
     _together(k=k, q=q)
-    return _tail_eta_slope(k, _n(n, 1), c, q)
-
-
-def _tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
-    """Unchecked :func:`tail_eta_slope`."""
-    return _tail_slope(k, n, q, 0.5 * c)
+    return kernel.tail_eta_slope(k, _n(n, 1), c, q)
 
 
 def tail_curvature(k, n: int, q) -> np.ndarray:
     """d^2/dq^2 P(X >= k) = (n-1)/(q(1-q)) (q~ - q) d/dq P(X >= k), q~ = (k-1)/(n-1)
     (binomial lemma (c)), written ((k-1) - (n-1) q)/(q(1-q)) d/dq P(X >= k) so that n = 1 is
-    defined; for n >= 1 and q in (0, 1), where the lemma's form is finite."""
+    defined.
+
+    Parameters
+    ----------
+    k, n
+        As for :func:`tail_slope`: thresholds, trials n >= 1.
+    q : float or array_like
+        Success probabilities in (0, 1), where the lemma's form is finite.
+
+    Returns
+    -------
+    numpy.ndarray
+        The curvatures.
+
+    Raises
+    ------
+    BinomialError
+        When k is not whole, n < 1, q outside (0, 1), or k and q do not broadcast.
+
+    Examples
+    --------
+    >>> float(tail_curvature(1, 2, 0.5))  # d^2/dq^2 (1 - (1 - q)**2)
+    -2.0
+    """
     k, n = _k(k), _n(n, 1)
     q = validation.probabilities("q", q, BinomialError, open_ends=True)
     _together(k=k, q=q)
-    return ((k - 1) - (n - 1) * q) / (q * (1 - q)) * _tail_slope(k, n, q)
+    return ((k - 1) - (n - 1) * q) / (q * (1 - q)) * kernel.tail_slope(k, n, q)
 
 
 def score(x, n: int, c: float, q) -> np.ndarray:
-    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)) for x = 0..n;
-    at q = 1 (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x."""
+    """The likelihood score d/deta log P(X = x | eta) = (c/2) (x - n q)/(q (1 - q)); at q = 1
+    (q = 0) its limits: (c/2) n at x = n (-(c/2) n at x = 0), -inf (+inf) at impossible x.
+
+    Parameters
+    ----------
+    x, n
+        As for :func:`log_pmf`: outcomes in 0..n, trials n >= 0.
+    c : float
+        The signal strength, in [-1, 1].
+    q : float or array_like
+        Pass probabilities q(eta) in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores.
+
+    Raises
+    ------
+    BinomialError
+        When x is not a whole number in 0..n, n not whole, c outside [-1, 1], q outside
+        [0, 1], or x and q do not broadcast.
+
+    Examples
+    --------
+    >>> float(score(2, 2, 1.0, 0.5))  # (1/2)(2 - 1)/(1/4)
+    2.0
+    """
     n, c = _n(n), _c(c)
     x, q = _x(x, n), _q(q)
     _together(x=x, q=q)
-    return _score(x, n, c, q)
-
-
-def _score(x, n: int, c: float, q) -> np.ndarray:
-    """Unchecked :func:`score`."""
-    x, q = np.asarray(x), np.asarray(q, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = 0.5 * c * (x - n * q) / (q * (1 - q))
-    edge = (q == 1) | (q == 0)
-    if np.any(edge):  # d/deta of log q^x (1 - q)^(n - x) where only one x is possible
-        certain = np.where(q == 1, x == n, x == 0)
-        limit = np.where(certain, np.where(q == 1, 0.5 * c * n, -0.5 * c * n), np.where(q == 1, -np.inf, np.inf))
-        s = np.where(edge, limit, s)
-    return s
+    return kernel.score(x, n, c, q)
 
 
 def window(n: int, q: float) -> slice:
-    """The outcomes within ``WINDOW_SD`` standard deviations of the mean n q (and 2 more)."""
-    return _window(_n(n), validation.probability("q", q, BinomialError))
+    """The outcomes within ``binomial_kernel.WINDOW_SD`` standard deviations of the mean n q
+    (and 2 more): outside it the mass is below 1e-40.
 
+    Parameters
+    ----------
+    n, q
+        Trials (n >= 0) and the success probability, in [0, 1].
 
-def _window(n: int, q: float) -> slice:
-    """Unchecked :func:`window`."""
-    sd = np.sqrt(n * q * (1 - q))
-    return slice(max(0, int(n * q - WINDOW_SD * sd) - 2), min(n, int(n * q + WINDOW_SD * sd) + 2) + 1)
+    Returns
+    -------
+    slice
+        The outcomes x kept.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0 or q lies outside [0, 1].
+
+    Examples
+    --------
+    >>> window(10, 0.5)
+    slice(0, 11, None)
+    """
+    return kernel.window(_n(n), validation.probability("q", q, BinomialError))
 
 
 def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
     """(window, pmf on it): the outcomes of :func:`window` and their probabilities (scipy's
-    saddle-point pmf, accurate at every n). Windowed sums use it."""
-    return _window_pmf(_n(n), validation.probability("q", q, BinomialError))
+    saddle-point pmf, accurate at every n). Windowed sums use it.
 
+    Parameters
+    ----------
+    n, q
+        As for :func:`window`.
 
-def _window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
-    """Unchecked :func:`window_pmf`."""
-    keep = _window(n, q)
-    return keep, stats.binom.pmf(np.arange(keep.start, keep.stop), n, q)
+    Returns
+    -------
+    tuple of (slice, numpy.ndarray)
+        The outcomes kept and their probabilities.
+
+    Raises
+    ------
+    BinomialError
+        As :func:`window`: n not a whole number >= 0, or q outside [0, 1].
+
+    Examples
+    --------
+    >>> window_pmf(2, 0.5)
+    (slice(0, 3, None), array([0.25, 0.5 , 0.25]))
+    """
+    return kernel.window_pmf(_n(n), validation.probability("q", q, BinomialError))
 
 
 def expect(values, n: int, qs) -> np.ndarray:
-    """E[values[X]] for X ~ Bin(n, q) at each q, ``values`` one finite number per x = 0..n: a
-    dense sum up to ``DENSE_LIMIT``, a window around the mean beyond (memory linear in n)."""
+    """E[values[X]] for X ~ Bin(n, q) at each q: a dense sum up to ``DENSE_LIMIT``, a window
+    around the mean beyond (memory linear in n).
+
+    Parameters
+    ----------
+    values : array_like
+        One finite number per outcome x = 0..n.
+    n : int
+        Trials, n >= 0.
+    qs : float or array_like
+        Success probabilities in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        One expectation per q.
+
+    Raises
+    ------
+    BinomialError
+        When n is not a whole number >= 0, ``values`` is not n + 1 finite numbers, or a q lies
+        outside [0, 1].
+
+    Examples
+    --------
+    >>> expect([0.0, 1.0, 2.0], 2, 0.5)  # E[X] = n q
+    array([1.])
+    """
     n, values = _n(n), validation.reals("values", values, BinomialError)
     if values.shape != (n + 1,):
         raise BinomialError(f"values must hold one number for each outcome x = 0..n ({n + 1:,}); got shape {values.shape}")
-    return _expect(values, n, _q(qs, "qs"))
-
-
-def _expect(values: np.ndarray, n: int, qs) -> np.ndarray:
-    """Unchecked :func:`expect`."""
-    qs = np.atleast_1d(np.asarray(qs, dtype=float))
-    if n <= DENSE_LIMIT:  # in blocks of rows, so that memory stays below CHUNK_BYTES
-        rows = max(1, CHUNK_BYTES // (8 * (n + 1)))
-        x = np.arange(n + 1)[None, :]
-        return np.concatenate([np.exp(_log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
-    out = np.empty(qs.size)
-    width = 2 * int(np.ceil(WINDOW_SD * np.sqrt(n / 4))) + 5  # covers every q's window (sd <= sqrt(n)/2)
-    rows = max(1, CHUNK_BYTES // (8 * width))
-    for i in range(0, qs.size, rows):
-        start, weights = _window_rows(n, qs[i:i + rows], width)
-        out[i:i + rows] = np.einsum("ij,ij->i", weights, values[start[:, None] + np.arange(width)[None, :]])
-    return out
-
-
-def _window_rows(n: int, qs: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(start, pmf): for each q, the pmf of Bin(n, q) on the ``width`` outcomes from start
-    (about the mean; inside 0..n), each row normalised over its window. The log-pmf is built
-    by cumulating log P(x + 1)/P(x) = log(n - x) - log(x + 1) + log(q/(1 - q)) along the row,
-    so its rounding grows like sqrt(width) eps, about 1e-13 relatively (the log-gamma route
-    loses about 1e-9 at n = 1e5), at a few flops per cell instead of scipy's special function;
-    the mass outside a window of ``WINDOW_SD`` standard deviations is below 1e-40."""
-    start = np.clip(np.floor(n * qs).astype(np.int64) - width // 2, 0, n + 1 - width)
-    x = start[:, None] + np.arange(width - 1)[None, :]
-    with np.errstate(divide="ignore"):
-        odds = np.log(qs) - np.log1p(-qs)  # -inf at q = 0, +inf at q = 1
-        ratio = np.log(n - x) - np.log(x + 1) + odds[:, None]
-    log_pmf = np.concatenate([np.zeros((qs.size, 1)), np.cumsum(ratio, axis=1)], axis=1)
-    edge = ~np.isfinite(odds)  # q = 0 or 1: all the mass at one end
-    if edge.any():
-        at = np.where(qs[edge] == 1, width - 1, 0)  # start is 0 at q = 0 and n + 1 - width at q = 1
-        log_pmf[edge] = np.where(np.arange(width)[None, :] == at[:, None], 0.0, -np.inf)
-    log_pmf = np.nan_to_num(log_pmf, nan=-np.inf)
-    weights = np.exp(log_pmf - log_pmf.max(axis=1, keepdims=True))
-    return start, weights / weights.sum(axis=1, keepdims=True)
-
-
-_GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()
+    return kernel.expect(values, n, _q(qs, "qs"))
 
 
 def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(efforts, pmf matrix) on ``points`` >= 2 evenly spaced efforts in [0, 1], rows efforts and
+    """(efforts, pmf matrix) on ``points`` evenly spaced efforts in [0, 1], rows efforts and
     columns x = 0..n. Matrices are cached, least recently used first out, up to
-    ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`)."""
+    ``CACHE_BYTES`` in all; one larger than that is not built (None: use :func:`expect`).
+
+    Parameters
+    ----------
+    n : int
+        Trials, n >= 0.
+    c : float
+        The signal strength, in [-1, 1].
+    points : int
+        Efforts, at least 2.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray or None)
+
+    Raises
+    ------
+    BinomialError
+        When n is not whole, c outside [-1, 1], or points not a whole number from 2 to
+        ``MAX_VALUES``.
+
+    Examples
+    --------
+    >>> grid, matrix = pmf_grid(1, 1.0, 3)  # q = 0.5, 0.75, 1
+    >>> matrix
+    array([[0.5 , 0.5 ],
+           [0.25, 0.75],
+           [0.  , 1.  ]])
+    """
     n, c = _n(n), _c(c)
-    return _pmf_grid(n, c, validation.count("points", points, BinomialError, 2, MAX_VALUES))
-
-
-def _pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Unchecked :func:`pmf_grid`."""
-    grid = np.linspace(0.0, 1.0, points)
-    if n > DENSE_LIMIT or points * (n + 1) * 8 > CACHE_BYTES:
-        return grid, None
-    key = (n, float(c), points)
-    if key in _GRIDS:
-        _GRIDS.move_to_end(key)
-        return grid, _GRIDS[key]
-    matrix = np.ascontiguousarray(_pmf_matrix(n, _pass_probability(grid, c)).T)
-    _GRIDS[key] = matrix
-    while sum(m.nbytes for m in _GRIDS.values()) > CACHE_BYTES:
-        _GRIDS.popitem(last=False)
-    return grid, matrix
-
-
-def clear_cache() -> None:
-    """Empty the pmf-matrix cache."""
-    _GRIDS.clear()
+    return kernel.pmf_grid(n, c, validation.count("points", points, BinomialError, 2, MAX_VALUES))
 
 
 def _proportions(successes, trials) -> tuple[np.ndarray, np.ndarray]:

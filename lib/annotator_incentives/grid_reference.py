@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import binomial, validation
+from . import binomial_kernel, validation
 from .contracts import ContractError, Problem
 from .utility import UtilityProfile
 
@@ -107,20 +107,20 @@ class _Utilities:
 
     def __init__(self, kind: str, n: int, c: float, profile: UtilityProfile):
         self.kind, self.n, self.profile = kind, n, profile
-        self.q = binomial._pass_probability(EFFORTS, c)
+        self.q = binomial_kernel.pass_probability(EFFORTS, c)
         self.mu, self.E = profile.mu(EFFORTS), profile.E(EFFORTS)
         self.G_base = profile.G(BASE_WAGES)
         if kind == "binary":
             lattice = np.round(-10 + np.arange(600) * 0.05, 10)  # every w0 + w1 on the grids
             self.G_top = profile.G(lattice)[np.arange(200)[:, None] + np.arange(400)[None, :]]  # [w1, w0]
         else:
-            self.pmf = binomial._pmf_matrix(n, self.q).T  # [effort, x]
+            self.pmf = binomial_kernel.pmf_matrix(n, self.q).T  # [effort, x]
 
     def __call__(self, tau: float | None, rows=slice(None)) -> tuple[np.ndarray, np.ndarray]:
         q, mu, E = self.q[rows], self.mu[rows], self.E[rows]
         if self.kind == "binary":
             assert tau is not None, "a binary contract has a threshold share"
-            pay = binomial._tail(int(np.floor(tau * self.n + 1e-9)) + 1, self.n, q)  # P(X > tau n)
+            pay = binomial_kernel.tail(int(np.floor(tau * self.n + 1e-9)) + 1, self.n, q)  # P(X > tau n)
             agent = (
                 (1 - pay)[:, None, None] * self.G_base[None, None, :] + pay[:, None, None] * self.G_top[None] - E[:, None, None]
             )

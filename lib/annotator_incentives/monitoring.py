@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import special, stats
 from scipy.special import rel_entr
 
-from . import binomial, validation
+from . import binomial, binomial_kernel, validation
 from .validation import AnnotatorInputError
 
 __all__ = [
@@ -158,7 +158,7 @@ class Monitor:
 
     def q(self, eta) -> np.ndarray:
         """Pass probability of one check at effort eta."""
-        return binomial._pass_probability(_probability("eta", eta), self.c)
+        return binomial_kernel.pass_probability(_probability("eta", eta), self.c)
 
     def fisher(self, eta) -> np.ndarray:
         """Fisher information about eta in one check: c^2 / (1 - c^2 eta^2)."""

@@ -1,7 +1,10 @@
 """How fast the first-best/second-best gap closes (the paper's Theorems 1 and 2).
 
 - The binomial lemma behind Theorem 1, for X_n(p) ~ Bin(n, p): tail probabilities, their
-  derivatives in p (the "bell curve" of the marginal incentive) and the integral form.
+  derivatives in p (the "bell curve" of the marginal incentive) and the integral form. The tail
+  itself is :func:`annotator_incentives.binomial.tail`; ``tail_slope`` and ``tail_curvature``
+  here are :mod:`~annotator_incentives.binomial`'s functions themselves (the same objects,
+  re-exported because the chapters read the lemma from this module).
 - Log-log slope fits with standard errors, for the rate figures.
 - The discrete-action contrast (Frick, Iijima and Ishii 2023): with two effort levels, binary
   contracts close the gap like exp(-Theta(n)).
@@ -13,14 +16,13 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, stats
 
-from . import binomial, validation
-from .binomial import pass_probability, tail, tail_curvature, tail_slope
+from . import binomial_kernel, validation
+from .binomial import pass_probability, tail_curvature, tail_slope
 from .contracts import ContractError, Problem, first_best, gap_table
 from .monitoring import fisher_information
 from .utility import UtilityProfile
 
 __all__ = [
-    "tail",
     "tail_slope",
     "tail_curvature",
     "tail_integral_form",
@@ -33,9 +35,8 @@ __all__ = [
 
 def tail_integral_form(k: int, n: int, p: float) -> float:
     """P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a), k >= 1), by
-    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself, :func:`tail`, and
-    its curvature, :func:`tail_curvature`, are the binomial kernel's:
-    :mod:`annotator_incentives.binomial`). For k = 0 the tail is 1 (every count is >= 0; the
+    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself is
+    :func:`annotator_incentives.binomial.tail`). For k = 0 the tail is 1 (every count is >= 0; the
     integral form starts at k = 1); for k > n it is 0.
 
     Examples
@@ -50,7 +51,7 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
     p = validation.probability("p", p, ContractError)
     if k == 0:
         return 1.0
-    value, _ = integrate.quad(lambda u: float(binomial._tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
+    value, _ = integrate.quad(lambda u: float(binomial_kernel.tail_slope(k, n, u)), 0.0, p, epsabs=1e-14, epsrel=1e-12, limit=200)
     return float(value)
 
 
@@ -129,8 +130,8 @@ def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 
         raise ContractError(f"need 0 <= low < high <= 1; got low={low}, high={high}")
     k = np.arange(1, n + 1)
     q_high, q_low = float(pass_probability(high, c)), float(pass_probability(low, c))
-    pass_high, pass_low = binomial._tail(k, n, q_high), binomial._tail(k, n, q_low)
-    miss_high = binomial._below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
+    pass_high, pass_low = binomial_kernel.tail(k, n, q_high), binomial_kernel.tail(k, n, q_low)
+    miss_high = binomial_kernel.below(k, n, q_high)  # 1 - P_k(high), accurate when tiny
     u_star = profile.U0 + float(profile.E(high))
     with np.errstate(divide="ignore", invalid="ignore"):
         b = (float(profile.E(high)) - float(profile.E(low))) / (pass_high - pass_low)

@@ -8,7 +8,9 @@ the restricted problem (induce exactly the first-best eta*, C~_n) and the unrest
 - linear: w(X) = w0 + w1 X / n (Algorithm 4; Theorem 2) -- :mod:`.linear`;
 - general: any bounded w(X), Mirrlees-Holmstrom form (v2) -- :mod:`.general`.
 
-Expectations are exact binomial sums (:mod:`annotator_incentives.binomial`). A contract counts
+Expectations are exact binomial sums (:mod:`annotator_incentives.binomial_kernel`);
+``contracts.pass_probability`` is :func:`annotator_incentives.binomial.pass_probability` itself
+(the same object, re-exported for the chapters). A contract counts
 as incentive compatible only when the induced effort maximises the agent's expected utility
 over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`.problem.tie`).
 Every answer of :func:`solve` is certified from its wages before it is returned

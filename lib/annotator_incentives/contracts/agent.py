@@ -8,6 +8,14 @@ effort grid, every competing grid peak refined to its local maximum
 (:func:`~annotator_incentives.contracts.optimise.global_max`). The incentive check compares
 that best with U at the recommended effort under the package's one tie rule
 (:func:`~annotator_incentives.contracts.problem.tie`).
+
+Two specialised forms of the same comparison remain, each on optimise's shared refinement
+(:func:`~annotator_incentives.contracts.optimise.global_max`,
+:func:`~annotator_incentives.contracts.optimise.refine_peak`) and the same tie rule:
+``binary_terms.incentive_slack``, the binary solvers' check in the form that does not cancel
+when the bonus utility is huge (b ~ 1e21), and ``margin._lead``, which measures a lead across
+the valley before the best peak rather than a verdict. Every answer of ``solve`` is certified
+by this module's check (:func:`~annotator_incentives.contracts.certify.certify`).
 """
 
 from __future__ import annotations
@@ -16,15 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import binomial, validation
+from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
-from .optimise import global_max
+from .optimise import FINE_POINTS, GRID_POINTS, global_max
 from .problem import ContractError, Problem, tie
 
 __all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response", "IncentiveCheck", "incentive_check"]
 
-GRID_POINTS = 1001  # effort grid of the solvers' own checks
-FINE_POINTS = 20_001  # effort grid of the public check (same refinement, finer screening)
+# GRID_POINTS (the solvers' own checks) and FINE_POINTS (the public check): optimise's grid policy
 
 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
@@ -39,7 +46,7 @@ def _utility_curve(utilities: np.ndarray, n: int, c: float, profile: UtilityProf
     route, where a bounded search calls it many times)."""
     def curve(etas) -> np.ndarray:
         etas = np.atleast_1d(np.asarray(etas, dtype=float))
-        return binomial._expect(utilities, n, binomial._pass_probability(etas, c)) - profile.E(etas)
+        return binomial_kernel.expect(utilities, n, binomial_kernel.pass_probability(etas, c)) - profile.E(etas)
 
     return curve
 
@@ -52,7 +59,7 @@ def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, point
         return grid, curve(grid), curve
     utilities = profile.G(wages)
     curve = _utility_curve(utilities, n, c, profile)
-    grid, matrix = binomial._pmf_grid(n, c, points)
+    grid, matrix = binomial_kernel.pmf_grid(n, c, points)
     return grid, (matrix @ utilities - profile.E(grid) if matrix is not None else curve(grid)), curve
 
 

@@ -17,8 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from ..utility import UtilityProfile
 from . import binary_search
 from .binary_terms import (
@@ -32,13 +31,12 @@ from .binary_terms import (
     terms,
     wages,
 )
-from .optimise import value_of, zoom_maximise
+from .optimise import CLOSED_POINTS, CORNER_POINTS, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
 
 __all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
 
-CORNER_POINTS = 401  # effort grid of the corner's bonus search
 CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
 
@@ -61,8 +59,8 @@ def _tails_on_grid(n: int, k: np.ndarray, qs: np.ndarray) -> np.ndarray:
     the pmf from the top when that block is small (``CORNER_BLOCK`` cells), else by scipy's tail."""
     rows = n + 1 - int(k[0])
     if rows * qs.size > CORNER_BLOCK:
-        return binomial._tail(k[:, None], n, qs[None, :])
-    pmf = np.exp(binomial._log_pmf(np.arange(int(k[0]), n + 1)[:, None], n, qs[None, :]))
+        return binomial_kernel.tail(k[:, None], n, qs[None, :])
+    pmf = np.exp(binomial_kernel.log_pmf(np.arange(int(k[0]), n + 1)[:, None], n, qs[None, :]))
     return np.cumsum(pmf[::-1], axis=0)[::-1][: k.size]
 
 
@@ -72,15 +70,15 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     Returns the best k's contract, or None: when no k is affordable, and at once when even the
     limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
     n, c, profile = pb
-    q1 = float(_pass_probability(1.0, c))
+    q1 = float(binomial_kernel.pass_probability(1.0, c))
     k = support_thresholds(n, q1)  # elsewhere the limit bonus E'(1)/P_k'(1) exceeds 1e38
-    top, below = binomial._tail(k, n, q1), binomial._below(k, n, q1)
+    top, below = binomial_kernel.tail(k, n, q1), binomial_kernel.below(k, n, q1)
     with np.errstate(divide="ignore"):
-        limit = float(profile.dE(1.0)) / binomial._tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
+        limit = float(profile.dE(1.0)) / binomial_kernel.tail_eta_slope(k, n, c, q1)  # the ratio as e -> 1
     if not np.max(_corner_value(profile, top, below, limit)[0]) > beat:
         return None
     grid = np.linspace(0.0, 1.0, points)[:-1]
-    tails = _tails_on_grid(n, k, _pass_probability(grid, c))
+    tails = _tails_on_grid(n, k, binomial_kernel.pass_probability(grid, c))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(
             top[:, None] > tails, (float(profile.E(1.0)) - profile.E(grid))[None, :] / (top[:, None] - tails), -np.inf
@@ -90,7 +88,7 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     refine = leaders[np.isfinite(bonus[leaders])]
     if refine.size:  # the ratio's supremum, from around its grid maximum
         def ratios(e: np.ndarray) -> np.ndarray:
-            gain = top[refine, None] - binomial._tail(k[refine, None], n, _pass_probability(e, c))
+            gain = top[refine, None] - binomial_kernel.tail(k[refine, None], n, binomial_kernel.pass_probability(e, c))
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(gain > 0, (float(profile.E(1.0)) - profile.E(e)) / gain, -np.inf)
 
@@ -116,14 +114,14 @@ class OneCheck(NamedTuple):
     top_utility: float
 
 
-def one_check(pb: Problem, problem: str, points: int = 1025) -> OneCheck | None:
+def one_check(pb: Problem, problem: str, points: int = CLOSED_POINTS) -> OneCheck | None:
     """n = 1: the best contract, the corner eta = 1 included. The agent's utility
     u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b = E'(eta) makes eta a global best
     response, and :func:`terms` with k = 1 is each effort's cheapest contract in closed form:
     restricted at eta*, unrestricted maximised over a grid refined by :func:`zoom_maximise`.
     None (use the general route) if the global check fails."""
     def closed_form(eta: np.ndarray) -> Terms:
-        return terms(pb, 1, eta, _pass_probability(eta, pb.c), 0.5 * pb.c, below=(1 - pb.c * eta) / 2)
+        return terms(pb, 1, eta, binomial_kernel.pass_probability(eta, pb.c), 0.5 * pb.c, below=(1 - pb.c * eta) / 2)
 
     if problem == "restricted":
         eta = pb.first_best.eta

@@ -23,19 +23,16 @@ from typing import NamedTuple
 import numpy as np
 from scipy import optimize
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from . import binary_terms
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
-from .optimise import effort_scan, expand, maximise_on_interval, value_of, zoom_maximise
+from .optimise import BINARY_SCAN, TABLE_COARSE, expand, maximise_on_interval, small_efforts, value_of, zoom_maximise
 from .problem import Problem, tie
 
 __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
 
 TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
-TABLE_COARSE = 40  # efforts of the first, coarse pass over [0, 1]
-SCAN_POINTS = 20  # evenly spaced efforts of the scan search (with the small ones for a weak signal)
 
 
 class Interior(NamedTuple):
@@ -63,13 +60,13 @@ def _table(pb: Problem, k: np.ndarray, ends, etas: np.ndarray, dense: bool) -> T
     """:func:`terms` on a (threshold x effort) table; ``dense`` (every threshold): tails by
     cumulating the pmf and P_k' = (c/2) k P(X = k)/q."""
     n, c, _ = pb
-    q = _pass_probability(etas, c)
+    q = binomial_kernel.pass_probability(etas, c)
     if dense:
-        pmf = np.exp(binomial._log_pmf(np.arange(n + 1)[:, None], n, q))
-        tail, below, slope = binomial._tails_all(pmf), np.cumsum(pmf, axis=0)[:-1], 0.5 * c * k * pmf[1:] / q
+        pmf = np.exp(binomial_kernel.log_pmf(np.arange(n + 1)[:, None], n, q))
+        tail, below, slope = binomial_kernel.tails_all(pmf), np.cumsum(pmf, axis=0)[:-1], 0.5 * c * k * pmf[1:] / q
     else:
-        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
-        slope = 0.5 * c * n * np.exp(binomial._log_pmf(k - 1, n - 1, q))
+        tail, below = binomial_kernel.tail(k, n, q), binomial_kernel.below(k, n, q)
+        slope = 0.5 * c * n * np.exp(binomial_kernel.log_pmf(k - 1, n - 1, q))
     return terms(pb, k, etas, tail, slope, ends, below)
 
 
@@ -87,13 +84,13 @@ def table_search(pb: Problem) -> Interior | None:
     if n * points > TABLE_CELLS:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner
-    small_efforts = effort_scan(2, n, c)[1:-1]  # a weak signal's small efforts (none for a strong one)
-    etas = np.concatenate([small_efforts[etas[0] > small_efforts], etas])
+    weak = small_efforts(n, c)  # a weak signal's small efforts (none for a strong one)
+    etas = np.concatenate([weak[etas[0] > weak], etas])
     k = np.arange(1, n + 1)[:, None]
     ends = binary_terms.ends(pb, k)
     stride = etas.size // TABLE_COARSE
     if stride > 1:  # the fine grid only around the best of a coarse one (every stride-th effort)
-        small = small_efforts.size and int(np.count_nonzero(etas <= small_efforts[-1]))
+        small = weak.size and int(np.count_nonzero(etas <= weak[-1]))
         scan = np.unique(np.concatenate([np.arange(small), np.arange(small, etas.size, stride)]))
         coarse = _table(pb, k, ends, etas[None, scan], dense=True).value.max(axis=0)
         if not np.isfinite(coarse.max()):
@@ -175,8 +172,8 @@ def scan_search(pb: Problem) -> Interior | None:
     thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
     when nothing is feasible."""
     n, c, _ = pb
-    even = np.linspace(0.02, 1.0, SCAN_POINTS)  # eta = 0 is the fixed wage
-    coarse = np.unique(np.concatenate([even, effort_scan(2, n, c)[1:-1]]))  # and the small efforts of a weak signal
+    even = np.linspace(0.02, 1.0, BINARY_SCAN)  # eta = 0 is the fixed wage
+    coarse = np.unique(np.concatenate([even, small_efforts(n, c)]))  # and the small efforts of a weak signal
     scan = _offers(pb, [*coarse, pb.first_best.eta])
     if not scan:
         return None

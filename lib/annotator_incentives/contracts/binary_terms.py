@@ -23,17 +23,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from ..utility import UtilityProfile
-from .optimise import global_max
+from .optimise import SCREEN_POINTS, SLACK_POINTS, global_max
 from .problem import Problem, tie
 
 __all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack",
            "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
-SCREEN_POINTS = 41  # efforts screened for every threshold at once
-SLACK_POINTS = 401  # effort grid of the binary incentive check
 SMALL_TABLE = 4096  # up to this many cells, wages are computed everywhere and masked
 
 
@@ -88,7 +85,7 @@ def terms(pb: Problem, k, eta, tail, slope, ends=None, below=None) -> Terms:
     :func:`one_check`), the rest is implied."""
     n, c, profile = pb
     eta = np.asarray(eta, dtype=float)
-    q = _pass_probability(eta, c)
+    q = binomial_kernel.pass_probability(eta, c)
     below = 1 - tail if below is None else below
     cost, marginal_cost = profile.E(eta), profile.dE(eta)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -125,9 +122,9 @@ def _value(profile: UtilityProfile, eta, tail, below, base, top, feasible) -> np
 
 def ends(pb: Problem, k) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """((P_k(0), P_k(1)), (1 - P_k(0), 1 - P_k(1))) for thresholds k (any shape), each exact."""
-    q0, q1 = _pass_probability(0.0, pb.c), _pass_probability(1.0, pb.c)
-    return ((binomial._tail(k, pb.n, q0), binomial._tail(k, pb.n, q1)),
-            (binomial._below(k, pb.n, q0), binomial._below(k, pb.n, q1)))
+    q0, q1 = binomial_kernel.pass_probability(0.0, pb.c), binomial_kernel.pass_probability(1.0, pb.c)
+    return ((binomial_kernel.tail(k, pb.n, q0), binomial_kernel.tail(k, pb.n, q1)),
+            (binomial_kernel.below(k, pb.n, q0), binomial_kernel.below(k, pb.n, q1)))
 
 
 def support_thresholds(n: int, q: float) -> np.ndarray:
@@ -135,7 +132,7 @@ def support_thresholds(n: int, q: float) -> np.ndarray:
     mass (:func:`binomial.window`): elsewhere P_k'(eta) = (c/2) n P(Bin(n - 1, q) = k - 1)
     < 1e-40, so inducing effort there needs a bonus utility beyond 1e38 (every k for n up to a
     few hundred; about 28 standard deviations' worth for large n, so memory grows like sqrt(n))."""
-    window = binomial._window(max(n - 1, 0), q)
+    window = binomial_kernel.window(max(n - 1, 0), q)
     return np.arange(max(window.start + 1, 1), min(window.stop + 1, n + 1), dtype=np.int64)
 
 
@@ -144,28 +141,28 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     a coarse grid of deviations also screened for every k at once (an effort that beats eta
     rules its k out before the full check)."""
     n, c, profile = pb
-    q = float(_pass_probability(eta, c))
+    q = float(binomial_kernel.pass_probability(eta, c))
     if ks is None:  # the thresholds whose marginal incentive P_k' is not negligible (all of them for small n)
         k = support_thresholds(n, q)
         if k.size == n:  # every threshold: the tails by summing the pmf from either end
-            pmf = binomial._pmf_all(n, q)
-            tail, below = binomial._tails_all(pmf), np.cumsum(pmf)[:-1]
+            pmf = binomial_kernel.pmf_all(n, q)
+            tail, below = binomial_kernel.tails_all(pmf), np.cumsum(pmf)[:-1]
         else:
-            tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
+            tail, below = binomial_kernel.tail(k, n, q), binomial_kernel.below(k, n, q)
     else:
         k = np.asarray(sorted(ks), dtype=np.int64)
-        tail, below = binomial._tail(k, n, q), binomial._below(k, n, q)
+        tail, below = binomial_kernel.tail(k, n, q), binomial_kernel.below(k, n, q)
     screen = np.linspace(0.0, 1.0, SCREEN_POINTS)
-    found = terms(pb, k, eta, tail, binomial._tail_eta_slope(k, n, c, q), ends(pb, k), below)
+    found = terms(pb, k, eta, tail, binomial_kernel.tail_eta_slope(k, n, c, q), ends(pb, k), below)
     b, feasible = found.bonus_utility, found.feasible.copy()
     alive = np.flatnonzero(feasible)
     if alive.size:
         likely = tail[alive] >= 0.5  # U(e) - U(eta) in the form that does not cancel
-        q_screen = _pass_probability(screen, c)[None, :]
+        q_screen = binomial_kernel.pass_probability(screen, c)[None, :]
         ka = k[alive, None]
         change = np.empty((alive.size, screen.size))
-        change[likely] = below[alive][likely, None] - binomial._below(ka[likely], n, q_screen)
-        change[~likely] = binomial._tail(ka[~likely], n, q_screen) - tail[alive][~likely, None]
+        change[likely] = below[alive][likely, None] - binomial_kernel.below(ka[likely], n, q_screen)
+        change[~likely] = binomial_kernel.tail(ka[~likely], n, q_screen) - tail[alive][~likely, None]
         gain = b[alive, None] * change - (profile.E(screen)[None, :] - float(profile.E(eta)))
         own = found.base_utility[alive] + b[alive] * tail[alive] - float(profile.E(eta))
         feasible[alive] &= gain.max(axis=1) <= tie(own)
@@ -184,11 +181,11 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
     exact only in its comparison with -``tolerance`` (the tie rule's allowance)."""
     n, c, profile = pb
     grid = np.linspace(0.0, 1.0, SLACK_POINTS)
-    likely = float(binomial._tail(k, n, float(_pass_probability(eta, c)))) >= 0.5
+    likely = float(binomial_kernel.tail(k, n, float(binomial_kernel.pass_probability(eta, c)))) >= 0.5
 
     def agent(e):
-        q = _pass_probability(e, c)
-        return (-b * binomial._below(k, n, q) if likely else b * binomial._tail(k, n, q)) - profile.E(e)
+        q = binomial_kernel.pass_probability(e, c)
+        return (-b * binomial_kernel.below(k, n, q) if likely else b * binomial_kernel.tail(k, n, q)) - profile.E(e)
 
     values, own = agent(grid), float(agent(eta))
     outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
@@ -200,7 +197,8 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = Tru
         return own - competitor
 
     def slope(e: float) -> float:
-        return b * float(binomial._tail_eta_slope(k, n, c, float(_pass_probability(e, c)))) - float(profile.dE(e))
+        q = float(binomial_kernel.pass_probability(e, c))
+        return b * float(binomial_kernel.tail_eta_slope(k, n, c, q)) - float(profile.dE(e))
 
     _, best = global_max(lambda e: float(agent(e)), grid, values, exclude=eta,
                          threshold=competitor if exact else own - tolerance, slope=slope)
@@ -217,9 +215,9 @@ def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: flo
 
 def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> float:
     """The agent's utility at eta, from whichever of base and top is paid more often."""
-    q = float(_pass_probability(eta, pb.c))
-    tail = float(binomial._tail(k, pb.n, q))
-    level = top - b * float(binomial._below(k, pb.n, q)) if tail >= 0.5 else base + b * tail
+    q = float(binomial_kernel.pass_probability(eta, pb.c))
+    tail = float(binomial_kernel.tail(k, pb.n, q))
+    level = top - b * float(binomial_kernel.below(k, pb.n, q)) if tail >= 0.5 else base + b * tail
     return level - float(pb.profile.E(eta))
 
 

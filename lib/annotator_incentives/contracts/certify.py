@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .. import binomial
+from .. import binomial_kernel
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, IncentiveCheck, agent_utility_curve, incentive_check
 from .problem import ContractError, ContractSolution, tie, within_bounds
@@ -84,10 +84,11 @@ def exact_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile) ->
 
         def step(etas: np.ndarray) -> np.ndarray:
             etas = np.atleast_1d(np.asarray(etas, dtype=float))
-            q = binomial._pass_probability(etas, c)
+            q = binomial_kernel.pass_probability(etas, c)
             if not k:
                 return high - profile.E(etas)
-            return low * binomial._below(np.array(k), n, q) + high * binomial._tail(np.array(k), n, q) - profile.E(etas)
+            at = np.array(k)
+            return low * binomial_kernel.below(at, n, q) + high * binomial_kernel.tail(at, n, q) - profile.E(etas)
 
         return step
     x = np.arange(n + 1)
@@ -99,7 +100,7 @@ def exact_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile) ->
 
         def linear(etas: np.ndarray) -> np.ndarray:
             etas = np.atleast_1d(np.asarray(etas, dtype=float))
-            q = binomial._pass_probability(etas, c)
+            q = binomial_kernel.pass_probability(etas, c)
             return scale * -np.expm1(-rate * float(wages[0]) + n * np.log1p(-q * one_minus_z)) - profile.E(etas)
 
         return linear
@@ -130,7 +131,7 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int = G
     if not isinstance(solution, ContractSolution) or not solution.feasible:
         raise ContractError("only a feasible ContractSolution can be certified")
     n, c, eta, wages = solution.n, solution.c, solution.eta, solution.wages
-    pmf = stats.binom.pmf(np.arange(n + 1), n, float(binomial._pass_probability(eta, c)))
+    pmf = stats.binom.pmf(np.arange(n + 1), n, float(binomial_kernel.pass_probability(eta, c)))
     utilities = profile.G(wages)
     utility_scale = max(1.0, float(pmf @ np.abs(utilities)), abs(profile.U0))
     wage_scale = max(1.0, float(pmf @ np.abs(wages)))

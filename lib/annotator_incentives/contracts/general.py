@@ -18,13 +18,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from ..utility import UtilityProfile, solve_increasing
 from . import binary, linear
 from .agent import GRID_POINTS, incentive_check
 from .certify import UncertifiedContractError
-from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of
+from .optimise import GENERAL_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
@@ -51,14 +50,14 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     if that is incentive compatible (it attains the first-best). Sums run
     over the window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
     n, c, profile = pb
-    q = float(_pass_probability(eta, c))
+    q = float(binomial_kernel.pass_probability(eta, c))
     if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
         sure = np.full(n + 1, profile.w_lo)
         sure[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
         if incentive_check(sure, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
             return sure
-    score_all = binomial._score(np.arange(n + 1), n, c, q)
-    window, pmf = binomial._window_pmf(n, q)
+    score_all = binomial_kernel.score(np.arange(n + 1), n, c, q)
+    window, pmf = binomial_kernel.window_pmf(n, q)
     possible = np.isfinite(score_all[window])  # at q = 1 only x = n is possible (score -inf elsewhere)
     score, pmf = score_all[window][possible], pmf[possible]
     need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
@@ -143,7 +142,8 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     w = for_target(pb, eta)
     if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
         return None
-    value = float(pb.profile.mu(eta)) - float(binomial._pmf_all(pb.n, float(_pass_probability(eta, pb.c))) @ w)
+    q = float(binomial_kernel.pass_probability(eta, pb.c))
+    value = float(pb.profile.mu(eta)) - float(binomial_kernel.pmf_all(pb.n, q) @ w)
     return Best(value, Found(eta, w, {}))
 
 
@@ -174,7 +174,7 @@ def _unrestricted(pb: Problem) -> Best | None:
     """The best of the first-order route over a scan of [0, 1] and the best binary and linear
     contracts (whose efforts the scan also starts from)."""
     others = _others(pb, "unrestricted")
-    scan = np.unique(np.concatenate([effort_scan(26, pb.n, pb.c), [b.found.eta for b in others]]))
+    scan = np.unique(np.concatenate([effort_scan(GENERAL_SCAN, pb.n, pb.c), [b.found.eta for b in others]]))
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
     return _best(value_at(pb, eta) if np.isfinite(value) else None, *others)
 

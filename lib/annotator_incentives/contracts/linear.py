@@ -18,12 +18,11 @@ from functools import partial
 import numpy as np
 from scipy import optimize
 
-from .. import binomial
-from ..binomial import _pass_probability
+from .. import binomial_kernel
 from ..utility import UtilityProfile
 from .agent import GRID_POINTS, incentive_check
 from .binary_terms import support_thresholds
-from .optimise import damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
+from .optimise import CLOSED_POINTS, LINEAR_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
@@ -39,7 +38,7 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
     [w_lo, w_hi]."""
     n, c, profile = pb
     rate, scale = profile.cara
-    q = _pass_probability(etas, c)
+    q = binomial_kernel.pass_probability(etas, c)
     need_u, need_du = profile.U0 + profile.E(etas), profile.dE(etas)
     with np.errstate(divide="ignore", invalid="ignore"):
         K = need_du / (scale - need_u)
@@ -60,7 +59,7 @@ def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.n
     one_minus_z = -np.expm1(-rate * w1 / n)
 
     def curve(etas: np.ndarray) -> np.ndarray:
-        q = _pass_probability(etas, c)
+        q = binomial_kernel.pass_probability(etas, c)
         return scale * -np.expm1(-rate * w0 + n * np.log1p(-q * one_minus_z)) - profile.E(etas)
 
     return curve
@@ -78,13 +77,13 @@ def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
         if not ok:
             return None
     else:
-        q = float(_pass_probability(eta, c))
-        window, pmf = binomial._window_pmf(n, q)
+        q = float(binomial_kernel.pass_probability(eta, c))
+        window, pmf = binomial_kernel.window_pmf(n, q)
         share = np.arange(window.start, window.stop) / n
         need_u, need_du = profile.U0 + float(profile.E(eta)), float(profile.dE(eta))
         with np.errstate(divide="ignore", invalid="ignore"):
             weight = np.where(
-                pmf > 0, pmf * np.nan_to_num(binomial._score(share * n, n, c, q)), 0.0
+                pmf > 0, pmf * np.nan_to_num(binomial_kernel.score(share * n, n, c, q)), 0.0
             )  # q = 1: infinite score where pmf = 0
         contract = newton_wages(profile, pmf, weight, share, need_u, need_du, c)
         if contract is None:
@@ -165,11 +164,11 @@ def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
     wages = w0 + w1 * np.arange(pb.n + 1) / pb.n
     if check and not _compatible(pb, wages, eta, w0, w1):
         return None
-    value = float(pb.profile.mu(eta)) - (w0 + w1 * float(_pass_probability(eta, pb.c)))
+    value = float(pb.profile.mu(eta)) - (w0 + w1 * float(binomial_kernel.pass_probability(eta, pb.c)))
     return Best(value, Found(eta, wages, {"w0": w0, "w1": w1}))
 
 
-def cara_unrestricted(pb: Problem, points: int = 1025) -> Best | None:
+def cara_unrestricted(pb: Problem, points: int = CLOSED_POINTS) -> Best | None:
     """The best linear contract for a CARA profile, with its value: each effort's value is
     closed-form, so it is maximised over a grid of efforts and refined by :func:`zoom_maximise`
     (assumed unimodal, as the scan of the general route does). CARA makes the agent's utility
@@ -177,7 +176,7 @@ def cara_unrestricted(pb: Problem, points: int = 1025) -> Best | None:
     is included. None (use the general route) if the global check fails."""
     def values(etas: np.ndarray) -> np.ndarray:
         w0, w1, exists = cara_for_target(pb, etas)
-        return np.where(exists, pb.profile.mu(etas) - (w0 + w1 * _pass_probability(etas, pb.c)), -np.inf)
+        return np.where(exists, pb.profile.mu(etas) - (w0 + w1 * binomial_kernel.pass_probability(etas, pb.c)), -np.inf)
 
     etas = np.linspace(0.0, 1.0, points)[1:]
     v = values(etas)
@@ -204,7 +203,7 @@ def corner(pb: Problem) -> Best | None:
     wages = _full_effort_wages(pb)
     if wages is None:
         return None
-    value = float(profile.mu(1.0)) - float(binomial._pmf_all(n, float(_pass_probability(1.0, c))) @ wages)
+    value = float(profile.mu(1.0)) - float(binomial_kernel.pmf_all(n, float(binomial_kernel.pass_probability(1.0, c))) @ wages)
     return Best(value, Found(1.0, wages, {"w0": float(wages[0]), "w1": float(wages[-1] - wages[0])}))
 
 
@@ -215,11 +214,11 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
     exactly (binomial lemma), so that the answer does not lean on the tie rule."""
     n, c, profile = pb
     x = np.arange(n + 1)
-    q1 = float(_pass_probability(1.0, c))
-    window, pmf = binomial._window_pmf(n, q1)  # the sums over the outcomes that carry the mass
+    q1 = float(binomial_kernel.pass_probability(1.0, c))
+    window, pmf = binomial_kernel.window_pmf(n, q1)  # the sums over the outcomes that carry the mass
     share = np.arange(window.start, window.stop) / n
     k = support_thresholds(n, q1)
-    lemma = binomial._tail_eta_slope(k, n, c, q1)  # d/deta E[f(X)] = sum_k lemma_k (f(k) - f(k - 1))
+    lemma = binomial_kernel.tail_eta_slope(k, n, c, q1)  # d/deta E[f(X)] = sum_k lemma_k (f(k) - f(k - 1))
     need = profile.U0 + float(profile.E(1.0))
 
     def contract(w1: float) -> np.ndarray | None:
@@ -280,7 +279,7 @@ def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
         best = cara_unrestricted(pb)
         if best is not None:
             return best
-    scan = effort_scan(31, pb.n, pb.c)
+    scan = effort_scan(LINEAR_SCAN, pb.n, pb.c)
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e, check=False)), scan)
     interior = value_at(pb, eta) if np.isfinite(value) else None  # the best first-order contract, if compatible
     if interior is None:  # else the best among the incentive-compatible ones

@@ -18,16 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from .. import binomial, validation
-from ..binomial import _pass_probability
+from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
+from .optimise import MARGIN_POINTS, refine_peak
 from .problem import ContractError, ContractSolution
 
 __all__ = ["StrictBonus", "strict_bonus", "MARGIN_POINTS"]
 
-MARGIN_POINTS = 4001  # effort grid on which the annotator's utility is screened
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,8 @@ class StrictBonus:
 
 
 def _refine(f, grid: np.ndarray, j: int) -> tuple[float, float]:
-    """The local maximum of f next to grid point j (bounded Brent over its two cells)."""
-    lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
-    res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-    x, v = float(res.x), float(-res.fun)
-    return (x, v) if v > f(grid[j]) else (float(grid[j]), float(f(grid[j])))
+    """The local maximum of f next to grid point j (:func:`.optimise.refine_peak`)."""
+    return refine_peak(f, grid, j, float(f(grid[j])))
 
 
 def _lead(utility, grid: np.ndarray, start: float) -> tuple[float, float, float]:
@@ -80,14 +75,33 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
 
     Parameters
     ----------
-    solution : a feasible binary ContractSolution with a positive bonus.
-    profile : the utility profile it was solved for.
-    margin : the lead asked for, in the annotator's utility (> 0).
+    solution : ContractSolution
+        A feasible binary solution with a positive bonus.
+    profile : UtilityProfile
+        The utility profile it was solved for.
+    margin : float, optional
+        The lead asked for, in the annotator's utility (> 0).
 
     Returns
     -------
-    StrictBonus: extra bonus, new bonus, induced effort, lead, expected wage, the company's
-    utility and its cost against the optimal contract.
+    StrictBonus
+        Extra bonus, new bonus, induced effort, lead, expected wage, the company's utility and
+        its cost against the optimal contract; ``reachable`` False when the wage bounds do not
+        allow the margin.
+
+    Raises
+    ------
+    ContractError
+        When the solution is not a feasible binary one with a positive bonus, the profile is not
+        a UtilityProfile, or the margin is not positive.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> fig3 = utility.profile("figure3")
+    >>> strict = strict_bonus(contracts.solve("binary", 51, 0.98, fig3), fig3)
+    >>> f"{strict.extra_bonus:.2e}", f"{strict.lead:.4f}"
+    ('1.26e-03', '0.0010')
     """
     validation.instance("solution", solution, ContractSolution, ContractError)
     validation.instance("profile", profile, UtilityProfile, ContractError)
@@ -101,7 +115,10 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
 
     def outcome(extra: float):
         b = float(profile.G(w0 + w1 + extra)) - base
-        return _lead(lambda e: base + b * binomial._tail(k, n, _pass_probability(e, c)) - profile.E(e), grid, solution.eta)
+        def utility(e):
+            return base + b * binomial_kernel.tail(k, n, binomial_kernel.pass_probability(e, c)) - profile.E(e)
+
+        return _lead(utility, grid, solution.eta)
 
     room = profile.w_hi - (w0 + w1)
     if outcome(0.0)[2] >= margin:
@@ -120,7 +137,7 @@ def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: fl
     eta, _, lead = outcome(hi)
     if hi == 0.0:  # the optimal contract itself: its own numbers, no cost
         return StrictBonus(margin, True, 0.0, w1, solution.eta, lead, solution.expected_wage, solution.principal_utility, 0.0)
-    passes = float(binomial._tail(k, n, _pass_probability(eta, c)))
+    passes = float(binomial_kernel.tail(k, n, binomial_kernel.pass_probability(eta, c)))
     wage = w0 + (w1 + hi) * passes
     value = float(profile.mu(eta)) - wage
     return StrictBonus(margin, True, hi, w1 + hi, eta, lead, wage, value, solution.principal_utility - value)

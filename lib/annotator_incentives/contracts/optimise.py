@@ -6,8 +6,45 @@
   efforts form an interval;
 - :func:`global_max`: the largest value of a smooth function on [0, 1] from its grid values,
   every competing grid peak refined (the agent's best response);
+- :func:`refine_peak`: one grid peak refined to its local maximum (bounded Brent);
 - :func:`value_of`: a solver's answer (or None) as a value, -inf for none;
 - :func:`effort_scan`: the efforts a solver scans first, all of [0, 1].
+
+**The effort-grid policy** (every grid and scan size of the package, here and nowhere else). A
+grid or scan only *screens*: every verdict and answer is then made exact by refinement
+(:func:`refine_peak`, :func:`global_max`, :func:`zoom_maximise`, Brent), so a size trades speed
+against how narrow a feature the screen can still see, never accuracy.
+
+=================== ======= ==========================================================================
+name                size    where, and why this size
+=================== ======= ==========================================================================
+``GRID_POINTS``     1,001   the solvers' incentive checks (``agent.incentive_check(screen=True)``,
+                            :func:`~annotator_incentives.contracts.certify.certify`): a grid of 1e-3
+                            separates the two peaks of a bell-shaped incentive; every peak that could
+                            win is refined, so the verdict is exact
+``FINE_POINTS``     20,001  the public check's default (``incentive_check``, ``best_response``,
+                            ``ic_violation``): a reader's arbitrary wages may have narrow peaks; the
+                            cost does not matter outside the solvers
+``SLACK_POINTS``    401     the binary incentive slack (``binary_terms.incentive_slack``): its utility
+                            b P_k(e) - E(e) has at most the two peaks of one bell, in a form without
+                            cancellation; peaks refined by roots of the slope
+``SCREEN_POINTS``   41      the screen of every threshold's candidate at once (``binary_terms.candidates``):
+                            a necessary condition only (the full check follows), kept small because
+                            it is a thresholds x efforts array
+``CORNER_POINTS``   401     the bonus search of the corner eta = 1 (``binary.corner``)
+``CLOSED_POINTS``   1,025   a value known in closed form per effort (``binary.one_check``, the CARA
+                            linear contract): 2**10 + 1 efforts, then zoomed to the flat maximum
+``ZOOM_POINTS``     65      each pass of :func:`zoom_maximise` (2**6 + 1: a cell shrinks 32-fold a pass)
+``MARGIN_POINTS``   4,001   the strict bonus margin's screen (``margin.strict_bonus``): the lead is
+                            measured between a peak and the valley before it, so the valley must show
+``BINARY_SCAN``     20      the binary scan search: the published code's coarse grid (0.02 to 1);
+                            neighbouring efforts' best thresholds differ by at most one
+``TABLE_COARSE``    40      the first, coarse pass of the binary table search
+``LINEAR_SCAN``     31      the linear first-order scan of [0, 1] (its value is unimodal in effort)
+``GENERAL_SCAN``    26      the general contract's first-order scan (each point solves an n-variable
+                            problem, so the scan is short; the best binary and linear efforts join it)
+``SMALL_EFFORTS``   25      log-spaced efforts from 1e-6 to 0.02, scanned too when n c < ``WEAK_SIGNAL``
+=================== ======= ==========================================================================
 """
 
 from __future__ import annotations
@@ -18,11 +55,26 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "damped_newton", "expand", "zoom_maximise",
+__all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "SLACK_POINTS", "SCREEN_POINTS", "CORNER_POINTS", "CLOSED_POINTS",
+           "ZOOM_POINTS", "MARGIN_POINTS", "BINARY_SCAN", "TABLE_COARSE", "LINEAR_SCAN", "GENERAL_SCAN",
+           "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "small_efforts", "damped_newton", "expand", "zoom_maximise",
            "maximise_on_interval",
-           "scan_then_refine", "global_max", "Valued", "value_of"]
+           "scan_then_refine", "global_max", "refine_peak", "Valued", "value_of"]
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+# the effort-grid policy (the module docstring's table says why each size)
+GRID_POINTS = 1001
+FINE_POINTS = 20_001
+SLACK_POINTS = 401
+SCREEN_POINTS = 41
+CORNER_POINTS = 401
+CLOSED_POINTS = 1025
+ZOOM_POINTS = 65
+MARGIN_POINTS = 4001
+BINARY_SCAN = 20
+TABLE_COARSE = 40
+LINEAR_SCAN = 31
+GENERAL_SCAN = 26
 SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
 WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
 
@@ -69,6 +121,29 @@ def effort_scan(points: int, n: int, c: float) -> np.ndarray:
     return np.unique(np.concatenate([SMALL_EFFORTS, even])) if n * c < WEAK_SIGNAL else even
 
 
+def small_efforts(n: int, c: float) -> np.ndarray:
+    """A weak signal's small efforts (``SMALL_EFFORTS`` when n c < ``WEAK_SIGNAL``), else none.
+
+    Parameters
+    ----------
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+
+    Returns
+    -------
+    numpy.ndarray
+        The efforts (in (0, 0.02]) a solver scans besides its even grid.
+
+    Examples
+    --------
+    >>> small_efforts(1000, 0.9).size, small_efforts(10, 0.9).size
+    (0, 25)
+    """
+    return effort_scan(2, n, c)[1:-1]
+
+
 class Valued(Protocol):
     """An answer with a value to the principal (the solvers' NamedTuples)."""
 
@@ -98,7 +173,8 @@ def expand(stop: Callable[[float], bool], start: float, step: float, direction: 
         inside, size = x, 2 * size
 
 
-def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = 65, xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = ZOOM_POINTS,
+                  xtol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
     """Maximise several functions at once, row r over [lo[r], hi[r]], each unimodal on the
     interval where it is finite (-inf elsewhere): evaluate ``values`` (rows x points in, same
     shape out) on a grid, keep the two cells around the best point, repeat until the cells are
@@ -191,15 +267,43 @@ def global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = 
     for j in map(int, peaks):
         if values[j] + bound < threshold:
             continue
-        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
         if slope is None:
-            res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-            maxima = [float(res.x)]
-        else:
-            maxima = [optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
-                      if b > a and slope(a) > 0 > slope(b)]
-        for x in maxima:
+            x, v = refine_peak(f, grid, j, float(values[j]))
+            if v > best:
+                best_x, best = x, v
+            continue
+        lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+        for x in (optimize.brentq(slope, a, b, xtol=1e-14) for a, b in ((lo, grid[j]), (grid[j], hi))
+                  if b > a and slope(a) > 0 > slope(b)):
             v = float(f(x))
             if v > best:
                 best_x, best = x, v
     return best_x, best
+
+
+def refine_peak(f, grid: np.ndarray, j: int, at: float) -> tuple[float, float]:
+    """(argument, value): the local maximum of a smooth f next to grid point j, by bounded Brent
+    over its two grid cells (to 1e-12 in the argument); the grid point itself, whose value is
+    ``at`` = f(grid[j]), when Brent finds nothing higher.
+
+    Parameters
+    ----------
+    f : a function of one effort, returning a float.
+    grid : increasing efforts.
+    j : the index of a grid peak.
+    at : f(grid[j]).
+
+    Returns
+    -------
+    (x, f(x)), the better of Brent's maximum and the grid point.
+
+    Examples
+    --------
+    >>> x, v = refine_peak(lambda e: -(e - 0.3) ** 2, np.linspace(0.0, 1.0, 11), 3, -0.0)
+    >>> round(x, 6), round(v, 12)
+    (0.3, -0.0)
+    """
+    lo, hi = grid[max(j - 1, 0)], grid[min(j + 1, grid.size - 1)]
+    res = optimize.minimize_scalar(lambda e: -f(e), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    x, v = float(res.x), float(-res.fun)
+    return (x, v) if v > at else (float(grid[j]), at)

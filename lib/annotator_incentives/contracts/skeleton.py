@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import binomial
+from .. import binomial_kernel
 from ..utility import UtilityProfile
 from .certify import UncertifiedContractError, certify
 from .problem import ContractSolution, Problem, check_problem, first_best
@@ -45,7 +45,7 @@ def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray
     """The solution record of wages w(x) inducing eta: E[w], mu(eta) - E[w] and
     E[G(w)] - E(eta), exact binomial sums."""
     n, c, profile = pb
-    p = binomial._pmf_all(n, float(binomial._pass_probability(eta, c)))
+    p = binomial_kernel.pmf_all(n, float(binomial_kernel.pass_probability(eta, c)))
     expected_wage = float(p @ wages)
     agent = float(p @ profile.G(wages) - profile.E(eta))
     return ContractSolution(kind, problem, n, c, True, float(eta), params, wages, expected_wage,
