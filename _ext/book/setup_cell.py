@@ -1,14 +1,14 @@
 # Setup: this notebook needs the book's library, annotator-incentives (with its real data).
 # Where it is missing (Colab, a fresh machine) it is installed here: from the wheel beside this
-# notebook, else from the published book, else from the book's repository; its dependencies at
-# the versions the book was built with (constraints.txt, beside the notebook in the downloads).
+# notebook, else (when the book was published) from the published book or its repository; its
+# dependencies at the versions the book was built with (constraints.txt, beside the notebook).
 import importlib.metadata
 import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
-# filled in by the book's build (install_cell in _ext/book/downloads.py)
+# filled in by the book's build
 WHEEL = None  # the library's wheel, built with this book
 SOURCES = []  # where the published book and its repository offer the library
 PUBLISHED_CONSTRAINTS = None  # the published book's constraints.txt

@@ -234,8 +234,9 @@ def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11) -> str:
         lines.append(f"{report.count(o.no_contract)} of the {report.count(len(table))} problems have no feasible contract "
                      "(no contract makes η* the annotator's best effort): they are left out of every count above.")
     if o.no_better_than_nobody:
-        lines.append(f"{report.count(o.no_better_than_nobody)} of the feasible problems have a normalised gap of exactly 1: "
-                     "their best contract does no better than hiring nobody.")
+        lines.append(f"{report.count(o.no_better_than_nobody)} of the feasible problems have a normalised gap of 1, "
+                     "where the figure caps $(C - C_n)/C$: their best contract does no better than hiring nobody, and "
+                     "where the gap exceeds $C$ (the figure data's `gap` column) it loses money.")
     return report.bullets("", lines).lstrip()
 
 
