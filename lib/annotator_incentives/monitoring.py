@@ -245,10 +245,8 @@ def expert_monitor(p, p_e=1.0, name: str = "expert") -> Monitor:
 
     Parameters
     ----------
-    p : array_like
-        The dataset's preference probabilities, in [0, 1].
-    p_e : array_like, default 1.0
-        The expert's preference probabilities, in [0, 1].
+    p, p_e : array_like
+        As in :func:`signal_strength` (``p_e`` defaults to 1.0).
     name : str, default "expert"
         The monitor's name.
 
@@ -380,10 +378,8 @@ def error_sum_lower_bound(n, kl: float) -> np.ndarray:
 
     Parameters
     ----------
-    n : int or array_like of int
-        Numbers of inspected samples, >= 1.
-    kl : float
-        The KL divergence D per sample, >= 0, infinity allowed.
+    n, kl
+        As in :func:`le_cam_bound`: checks n >= 1, and D >= 0 (infinity allowed).
 
     Returns
     -------
@@ -393,7 +389,7 @@ def error_sum_lower_bound(n, kl: float) -> np.ndarray:
     Raises
     ------
     MonitoringError
-        n not a whole number >= 1, or D negative or not a number.
+        n below 1 or not whole; D below 0 or NaN.
 
     Examples
     --------
@@ -515,10 +511,8 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
 
     Parameters
     ----------
-    n : int or array_like of int
-        Numbers of checks, >= 1.
-    q0, q1 : float
-        Pass probabilities under H0 and H1, 0 <= q0 < q1 <= 1.
+    n, q0, q1
+        As in :func:`lr_threshold`: checks n >= 1 and pass probabilities 0 <= q0 < q1 <= 1.
 
     Returns
     -------
@@ -528,7 +522,7 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
     Raises
     ------
     MonitoringError
-        n not a whole number >= 1, or not 0 <= q0 < q1 <= 1.
+        Checks or pass probabilities out of range (as for :func:`lr_threshold`).
 
     Examples
     --------
@@ -788,7 +782,7 @@ def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
     Raises
     ------
     MonitoringError
-        An argument out of range.
+        delta outside [0, 1] or c_bar outside [-1, 1].
 
     Examples
     --------
@@ -910,7 +904,7 @@ def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
     Raises
     ------
     MonitoringError
-        An argument out of range.
+        p or an effort outside [0, 1], an eta0 at or above eta1, or n below 1.
 
     Examples
     --------
@@ -946,7 +940,7 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
     Raises
     ------
     MonitoringError
-        An argument out of range.
+        A delta outside [0, 1), eta0 >= eta1, or n below 1.
 
     Examples
     --------
@@ -968,12 +962,8 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
 
     Parameters
     ----------
-    n : array_like of int
-        Numbers of checks, >= 1.
-    deltas : array_like
-        Disagreement rates of a committed annotator with itself, in [0, 1).
-    eta0, eta1 : float
-        The hypotheses, 0 <= eta0 < eta1 <= 1.
+    n, deltas, eta0, eta1
+        As in :func:`self_consistency_curves`.
     trials : int
         Simulated annotators per hypothesis and point, >= 1.
     seed : int
@@ -988,7 +978,7 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
     Raises
     ------
     MonitoringError
-        An argument out of range.
+        As for :func:`self_consistency_curves`, or trials or seed not whole numbers in range.
 
     Examples
     --------
@@ -1072,7 +1062,7 @@ def sample_size_table(p_by_dataset: dict[str, np.ndarray], targets, deltas, eta0
     deltas : iterable of float
         Disagreement rates for the self-consistency rows, in [0, 1).
     eta0, eta1 : float
-        The hypotheses, 0 <= eta0 < eta1 <= 1.
+        The careless and the careful effort, 0 <= eta0 < eta1 <= 1.
 
     Returns
     -------
