@@ -617,7 +617,8 @@ def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstim
     Raises
     ------
     MonitoringError
-        A count or probability out of range.
+        n below 1, passes outside [0, n], c outside (0, 1], or a level outside
+        (0, 1).
 
     Examples
     --------

@@ -49,14 +49,66 @@ def plan(*, p: np.ndarray | None = None, dataset: str | None = None, data_dir: s
          delta: float = 0.05, eta0: float = 0.8, eta1: float = 0.95, error: float = 0.1,
          utility: UtilityProfile | str = "baseline", n: int | None = None, source: str | None = None,
          margin: float = DEFAULT_MARGIN) -> dict[str, Any]:
-    """Compare the two monitors for the test H0: eta <= eta0 against H1: eta >= eta1 at a
-    target error sum, then solve the best binary and linear contracts with n checks (default:
-    the smaller of the two sample sizes; at most ``MAX_PLAN_CHECKS``); ``source`` describes
-    supplied p. A monitor that cannot reach the target (within ``samples_needed``'s n_max) is
-    reported as out of reach; with n given, the contracts are still solved. Each binary
-    contract comes with the extra bonus that makes the recommended effort a strict best
-    response by ``margin`` (the annotator's utility) and its cost. Returns a JSON-ready
-    dictionary; bad inputs raise :class:`PlanningError` (or the library's other named errors)."""
+    """Which monitor, how many checks, which contract: a plan for an annotation programme.
+
+    Compares the two monitors for the test H0: eta <= eta0 against H1: eta >= eta1 at a target
+    error sum (exact sample sizes, :func:`~annotator_incentives.monitoring.samples_needed`, with
+    the lower bound of any expert test: Propositions 1, 2 and 4), then solves the best binary
+    (Theorem 1) and linear (Theorem 2) contracts with n checks for each monitor. n defaults to the
+    smaller of the two sample sizes (at most ``MAX_PLAN_CHECKS``). A monitor that cannot reach the
+    target (within ``samples_needed``'s n_max) is reported as out of reach; with n given, the
+    contracts are still solved. Each binary contract comes with the extra bonus that makes the
+    recommended effort a strict best response by ``margin`` (the annotator's utility) and its cost.
+
+    Parameters
+    ----------
+    p : numpy.ndarray, optional
+        Preference probabilities (at least ``MIN_PAIRS``), in [0, 1]; give p or ``dataset``.
+    dataset : str, optional
+        A dataset of the registry, instead of p.
+    data_dir : str or os.PathLike, optional
+        A folder of local copies of the datasets (else ``ANNOTATOR_DATA_DIR``, the hub, the
+        packaged samples).
+    delta : float, default 0.05
+        A committed annotator's disagreement rate with itself, in [0, 1).
+    eta0, eta1 : float, default 0.8 and 0.95
+        The careless and the careful effort, 0 <= eta0 < eta1 <= 1.
+    error : float, default 0.1
+        The target type I + type II error sum, in (0, 1).
+    utility : UtilityProfile or str, default "baseline"
+        The utility profile, or a registered profile's name.
+    n : int, optional
+        Checks for the contracts, 1 to ``MAX_PLAN_CHECKS``.
+    source : str, optional
+        A description of supplied p (the plan's "data" entry).
+    margin : float, default ``DEFAULT_MARGIN``
+        The annotator's utility lead the strict bonus buys, > 0.
+
+    Returns
+    -------
+    dict
+        JSON-ready: data, c_bar, test, monitoring (each monitor's c, Fisher information and
+        samples_needed), recommended_monitor, profile (with its first-best), n, strict_margin and
+        contracts (per monitor and kind).
+
+    Raises
+    ------
+    PlanningError
+        Both or neither of p and dataset, an argument out of range, fewer than ``MIN_PAIRS``
+        probabilities, or no monitor reaching the target without n given.
+    DataError
+        A dataset that cannot be loaded.
+    ProfileError
+        An unknown profile name.
+
+    Examples
+    --------
+    >>> result = plan(p=np.full(20, 0.75), utility="figure3", n=10)  # c-bar = 0.5; self-consistency: c = 0.95
+    >>> result["recommended_monitor"], result["monitoring"]["self-consistency"]["samples_needed"]
+    ('self-consistency', 156)
+    >>> result["monitoring"]["expert"]["samples_needed"], result["monitoring"]["expert"]["any_expert_test_needs_at_least"]
+    (1554, 471)
+    """
     if (p is None) == (dataset is None):
         raise PlanningError("give either preference probabilities (a file) or a dataset name, not both")
     test = _hypothesis_test(delta, eta0, eta1, error)
@@ -260,7 +312,31 @@ def _finite(x) -> float | None:
 # --- the report -------------------------------------------------------------------------------
 
 def format_plan(result: dict[str, Any]) -> str:
-    """A short human-readable report of :func:`plan`'s result."""
+    r"""A short human-readable report of :func:`plan`'s result (what ``annotator-plan`` prints).
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`plan` returned.
+
+    Returns
+    -------
+    str
+        The data and the test, each monitor's sample size with the recommendation, and each
+        contract's pay, induced effort and gap to the first-best, one per line.
+
+    Raises
+    ------
+    KeyError
+        A dictionary that is not a plan.
+
+    Examples
+    --------
+    >>> report = format_plan(plan(p=np.full(20, 0.75), utility="figure3", n=10))
+    >>> print("\n".join(report.splitlines()[:2]))
+    Data: 20 preference probabilities supplied
+    Test: H0 eta <= 0.8 against H1 eta >= 0.95, target type I + type II error 0.1
+    """
     lines = [*_monitoring_lines(result), "", _contracts_heading(result)]
     for monitor, offers in result["contracts"].items():
         for kind, offer in offers.items():
