@@ -81,16 +81,6 @@ def test_series_split_where_and_bullets():
     assert report.bullets("Lead:", ["a", "b"]) == "Lead:\n\n- a\n- b"
 
 
-def test_examples_in_the_docstrings_run():
-    import doctest
-
-    from annotator_incentives.findings import assessing, beyond, incentives
-
-    for module in (report, assessing, incentives, beyond):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        assert result.attempted > 0 and result.failed == 0, module.__name__
-
-
 def test_at_most():
     assert report.at_most(0.0213, digits=2) == "at most 0.021"
     assert report.at_most(0.0004, floor=0.001) == "less than 0.001"
