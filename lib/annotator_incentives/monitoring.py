@@ -686,8 +686,8 @@ def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> i
         The target type I + type II error sum, in (0, 1).
     q0, q1 : float
         Pass probabilities under H0 and H1, 0 <= q0 < q1 <= 1.
-    n_max : int, default 10**7
-        The largest n searched.
+    n_max : int, optional
+        The largest n searched; by default ten million.
 
     Returns
     -------

@@ -4,8 +4,8 @@
 self-consistency monitoring, Propositions 2-4) with the exact contract solver (binary and
 linear contracts for the chosen number of checks). Inputs can be a dataset of the registry, a
 file of the user's own preference probabilities or scores, and a utility profile written in a
-small TOML file (:func:`profile_from_toml`); the files are read by
-:mod:`annotator_incentives.planning_inputs`, whose functions are importable from here.
+small TOML file (:func:`~annotator_incentives.planning_inputs.profile_from_toml`); the files are
+read by :mod:`annotator_incentives.planning_inputs`, whose functions are importable from here.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ class PlanningError(AnnotatorInputError):
     """A planning request that cannot be answered as asked."""
 
 
-MIN_PAIRS = 10  # fewer preference probabilities than this do not estimate c-bar
-MAX_PLAN_CHECKS = 100_000  # largest n the planner solves contracts for (about 10 s on 2 cores)
-DEFAULT_MARGIN = 1e-3  # the annotator's utility lead that the strict binary bonus buys
+MIN_PAIRS = 10  #: fewer preference probabilities than this do not estimate c-bar
+MAX_PLAN_CHECKS = 100_000  #: largest n the planner solves contracts for (about 10 s on 2 cores)
+DEFAULT_MARGIN = 1e-3  #: the annotator's utility lead that the strict binary bonus buys
 
 
 def plan(*, p: np.ndarray | None = None, dataset: str | None = None, data_dir: str | os.PathLike[str] | None = None,
@@ -71,8 +71,8 @@ def plan(*, p: np.ndarray | None = None, dataset: str | None = None, data_dir: s
         packaged samples).
     delta : float, default 0.05
         A committed annotator's disagreement rate with itself, in [0, 1).
-    eta0, eta1 : float, default 0.8 and 0.95
-        The careless and the careful effort, 0 <= eta0 < eta1 <= 1.
+    eta0, eta1 : float, optional
+        The careless and the careful effort, 0 <= eta0 < eta1 <= 1; by default 0.8 and 0.95.
     error : float, default 0.1
         The target type I + type II error sum, in (0, 1).
     utility : UtilityProfile or str, default "baseline"
@@ -81,8 +81,8 @@ def plan(*, p: np.ndarray | None = None, dataset: str | None = None, data_dir: s
         Checks for the contracts, 1 to ``MAX_PLAN_CHECKS``.
     source : str, optional
         A description of supplied p (the plan's "data" entry).
-    margin : float, default ``DEFAULT_MARGIN``
-        The annotator's utility lead the strict bonus buys, > 0.
+    margin : float, optional
+        The annotator's utility lead the strict bonus buys, > 0; by default ``DEFAULT_MARGIN``.
 
     Returns
     -------

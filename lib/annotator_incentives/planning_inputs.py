@@ -3,8 +3,9 @@
 :func:`p_from_file` reads a CSV or Parquet file of preference probabilities p, or of the
 scores of the chosen and rejected responses; :func:`profile_from_toml` reads a utility profile
 (G, E, mu, the outside option and the wage bounds) from a small TOML file. Every way a file can
-be wrong is a named error (:class:`DataError`, :class:`ProfileError`) that says where. Both are
-importable from :mod:`annotator_incentives.planning` too, which uses them.
+be wrong is a named error (:class:`~annotator_incentives.data.DataError`,
+:class:`~annotator_incentives.utility.ProfileError`) that says where. Both are importable from
+:mod:`annotator_incentives.planning` too, which uses them.
 """
 
 from __future__ import annotations
@@ -199,8 +200,8 @@ def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
 
     Returns
     -------
-    tuple of (numpy.ndarray, str)
-        p folded to >= 1/2, and a description of where they come from.
+    tuple
+        p folded to >= 1/2 (a numpy array), and a description of where they come from.
 
     Raises
     ------
@@ -497,9 +498,9 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
 
     - [G] rate and scale within ``UNIT_RANGE`` (1e-6 to 1e6), where the solvers' absolute
       tolerances (1e-12 in utility and in wages) are negligible;
-    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (10, as the paper's
+    - both wage bounds within ``rate |wage| <= utility.CARA_EXPONENT_MAX`` (10, as the paper's
       profiles): beyond, G(w_lo) exceeds e^10 = 2.2e4 scale (a contract's expected utility
-      loses about 8 eps |G(w_lo)| to rounding) or G near w_hi is too flat to tell wages apart;
+      loses about ``8 eps |G(w_lo)|`` to rounding) or G near w_hi is too flat to tell wages apart;
     - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
       least ``COST_SPAN_MIN`` (1e-6) times max(1, [G] scale), so that the solvers' tie of 1e-12
       in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of

@@ -289,10 +289,10 @@ def gap_table_rates(
         Each monitor's signal strength c, by name (at least one).
     ns : array_like of int
         Numbers of checks, >= 1.
-    kinds : iterable of str, default ("binary", "linear")
-        Contract classes.
-    problems : iterable of str, default ("restricted", "unrestricted")
-        Restricted (induce eta*) and unrestricted second-best problems.
+    kinds : iterable of str, optional
+        Contract classes; by default binary and linear.
+    problems : iterable of str, optional
+        Restricted (induce eta*) and unrestricted second-best problems; by default both.
     workers : int, default 2
         Worker processes of the solver.
 

@@ -233,13 +233,12 @@ class UtilityProfile:
     # -- derived quantities ----------------------------------------------------------------
     @property
     def u_lo(self) -> float:
-        """G(w_lo): the lowest utility a contract can give."""
+        """The lowest utility a contract can give, G(w_lo)."""
         return float(self.G(np.float64(self.w_lo)))
 
     @property
     def u_hi(self) -> float:
-        """G(w_hi): the highest utility a contract can give.
-        """
+        """The highest utility a contract can give, G(w_hi)."""
         return float(self.G(np.float64(self.w_hi)))
 
     def wage_for_utility(self, u) -> np.ndarray:
@@ -339,7 +338,7 @@ def cara(rate: float = 1.0, scale: float = 1.0) -> tuple[Fn, Fn, Fn]:
     warnings or errors: G by ``expm1`` (exact near w = 0), G'(w) = scale rate exp(-rate w) and G
     far below the wages a profile allows go to -inf and +inf as the exponential does; G_inv(u) is
     +inf for u at or above the ceiling ``scale`` (no wage gives it). Profiles read from TOML keep
-    rate |w| within ``CARA_EXPONENT_MAX`` at both wage bounds, where nothing overflows and
+    ``rate |w|`` within ``CARA_EXPONENT_MAX`` at both wage bounds, where nothing overflows and
     rounding is small.
 
     Parameters
@@ -452,6 +451,7 @@ def _build_profiles() -> dict[str, UtilityProfile]:
     return {p.name: p for p in profiles}
 
 
+#: The named profiles of the paper's numerical work, by name (:func:`profile` gives one).
 PROFILES: dict[str, UtilityProfile] = _build_profiles()
 
 

@@ -184,8 +184,8 @@ def gains_table(profile: UtilityProfile, n: int, c: float, kinds=("binary", "lin
         Checks, >= 1.
     c : float
         The monitor's signal strength, in (0, 1].
-    kinds : iterable of str, default ("binary", "linear")
-        The contract classes.
+    kinds : iterable of str, optional
+        The contract classes; by default binary and linear.
 
     Returns
     -------
@@ -304,8 +304,8 @@ def surplus_split(kind: str, n: int, c: float, profile: UtilityProfile, shares=(
     ----------
     kind, n, c, profile
         As in :func:`utility_premium_for_share`.
-    shares : array_like, default (0.0, 0.25, 0.5, 0.75)
-        The annotator's shares, in [0, 1].
+    shares : array_like, optional
+        The annotator's shares, in [0, 1]; by default 0, 0.25, 0.5 and 0.75.
 
     Returns
     -------
