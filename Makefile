@@ -31,11 +31,11 @@ book: $(STAMP)
 
 # What the book offers for download beside its pages, without building it: every chapter as a
 # notebook, the library's wheel and constraints.txt, written by the book's own function
-# (_ext/book_extras.py, write_notebooks) into _build/downloads/notebooks (CI's reader's path).
+# (_ext/book/downloads.py, write_notebooks) into _build/downloads/notebooks (CI's reader's path).
 downloads: $(STAMP)
-	$(BIN)/python -c 'import sys; from pathlib import Path; sys.path[:0] = ["_ext", "tests"]; \
-		import book_extras, book_session; \
-		book_extras.write_notebooks([Path(f"{d}.md") for d in book_session.toc_files()], Path("_build/downloads/notebooks"))'
+	PYTHONPATH=_ext:tests $(BIN)/python -c 'from pathlib import Path; from book.downloads import write_notebooks; \
+		from book_sources import source, toc_files; \
+		write_notebooks([source(d) for d in toc_files()], Path("_build/downloads/notebooks"))'
 
 # two workers: the book's notebooks and build in one, the other tests beside them (tests/conftest.py)
 test: $(STAMP)

@@ -8,11 +8,16 @@ suite runs as one plain process.
 
 Why not xdist's own ``xdist_group`` marker with ``--dist loadgroup``: under pytest 9 it does not
 group (xdist 3.8 tags a group onto ``item._nodeid``, which pytest 9 no longer reads), so the
-book's tests would be spread over both workers and the book built twice. What is used instead:
-the public hook ``pytest_xdist_make_scheduler`` returning xdist's ``LoadScopeScheduling`` with
-one method overridden, ``_split_scope`` (nodeid -> unit of work). That method is private by its
-name, but it is the way xdist builds its own ``loadfile`` and ``loadgroup`` schedulers from the
-same class; if a later xdist renames it, the book's tests would be split again and built twice
+book's tests would be spread over both workers and the book built twice (checked again on
+2026-12-07 with pytest 9.2.0 and pytest-xdist 3.8.0: six modules, three of them marked
+``xdist_group("book")``, under ``-n 2 --dist loadgroup``: every marked module ran on both workers).
+xdist's documented recipe for a session fixture that runs once (a file lock and a shared
+folder) would build once, but a worker that reached a book test during the build would wait for
+it instead of running the other modules. What is used instead: the public hook
+``pytest_xdist_make_scheduler`` returning xdist's ``LoadScopeScheduling`` with one method
+overridden, ``_split_scope`` (nodeid -> unit of work). That method is private by its name, but
+it is the way xdist builds its own ``loadfile`` and ``loadgroup`` schedulers from the same
+class; if a later xdist renames it, the book's tests would be split again and built twice
 (``tests/test_harness.py`` checks the grouping, so that shows as a failure, not as slowness).
 """
 

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from book.downloads import write_notebooks
+from book.repository import published_repository
+from book_sources import source, toc_files
+
 FIRST = "intro.ipynb"  # runs alone and installs the library; short, so the two-kernel pool starts early
 
 DRIVER = r"""
@@ -49,11 +51,6 @@ if __name__ == "__main__":
 """
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-    return [toc["root"], *(c["file"] for part in toc.get("parts", []) for c in part["chapters"])]
-
-
 def reader_env() -> dict[str, str]:
     """The environment of a reader's machine: no settings of this project, no package index."""
     env = {k: v for k, v in os.environ.items()
@@ -78,17 +75,13 @@ def fresh_venv(root: Path) -> Path:
 def write_downloads(target: Path, repository: str, branch: str) -> list[Path]:
     """The notebooks and wheel the book's build puts in ``downloads/notebooks``, made by the
     same function of the book's extension, as for a book published from ``repository``."""
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
     saved = {k: os.environ.get(k) for k in ("BOOK_REPOSITORY_URL", "BOOK_REPOSITORY_BRANCH")}
     os.environ.update(BOOK_REPOSITORY_URL=repository, BOOK_REPOSITORY_BRANCH=branch)
     try:
-        import book_extras
-
-        book_extras.published_repository.cache_clear()
-        return book_extras.write_notebooks([REPO_ROOT / f"{doc}.md" for doc in toc_files()], target)
+        published_repository.cache_clear()
+        return write_notebooks([source(doc) for doc in toc_files()], target)
     finally:
-        book_extras.published_repository.cache_clear()
-        sys.path.remove(str(REPO_ROOT / "_ext"))
+        published_repository.cache_clear()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key)
@@ -139,8 +132,8 @@ def seed_execution_cache(run: ReaderRun, build_dir: Path) -> list[str]:
         del notebook.cells[0]
         for cell in notebook.cells:  # nbclient's timings are cell metadata, which the cache key includes
             cell.metadata.pop("execution", None)
-        notebook.metadata["kernelspec"] = jupytext.read(REPO_ROOT / f"{doc}.md").metadata["kernelspec"]
-        cache.cache_notebook_bundle(CacheBundleIn(notebook, str(REPO_ROOT / f"{doc}.md")), check_validity=False,
+        notebook.metadata["kernelspec"] = jupytext.read(source(doc)).metadata["kernelspec"]
+        cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source(doc))), check_validity=False,
                                     overwrite=True)
         seeded.append(doc)
     return seeded

@@ -1067,6 +1067,8 @@ LIBRARY_ERRORS = [  # (id, call, error class, piece of the message)
      AnnotatorInputError, "at most 9,223,372,036,854,775,807; got 9223372036854775808"),
     ("validation-vectorised-math-exp", lambda: validation.vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3)),
      AnnotatorInputError, "G must take a numpy array and return one value per element"),
+    ("best-response-no-points", lambda: contracts.best_response(np.zeros(3), 2, 0.5, utility.profile("figure3"), points=0),
+     ContractError, "points must be a whole number at least 3"),
     ("profile-g-math-exp", lambda: UtilityProfile("scalar", G=lambda w: 1 - math.exp(-w), E=lambda e: 0.1 * np.asarray(e) ** 2,
                                                   mu=lambda e: np.sqrt(e)),
      ProfileError, "scalar: G must take a numpy array and return one value per element"),

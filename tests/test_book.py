@@ -4,10 +4,11 @@ and every page of it opened in a real headless Chromium."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
+from book import claims_map, repository
+from book_sources import book_cells
 from conftest import EXAMPLE_REPOSITORY, REPO_ROOT, served
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -45,18 +46,14 @@ def test_clean_book_build(built_book):
     ("", None),
 ])
 def test_the_published_repository_is_read_from_the_environment(monkeypatch, remote, expected):
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    import book_extras
-
     monkeypatch.setenv("BOOK_REPOSITORY_URL", remote)
     monkeypatch.setenv("BOOK_REPOSITORY_BRANCH", "main")
-    monkeypatch.setattr(book_extras, "_git", lambda *args: "")  # no checkout's remote either
-    book_extras.published_repository.cache_clear()
+    monkeypatch.setattr(repository, "_git", lambda *args: "")  # no checkout's remote either
+    repository.published_repository.cache_clear()
     try:
-        found = book_extras.published_repository()
+        found = repository.published_repository()
     finally:
-        book_extras.published_repository.cache_clear()
-        sys.path.remove(str(REPO_ROOT / "_ext"))
+        repository.published_repository.cache_clear()
     assert (found[0] if found else None) == expected
 
 
@@ -127,19 +124,14 @@ def test_every_page_in_headless_chromium(built_book, chromium):
 
 
 def test_the_claims_map_states_the_data_each_figure_declared():
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
     figure = {"data_kind": "real preference data", "datasets": ["UltraFeedback sample"], "drawn": True,
               "missing": ["pku", "helpsteer"], "data": "..."}
     votes = {"data_kind": "real annotator data", "datasets": [], "drawn": True, "missing": [], "data": "MT-Bench votes"}
     absent = {"data_kind": "real preference data", "datasets": [], "drawn": False, "missing": ["pku", "skywork"], "data": ""}
-    assert book_extras._status([figure]) == ("real preference data (UltraFeedback sample); "
+    assert claims_map.status([figure]) == ("real preference data (UltraFeedback sample); "
                                              "the paper used HelpSteer, PKU, not available on this build")
-    assert book_extras._status([votes]) == "real annotator data (MT-Bench votes)"
-    assert book_extras._status([absent]) == "not drawn: it needs PKU, Skywork, not available on this build"
+    assert claims_map.status([votes]) == "real annotator data (MT-Bench votes)"
+    assert claims_map.status([absent]) == "not drawn: it needs PKU, Skywork, not available on this build"
 
 
 def test_the_chapters_tie_their_figures_to_items_of_the_paper():
@@ -147,13 +139,8 @@ def test_the_chapters_tie_their_figures_to_items_of_the_paper():
     under a label defined in its chapter; every paper item is rebuilt by some cell."""
     import re
 
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
-    cells = book_extras.book_cells(sorted((REPO_ROOT / "chapters").glob("*.md")))
-    keys = {key for key, _ in book_extras.PAPER_ITEMS}
+    cells = book_cells()
+    keys = {key for key, _ in claims_map.PAPER_ITEMS}
     files = [name for cell in cells for name in cell["files"]]
     assert cells and len(files) == len(set(files)), "two cells save under one name"
     for cell in cells:
@@ -163,24 +150,19 @@ def test_the_chapters_tie_their_figures_to_items_of_the_paper():
         defined = re.search(rf"^\s*name: {label}$|^\({label}\)=$|:name: {label}\b", text, re.M)
         assert defined, f"{cell['label']} is not a label of {cell['source'].name}"
     rebuilt = {key for cell in cells for key in cell["rebuilds"]}
-    assert keys - set(book_extras.NOT_REBUILT) <= rebuilt, keys - rebuilt
+    assert keys - set(claims_map.NOT_REBUILT) <= rebuilt, keys - rebuilt
 
 
 def test_a_book_cell_needs_a_label_and_files(tmp_path):
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
     header = "---\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
     chapter = tmp_path / "chapter.md"
     chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
     with pytest.raises(ValueError, match="needs files and a label"):
-        book_extras.book_cells([chapter])
+        claims_map.book_cells([chapter])
     chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  label: tab-x\n  file: [gap]\n---\nx = 1\n```\n")
     with pytest.raises(ValueError, match="takes files, label, rebuilds"):
-        book_extras.book_cells([chapter])
+        claims_map.book_cells([chapter])
     chapter.write_text(header + "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    name: fig-gap\nbook:\n"
                        "  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
-    found = book_extras.book_cells([chapter])
+    found = claims_map.book_cells([chapter])
     assert [(c["label"], c["rebuilds"], c["files"]) for c in found] == [("fig-gap", ["fig3"], ["gap"])]

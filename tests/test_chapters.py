@@ -5,30 +5,14 @@ reproducible. The chapters are executed once, by the session's clean book build
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import jupytext
 import nbclient
 import pytest
 
-from book_session import toc_files
+from book_sources import book_cells, notebook_files, toc_files
 from conftest import REPO_ROOT
-
-
-def notebook_chapters() -> list[str]:
-    """Chapters with code (a jupytext header): the ones the build executes."""
-    return [c for c in toc_files() if "kernelspec" in (REPO_ROOT / f"{c}.md").read_text()[:500]]
-
-
-def book_cells() -> list[dict]:
-    """The chapters' ``book:`` cell options (label, rebuilds, files), read as the build reads them."""
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
-    return book_extras.book_cells(REPO_ROOT / f"{c}.md" for c in toc_files())
 
 
 def test_toc_lists_existing_chapters():
@@ -37,7 +21,7 @@ def test_toc_lists_existing_chapters():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("chapter", notebook_chapters())
+@pytest.mark.parametrize("chapter", notebook_files())
 def test_chapter_executes(chapter, reader_run, built_book):
     out, result = built_book
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

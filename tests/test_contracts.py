@@ -530,3 +530,18 @@ def test_a_large_utility_scale_keeps_participation():
     for kind in ("binary", "linear", "general"):
         solution = C.solve(kind, 20, 0.95, profile)
         assert C.certify(solution, profile).certified and solution.gap >= 0
+
+
+@pytest.mark.slow  # 9 s: at a G scale of 1e300 the general solver's root searches run to their iteration limit
+def test_a_huge_g_scale_from_python_solves_without_overflow():
+    """Issue 21: G scaled by 1e300 (possible from Python, refused in a TOML file) raised
+    OverflowError in the general solver's Newton start; now every class answers, certified, and
+    general is not below binary and linear."""
+    base = U.profile("figure3")
+    G, G_inv, dG = U.cara(1.0, 1e300)
+    huge = dataclasses.replace(base, name="huge", G=G, G_inv=G_inv, dG=dG, cara=(1.0, 1e300), U0=base.U0 * 1e300,
+                               E=lambda e: 1e300 * base.E(e), dE=lambda e: 1e300 * base.dE(e))
+    answers = {kind: C.solve(kind, 1, 0.05, huge) for kind in ("binary", "linear", "general")}
+    assert all(s.feasible for s in answers.values())
+    best = max(answers["binary"].principal_utility, answers["linear"].principal_utility)
+    assert answers["general"].principal_utility >= best - WELL

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from annotator_incentives.figure_data import MANIFEST, check_manifest
+from book import downloads
+from book.repository import wheel_name
 from book_session import fresh_venv, reader_env
 from conftest import REPO_ROOT
 
@@ -74,17 +76,8 @@ def test_figures_go_beside_the_notebook_unless_told_otherwise(tmp_path, monkeypa
     assert plotting.figure_dir() == tmp_path / "elsewhere"
 
 
-def book_extras():
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
-    return book_extras
-
-
 def test_the_setup_cell_says_what_to_do_when_nothing_can_be_installed():
-    source = book_extras()._install_cell(None, None).source
+    source = downloads.install_cell(None, None).source
     compile(source, "setup-cell", "exec")
     assert "SOURCES = []" in source and "raise ModuleNotFoundError" in source and "pip install" in source
     assert "constraints.txt" in source
@@ -106,11 +99,10 @@ def run_setup_cell(source: str, folder: Path, monkeypatch, pip_works) -> list[li
 
 
 def test_the_setup_cell_installs_the_wheel_with_the_books_pins(tmp_path, monkeypatch, capsys):
-    extras = book_extras()
-    wheel = extras.wheel_name()
+    wheel = wheel_name()
     (tmp_path / wheel).write_bytes(b"stand-in")
-    (tmp_path / "constraints.txt").write_text(extras.CONSTRAINTS.read_text())
-    source = extras._install_cell(wheel, ("https://github.com/Org/repo", "main")).source
+    (tmp_path / "constraints.txt").write_text(downloads.CONSTRAINTS.read_text())
+    source = downloads.install_cell(wheel, ("https://github.com/Org/repo", "main")).source
     calls = run_setup_cell(source, tmp_path, monkeypatch, pip_works=lambda command: True)
     assert calls == [[sys.executable, "-m", "pip", "install", "--quiet", str(tmp_path / wheel),
                       "--constraint", str(tmp_path / "constraints.txt")]]
@@ -131,12 +123,11 @@ def test_the_setup_cell_installs_the_wheel_with_the_books_pins(tmp_path, monkeyp
 def test_the_setup_cell_prints_the_versions_that_differ_from_the_books(capsys):
     from importlib.metadata import version
 
-    extras = book_extras()
-    assert extras.book_versions()["numpy"] == version("numpy")
-    exec(compile(extras._install_cell(None, None).source, "setup-cell", "exec"), {})
+    assert downloads.book_versions()["numpy"] == version("numpy")
+    exec(compile(downloads.install_cell(None, None).source, "setup-cell", "exec"), {})
     assert capsys.readouterr().out == ""  # the book's versions: nothing to say
-    versions = extras.book_versions() | {"numpy": "1.0.0"}
-    exec(compile(extras._install_cell(None, None, versions).source, "setup-cell", "exec"), {})
+    versions = downloads.book_versions() | {"numpy": "1.0.0"}
+    exec(compile(downloads.install_cell(None, None, versions).source, "setup-cell", "exec"), {})
     printed = capsys.readouterr().out
     assert "other versions than the book was built with" in printed
     assert f"numpy {version('numpy')} (book: 1.0.0)" in printed and "scipy" not in printed

@@ -140,3 +140,26 @@ def test_ump_reading():
     assert r.estimate.low <= 0.9 <= r.estimate.high
     weak = assessing.ump_reading(np.full(100, 0.51))  # c-bar = 0.02: the test barely beats its size
     assert weak.power < 0.1 and weak.estimate.high - weak.estimate.low > r.estimate.high - r.estimate.low
+
+
+def test_sentences_of_a_weak_expert_signal_say_out_of_reach_not_nan():
+    counts = assessing.checks_needed(np.full(500, 0.501), [0.0, 0.1], target=0.1, eta0=0.8, eta1=0.95)
+    text = assessing.checks_sentence("weak", counts)
+    assert f"any expert test needs more than {assessing.N_MAX:,} checks" in text and "nan" not in text
+    assert "fewer than the agreement test for δ ∈ {0, 0.1}" in text and "bound's minimum" not in text
+    grid = np.array([10, 20, 30])
+    curves = pd.DataFrame({"n": grid, "delta": 0.1, "eta0": 0.8, "eta1": 1.0, "error_sum": [0.5, 0.4, 0.1]})
+    bound = pd.DataFrame({"n": grid, "eta0": 0.8, "eta1": 1.0, "lower_bound": [0.6, 0.4, 0.2]})
+    text = assessing.versus_bound("toy", assessing.compare_with_bound(curves, bound, n_ref=20))
+    assert text.startswith("toy, η₀ = 0.8, η₁ = 1: over the plotted 10 ≤ n ≤ 30")
+    assert "for δ = 0.1 only at n = 10 and 30" in text and "the bound is 0.400 and the error sums are 0.400 at δ = 0.1" in text
+
+
+def test_bound_sentence_of_a_weak_expert_signal():
+    """c-bar near 0: the bound does not fall below the level on the grid and the agreement test is
+    out of the search's reach; both are said in words."""
+    p = np.full(300, 0.501)
+    grid = np.arange(10, 200, 10)
+    bounds = monitoring.expert_bound_curves(p, grid, [0.8, 0.95], eta1=1.0)
+    text = assessing.bound_sentence("weak", bounds, p, 0.002, 0.1, grid)
+    assert "η₀ = 0.8: no n up to 190" in text and f"n = more than {assessing.N_MAX:,}" in text and "nan" not in text

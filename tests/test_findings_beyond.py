@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from annotator_incentives import annotators, monitoring
+from annotator_incentives.data import DatasetUnavailableError
 from annotator_incentives.findings import beyond
 
 
@@ -41,3 +42,14 @@ def test_crowdkit_check_on_the_real_votes():
     _, posterior = annotators.dawid_skene(mt)
     check = beyond.crowdkit_check(mt, posterior)
     assert check is not None and check.items == posterior.size and 0.9 < check.same <= 1
+
+
+def test_annotator_data_is_none_when_the_build_has_none(monkeypatch):
+    mt, panda = beyond.annotator_data()
+    assert mt.judge.nunique() == 65 and panda["item"].nunique() == 999
+
+    def unavailable():
+        raise DatasetUnavailableError("no copy of MT-Bench human judgments here")
+
+    monkeypatch.setattr(annotators, "load_mt_bench", unavailable)
+    assert beyond.annotator_data() is None

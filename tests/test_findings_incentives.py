@@ -201,3 +201,28 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
 def test_first_reach_said_as_none():
     frame = pd.DataFrame({"n": [1, 2, 3], "gap": [0.5, 0.2, 0.1]})
     assert incentives.first_reach(frame, below=1e-10) is None and incentives.first_reach(frame, below=0.3) == 2
+
+
+def test_gap_readings_of_the_weak_signal_say_the_infeasible_cases(weak):
+    text = incentives.gap_readings(weak, delta=0.02)
+    infeasible = int((~weak.feasible).sum())
+    assert "nan" not in text
+    assert f"{infeasible} of the {len(weak)} problems have no feasible contract" in text
+    assert "are not counted" in text  # the comparisons left out are said
+    assert text.startswith("- the gap at $n = 201$ is below the gap at $n = 1$")
+
+
+def test_sensitivity_sentence_of_a_corner_profile():
+    r = incentives.SensitivityReading("corner", 1.0, False, incentives.Tally(3, 6), incentives.Tally(3, 5), False, True)
+    text = incentives.sensitivity_sentence(r)
+    assert "does not rise steadily" in text and "in 3 of 6 cases" in text and "full effort when $\\eta^* = 1$" in text
+
+
+def test_slope_sentence_says_which_way_a_fit_is_off():
+    from annotator_incentives import rates
+
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    steep = (1 + 0.05 * np.cos(n)) / n**1.3
+    local = rates.local_slopes(n, steep).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    text = incentives.slope_sentence("Gap", "$1/n$", incentives.slope_reading(n, steep, 1 / n, local))
+    assert "steeper than the theory's curve" in text and "within two standard errors" not in text

@@ -6,12 +6,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-import test_teaching  # the page helpers of the teaching aids
+from book.alt_text import looks_like_file_name
+from book_pages import image_alts
+from book_sources import VERSION, book_cells, notebook_files
 from conftest import REPO_ROOT, served
 
 # What a reader must never see: this checkout or other machine paths, Python exceptions, and
@@ -104,13 +105,8 @@ def test_every_page_fits_the_text_column(built_book, chromium):
     out, result = built_book
     assert result.returncode == 0
     site = out / "_build" / "html"
-    sys.path.insert(0, str(REPO_ROOT / "_ext"))
-    try:
-        import book_extras
-    finally:
-        sys.path.remove(str(REPO_ROOT / "_ext"))
     layouts = {}  # a figure's label (its id on the page) -> the layout its provenance record gives
-    for cell in book_extras.book_cells(sorted((REPO_ROOT / "chapters").glob("*.md"))):
+    for cell in book_cells():
         for name in cell["files"]:
             record = out / "figures" / f"{name}.json"
             if record.is_file():
@@ -145,18 +141,16 @@ def test_real_book_images_have_descriptive_alt_texts(built_book):
     out, result = built_book
     assert result.returncode == 0, result.stdout[-3000:]
     html = out / "_build" / "html"
-    looks_like_file_name = test_teaching.book_extras._looks_like_file_name
     images = 0
     for page in sorted((html / "chapters").glob("*.html")):
-        for src, alt in test_teaching.image_alts(page.read_text()):
+        for src, alt in image_alts(page.read_text()):
             images += 1
             assert alt and not looks_like_file_name(alt) and Path(src).name not in alt, (page.name, src, alt)
             assert "\\" not in alt and not alt.endswith("Fig."), (page.name, alt)  # no LaTeX, a whole sentence
     assert images >= 20
-    for chapter in test_teaching.notebook_chapters():
-        if chapter.stem == "intro":
-            continue
-        page = (html / "chapters" / f"{chapter.stem}.html").read_text()
-        assert "Run this chapter" in page and f"../downloads/notebooks/{chapter.stem}.ipynb" in page, chapter.stem
+    for doc in notebook_files(root=False):  # every chapter with code but the introduction
+        name = Path(doc).name
+        page = (html / "chapters" / f"{name}.html").read_text()
+        assert "Run this chapter" in page and f"../downloads/notebooks/{name}.ipynb" in page, name
     intro = (html / "chapters" / "intro.html").read_text()
-    assert "annotator_incentives_book" in intro and f"{test_teaching.VERSION}" in intro
+    assert "annotator_incentives_book" in intro and VERSION in intro

@@ -8,60 +8,32 @@ import re
 import subprocess
 import sys
 import textwrap
-import tomllib
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import yaml
 from docutils import nodes
 
+from book import alt_text, citation, repository, run_box
+from book_pages import image_alts
+from book_sources import VERSION, notebook_files, source
 from conftest import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "_ext"))
-import book_extras  # noqa: E402
 
-CHAPTERS = REPO_ROOT / "chapters"
-VERSION = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["version"]
-
-
-def toc_chapters() -> list[Path]:
-    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
-    files = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
-    return [REPO_ROOT / f"{f}.md" for f in files]
-
-
-def notebook_chapters() -> list[Path]:
-    return [p for p in toc_chapters() if "kernelspec" in book_extras.front_matter(p)]
-
-
-class Images(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.alts: list[tuple[str, str | None]] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            attrs = dict(attrs)
-            self.alts.append((attrs.get("src", ""), attrs.get("alt")))
-
-
-def image_alts(html: str) -> list[tuple[str, str | None]]:
-    parser = Images()
-    parser.feed(html)
-    return parser.alts
+def notebook_chapters() -> list:
+    """The chapters with code after the introduction (the toc's root, which declares no data)."""
+    return [source(doc) for doc in notebook_files(root=False)]
 
 
 # --- declarations and exercises of the real chapters -------------------------------------------
 
 @pytest.mark.parametrize("chapter", notebook_chapters(), ids=lambda p: p.stem)
 def test_every_chapter_declares_its_data(chapter):
-    header = book_extras.front_matter(chapter)
+    header = repository.front_matter(chapter)
     assert "data" in header, (f"{chapter.name}: add `data: [...]` (keys of annotator_incentives.data.DATASETS and "
                               "PACKAGED_FOLDERS, [] for model only) to its front matter")
     assert isinstance(header["data"], list)
-    assert set(header["data"]) <= set(book_extras.data_sources()), header["data"]
-    book_extras.data_sentence(header["data"])  # no unknown key
+    assert set(header["data"]) <= set(run_box.data_sources()), header["data"]
+    run_box.data_sentence(header["data"])  # no unknown key
 
 
 @pytest.mark.parametrize("chapter", [p for p in notebook_chapters() if p.stem != "intro"], ids=lambda p: p.stem)
@@ -77,30 +49,30 @@ def test_every_chapter_has_two_exercises_with_hidden_solutions(chapter):
 # --- the functions, on docutils nodes ----------------------------------------------------------
 
 def test_data_sentence_says_what_ships():
-    model = nodes.paragraph("", "", *book_extras.data_sentence([])).astext()
+    model = nodes.paragraph("", "", *run_box.data_sentence([])).astext()
     assert "model" in model
-    shipped = nodes.paragraph("", "", *book_extras.data_sentence(["mt-bench-human-judgments"])).astext()
+    shipped = nodes.paragraph("", "", *run_box.data_sentence(["mt-bench-human-judgments"])).astext()
     assert "shipped with the library" in shipped and "not shipped" not in shipped
-    mixed = nodes.paragraph("", "", *book_extras.data_sentence(["pku", "ultrafeedback-sample"])).astext()
+    mixed = nodes.paragraph("", "", *run_box.data_sentence(["pku", "ultrafeedback-sample"])).astext()
     assert "not shipped" in mixed and "PKU-SafeRLHF" in mixed and "UltraFeedback sample" in mixed
     with pytest.raises(ValueError, match="unknown"):
-        book_extras.data_sentence(["no-such-data"])
+        run_box.data_sentence(["no-such-data"])
     with pytest.raises(ValueError, match="unknown"):
-        book_extras.data_sentence(["ultrafeedback"])  # the library's key is "ultra"
+        run_box.data_sentence(["ultrafeedback"])  # the library's key is "ultra"
 
 
 def test_data_sources_are_the_librarys_registry():
     from annotator_incentives import data as D
 
-    sources = book_extras.data_sources()
+    sources = run_box.data_sources()
     assert set(sources) == set(D.DATASETS) | set(D.PACKAGED_FOLDERS)
     assert all(sources[k][1] for k in D.PACKAGED_FOLDERS) and not any(sources[k][1] for k in D.DATASETS)
-    hub = nodes.paragraph("", "", *book_extras.data_sentence(["pku", "helpsteer", "ultra", "skywork"])).astext()
+    hub = nodes.paragraph("", "", *run_box.data_sentence(["pku", "helpsteer", "ultra", "skywork"])).astext()
     assert "PKU-SafeRLHF, HelpSteer, UltraFeedback and Skywork when available" in hub
 
 
 def test_run_box_links_the_notebook_and_the_wheel():
-    box = book_extras.run_box("chapters/planning", {"data": ["ultrafeedback-sample"]}, "9.8.7")
+    box = run_box.run_box("chapters/planning", {"data": ["ultrafeedback-sample"]}, "9.8.7")
     refs = [r["refuri"] for r in box.findall(nodes.reference)]
     assert "../downloads/notebooks/planning.ipynb" in refs
     text = box.astext()
@@ -118,12 +90,12 @@ def test_alt_text_comes_from_the_caption():
     plain += nodes.caption(text="Something else entirely, long enough to be a sentence.")
     document = nodes.document(None, None)
     document += [figure, plain]
-    book_extras._figure_alt_texts(None, document, "page")
+    alt_text.figure_alt_texts(None, document, "page")
     assert figure[0]["alt"] == "Figure: Histograms of the folded preference probability on the evaluation half."
     assert plain[0]["alt"] == "A hand-written description of the plot"
-    assert book_extras._looks_like_file_name("_build/jupyter_execute/abc.png")
-    assert book_extras._looks_like_file_name("3f9e0c.png")
-    assert not book_extras._looks_like_file_name("Figure: a plot of p.")
+    assert alt_text.looks_like_file_name("_build/jupyter_execute/abc.png")
+    assert alt_text.looks_like_file_name("3f9e0c.png")
+    assert not alt_text.looks_like_file_name("Figure: a plot of p.")
 
 
 @pytest.mark.parametrize("tex, said", [
@@ -139,14 +111,14 @@ def test_alt_text_comes_from_the_caption():
     (r"\frac{1 + c\eta}{2}", "(1 + cη)/2"),
 ])
 def test_caption_math_is_read_out_as_text(tex, said):
-    assert book_extras.plain_math(tex) == said
+    assert alt_text.plain_math(tex) == said
 
 
 def test_alt_text_of_a_caption_with_math_and_an_abbreviation():
     caption = nodes.caption("", "", nodes.Text("As Fig. 4, with "), nodes.math(r"\eta_1 = 0.95", r"\eta_1 = 0.95"),
                             nodes.Text(" (the paper's Figure 8). Second sentence."))
     assert (
-        book_extras._caption_alt(book_extras.caption_text(caption))
+        alt_text.caption_alt(alt_text.caption_text(caption))
         == "Figure: As Fig. 4, with η_1 = 0.95 (the paper's Figure 8)."
     )
 
@@ -155,7 +127,7 @@ def test_book_citation_comes_from_citation_cff():
     cff = yaml.safe_load((REPO_ROOT / "CITATION.cff").read_text())
     assert str(cff["version"]) == VERSION, "CITATION.cff's version must be the library's (pyproject.toml)"
     assert cff["title"] == yaml.safe_load((REPO_ROOT / "_config.yml").read_text())["title"]
-    entry = book_extras.cff_bibtex()
+    entry = citation.cff_bibtex()
     assert entry.startswith("@software{") and entry.rstrip().endswith("}")
     assert f"version = {{{VERSION}}}" in entry
     assert f"year    = {{{str(cff['date-released'])[:4]}}}" in entry
@@ -176,7 +148,7 @@ def test_book_citation_of_people_with_a_url(tmp_path):
         date-released: 2025-03-04
         repository-code: https://github.com/example/book
         """))
-    entry = book_extras.cff_bibtex(cff)
+    entry = citation.cff_bibtex(cff)
     assert "author  = {Doe, Jane and Roe, Richard}" in entry
     assert "month   = {mar}" in entry and "url     = {https://github.com/example/book}" in entry
 
@@ -215,9 +187,7 @@ _ = ax.plot([0, 1])
 """
 
 CONF = """\
-import sys
-sys.path.insert(0, {ext!r})
-extensions = ["myst_nb", "book_extras"]
+extensions = ["myst_nb", "book"]
 root_doc = "index"
 nb_execution_mode = "force"
 nb_execution_raise_on_error = True
@@ -228,12 +198,14 @@ exclude_patterns = ["_build"]
 @pytest.fixture(scope="module")
 def tiny_book(tmp_path_factory):
     src = tmp_path_factory.mktemp("tiny")
-    (src / "conf.py").write_text(CONF.format(ext=str(REPO_ROOT / "_ext")))
+    (src / "conf.py").write_text(CONF)
     (src / "index.md").write_text("# Index\n\n```{book-citation}\n```\n\n```{toctree}\nchapters/page\n```\n")
     (src / "chapters").mkdir()
     (src / "chapters" / "page.md").write_text(PAGE)
     out = src / "_build" / "html"
-    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(src / "figures"))
+    # Sphinx imports the extension from _ext (as jupyter-book's local_extensions does for the book)
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(src / "figures"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT / "_ext"), os.environ.get("PYTHONPATH")])))
     result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "-q", str(src), str(out)],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

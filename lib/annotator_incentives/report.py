@@ -21,7 +21,7 @@ with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -39,6 +39,7 @@ __all__ = [
     "split",
     "where",
     "bullets",
+    "cells",
 ]
 
 MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
@@ -329,3 +330,38 @@ def bullets(lead: str, lines: Iterable[str]) -> str:
     - two
     """
     return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def cells(rows, digits: int = 3, floor: float | None = None,
+          formats: Mapping[str, Callable[[object], str]] | None = None) -> list[dict[str, str]]:
+    """A table's rows as text, for a Markdown table: numbers by :func:`number` with ``digits``
+    and ``floor``, whole numbers by :func:`count`, booleans as ``yes`` and ``**no**``, text as
+    it is; ``formats`` gives a column its own rule.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame or sequence of mapping
+        The table.
+
+    Examples
+    --------
+    >>> cells([{"profile": "a", "η*": 0.61834, "n": 1200, "ok": False}])
+    [{'profile': 'a', 'η*': '0.618', 'n': '1,200', 'ok': '**no**'}]
+    >>> cells([{"x": 0.25}], formats={"x": "{:.1f}".format})
+    [{'x': '0.2'}]
+    """
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
+    formats = dict(formats or {})
+
+    def cell(key: str, x: object) -> str:
+        if key in formats:
+            return formats[key](x)
+        if isinstance(x, (bool, np.bool_)):
+            return "yes" if x else "**no**"
+        if isinstance(x, (int, np.integer)):
+            return count(int(x))
+        if isinstance(x, (float, np.floating)):
+            return number(float(x), digits=digits, floor=floor)
+        return str(x)
+
+    return [{key: cell(key, x) for key, x in record.items()} for record in records]

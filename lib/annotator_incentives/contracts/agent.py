@@ -70,6 +70,7 @@ def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, 
     """(eta, U(eta)): the agent's best effort against w(x) over all of [0, 1] (grid of
     ``points`` efforts, every grid peak refined by bounded Brent)."""
     wages, pb = _validated(wages, n, c, profile)
+    points = validation.count("points", points, ContractError, 3)
     grid, values, curve = _on_grid(wages, pb.n, pb.c, profile, points)
     return global_max(lambda e: float(curve(e)[0]), grid, values)
 

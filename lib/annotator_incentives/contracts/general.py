@@ -93,7 +93,7 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
             return None
         nu = optimize.brentq(foc, 0.0, nu_hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=1000)
         return wages(lam_for(nu), nu, everywhere=True)
-    except ValueError:
+    except (ValueError, RuntimeError):  # no sign change, or no convergence (multipliers of 1e-300 scale): no contract here
         return None
 
 
@@ -109,8 +109,11 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
     flat = np.array([float(profile.wage_for_utility(need_u))])
-    slope, curvature = float(profile.dG(flat)[0]), float(profile.d2G(flat)[0])
-    start = np.array([1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))])
+    slope, curvature = np.float64(profile.dG(flat)[0]), np.float64(profile.d2G(flat)[0])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # G' of 1e300 (a huge G scale) cubes to inf
+        start = np.array([1 / slope, need_du * curvature / (-slope ** 3 * float(pmf @ score ** 2))])
+    if not np.all(np.isfinite(start)):
+        return None
 
     def residual(x: np.ndarray):
         t = x[0] + x[1] * score

@@ -10,7 +10,14 @@ so that the chapter and the tests call the same tested functions):
   chapters (what the gap figures show, counted; the paper's grid method beside the exact solver;
   the bell curves, rates and thresholds of binary contracts);
 - :mod:`~annotator_incentives.findings.beyond` -- the real-annotator chapter (interval widths,
-  rank agreement, the crowd-kit cross-check).
+  rank agreement, the crowd-kit cross-check);
+- :mod:`~annotator_incentives.findings.downstream` -- the downstream chapter (the pairs with texts
+  at hand, the hard pairs shown verbatim, what accuracy and the monitors say about effort);
+- :mod:`~annotator_incentives.findings.principal_agent` -- the principal–agent chapter (the
+  profiles against the assumptions, monitoring and contracts as complements, who gains, the
+  annotator's utility curve);
+- :mod:`~annotator_incentives.findings.planning` -- the planning chapter (the report of
+  ``annotator-plan`` read for its case, the loss against the number of checks).
 
 Why a package of its own rather than functions in ``monitoring`` or ``contracts``: those modules
 compute the model's quantities; what a chapter *says about* them (which curve is below which,

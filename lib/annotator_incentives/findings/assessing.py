@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import monitoring
+from .. import monitoring, report
 
 __all__ = [
+    "bound_sentence",
+    "versus_bound",
+    "checks_sentence",
     "N_MAX",
     "PSpread",
     "p_spread",
@@ -392,3 +395,41 @@ def checks_needed(p, deltas: Sequence[float], target: float = 0.1, eta0: float =
         agreement=_needed(expert, target, eta0, eta1),
         self_consistency={float(d): _needed(monitoring.self_consistency_monitor(d), target, eta0, eta1) for d in deltas},
     )
+
+
+def versus_bound(label: str, c: BoundComparison) -> str:
+    """One panel of the self-consistency figure against the expert lower bound, in words
+    (:func:`compare_with_bound`)."""
+    sums = report.series([f"{report.number(e, floor=0.001)} at δ = {report.value(x)}" for x, e in c.error_sums_at_ref.items()])
+    return (f"{label}, η₀ = {report.value(c.eta0)}, η₁ = {report.value(c.eta1)}: over the plotted {c.grid.min()} ≤ n ≤ "
+            f"{c.grid.max()}, self-consistency is below the expert lower bound {report.where(c.below, c.grid)}. For scale, at "
+            f"n = {c.n_ref} the bound is {report.number(c.bound_at_ref, floor=0.001)} and the error sums are {sums}.")
+
+
+def checks_sentence(label: str, c: CheckCounts) -> str:
+    """One dataset's checks needed by each method (:func:`checks_needed`), in words; a count out
+    of the search's reach reads ``more than`` :data:`N_MAX`."""
+    needs = report.series([f"{report.count(n, beyond=N_MAX)} at δ = {report.value(x)}" for x, n in c.self_consistency.items()])
+    vs_bound = report.split("δ", {"no more than the bound's minimum": c.within_bound,
+                                  "more than the bound's minimum": c.beyond_bound})
+    vs_agree = report.split("δ", {"fewer than the agreement test": c.fewer_than_agreement,
+                                  "at least as many as the agreement test": c.not_fewer_than_agreement})
+    return (f"{label} (error sum {report.value(c.target)}, η₀ = {report.value(c.eta0)}, η₁ = {report.value(c.eta1)}): any expert "
+            f"test needs {'at least ' if c.bound is not None else ''}{report.count(c.bound, beyond=N_MAX)} checks, "
+            "the agreement test "
+            f"{report.count(c.agreement, beyond=N_MAX)}; self-consistency needs {needs}: "
+            + "; ".join(filter(None, [vs_bound, vs_agree])) + ".")
+
+
+def bound_sentence(label: str, bounds: pd.DataFrame, p, c_bar: float, level: float, grid,
+                   eta0s: Sequence[float] = (0.8, 0.95)) -> str:
+    """Where the expert lower bound of one dataset first falls below ``level`` (:func:`first_below`
+    on ``bounds``, over the n of ``grid``), beside the checks the agreement test needs
+    (:func:`agreement_checks` at ``eta0s``, eta1 = 1); a level not reached reads ``no n up to``
+    or ``more than`` :data:`N_MAX`, never ``nan``."""
+    reached = first_below(bounds, level)
+    checks = agreement_checks(p, level, eta0s, eta1=1.0)
+    return (f"{label}: the lower bound first falls below {report.value(level)} at "
+            + "; ".join(f"η₀ = {report.value(e)}: {report.first_at(n, grid)}" for e, n in reached.items())
+            + f". The agreement test (c̄ = {report.number(c_bar)}) reaches an error sum of {report.value(level)} at "
+            + "; ".join(f"η₀ = {report.value(e)}: n = {report.count(n, beyond=N_MAX)}" for e, n in checks.items()) + ".")

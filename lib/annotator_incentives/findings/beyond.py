@@ -12,7 +12,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck", "crowdkit_check"]
+from .. import annotators
+from ..data import DatasetUnavailableError
+
+__all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
+           "crowdkit_check"]
+
+
+def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """MT-Bench's turn-1 human votes and PandaLM's three-annotator labels
+    (:func:`annotators.load_mt_bench`, :func:`annotators.load_pandalm`), or None when this build
+    has neither (the chapter then says so instead of showing numbers).
+
+    Examples
+    --------
+    >>> mt, panda = annotator_data()  # shipped with the library
+    >>> mt.judge.nunique(), panda["item"].nunique()
+    (65, 999)
+    """
+    try:
+        return annotators.load_mt_bench(), annotators.load_pandalm()
+    except DatasetUnavailableError:
+        return None
 
 
 @dataclass(frozen=True)

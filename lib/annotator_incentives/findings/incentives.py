@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contracts, grid_reference, rates
+from .. import contracts, grid_reference, rates, report
 from ..utility import UtilityProfile
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "GapOrderings",
     "gap_orderings",
     "gap_summary",
+    "gap_readings",
+    "sensitivity_sentence",
     "SensitivityReading",
     "sensitivity_readings",
     "grid_comparison",
@@ -39,6 +41,7 @@ __all__ = [
     "bell_reading",
     "SlopeReading",
     "slope_reading",
+    "slope_sentence",
     "ThresholdClasses",
     "threshold_classes",
     "WageAgreement",
@@ -187,6 +190,55 @@ def gap_orderings(table: pd.DataFrame, delta: float, n_from: int = 11) -> GapOrd
     )
 
 
+def _counted(t: Tally, noun: str = "comparisons", why: str = "without a feasible contract on one side") -> str:
+    return report.tally(t.holds, t.total, t.infeasible, noun=noun, why=why)
+
+
+def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11) -> str:
+    """What a utility-gap figure shows, as a Markdown bullet list: :func:`gap_orderings` in words,
+    with the problems without a feasible contract said, not counted.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> table = contracts.gap_table(utility.profile("figure3"), {"expert": 0.03}, [1, 11, 201], kinds=("linear", "binary"))
+    >>> text = gap_readings(table.assign(dataset="weak", c_bar=0.03), delta=0.02)  # c-bar near 0
+    >>> "nan" in text, "are left out of every count above" in text
+    (False, True)
+    """
+    o, top = gap_orderings(table, delta, n_from), int(table.n.max())
+    fold = {k: f"{report.number(lo)} to {report.number(hi)} (median {report.number(med)}) for the {size} {k} curves"
+            for k, (lo, hi, med, size) in o.fall.items()}
+    lines = [
+        f"the gap at $n = {top}$ is below the gap at $n = 1$ for "
+        f"{_counted(o.shrink, 'curves', 'with an end without a feasible contract')}; from $n = {n_from}$ to $n = {top}$ each "
+        f"curve's gap falls by a factor (its gap at $n = {n_from}$ over its gap at $n = {top}$) "
+        f"of {report.series([fold[k] for k in ('linear', 'binary') if k in fold])} (the rates $1/n$ and $1/\\sqrt{{n\\log n}}$ "
+        f"would give {report.number(top / n_from)} and {report.number(np.sqrt(top * np.log(top) / (n_from * np.log(n_from))))});",
+        f"the linear contract's gap is below the binary one's in {_counted(o.linear_below_binary)} at "
+        f"equal $n \\ge {n_from}$, monitor and problem (at $n = 1$ the two classes coincide: one check, two wages);",
+        (f"$1 - \\delta = {report.value(1 - delta)}$ exceeds $\\bar c$ for every dataset shown"
+         if len(o.self_stronger) == o.datasets else
+         f"$1 - \\delta$ exceeds $\\bar c$ for {', '.join(o.self_stronger)} only" if o.self_stronger else
+         "$\\bar c \\ge 1 - \\delta$ for every dataset shown")
+        + f", and self-consistency has the smaller gap in {_counted(o.self_below_expert)};",
+        f"the restricted gap is at least the unrestricted one in {_counted(o.restricted_not_below)};",
+    ]
+    (b, bt), (li, lt) = o.rises.get("binary", (0, 0)), o.rises.get("linear", (0, 0))
+    lines.append(f"beyond the paper's four (this book's observation): the binary curves are jagged: from one $n$ to the next "
+                 f"their gap rises in {b} of {bt} steps, the linear curves' in {li} of {lt} (the threshold $k$ is an integer, so "
+                 "the best binary contract jumps as $n$ changes)." if b > li else
+                 f"beyond the paper's four (this book's observation): from one $n$ to the next the binary gap rises in {b} of "
+                 f"{bt} steps and the linear gap in {li} of {lt}: here the integer threshold leaves no visible jumps.")
+    if o.no_contract:
+        lines.append(f"{report.count(o.no_contract)} of the {report.count(len(table))} problems have no feasible contract "
+                     "(no contract makes η* the annotator's best effort): they are left out of every count above.")
+    if o.no_better_than_nobody:
+        lines.append(f"{report.count(o.no_better_than_nobody)} of the feasible problems have a normalised gap of exactly 1: "
+                     "their best contract does no better than hiring nobody.")
+    return report.bullets("", lines).lstrip()
+
+
 def gap_summary(table: pd.DataFrame, ns: Iterable[int]) -> pd.DataFrame:
     """The normalised gaps at a few n: one row per dataset, monitor and n, one column per
     (contract class, problem); a problem without a feasible contract is missing (NaN).
@@ -247,6 +299,27 @@ def sensitivity_readings(means: pd.DataFrame, profiles: Sequence[UtilityProfile]
             problems_coincide=bool(np.allclose(by_problem.restricted, by_problem.unrestricted, rtol=0, atol=TIE)),
         ))
     return out
+
+
+def sensitivity_sentence(r: SensitivityReading) -> str:
+    """One profile's line of the delta-sensitivity reading (:func:`sensitivity_readings`).
+
+    Examples
+    --------
+    >>> r = SensitivityReading("p", 0.9, True, Tally(5, 6), Tally(5, 5), True, False)
+    >>> text = sensitivity_sentence(r)
+    >>> text.startswith("`p` ("), "0.900" in text, text.endswith("both gaps are zero).")
+    (True, True, True)
+    """
+    ahead = ("at every $\\delta$" if r.linear_ahead.always else
+             "at every $\\delta > 0$" + (" (at $\\delta = 0$ both gaps are zero)" if r.tied_at_zero else "")
+             if r.linear_ahead_above_zero.always else f"in {r.linear_ahead.holds} of {r.linear_ahead.total} cases")
+    coincide = ("; the restricted and unrestricted gaps coincide (their curves overlap), since the best contract also induces "
+                "full effort when $\\eta^* = 1$" if r.problems_coincide and r.eta_star >= 1 - 1e-12 else
+                "; the restricted and unrestricted gaps coincide" if r.problems_coincide else "")
+    return (f"`{r.profile}` ($\\eta^* = {report.number(r.eta_star)}$): every gap "
+            + ("rises with $\\delta$" if r.rising else "does not rise steadily with $\\delta$")
+            + f"; linear contracts are ahead of binary ones {ahead}{coincide}.")
 
 
 def grid_comparison(profile: UtilityProfile, ns: Sequence[int], c: float) -> tuple[pd.DataFrame, dict]:
@@ -540,6 +613,35 @@ def slope_reading(n, values, reference, local: pd.DataFrame, n_mins: Sequence[fl
 
     return SlopeReading(fits, window(local.loc[local.slope.idxmin()]), window(local.loc[local.slope.idxmax()]),
                         window(local.iloc[-1]))
+
+
+def slope_sentence(name: str, curve: str, r: SlopeReading) -> str:
+    """A computed curve's slopes against the theory's ``curve`` (:func:`slope_reading`), in words:
+    each fit, within two standard errors or how far and which way off, and the local slopes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    >>> gap = (1 + 0.05 * np.cos(n)) / n  # a 1/n rate with some wiggle
+    >>> local = rates.local_slopes(n, gap).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    >>> text = slope_sentence("Gap", "$1/n$", slope_reading(n, gap, 1 / n, local))
+    >>> text.startswith("**Gap**: over $n = 100$"), "within two standard errors" in text
+    (True, True)
+    """
+    fits = [f"over $n = {f['n_min']:.0f}$ to ${f['n_max']:.0f}$ ({f['points']} points) the fitted slope is "
+            f"${report.number(f['slope'])} \\pm {report.number(f['stderr'], digits=2)}$ against "
+            f"${report.number(f['reference_slope'])}$ for {curve} on the same points, "
+            + ("within two standard errors" if f["in_stderr"] <= 2 else
+               f"a difference of {report.number(abs(f['difference']), digits=2)}, {report.number(f['in_stderr'], digits=2)} "
+               "standard errors, " + ("flatter" if f["difference"] > 0 else "steeper") + " than the theory's curve")
+            for f in r.fits]
+    w = {key: (report.number(v["slope"], digits=2), f"$n = {v['n_lo']:.0f}$–${v['n_hi']:.0f}$")
+         for key, v in (("steep", r.steepest), ("flat", r.flattest), ("last", r.last))}
+    return (f"**{name}**: " + "; ".join(fits) + f". Its local slopes run from {w['steep'][0]} (window {w['steep'][1]}) to "
+            f"{w['flat'][0]} (window {w['flat'][1]}); over the last window, {w['last'][1]}, it is "
+            f"{report.number(r.last['slope'])} against {report.number(r.last['reference'])} for the theory's curve.")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# filled in by the book's build (_install_cell in _ext/book_extras.py)
+# filled in by the book's build (install_cell in _ext/book/downloads.py)
 WHEEL = None  # the library's wheel, built with this book
 SOURCES = []  # where the published book and its repository offer the library
 PUBLISHED_CONSTRAINTS = None  # the published book's constraints.txt

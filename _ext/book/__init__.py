@@ -1,0 +1,39 @@
+"""The Sphinx extension of this book (``_config.yml``: ``sphinx: local_extensions: book: _ext``),
+one module per job:
+
+- :mod:`.claims_map` — the ``{claims-map}`` directive: the paper's figures and claims
+  (``paper_items.toml``) against the book's figures that rebuild them, with their data status;
+- :mod:`.downloads` — at the end of a build, ``downloads/``: the figures with ``SHA256SUMS``, every
+  chapter as a notebook whose first cell (the template ``setup_cell.py``) installs the library
+  from the wheel built beside it, with ``constraints.txt``;
+- :mod:`.launch` — Binder and Colab buttons, when the book is built from a GitHub repository;
+- :mod:`.run_box` — the "Run this chapter" box at the top of every chapter;
+- :mod:`.alt_text` — an alt text from the caption for every figure image;
+- :mod:`.citation` — the ``{book-citation}`` directive (BibTeX from CITATION.cff);
+- :mod:`.scripts` — a workaround: each page's scripts once (jupyter-book 1 adds thebe's twice);
+- :mod:`.favicon` — ``favicon.ico`` at the root of the HTML.
+
+:mod:`.repository` holds what they share: the repository's root, the GitHub repository the book
+is published from, a chapter's front matter, the library's version, the figures' folder.
+"""
+
+from __future__ import annotations
+
+from . import alt_text, citation, claims_map, downloads, favicon, launch, repository, run_box, scripts
+
+
+def setup(app):
+    app.connect("config-inited", launch.launch_settings)
+    app.connect("config-inited", repository.set_figure_dir)
+    app.connect("html-page-context", launch.colab_button, priority=502)  # after the theme's launch buttons (501)
+    app.connect("html-page-context", scripts.dedupe_scripts)
+    app.add_node(claims_map.claims_map)
+    app.add_directive("claims-map", claims_map.ClaimsMapDirective)
+    app.connect("doctree-resolved", claims_map.fill_claims_map)
+    app.connect("env-get-outdated", claims_map.always_refresh)
+    app.connect("build-finished", favicon.copy_favicon)
+    app.connect("build-finished", downloads.write_downloads)
+    app.connect("doctree-read", run_box.insert_run_box)
+    app.connect("doctree-resolved", alt_text.figure_alt_texts)
+    app.add_directive("book-citation", citation.BookCitationDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -1,0 +1,135 @@
+"""The book's downloads (``downloads/`` beside the HTML), written at the end of a build: the
+figures (PNG, SVG, CSV) and their provenance records (JSON) in ``figures/`` with ``SHA256SUMS`` of
+the data; every chapter as a notebook in ``notebooks/`` (jupytext), beside a wheel of the library
+(with its packaged real data) and ``constraints.txt`` (the library's dependencies at the locked
+pins). Each notebook's first cell is ``setup_cell.py``, filled in by :func:`install_cell`: it
+installs the library from that wheel with those pins when it is missing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .repository import ROOT, figure_dir, is_notebook, published_repository
+
+SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
+CONSTRAINTS = ROOT / "requirements" / "runtime.txt"  # the library's dependencies at the locked pins
+
+
+def book_versions() -> dict[str, str]:
+    """The library's own dependencies (pyproject) at the versions this build runs with."""
+    import tomllib
+    from importlib.metadata import PackageNotFoundError, version
+
+    names = [re.match(r"[A-Za-z0-9_.\-]+", r)[0] for r in
+             tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]]
+    try:
+        return {name: version(name) for name in names}
+    except PackageNotFoundError as error:
+        raise RuntimeError(f"the book's build needs the library's dependencies installed: {error}") from None
+
+
+def install_cell(wheel: str | None, published: tuple[str, str] | None, versions: dict[str, str] | None = None):
+    """The first cell of a downloaded notebook (template: ``setup_cell.py``): when the library
+    is missing (Colab, a fresh machine), install it from the wheel beside the notebook, else
+    from the published book's downloads, else from the repository, with the book's pins as
+    constraints (``constraints.txt`` beside it, else the published one); if none works, say
+    exactly what to do. It prints the versions it runs with where they differ from the book's."""
+    import nbformat
+
+    sources, constraints = [], None
+    if published is not None:
+        url, branch = published
+        org, repo = url.removeprefix("https://github.com/").split("/", 1)
+        pages = f"https://{org.lower()}.github.io/{repo}/downloads/notebooks"
+        if wheel:
+            sources.append(f"{pages}/{wheel}")
+        sources.append(f"annotator-incentives @ git+{url}@{branch}")
+        constraints = f"{pages}/constraints.txt"
+    values = {"WHEEL": wheel, "SOURCES": sources, "PUBLISHED_CONSTRAINTS": constraints,
+              "BOOK_VERSIONS": book_versions() if versions is None else versions}
+    source = SETUP_CELL.read_text()
+    for name, value in values.items():
+        source, count = re.subn(rf"^{name} = .*?(  # .*)?$", lambda m, n=name, v=value: f"{n} = {v!r}{m[1] or ''}",
+                                source, count=1, flags=re.M)
+        if count != 1:
+            raise RuntimeError(f"{SETUP_CELL} has no line '{name} = ...' for the build to fill in")
+    return nbformat.v4.new_code_cell(source.rstrip("\n"))
+
+
+def _wheel(target: Path) -> str | None:
+    """Build a wheel of the library (with its packaged data) into ``target``, offline, from a
+    copy of the sources (a build in the checkout would leave ``build/`` behind)."""
+    import tempfile
+
+    for old in target.glob("annotator_incentives-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copyfile(ROOT / name, Path(tmp) / name)
+        shutil.copytree(ROOT / "lib", Path(tmp) / "lib", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+             "-w", str(target), tmp], capture_output=True, text=True, timeout=600)
+    built = sorted(target.glob("annotator_incentives-*.whl"))
+    if result.returncode != 0 or not built:
+        from sphinx.util import logging
+
+        logging.getLogger(__name__).warning(
+            "could not build the library's wheel for the downloads: %s", (result.stderr or result.stdout).strip()[-2000:])
+        return None
+    return built[-1].name
+
+
+def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
+    """The downloads: each chapter with code (a jupytext header) as a notebook in ``target``,
+    beside a wheel of the library that the notebook's first cell installs when it is missing,
+    with ``constraints.txt``: the library's dependencies at the book's pins.
+    The test suite runs exactly these notebooks, and the book reuses their outputs."""
+    import jupytext
+
+    target.mkdir(parents=True, exist_ok=True)
+    setup_cell = install_cell(_wheel(target), published_repository())
+    shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
+    written = []
+    for source in sources:
+        if is_notebook(source):
+            notebook = jupytext.read(source)
+            notebook.cells.insert(0, setup_cell)
+            for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
+                cell.id = f"cell-{i}"
+            written.append(target / f"{source.stem}.ipynb")
+            jupytext.write(notebook, written[-1])
+    return written
+
+
+def write_downloads(app, exception):
+    """At the end of an HTML build: the figures and their records with ``SHA256SUMS``, the
+    notebooks with the wheel and ``constraints.txt``, and a page listing them."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir) / "downloads"
+    figures = figure_dir()
+    if figures.is_dir():
+        target = out / "figures"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(figures, target)
+        from annotator_incentives.figure_data import write_manifest
+
+        write_manifest(target)  # SHA256SUMS: a reader checks a download, and compares builds with it
+    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
+    items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
+                      for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
+    (out / "index.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Downloads</title></head><body>"
+        "<h1>Downloads</h1><p>Figures as PNG, SVG and CSV of the plotted data, each with a JSON record of where "
+        "its data came from, and <code>figures/SHA256SUMS</code>: compare your own run's figure data with these by "
+        "<code>python -m annotator_incentives.figure_data compare &lt;this folder&gt; --this &lt;your figures&gt;</code> "
+        "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
+        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
+        "its dependencies at the book's versions: constraints.txt).</p>"
+        f"<ul>{items}</ul></body></html>")
