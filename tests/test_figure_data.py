@@ -4,7 +4,6 @@ the ill-conditioned columns a figure names, the SHA256SUMS manifest, and the com
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import shutil
@@ -50,10 +49,6 @@ def printed(out: str) -> dict[str, str]:
 
 def statuses(this: Path, other: Path) -> dict[str, str]:
     return {r.name: r.status for r in compare_folders(this, other)}
-
-
-def test_the_examples_in_the_docstrings_hold():
-    assert doctest.testmod(figure_data).failed == 0
 
 
 def test_identical_folders_agree(tmp_path, capsys):

@@ -32,9 +32,15 @@ def visible_text(page: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-def workplace_traces(text: str) -> list[tuple[str, str]]:
+# The API reference names the errors each function raises (its Raises sections, and examples that
+# show one), and the general index lists them as its entries: a reference must name them, so only
+# the other rules apply to these two pages.
+NAMES_ERRORS = {"chapters/api.html": {"an exception name"}, "genindex.html": {"an exception name"}}
+
+
+def workplace_traces(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
     return [(what, text[max(0, m.start() - 50):m.end() + 50].replace("\n", " "))
-            for what, pattern in WORKPLACE.items() for m in pattern.finditer(text)]
+            for what, pattern in WORKPLACE.items() if what not in allowed for m in pattern.finditer(text)]
 
 
 @pytest.mark.parametrize("text,found", [
@@ -49,13 +55,21 @@ def test_the_scan_finds_what_a_reader_must_not_see(text, found):
     assert (found in seen) if found else not seen
 
 
+def test_the_api_reference_may_name_errors_but_not_paths():
+    allowed = NAMES_ERRORS["chapters/api.html"]
+    assert not workplace_traces("Raises ProfileError: an unknown name", allowed)
+    assert {what for what, _ in workplace_traces("read from /home/ann/team.toml", allowed)} == {"a machine path"}
+
+
 @pytest.mark.slow
 def test_no_page_shows_the_build_machine(built_book):
     out, result = built_book
     assert result.returncode == 0
     site = out / "_build" / "html"
-    traces = [(page.relative_to(site).as_posix(), *trace) for page in sorted(site.rglob("*.html"))
-              for trace in workplace_traces(visible_text(page))]
+    traces = [(name, *trace) for page in sorted(site.rglob("*.html"))
+              for name in [page.relative_to(site).as_posix()]
+              for trace in workplace_traces(visible_text(page), NAMES_ERRORS.get(name, set()))]
+    assert (site / "chapters" / "api.html").is_file()  # the exemption names a page that exists
     assert not traces, traces[:10]
 
 

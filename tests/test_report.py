@@ -81,29 +81,7 @@ def test_series_split_where_and_bullets():
     assert report.bullets("Lead:", ["a", "b"]) == "Lead:\n\n- a\n- b"
 
 
-def test_examples_in_the_docstrings_run():
-    import doctest
-
-    from annotator_incentives.findings import assessing, beyond, downstream, incentives, planning, principal_agent
-
-    for module in (report, assessing, incentives, beyond, downstream, planning, principal_agent):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        assert result.attempted > 0 and result.failed == 0, module.__name__
-
-
 def test_at_most():
     assert report.at_most(0.0213, digits=2) == "at most 0.021"
     assert report.at_most(0.0004, floor=0.001) == "less than 0.001"
     assert report.at_most(4e-13, floor=1e-12) == "less than 10⁻¹²"
-
-
-def test_cells_write_a_table_by_the_number_policy():
-    import pandas as pd
-
-    frame = pd.DataFrame({"setting": ["a", "b"], "gap": [0.000123456, 1e-13], "n": [1200, 5], "ok": [True, False]})
-    assert report.cells(frame, digits=2) == [{"setting": "a", "gap": "0.00012", "n": "1,200", "ok": "yes"},
-                                             {"setting": "b", "gap": "0", "n": "5", "ok": "**no**"}]
-    assert report.cells(frame, floor=1e-3)[0]["gap"] == "< 0.001"
-    assert report.cells([{"s": 0.5}], formats={"s": report.value}) == [{"s": "0.5"}]
-    with pytest.raises(ValueError, match="finite"):
-        report.cells([{"x": float("inf")}])

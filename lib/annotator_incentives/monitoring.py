@@ -121,7 +121,27 @@ def _kl(kl) -> float:
 
 
 def label_probability(eta, p) -> np.ndarray:
-    """P(Z = 1) = eta p + (1 - eta)/2 (the paper's annotator model).
+    r"""P(Z = 1) = eta p + (1 - eta)/2, the label probability of the paper's annotator model.
+
+    With probability :math:`\eta` the annotator labels as the population does, :math:`Z \sim
+    \mathrm{Bern}(p)`, otherwise by a fair coin (the paper's Section 2, equations (2)-(3)).
+
+    Parameters
+    ----------
+    eta : array_like
+        The annotator's effort (commitment), in [0, 1].
+    p : array_like
+        Preference probabilities in [0, 1]; broadcast against ``eta``.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\eta p + (1 - \eta)/2`, in the broadcast shape of ``eta`` and ``p``.
+
+    Raises
+    ------
+    MonitoringError
+        A value outside [0, 1] or not a number, or shapes that do not broadcast together.
 
     Examples
     --------
@@ -134,14 +154,69 @@ def label_probability(eta, p) -> np.ndarray:
 
 
 def agreement_probability(eta, p, p_e=1.0) -> np.ndarray:
-    """P(Z = Z_e) = 1/2 + 2 eta (p - 1/2)(p_e - 1/2) (Proposition 2)."""
+    r"""P(Z = Z_e) = 1/2 + 2 eta (p - 1/2)(p_e - 1/2): agreement with an expert (Proposition 2).
+
+    The expert's label :math:`Z_e \sim \mathrm{Bern}(p_e)` is conditionally independent of the
+    annotator's, so one check passes with probability :math:`\tfrac12 + 2\eta(p - \tfrac12)(p_e -
+    \tfrac12)`.
+
+    Parameters
+    ----------
+    eta : array_like
+        The annotator's effort, in [0, 1].
+    p : array_like
+        Preference probabilities in [0, 1].
+    p_e : array_like, default 1.0
+        The expert's probability of preferring the first response, in [0, 1] (1: the expert
+        always prefers the higher-scored response, as in the paper's numerical work).
+
+    Returns
+    -------
+    numpy.ndarray
+        The agreement probability, in the broadcast shape of the inputs.
+
+    Raises
+    ------
+    MonitoringError
+        A value outside [0, 1], or shapes that do not broadcast together.
+
+    Examples
+    --------
+    >>> round(float(agreement_probability(0.5, 0.9)), 12)  # 1/2 + 2 * 0.5 * 0.4 * 0.5
+    0.7
+    """
     eta, p, p_e = _probability("eta", eta), _probability("p", p), _probability("p_e", p_e)
     _together(eta=eta, p=p, p_e=p_e)
     return 0.5 + 2 * eta * (p - 0.5) * (p_e - 0.5)
 
 
 def signal_strength(p, p_e=1.0) -> float:
-    """c-bar = E[4 (p - 1/2)(p_e - 1/2)] over a sample of p (Proposition 2); with p_e = 1, E[2p - 1]."""
+    r"""c-bar = E[4 (p - 1/2)(p_e - 1/2)] over a sample of p (Proposition 2); with p_e = 1, E[2p - 1].
+
+    The expert monitor's pass probability is :math:`q(\eta) = (1 + \bar c \eta)/2`.
+
+    Parameters
+    ----------
+    p : array_like
+        The dataset's preference probabilities, in [0, 1].
+    p_e : array_like, default 1.0
+        The expert's preference probabilities, in [0, 1].
+
+    Returns
+    -------
+    float
+        :math:`\bar c`, in [-1, 1].
+
+    Raises
+    ------
+    MonitoringError
+        A value outside [0, 1] or not a number.
+
+    Examples
+    --------
+    >>> round(signal_strength([0.9, 0.7]), 12)  # mean of 2p - 1: (0.8 + 0.4) / 2
+    0.6
+    """
     p, p_e = _probability("p", p), _probability("p_e", p_e)
     return float(np.mean(4 * (p - 0.5) * (p_e - 0.5)))
 
@@ -166,12 +241,63 @@ class Monitor:
 
 
 def expert_monitor(p, p_e=1.0, name: str = "expert") -> Monitor:
-    """Agreement with an expert: c = c-bar of the dataset's p (Proposition 2)."""
+    r"""Agreement with an expert: a :class:`Monitor` with c = c-bar of the dataset's p (Proposition 2).
+
+    Parameters
+    ----------
+    p, p_e : array_like
+        As in :func:`signal_strength` (``p_e`` defaults to 1.0).
+    name : str, default "expert"
+        The monitor's name.
+
+    Returns
+    -------
+    Monitor
+        A monitor whose check passes with probability :math:`(1 + \bar c \eta)/2`.
+
+    Raises
+    ------
+    MonitoringError
+        A value outside [0, 1], or :math:`\bar c` outside (0, 1] (every p is 1/2: no signal).
+
+    Examples
+    --------
+    >>> monitor = expert_monitor([0.9, 0.7])
+    >>> round(monitor.c, 12), round(float(monitor.q(1.0)), 12)  # c-bar = 0.6; q(1) = (1 + 0.6) / 2
+    (0.6, 0.8)
+    """
     return Monitor(name, signal_strength(p, p_e))
 
 
 def self_consistency_monitor(delta: float, name: str = "self-consistency") -> Monitor:
-    """Agreement with oneself on a repeated item: c = 1 - delta (Proposition 4)."""
+    r"""Agreement with oneself on a repeated item: a :class:`Monitor` with c = 1 - delta (Proposition 4).
+
+    A committed annotator repeats its label with probability :math:`1 - \delta`, a careless one with
+    probability 1/2, so a check passes with probability :math:`(1 + (1 - \delta)\eta)/2`, whatever p.
+
+    Parameters
+    ----------
+    delta : float
+        A fully committed annotator's disagreement rate with itself, in [0, 1).
+    name : str, default "self-consistency"
+        The monitor's name.
+
+    Returns
+    -------
+    Monitor
+        The self-consistency monitor.
+
+    Raises
+    ------
+    MonitoringError
+        ``delta`` outside [0, 1) or not a number.
+
+    Examples
+    --------
+    >>> monitor = self_consistency_monitor(0.02)
+    >>> round(monitor.c, 12), round(float(monitor.q(0.5)), 12)  # (1 + 0.98 * 0.5) / 2
+    (0.98, 0.745)
+    """
     delta = validation.probability("delta", delta, MonitoringError)
     if delta >= 1:
         raise MonitoringError("delta must be below 1: a committed annotator who never repeats a label gives no signal")
@@ -181,7 +307,34 @@ def self_consistency_monitor(delta: float, name: str = "self-consistency") -> Mo
 def expert_kl_divergence(p, eta0: float, eta1: float) -> float:
     """D = E_p KL(Bern(eta0 p + (1-eta0)/2) || Bern(eta1 p + (1-eta1)/2)) (Proposition 1).
 
+    The KL divergence between the label distributions of a careless (eta0) and a careful (eta1)
+    annotator, averaged over the dataset's p: the information per label of an expert test that
+    knows every p. It feeds Le Cam's bound (:func:`le_cam_bound`, :func:`error_sum_lower_bound`).
     Infinite when some p is 0 or 1 and eta1 = 1 (a committed annotator never errs there).
+
+    Parameters
+    ----------
+    p : array_like
+        The dataset's preference probabilities, in [0, 1].
+    eta0, eta1 : float
+        The hypotheses' efforts, 0 <= eta0 < eta1 <= 1.
+
+    Returns
+    -------
+    float
+        D >= 0, possibly infinite.
+
+    Raises
+    ------
+    MonitoringError
+        A value outside [0, 1], or eta0 >= eta1.
+
+    Examples
+    --------
+    >>> round(expert_kl_divergence([1.0], 0.0, 0.5), 10)  # KL(Bern(1/2) || Bern(3/4)) = log(4/3) / 2
+    0.1438410362
+    >>> expert_kl_divergence([1.0], 0.8, 1.0)
+    inf
     """
     eta0, eta1 = _hypotheses(eta0, eta1)
     p = _probability("p", p)
@@ -190,23 +343,94 @@ def expert_kl_divergence(p, eta0: float, eta1: float) -> float:
 
 
 def le_cam_bound(n, kl: float) -> np.ndarray:
-    """Le Cam: type I + type II error of any test >= exp(-n D) / 2 (Proposition 1)."""
+    r"""Le Cam: type I + type II error of any test >= exp(-n D) / 2 (Proposition 1).
+
+    Parameters
+    ----------
+    n : int or array_like of int
+        Numbers of inspected samples, >= 1.
+    kl : float
+        The KL divergence D per sample (:func:`expert_kl_divergence`), >= 0, infinity allowed.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\tfrac12 e^{-nD}` at each n.
+
+    Raises
+    ------
+    MonitoringError
+        n not a whole number >= 1, or D negative or not a number.
+
+    Examples
+    --------
+    >>> float(le_cam_bound(2, np.log(2)))  # exp(-2 log 2) / 2 = 1/8
+    0.125
+    """
     return 0.5 * np.exp(-_sample_sizes(n) * _kl(kl))
 
 
 def error_sum_lower_bound(n, kl: float) -> np.ndarray:
-    """max{0, 1 - sqrt(nD/2), 1 - sqrt(1 - exp(-nD))}: 1 - TV, with TV bounded by Pinsker and
-    by Bretagnolle-Huber (the bound the paper's Figures 1, 2, 7 and 8 plot)."""
+    """max{0, 1 - sqrt(nD/2), 1 - sqrt(1 - exp(-nD))}: the smallest error sum any test can have.
+
+    The bound is 1 - TV, with the total variation TV bounded by Pinsker's inequality and by
+    Bretagnolle-Huber's (Proposition 1; the bound the paper's Figures 1, 2, 7 and 8 plot).
+
+    Parameters
+    ----------
+    n, kl
+        As in :func:`le_cam_bound`: checks n >= 1, and D >= 0 (infinity allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        The lower bound on type I + type II error at each n, in [0, 1].
+
+    Raises
+    ------
+    MonitoringError
+        n below 1 or not whole; D below 0 or NaN.
+
+    Examples
+    --------
+    >>> round(float(error_sum_lower_bound(2, 0.5)), 12)  # nD = 1: Pinsker gives 1 - sqrt(1/2)
+    0.292893218813
+    """
     with np.errstate(invalid="ignore"):  # n D with D = inf
         nd = _sample_sizes(n) * _kl(kl)
     return np.maximum.reduce([np.zeros_like(nd, dtype=float), 1 - np.sqrt(nd / 2), 1 - np.sqrt(-np.expm1(-nd))])
 
 
 def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
-    """Smallest pass count k at which the likelihood ratio of Bin(n, q1) to Bin(n, q0) exceeds 1.
+    r"""Smallest pass count k at which the likelihood ratio of Bin(n, q1) to Bin(n, q0) exceeds 1.
 
     The test "declare eta >= eta1 when X >= k" is then the likelihood-ratio test with threshold 1
-    (ties, where the ratio is exactly 1, are declared H0). k = n + 1 means "never".
+    (ties, where the ratio is exactly 1, are declared H0). k = n + 1 means "never". In closed form
+    :math:`k = \lfloor n t \rfloor + 1` with :math:`t = \log\frac{1 - q_0}{1 - q_1} \big/
+    \big(\log\frac{q_1}{q_0} + \log\frac{1 - q_0}{1 - q_1}\big)`. It is the optimal test behind
+    :func:`error_sum` (Propositions 2 and 4).
+
+    Parameters
+    ----------
+    n : int or array_like of int
+        Numbers of checks, >= 1.
+    q0, q1 : float
+        Pass probabilities of one check under H0 and H1, 0 <= q0 < q1 <= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The threshold k at each n (integers).
+
+    Raises
+    ------
+    MonitoringError
+        n not a whole number >= 1, or not 0 <= q0 < q1 <= 1.
+
+    Examples
+    --------
+    >>> int(lr_threshold(10, 0.5, 0.7))  # t = log(5/3) / log(7/3) = 0.603
+    7
     """
     n = _sample_sizes(n)
     q0, q1 = _pass_rates(q0, q1)
@@ -240,8 +464,30 @@ def _lower(k, n, q: float) -> np.ndarray:
 
 
 def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q): binomial tails by the
-    regularised incomplete beta function, at every n (2**31 and beyond included).
+    r"""Exact (type I, type II) of "declare H1 when X >= k", X ~ Bin(n, q).
+
+    The binomial tails are computed by the regularised incomplete beta function, at every n
+    (2**31 and beyond included): type I is :math:`P(\mathrm{Bin}(n, q_0) \ge k)`, type II
+    :math:`P(\mathrm{Bin}(n, q_1) < k)`.
+
+    Parameters
+    ----------
+    n : int or array_like of int
+        Numbers of checks, >= 1.
+    k : int or array_like of int
+        Pass thresholds, >= 0 (k > n never declares H1).
+    q0, q1 : float
+        Pass probabilities under H0 and H1, in [0, 1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (type I error, type II error), in the broadcast shape of n and k.
+
+    Raises
+    ------
+    MonitoringError
+        n or k not whole numbers in range, or q0, q1 outside [0, 1].
 
     Examples
     --------
@@ -256,15 +502,34 @@ def threshold_test_errors(n, k, q0: float, q1: float) -> tuple[np.ndarray, np.nd
 
 
 def error_sum(n, q0: float, q1: float) -> np.ndarray:
-    """Type I + type II error of the likelihood-ratio test (threshold 1), exactly.
+    r"""Type I + type II error of the likelihood-ratio test (threshold 1), exactly.
 
     This is the smallest error sum of any test between Bin(n, q0) and Bin(n, q1): it equals
-    1 - TV(Bin(n, q0), Bin(n, q1)). Exact at every n, 2**31 and beyond included.
+    1 - TV(Bin(n, q0), Bin(n, q1)). Exact at every n, 2**31 and beyond included. With
+    :math:`q = (1 + c\eta)/2` it is the error of expert (Proposition 2) and self-consistency
+    (Proposition 4) monitoring, plotted in the paper's Figures 2 and 8.
+
+    Parameters
+    ----------
+    n, q0, q1
+        As in :func:`lr_threshold`: checks n >= 1 and pass probabilities 0 <= q0 < q1 <= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The optimal error sum at each n, in [0, 1].
+
+    Raises
+    ------
+    MonitoringError
+        Checks or pass probabilities out of range (as for :func:`lr_threshold`).
 
     Examples
     --------
     >>> float(error_sum(1, 0.5, 1.0))  # one check; pass when committed: H1 is declared on a pass
     0.5
+    >>> round(float(error_sum(5, 0.5, 0.9)), 12)  # k = 4: 6/32 + (1 - 0.9**5 - 5 * 0.9**4 * 0.1)
+    0.26896
     >>> bool(error_sum(2**31, 0.6, 0.6001) < error_sum(2**31 - 1, 0.6, 0.6001))
     True
     """
@@ -273,8 +538,29 @@ def error_sum(n, q0: float, q1: float) -> np.ndarray:
 
 
 def ump_threshold(n: int, q0: float, alpha: float) -> int:
-    """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha
-    (Karlin-Rubin; X is sufficient and the family has monotone likelihood ratio), at every n.
+    """Smallest k with P(X >= k | q0) <= alpha: the non-randomised UMP test of size alpha.
+
+    By Karlin-Rubin (X is sufficient and the family has monotone likelihood ratio), "declare H1
+    when X >= k" is uniformly most powerful among tests of its size (Proposition 2), at every n.
+
+    Parameters
+    ----------
+    n : int
+        Number of checks, >= 1.
+    q0 : float
+        Pass probability under H0, in [0, 1].
+    alpha : float
+        The size, in [0, 1].
+
+    Returns
+    -------
+    int
+        The threshold k, from 0 to n + 1 (n + 1: never declare H1).
+
+    Raises
+    ------
+    MonitoringError
+        n not a whole number >= 1, or q0, alpha outside [0, 1].
 
     Examples
     --------
@@ -307,8 +593,39 @@ class EtaEstimate:
 
 
 def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstimate:
-    """eta-hat = (2 A-bar - 1)/c with the Clopper-Pearson interval for q mapped through
-    eta = (2q - 1)/c and clipped to [0, 1] (Propositions 2-4)."""
+    r"""eta-hat = (2 A-bar - 1)/c with an exact confidence interval (Propositions 2-4).
+
+    The Clopper-Pearson interval for the pass probability q is mapped through
+    :math:`\eta = (2q - 1)/c` and clipped to [0, 1]; the point estimate is not clipped.
+
+    Parameters
+    ----------
+    passes : int
+        Passed checks, 0 <= passes <= n.
+    n : int
+        Checks, >= 1.
+    c : float
+        The monitor's signal strength, in (0, 1].
+    level : float, default 0.95
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    EtaEstimate
+        n, passes, the estimate, the interval (low, high) and the level.
+
+    Raises
+    ------
+    MonitoringError
+        n below 1, passes outside [0, n], c outside (0, 1], or a level outside
+        (0, 1).
+
+    Examples
+    --------
+    >>> estimate = estimate_eta(9, 10, 1.0)  # (2 * 0.9 - 1) / 1
+    >>> round(estimate.eta_hat, 12), round(estimate.low, 6), round(estimate.high, 6)
+    (0.8, 0.109968, 0.994943)
+    """
     n = validation.count("n (inspected samples)", n, MonitoringError, minimum=1)
     passes = validation.count("passes", passes, MonitoringError, 0, n)
     c = validation.signal_strength("signal strength c", c, MonitoringError)
@@ -319,8 +636,36 @@ def estimate_eta(passes: int, n: int, c: float, level: float = 0.95) -> EtaEstim
 
 
 def fisher_information(eta, c) -> np.ndarray:
-    """I(eta) = c^2 / (1 - c^2 eta^2) for one check with P(pass) = (1 + c eta)/2 (our reading of the
-    paper's v2; consistent with Propositions 3-4)."""
+    r"""I(eta) = c^2 / (1 - c^2 eta^2): the Fisher information about eta in one check.
+
+    For one check with :math:`P(\text{pass}) = (1 + c\eta)/2` (our reading of the paper's v2;
+    consistent with Propositions 3-4): estimation error scales as :math:`1/\sqrt{n I}` and the
+    contract gaps of Theorems 1 and 2 as :math:`1/\sqrt{I n \log n}` and :math:`1/(I n)`.
+
+    Parameters
+    ----------
+    eta : array_like
+        Efforts in [0, 1].
+    c : array_like
+        Signal strengths in (0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`c^2/(1 - c^2\eta^2)`; infinite at :math:`c\eta = 1`.
+
+    Raises
+    ------
+    MonitoringError
+        eta outside [0, 1] or c outside (0, 1].
+
+    Examples
+    --------
+    >>> round(float(fisher_information(0.5, 1.0)), 12)  # 1 / (1 - 1/4)
+    1.333333333333
+    >>> float(fisher_information(0.0, 0.5))  # c**2 at eta = 0
+    0.25
+    """
     eta = _probability("eta", eta)
     c = _probability("signal strength c", c)
     if np.any(c == 0):
@@ -330,8 +675,37 @@ def fisher_information(eta, c) -> np.ndarray:
 
 
 def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> int:
-    """Smallest n with error_sum(n) <= target (exact; the optimal error sum never rises with n,
-    so a doubling then bisection search finds it). Raises if n_max does not suffice."""
+    """Smallest n with error_sum(n) <= target, exactly.
+
+    The optimal error sum never rises with n, so a doubling then bisection search finds it. This
+    is the sample size the paper reads off Figures 1 and 2 (Propositions 2 and 4).
+
+    Parameters
+    ----------
+    target : float
+        The target type I + type II error sum, in (0, 1).
+    q0, q1 : float
+        Pass probabilities under H0 and H1, 0 <= q0 < q1 <= 1.
+    n_max : int, optional
+        The largest n searched; by default ten million.
+
+    Returns
+    -------
+    int
+        The smallest sufficient number of checks.
+
+    Raises
+    ------
+    OutOfReachError
+        n_max checks do not reach the target, or q0 and q1 are equal as floats.
+    MonitoringError
+        An argument out of range.
+
+    Examples
+    --------
+    >>> samples_needed(0.3, 0.5, 0.9)  # error_sum(4) = 0.3648, error_sum(5) = 0.26896
+    5
+    """
     target = validation.open_probability("target error sum", target, MonitoringError)
     _distinguishable(q0, q1)
     q0, q1 = _pass_rates(q0, q1)
@@ -352,10 +726,37 @@ def samples_needed(target: float, q0: float, q1: float, n_max: int = 10**7) -> i
 
 
 def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1: float) -> float:
-    """Normal approximation n ~ (2 z)^2 / (I (eta1 - eta0)^2), z = Phi^-1(1 - target/2), I at the
-    midpoint: the optimal error sum is about 2 Phi(-sqrt(n I) (eta1 - eta0) / 2) for close
-    hypotheses. (The paper's v2 states the order 2 log(1/(2 target)) / (I (eta1 - eta0)^2),
-    smaller by a constant factor; both scale as 1/I.)"""
+    r"""Normal approximation to the sample size: n ~ (2 z)^2 / (I (eta1 - eta0)^2).
+
+    Here :math:`z = \Phi^{-1}(1 - \text{target}/2)` and I is the Fisher information at the midpoint
+    of eta0 and eta1: the optimal error sum is about :math:`2\Phi(-\sqrt{nI}(\eta_1 - \eta_0)/2)`
+    for close hypotheses. (The paper's v2 states the order :math:`2\log(1/(2\,\text{target}))
+    / (I(\eta_1 - \eta_0)^2)`, smaller by a constant factor; both scale as 1/I.)
+
+    Parameters
+    ----------
+    target : float
+        The target error sum, in (0, 1).
+    monitor : Monitor
+        The monitoring signal.
+    eta0, eta1 : float
+        The hypotheses, 0 <= eta0 < eta1 <= 1.
+
+    Returns
+    -------
+    float
+        The approximate number of checks (not rounded).
+
+    Raises
+    ------
+    MonitoringError
+        An argument out of range, or ``monitor`` not a :class:`Monitor`.
+
+    Examples
+    --------
+    >>> round(samples_needed_asymptotic(0.1, self_consistency_monitor(0.0), 0.8, 0.95), 6)
+    112.730977
+    """
     eta0, eta1 = _hypotheses(eta0, eta1)
     target = validation.open_probability("target error sum", target, MonitoringError)
     validation.instance("monitor", monitor, Monitor, MonitoringError)
@@ -365,15 +766,67 @@ def samples_needed_asymptotic(target: float, monitor: Monitor, eta0: float, eta1
 
 
 def self_consistency_needs_fewer(delta: float, c_bar: float) -> bool:
-    """Proposition 4: self-consistency beats expert monitoring when 1 - delta > c-bar."""
+    """Proposition 4: self-consistency beats expert monitoring when 1 - delta > c-bar.
+
+    Parameters
+    ----------
+    delta : float
+        A committed annotator's disagreement rate with itself, in [0, 1].
+    c_bar : float
+        The expert monitor's signal strength, in [-1, 1].
+
+    Returns
+    -------
+    bool
+        Whether self-consistency has the larger signal (and needs fewer checks).
+
+    Raises
+    ------
+    MonitoringError
+        delta outside [0, 1] or c_bar outside [-1, 1].
+
+    Examples
+    --------
+    >>> self_consistency_needs_fewer(0.02, 0.6)  # 0.98 > 0.6
+    True
+    """
     delta = validation.probability("delta", delta, MonitoringError)
     c_bar = validation.real("c-bar", c_bar, MonitoringError, -1.0, 1.0)
     return 1 - delta > c_bar
 
 
 def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.random.Generator) -> float:
-    """Reference: the paper's simulation of the likelihood-ratio test (trials per hypothesis); n
-    up to 2**63 - 1 (numpy's sampler), ``rng`` a numpy Generator."""
+    """Reference: the paper's simulation of the likelihood-ratio test's error sum.
+
+    Draws ``trials`` counts under each hypothesis and counts the errors of the test of
+    :func:`lr_threshold`; :func:`error_sum` gives the exact value.
+
+    Parameters
+    ----------
+    n : int
+        Checks, from 1 up to 2**63 - 1 (numpy's sampler).
+    q0, q1 : float
+        Pass probabilities under H0 and H1, 0 <= q0 < q1 <= 1.
+    trials : int
+        Simulated annotators per hypothesis, >= 1.
+    rng : numpy.random.Generator
+        The random generator (``numpy.random.default_rng(seed)``).
+
+    Returns
+    -------
+    float
+        The simulated type I + type II error.
+
+    Raises
+    ------
+    MonitoringError
+        An argument out of range, or ``rng`` not a numpy Generator.
+
+    Examples
+    --------
+    >>> monte_carlo_error_sum(1, 0.0, 1.0, 100, np.random.default_rng(0))  # one check separates them
+    0.0
+    """
     n = validation.count("n (inspected samples)", n, MonitoringError, 1, np.iinfo(np.int64).max)
     k = int(lr_threshold(n, q0, q1))
     trials = validation.count("trials", trials, MonitoringError, minimum=1)
@@ -384,8 +837,36 @@ def monte_carlo_error_sum(n: int, q0: float, q1: float, trials: int, rng: np.ran
 
 
 def samples_needed_lower_bound(target: float, kl: float) -> int:
-    """Smallest n at which error_sum_lower_bound(n, D) <= target: no expert test, even one that
-    knows every p, reaches the target with fewer (closed form of the two bounds)."""
+    r"""Smallest n at which error_sum_lower_bound(n, D) <= target.
+
+    No expert test, even one that knows every p, reaches the target with fewer checks
+    (Proposition 1; closed form of the two bounds: :math:`n \ge \max\{2(1 - t)^2/D,\
+    -\log(t(2 - t))/D\}` for target t).
+
+    Parameters
+    ----------
+    target : float
+        The target error sum, in (0, 1).
+    kl : float
+        The KL divergence D per sample, > 0, infinity allowed.
+
+    Returns
+    -------
+    int
+        The bound on the number of checks, >= 1.
+
+    Raises
+    ------
+    MonitoringError
+        The target out of range, or D = 0 (no number of checks tells the hypotheses apart).
+    OutOfReachError
+        D so small that the bound exceeds what a float can count.
+
+    Examples
+    --------
+    >>> samples_needed_lower_bound(0.1, 0.01)  # Bretagnolle-Huber: -log(0.19) / 0.01 = 166.1
+    167
+    """
     target = validation.open_probability("target error sum", target, MonitoringError)
     kl = _kl(kl)
     if kl == 0:
@@ -402,7 +883,36 @@ def samples_needed_lower_bound(target: float, kl: float) -> int:
 
 
 def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
-    """Figure 1 (bottom) and Figure 7: the error-sum lower bound against n for each eta0."""
+    """The error-sum lower bound against n for each eta0: Figure 1 (bottom) and Figure 7.
+
+    Parameters
+    ----------
+    p : array_like
+        The dataset's preference probabilities, in [0, 1].
+    n : array_like of int
+        Numbers of checks, >= 1.
+    eta0s : array_like
+        Efforts of the careless annotator, each below ``eta1``.
+    eta1 : float
+        Effort of the careful annotator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (eta0, n): columns n, eta0, eta1, kl (:func:`expert_kl_divergence`) and
+        lower_bound (:func:`error_sum_lower_bound`).
+
+    Raises
+    ------
+    MonitoringError
+        p or an effort outside [0, 1], an eta0 at or above eta1, or n below 1.
+
+    Examples
+    --------
+    >>> curves = expert_bound_curves([1.0], [1, 2], [0.0], 0.5)
+    >>> curves.lower_bound.round(6).tolist()  # D = log(4/3) / 2: 1 - sqrt(1 - exp(-n D))
+    [0.73182, 0.620736]
+    """
     n = _sample_sizes(n)
     rows = []
     for eta0 in _probability("eta0s", eta0s).ravel():
@@ -412,7 +922,32 @@ def expert_bound_curves(p, n, eta0s, eta1: float) -> pd.DataFrame:
 
 
 def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame:
-    """Figures 2 and 8: exact error sum of the self-consistency LR test against n for each delta."""
+    """Exact error sum of the self-consistency LR test against n for each delta: Figures 2 and 8.
+
+    Parameters
+    ----------
+    n : array_like of int
+        Numbers of checks, >= 1.
+    deltas : array_like
+        Disagreement rates of a committed annotator with itself, in [0, 1).
+    eta0, eta1 : float
+        The hypotheses, 0 <= eta0 < eta1 <= 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (delta, n): columns n, delta, eta0, eta1 and error_sum (:func:`error_sum`).
+
+    Raises
+    ------
+    MonitoringError
+        A delta outside [0, 1), eta0 >= eta1, or n below 1.
+
+    Examples
+    --------
+    >>> self_consistency_curves([1, 5], [0.0], 0.0, 0.8).error_sum.round(12).tolist()  # q0 = 0.5, q1 = 0.9
+    [0.6, 0.26896]
+    """
     eta0, eta1 = _hypotheses(eta0, eta1)
     n = _sample_sizes(n)
     rows = []
@@ -424,8 +959,34 @@ def self_consistency_curves(n, deltas, eta0: float, eta1: float) -> pd.DataFrame
 
 
 def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: int, seed: int) -> pd.DataFrame:
-    """Reference for Figure 2: the paper's simulation (``trials`` per hypothesis), seeded (``seed``
-    a whole number >= 0)."""
+    """Reference for Figure 2: the paper's simulation of the error sum, seeded.
+
+    Parameters
+    ----------
+    n, deltas, eta0, eta1
+        As in :func:`self_consistency_curves`.
+    trials : int
+        Simulated annotators per hypothesis and point, >= 1.
+    seed : int
+        The seed of ``numpy.random.default_rng``, a whole number >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (delta, n): columns n, delta, eta0, eta1 and error_sum (simulated,
+        :func:`monte_carlo_error_sum`).
+
+    Raises
+    ------
+    MonitoringError
+        As for :func:`self_consistency_curves`, or trials or seed not whole numbers in range.
+
+    Examples
+    --------
+    >>> curves = monte_carlo_error_sum_curves([5], [0.0], 0.0, 0.8, trials=2000, seed=0)
+    >>> bool(abs(curves.error_sum[0] - 0.26896) < 0.05)  # the exact error sum, error_sum(5, 0.5, 0.9)
+    True
+    """
     eta0, eta1 = _hypotheses(eta0, eta1)
     rng = np.random.default_rng(validation.count("seed", seed, MonitoringError))
     rows = []
@@ -446,7 +1007,32 @@ def monte_carlo_error_sum_curves(n, deltas, eta0: float, eta1: float, trials: in
 
 
 def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataFrame:
-    """I_sc(eta) / I_expert(eta) with c = 1 - delta against c = c-bar (Proposition 4)."""
+    """I_sc(eta) / I_expert(eta) with c = 1 - delta against c = c-bar (Proposition 4).
+
+    Parameters
+    ----------
+    deltas : array_like
+        Disagreement rates of a committed annotator with itself, in [0, 1).
+    c_bars : dict of str to float
+        The expert signal strengths to compare with, by label (at least one).
+    eta : float
+        The effort at which the informations are compared, in [0, 1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (label, delta): columns label, c_bar, delta and ratio.
+
+    Raises
+    ------
+    MonitoringError
+        An argument out of range, or ``c_bars`` empty or not a dict.
+
+    Examples
+    --------
+    >>> fisher_ratio_table([0.0, 0.5], {"expert": 0.5}, 0.0).ratio.tolist()  # (1 - delta)**2 / 0.25 at eta = 0
+    [4.0, 1.0]
+    """
     deltas = _probability("delta", deltas)
     validation.instance("c_bars", c_bars, dict, MonitoringError, " (a label for each c-bar)")
     if not c_bars:
@@ -461,9 +1047,42 @@ def fisher_ratio_table(deltas, c_bars: dict[str, float], eta: float) -> pd.DataF
 
 
 def sample_size_table(p_by_dataset: dict[str, np.ndarray], targets, deltas, eta0: float, eta1: float) -> pd.DataFrame:
-    """Inspected samples needed for each target error sum: expert agreement test (exact),
-    expert lower bound (any expert test), self-consistency per delta (exact), and the
-    asymptotic Fisher-information formula beside each exact number."""
+    """Inspected samples needed for each target error sum, by monitor (Propositions 1, 2 and 4).
+
+    Rows: the expert agreement test (exact, :func:`samples_needed`), the lower bound of any expert
+    test (:func:`samples_needed_lower_bound`) for each dataset, and self-consistency for each delta
+    (exact), with the asymptotic Fisher-information formula (:func:`samples_needed_asymptotic`)
+    beside each exact number.
+
+    Parameters
+    ----------
+    p_by_dataset : dict of str to array_like
+        Each dataset's preference probabilities, by name.
+    targets : iterable of float
+        Target error sums, in (0, 1).
+    deltas : iterable of float
+        Disagreement rates for the self-consistency rows, in [0, 1).
+    eta0, eta1 : float
+        The careless and the careful effort, 0 <= eta0 < eta1 <= 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns dataset, method and one "n for error <target>" column of text per target.
+
+    Raises
+    ------
+    MonitoringError
+        An argument out of range.
+    OutOfReachError
+        A target that a monitor cannot reach.
+
+    Examples
+    --------
+    >>> table = sample_size_table({"toy": np.ones(10)}, [0.3], [0.0], 0.0, 0.8)
+    >>> table["n for error 0.3"].tolist()  # c = 1 for both monitors: q0 = 0.5, q1 = 0.9
+    ['5 (≈ 6)', '≥ 2', '5 (≈ 6)']
+    """
     eta0, eta1 = _hypotheses(eta0, eta1)
     rows = []
 

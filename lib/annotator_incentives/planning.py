@@ -4,8 +4,8 @@
 self-consistency monitoring, Propositions 2-4) with the exact contract solver (binary and
 linear contracts for the chosen number of checks). Inputs can be a dataset of the registry, a
 file of the user's own preference probabilities or scores, and a utility profile written in a
-small TOML file (:func:`profile_from_toml`); the files are read by
-:mod:`annotator_incentives.planning_inputs`, whose functions are importable from here.
+small TOML file (:func:`~annotator_incentives.planning_inputs.profile_from_toml`); the files are
+read by :mod:`annotator_incentives.planning_inputs`, whose functions are importable from here.
 """
 
 from __future__ import annotations
@@ -40,23 +40,75 @@ class PlanningError(AnnotatorInputError):
     """A planning request that cannot be answered as asked."""
 
 
-MIN_PAIRS = 10  # fewer preference probabilities than this do not estimate c-bar
-MAX_PLAN_CHECKS = 100_000  # largest n the planner solves contracts for (about 10 s on 2 cores)
-DEFAULT_MARGIN = 1e-3  # the annotator's utility lead that the strict binary bonus buys
+MIN_PAIRS = 10  #: fewer preference probabilities than this do not estimate c-bar
+MAX_PLAN_CHECKS = 100_000  #: largest n the planner solves contracts for (about 10 s on 2 cores)
+DEFAULT_MARGIN = 1e-3  #: the annotator's utility lead that the strict binary bonus buys
 
 
 def plan(*, p: np.ndarray | None = None, dataset: str | None = None, data_dir: str | os.PathLike[str] | None = None,
          delta: float = 0.05, eta0: float = 0.8, eta1: float = 0.95, error: float = 0.1,
          utility: UtilityProfile | str = "baseline", n: int | None = None, source: str | None = None,
          margin: float = DEFAULT_MARGIN) -> dict[str, Any]:
-    """Compare the two monitors for the test H0: eta <= eta0 against H1: eta >= eta1 at a
-    target error sum, then solve the best binary and linear contracts with n checks (default:
-    the smaller of the two sample sizes; at most ``MAX_PLAN_CHECKS``); ``source`` describes
-    supplied p. A monitor that cannot reach the target (within ``samples_needed``'s n_max) is
-    reported as out of reach; with n given, the contracts are still solved. Each binary
-    contract comes with the extra bonus that makes the recommended effort a strict best
-    response by ``margin`` (the annotator's utility) and its cost. Returns a JSON-ready
-    dictionary; bad inputs raise :class:`PlanningError` (or the library's other named errors)."""
+    """Which monitor, how many checks, which contract: a plan for an annotation programme.
+
+    Compares the two monitors for the test H0: eta <= eta0 against H1: eta >= eta1 at a target
+    error sum (exact sample sizes, :func:`~annotator_incentives.monitoring.samples_needed`, with
+    the lower bound of any expert test: Propositions 1, 2 and 4), then solves the best binary
+    (Theorem 1) and linear (Theorem 2) contracts with n checks for each monitor. n defaults to the
+    smaller of the two sample sizes (at most ``MAX_PLAN_CHECKS``). A monitor that cannot reach the
+    target (within ``samples_needed``'s n_max) is reported as out of reach; with n given, the
+    contracts are still solved. Each binary contract comes with the extra bonus that makes the
+    recommended effort a strict best response by ``margin`` (the annotator's utility) and its cost.
+
+    Parameters
+    ----------
+    p : numpy.ndarray, optional
+        Preference probabilities (at least ``MIN_PAIRS``), in [0, 1]; give p or ``dataset``.
+    dataset : str, optional
+        A dataset of the registry, instead of p.
+    data_dir : str or os.PathLike, optional
+        A folder of local copies of the datasets (else ``ANNOTATOR_DATA_DIR``, the hub, the
+        packaged samples).
+    delta : float, default 0.05
+        A committed annotator's disagreement rate with itself, in [0, 1).
+    eta0, eta1 : float, optional
+        The careless and the careful effort, 0 <= eta0 < eta1 <= 1; by default 0.8 and 0.95.
+    error : float, default 0.1
+        The target type I + type II error sum, in (0, 1).
+    utility : UtilityProfile or str, default "baseline"
+        The utility profile, or a registered profile's name.
+    n : int, optional
+        Checks for the contracts, 1 to ``MAX_PLAN_CHECKS``.
+    source : str, optional
+        A description of supplied p (the plan's "data" entry).
+    margin : float, optional
+        The annotator's utility lead the strict bonus buys, > 0; by default ``DEFAULT_MARGIN``.
+
+    Returns
+    -------
+    dict
+        JSON-ready: data, c_bar, test, monitoring (each monitor's c, Fisher information and
+        samples_needed), recommended_monitor, profile (with its first-best), n, strict_margin and
+        contracts (per monitor and kind).
+
+    Raises
+    ------
+    PlanningError
+        Both or neither of p and dataset, an argument out of range, fewer than ``MIN_PAIRS``
+        probabilities, or no monitor reaching the target without n given.
+    DataError
+        A dataset that cannot be loaded.
+    ProfileError
+        An unknown profile name.
+
+    Examples
+    --------
+    >>> result = plan(p=np.full(20, 0.75), utility="figure3", n=10)  # c-bar = 0.5; self-consistency: c = 0.95
+    >>> result["recommended_monitor"], result["monitoring"]["self-consistency"]["samples_needed"]
+    ('self-consistency', 156)
+    >>> result["monitoring"]["expert"]["samples_needed"], result["monitoring"]["expert"]["any_expert_test_needs_at_least"]
+    (1554, 471)
+    """
     if (p is None) == (dataset is None):
         raise PlanningError("give either preference probabilities (a file) or a dataset name, not both")
     test = _hypothesis_test(delta, eta0, eta1, error)
@@ -260,7 +312,31 @@ def _finite(x) -> float | None:
 # --- the report -------------------------------------------------------------------------------
 
 def format_plan(result: dict[str, Any]) -> str:
-    """A short human-readable report of :func:`plan`'s result."""
+    r"""A short human-readable report of :func:`plan`'s result (what ``annotator-plan`` prints).
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`plan` returned.
+
+    Returns
+    -------
+    str
+        The data and the test, each monitor's sample size with the recommendation, and each
+        contract's pay, induced effort and gap to the first-best, one per line.
+
+    Raises
+    ------
+    KeyError
+        A dictionary that is not a plan.
+
+    Examples
+    --------
+    >>> report = format_plan(plan(p=np.full(20, 0.75), utility="figure3", n=10))
+    >>> print("\n".join(report.splitlines()[:2]))
+    Data: 20 preference probabilities supplied
+    Test: H0 eta <= 0.8 against H1 eta >= 0.95, target type I + type II error 0.1
+    """
     lines = [*_monitoring_lines(result), "", _contracts_heading(result)]
     for monitor, offers in result["contracts"].items():
         for kind, offer in offers.items():

@@ -3,8 +3,9 @@
 :func:`p_from_file` reads a CSV or Parquet file of preference probabilities p, or of the
 scores of the chosen and rejected responses; :func:`profile_from_toml` reads a utility profile
 (G, E, mu, the outside option and the wage bounds) from a small TOML file. Every way a file can
-be wrong is a named error (:class:`DataError`, :class:`ProfileError`) that says where. Both are
-importable from :mod:`annotator_incentives.planning` too, which uses them.
+be wrong is a named error (:class:`~annotator_incentives.data.DataError`,
+:class:`~annotator_incentives.utility.ProfileError`) that says where. Both are importable from
+:mod:`annotator_incentives.planning` too, which uses them.
 """
 
 from __future__ import annotations
@@ -185,11 +186,38 @@ def _p_from_scores(frame: pd.DataFrame, path: Path, first_line: int) -> tuple[np
 
 
 def p_from_file(path: str | os.PathLike[str]) -> tuple[np.ndarray, str]:
-    """Preference probabilities from a CSV (UTF-8) or Parquet file: a column ``p`` in [0, 1], or
-    the columns ``chosen_score`` and ``rejected_score`` (then p = sigmoid of their difference, as
-    in the book's data chapter, folded, ties dropped), not both. Blank lines, True/False values,
-    text, NaN, duplicated column names and unreadable files are :class:`DataError`. Returns
-    (p folded to >= 1/2, description)."""
+    r"""Preference probabilities from a CSV (UTF-8) or Parquet file: the planner's data input.
+
+    The file holds a column ``p`` in [0, 1], or the columns ``chosen_score`` and
+    ``rejected_score`` (then p = sigmoid of their difference, as in the book's data chapter,
+    folded, ties dropped), not both. The p feed the expert monitor's signal strength
+    :math:`\bar c` (Proposition 2).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (.csv, .txt or .parquet).
+
+    Returns
+    -------
+    tuple
+        p folded to >= 1/2 (a numpy array), and a description of where they come from.
+
+    Raises
+    ------
+    DataError
+        Blank lines, True/False values, text, NaN, duplicated column names, missing columns, and
+        unreadable, empty or missing files (each named with where).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pairs.csv"
+    >>> _ = path.write_text("p\n0.9\n0.2\n0.5\n")
+    >>> p, description = p_from_file(path)
+    >>> p.tolist(), description.startswith("3 preference probabilities from")  # 0.2 folds to 0.8
+    ([0.9, 0.8, 0.5], True)
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise DataError(f"a data file must be given by its path; got {type(path).__name__}")
     path = Path(path)
@@ -470,9 +498,9 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
 
     - [G] rate and scale within ``UNIT_RANGE`` (1e-6 to 1e6), where the solvers' absolute
       tolerances (1e-12 in utility and in wages) are negligible;
-    - both wage bounds within rate |wage| <= ``utility.CARA_EXPONENT_MAX`` (10, as the paper's
+    - both wage bounds within ``rate |wage| <= utility.CARA_EXPONENT_MAX`` (10, as the paper's
       profiles): beyond, G(w_lo) exceeds e^10 = 2.2e4 scale (a contract's expected utility
-      loses about 8 eps |G(w_lo)| to rounding) or G near w_hi is too flat to tell wages apart;
+      loses about ``8 eps |G(w_lo)|`` to rounding) or G near w_hi is too flat to tell wages apart;
     - E increasing and convex on [0, 1] (exactly, by its stationary points), E(1) - E(0) at
       least ``COST_SPAN_MIN`` (1e-6) times max(1, [G] scale), so that the solvers' tie of 1e-12
       in utility is small against it, and at least 1 / ``CANCELLATION_MAX`` (1e-6) of the sum of
@@ -481,13 +509,24 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
       ``MU_BEND_MAX`` (1,000), and mu(1) - mu(0) within ``MU_SPAN_RANGE`` (1e-6 to 1e4) wages of
       1 / [G] rate (the wage bounds are at most 24 of them apart).
 
+    The profile is the principal-agent model's (G, E, mu, U_0 and the wage bounds; the paper's
+    Section 3), for the planner's contracts.
+
     Parameters
     ----------
-    path : the TOML file.
+    path : str or os.PathLike
+        The TOML file.
 
     Returns
     -------
-    UtilityProfile, named by ``name`` (default: the file's stem), with a CARA tag (rate, scale).
+    UtilityProfile
+        Named by ``name`` (default: the file's stem), with a CARA tag (rate, scale).
+
+    Raises
+    ------
+    ProfileError
+        A missing, unreadable or non-UTF-8 file, invalid TOML, an unknown or misspelt key, a
+        number that is not finite or out of its range, or a profile that breaks Assumptions 2-4.
 
     Examples
     --------

@@ -34,10 +34,32 @@ __all__ = [
 
 
 def tail_integral_form(k: int, n: int, p: float) -> float:
-    """P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du   (lemma (a), k >= 1), by
-    quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself is
-    :func:`annotator_incentives.binomial.tail`). For k = 0 the tail is 1 (every count is >= 0; the
+    r"""P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du: the binomial lemma (a), k >= 1.
+
+    The lemma behind Theorem 1: :math:`P(X_n(p) \ge k) = n \int_0^p P(X_{n-1}(u) = k - 1)\,du`,
+    computed by quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself,
+    :func:`annotator_incentives.binomial.tail`, and its curvature, :func:`tail_curvature`, are
+    :mod:`annotator_incentives.binomial`'s). For k = 0 the tail is 1 (every count is >= 0; the
     integral form starts at k = 1); for k > n it is 0.
+
+    Parameters
+    ----------
+    k : int
+        The threshold, >= 0.
+    n : int
+        Trials, >= 1.
+    p : float
+        Success probability, in [0, 1].
+
+    Returns
+    -------
+    float
+        The tail probability, to the quadrature's accuracy (about 1e-12 relatively).
+
+    Raises
+    ------
+    ContractError
+        k or n not whole numbers in range, or p outside [0, 1].
 
     Examples
     --------
@@ -56,7 +78,33 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
 
 
 def bell_peak(n: int, share: float) -> float:
-    """Lemma (e): the peak of d/dp P(X_n >= k) is about sqrt(n) / sqrt(2 pi s (1-s)) for k = s n."""
+    r"""Lemma (e): the peak of d/dp P(X_n >= k) is about sqrt(n) / sqrt(2 pi s (1 - s)) for k = s n.
+
+    The height of the "bell curve" of the marginal incentive of a binary contract, which grows as
+    :math:`\sqrt n` (Theorem 1's proof).
+
+    Parameters
+    ----------
+    n : int
+        Trials, >= 1.
+    share : float
+        The threshold's share s = k/n, in (0, 1).
+
+    Returns
+    -------
+    float
+        :math:`\sqrt{n} / \sqrt{2\pi s(1 - s)}`.
+
+    Raises
+    ------
+    ContractError
+        n not a whole number >= 1, or share outside (0, 1).
+
+    Examples
+    --------
+    >>> round(bell_peak(100, 0.5), 10)  # 10 / sqrt(pi / 2)
+    7.978845608
+    """
     n = validation.count("n", n, ContractError, 1)
     share = validation.open_probability("share", share, ContractError)
     return float(np.sqrt(n) / np.sqrt(2 * np.pi * share * (1 - share)))
@@ -67,14 +115,20 @@ class SlopeFit(tuple):
 
     @property
     def slope(self) -> float:
+        """The fitted slope of log(gap) on log(n).
+        """
         return self[0]
 
     @property
     def stderr(self) -> float:
+        """The slope's standard error.
+        """
         return self[1]
 
     @property
     def intercept(self) -> float:
+        """The fitted intercept.
+        """
         return self[2]
 
 
@@ -92,9 +146,33 @@ def _curve(n, values, name: str = "gap") -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_loglog(n, gap, n_min: float = 0, min_points: int = 3) -> SlopeFit:
-    """Least-squares slope of log gap against log n over n >= n_min, with its standard error
-    (``min_points`` positive gaps at the least, at two different n; with two the line is exact
-    and the error 0). n are finite numbers > 0; gaps that are not positive and finite are left out.
+    r"""Least-squares slope of log gap against log n over n >= n_min, with its standard error.
+
+    The rate figures' fit: Theorem 2 predicts slope -1 for linear contracts, Theorem 1 about
+    -1/2 (:math:`1/\sqrt{n \log n}`) for binary ones. ``min_points`` positive gaps at the least,
+    at two different n; with two the line is exact and the error 0. Gaps that are not positive
+    and finite are left out.
+
+    Parameters
+    ----------
+    n : array_like
+        Finite numbers > 0.
+    gap : array_like
+        The gaps, as long as ``n``.
+    n_min : float, default 0
+        The smallest n fitted.
+    min_points : int, default 3
+        The fewest usable gaps, >= 2.
+
+    Returns
+    -------
+    SlopeFit
+        (slope, standard error, intercept).
+
+    Raises
+    ------
+    ContractError
+        n or gap not numbers of one length, or fewer than ``min_points`` usable gaps.
 
     Examples
     --------
@@ -115,13 +193,43 @@ def fit_loglog(n, gap, n_min: float = 0, min_points: int = 3) -> SlopeFit:
 
 
 def discrete_action_gap(n: int, c: float, profile: UtilityProfile, low: float = 0.0, high: float | None = None) -> dict:
-    """Two effort levels {low, high}: the best binary contract inducing ``high`` and its gap to
-    the first-best for that effort, mu(high) - G^{-1}(E(high) + U_0) - (its value).
+    r"""Two effort levels {low, high}: the best binary contract inducing ``high`` and its gap.
 
-    For each threshold k the bonus utility b_k = (E(high) - E(low)) / (P_k(high) - P_k(low)) makes
-    the agent indifferent (ties go to the recommendation) and participation fixes the base. The
-    gap is the risk premium (1-P) [G^{-1}(u* - bP) - G^{-1}(u*)] + P [G^{-1}(u* + b(1-P)) - G^{-1}(u*)],
-    evaluated with log1p for exponential G so that gaps far below 1e-16 keep their precision.
+    The discrete-action contrast to Theorem 1 (Frick, Iijima and Ishii 2023): the gap to the
+    first-best for that effort, :math:`\mu(\text{high}) - G^{-1}(E(\text{high}) + U_0)` minus the
+    contract's value, closes like :math:`\exp(-\Theta(n))`. For each threshold k the bonus utility
+    :math:`b_k = (E(\text{high}) - E(\text{low})) / (P_k(\text{high}) - P_k(\text{low}))` makes the
+    agent indifferent (ties go to the recommendation) and participation fixes the base. The gap is
+    the risk premium :math:`(1 - P)[G^{-1}(u^* - bP) - G^{-1}(u^*)] + P[G^{-1}(u^* + b(1 - P)) -
+    G^{-1}(u^*)]`, evaluated with log1p for exponential G so that gaps far below 1e-16 keep their
+    precision.
+
+    Parameters
+    ----------
+    n, c, profile
+        Checks (>= 1), the monitor's signal strength (in (0, 1]) and the utility profile.
+    low : float, default 0.0
+        The low effort, in [0, 1).
+    high : float, optional
+        The effort to induce, above ``low``; by default the first-best effort.
+
+    Returns
+    -------
+    dict
+        n, the best threshold k, its gap, bonus_utility b_k and miss_probability 1 - P_k(high).
+
+    Raises
+    ------
+    ContractError
+        An argument out of range, or not 0 <= low < high <= 1.
+
+    Examples
+    --------
+    >>> from annotator_incentives.utility import profile
+    >>> discrete_action_gap(1, 1.0, profile("figure3"), high=1.0)  # q(1) = 1: never misses; b = 0.18 / (1 - 1/2)
+    {'n': 1, 'k': 1, 'gap': 0.0, 'bonus_utility': 0.36, 'miss_probability': 0.0}
+    >>> round(discrete_action_gap(2, 0.5, profile("figure3"), high=1.0)["gap"], 10)  # k = 1, P = 15/16, b = 0.96
+    0.0249383359
     """
     n, c, profile = Problem.make(n, c, profile)
     low = validation.probability("low", low, ContractError)
@@ -168,7 +276,46 @@ def gap_table_rates(
     problems=("restricted", "unrestricted"),
     workers: int = 2,
 ) -> pd.DataFrame:
-    """The rate figure's data: gaps and the Fisher information I(eta*) of each monitor."""
+    r"""The rate figure's data: the contract gaps and the Fisher information I(eta*) of each monitor.
+
+    The gaps of :func:`~annotator_incentives.contracts.gap_table` with a column ``fisher``,
+    :math:`I(\eta^*) = c^2/(1 - c^2\eta^{*2})` at the first-best effort, against which the v2
+    rates :math:`\Theta(1/\sqrt{I n \log n})` (Theorem 1) and :math:`\Theta(1/(I n))` (Theorem 2)
+    are drawn.
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        The utility profile.
+    signals : dict of str to float
+        Each monitor's signal strength c, by name (at least one).
+    ns : array_like of int
+        Numbers of checks, >= 1.
+    kinds : iterable of str, optional
+        Contract classes; by default binary and linear.
+    problems : iterable of str, optional
+        Restricted (induce eta*) and unrestricted second-best problems; by default both.
+    workers : int, default 2
+        Worker processes of the solver.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (monitor, kind, problem, n), with the gap, the normalised gap and fisher.
+
+    Raises
+    ------
+    ContractError
+        ``signals`` empty or not a dict, ns not whole numbers >= 1, or what the solvers refuse.
+
+    Examples
+    --------
+    >>> from annotator_incentives.utility import profile
+    >>> table = gap_table_rates(profile("figure3"), {"self-consistency": 0.98}, [1, 10], kinds=("linear",),
+    ...                         problems=("unrestricted",), workers=1)
+    >>> table.gap.round(4).tolist(), round(float(table.fisher[0]), 4)
+    ([0.0036, 0.0011], 6.6464)
+    """
     validation.instance("signals", signals, dict, ContractError, " (a monitor's name for each signal strength c)")
     if not signals:
         raise ContractError("signals is empty: give at least one monitor's signal strength c")
@@ -182,11 +329,29 @@ def gap_table_rates(
 # --- local slopes and windowed fits ---
 
 def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
-    """Log-log slopes (:func:`fit_loglog`) of ``values`` against ``n`` over sliding windows of
-    ``points`` consecutive n (sorted): one row per window with n_lo, n_hi, n_mid (geometric
-    middle) and slope (NaN where a value in the window is not positive and finite). A rate shows
-    as a flat run of local slopes; a fit over a wide window averages them, plateaus included.
-    n are finite numbers > 0, ``points`` a whole number >= 2.
+    """Log-log slopes of ``values`` against ``n`` over sliding windows of ``points`` consecutive n.
+
+    Each window is fitted by :func:`fit_loglog` (n sorted): one row per window with n_lo, n_hi,
+    n_mid (geometric middle) and slope (NaN where a value in the window is not positive and
+    finite). A rate (Theorems 1 and 2) shows as a flat run of local slopes; a fit over a wide
+    window averages them, plateaus included.
+
+    Parameters
+    ----------
+    n, values : array_like
+        As ``n`` and ``gap`` in :func:`fit_loglog`.
+    points : int, default 5
+        Points per window, >= 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns n_lo, n_hi, n_mid and slope, one row per window.
+
+    Raises
+    ------
+    ContractError
+        n or values not numbers of one length, or fewer than ``points`` of them.
 
     Examples
     --------
@@ -216,10 +381,41 @@ def _limit(name: str, value) -> float:
 
 
 def fit_against_reference(n, values, reference, n_min: float = 0, n_max: float = np.inf) -> dict:
-    """Fit the log-log slope of ``values`` over n_min <= n <= n_max and fit ``reference`` (the
-    theory's curve, e.g. 1/sqrt(n log n)) on the same points, so the two slopes are comparable.
-    Returns the window, both slopes, the fit's standard error and their difference in
-    standard errors (inf when the fit has no scatter)."""
+    r"""The log-log slope of ``values`` and of the theory's curve ``reference`` on the same points.
+
+    Fits ``values`` over n_min <= n <= n_max (:func:`fit_loglog`) and ``reference`` (e.g.
+    :math:`1/\sqrt{n \log n}` for Theorem 1, 1/n for Theorem 2) on the same points, so the two
+    slopes are comparable.
+
+    Parameters
+    ----------
+    n : array_like
+        Finite numbers > 0.
+    values, reference : array_like
+        The measured curve and the theory's, as long as ``n``.
+    n_min : float, default 0
+        The smallest n fitted.
+    n_max : float, default inf
+        The largest n fitted.
+
+    Returns
+    -------
+    dict
+        n_min, n_max and points of the window, slope and stderr of the fit, reference_slope, their
+        difference, and in_stderr: the difference in standard errors (inf when the fit has no
+        scatter).
+
+    Raises
+    ------
+    ContractError
+        Inputs of different lengths, or fewer than three usable points in the window.
+
+    Examples
+    --------
+    >>> fit = fit_against_reference([10, 100, 1000], [0.1, 0.01, 0.001], [10**-0.5, 0.1, 1000**-0.5])
+    >>> round(fit["slope"], 12), round(fit["reference_slope"], 12), fit["in_stderr"]  # 1/n against 1/sqrt(n)
+    (-1.0, -0.5, inf)
+    """
     n, values = _curve(n, values, "values")
     reference = _curve(n, reference, "reference")[1]
     n_min, n_max = validation.real("n_min", n_min, ContractError), _limit("n_max", n_max)

@@ -68,12 +68,40 @@ CARA_EXPONENT_MAX = 10.0
 
 
 def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
-    """w in [lo, hi] with f(w) = u, elementwise, for f increasing on [lo, hi] with derivative
-    ``df`` (an approximate one will do); u outside f([lo, hi]) gives the nearer end. A few
-    bisection steps first (Newton's method crawls on exponential-like f from a far start), then
-    Newton's method kept inside a bracket that every evaluation narrows, bisecting whenever a
-    Newton step would leave it (as in Numerical Recipes' rtsafe), until a step moves w by at
-    most ``rtol`` relatively."""
+    r"""w in [lo, hi] with f(w) = u, elementwise, for f increasing on [lo, hi].
+
+    The profiles' numerical :math:`G^{-1}` (the wage :math:`w = G^{-1}(E(\eta) + U_0)` of the
+    first-best, Proposition 5, and of every contract's base wage). ``df`` is f's derivative (an
+    approximate one will do); u outside f([lo, hi]) gives the nearer end. A few bisection steps
+    first (Newton's method crawls on exponential-like f from a far start), then Newton's method
+    kept inside a bracket that every evaluation narrows, bisecting whenever a Newton step would
+    leave it (as in Numerical Recipes' rtsafe), until a step moves w by at most ``rtol``
+    relatively.
+
+    Parameters
+    ----------
+    f, df : callable
+        The increasing function and its derivative, each taking and returning arrays.
+    u : array_like
+        The values to invert.
+    lo, hi : float
+        The interval searched, lo < hi.
+    rtol : float, default 1e-15
+        Relative step at which Newton's method stops.
+    bisections : int, default 12
+        Bisection steps before Newton's method.
+
+    Returns
+    -------
+    numpy.ndarray
+        The solutions, in the shape of ``u``.
+
+    Examples
+    --------
+    >>> w = solve_increasing(np.exp, np.exp, [np.e, 100.0], -1.0, 2.0)  # exp(w) = e; 100 > exp(2): the end
+    >>> [round(float(x), 12) for x in w]
+    [1.0, 2.0]
+    """
     u = np.asarray(u, dtype=float)
     low, high = np.full(u.shape, float(lo)), np.full(u.shape, float(hi))
     at_lo, at_hi = u <= f(low), u >= f(high)
@@ -205,11 +233,12 @@ class UtilityProfile:
     # -- derived quantities ----------------------------------------------------------------
     @property
     def u_lo(self) -> float:
-        """G(w_lo): the lowest utility a contract can give."""
+        """The lowest utility a contract can give, G(w_lo)."""
         return float(self.G(np.float64(self.w_lo)))
 
     @property
     def u_hi(self) -> float:
+        """The highest utility a contract can give, G(w_hi)."""
         return float(self.G(np.float64(self.w_hi)))
 
     def wage_for_utility(self, u) -> np.ndarray:
@@ -225,6 +254,27 @@ class UtilityProfile:
 
     # -- assumptions -----------------------------------------------------------------------
     def check_assumptions(self, points: int = 2001) -> None:
+        """The model's assumptions on a grid of ``points`` wages and efforts.
+
+        Assumption 2 (G increasing and strictly concave on [w_lo, w_hi]), Assumption 3 (E increasing
+        and convex, mu increasing and concave on [0, 1]) and Assumption 4 (E([0, 1]) + U_0 inside
+        G([w_lo, w_hi])); G, E and mu must be finite everywhere. Called on construction.
+
+        Parameters
+        ----------
+        points : int, default 2001
+            Grid points on each domain.
+
+        Raises
+        ------
+        ProfileError
+            The first assumption that fails, named with where it fails.
+
+        Examples
+        --------
+        >>> PROFILES["figure3"].check_assumptions() is None
+        True
+        """
         w = np.linspace(self.w_lo, self.w_hi, points)
         eta = np.linspace(0.0, 1.0, points)
         for label, values in (("G", self.G(w)), ("E", self.E(eta)), ("mu", self.mu(eta))):
@@ -283,20 +333,25 @@ class UtilityProfile:
 def cara(rate: float = 1.0, scale: float = 1.0) -> tuple[Fn, Fn, Fn]:
     """G(w) = scale (1 - exp(-rate w)) with its inverse and derivative (constant absolute risk aversion).
 
-    All three are evaluated without overflow warnings or errors: G by ``expm1`` (exact near
-    w = 0), G'(w) = scale rate exp(-rate w) and G far below the wages a profile allows go to
-    -inf and +inf as the exponential does; G_inv(u) is +inf for u at or above the ceiling
-    ``scale`` (no wage gives it). Profiles read from TOML keep rate |w| within
-    ``CARA_EXPONENT_MAX`` at both wage bounds, where nothing overflows and rounding is small.
+    The agent's utility of the paper's Figure 3 (rate 1, scale 1) and Figure 10 (rate 1/2,
+    scale 1/2); strictly concave, as Assumption 2 asks. All three are evaluated without overflow
+    warnings or errors: G by ``expm1`` (exact near w = 0), G'(w) = scale rate exp(-rate w) and G
+    far below the wages a profile allows go to -inf and +inf as the exponential does; G_inv(u) is
+    +inf for u at or above the ceiling ``scale`` (no wage gives it). Profiles read from TOML keep
+    ``rate |w|`` within ``CARA_EXPONENT_MAX`` at both wage bounds, where nothing overflows and
+    rounding is small.
 
     Parameters
     ----------
-    rate : absolute risk aversion, > 0 (1 / the wage over which G bends).
-    scale : the ceiling of G, > 0 (G(w) -> scale as w -> inf).
+    rate : float, default 1.0
+        Absolute risk aversion, > 0 (1 / the wage over which G bends).
+    scale : float, default 1.0
+        The ceiling of G, > 0 (G(w) -> scale as w -> inf).
 
     Returns
     -------
-    (G, G_inv, dG), each taking a number or an array.
+    tuple of callable
+        (G, G_inv, dG), each taking a number or an array.
 
     Examples
     --------
@@ -396,11 +451,39 @@ def _build_profiles() -> dict[str, UtilityProfile]:
     return {p.name: p for p in profiles}
 
 
+#: The named profiles of the paper's numerical work, by name (:func:`profile` gives one).
 PROFILES: dict[str, UtilityProfile] = _build_profiles()
 
 
 def profile(name: str) -> UtilityProfile:
-    """A named profile: figure3, figure10_mu, figure10_G, baseline, risk_averse_poly, high_cost_exp."""
+    """A named utility profile of the paper's numerical work (Section 3, Assumptions 2-4 checked).
+
+    figure3 (Figure 3), figure10_mu and figure10_G (the robustness checks of Figure 10), and the
+    authors' later profiles baseline, risk_averse_poly and high_cost_exp.
+
+    Parameters
+    ----------
+    name : str
+        One of figure3, figure10_mu, figure10_G, baseline, risk_averse_poly, high_cost_exp.
+
+    Returns
+    -------
+    UtilityProfile
+        The profile (shared: profiles are frozen).
+
+    Raises
+    ------
+    ProfileError
+        An unknown name (the known ones are listed in the message).
+
+    Examples
+    --------
+    >>> figure3 = profile("figure3")
+    >>> figure3.description
+    'G = 1 - exp(-w), E = 0.18 eta^2, mu = 0.5 eta^0.8, U_0 = 0 (paper, Figure 3)'
+    >>> round(float(figure3.wage_for_utility(0.5)), 12)  # G^-1(1/2) = log 2
+    0.69314718056
+    """
     try:
         return PROFILES[name]
     except (KeyError, TypeError):

@@ -31,7 +31,7 @@ __all__ = [
     "vectorised",
 ]
 
-MAX_CHECKS = 10**6  # largest number of checks n the contract solvers accept (memory and time grow with n)
+MAX_CHECKS = 10**6  #: largest number of checks n the contract solvers accept (memory and time grow with n)
 
 
 class AnnotatorInputError(ValueError):
