@@ -522,6 +522,7 @@ def test_small_problems_against_brute_force(profile, n, c):
         assert best <= solution.agent_utility + 1e-10 * max(1.0, abs(solution.agent_utility))
 
 
+@pytest.mark.slow  # 9 s: general contracts at a G scale of 1e12
 def test_a_large_utility_scale_keeps_participation():
     """G = 1e12 (1 - e^{-w}): the CARA linear closed form's base wage log(s) - log(s - U_0 - E)
     cancelled (participation short by 1e-3); log1p keeps it. Every class is certified."""

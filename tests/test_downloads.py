@@ -50,6 +50,7 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(reader_run, built_book):
     assert (figures / "real_pairwise_agreement.png").is_file()  # the real-annotator chapter drew its figures
 
 
+@pytest.mark.slow  # 3 s: creates a virtual environment
 def test_a_fresh_venv_lacks_the_library(tmp_path):
     python = fresh_venv(tmp_path) / "bin" / "python"
     probe = "import importlib.util; print(importlib.util.find_spec('annotator_incentives'))"

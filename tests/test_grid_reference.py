@@ -91,6 +91,7 @@ def test_tolerance_admits_contracts_the_agent_would_leave():
     assert result.first_best.value < exact.first_best.value
 
 
+@pytest.mark.slow  # 7 s: all 51 threshold shares of the published grid method
 def test_every_tau_slice_as_published_gives_the_same_answers():
     """With n = 2 the 51 threshold shares give 3 distinct events X > tau n; the reference skips
     the repeats unless asked to do the published code's whole work, which changes nothing."""

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import BOOK_TEST_FILES, REPO_ROOT
 
 # each test notes the worker that ran it; pytest-xdist names them gw0, gw1, ...
@@ -48,6 +50,7 @@ def run_inner(project: Path, *options: str) -> tuple[subprocess.CompletedProcess
     return run, workers
 
 
+@pytest.mark.slow  # 3 s: a pytest run with two workers in a subprocess
 def test_two_workers_keep_the_books_tests_in_one(tmp_path):
     book = sorted(BOOK_TEST_FILES)[:3]
     project = inner_project(tmp_path, book, ["test_alpha.py", "test_beta.py", "test_gamma.py", "test_delta.py"])
@@ -59,6 +62,7 @@ def test_two_workers_keep_the_books_tests_in_one(tmp_path):
     assert set().union(*workers.values()) == {"gw0", "gw1"}, workers
 
 
+@pytest.mark.slow  # 3 s: two pytest runs in subprocesses
 def test_without_xdist_the_suite_is_one_plain_process(tmp_path):
     project = inner_project(tmp_path, sorted(BOOK_TEST_FILES)[:1], ["test_alpha.py"])
     for options in (["-p", "no:xdist"], ["-n", "0"]):

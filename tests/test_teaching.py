@@ -212,6 +212,7 @@ def tiny_book(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # 6 s: builds a small Sphinx book with the extension
 def test_tiny_book_has_the_run_box_and_alt_texts(tiny_book):
     page = (tiny_book / "chapters" / "page.html").read_text()
     assert "Run this chapter" in page
