@@ -29,7 +29,8 @@ from ..utility import UtilityProfile
 from .optimise import FINE_POINTS, GRID_POINTS, global_max
 from .problem import ContractError, Problem, tie
 
-__all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response", "IncentiveCheck", "incentive_check"]
+__all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response", "IncentiveCheck", "compare",
+           "incentive_check"]
 
 # GRID_POINTS (the solvers' own checks) and FINE_POINTS (the public check): optimise's grid policy
 
@@ -91,6 +92,7 @@ class IncentiveCheck:
     own: float
     rival_eta: float
     rival: float
+    allowance: float | None = None  # the tie rule's allowance, if not tie(own) (a curve without its constant)
 
     @property
     def gain(self) -> float:
@@ -99,41 +101,109 @@ class IncentiveCheck:
 
     @property
     def compatible(self) -> bool:
-        """Incentive compatible under the tie rule: rival <= own + TIE max(1, |own|)."""
-        return bool(self.rival <= self.own + tie(self.own))
+        """Incentive compatible under the tie rule: rival <= own + TIE max(1, |own|) (or
+        ``allowance`` when given)."""
+        return bool(self.rival <= self.own + (tie(self.own) if self.allowance is None else self.allowance))
+
+
+def compare(curve, eta: float, grid: np.ndarray, values: np.ndarray | None = None, *, allowance: float | None = None,
+            exact: bool = False, own_cell: bool = False, slope=None) -> IncentiveCheck:
+    """The package's one incentive comparison: U at the recommended effort ``eta`` against the
+    agent's best alternative on ``grid`` (unchecked: the solvers' route; :func:`incentive_check`
+    is its checked public form).
+
+    ``curve`` is U as a vectorised function of effort (any constant may be left out of it, as
+    long as ``allowance`` is the tie rule of the agent's true utility). Grid values give exact
+    lower bounds on the rival; grid peaks that could beat the bound asked for are refined to their
+    local maxima (:func:`~annotator_incentives.contracts.optimise.global_max`, by roots of
+    ``slope`` = U' when it is given). Three uses:
+
+    - the verdict (default): the rival is exact only in its comparison with own + ``allowance``
+      (default :func:`~annotator_incentives.contracts.problem.tie` of own); ``eta``'s own grid
+      cell is left out when eta is interior, a corner effort's is not;
+    - ``exact``: the best U outside eta's own grid cell exactly (the incentive slack own - rival, a
+      continuous function whose roots bound the incentive-compatible efforts);
+    - ``own_cell`` (with ``exact``): every peak refined, eta's own cell included (the public
+      check, which also catches an eta that is not a local maximum).
+    """
+    values = curve(grid) if values is None else values
+    own = float(curve(np.array([eta]))[0])
+    allowance = float(tie(own)) if allowance is None else allowance
+    interior = 1e-12 < eta < 1 - 1e-12  # a corner effort need not be a stationary point
+    exclude = None if own_cell or not (interior or exact) else eta
+
+    def f(e: float) -> float:
+        return float(curve(np.array([e]))[0])
+
+    if own_cell:
+        rival_eta, rival = global_max(f, grid, values, slope=slope)
+        return IncentiveCheck(float(eta), own, float(rival_eta), float(rival), allowance)
+    if not exact and values.max() > own + allowance:  # a grid effort beats eta: the largest gain is the witness
+        j = int(np.argmax(values))
+        return IncentiveCheck(float(eta), own, float(grid[j]), float(values[j]), allowance)
+    outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
+    if exact and (~outside).any() and values[~outside].max() > own:  # eta is not even a local maximum
+        j = int(np.argmax(np.where(outside, -np.inf, values)))
+        return IncentiveCheck(float(eta), own, float(grid[j]), float(values[j]), allowance)
+    competitor = float(values[outside].max()) if outside.any() else -np.inf
+    rival_eta, rival = global_max(f, grid, values, exclude=exclude, threshold=competitor if exact else own - allowance,
+                                  slope=slope)
+    return IncentiveCheck(float(eta), own, float(rival_eta), float(rival), allowance)
 
 
 def incentive_check(wages: np.ndarray, eta: float, n: int, c: float, profile: UtilityProfile,
                     points: int = FINE_POINTS, *, curve=None, screen: bool = False) -> IncentiveCheck:
     """Does ``eta`` maximise the agent's expected utility against w(x) over all of [0, 1]?
+    The checked form of :func:`compare`, the one comparison every solver and the certificate use.
 
     Parameters
     ----------
-    wages : the wage schedule w(x), x = 0..n.
-    eta : the recommended effort.
-    n, c, profile : the problem (checks, signal strength, utility profile).
-    points : effort grid screened before refinement.
-    curve : U(eta) in closed form (vectorised), if known; else exact binomial sums.
-    screen : the solvers' fast mode: the recommendation's own grid cell is not refined (a
-        corner effort's is), and peaks that cannot beat it by the tie rule are skipped; the
-        verdict is exact, the rival only a witness.
+    wages : numpy.ndarray
+        The wage schedule w(x), x = 0..n.
+    eta : float
+        The recommended effort, in [0, 1].
+    n : int
+        Checks (1 to ``validation.MAX_CHECKS``).
+    c : float
+        The signal strength, in (0, 1].
+    profile : UtilityProfile
+        The agent's utility profile.
+    points : int, optional
+        Effort grid screened before refinement (at least 3; default ``FINE_POINTS``).
+    curve : callable, optional
+        U(eta) in closed form (vectorised), if known; else exact binomial sums.
+    screen : bool, optional
+        The solvers' fast mode: eta's own grid cell is not refined (a corner effort's is), and
+        peaks that cannot beat it by the tie rule are skipped; the verdict is exact, the rival
+        only a witness.
 
     Returns
     -------
-    IncentiveCheck, with ``gain`` (the agent's gain from deviating) and ``compatible``.
+    IncentiveCheck
+        With ``gain`` (the agent's gain from deviating) and ``compatible`` (no gain beyond the
+        tie rule).
+
+    Raises
+    ------
+    ContractError
+        When the wages do not have n + 1 finite entries, or eta, n, c, the profile or points are
+        invalid.
+
+    Examples
+    --------
+    A constant wage induces no effort: shirking (eta = 0) is the agent's best response, and
+    asking for eta = 0.5 gains it E(0.5) - E(0) = 0.18 / 4 = 0.045 under figure3's E = 0.18 eta^2.
+
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> flat = np.full(11, 0.3)
+    >>> incentive_check(flat, 0.0, 10, 0.9, fig3).compatible
+    True
+    >>> round(incentive_check(flat, 0.5, 10, 0.9, fig3).gain, 12)
+    0.045
     """
     wages, pb = _validated(wages, n, c, profile)
     eta = validation.probability("the recommended effort eta", eta, ContractError)
     points = validation.count("points", points, ContractError, 3)
     grid, values, curve = _on_grid(wages, pb.n, pb.c, profile, points, curve)
-    own = float(curve(np.array([eta]))[0])
-    if not screen:
-        rival_eta, rival = global_max(lambda e: float(curve(np.array([e]))[0]), grid, values)
-        return IncentiveCheck(float(eta), own, float(rival_eta), float(rival))
-    if values.max() > own + tie(own):
-        j = int(np.argmax(values))
-        return IncentiveCheck(float(eta), own, float(grid[j]), float(values[j]))
-    interior = 1e-12 < eta < 1 - 1e-12  # a corner effort need not be a stationary point
-    rival_eta, rival = global_max(lambda e: float(curve(np.array([e]))[0]), grid, values,
-                                  exclude=eta if interior else None, threshold=own - tie(own))
-    return IncentiveCheck(float(eta), own, float(rival_eta), float(rival))
+    return compare(curve, float(eta), grid, values, exact=not screen, own_cell=not screen)

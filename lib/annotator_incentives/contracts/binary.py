@@ -13,29 +13,18 @@ of candidates, the global incentive check) are in
 from __future__ import annotations
 
 from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 
 from .. import binomial_kernel
 from ..utility import UtilityProfile
 from . import binary_search
-from .binary_terms import (
-    Offer,
-    Terms,
-    best_at,
-    candidates,
-    is_incentive_compatible,
-    participation,
-    support_thresholds,
-    terms,
-    wages,
-)
-from .optimise import CLOSED_POINTS, CORNER_POINTS, value_of, zoom_maximise
+from .binary_terms import Offer, best_at, candidates, participation, support_thresholds, wages
+from .optimise import CORNER_POINTS, value_of, zoom_maximise
 from .problem import ContractSolution, Problem, corner_upper_bound
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_binary", "restricted", "unrestricted", "corner", "one_check", "OneCheck"]
+__all__ = ["solve_binary", "restricted", "unrestricted", "corner"]
 
 CORNER_BLOCK = 2**21  # largest pmf block (cells) the corner's tails are summed from
 
@@ -103,45 +92,6 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     return Offer(float(value[i]), int(k[i]), float(base[i]), float(bonus[i]), float(high[i])) if np.isfinite(value[i]) else None
 
 
-class OneCheck(NamedTuple):
-    """The best contract with one check (threshold k = 1): the principal's value, the effort
-    it induces and the agent's utilities G(w0), G(w0 + w1) - G(w0) and G(w0 + w1)."""
-
-    value: float
-    eta: float
-    base_utility: float
-    bonus_utility: float
-    top_utility: float
-
-
-def one_check(pb: Problem, problem: str, points: int = CLOSED_POINTS) -> OneCheck | None:
-    """n = 1: the best contract, the corner eta = 1 included. The agent's utility
-    u0 + q(eta) b - E(eta) is concave in effort, so (c/2) b = E'(eta) makes eta a global best
-    response, and :func:`terms` with k = 1 is each effort's cheapest contract in closed form:
-    restricted at eta*, unrestricted maximised over a grid refined by :func:`zoom_maximise`.
-    None (use the general route) if the global check fails."""
-    def closed_form(eta: np.ndarray) -> Terms:
-        return terms(pb, 1, eta, binomial_kernel.pass_probability(eta, pb.c), 0.5 * pb.c, below=(1 - pb.c * eta) / 2)
-
-    if problem == "restricted":
-        eta = pb.first_best.eta
-    else:
-        etas = np.linspace(0.0, 1.0, points)  # eta = 0 included: weak signals induce tiny efforts
-        values = closed_form(etas).value
-        if not np.isfinite(values.max()):
-            return None
-        i = int(np.argmax(values))
-        best, _ = zoom_maximise(
-            lambda e: closed_form(e).value, etas[[max(i - 1, 0)]], etas[[min(i + 1, etas.size - 1)]], points=points
-        )
-        eta = float(best[0])
-    found = closed_form(np.array([eta]))
-    value, base, bonus, top = (float(x[0]) for x in (found.value, found.base_utility, found.bonus_utility, found.top_utility))
-    if not np.isfinite(value) or not is_incentive_compatible(pb, 1, bonus, eta, base, top):
-        return None
-    return OneCheck(value, eta, base, bonus, top)
-
-
 def _found(pb: Problem, eta: float, k: int, base: float, top: float) -> Found:
     """The contract inducing eta that pays utility ``top`` when X >= k and ``base`` otherwise."""
     return Found(eta, *wages(pb, k, base, top))
@@ -149,21 +99,15 @@ def _found(pb: Problem, eta: float, k: int, base: float, top: float) -> Found:
 
 def restricted(pb: Problem) -> Found | None:
     """The cheapest incentive-compatible binary contract inducing eta* (None if there is none)."""
-    single = one_check(pb, "restricted") if pb.n == 1 else None
-    if single is not None:
-        return _found(pb, single.eta, 1, single.base_utility, single.top_utility)
     eta = pb.first_best.eta
     offer = corner(pb) if eta >= 1.0 else best_at(pb, eta)
     return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.top_utility)
 
 
 def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None:
-    """The best binary contract: one check in closed form, else the best interior one by
-    ``search`` (the table search, or :func:`binary_search.scan_search`, the safe route that
+    """The best binary contract: the best interior one by ``search`` (the table search for
+    small n, else the scan; or :func:`binary_search.scan_search` alone, the safe route that
     checks every candidate) against the corner eta = 1."""
-    single = one_check(pb, "unrestricted") if pb.n == 1 else None
-    if single is not None:
-        return Best(single.value, _found(pb, single.eta, 1, single.base_utility, single.top_utility))
     interior = search(pb)
     value = value_of(interior)
     top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else None

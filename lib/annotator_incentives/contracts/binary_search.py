@@ -167,32 +167,37 @@ def _offers(pb: Problem, etas: Iterable[float]) -> dict[float, Offer]:
 
 
 def scan_search(pb: Problem) -> Interior | None:
-    """max over k and eta, every candidate checked globally: a scan fine enough that
-    neighbouring efforts' best thresholds differ by at most one, then each of the two leading
-    thresholds optimised exactly; for large n the walk over thresholds (:func:`_walk`). None
-    when nothing is feasible."""
+    """max over k and eta, every candidate checked globally: a coarse scan of efforts (each
+    effort's cheapest incentive-compatible contract, :func:`best_at`), then the best scanned
+    threshold optimised over effort (:func:`optimise_threshold`), and its neighbours k +- 1,
+    +- 2, ... while the value keeps improving (the best value per threshold is unimodal in k),
+    each from a feasible effort found next to its neighbour's optimum. None when nothing is
+    feasible."""
     n, c, _ = pb
     even = np.linspace(0.02, 1.0, BINARY_SCAN)  # eta = 0 is the fixed wage
     coarse = np.unique(np.concatenate([even, small_efforts(n, c)]))  # and the small efforts of a weak signal
     scan = _offers(pb, [*coarse, pb.first_best.eta])
     if not scan:
         return None
-    centre = max(scan, key=lambda e: scan[e].value)
-    spacing = even[1] - even[0]
-    fine = np.arange(max(centre - spacing, 0.0), min(centre + spacing, 1.0), 0.5 / (n * c + 1))
-    if fine.size > 200:
-        return _walk(pb, scan)
-    scan |= _offers(pb, fine)
-    starts: dict[int, tuple[float, float]] = {}
-    for eta, offer in scan.items():
-        if offer.value > starts.get(offer.k, (-np.inf, 0.0))[0]:
-            starts[offer.k] = (offer.value, eta)
-    best: Interior | None = None
-    for k in sorted(starts, key=lambda k: -starts[k][0])[:2]:
-        eta, value = optimise_threshold(pb, k, starts[k][1])
-        if value > value_of(best):
-            best = Interior(value, k, eta)
-    return best
+    eta0 = max(scan, key=lambda e: scan[e].value)
+    k0 = scan[eta0].k
+    eta, value = optimise_threshold(pb, k0, eta0)
+    best = Interior(value, k0, eta)
+    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
+    for direction in (-1, +1):
+        k, last_eta, worse = k0, eta, 0
+        while worse < 2 and 1 <= k + direction <= n:
+            k += direction
+            start = next((e for j in range(1, 9) for e in (float(np.clip(last_eta + direction * j * shift / 2, 0, 1)),)
+                          if best_at(pb, e, ks=(k,)) is not None), None)
+            if start is None:
+                break
+            last_eta, value = optimise_threshold(pb, k, start)
+            if value > best.value:
+                best, worse = Interior(value, k, last_eta), 0
+            else:
+                worse += 1
+    return best if np.isfinite(best.value) else None
 
 
 def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]:
@@ -222,29 +227,3 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
         if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside
             ends[-1] = inside
     return maximise_on_interval(value, ends[0], ends[1], start)
-
-
-def _walk(pb: Problem, scan: dict[float, Offer]) -> Interior | None:
-    """For large n: optimise the best scanned threshold, then its neighbours k +- 1, +- 2, ...
-    while the value keeps improving (the best value per threshold is unimodal in k), each from a
-    feasible effort found next to its neighbour's optimum."""
-    n, c, _ = pb
-    eta0 = max(scan, key=lambda e: scan[e].value)
-    k0 = scan[eta0].k
-    eta, value = optimise_threshold(pb, k0, eta0)
-    best = Interior(value, k0, eta)
-    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
-    for direction in (-1, +1):
-        k, last_eta, worse = k0, eta, 0
-        while worse < 2 and 1 <= k + direction <= n:
-            k += direction
-            start = next((e for j in range(1, 9) for e in (float(np.clip(last_eta + direction * j * shift / 2, 0, 1)),)
-                          if best_at(pb, e, ks=(k,)) is not None), None)
-            if start is None:
-                break
-            last_eta, value = optimise_threshold(pb, k, start)
-            if value > best.value:
-                best, worse = Interior(value, k, last_eta), 0
-            else:
-                worse += 1
-    return best if np.isfinite(best.value) else None

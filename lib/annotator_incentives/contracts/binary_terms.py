@@ -25,13 +25,15 @@ import numpy as np
 
 from .. import binomial_kernel
 from ..utility import UtilityProfile
-from .optimise import SCREEN_POINTS, SLACK_POINTS, global_max
+from .agent import compare
+from .optimise import SCREEN_POINTS, SLACK_POINTS
 from .problem import Problem, tie
 
-__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "incentive_slack",
-           "own_utility", "is_incentive_compatible", "best_at", "wages"]
+__all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "binary_curve",
+           "incentive_slack", "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
 SMALL_TABLE = 4096  # up to this many cells, wages are computed everywhere and masked
+SLACK_GRID = np.linspace(0.0, 1.0, SLACK_POINTS)
 
 
 @dataclass
@@ -169,48 +171,42 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
     return k, dataclasses.replace(found, feasible=feasible, value=np.where(feasible, found.value, -np.inf))
 
 
-def incentive_slack(pb: Problem, k: int, b: float, eta: float, exact: bool = True, tolerance: float = 0.0) -> float:
-    """U(eta) minus the agent's best utility elsewhere on [0, 1] under the contract paying
-    utility bonus b when X >= k (>= -tie of the agent's utility means incentive compatible).
-
-    U(e) - G(w0) = b P_k(e) - E(e) is compared in a form that does not cancel: where the bonus
-    is likely at eta (P_k(eta) >= 1/2) as -b (1 - P_k(e)) - E(e), with the exact lower tail
-    (the two differ by the constant b). Grid efforts give exact lower bounds on the competitor;
-    competing grid peaks are refined to their exact local maxima, roots of b P_k' = E'. With
-    ``exact`` every peak that could be the best competitor is refined; without, the answer is
-    exact only in its comparison with -``tolerance`` (the tie rule's allowance)."""
+def binary_curve(pb: Problem, k: int, b: float, eta: float):
+    """(U, U') of the agent under the contract paying utility bonus b when X >= k, up to the
+    constant G(w0), in the form that does not cancel (vectorised in effort): b P_k(e) - E(e), or,
+    where the bonus is likely at eta (P_k(eta) >= 1/2), -b (1 - P_k(e)) - E(e) with the exact lower
+    tail (the two differ by the constant b)."""
     n, c, profile = pb
-    grid = np.linspace(0.0, 1.0, SLACK_POINTS)
     likely = float(binomial_kernel.tail(k, n, float(binomial_kernel.pass_probability(eta, c)))) >= 0.5
 
-    def agent(e):
+    def curve(e):
         q = binomial_kernel.pass_probability(e, c)
         return (-b * binomial_kernel.below(k, n, q) if likely else b * binomial_kernel.tail(k, n, q)) - profile.E(e)
-
-    values, own = agent(grid), float(agent(eta))
-    outside = np.abs(grid - eta) > 1.5 * (grid[1] - grid[0])
-    near = values[~outside]
-    if near.size and near.max() > own + tolerance:
-        return own - float(near.max())  # eta is not even a local maximum
-    competitor = float(values[outside].max()) if outside.any() else -np.inf
-    if not exact and competitor > own + tolerance:
-        return own - competitor
 
     def slope(e: float) -> float:
         q = float(binomial_kernel.pass_probability(e, c))
         return b * float(binomial_kernel.tail_eta_slope(k, n, c, q)) - float(profile.dE(e))
 
-    _, best = global_max(lambda e: float(agent(e)), grid, values, exclude=eta,
-                         threshold=competitor if exact else own - tolerance, slope=slope)
-    return own - max(best, competitor)
+    return curve, slope
+
+
+def incentive_slack(pb: Problem, k: int, b: float, eta: float) -> float:
+    """U(eta) minus the agent's best utility outside eta's own grid cell on [0, 1] (exact; >= -tie
+    of the agent's utility means incentive compatible), under the contract paying utility bonus
+    b when X >= k: the package's one comparison (:func:`agent.compare`, ``exact``) on
+    :func:`binary_curve`, competing peaks refined by roots of its slope b P_k' = E'."""
+    curve, slope = binary_curve(pb, k, b, eta)
+    check = compare(curve, eta, SLACK_GRID, curve(SLACK_GRID), allowance=0.0, exact=True, slope=slope)
+    return check.own - check.rival
 
 
 def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> bool:
     """Is eta a global maximiser of the agent's utility G(w0) + b P_k(e) - E(e) over [0, 1],
     under the package's tie rule on the agent's utility at eta (base utility ``base`` = G(w0),
-    top utility ``top`` = G(w0 + w1))?"""
+    top utility ``top`` = G(w0 + w1))? :func:`agent.compare` on :func:`binary_curve`."""
+    curve, slope = binary_curve(pb, k, b, eta)
     allowance = float(tie(own_utility(pb, k, b, eta, base, top)))
-    return incentive_slack(pb, k, b, eta, exact=False, tolerance=allowance) >= -allowance
+    return compare(curve, eta, SLACK_GRID, curve(SLACK_GRID), allowance=allowance, slope=slope).compatible
 
 
 def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> float:

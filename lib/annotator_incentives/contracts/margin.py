@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
+from .agent import compare
 from .optimise import MARGIN_POINTS, refine_peak
 from .problem import ContractError, ContractSolution
 
@@ -45,14 +46,11 @@ class StrictBonus:
     cost: float = float("nan")  # what the company gives up against the optimal (tie) contract
 
 
-def _refine(f, grid: np.ndarray, j: int) -> tuple[float, float]:
-    """The local maximum of f next to grid point j (:func:`.optimise.refine_peak`)."""
-    return refine_peak(f, grid, j, float(f(grid[j])))
-
-
 def _lead(utility, grid: np.ndarray, start: float) -> tuple[float, float, float]:
     """(best effort, U there, lead over the best shirking effort) from the peak reached by
-    climbing from ``start``, or from the highest peak beyond it."""
+    climbing from ``start``, or from the highest peak beyond it; the shirking efforts are those
+    before the valley, compared with the best by the package's one comparison
+    (:func:`agent.compare`, exact)."""
     values = utility(grid)
     j = int(np.argmin(np.abs(grid - start)))
     j += int(np.argmax(values[j:]))  # the highest point at or beyond the recommendation
@@ -60,13 +58,12 @@ def _lead(utility, grid: np.ndarray, start: float) -> tuple[float, float, float]
         j += 1
     while j > 0 and values[j - 1] > values[j]:
         j -= 1
-    best_eta, best = _refine(lambda e: float(utility(np.array([e]))[0]), grid, j)
+    best_eta, best = refine_peak(lambda e: float(utility(np.array([e]))[0]), grid, j, float(values[j]))
     valley = int(np.argmin(values[: j + 1]))
     if valley == 0:
         return best_eta, best, best - float(values[0])  # U rises from eta = 0: shirking means eta = 0
-    i = int(np.argmax(values[: valley + 1]))
-    _, rival = _refine(lambda e: float(utility(np.array([e]))[0]), grid[: valley + 1], i)
-    return best_eta, best, best - rival
+    shirking = compare(utility, best_eta, grid[: valley + 1], values[: valley + 1], allowance=0.0, exact=True)
+    return best_eta, best, best - shirking.rival
 
 
 def strict_bonus(solution: ContractSolution, profile: UtilityProfile, margin: float = 1e-3) -> StrictBonus:
