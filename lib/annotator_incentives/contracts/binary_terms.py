@@ -26,14 +26,13 @@ import numpy as np
 from .. import binomial_kernel
 from ..utility import UtilityProfile
 from .agent import compare
-from .optimise import SCREEN_POINTS, SLACK_POINTS
+from .optimise import SCREEN_POINTS, check_grid, check_points
 from .problem import Problem, tie
 
 __all__ = ["Terms", "Offer", "participation", "terms", "ends", "support_thresholds", "candidates", "binary_curve",
            "incentive_slack", "own_utility", "is_incentive_compatible", "best_at", "wages"]
 
 SMALL_TABLE = 4096  # up to this many cells, wages are computed everywhere and masked
-SLACK_GRID = np.linspace(0.0, 1.0, SLACK_POINTS)
 
 
 @dataclass
@@ -196,7 +195,8 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float) -> float:
     b when X >= k: the package's one comparison (:func:`agent.compare`, ``exact``) on
     :func:`binary_curve`, competing peaks refined by roots of its slope b P_k' = E'."""
     curve, slope = binary_curve(pb, k, b, eta)
-    check = compare(curve, eta, SLACK_GRID, curve(SLACK_GRID), allowance=0.0, exact=True, slope=slope)
+    grid = check_grid(check_points(pb.n, pb.c))
+    check = compare(curve, eta, grid, curve(grid), allowance=0.0, exact=True, slope=slope)
     return check.own - check.rival
 
 
@@ -206,7 +206,8 @@ def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: flo
     top utility ``top`` = G(w0 + w1))? :func:`agent.compare` on :func:`binary_curve`."""
     curve, slope = binary_curve(pb, k, b, eta)
     allowance = float(tie(own_utility(pb, k, b, eta, base, top)))
-    return compare(curve, eta, SLACK_GRID, curve(SLACK_GRID), allowance=allowance, slope=slope).compatible
+    grid = check_grid(check_points(pb.n, pb.c))
+    return compare(curve, eta, grid, curve(grid), allowance=allowance, slope=slope).compatible
 
 
 def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: float) -> float:

@@ -28,7 +28,8 @@ from scipy import stats
 
 from .. import binomial_kernel
 from ..utility import UtilityProfile
-from .agent import GRID_POINTS, IncentiveCheck, agent_utility_curve, incentive_check
+from .agent import IncentiveCheck, agent_utility_curve, incentive_check
+from .optimise import check_points
 from .problem import ContractError, ContractSolution, tie, within_bounds
 
 __all__ = ["CERTIFY_RTOL", "ROUNDING", "UncertifiedContractError", "Certificate", "certify", "exact_curve"]
@@ -107,7 +108,7 @@ def exact_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile) ->
     return None
 
 
-def certify(solution: ContractSolution, profile: UtilityProfile, points: int = GRID_POINTS) -> Certificate:
+def certify(solution: ContractSolution, profile: UtilityProfile, points: int | None = None) -> Certificate:
     """Check a feasible solution against its profile from its wages alone (the module's five
     checks); the first-best is ``solution.first_best``.
 
@@ -137,6 +138,7 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int = G
     wage_scale = max(1.0, float(pmf @ np.abs(wages)))
     u_tol, w_tol = CERTIFY_RTOL * utility_scale, CERTIFY_RTOL * wage_scale
     curve = exact_curve(wages, n, c, profile)
+    points = check_points(n, c) if points is None else points
     check = incentive_check(wages, eta, n, c, profile, points, curve=curve, screen=True)
     if check.gain == 0 and 0 < eta < 1:  # the screen leaves eta's own grid cell to these probes
         probes = np.clip(eta + PROBES, 0.0, 1.0)

@@ -21,9 +21,9 @@ from scipy import optimize
 from .. import binomial_kernel
 from ..utility import UtilityProfile, solve_increasing
 from . import binary, linear
-from .agent import GRID_POINTS, incentive_check
+from .agent import incentive_check
 from .certify import UncertifiedContractError
-from .optimise import GENERAL_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of
+from .optimise import GENERAL_SCAN, check_points, damped_newton, effort_scan, expand, scan_then_refine, value_of
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
@@ -54,7 +54,7 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
         sure = np.full(n + 1, profile.w_lo)
         sure[n] = float(profile.wage_for_utility(profile.U0 + float(profile.E(eta))))
-        if incentive_check(sure, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
+        if incentive_check(sure, eta, pb.n, pb.c, pb.profile, check_points(pb.n, pb.c), screen=True).compatible:
             return sure
     score_all = binomial_kernel.score(np.arange(n + 1), n, c, q)
     window, pmf = binomial_kernel.window_pmf(n, q)
@@ -140,7 +140,7 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
 def value_at(pb: Problem, eta: float) -> Best | None:
     """The general contract inducing eta with its value; None if none passes the global check."""
     w = for_target(pb, eta)
-    if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, GRID_POINTS, screen=True).compatible:
+    if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, check_points(pb.n, pb.c), screen=True).compatible:
         return None
     q = float(binomial_kernel.pass_probability(eta, pb.c))
     value = float(pb.profile.mu(eta)) - float(binomial_kernel.pmf_all(pb.n, q) @ w)

@@ -20,9 +20,19 @@ from scipy import optimize
 
 from .. import binomial_kernel
 from ..utility import UtilityProfile
-from .agent import GRID_POINTS, incentive_check
+from .agent import incentive_check
 from .binary_terms import support_thresholds
-from .optimise import CLOSED_POINTS, LINEAR_SCAN, damped_newton, effort_scan, expand, scan_then_refine, value_of, zoom_maximise
+from .optimise import (
+    CLOSED_POINTS,
+    LINEAR_SCAN,
+    check_points,
+    damped_newton,
+    effort_scan,
+    expand,
+    scan_then_refine,
+    value_of,
+    zoom_maximise,
+)
 from .problem import ContractSolution, Problem, corner_upper_bound, within_bounds
 from .skeleton import Best, Found, solve_class
 
@@ -149,7 +159,7 @@ def _nested_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarra
 
 def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float) -> bool:
     curve = cara_curve(pb, w0, w1) if pb.profile.cara is not None else None
-    return incentive_check(wages, eta, pb.n, pb.c, pb.profile, GRID_POINTS, curve=curve, screen=True).compatible
+    return incentive_check(wages, eta, pb.n, pb.c, pb.profile, check_points(pb.n, pb.c), curve=curve, screen=True).compatible
 
 
 def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
@@ -239,7 +249,7 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
         wages = contract(w1)
         if wages is None or not marginal(wages) >= float(profile.dE(1.0)):
             return False
-        if not incentive_check(wages, 1.0, n, c, profile, GRID_POINTS, screen=True).compatible:
+        if not incentive_check(wages, 1.0, n, c, profile, check_points(n, c), screen=True).compatible:
             return False
         last[:] = [wages]
         return True

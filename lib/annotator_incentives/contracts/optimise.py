@@ -18,16 +18,16 @@ against how narrow a feature the screen can still see, never accuracy.
 =================== ======= ==========================================================================
 name                size    where, and why this size
 =================== ======= ==========================================================================
-``GRID_POINTS``     1,001   the solvers' incentive checks (``agent.incentive_check(screen=True)``,
-                            :func:`~annotator_incentives.contracts.certify.certify`): a grid of 1e-3
-                            separates the two peaks of a bell-shaped incentive; every peak that could
-                            win is refined, so the verdict is exact
+``check_points``    401 +   every incentive check of the solvers and the certificate (``agent.compare``
+                    (n)     through ``binary_terms.incentive_slack`` / ``is_incentive_compatible``,
+                            ``agent.incentive_check(screen=True)``, ``certify.certify``):
+                            max(``GRID_POINTS`` = 401, 4 c sqrt(n) + 1) efforts, at least four per width
+                            1/(c sqrt(n)) of the bell P_k'(eta), so every peak of the agent's utility
+                            shows on the grid; every peak that could win is then refined, so the verdict
+                            is exact (the same grid for every contract class)
 ``FINE_POINTS``     20,001  the public check's default (``incentive_check``, ``best_response``,
                             ``ic_violation``): a reader's arbitrary wages may have narrow peaks; the
                             cost does not matter outside the solvers
-``SLACK_POINTS``    401     the binary incentive slack (``binary_terms.incentive_slack``): its utility
-                            b P_k(e) - E(e) has at most the two peaks of one bell, in a form without
-                            cancellation; peaks refined by roots of the slope
 ``SCREEN_POINTS``   41      the screen of every threshold's candidate at once (``binary_terms.candidates``):
                             a necessary condition only (the full check follows), kept small because
                             it is a thresholds x efforts array
@@ -50,12 +50,13 @@ name                size    where, and why this size
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "SLACK_POINTS", "SCREEN_POINTS", "CORNER_POINTS", "CLOSED_POINTS",
+__all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "check_points", "check_grid", "SCREEN_POINTS", "CORNER_POINTS", "CLOSED_POINTS",
            "ZOOM_POINTS", "MARGIN_POINTS", "BINARY_SCAN", "TABLE_COARSE", "LINEAR_SCAN", "GENERAL_SCAN",
            "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "small_efforts", "damped_newton", "expand", "zoom_maximise",
            "maximise_on_interval",
@@ -63,7 +64,7 @@ __all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "SLACK_POINTS", "SCREEN_POINTS"
 
 FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
 # the effort-grid policy (the module docstring's table says why each size)
-GRID_POINTS = 1001
+GRID_POINTS = 401
 FINE_POINTS = 20_001
 SLACK_POINTS = 401
 SCREEN_POINTS = 41
@@ -77,6 +78,38 @@ LINEAR_SCAN = 31
 GENERAL_SCAN = 26
 SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
 WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
+
+
+def check_points(n: int, c: float) -> int:
+    """The size of the solvers' incentive-check grid for n checks at signal strength c (the
+    policy table above): max(``GRID_POINTS``, 4 c sqrt(n) + 1) evenly spaced efforts on [0, 1].
+
+    Parameters
+    ----------
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+
+    Returns
+    -------
+    int
+        The number of efforts.
+
+    Examples
+    --------
+    >>> check_points(201, 0.98), check_points(100_000, 1.0)
+    (401, 1266)
+    """
+    return max(GRID_POINTS, int(4 * c * np.sqrt(n)) + 1)
+
+
+@lru_cache(maxsize=64)
+def check_grid(points: int) -> np.ndarray:
+    """``points`` evenly spaced efforts on [0, 1] (cached; read-only)."""
+    grid = np.linspace(0.0, 1.0, points)
+    grid.flags.writeable = False
+    return grid
 
 
 def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: int = 60) -> np.ndarray | None:
