@@ -236,7 +236,7 @@ def test_binary_unrestricted_single_check_against_a_fine_effort_grid():
 @pytest.mark.parametrize("name", ["figure3", "figure10_G", "baseline", "risk_averse_poly"])
 def test_with_one_check_binary_and_linear_contracts_coincide(name):
     """n = 1: w0 + w1 1{X >= 1} and w0 + w1 X are the same two-wage contracts, so the binary
-    solver's closed-form route and the linear solver's own routes (closed form under CARA,
+    solver's table search and the linear solver's own routes (closed form under CARA,
     numerical otherwise) must agree."""
     profile = U.profile(name)
     for c in (0.35, 0.98):
@@ -546,3 +546,21 @@ def test_a_huge_g_scale_from_python_solves_without_overflow():
     assert all(s.feasible for s in answers.values())
     best = max(answers["binary"].principal_utility, answers["linear"].principal_utility)
     assert answers["general"].principal_utility >= best - WELL
+
+
+# --- documentation ------------------------------------------------------------------------
+
+def test_every_public_function_of_the_package_has_numpydoc_sections():
+    """Issue 22: every function the package exports (and Problem.make) documents its parameters,
+    what it returns and raises, and an example (the examples run in test_doctests)."""
+    import inspect
+    import re
+
+    functions = {name: getattr(C, name) for name in C.__all__ if inspect.isfunction(getattr(C, name))}
+    functions["Problem.make"] = C.Problem.make
+    assert {"solve", "solve_binary", "certify", "incentive_check", "tie", "gap_table"} <= set(functions)
+    missing = [(name, section) for name, f in functions.items()
+               for section in ("Parameters", "Returns", "Raises", "Examples")
+               if not (section == "Raises" and name == "clear_caches")
+               and not re.search(rf"^\s*{section}\n\s*-{{{len(section)}}}\n", f.__doc__ or "", re.M)]
+    assert not missing, missing

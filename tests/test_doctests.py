@@ -37,7 +37,7 @@ def test_docstring_examples(name):
 
 
 # modules whose every public function has numpydoc sections and an example (issue 22, item 3)
-DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs")
+DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs", "contracts")
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

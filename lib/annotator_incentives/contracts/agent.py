@@ -9,13 +9,12 @@ effort grid, every competing grid peak refined to its local maximum
 that best with U at the recommended effort under the package's one tie rule
 (:func:`~annotator_incentives.contracts.problem.tie`).
 
-Two specialised forms of the same comparison remain, each on optimise's shared refinement
-(:func:`~annotator_incentives.contracts.optimise.global_max`,
-:func:`~annotator_incentives.contracts.optimise.refine_peak`) and the same tie rule:
-``binary_terms.incentive_slack``, the binary solvers' check in the form that does not cancel
-when the bonus utility is huge (b ~ 1e21), and ``margin._lead``, which measures a lead across
-the valley before the best peak rather than a verdict. Every answer of ``solve`` is certified
-by this module's check (:func:`~annotator_incentives.contracts.certify.certify`).
+The comparison itself is written once, :func:`compare`: the public :func:`incentive_check`,
+the solvers' checks (linear and general through :func:`incentive_check`, binary through
+``binary_terms.incentive_slack`` and ``is_incentive_compatible``, which give it U in the form
+that does not cancel when the bonus utility is huge, b ~ 1e21), the strict margin's lead
+(``margin.strict_bonus``) and the certificate
+(:func:`~annotator_incentives.contracts.certify.certify`) all call it.
 """
 
 from __future__ import annotations
@@ -36,7 +35,42 @@ __all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response",
 
 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:
-    """U(eta) = E[G(w(X)) | eta] - E(eta) at each eta (exact binomial sums)."""
+    """The agent's expected utility U(eta) = E[G(w(X)) | eta] - E(eta) at each effort (exact
+    binomial sums).
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        The wage schedule w(x), x = 0..n.
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+    profile : UtilityProfile
+        The agent's utility profile.
+    etas : float or array_like
+        Efforts in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        U at each effort.
+
+    Raises
+    ------
+    ContractError
+        When the wages do not have n + 1 finite entries, or an effort, n, c or the profile is
+        invalid.
+
+    Examples
+    --------
+    A constant wage 0.3 under figure3 (G = 1 - e^-w, E = 0.18 eta^2):
+    U = 1 - e^-0.3 - 0.18 eta^2.
+
+    >>> from annotator_incentives import utility
+    >>> agent_utility_curve(np.full(11, 0.3), 10, 0.9, utility.profile("figure3"), [0.0, 0.5]).round(6)
+    array([0.259182, 0.214182])
+    """
     wages, pb = _validated(wages, n, c, profile)
     etas = validation.probabilities("effort eta", etas, ContractError)
     return _utility_curve(profile.G(wages), pb.n, pb.c, profile)(etas)
@@ -76,7 +110,41 @@ def _validated(wages, n: int, c: float, profile: UtilityProfile) -> tuple[np.nda
 
 def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int = GRID_POINTS) -> tuple[float, float]:
     """(eta, U(eta)): the agent's best effort against w(x) over all of [0, 1] (grid of
-    ``points`` efforts, every grid peak refined by bounded Brent)."""
+    ``points`` efforts, every grid peak refined by bounded Brent).
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        The wage schedule w(x), x = 0..n.
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+    profile : UtilityProfile
+        The agent's utility profile.
+    points : int, optional
+        Efforts screened (at least 3; default ``GRID_POINTS``).
+
+    Returns
+    -------
+    tuple of float
+        The best effort and the agent's utility there.
+
+    Raises
+    ------
+    ContractError
+        When the wages do not have n + 1 finite entries, or n, c, the profile or points are
+        invalid.
+
+    Examples
+    --------
+    Against a constant wage the agent shirks:
+
+    >>> from annotator_incentives import utility
+    >>> eta, u = best_response(np.full(11, 0.3), 10, 0.9, utility.profile("figure3"))
+    >>> round(eta, 6), round(u, 6)
+    (0.0, 0.259182)
+    """
     wages, pb = _validated(wages, n, c, profile)
     points = validation.count("points", points, ContractError, 3)
     grid, values, curve = _on_grid(wages, pb.n, pb.c, profile, points)
@@ -101,8 +169,8 @@ class IncentiveCheck:
 
     @property
     def compatible(self) -> bool:
-        """Incentive compatible under the tie rule: rival <= own + TIE max(1, |own|) (or
-        ``allowance`` when given)."""
+        """Whether eta is incentive compatible under the tie rule, rival <= own + TIE max(1,
+        abs(own)) (or + ``allowance`` when given)."""
         return bool(self.rival <= self.own + (tie(self.own) if self.allowance is None else self.allowance))
 
 
@@ -154,7 +222,7 @@ def compare(curve, eta: float, grid: np.ndarray, values: np.ndarray | None = Non
 def incentive_check(wages: np.ndarray, eta: float, n: int, c: float, profile: UtilityProfile,
                     points: int = FINE_POINTS, *, curve=None, screen: bool = False) -> IncentiveCheck:
     """Does ``eta`` maximise the agent's expected utility against w(x) over all of [0, 1]?
-    The checked form of :func:`compare`, the one comparison every solver and the certificate use.
+    The checked form of ``agent.compare``, the one comparison every solver and the certificate use.
 
     Parameters
     ----------

@@ -120,8 +120,41 @@ def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None
 
 
 def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
-    """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1); arguments as for
-    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
-    w0, w1 (the bonus) and k (paid when X >= k)."""
+    """Best binary contract w0 + w1 1{X >= k} (Algorithm 3, Theorem 1).
+
+    Parameters
+    ----------
+    n : int
+        Checks (1 to ``validation.MAX_CHECKS``).
+    c : float
+        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
+    profile : UtilityProfile
+        The utility profile (wage bounds, outside option U_0, G, E, mu).
+    problem : str, optional
+        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
+
+    Returns
+    -------
+    ContractSolution
+        params w0, w1 (the bonus) and k (paid when X >= k).
+
+    Raises
+    ------
+    ContractError
+        When n, c, the profile or the problem is invalid.
+    UncertifiedContractError
+        When no route gives an answer that passes :func:`certify`.
+
+    Examples
+    --------
+    With one check the bonus is paid on a pass; at eta* = 0.9438 (figure3) the cheapest bonus
+    utility is E'(eta*)/(c/2) = 0.36 eta*/0.49:
+
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> s = solve_binary(1, 0.98, fig3, "restricted")
+    >>> s.params["k"], round(float(fig3.G(s.params["w0"] + s.params["w1"]) - fig3.G(s.params["w0"])), 5)
+    (1, 0.69341)
+    """
     return solve_class("binary", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0, "k": 0},
                        safe=partial(unrestricted, search=binary_search.scan_search))

@@ -1,18 +1,36 @@
 """The unrestricted binary problem: max over thresholds k and efforts eta of the principal's
 value, every answer globally incentive compatible (Theorem 1).
 
-:func:`best_interior` chooses one of two searches by the size of the problem:
+**Routes to the binary optimum** (:func:`annotator_incentives.contracts.binary.unrestricted`).
+Two searches for the best contract with eta < 1, chosen by the size of the problem, and the
+corner eta = 1 compared with their answer:
 
-1. **Table** (:func:`table_search`, n up to a few hundred): every threshold against an effort
-   grid fine enough to separate neighbouring thresholds, under the necessary conditions only
-   (a superset of the incentive-compatible contracts). The leading thresholds are optimised
-   over effort (:func:`~annotator_incentives.contracts.optimise.zoom_maximise`); the best one
-   that passes the global check is optimal over the larger set, hence over the compatible one.
-   A leader that fails moves to its nearest compatible effort (:func:`nearest_compatible`).
-2. **Scan** (:func:`scan_search`, larger n): a coarse effort scan with every candidate checked
-   globally, then each leading threshold optimised over its interval of feasible efforts
-   (:func:`optimise_threshold`); for very large n the thresholds are walked outwards from
-   the best scanned one while the value improves (the best value per threshold is unimodal).
+============================== ============================ =====================================================
+route                          which problems               why it is needed (the test that shows it)
+============================== ============================ =====================================================
+:func:`table_search`           n (2nc + 42) <= 400,000      every threshold against an effort grid, necessary
+                               (n up to 436 at c = 1; every conditions only, leaders zoomed and then checked
+                               n of Figure 3)               globally: the fast route (``test_binary_table_
+                                                            search_is_never_worse_than_the_checked_scan``;
+                                                            n = 1 too: ``test_binary_unrestricted_single_check
+                                                            _against_a_fine_effort_grid``)
+:func:`nearest_compatible`     inside the table search,     the optimum under the necessary conditions fails
+                               when a leader fails the      the global check; the compatible efforts' nearest
+                               global check (34 of the 105  end is the optimum (``test_table_search_moves_to_
+                               Figure 3 binary solves)      the_nearest_incentive_compatible_effort``)
+:func:`scan_search`            larger tables (n > 436);      memory: a table of every threshold would not fit;
+                               also the safe route after a  a coarse scan checked globally, then the threshold
+                               failed certificate           walk (the golden answers at n = 1000 to 10,000;
+                                                            ``test_binary_solver_never_loses_to_the_checked_
+                                                            scan_on_random_profiles``)
+``binary.corner``              every n, when its upper      eta = 1 is not a stationary point, so the searches
+                               bound can beat the interior  above do not see it (``test_full_effort_corner_
+                               answer                       contracts``; risk_averse_poly, eta* = 1)
+============================== ============================ =====================================================
+
+Removed (2026-12, issue 22): the closed form for one check (n = 1; the table search gives the
+same answers, the golden ones included) and the scan's fine effort scan for mid-sized n (the
+threshold walk gives the same answers on every test).
 """
 
 from __future__ import annotations
@@ -26,12 +44,21 @@ from scipy import optimize
 from .. import binomial_kernel
 from . import binary_terms
 from .binary_terms import Offer, Terms, best_at, candidates, incentive_slack, is_incentive_compatible, own_utility, terms
-from .optimise import BINARY_SCAN, TABLE_COARSE, expand, maximise_on_interval, small_efforts, value_of, zoom_maximise
+from .optimise import (
+    BINARY_SCAN,
+    TABLE_CELLS,
+    TABLE_COARSE,
+    expand,
+    maximise_on_interval,
+    small_efforts,
+    table_points,
+    value_of,
+    zoom_maximise,
+)
 from .problem import Problem, tie
 
 __all__ = ["Interior", "best_interior", "table_search", "scan_search", "nearest_compatible", "optimise_threshold"]
 
-TABLE_CELLS = 400_000  # largest (threshold x effort) table of the direct search
 TABLE_LEADERS = 3  # thresholds refined from the table
 
 
@@ -80,7 +107,7 @@ def table_search(pb: Problem) -> Interior | None:
     nc only within two coarse cells of the best of ``TABLE_COARSE`` efforts); None when the
     table would exceed ``TABLE_CELLS`` or nothing is feasible."""
     n, c, _ = pb
-    points = int(2 * n * c) + 42
+    points = table_points(n, c)
     if n * points > TABLE_CELLS:
         return None
     etas = np.linspace(0.0, 1.0, points)[1:-1]  # eta = 0 is the fixed wage, eta = 1 the corner

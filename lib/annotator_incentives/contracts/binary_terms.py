@@ -82,8 +82,7 @@ def terms(pb: Problem, k, eta, tail, slope, ends=None, below=None) -> Terms:
     ``ends`` = ((P_k(0), P_k(1)), (1 - P_k(0), 1 - P_k(1))) also the second-order condition
     b P_k'' < E'' (binomial lemma (c)) and that neither shirking (eta' = 0) nor full effort
     (eta' = 1) pays more than eta under the tie rule. Without ``ends`` only affordability is
-    checked: for a caller whose agent's utility is concave in effort (one check,
-    :func:`one_check`), the rest is implied."""
+    checked."""
     n, c, profile = pb
     eta = np.asarray(eta, dtype=float)
     q = binomial_kernel.pass_probability(eta, c)

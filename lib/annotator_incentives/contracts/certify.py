@@ -114,13 +114,23 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int | N
 
     Parameters
     ----------
-    solution : a feasible ContractSolution (a solver's answer).
-    profile : the utility profile it was solved for.
-    points : effort grid the incentive check screens before refining every competing peak.
+    solution : ContractSolution
+        A feasible solution (a solver's answer).
+    profile : UtilityProfile
+        The utility profile it was solved for.
+    points : int, optional
+        Effort grid the incentive check screens before refining every competing peak (default
+        the solvers' grid, ``optimise.check_points``).
 
     Returns
     -------
-    Certificate; ``certified`` is True when every check passes, else ``failures`` names them.
+    Certificate
+        ``certified`` is True when every check passes, else ``failures`` names them.
+
+    Raises
+    ------
+    ContractError
+        When the solution is not a feasible ContractSolution.
 
     Examples
     --------

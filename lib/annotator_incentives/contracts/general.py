@@ -189,8 +189,43 @@ def _safe_unrestricted(pb: Problem) -> Best | None:
 
 
 def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
-    """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper); arguments as for
-    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution with the wage
-    schedule in ``wages`` and no params."""
+    """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper).
+
+    Parameters
+    ----------
+    n : int
+        Checks (1 to ``validation.MAX_CHECKS``).
+    c : float
+        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
+    profile : UtilityProfile
+        The utility profile (wage bounds, outside option U_0, G, E, mu).
+    problem : str, optional
+        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
+
+    Returns
+    -------
+    ContractSolution
+        The wage schedule in ``wages``, no params.
+
+    Raises
+    ------
+    ContractError
+        When n, c, the profile or the problem is invalid.
+    UncertifiedContractError
+        When no route gives an answer that passes :func:`certify`.
+
+    Examples
+    --------
+    General contracts contain the binary and linear ones, so they never do worse:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts import solve
+    >>> fig3 = utility.profile("figure3")
+    >>> general = solve_general(11, 0.98, fig3)
+    >>> round(general.principal_utility, 6)
+    0.301658
+    >>> bool(general.principal_utility >= solve("linear", 11, 0.98, fig3).principal_utility)
+    True
+    """
     return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {},
                        safe=_safe_unrestricted, safe_restricted=_safe_restricted)

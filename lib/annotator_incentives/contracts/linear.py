@@ -300,8 +300,42 @@ def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
 
 
 def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
-    """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2); arguments as for
-    :func:`~annotator_incentives.contracts.solve`. Returns a ContractSolution whose params are
-    w0 and w1 (the slope)."""
+    """Best linear contract w0 + w1 X/n (Algorithm 4, Theorem 2).
+
+    Parameters
+    ----------
+    n : int
+        Checks (1 to ``validation.MAX_CHECKS``).
+    c : float
+        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
+    profile : UtilityProfile
+        The utility profile (wage bounds, outside option U_0, G, E, mu).
+    problem : str, optional
+        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
+
+    Returns
+    -------
+    ContractSolution
+        params w0 and w1 (the slope).
+
+    Raises
+    ------
+    ContractError
+        When n, c, the profile or the problem is invalid.
+    UncertifiedContractError
+        When no route gives an answer that passes :func:`certify`.
+
+    Examples
+    --------
+    With one check, w0 + w1 X and w0 + w1 1{X >= 1} are the same contract:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts import solve
+    >>> fig3 = utility.profile("figure3")
+    >>> round(solve_linear(1, 0.98, fig3).principal_utility, 6)
+    0.298989
+    >>> round(solve("binary", 1, 0.98, fig3).principal_utility, 6)
+    0.298989
+    """
     return solve_class("linear", n, c, profile, problem, restricted, unrestricted, {"w1": 0.0},
                        safe=partial(unrestricted, closed_form=False))

@@ -32,14 +32,20 @@ name                size    where, and why this size
                             a necessary condition only (the full check follows), kept small because
                             it is a thresholds x efforts array
 ``CORNER_POINTS``   401     the bonus search of the corner eta = 1 (``binary.corner``)
-``CLOSED_POINTS``   1,025   a value known in closed form per effort (``binary.one_check``, the CARA
-                            linear contract): 2**10 + 1 efforts, then zoomed to the flat maximum
+``CLOSED_POINTS``   1,025   a value known in closed form per effort (the CARA linear contract,
+                            ``linear.cara_unrestricted``): 2**10 + 1 efforts, then zoomed to the flat
+                            maximum
 ``ZOOM_POINTS``     65      each pass of :func:`zoom_maximise` (2**6 + 1: a cell shrinks 32-fold a pass)
 ``MARGIN_POINTS``   4,001   the strict bonus margin's screen (``margin.strict_bonus``): the lead is
                             measured between a peak and the valley before it, so the valley must show
-``BINARY_SCAN``     20      the binary scan search: the published code's coarse grid (0.02 to 1);
-                            neighbouring efforts' best thresholds differ by at most one
-``TABLE_COARSE``    40      the first, coarse pass of the binary table search
+``BINARY_SCAN``     20      the binary scan search (``binary_search.scan_search``): the published
+                            code's coarse grid (0.02 to 1), where the threshold walk starts
+``table_points``    2nc+42  the binary table search's efforts (``binary_search.table_search``): about
+                    (n, c)  two per unit of n c, so that neighbouring thresholds' best efforts
+                            (about 2/(n c) apart) are separated; the table has at most
+                            ``TABLE_CELLS`` = 400,000 thresholds x efforts, else the scan search runs
+``TABLE_COARSE``    40      the first, coarse pass of the binary table search (large n c: the fine
+                            grid only within two coarse cells of the best coarse effort)
 ``LINEAR_SCAN``     31      the linear first-order scan of [0, 1] (its value is unimodal in effort)
 ``GENERAL_SCAN``    26      the general contract's first-order scan (each point solves an n-variable
                             problem, so the scan is short; the best binary and linear efforts join it)
@@ -56,8 +62,9 @@ from typing import Protocol
 import numpy as np
 from scipy import optimize
 
-__all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "check_points", "check_grid", "SCREEN_POINTS", "CORNER_POINTS", "CLOSED_POINTS",
-           "ZOOM_POINTS", "MARGIN_POINTS", "BINARY_SCAN", "TABLE_COARSE", "LINEAR_SCAN", "GENERAL_SCAN",
+__all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "check_points", "check_grid", "SCREEN_POINTS", "CORNER_POINTS",
+           "CLOSED_POINTS", "ZOOM_POINTS", "MARGIN_POINTS", "BINARY_SCAN", "TABLE_CELLS", "table_points", "TABLE_COARSE",
+           "LINEAR_SCAN", "GENERAL_SCAN",
            "SMALL_EFFORTS", "WEAK_SIGNAL", "effort_scan", "small_efforts", "damped_newton", "expand", "zoom_maximise",
            "maximise_on_interval",
            "scan_then_refine", "global_max", "refine_peak", "Valued", "value_of"]
@@ -66,13 +73,13 @@ FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up t
 # the effort-grid policy (the module docstring's table says why each size)
 GRID_POINTS = 401
 FINE_POINTS = 20_001
-SLACK_POINTS = 401
 SCREEN_POINTS = 41
 CORNER_POINTS = 401
 CLOSED_POINTS = 1025
 ZOOM_POINTS = 65
 MARGIN_POINTS = 4001
 BINARY_SCAN = 20
+TABLE_CELLS = 400_000
 TABLE_COARSE = 40
 LINEAR_SCAN = 31
 GENERAL_SCAN = 26
@@ -99,9 +106,32 @@ def check_points(n: int, c: float) -> int:
     Examples
     --------
     >>> check_points(201, 0.98), check_points(100_000, 1.0)
-    (401, 1266)
+    (401, 1265)
     """
     return max(GRID_POINTS, int(4 * c * np.sqrt(n)) + 1)
+
+
+def table_points(n: int, c: float) -> int:
+    """The binary table search's efforts on [0, 1] (the policy table above): 2 n c + 42.
+
+    Parameters
+    ----------
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+
+    Returns
+    -------
+    int
+        The number of efforts.
+
+    Examples
+    --------
+    >>> table_points(201, 0.98)
+    435
+    """
+    return int(2 * n * c) + 42
 
 
 @lru_cache(maxsize=64)

@@ -32,7 +32,7 @@ __all__ = [
     "ContractSolution",
 ]
 
-TIE = 1e-12  # relative: an agent within TIE * max(1, |its utility|) of indifference follows the recommendation
+TIE = 1e-12  # relative: an agent within TIE * max(1, abs(its utility)) of indifference follows the recommendation
 PROBLEMS = ("restricted", "unrestricted")
 WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
 
@@ -47,8 +47,33 @@ def tie(own: float) -> float: ...
 def tie(own: np.ndarray) -> np.ndarray: ...
 def tie(own):
     """The tie rule, the one place it is written: the agent follows the recommended effort when
-    no deviation gains more than ``TIE`` relative to its utility there, max(1, |own|) (an
-    arbitrarily small extra bonus would break such a tie the principal's way)."""
+    no deviation gains more than ``TIE`` relative to its utility there, TIE max(1, abs(own)) (an
+    arbitrarily small extra bonus would break such a tie the principal's way). Every check of
+    the package (``agent.compare``, through which
+    :func:`~annotator_incentives.contracts.incentive_check` and the solvers' checks run, the
+    screens of candidate contracts and :func:`~annotator_incentives.contracts.certify`) takes
+    its allowance from here.
+
+    Parameters
+    ----------
+    own : float or numpy.ndarray
+        The agent's utility at the recommended effort.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The largest gain from deviating that still counts as a tie.
+
+    Raises
+    ------
+    TypeError
+        When ``own`` is not a number or an array of numbers.
+
+    Examples
+    --------
+    >>> float(tie(0.5)), float(tie(-3.0))
+    (1e-12, 3e-12)
+    """
     return TIE * np.maximum(1.0, np.abs(own))
 
 
@@ -65,8 +90,35 @@ class Problem:
     @classmethod
     def make(cls, n: int, c: float, profile: UtilityProfile) -> Problem:
         """Validate n (a whole number from 1 to ``validation.MAX_CHECKS``), c (in (0, 1]) and
-        the profile (a :class:`UtilityProfile`; a registered one by ``utility.profile(name)``)
-        once, at the boundary."""
+        the profile (a :class:`~annotator_incentives.utility.UtilityProfile`; a registered one by
+        ``utility.profile(name)``) once, at the boundary.
+
+        Parameters
+        ----------
+        n : int
+            Checks.
+        c : float
+            The signal strength.
+        profile : UtilityProfile
+            The utility profile.
+
+        Returns
+        -------
+        Problem
+            The validated problem.
+
+        Raises
+        ------
+        ContractError
+            When n, c or the profile is invalid.
+
+        Examples
+        --------
+        >>> from annotator_incentives import utility
+        >>> n, c, profile = Problem.make(11, 0.98, utility.profile("figure3"))
+        >>> n, c, profile.name
+        (11, 0.98, 'figure3')
+        """
         n = validation.checks("the number of inspected samples n", n, ContractError)
         c = validation.signal_strength("the signal strength c", c, ContractError)
         validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
@@ -101,9 +153,39 @@ class FirstBest:
 
 
 def first_best(profile: UtilityProfile) -> FirstBest:
-    """Proposition 5, solved to machine precision: the objective is strictly concave (mu
+    """The first-best (effort observable, Proposition 5): eta* = argmax mu(eta) -
+    G^{-1}(E(eta) + U_0), the wage w* = G^{-1}(E(eta*) + U_0) and the principal's utility
+    C = mu(eta*) - w*, solved to machine precision: the objective is strictly concave (mu
     concave, G^{-1} convex increasing, E convex), so its derivative has one root (Brent).
-    Cached per profile (``first_best.cache_clear()`` empties the cache)."""
+    Cached per profile (``first_best.cache_clear()`` empties the cache).
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        The utility profile.
+
+    Returns
+    -------
+    FirstBest
+        ``eta``, ``wage`` and ``value``.
+
+    Raises
+    ------
+    ContractError
+        When ``profile`` is not a UtilityProfile.
+
+    Examples
+    --------
+    Paying for an observed effort: the wage is exactly what the effort costs the agent.
+
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> fb = first_best(fig3)
+    >>> round(fb.eta, 6), round(fb.value, 6)
+    (0.943809, 0.302637)
+    >>> bool(abs(fig3.G(fb.wage) - fig3.E(fb.eta)) < 1e-15)
+    True
+    """
     validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
     return _first_best(profile)
 
@@ -156,7 +238,7 @@ class ContractSolution:
 
     @property
     def gap(self) -> float:
-        """C - C_n (or C - C~_n): what the principal loses against the first-best."""
+        """What the principal loses against the first-best, C - C_n (or C - C~_n)."""
         if not self.feasible or self.first_best is None:
             return float("nan")
         return self.first_best.value - self.principal_utility

@@ -53,7 +53,39 @@ def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray
 
 
 def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
-    """A constant wage: the agent exerts no effort (E increasing), participation binds."""
+    """A constant wage: the agent exerts no effort (E increasing), participation binds:
+    w = G^{-1}(E(0) + U_0) (at least the lowest wage).
+
+    Parameters
+    ----------
+    n : int
+        Checks.
+    c : float
+        The signal strength.
+    profile : UtilityProfile
+        The utility profile.
+    problem : str, optional
+        Recorded in the solution ('unrestricted' by default).
+
+    Returns
+    -------
+    ContractSolution
+        Kind 'none', eta = 0, params w0.
+
+    Raises
+    ------
+    ContractError
+        When n, c or the profile is invalid.
+
+    Examples
+    --------
+    figure3 has E(0) = 0 and U_0 = 0, so the wage is G^{-1}(0) = 0:
+
+    >>> from annotator_incentives import utility
+    >>> s = no_incentive(11, 0.98, utility.profile("figure3"))
+    >>> s.eta, s.params, s.principal_utility
+    (0.0, {'w0': 0.0}, 0.0)
+    """
     pb = Problem.make(n, c, profile)
     wage = float(profile.wage_for_utility(max(profile.E(0.0) + profile.U0, profile.u_lo)))
     return evaluate("none", problem, pb, 0.0, np.full(pb.n + 1, wage), {"w0": wage})

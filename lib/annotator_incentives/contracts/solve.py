@@ -14,18 +14,44 @@ SOLVERS = {"binary": solve_binary, "linear": solve_linear, "general": solve_gene
 
 
 def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
-    """Solve one contract problem.
+    """Solve one contract problem: the best contract of a class (Algorithms 3 and 4; Theorems 1
+    and 2; general contracts of the paper's v2), certified (:func:`certify`) before it is returned.
 
     Parameters
     ----------
-    kind : 'binary', 'linear' or 'general'.
-    n, c : checks and signal strength (q(eta) = (1 + c eta)/2).
-    profile : the utility profile.
-    problem : 'restricted' (induce eta*, C~_n) or 'unrestricted' (C_n).
+    kind : str
+        'binary', 'linear' or 'general' (``SOLVERS``).
+    n : int
+        Checks (1 to ``validation.MAX_CHECKS``).
+    c : float
+        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
+    profile : UtilityProfile
+        The utility profile (wage bounds, outside option U_0, G, E, mu).
+    problem : str, optional
+        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
 
     Returns
     -------
-    ContractSolution; every feasible answer is globally incentive compatible.
+    ContractSolution
+        Every feasible answer is globally incentive compatible; an infeasible restricted problem
+        has ``feasible`` False.
+
+    Raises
+    ------
+    ContractError
+        When the kind is unknown, or n, c, the profile or the problem is invalid.
+    UncertifiedContractError
+        When no route gives an answer that passes :func:`certify`.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> s = solve("binary", 11, 0.98, fig3)
+    >>> s.params["k"], round(s.eta, 4), round(s.principal_utility, 6)
+    (10, 0.9559, 0.300686)
+    >>> bool(s.principal_utility <= s.first_best.value)  # no contract beats the first-best
+    True
     """
     try:
         solver = SOLVERS[kind]

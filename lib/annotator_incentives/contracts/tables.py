@@ -30,10 +30,45 @@ def _row(profile: UtilityProfile | str, job: tuple) -> dict:
 def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("binary", "linear"),
               problems=("unrestricted", "restricted"), workers: int = 1, start_method: str | None = None) -> pd.DataFrame:
     """Every (monitor, n, contract class, problem) of a utility-gap figure (Figures 3, 10) as
-    one table; ``signals`` maps a monitor's name to its c. ``workers`` > 1 uses that many
-    processes, each sent the profile with its jobs, so any start method works (``start_method``:
-    'fork', 'spawn' or 'forkserver'; default the platform's). A registered profile travels by
-    its name; another one must pickle under 'spawn' (profiles built from lambdas do not)."""
+    one table, one row per :func:`solve` (``ContractSolution.as_row``).
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        The utility profile.
+    signals : dict
+        A monitor's name -> its signal strength c.
+    ns : iterable of int
+        The numbers of checks.
+    kinds : tuple of str, optional
+        Contract classes (default binary and linear).
+    problems : tuple of str, optional
+        'unrestricted' and/or 'restricted'.
+    workers : int, optional
+        More than 1 uses that many processes, each sent the profile with its jobs, so any start
+        method works. A registered profile travels by its name; another one must pickle under
+        'spawn' (profiles built from lambdas do not).
+    start_method : str, optional
+        'fork', 'spawn' or 'forkserver' (default the platform's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns monitor, kind, problem, n, c, feasible, eta, param_*, expected_wage,
+        principal_utility, agent_utility, first_best, gap, normalised_gap.
+
+    Raises
+    ------
+    ContractError
+        When the profile or a problem is invalid.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> table = gap_table(utility.profile("figure3"), {"self-consistency": 0.98}, [1, 11], kinds=("binary",))
+    >>> len(table), round(float(table.gap.max()), 4)
+    (4, 0.0084)
+    """
     validation.instance("profile", profile, UtilityProfile, ContractError, " (a registered one: utility.profile(name))")
     jobs = [(kind, int(n), float(c), problem, monitor)
             for monitor, c in signals.items() for n in ns for kind in kinds for problem in problems]
@@ -50,7 +85,39 @@ def gap_table(profile: UtilityProfile, signals: dict[str, float], ns, kinds=("bi
 
 def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float = 0.1) -> pd.DataFrame:
     """Monitoring and contract are complements: the principal's utility with neither, with
-    either alone, with both, and at the first-best (effort observable)."""
+    either alone, with both, and at the first-best (effort observable).
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        The utility profile.
+    n : int
+        Checks.
+    c : float
+        The signal strength of the monitor.
+    weak_c : float, optional
+        The signal strength of a weak monitor (default 0.1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting: effort, expected wage, agent utility, principal utility, gap to
+        first-best.
+
+    Raises
+    ------
+    ContractError
+        When n, c or the profile is invalid.
+
+    Examples
+    --------
+    Without a contract (or without monitoring) the agent exerts no effort:
+
+    >>> from annotator_incentives import utility
+    >>> table = complements_table(utility.profile("figure3"), 11, 0.98)
+    >>> table.effort.round(4).tolist()
+    [0.0, 0.0, 0.0, 0.2544, 0.9559, 0.9613, 0.9438]
+    """
     fb = first_best(profile)  # validates the profile
     fixed = no_incentive(n, c, profile)
     rows = [
