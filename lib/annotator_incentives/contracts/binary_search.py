@@ -18,7 +18,7 @@ route                          which problems               why it is needed (th
                                when a leader fails the      the global check; the compatible efforts' nearest
                                global check (34 of the 105  end is the optimum (``test_table_search_moves_to_
                                Figure 3 binary solves)      the_nearest_incentive_compatible_effort``)
-:func:`scan_search`            larger tables (n > 436);      memory: a table of every threshold would not fit;
+:func:`scan_search`            larger tables (n > 436);     memory: a table of every threshold would not fit;
                                also the safe route after a  a coarse scan checked globally, then the threshold
                                failed certificate           walk (the golden answers at n = 1000 to 10,000;
                                                             ``test_binary_solver_never_loses_to_the_checked_
