@@ -48,7 +48,7 @@ SOLVERS = _solve.SOLVERS
 TIE = _problem.TIE
 #: Efforts the solvers' incentive checks screen at least (401; more for large n c, then every peak is refined).
 GRID_POINTS = _optimise.GRID_POINTS
-#: Efforts the public checks screen by default (:func:`incentive_check`, :func:`ic_violation`): 20,001.
+#: The number of efforts the public checks screen by default, 20,001 (:func:`incentive_check`, :func:`ic_violation`).
 FINE_POINTS = _optimise.FINE_POINTS
 
 __all__ = [
@@ -92,10 +92,8 @@ def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: in
 
     Parameters
     ----------
-    solution : ContractSolution
-        A feasible solution (a solver's answer).
-    profile : UtilityProfile
-        The utility profile it was solved for.
+    solution, profile
+        A feasible ContractSolution and the utility profile it was solved for.
     points : int, optional
         Efforts screened before refinement (default ``FINE_POINTS``).
 

@@ -40,14 +40,9 @@ def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityPro
 
     Parameters
     ----------
-    wages : numpy.ndarray
-        The wage schedule w(x), x = 0..n.
-    n : int
-        Checks.
-    c : float
-        The signal strength.
-    profile : UtilityProfile
-        The agent's utility profile.
+    wages, n, c, profile
+        The wage schedule w(x), x = 0..n, the checks, the signal strength and the agent's
+        utility profile.
     etas : float or array_like
         Efforts in [0, 1].
 
@@ -114,14 +109,8 @@ def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, 
 
     Parameters
     ----------
-    wages : numpy.ndarray
-        The wage schedule w(x), x = 0..n.
-    n : int
-        Checks.
-    c : float
-        The signal strength.
-    profile : UtilityProfile
-        The agent's utility profile.
+    wages, n, c, profile
+        As for :func:`agent_utility_curve`.
     points : int, optional
         Efforts screened (at least 3; default ``GRID_POINTS``).
 
@@ -230,12 +219,9 @@ def incentive_check(wages: np.ndarray, eta: float, n: int, c: float, profile: Ut
         The wage schedule w(x), x = 0..n.
     eta : float
         The recommended effort, in [0, 1].
-    n : int
-        Checks (1 to ``validation.MAX_CHECKS``).
-    c : float
-        The signal strength, in (0, 1].
-    profile : UtilityProfile
-        The agent's utility profile.
+    n, c, profile
+        Checks (1 to ``validation.MAX_CHECKS``), signal strength in (0, 1], the agent's utility
+        profile.
     points : int, optional
         Effort grid screened before refinement (at least 3; default ``FINE_POINTS``).
     curve : callable, optional

@@ -124,14 +124,9 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Parameters
     ----------
-    n : int
-        Checks (1 to ``validation.MAX_CHECKS``).
-    c : float
-        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
-    profile : UtilityProfile
-        The utility profile (wage bounds, outside option U_0, G, E, mu).
-    problem : str, optional
-        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
+    n, c, profile, problem
+        As for :func:`~annotator_incentives.contracts.solve` (the restricted problem induces
+        eta* with the cheapest bonus; the unrestricted one, the default, chooses k and eta).
 
     Returns
     -------
@@ -140,10 +135,9 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Raises
     ------
-    ContractError
-        When n, c, the profile or the problem is invalid.
-    UncertifiedContractError
-        When no route gives an answer that passes :func:`certify`.
+    ContractError, UncertifiedContractError
+        As for :func:`~annotator_incentives.contracts.solve` (an answer that fails its certificate
+        is solved again by the scan search, which checks every candidate).
 
     Examples
     --------

@@ -193,14 +193,9 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
 
     Parameters
     ----------
-    n : int
-        Checks (1 to ``validation.MAX_CHECKS``).
-    c : float
-        The signal strength, in (0, 1]: q(eta) = (1 + c eta)/2.
-    profile : UtilityProfile
-        The utility profile (wage bounds, outside option U_0, G, E, mu).
-    problem : str, optional
-        'restricted' (induce the first-best effort eta*, C~_n) or 'unrestricted' (C_n).
+    n, c, profile, problem
+        As for :func:`~annotator_incentives.contracts.solve`; each effort's contract solves an
+        n-variable problem, so this is the slowest class.
 
     Returns
     -------
@@ -209,10 +204,9 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
 
     Raises
     ------
-    ContractError
-        When n, c, the profile or the problem is invalid.
-    UncertifiedContractError
-        When no route gives an answer that passes :func:`certify`.
+    ContractError, UncertifiedContractError
+        As for :func:`~annotator_incentives.contracts.solve` (when the first-order route's answer
+        fails, the certified binary and linear optima are the candidates).
 
     Examples
     --------

@@ -93,10 +93,8 @@ def check_points(n: int, c: float) -> int:
 
     Parameters
     ----------
-    n : int
-        Checks.
-    c : float
-        The signal strength.
+    n, c : int, float
+        Checks and signal strength of the problem whose incentives are checked.
 
     Returns
     -------
@@ -116,15 +114,13 @@ def table_points(n: int, c: float) -> int:
 
     Parameters
     ----------
-    n : int
-        Checks.
-    c : float
-        The signal strength.
+    n, c : int, float
+        Checks and signal strength of the binary problem.
 
     Returns
     -------
     int
-        The number of efforts.
+        How many efforts, 0 and 1 included, the table's grid has.
 
     Examples
     --------
@@ -189,10 +185,8 @@ def small_efforts(n: int, c: float) -> np.ndarray:
 
     Parameters
     ----------
-    n : int
-        Checks.
-    c : float
-        The signal strength.
+    n, c : int, float
+        Checks and signal strength (a weak signal: n c < ``WEAK_SIGNAL``).
 
     Returns
     -------

@@ -95,12 +95,10 @@ class Problem:
 
         Parameters
         ----------
-        n : int
-            Checks.
-        c : float
-            The signal strength.
+        n, c
+            Checks (a whole number from 1) and signal strength (in (0, 1]).
         profile : UtilityProfile
-            The utility profile.
+            G, E, mu, the wage bounds and the outside option.
 
         Returns
         -------
@@ -110,7 +108,7 @@ class Problem:
         Raises
         ------
         ContractError
-            When n, c or the profile is invalid.
+            Naming the first input that is invalid.
 
         Examples
         --------
@@ -162,7 +160,7 @@ def first_best(profile: UtilityProfile) -> FirstBest:
     Parameters
     ----------
     profile : UtilityProfile
-        The utility profile.
+        Its G, E, mu and outside option U_0 (the wage bounds do not bind the first-best).
 
     Returns
     -------

@@ -58,12 +58,8 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Parameters
     ----------
-    n : int
-        Checks.
-    c : float
-        The signal strength.
-    profile : UtilityProfile
-        The utility profile.
+    n, c, profile
+        The problem: checks, signal strength, utility profile (its E(0) and U_0 fix the wage).
     problem : str, optional
         Recorded in the solution ('unrestricted' by default).
 
@@ -75,7 +71,7 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     Raises
     ------
     ContractError
-        When n, c or the profile is invalid.
+        When n, c or the profile is not valid.
 
     Examples
     --------

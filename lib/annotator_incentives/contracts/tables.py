@@ -90,11 +90,9 @@ def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float =
     Parameters
     ----------
     profile : UtilityProfile
-        The utility profile.
-    n : int
-        Checks.
-    c : float
-        The signal strength of the monitor.
+        The utility profile of every row.
+    n, c : int, float
+        Checks and signal strength of the monitor.
     weak_c : float, optional
         The signal strength of a weak monitor (default 0.1).
 
@@ -107,7 +105,7 @@ def complements_table(profile: UtilityProfile, n: int, c: float, weak_c: float =
     Raises
     ------
     ContractError
-        When n, c or the profile is invalid.
+        When n, c, weak_c or the profile is not valid.
 
     Examples
     --------
