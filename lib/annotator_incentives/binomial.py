@@ -599,6 +599,8 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
     Returns
     -------
     tuple of (numpy.ndarray, numpy.ndarray or None)
+        The efforts and the (points, n + 1) matrix of P(X = x | eta), or None when it would
+        exceed ``CACHE_BYTES`` (or n > ``DENSE_LIMIT``).
 
     Raises
     ------
@@ -635,7 +637,35 @@ def _proportions(successes, trials) -> tuple[np.ndarray, np.ndarray]:
 def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise over whole numbers
     0 <= successes <= trials (empty arrays give empty intervals): beta quantiles, 0 and 1 at the
-    ends, nan without trials; ``level`` in (0, 1)."""
+    ends, nan without trials: the interval of a measured pass rate or agreement rate (monitoring,
+    the real annotators).
+
+    Parameters
+    ----------
+    successes : int or array_like of int
+        Successes, whole numbers from 0 to ``trials``.
+    trials : int or array_like of int
+        Trials, whole numbers >= 0 (broadcast against ``successes``).
+    level : float, optional
+        The confidence level, in (0, 1) (default 0.95).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The lower and upper ends; with no successes the upper end is 1 - ((1 - level)/2)**(1/trials).
+
+    Raises
+    ------
+    BinomialError
+        When a count is not a whole number >= 0, successes exceed trials, the two do not
+        broadcast, or ``level`` lies outside (0, 1).
+
+    Examples
+    --------
+    >>> low, high = clopper_pearson(0, 10)
+    >>> float(low), round(float(high), 6), round(1 - 0.025 ** (1 / 10), 6)
+    (0.0, 0.308497, 0.308497)
+    """
     level = validation.open_probability("level", level, BinomialError)
     if np.size(successes) == 0 and np.size(trials) == 0:
         return np.empty(np.shape(successes)), np.empty(np.shape(trials))

@@ -16,9 +16,7 @@ Everything a caller uses is re-exported here: ``from annotator_incentives.data i
 from __future__ import annotations
 
 from .availability import DATA_PAGE as DATA_PAGE
-from .availability import Availability as Availability
-from .availability import available_preference_data, load_preference_data
-from .availability import reader_note as reader_note
+from .availability import Availability, available_preference_data, load_preference_data, reader_note
 from .errors import DamagedCopyError, DataError, DatasetUnavailableError, PackagedDataError, UnreadableDataError
 from .loading import HUB_HOST as HUB_HOST
 from .loading import SCORE_COLUMNS as SCORE_COLUMNS
@@ -37,6 +35,7 @@ from .packaged import PACKAGED_MANIFEST as PACKAGED_MANIFEST
 from .pipeline import (
     N_CALIBRATION_BINS,
     SEED,
+    Calibration,
     PreferenceData,
     Scores,
     clean_scores,
@@ -44,7 +43,6 @@ from .pipeline import (
     preference_probabilities,
     reliability_curve,
 )
-from .pipeline import Calibration as Calibration
 from .registry import DATASETS, PACKAGED_FOLDERS, SAMPLES, DatasetSpec, PackagedFolder, SampleSpec
 
 __all__ = [
@@ -55,6 +53,7 @@ __all__ = [
     "Scores",
     "SampleSpec",
     "PreferenceData",
+    "Calibration",
     "DataError",
     "DatasetUnavailableError",
     "PackagedDataError",
@@ -75,6 +74,8 @@ __all__ = [
     "fit_histogram_binning",
     "load_preference_data",
     "available_preference_data",
+    "Availability",
+    "reader_note",
     "helpsteer_pairs_from_attributes",
     "SEED",
     "N_CALIBRATION_BINS",
