@@ -76,6 +76,8 @@ def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.
         The interval's ends (default: the whole real line).
     low_open, high_open : bool, optional
         Whether an end is excluded.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -113,17 +115,15 @@ def probability(name: str, value, error: Error = AnnotatorInputError) -> float:
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : int or float
-        The number to check.
-    error : type, optional
-        The named error to raise.
+        A chance, such as an annotator's accuracy.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
     float
-        The probability as a float.
+        ``value`` as a float in [0, 1].
 
     Raises
     ------
@@ -143,17 +143,15 @@ def open_probability(name: str, value, error: Error = AnnotatorInputError) -> fl
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : float
-        The number to check.
-    error : type, optional
-        The named error to raise.
+        A level or target strictly between the certainties.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
     float
-        The probability as a float.
+        ``value`` as a float in (0, 1).
 
     Raises
     ------
@@ -178,12 +176,10 @@ def signal_strength(name: str, value, error: Error = AnnotatorInputError) -> flo
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : float
-        The number to check.
-    error : type, optional
-        The named error to raise.
+        The signal strength c.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -221,16 +217,14 @@ def probabilities(name: str, value, error: Error = AnnotatorInputError, low: flo
 
     Parameters
     ----------
-    name : str
-        What the values are, as the error message names them.
     value : float or array_like
         The numbers to check (not empty; no booleans or text).
-    error : type, optional
-        The named error to raise.
     low, high : float, optional
         The interval's ends (default [0, 1]).
     open_ends : bool, optional
         Whether both ends are excluded.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -267,12 +261,10 @@ def reals(name: str, value, error: Error = AnnotatorInputError) -> np.ndarray:
 
     Parameters
     ----------
-    name : str
-        What the values are, as the error message names them.
     value : float or array_like
         The numbers to check (not empty; no booleans or text).
-    error : type, optional
-        The named error to raise.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -309,14 +301,12 @@ def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | 
 
     Parameters
     ----------
-    name : str
-        What the values are, as the error message names them.
     value : int or array_like
         Whole numbers (integral floats such as 3.0 will do).
-    error : type, optional
-        The named error to raise.
     minimum, maximum : int or None, optional
         The bounds (default: at least 0, no upper bound).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -359,16 +349,14 @@ def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : int or float
         The number to check.
-    error : type, optional
-        The named error to raise.
     minimum : int, optional
         The smallest allowed value (default 0).
     maximum : int or None, optional
         The largest allowed value (None: no bound).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -403,14 +391,12 @@ def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = 
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : int or float
         The number of checks.
-    error : type, optional
-        The named error to raise.
     maximum : int, optional
         The largest n accepted (default ``MAX_CHECKS``).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -442,16 +428,14 @@ def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, h
 
     Parameters
     ----------
-    name : str
-        What the value is, as the error message names it.
     value : object
         The object to check.
     kind : type
         The type it must have.
-    error : type, optional
-        The named error to raise.
     hint : str, optional
         Words appended to the type's name in the message (how to make one).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -483,14 +467,12 @@ def table(name: str, value, columns, error: Error = AnnotatorInputError):
 
     Parameters
     ----------
-    name : str
-        What the table is, as the error message names it.
     value : pandas.DataFrame
         The table to check.
     columns : iterable of str
         The columns it must have (others may be present).
-    error : type, optional
-        The named error to raise.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
@@ -537,18 +519,17 @@ def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
 
     Parameters
     ----------
-    name : str
-        What the table is, as the error message names it.
     frame : pandas.DataFrame
         A table checked by :func:`table`.
     columns : iterable of str
         The columns that name things.
-    error : type, optional
-        The named error to raise.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
     None
+        When every column is usable.
 
     Raises
     ------
@@ -589,18 +570,17 @@ def vectorised(name: str, function, sample, error: Error = AnnotatorInputError) 
 
     Parameters
     ----------
-    name : str
-        What the function is, as the error message names it.
     function : callable
         The function to check.
     sample : array_like
         An array to call it on.
-    error : type, optional
-        The named error to raise.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
 
     Returns
     -------
     None
+        When the function takes and returns arrays as the solvers need.
 
     Raises
     ------

@@ -191,7 +191,7 @@ def packaged_data_dir() -> Path:
     Parameters
     ----------
     None
-        It takes no arguments.
+        (The folder is the package's own.)
 
     Returns
     -------

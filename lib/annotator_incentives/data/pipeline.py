@@ -294,10 +294,8 @@ def reliability_curve(p: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> pd
 
     Parameters
     ----------
-    p : array_like
-        Predicted probabilities in [0, 1], one-dimensional.
-    labels : array_like
-        0/1 labels, as long as ``p``.
+    p, labels : array_like
+        As for :func:`fit_histogram_binning`: predictions in [0, 1] and their 0/1 labels.
     n_bins : int, optional
         The number of equal-width bins (default 10).
 
