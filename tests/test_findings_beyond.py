@@ -53,3 +53,16 @@ def test_annotator_data_is_none_when_the_build_has_none(monkeypatch):
 
     monkeypatch.setattr(annotators, "load_mt_bench", unavailable)
     assert beyond.annotator_data() is None
+
+
+def test_agreement_sentence_on_the_real_votes():
+    loaded = beyond.annotator_data()
+    if loaded is None:
+        pytest.skip("the real annotator data is not available")
+    mt, panda = loaded
+    pairs = annotators.pairwise_agreement(mt)
+    overall = pairs.agree.sum() / pairs.shared.sum()
+    text = beyond.agreement_sentence(mt, panda)
+    assert text.startswith(f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties")
+    assert f"they agree {overall:.1%} of the time" in text
+    assert f"would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes" in text

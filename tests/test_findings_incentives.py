@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, utility
+from annotator_incentives import contracts, report, utility
 from annotator_incentives.findings import incentives
 
 NS = [1, 11, 21, 201]
@@ -226,3 +226,41 @@ def test_slope_sentence_says_which_way_a_fit_is_off():
     local = rates.local_slopes(n, steep).assign(reference=rates.local_slopes(n, 1 / n).slope)
     text = incentives.slope_sentence("Gap", "$1/n$", incentives.slope_reading(n, steep, 1 / n, local))
     assert "steeper than the theory's curve" in text and "within two standard errors" not in text
+
+
+def test_bell_sentence_reads_the_panels():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 801)
+    panels = [incentives.bell_panel(profile, n, 0.98, etas)[0] for n in (50, 200)]
+    text = incentives.bell_sentence(panels, contracts.first_best(profile).eta, dE0=0.0)
+    r = incentives.bell_reading(panels, contracts.first_best(profile).eta)
+    assert "From $n = 50$ to $n = 200$ (4 times as many checks)" in text
+    assert f"height grows {report.number(r.growth)}-fold" in text and "a third crossing lies near" in text
+    assert "third crossing" not in incentives.bell_sentence(panels, contracts.first_best(profile).eta, dE0=0.1)
+
+
+def test_threshold_sentence_names_each_class():
+    checks = pd.DataFrame({"k": [40, 41, 42, 43, 44], "b_k": [0.1, 0.2, 0.15, 0.3, 0.5],
+                           "eta* right-hand crossing": [False, True, True, True, True],
+                           "gain from deviating": [0.2, 1e-10, 0.0, 0.01, 0.0]})
+    t = incentives.threshold_classes(checks)
+    text = incentives.threshold_sentence(t, optimal_k=42, cheapest=40)
+    assert "For $k$ = 40 the bell peaks" in text and "For $k$ = 43," in text
+    assert "$k$ = 41, 42, 44 make" in text and "is the one among them that needs the smallest bonus" in text
+    assert "is not the one" in incentives.threshold_sentence(t, optimal_k=44, cheapest=40)
+    assert incentives.threshold_sentence(t, optimal_k=42, cheapest=41) == \
+        "The cheapest-bonus threshold $k = 41$ is incentive compatible here."
+
+
+def test_grid_sentence_says_the_counts():
+    base = {"exact gap": 0.1, "exact restricted gap": 0.2, "grid restricted gap (paper)": 0.2, "grid first-best − C": -0.01,
+            "gain from deviating, tolerance 0": 0.0, "not IC, tolerance 0": False}
+    rows = [base | {"kind": "binary", "n": 1, "grid gap (paper)": 0.0, "grid gap, tolerance 0": 0.1,
+                    "agent's gain from deviating": 0.01, "not IC": True},
+            base | {"kind": "linear", "n": 11, "grid gap (paper)": 0.1 - 1e-13, "grid gap, tolerance 0": 0.05,
+                    "agent's gain from deviating": 1e-15, "not IC": False, "grid first-best − C": -0.02}]
+    g = incentives.grid_findings(pd.DataFrame(rows))
+    text = incentives.grid_sentence(g, 0.5)
+    assert f"smaller gap than the exact optimum in {report.tally(1, 2)} " in text
+    assert "a gap of exactly zero in 1 (binary $n = 1$)" in text and "a gap of zero in 0 (none)" in text
+    assert text.endswith("are still not incentive compatible.")

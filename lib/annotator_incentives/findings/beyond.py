@@ -10,13 +10,14 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .. import annotators
 from ..data import DatasetUnavailableError
 
 __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
-           "crowdkit_check"]
+           "crowdkit_check", "agreement_sentence"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -121,3 +122,23 @@ def crowdkit_check(labels: pd.DataFrame, posterior: pd.Series, iterations: int =
     return DawidSkeneCheck(same, len(theirs))
 
 
+def agreement_sentence(mt: pd.DataFrame, panda: pd.DataFrame) -> str:
+    """How often real judges agree, as the real-annotator chapter states it: MT-Bench's ties and
+    the agreement of two judges' decisive votes on one item (:func:`annotators.tie_rates`,
+    :func:`annotators.pairwise_agreement`), PandaLM's three annotators, and the share of single
+    votes against the preferred answer that this agreement would mean if every item had one p."""
+    ties = annotators.tie_rates(mt)
+    pairs = annotators.pairwise_agreement(mt)
+    overall = pairs.agree.sum() / pairs.shared.sum()
+    panda_pairs = annotators.pairwise_agreement(panda)
+    return (
+        f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties ({mt.label.isna().mean():.0%}); "
+        f"judges call a tie in {ties.tie_share.min():.0%} to {ties.tie_share.max():.0%} of their votes. "
+        f"On the {int(pairs.shared.sum()):,} pairs of decisive votes two judges cast on the same item, they agree "
+        f"{overall:.1%} of the time. PandaLM's three annotators agree on "
+        + ", ".join(f"{r.rate:.1%}" for r in panda_pairs.itertuples()) + " of their shared decisive items. "
+        f"So about one pair of MT-Bench votes on the same item in {1 / (1 - overall):.0f} disagrees. That is a rate for "
+        "*pairs* of votes, not for single votes: if every item had the same preference probability $p$ and every judge were "
+        f"committed, an agreement of {overall:.1%} would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes go "
+        "against the preferred answer ({ref}`the first exercise <ex-real-one-p>` derives this)."
+    )

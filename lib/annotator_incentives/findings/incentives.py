@@ -22,6 +22,9 @@ from .. import contracts, grid_reference, rates, report
 from ..utility import UtilityProfile
 
 __all__ = [
+    "bell_sentence",
+    "threshold_sentence",
+    "grid_sentence",
     "Tally",
     "GapOrderings",
     "gap_orderings",
@@ -815,3 +818,85 @@ def first_reach(frame: pd.DataFrame, below: float = 1e-10) -> int | None:
     """
     hit = frame[frame.gap < below]
     return int(hit.n.min()) if len(hit) else None
+
+
+# --- the chapters' computed sentences, one call each ------------------------------------------
+
+def bell_sentence(panels: Sequence[BellPanel], eta_star: float, dE0: float) -> str:
+    """What the bell-curve figure (the paper's Figure 4) shows on this build (:func:`bell_reading`):
+    the crossings of incentive and marginal cost, and how the bell's height and width change from
+    the first panel's n to the last's against Proposition 6(e) with each panel's own share k/n.
+    ``dE0`` is the profile's E'(0) (a third crossing near 0 when it is not positive)."""
+    r = bell_reading(panels, eta_star)
+    (s0, s1), (b0, b1) = r.shares, r.bonuses
+    return (
+        "In this build's computation, on the plotted efforts, the incentive curve crosses the marginal cost "
+        + ("exactly twice in every panel" if r.two_crossings else "a number of times other than two in some panel ("
+           + ", ".join(f"n = {p.n}: {len(p.crossings)}" for p in panels) + ")")
+        + (f" (the profile's $E'(0) = {report.number(dE0, digits=2)}$, so on all of $[0, 1]$ a third crossing lies near "
+           "$\\eta = 0$, the low-effort local maximum; the paper's Assumption 2 asks $E' > 0$)" if dE0 <= 0 else "")
+        + (", and the induced effort $\\eta^*$ is the right-hand crossing" if r.right_is_eta_star else
+           ", and the induced effort $\\eta^*$ is not always the right-hand crossing")
+        + f". From $n = {panels[0].n}$ to $n = {panels[-1].n}$ ({r.ratio_n:.0f} times as many checks) the bell's "
+        f"height grows {report.number(r.growth)}-fold and its width at half height shrinks {report.number(r.shrink)}-fold. "
+        f"Part (e) is stated for a fixed share $s = k/n$, which would give $\\sqrt{{{r.ratio_n:.0f}}} = "
+        f"{report.number(np.sqrt(r.ratio_n))}$ "
+        f"for both; but here the share moves from $k/n = {report.number(s0)}$ to ${report.number(s1)}$ and the bonus from "
+        f"$b = {report.number(b0)}$ to ${report.number(b1)}$. Part (e) with each panel's own share, "
+        "$\\sqrt{n/(2\\pi s(1-s))}$, "
+        f"predicts a {report.number(r.shape)}-fold growth of the slope's peak and so, with the change of $b$, a "
+        f"{report.number(r.predicted_height)}-fold growth of the height (measured {report.number(r.growth)}); the "
+        f"Gaussian width $\\propto\\sqrt{{s(1-s)/n}}$ predicts a {report.number(r.predicted_width)}-fold shrinkage "
+        f"(measured {report.number(r.shrink)}). The moving share accounts for most of the departure from $\\sqrt{{n}}$; "
+        "what remains is the finite-$n$ correction of part (e). "
+        "The bonus in utility stays of order one: $b$ = " + report.series([report.number(p.bonus) for p in panels]) + "."
+    )
+
+
+def threshold_sentence(t: ThresholdClasses, optimal_k: int, cheapest: int) -> str:
+    """Which thresholds k of the binary-contract exercise make eta* the annotator's best effort
+    (:func:`threshold_classes`), and whether the optimal restricted contract's ``optimal_k`` and
+    the cheapest-bonus threshold ``cheapest`` are among them."""
+    ks = {key: ", ".join(map(str, v)) or "none" for key, v in (("left", t.left), ("shirk", t.shirk), ("ok", t.compatible))}
+    if cheapest in t.compatible:
+        return f"The cheapest-bonus threshold $k = {cheapest}$ is incentive compatible here."
+    return (
+        f"For $k$ = {ks['left']} the bell peaks above $\\eta^*$, so $\\eta^*$ is the *left* crossing of the "
+        "incentive and the marginal cost: a local minimum of the annotator's utility, failing the second-order "
+        f"condition. For $k$ = {ks['shirk']}, $\\eta^*$ is the right-hand crossing, a local maximum, but the bonus is "
+        "so small that shirking pays more (column \"agent's best effort\"). Of the thresholds shown, only "
+        f"$k$ = {ks['ok']} make $\\eta^*$ the annotator's best effort, and the optimal restricted contract's "
+        f"$k = {optimal_k}$ "
+        + ("is the one among them that needs the smallest bonus." if optimal_k == t.cheapest_compatible else
+           "is not the one among them that needs the smallest bonus: the risk of the bonus also matters.")
+        + f" The cheapest-bonus threshold, $k = {cheapest}$, is excluded by incentive compatibility, not by a risk trade-off."
+    )
+
+
+def grid_sentence(g: GridFindings, first_best: float) -> str:
+    """How the paper's grid method compares with the exact solver (:func:`grid_findings`), with
+    the paper's tolerance and with tolerance 0; ``first_best`` is the model's C."""
+    where_zero = {strict: report.series([f"{kind} $n = {n}$" for kind, n in zeros]) or "none"
+                  for strict, zeros in ((False, g.zero), (True, g.zero_strict))}
+    return (
+        f"On this build's computation, the grid method reports a smaller gap than the exact optimum in "
+        f"{report.tally(g.below_exact, g.total)} "
+        f"configurations, and a gap of exactly zero in {len(g.zero)} ({where_zero[False]}). In {report.tally(g.not_ic, g.total)} "
+        f"its chosen "
+        "contract is not incentive compatible (a gain from deviating above the solver's tie rule $10^{-12}\\max(1, |U_a|)$): the "
+        f"annotator would gain up to {report.number(g.largest_gain, digits=2)} in utility by moving to another effort "
+        "(the exact solutions' largest gain is below $10^{-12}$). Its restricted problem reports a smaller gap than the exact "
+        f"restricted optimum in {report.tally(g.restricted_below_exact, g.total)}. The grid's own first-best lies "
+        f"{report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} below the true "
+        f"$\\mathcal C = {report.number(first_best)}$. It differs from "
+        "one configuration to the next because it is not the model's first-best but the best grid point (effort, base wage, "
+        "bonus and, for binary contracts, threshold share) that meets participation among that contract class's grid "
+        "contracts for that $n$; the set of grid contracts, and with it the best of them, changes with $n$ and the class "
+        "(columns \"grid first-best's effort e*\" and \"grid first-best − C\").\n\n"
+        f"With tolerance 0 the same grids report a smaller gap than the exact optimum in "
+        f"{report.tally(g.below_exact_strict, g.total)} "
+        f"configurations and a gap of zero in {len(g.zero_strict)} ({where_zero[True]}); of their contracts, "
+        f"{report.tally(g.not_ic_strict, g.total)} are still not incentive compatible"
+        + (f", by up to {report.number(g.largest_gain_strict, digits=2)}; the other gains in that column are rounding-sized, "
+           "below the tie rule." if g.not_ic_strict else ".")
+    )
