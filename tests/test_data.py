@@ -401,3 +401,12 @@ def test_every_packaged_dataset_is_attributed(real_data):
         assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
         source = (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " ")
         assert record.licence.lower().replace("-", " ") in source, folder
+
+
+def test_summary_rows_one_per_loaded_dataset(real_data):
+    shown = D.available_preference_data(("helpsteer2-sample",))
+    [row] = shown.summary_rows()
+    d = shown.loaded["helpsteer2-sample"]
+    assert row["kind"] == "named real sample" and row["pairs (ties dropped)"] == f"{d.n_pairs:,} ({d.n_ties_dropped:,})"
+    assert row["c̄"] == f"{d.c_bar:.3f}" and row["source"] == d.source
+    assert D.Availability({}, {}).summary_rows() == []

@@ -263,3 +263,17 @@ def test_grid_sentence_says_the_counts():
     assert "a gap of exactly zero in 1 (linear $n = 21$)" in text and "a gap of zero in 1 (linear $n = 21$)" in text
     assert text.endswith(f"by up to {report.number(0.25, digits=2)}; the other gains in that column are rounding-sized, "
                          "below the tie rule.")
+
+
+def test_restricted_rule_sentence_near_the_end_and_not():
+    near = incentives.restricted_rule_sentence(incentives.RestrictedRule([0.99, 1.0], 0.97, True, 0, []))
+    assert near.startswith("On the Figure 3 profile the grid first-best's effort is $e^* = 0.99, 1.00$")
+    changed = incentives.restricted_rule_sentence(incentives.RestrictedRule([0.9], 0.97, False, 3, [(("binary", 11), 0.1, 0.2)]))
+    assert "changes the grid's normalised restricted gap in 1 of those 3 configurations: binary $n = 11$:" in changed
+
+
+def test_doubling_sentence_follows_the_slopes():
+    text = incentives.doubling_sentence({"linear": -1.01, "binary": -0.6}, -0.45)
+    assert "close to $-1$" in text and "not close" not in text and "on the other side of" in text
+    assert incentives.doubling_sentence({"linear": -0.8, "binary": -0.4}, -0.55).endswith(
+        f"with the logarithm removed it is {report.number(-0.55, digits=2)}.")

@@ -158,6 +158,18 @@ class Availability:
         lines += ["", f"The data folder is the one named by the environment variable `{DATA_DIR_ENV}`."]
         return "\n".join(lines)
 
+    def summary_rows(self) -> list[dict[str, str]]:
+        """One row per loaded dataset for the data chapter's table: label, kind (full dataset or
+        named real sample), pairs with ties dropped, evaluation half, mean folded p, c-bar, source."""
+        return [{"dataset": d.label,
+                 "kind": "named real sample" if d.is_sample else "full dataset",
+                 "pairs (ties dropped)": f"{d.n_pairs:,} ({d.n_ties_dropped:,})",
+                 "evaluation half": f"{d.n_eval:,}",
+                 "mean folded p": f"{d.p.mean():.3f}",
+                 "c̄": f"{d.c_bar:.3f}",
+                 "source": d.source}
+                for d in self.loaded.values()]
+
     def diagnostics(self) -> str:
         """The full reason for each missing dataset (paths, what failed): for programmers, not readers."""
         return "\n".join(f"{_label(k)}: {why}" for k, why in self.details.items())
