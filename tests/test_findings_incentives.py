@@ -277,3 +277,23 @@ def test_doubling_sentence_follows_the_slopes():
     assert "close to $-1$" in text and "not close" not in text and "on the other side of" in text
     assert incentives.doubling_sentence({"linear": -0.8, "binary": -0.4}, -0.55).endswith(
         f"with the logarithm removed it is {report.number(-0.55, digits=2)}.")
+
+
+def test_rate_fit_and_effort_sentences_on_the_theory_s_curves():
+    table = _rate_table(noise=0.001)
+    text = incentives.rate_fit_sentence(incentives.rate_fits(table), table, 100_000)
+    assert text.startswith("On this build's computation, binary: over the last decade of $n$")
+    assert "differ from the theory's by" in text and f"at $n = {100_000:,}$" in text
+    assert "nearly optimal outright" in text and f"Over all {4 * 13} points" in text
+    block = table[(table.monitor == "a (x)") & (table.problem == "restricted")]
+    effort = incentives.effort_sentence(block, 0.9)
+    assert f"the linear one has a fitted log–log slope of {report.number(-2.0, digits=2)}" in effort
+    assert "with 0 of 13 points above the scaled bound" in effort
+
+
+def test_two_level_sentence_says_where_the_gap_falls_and_where_not():
+    frames = [pd.DataFrame({"low": 0.45, "n": [1, 2], "gap": [0.5, 1e-11]}),
+              pd.DataFrame({"low": 0.63, "n": [1, 2], "gap": [0.5, 0.4]})]
+    text = incentives.two_level_sentence(frames, 0.9, 2, 0.1)
+    assert "with a lower level of 0.5η* at $n = 2$, with a lower level of 0.7η* not within $n \\le 2$" in text
+    assert f"at $n = 2$ is still {report.number(0.1, digits=2)}." in text
