@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import annotators
+from .. import annotators, report
 from ..data import DatasetUnavailableError
 
 __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
-           "crowdkit_check", "agreement_sentence"]
+           "crowdkit_check", "agreement_sentence",
+           "calibration_sentence", "interval_sentence"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -141,4 +142,34 @@ def agreement_sentence(mt: pd.DataFrame, panda: pd.DataFrame) -> str:
         "*pairs* of votes, not for single votes: if every item had the same preference probability $p$ and every judge were "
         f"committed, an agreement of {overall:.1%} would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes go "
         "against the preferred answer ({ref}`the first exercise <ex-real-one-p>` derives this)."
+    )
+
+
+def calibration_sentence(cal) -> str:
+    """How the real-annotator chapter calibrates c-bar on the authors' votes and how many checks
+    the expert judges have (``cal``: :func:`annotators.expert_based_estimates`)."""
+    judges = cal.judges
+    return (
+        f"Authors share {cal.expert_pairs} decisive item pairs and agree on {cal.expert_agreement:.1%}, so "
+        f"$\\bar c = {cal.c_bar:.2f}$ (95% interval {cal.c_bar_low:.2f} to {cal.c_bar_high:.2f}). "
+        f"{len(judges)} expert judges share decisive items with an author; the median judge has "
+        f"{int(judges.checks.median())} such checks, the most checked has {int(judges.checks.max())}."
+    )
+
+
+def interval_sentence(judges: pd.DataFrame, checks: Sequence[int], widths: Sequence) -> str:
+    """How wide the judges' intervals for eta are (columns checks, eta_low, eta_high of ``judges``),
+    and at how many ``checks`` an interval of the dashed line (``widths``: one estimate with low
+    and high per number of checks) first narrows to 0.2 (:func:`first_narrow`)."""
+    span = spread(judges.eta_high - judges.eta_low)
+    top = judges.loc[judges.checks.idxmax()]
+    target = first_narrow(checks, [w.low for w in widths], [w.high for w in widths], width=0.2)
+    return (
+        "The median judge's interval for $\\hat\\eta$ "
+        + ("covers the whole of $[0, 1]$" if span.median > 0.995 else f"spans {span.median:.2f} of $[0, 1]$")
+        + f"; the most-checked judge ({int(top.checks)} checks) gets an interval from {top.eta_low:.2f} to {top.eta_high:.2f}. "
+        + "On the dashed line, "
+        + (f"an interval shrinks to a width of 0.2 (±0.1) only at {report.count(target)} checks" if target
+           else f"an interval is still wider than 0.2 (±0.1) at {report.count(max(checks))} checks")
+        + ". This is the sample-complexity point of {doc}`expert_monitoring`, now on real people."
     )
