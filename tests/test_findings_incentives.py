@@ -297,3 +297,16 @@ def test_two_level_sentence_says_where_the_gap_falls_and_where_not():
     text = incentives.two_level_sentence(frames, 0.9, 2, 0.1)
     assert "with a lower level of 0.5η* at $n = 2$, with a lower level of 0.7η* not within $n \\le 2$" in text
     assert f"at $n = 2$ is still {report.number(0.1, digits=2)}." in text
+
+
+def test_missed_bonus_sentence_lenient_or_not():
+    text = incentives.missed_bonus_sentence(45, 50, 0.99, 0.0123, 0.05)
+    assert text.startswith(f"Here the threshold share is $k/n = 45/50 = {report.number(0.9)}$, below the pass probability")
+    assert f"= {report.number(0.0123)}$" in text and "the contract is lenient" in text
+    assert "not below the pass probability" in incentives.missed_bonus_sentence(49, 50, 0.9, 0.4, 0.05)
+
+
+def test_bell_peak_sentence_reads_the_order_of_the_correction():
+    assert incentives.bell_peak_sentence({100: 1.01, 1000: 1.001, 10_000: 1.0001}).endswith(
+        "so the correction is of order $1/n$.")
+    assert "does not approach 1 steadily" in incentives.bell_peak_sentence({100: 1.01, 1000: 1.02, 10_000: 1.0001})

@@ -30,6 +30,8 @@ __all__ = [
     "rate_fit_sentence",
     "effort_sentence",
     "two_level_sentence",
+    "missed_bonus_sentence",
+    "bell_peak_sentence",
     "Tally",
     "GapOrderings",
     "gap_orderings",
@@ -992,4 +994,31 @@ def two_level_sentence(frames: Sequence[pd.DataFrame], eta_star: float, n_max: i
         + f", while the continuous-effort binary gap at $n = {n_max}$ is still {report.number(continuous_gap, digits=2)}. "
         "The continuous action space — the annotator can shade its effort a little — is what slows monitoring-based pay "
         "down to the rates of {prf:ref}`thm-binary` and {prf:ref}`thm-linear`."
+    )
+
+
+def missed_bonus_sentence(k: int, n: int, q_star: float, miss: float, at_threshold: float) -> str:
+    """The missed-bonus figure (the paper's Figure 5) in words: the threshold share k/n against the
+    pass probability q(eta*), the chance ``miss`` = P(X < k | eta*) that an annotator at eta*
+    misses the bonus, and the mass ``at_threshold`` = P(X = k)."""
+    return (
+        f"Here the threshold share is $k/n = {k}/{n} = {report.number(k / n)}$, "
+        + (f"below the pass probability $q(\\eta^*) = {report.number(q_star)}$: the contract is lenient" if k / n < q_star else
+           f"not below the pass probability $q(\\eta^*) = {report.number(q_star)}$")
+        + f". Even so, an annotator who exerts exactly $\\eta^*$ misses the bonus with probability "
+        f"$P(X < k \\mid \\eta^*) = {report.number(miss)}$, and the mass at the threshold itself is "
+        f"$P(X = k) = {report.number(at_threshold)}$."
+    )
+
+
+def bell_peak_sentence(ratios: dict[int, float]) -> str:
+    """The exercise on part (e) of the binomial lemma: whether the ratio of the tail slope's peak to
+    the lemma's sqrt(n/(2 pi s(1-s))) (``ratios`` at n = 100, 1000, 10000) tends to 1, and how fast."""
+    errors = {n: abs(1 - r) for n, r in ratios.items()}
+    factors = [errors[a] / errors[b] for a, b in ((100, 1000), (1000, 10_000))]
+    return (
+        "The ratio " + ("tends to 1, as the lemma says" if errors[10_000] < errors[1000] < errors[100] else
+                        "does not approach 1 steadily")
+        + f": its distance from 1 shrinks by factors of {report.number(factors[0])} and {report.number(factors[1])} "
+        "per tenfold $n$" + (", so the correction is of order $1/n$." if all(5 < f < 20 for f in factors) else ".")
     )
