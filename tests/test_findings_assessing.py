@@ -163,3 +163,22 @@ def test_bound_sentence_of_a_weak_expert_signal():
     bounds = monitoring.expert_bound_curves(p, grid, [0.8, 0.95], eta1=1.0)
     text = assessing.bound_sentence("weak", bounds, p, 0.002, 0.1, grid)
     assert "η₀ = 0.8: no n up to 190" in text and f"n = more than {assessing.N_MAX:,}" in text and "nan" not in text
+
+
+def test_eta1_sentence_names_each_dataset_and_eta1():
+    class D:
+        name, label = "toy", "Toy data"
+    p = np.linspace(0.5, 1, 101)
+    bounds = {"toy": monitoring.expert_bound_curves(p, N, [0.8], eta1=1.0)}
+    bounds_eta1 = {("toy", e1): monitoring.expert_bound_curves(p, N, [0.8], eta1=e1) for e1 in (0.98, 0.96)}
+    text = assessing.eta1_sentence([D], bounds, bounds_eta1, 0.2, N)
+    assert text.startswith("On this build's data, at η₀ = 0.8 the bound first falls below 0.2 at ")
+    assert text.count("for Toy data") == 3 and "with η₁ = 0.98" in text and text.endswith(" for Toy data).")
+
+
+def test_ump_rows_and_sentence_say_the_readings():
+    r = assessing.ump_reading(np.linspace(0.5, 1, 1001), n=200, alpha=0.05)
+    [row] = assessing.ump_rows({"Toy": r})
+    assert row["UMP threshold (n = 200, size 5%)"] == f"{r.threshold} agreements" and row["dataset"] == "Toy"
+    text = assessing.ump_sentence({"Toy": r})
+    assert f"[{r.estimate.low:.2f}, {r.estimate.high:.2f}]" in text and text.endswith("scaled down by c̄.")
