@@ -68,8 +68,9 @@ def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.
     ----------
     name : str
         What the value is, as the error message names it.
-    value : int, float or a one-element numpy array
-        The number to check (booleans, strings, None, NaN and infinities are refused).
+    value : int or float
+        The number to check (a one-element numpy array will do; booleans, strings, None, NaN and
+        infinities are refused).
     error : type, optional
         The named error to raise (a subclass of :class:`AnnotatorInputError`).
     low, high : float, optional

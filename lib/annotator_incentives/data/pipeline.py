@@ -40,8 +40,8 @@ __all__ = [
     "reliability_curve",
 ]
 
-SEED = 42
-N_CALIBRATION_BINS = 30
+SEED = 42  #: the seed of the pipeline's shuffle and coin flips, the paper's 42
+N_CALIBRATION_BINS = 30  #: the bins of the histogram-binning calibration, the paper's 30
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def clean_scores(chosen: np.ndarray, rejected: np.ndarray, where: str = "scores"
 
     Returns
     -------
-    tuple of (numpy.ndarray, numpy.ndarray, int)
-        The chosen and rejected scores without ties, and the number of ties dropped.
+    tuple
+        The chosen and rejected scores without ties (arrays), and the number of ties dropped.
 
     Raises
     ------
@@ -209,7 +209,8 @@ class PreferenceData:
 
     @property
     def c_bar(self) -> float:
-        """E|2p - 1| on the evaluation half: the expert signal strength when p_e = 1 (model.md 2.1)."""
+        """The expert signal strength when the expert always prefers the higher-scored response,
+        c-bar = E|2p - 1| on the evaluation half."""
         return float(np.mean(2.0 * self.p - 1.0))
 
     def provenance(self) -> str:
