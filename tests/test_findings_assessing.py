@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import monitoring
+from annotator_incentives import monitoring, report
 from annotator_incentives.findings import assessing
 
 N = np.arange(10, 500, 10)
@@ -182,3 +182,15 @@ def test_ump_rows_and_sentence_say_the_readings():
     assert row["UMP threshold (n = 200, size 5%)"] == f"{r.threshold} agreements" and row["dataset"] == "Toy"
     text = assessing.ump_sentence({"Toy": r})
     assert f"[{r.estimate.low:.2f}, {r.estimate.high:.2f}]" in text and text.endswith("scaled down by c̄.")
+
+
+def test_comparison_markdown_has_a_bullet_per_panel_and_the_crossings():
+    class D:
+        label, c_bar = "Toy", 0.5
+    curves = monitoring.self_consistency_curves(N, [0.0, 0.3], 0.8, 1.0)
+    bound = monitoring.expert_bound_curves(np.linspace(0.5, 1, 101), N, [0.8], 1.0)
+    comparison = assessing.compare_with_bound(curves, bound, 100)
+    crossing = assessing.information_crossing(0.5, [0.0, 0.3])
+    text = assessing.comparison_markdown([(D, comparison)], [(D, crossing)])
+    assert assessing.versus_bound("Toy", comparison) in text
+    assert f"Toy: c̄ = {report.number(0.5)}, so 1 − δ > c̄ for δ < {report.number(crossing.delta_star)}" in text

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, report, utility
+from annotator_incentives import contracts, monitoring, report, utility
 from annotator_incentives.findings import incentives
 
 NS = [1, 11, 21, 201]
@@ -310,3 +310,20 @@ def test_bell_peak_sentence_reads_the_order_of_the_correction():
     assert incentives.bell_peak_sentence({100: 1.01, 1000: 1.001, 10_000: 1.0001}).endswith(
         "so the correction is of order $1/n$.")
     assert "does not approach 1 steadily" in incentives.bell_peak_sentence({100: 1.01, 1000: 1.02, 10_000: 1.0001})
+
+
+def test_wage_and_monitors_sentences():
+    class Solution:
+        def __init__(self, wages, gap):
+            self.wages, self.gap = np.asarray(wages), gap
+    pmf = np.array([0.0001, 0.0004, 0.2, 0.5, 0.2995])
+    general, linear = Solution([-1.0, 0.1, 0.5, 1.0, 1.5], 0.01234), Solution([-0.5, 0.12, 0.52, 1.01, 1.49], 0.013)
+    text = incentives.wage_sentence(pmf, general, linear)
+    w = incentives.wage_agreement(pmf, general.wages, linear.wages, mass=0.999)
+    assert f"($X = {w.x_low}$ to ${w.x_high}$)" in text and f"differ by at most {report.number(w.largest_difference)}" in text
+    table = pd.DataFrame({"kind": ["binary", "linear", "general"], "n": [100_000, 100_000, 20_000]})
+    said = incentives.monitors_sentence({"a": 0.98}, table, pd.DataFrame({"problem": ["restricted", "unrestricted"],
+                                                                           "n": [20_000, 2_000]}), None, 0.9)
+    assert said == (f"Monitors: a: c = 0.980, I(η*) = {float(monitoring.fisher_information(0.9, 0.98)):.3f}. The largest $n$ "
+                    "computed is 100,000 for binary and linear contracts, and 20,000 for the restricted and 2,000 for the "
+                    "unrestricted problem of the general contract.")

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import monitoring, report
 
 __all__ = [
+    "comparison_markdown",
     "eta1_sentence",
     "ump_rows",
     "ump_sentence",
@@ -466,3 +467,17 @@ def ump_sentence(readings: dict) -> str:
         f"{label}: power {report.number(r.power, floor=0.001)} at η = 0.95 (size at most 5%), and the 95% interval for an "
         f"annotator with η = 0.9 is [{r.estimate.low:.2f}, {r.estimate.high:.2f}]" for label, r in readings.items())
         + ". The signal per check is scaled down by c̄.")
+
+
+def comparison_markdown(panels: Sequence, crossings: Sequence) -> str:
+    """What the self-consistency figure (the paper's Figure 2) shows on this build: one bullet per
+    panel (:func:`versus_bound`, ``panels`` of (dataset, comparison)), then where self-consistency
+    carries more Fisher information than the expert agreement test (``crossings`` of (dataset,
+    :func:`information_crossing`))."""
+    c_text = "; ".join(f"{d.label}: c̄ = {report.number(d.c_bar)}, so 1 − δ > c̄ for δ < {report.number(x.delta_star)}, "
+                       f"which is {report.subset('δ', x.better, x.deltas)}" for d, x in crossings)
+    return (report.bullets("On this build's data, the solid and dashed curves compare as follows.",
+                           [versus_bound(d.label, c) for d, c in panels])
+            + "\n\nBy {prf:ref}`prop-self-consistency`, self-consistency carries more Fisher information than the expert "
+              f"agreement test where 1 − δ > c̄ ({c_text}); the agreement test is not drawn in "
+              "{numref}`fig-self-consistency`, and the table further down gives its sample sizes.")

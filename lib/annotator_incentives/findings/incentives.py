@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contracts, grid_reference, rates, report
+from .. import contracts, grid_reference, monitoring, rates, report
 from ..utility import UtilityProfile
 
 __all__ = [
@@ -32,6 +32,8 @@ __all__ = [
     "two_level_sentence",
     "missed_bonus_sentence",
     "bell_peak_sentence",
+    "wage_sentence",
+    "monitors_sentence",
     "Tally",
     "GapOrderings",
     "gap_orderings",
@@ -1022,3 +1024,29 @@ def bell_peak_sentence(ratios: dict[int, float]) -> str:
         + f": its distance from 1 shrinks by factors of {report.number(factors[0])} and {report.number(factors[1])} "
         "per tenfold $n$" + (", so the correction is of order $1/n$." if all(5 < f < 20 for f in factors) else ".")
     )
+
+
+def wage_sentence(pmf: np.ndarray, general, linear) -> str:
+    """How close the optimal general contract's wages come to the linear contract's on the likely
+    outcomes (:func:`wage_agreement`, 99.9 % of the mass of ``pmf``), and their gaps (``general`` and
+    ``linear``: solutions with ``wages`` and ``gap``)."""
+    w = wage_agreement(pmf, general.wages, linear.wages, mass=0.999)
+    return (
+        f"On the outcomes that carry 99.9 % of the probability at $\\eta^*$ ($X = {w.x_low}$ to ${w.x_high}$) the two wage "
+        f"schedules differ by at most {report.number(w.largest_difference)}, against a wage range of "
+        f"{report.number(w.wage_range)} there; far from the likely outcomes the general contract bends away (at $X = 0$ it "
+        f"pays {report.number(general.wages[0])}, the linear one {report.number(linear.wages[0])}). Their gaps are "
+        f"{report.number(general.gap, digits=4)} and {report.number(linear.gap, digits=4)}."
+    )
+
+
+def monitors_sentence(monitors: dict[str, float], table: pd.DataFrame, general: pd.DataFrame, expert, eta_star: float) -> str:
+    """The rate figure's monitors (name to c) with their Fisher information at ``eta_star``, whether
+    the expert's c-bar comes from a named sample, and the largest n computed per contract class."""
+    return ("Monitors: " + "; ".join(f"{name}: c = {c:.3f}, I(η*) = {float(monitoring.fisher_information(eta_star, c)):.3f}"
+                                      for name, c in monitors.items())
+            + (f". The expert signal uses c̄ of the {expert.label}, a named sample (see {{ref}}`chap-data`)."
+               if expert is not None and expert.is_sample else ".")
+            + f" The largest $n$ computed is {table[table.kind != 'general'].n.max():,} for binary and linear contracts, and "
+            + " and ".join(f"{general[general.problem == pr].n.max():,} for the {pr}" for pr in ("restricted", "unrestricted"))
+            + " problem of the general contract.")
