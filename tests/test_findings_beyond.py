@@ -82,3 +82,11 @@ def test_calibration_and_interval_sentences_on_the_real_votes():
     assert f"the most-checked judge ({int(top.checks)} checks) gets an interval from {top.eta_low:.2f}" in sentence
     first = beyond.first_narrow(checks, [w.low for w in narrow], [w.high for w in narrow], width=0.2)
     assert (f"only at {first:,} checks" in sentence) if first else ("still wider than 0.2" in sentence)
+
+
+def test_repeats_sentence_beside_the_expert_checks():
+    expert = monitoring.Monitor("real experts", 0.61)
+    n_expert = monitoring.samples_needed(0.1, float(expert.q(0.8)), float(expert.q(0.95)))
+    text = beyond.repeats_sentence([12, 40], 0.61)
+    assert text.startswith("Even at the pessimistic end of what the repeats allow, 12 to 40 repeated items")
+    assert f"would need {n_expert:,} checked items" in text

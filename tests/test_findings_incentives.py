@@ -327,3 +327,9 @@ def test_wage_and_monitors_sentences():
     assert said == (f"Monitors: a: c = 0.980, I(η*) = {float(monitoring.fisher_information(0.9, 0.98)):.3f}. The largest $n$ "
                     "computed is 100,000 for binary and linear contracts, and 20,000 for the restricted and 2,000 for the "
                     "unrestricted problem of the general contract.")
+
+
+def test_cramer_rao_sentence():
+    assert incentives.cramer_rao_sentence(1.001, 1.0).startswith(
+        f"The ratio is {report.number(1.001, digits=4)}: the bound is attained to within {report.number(0.1, digits=2)} %.")
+    assert incentives.cramer_rao_sentence(1.5, 1.0).endswith(", not close to 1 on this build.")

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import annotators, report
+from .. import annotators, monitoring, report
 from ..data import DatasetUnavailableError
 
 __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
            "crowdkit_check", "agreement_sentence",
-           "calibration_sentence", "interval_sentence"]
+           "calibration_sentence", "interval_sentence",
+           "repeats_sentence"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -172,4 +173,18 @@ def interval_sentence(judges: pd.DataFrame, checks: Sequence[int], widths: Seque
         + (f"an interval shrinks to a width of 0.2 (±0.1) only at {report.count(target)} checks" if target
            else f"an interval is still wider than 0.2 (±0.1) at {report.count(max(checks))} checks")
         + ". This is the sample-complexity point of {doc}`expert_monitoring`, now on real people."
+    )
+
+
+def repeats_sentence(needed: Sequence[int], c_bar: float) -> str:
+    """Repeated items against expert checks: the range of repeated items ``needed`` by the judges'
+    self-consistency, beside the checked items the agreement test with the authors' ``c_bar`` needs
+    for the same error sum 0.1 (eta0 = 0.8 against eta1 = 0.95, :func:`monitoring.samples_needed`)."""
+    expert_real = monitoring.Monitor("real experts", c_bar)
+    n_expert_real = monitoring.samples_needed(0.1, float(expert_real.q(0.8)), float(expert_real.q(0.95)))
+    return (
+        f"Even at the pessimistic end of what the repeats allow, {report.count(min(needed))} to {report.count(max(needed))} "
+        f"repeated items settle the question; the agreement test against MT-Bench's authors, with their estimated "
+        f"$\\bar c = {c_bar:.2f}$, would need {report.count(n_expert_real)} checked items for the same error sum, and an "
+        "expert for each."
     )
