@@ -56,8 +56,8 @@ __all__ = [
     "INT_N_LIMIT",
 ]
 
-MAX_VALUES = 10**8  #: the largest array (numbers) a function here builds for its caller: 800 MB of floats
-INT_N_LIMIT = 2**31 - 1  #: the largest n of a tail (scipy's bdtr and bdtrc take n as a C int: beyond it they are nan)
+MAX_VALUES = 10**8  #: the largest array (numbers) a function here builds for its caller, 800 MB of floats
+INT_N_LIMIT = 2**31 - 1  #: the largest n of a tail, since scipy's bdtr and bdtrc take n as a C int (beyond it they are nan)
 DENSE_LIMIT = kernel.DENSE_LIMIT  #: above this n the pmf is scipy's saddle-point pmf and sums run over a window
 CACHE_BYTES = kernel.CACHE_BYTES  #: the most memory (bytes) the cached pmf matrices of :func:`pmf_grid` take together
 
