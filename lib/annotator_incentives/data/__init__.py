@@ -46,7 +46,8 @@ DATA_DIR_ENV = packaged.DATA_DIR_ENV  #: the environment variable that names the
 PACKAGED_DATA_DIR = packaged.PACKAGED_DATA_DIR  #: the real data shipped with the package (``annotator_incentives/_data``)
 DATASETS = registry.DATASETS  #: the paper's four datasets by key (pku, helpsteer, ultra, skywork), a DatasetSpec each
 SAMPLES = registry.SAMPLES  #: the real samples shipped with the package by key, a SampleSpec each
-PACKAGED_FOLDERS = registry.PACKAGED_FOLDERS  #: the packaged folders by name, each with what it holds, its licence and attribution
+#: the packaged folders by name, each with what it holds, its licence and attribution
+PACKAGED_FOLDERS = registry.PACKAGED_FOLDERS
 SEED = pipeline.SEED  #: the seed of the pipeline's shuffle and coin flips, the paper's 42
 N_CALIBRATION_BINS = pipeline.N_CALIBRATION_BINS  #: the bins of the histogram-binning calibration, the paper's 30
 
