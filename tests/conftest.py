@@ -1,27 +1,19 @@
-"""Shared fixtures: small datasets written in exactly the Hugging Face hub's layout, the real
-data shipped with the package, one clean build of the book for the whole session, and a
-hermetic session: the Hugging Face hub is offline (also for every subprocess and notebook
-kernel) and a test that opens a connection to anything but this machine fails."""
+"""Fixtures only (a test never imports this file; plain helpers live in the modules beside it):
+a folder for hub-layout datasets, the real data shipped with the package, one execution of the
+chapters and one clean build of the book for the whole session, Chromium, and a hermetic
+session: the Hugging Face hub is offline (also for every subprocess and notebook kernel) and a
+test that opens a connection to anything but this machine fails."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import ipaddress
 import os
 import shutil
 import socket
-import socketserver
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 # Hermetic: set before anything imports datasets or huggingface_hub; subprocesses and notebook
@@ -30,55 +22,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"  # the project's originals, when beside the checkout
-EXAMPLE_REPOSITORY = "https://github.com/example-org/annotator-incentives"
-
-MESSAGES = pa.list_(pa.struct([("content", pa.string()), ("role", pa.string())]))
-HUB_README = """---
-configs:
-- config_name: default
-  data_files:
-  - split: train
-    path: data/train-*
----
-# fixture written by the tests in the hub layout
-"""
-
-
-def messages(n: int, answer: str) -> pa.Array:
-    rows = [[{"content": f"prompt {i}", "role": "user"}, {"content": f"{answer} {i}", "role": "assistant"}] for i in range(n)]
-    return pa.array(rows, type=MESSAGES)
-
-
-def write_hub_dataset(
-    root: Path,
-    hub_id: str,
-    chosen_score,
-    rejected_score,
-    *,
-    column_order: tuple[str, ...] = ("chosen", "rejected", "chosen_score", "rejected_score"),
-    shards: int = 1,
-    score_type: pa.DataType = pa.float64(),
-) -> Path:
-    """Write ``root/<hub_id>/`` as on the hub: README with configs and data/train-*.parquet."""
-    folder = root / hub_id
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    (folder / "README.md").write_text(HUB_README)
-    n = len(chosen_score)
-    columns = {
-        "chosen": messages(n, "good"),
-        "rejected": messages(n, "bad"),
-        "chosen_score": pa.array(chosen_score, type=score_type),
-        "rejected_score": pa.array(rejected_score, type=score_type),
-    }
-    table = pa.table({name: columns[name] for name in column_order if name in columns})
-    bounds = np.linspace(0, n, shards + 1).astype(int)
-    for i in range(shards):
-        pq.write_table(
-            table.slice(bounds[i], bounds[i + 1] - bounds[i]), folder / "data" / f"train-{i:05d}-of-{shards:05d}.parquet"
-        )
-    return folder
+from suite import BOOK_TEST_FILES, EXAMPLE_REPOSITORY, REPO_ROOT  # noqa: E402
 
 
 @pytest.fixture
@@ -92,8 +36,6 @@ def real_data() -> Path:
     from annotator_incentives.data import packaged_data_dir
 
     return packaged_data_dir()
-
-
 
 
 # --- no network -----------------------------------------------------------------------------
@@ -172,11 +114,6 @@ def pytest_runtest_call(item: pytest.Item):
 
 # --- every chapter executed once, as a reader would; one clean build of the book -------------
 
-# The tests that read the chapters' run or the book build; under pytest-xdist they share one worker.
-BOOK_TEST_FILES = frozenset({"test_book.py", "test_chapters.py", "test_claims.py", "test_downloads.py",
-                             "test_reader_pages.py"})
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # tests that need the network run only when asked for by name (`-m online`), also beside
     # another -m expression such as `-m "not slow"`
@@ -250,24 +187,7 @@ _settings.register_profile("seeded", derandomize=True, print_blob=True)
 _settings.load_profile("seeded")
 
 
-# --- the built book served on loopback, for the browser tests ---------------------------------
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """Serve a folder of HTML on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    with socketserver.TCPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-
+# --- Chromium, for the browser tests ------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -280,20 +200,3 @@ def chromium():
     api = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
     return api, CHROMIUM
 
-
-# the configuration a team writes for annotator-plan (tests of the CLI and of bad inputs)
-TEAM_TOML = """
-name = "team"
-U0 = 0.0
-wage_bounds = [-10.0, 10.0]
-[G]
-kind = "cara"
-rate = 1.0
-scale = 1.0
-[E]
-coefficients = [0.0, 0.02, 0.18]
-[mu]
-kind = "exp"
-scale = 0.5
-rate = 1.2
-"""

@@ -48,7 +48,8 @@ from annotator_incentives.planning import PlanningError
 from annotator_incentives.utility import ProfileError, UtilityProfile
 from annotator_incentives.validation import AnnotatorInputError
 from annotator_incentives.welfare import WelfareError
-from conftest import TEAM_TOML, write_hub_dataset
+from hub_layout import write_hub_dataset
+from team_config import TEAM_TOML
 
 GOOD_P = np.linspace(0.55, 0.99, 200)
 PROFILE = TEAM_TOML

@@ -9,7 +9,8 @@ import pytest
 
 from book import claims_map, repository
 from book_sources import book_cells
-from conftest import EXAMPLE_REPOSITORY, REPO_ROOT, served
+from serving import served
+from suite import EXAMPLE_REPOSITORY, REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 

@@ -12,7 +12,7 @@ import nbclient
 import pytest
 
 from book_sources import book_cells, notebook_files, toc_files
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 
 def test_toc_lists_existing_chapters():

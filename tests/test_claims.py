@@ -20,7 +20,8 @@ import pytest
 from annotator_incentives import data as ai_data
 from annotator_incentives import report
 from annotator_incentives.findings import assessing
-from conftest import REPO_ROOT, write_hub_dataset
+from hub_layout import write_hub_dataset
+from suite import REPO_ROOT
 from tolerances import WELL
 
 pytestmark = pytest.mark.slow  # reads the book build

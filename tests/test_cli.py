@@ -13,7 +13,7 @@ import pytest
 
 import contract_brute_force as brute
 from annotator_incentives import cli, monitoring, planning
-from conftest import TEAM_TOML
+from team_config import TEAM_TOML
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from scipy.special import expit
 
 from annotator_incentives import data as D
 from annotator_incentives.data import loading, packaged
-from conftest import write_hub_dataset
+from hub_layout import write_hub_dataset
 
 HELPSTEER = "RLHFlow/Helpsteer-preference-standard"
 ULTRA = "RLHFlow/UltraFeedback-preference-standard"
@@ -381,7 +381,7 @@ def test_a_changed_packaged_file_is_named(real_data, tmp_path):
 
 
 def test_packaged_copies_are_byte_identical_to_the_shared_originals(real_data):
-    from conftest import SHARED_DATA
+    from suite import SHARED_DATA
 
     if not SHARED_DATA.is_dir():
         pytest.skip("no ../shared/data beside the checkout to compare with (the packaged copy is checked by sha256)")
@@ -393,7 +393,7 @@ def test_packaged_copies_are_byte_identical_to_the_shared_originals(real_data):
 
 
 def test_every_packaged_dataset_is_attributed(real_data):
-    from conftest import REPO_ROOT
+    from suite import REPO_ROOT
 
     readme = (REPO_ROOT / "README.md").read_text()
     table = D.packaged_data_markdown()
@@ -401,3 +401,12 @@ def test_every_packaged_dataset_is_attributed(real_data):
         assert f"`{folder}/`" in readme and f"`{folder}/`" in table, folder
         source = (real_data / folder / "SOURCE.md").read_text().lower().replace("-", " ")
         assert record.licence.lower().replace("-", " ") in source, folder
+
+
+def test_summary_rows_one_per_loaded_dataset(real_data):
+    shown = D.available_preference_data(("helpsteer2-sample",))
+    [row] = shown.summary_rows()
+    d = shown.loaded["helpsteer2-sample"]
+    assert row["kind"] == "named real sample" and row["pairs (ties dropped)"] == f"{d.n_pairs:,} ({d.n_ties_dropped:,})"
+    assert row["c̄"] == f"{d.c_bar:.3f}" and row["source"] == d.source
+    assert D.Availability({}, {}).summary_rows() == []

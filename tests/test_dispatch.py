@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from conftest import REPO_ROOT
 from dispatch import NOTHING_TO_LOWER, environment, highest_tier
+from suite import REPO_ROOT
 
 pytestmark = pytest.mark.slow  # about a minute: a second run of the numerical tests
 

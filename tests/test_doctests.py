@@ -13,7 +13,7 @@ import re
 import pytest
 
 import annotator_incentives
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 # `python -m annotator_incentives` runs the planner when imported: it has no examples
 MODULES = sorted(info.name for info in pkgutil.walk_packages(annotator_incentives.__path__, "annotator_incentives.")
@@ -37,7 +37,8 @@ def test_docstring_examples(name):
 
 
 # modules whose every public function has numpydoc sections and an example (issue 22, item 3)
-DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs", "contracts")
+DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs", "contracts",
+              "binomial", "validation", "data.availability", "data.loading", "data.packaged", "data.pipeline")
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

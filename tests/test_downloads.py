@@ -16,7 +16,7 @@ from annotator_incentives.figure_data import MANIFEST, check_manifest
 from book import downloads
 from book.repository import wheel_name
 from book_session import fresh_venv, reader_env
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 
 @pytest.mark.slow

@@ -19,8 +19,8 @@ import pytest
 
 from annotator_incentives import figure_data, plotting
 from annotator_incentives.figure_data import ILL_CONDITIONED, WELL_CONDITIONED, compare_folders, main
-from conftest import REPO_ROOT
 from dispatch import NOTHING_TO_LOWER, environment, highest_tier
+from suite import REPO_ROOT
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import monitoring
+from annotator_incentives import monitoring, report
 from annotator_incentives.findings import assessing
 
 N = np.arange(10, 500, 10)
@@ -163,3 +163,34 @@ def test_bound_sentence_of_a_weak_expert_signal():
     bounds = monitoring.expert_bound_curves(p, grid, [0.8, 0.95], eta1=1.0)
     text = assessing.bound_sentence("weak", bounds, p, 0.002, 0.1, grid)
     assert "η₀ = 0.8: no n up to 190" in text and f"n = more than {assessing.N_MAX:,}" in text and "nan" not in text
+
+
+def test_eta1_sentence_names_each_dataset_and_eta1():
+    class D:
+        name, label = "toy", "Toy data"
+    p = np.linspace(0.5, 1, 101)
+    bounds = {"toy": monitoring.expert_bound_curves(p, N, [0.8], eta1=1.0)}
+    bounds_eta1 = {("toy", e1): monitoring.expert_bound_curves(p, N, [0.8], eta1=e1) for e1 in (0.98, 0.96)}
+    text = assessing.eta1_sentence([D], bounds, bounds_eta1, 0.2, N)
+    assert text.startswith("On this build's data, at η₀ = 0.8 the bound first falls below 0.2 at ")
+    assert text.count("for Toy data") == 3 and "with η₁ = 0.98" in text and text.endswith(" for Toy data).")
+
+
+def test_ump_rows_and_sentence_say_the_readings():
+    r = assessing.ump_reading(np.linspace(0.5, 1, 1001), n=200, alpha=0.05)
+    [row] = assessing.ump_rows({"Toy": r})
+    assert row["UMP threshold (n = 200, size 5%)"] == f"{r.threshold} agreements" and row["dataset"] == "Toy"
+    text = assessing.ump_sentence({"Toy": r})
+    assert f"[{r.estimate.low:.2f}, {r.estimate.high:.2f}]" in text and text.endswith("scaled down by c̄.")
+
+
+def test_comparison_markdown_has_a_bullet_per_panel_and_the_crossings():
+    class D:
+        label, c_bar = "Toy", 0.5
+    curves = monitoring.self_consistency_curves(N, [0.0, 0.3], 0.8, 1.0)
+    bound = monitoring.expert_bound_curves(np.linspace(0.5, 1, 101), N, [0.8], 1.0)
+    comparison = assessing.compare_with_bound(curves, bound, 100)
+    crossing = assessing.information_crossing(0.5, [0.0, 0.3])
+    text = assessing.comparison_markdown([(D, comparison)], [(D, crossing)])
+    assert assessing.versus_bound("Toy", comparison) in text
+    assert f"Toy: c̄ = {report.number(0.5)}, so 1 − δ > c̄ for δ < {report.number(crossing.delta_star)}" in text

@@ -53,3 +53,40 @@ def test_annotator_data_is_none_when_the_build_has_none(monkeypatch):
 
     monkeypatch.setattr(annotators, "load_mt_bench", unavailable)
     assert beyond.annotator_data() is None
+
+
+def test_agreement_sentence_on_the_real_votes():
+    loaded = beyond.annotator_data()
+    if loaded is None:
+        pytest.skip("the real annotator data is not available")
+    mt, panda = loaded
+    pairs = annotators.pairwise_agreement(mt)
+    overall = pairs.agree.sum() / pairs.shared.sum()
+    text = beyond.agreement_sentence(mt, panda)
+    assert text.startswith(f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties")
+    assert f"they agree {overall:.1%} of the time" in text
+    assert f"would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes" in text
+
+
+def test_calibration_and_interval_sentences_on_the_real_votes():
+    loaded = beyond.annotator_data()
+    if loaded is None:
+        pytest.skip("the real annotator data is not available")
+    cal = annotators.expert_based_estimates(loaded[0])
+    text = beyond.calibration_sentence(cal)
+    assert text.startswith(f"Authors share {cal.expert_pairs} decisive item pairs") and f"{len(cal.judges)} expert judges" in text
+    checks = [10, 100, 1000]
+    narrow = [monitoring.estimate_eta(int(round(k * 0.95)), k, cal.c_bar) for k in checks]
+    sentence = beyond.interval_sentence(cal.judges, checks, narrow)
+    top = cal.judges.loc[cal.judges.checks.idxmax()]
+    assert f"the most-checked judge ({int(top.checks)} checks) gets an interval from {top.eta_low:.2f}" in sentence
+    first = beyond.first_narrow(checks, [w.low for w in narrow], [w.high for w in narrow], width=0.2)
+    assert (f"only at {first:,} checks" in sentence) if first else ("still wider than 0.2" in sentence)
+
+
+def test_repeats_sentence_beside_the_expert_checks():
+    expert = monitoring.Monitor("real experts", 0.61)
+    n_expert = monitoring.samples_needed(0.1, float(expert.q(0.8)), float(expert.q(0.95)))
+    text = beyond.repeats_sentence([12, 40], 0.61)
+    assert text.startswith("Even at the pessimistic end of what the repeats allow, 12 to 40 repeated items")
+    assert f"would need {n_expert:,} checked items" in text

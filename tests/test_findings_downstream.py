@@ -71,3 +71,14 @@ def test_monitors_are_calibrated_on_the_sets_at_hand():
     assert [label for label, _ in listed][1:] == ["self-consistency, δ = 0.02", "self-consistency, δ = 0.1"]
     assert [c for _, c in listed] == [calibrations["PandaLM"].c_bar, 0.98, 0.9]
     assert findings.monitors({}, ()) == ([], {})
+
+
+def test_hard_examples_markdown_says_votes_note_and_texts():
+    hard = pd.DataFrame([{"item": "1:a vs b", "question_id": 1, "category": "writing", "model_1": "a", "model_2": "b",
+                          "judges": 3, "votes_1": 1, "votes_2": 1, "ties": 1, "prompt": "Write a poem.",
+                          "response_1": "Roses are red.", "response_2": "No."}])
+    text = findings.hard_examples_markdown(hard, {})
+    assert text.startswith("**Example 1: question 1 (writing), a against b.** 3 judges: 1 for a, 1 for b, 1 tie. "
+                           "Both answers address the question (3 and 1 words).")
+    assert "*Answer 2 (b)*" in text and "Roses are red." in text
+    assert "A note." in findings.hard_examples_markdown(hard, {"1:a vs b": "A note."})

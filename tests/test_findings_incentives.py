@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, utility
+from annotator_incentives import contracts, monitoring, report, utility
 from annotator_incentives.findings import incentives
 
 NS = [1, 11, 21, 201]
@@ -226,3 +226,110 @@ def test_slope_sentence_says_which_way_a_fit_is_off():
     local = rates.local_slopes(n, steep).assign(reference=rates.local_slopes(n, 1 / n).slope)
     text = incentives.slope_sentence("Gap", "$1/n$", incentives.slope_reading(n, steep, 1 / n, local))
     assert "steeper than the theory's curve" in text and "within two standard errors" not in text
+
+
+def test_bell_sentence_reads_the_panels():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 801)
+    panels = [incentives.bell_panel(profile, n, 0.98, etas)[0] for n in (50, 200)]
+    text = incentives.bell_sentence(panels, contracts.first_best(profile).eta, dE0=0.0)
+    r = incentives.bell_reading(panels, contracts.first_best(profile).eta)
+    assert "From $n = 50$ to $n = 200$ (4 times as many checks)" in text
+    assert f"height grows {report.number(r.growth)}-fold" in text and "a third crossing lies near" in text
+    assert "third crossing" not in incentives.bell_sentence(panels, contracts.first_best(profile).eta, dE0=0.1)
+
+
+def test_threshold_sentence_names_each_class():
+    checks = pd.DataFrame({"k": [40, 41, 42, 43, 44], "b_k": [0.1, 0.2, 0.15, 0.3, 0.5],
+                           "eta* right-hand crossing": [False, True, True, True, True],
+                           "gain from deviating": [0.2, 1e-10, 0.0, 0.01, 0.0]})
+    t = incentives.threshold_classes(checks)
+    text = incentives.threshold_sentence(t, optimal_k=42, cheapest=40)
+    assert "For $k$ = 40 the bell peaks" in text and "For $k$ = 43," in text
+    assert "$k$ = 41, 42, 44 make" in text and "is the one among them that needs the smallest bonus" in text
+    assert "is not the one" in incentives.threshold_sentence(t, optimal_k=44, cheapest=40)
+    assert incentives.threshold_sentence(t, optimal_k=42, cheapest=41) == \
+        "The cheapest-bonus threshold $k = 41$ is incentive compatible here."
+
+
+def test_grid_sentence_says_the_counts():
+    row = {"kind": "linear", "n": 21, "exact gap": 0.1, "exact restricted gap": 0.2, "grid gap (paper)": 0.0,
+           "grid gap, tolerance 0": 0.0, "grid restricted gap (paper)": 0.1, "grid first-best − C": -0.03,
+           "agent's gain from deviating": 0.5, "not IC": True, "gain from deviating, tolerance 0": 0.25,
+           "not IC, tolerance 0": True}
+    g = incentives.grid_findings(pd.DataFrame([row]))
+    text = incentives.grid_sentence(g, 0.5)
+    assert f"smaller gap than the exact optimum in {report.tally(1, 1)} " in text
+    assert "a gap of exactly zero in 1 (linear $n = 21$)" in text and "a gap of zero in 1 (linear $n = 21$)" in text
+    assert text.endswith(f"by up to {report.number(0.25, digits=2)}; the other gains in that column are rounding-sized, "
+                         "below the tie rule.")
+
+
+def test_restricted_rule_sentence_near_the_end_and_not():
+    near = incentives.restricted_rule_sentence(incentives.RestrictedRule([0.99, 1.0], 0.97, True, 0, []))
+    assert near.startswith("On the Figure 3 profile the grid first-best's effort is $e^* = 0.99, 1.00$")
+    changed = incentives.restricted_rule_sentence(incentives.RestrictedRule([0.9], 0.97, False, 3, [(("binary", 11), 0.1, 0.2)]))
+    assert "changes the grid's normalised restricted gap in 1 of those 3 configurations: binary $n = 11$:" in changed
+
+
+def test_doubling_sentence_follows_the_slopes():
+    text = incentives.doubling_sentence({"linear": -1.01, "binary": -0.6}, -0.45)
+    assert "close to $-1$" in text and "not close" not in text and "on the other side of" in text
+    assert incentives.doubling_sentence({"linear": -0.8, "binary": -0.4}, -0.55).endswith(
+        f"with the logarithm removed it is {report.number(-0.55, digits=2)}.")
+
+
+def test_rate_fit_and_effort_sentences_on_the_theory_s_curves():
+    table = _rate_table(noise=0.001)
+    text = incentives.rate_fit_sentence(incentives.rate_fits(table), table, 100_000)
+    assert text.startswith("On this build's computation, binary: over the last decade of $n$")
+    assert "differ from the theory's by" in text and f"at $n = {100_000:,}$" in text
+    assert "nearly optimal outright" in text and f"Over all {4 * 13} points" in text
+    block = table[(table.monitor == "a (x)") & (table.problem == "restricted")]
+    effort = incentives.effort_sentence(block, 0.9)
+    assert f"the linear one has a fitted log–log slope of {report.number(-2.0, digits=2)}" in effort
+    assert "with 0 of 13 points above the scaled bound" in effort
+
+
+def test_two_level_sentence_says_where_the_gap_falls_and_where_not():
+    frames = [pd.DataFrame({"low": 0.45, "n": [1, 2], "gap": [0.5, 1e-11]}),
+              pd.DataFrame({"low": 0.63, "n": [1, 2], "gap": [0.5, 0.4]})]
+    text = incentives.two_level_sentence(frames, 0.9, 2, 0.1)
+    assert "with a lower level of 0.5η* at $n = 2$, with a lower level of 0.7η* not within $n \\le 2$" in text
+    assert f"at $n = 2$ is still {report.number(0.1, digits=2)}." in text
+
+
+def test_missed_bonus_sentence_lenient_or_not():
+    text = incentives.missed_bonus_sentence(45, 50, 0.99, 0.0123, 0.05)
+    assert text.startswith(f"Here the threshold share is $k/n = 45/50 = {report.number(0.9)}$, below the pass probability")
+    assert f"= {report.number(0.0123)}$" in text and "the contract is lenient" in text
+    assert "not below the pass probability" in incentives.missed_bonus_sentence(49, 50, 0.9, 0.4, 0.05)
+
+
+def test_bell_peak_sentence_reads_the_order_of_the_correction():
+    assert incentives.bell_peak_sentence({100: 1.01, 1000: 1.001, 10_000: 1.0001}).endswith(
+        "so the correction is of order $1/n$.")
+    assert "does not approach 1 steadily" in incentives.bell_peak_sentence({100: 1.01, 1000: 1.02, 10_000: 1.0001})
+
+
+def test_wage_and_monitors_sentences():
+    class Solution:
+        def __init__(self, wages, gap):
+            self.wages, self.gap = np.asarray(wages), gap
+    pmf = np.array([0.0001, 0.0004, 0.2, 0.5, 0.2995])
+    general, linear = Solution([-1.0, 0.1, 0.5, 1.0, 1.5], 0.01234), Solution([-0.5, 0.12, 0.52, 1.01, 1.49], 0.013)
+    text = incentives.wage_sentence(pmf, general, linear)
+    w = incentives.wage_agreement(pmf, general.wages, linear.wages, mass=0.999)
+    assert f"($X = {w.x_low}$ to ${w.x_high}$)" in text and f"differ by at most {report.number(w.largest_difference)}" in text
+    table = pd.DataFrame({"kind": ["binary", "linear", "general"], "n": [100_000, 100_000, 20_000]})
+    said = incentives.monitors_sentence({"a": 0.98}, table, pd.DataFrame({"problem": ["restricted", "unrestricted"],
+                                                                           "n": [20_000, 2_000]}), None, 0.9)
+    assert said == (f"Monitors: a: c = 0.980, I(η*) = {float(monitoring.fisher_information(0.9, 0.98)):.3f}. The largest $n$ "
+                    "computed is 100,000 for binary and linear contracts, and 20,000 for the restricted and 2,000 for the "
+                    "unrestricted problem of the general contract.")
+
+
+def test_cramer_rao_sentence():
+    assert incentives.cramer_rao_sentence(1.001, 1.0).startswith(
+        f"The ratio is {report.number(1.001, digits=4)}: the bound is attained to within {report.number(0.1, digits=2)} %.")
+    assert incentives.cramer_rao_sentence(1.5, 1.0).endswith(", not close to 1 on this build.")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, utility, welfare
+from annotator_incentives import contracts, report, utility, welfare
 from annotator_incentives.findings import principal_agent as pa
 
 PROFILE = utility.profile("figure3")
@@ -93,3 +93,11 @@ def test_sentences_of_a_weak_signal():
         pa.agent_sentence(views)
     _, views = pa.agent_curves(PROFILE, 11, 0.98, np.linspace(0, 1, 101))
     assert pa.agent_sentence(views).startswith("The restricted contract induces $\\eta^* = 0.9438$")
+
+
+def test_gains_sentence_says_who_gains():
+    gains = welfare.gains_table(PROFILE, 11, 0.98)
+    g = pa.gains_reading(gains, PROFILE.U0)
+    text = pa.gains_sentence(gains, PROFILE.U0)
+    assert f"the company gains {report.number(g.company_gain[0], 4)} to {report.number(g.company_gain[1], 4)}" in text
+    assert f"{g.least_share_percent:.2f} % or more" in text and text.endswith("all of the gain goes to the company.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOK_TEST_FILES, REPO_ROOT
+from suite import BOOK_TEST_FILES, REPO_ROOT
 
 # each test notes the worker that ran it; pytest-xdist names them gw0, gw1, ...
 INNER = '''
@@ -27,7 +27,7 @@ def test_unit(i):
 def inner_project(tmp_path: Path, book_files: list[str], other_files: list[str]) -> Path:
     """The suite's real conftest.py and scheduling plugin, with small test modules of our own:
     some named as the book's test files, some not."""
-    for name in ("conftest.py", "book_scheduling.py"):
+    for name in ("conftest.py", "suite.py", "book_scheduling.py"):
         shutil.copyfile(REPO_ROOT / "tests" / name, tmp_path / name)
     for name in book_files + other_files:
         (tmp_path / name).write_text(INNER)

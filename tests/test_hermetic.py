@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 INNER = '''
 import socket, pytest
@@ -40,7 +40,7 @@ def test_the_hub_is_offline_for_the_session_and_its_subprocesses():
 
 
 def test_a_connection_beyond_loopback_fails_the_test(tmp_path):
-    for name in ("conftest.py", "book_scheduling.py"):  # the suite's conftest and the plugin it registers
+    for name in ("conftest.py", "suite.py", "book_scheduling.py"):  # the suite's conftest and the plugin it registers
         shutil.copyfile(REPO_ROOT / "tests" / name, tmp_path / name)
     (tmp_path / "test_inner.py").write_text(INNER)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -m 'not online'\nmarkers =\n    online: x\n")

@@ -9,7 +9,7 @@ import yaml
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 
 def normalise(requirement: str) -> tuple[str, str]:

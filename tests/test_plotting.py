@@ -150,3 +150,66 @@ def test_a_tall_legend_row_does_not_cover_the_panels_above(tmp_path, monkeypatch
     footer = next(t for t in fig.texts if t.get_gid() == plotting.FOOTER_GID)
     assert footer.get_window_extent(renderer).y1 <= legend_box.y0
     plt.close(fig)
+
+
+# --- the chapters' figure helpers (issue 22: no chapter defines a function) ----------------------
+
+def test_line_panel_colours_each_line_by_its_value():
+    frame = pd.DataFrame({"n": [1, 2, 1, 2], "eta0": [0.9, 0.9, 0.8, 0.8], "y": [0.5, 0.4, 0.6, 0.5]})
+    fig, ax = plt.subplots()
+    plotting.line_panel(ax, frame, "y", "eta0", r"$\eta_0 = {}$", colors={0.9: "#ff0000", 0.8: "#0000ff"})
+    assert [(line.get_label(), line.get_color()) for line in ax.lines] == [(r"$\eta_0 = 0.9$", "#ff0000"),
+                                                                          (r"$\eta_0 = 0.8$", "#0000ff")]
+    plt.close(fig)
+
+
+def test_contract_legend_has_one_entry_per_encoding():
+    fig, legend_ax = plt.subplots()
+    legend = plotting.contract_legend(legend_ax, {"self-consistency": "o", "expert": "s"})
+    assert [t.get_text() for t in legend.get_texts()] == ["unrestricted", "restricted", "binary", "linear", "general",
+                                                          "self-consistency", "expert"]
+    assert [h.get_marker() for h in legend.legend_handles][-2:] == ["o", "s"]
+    plt.close(fig)
+
+
+def test_sample_size_style_tells_the_methods_apart():
+    colors = {"MT-Bench": "#1f4e9c", "PandaLM": "#c0392b"}
+    assert plotting.sample_size_style("downstream, MT-Bench", colors, 0.05) == dict(lw=2, color="#1f4e9c", marker="o", ms=4)
+    assert plotting.sample_size_style("downstream lower bound, PandaLM", colors, 0.05)["marker"] == "^"
+    assert plotting.sample_size_style("expert, PandaLM", colors, 0.05)["ls"] == "--"
+    first, other = (plotting.sample_size_style(f"self-consistency, δ = {d:g}", colors, 0.05) for d in (0.05, 0.1))
+    assert (first["ls"], other["ls"], first["color"] is not None) == ("-.", ":", True)
+
+
+@pytest.fixture
+def sample_data():
+    from annotator_incentives.data import load_preference_data
+
+    return load_preference_data("helpsteer2-sample")
+
+
+def test_gap_figure_draws_and_saves_each_dataset(tmp_path, monkeypatch, sample_data):
+    from annotator_incentives import utility
+
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    plotting.use_book_style()
+    frame = plotting.gap_figure(utility.profile("figure3"), 0.02, [1, 11], [sample_data], "gap_test", missing=["pku"], workers=1)
+    assert set(frame.dataset) == {sample_data.name} and set(frame.monitor) == {"self-consistency", "expert"}
+    assert set(frame.n) == {1, 11} and (frame.c_bar == sample_data.c_bar).all()
+    record = plotting.read_record("gap_test", tmp_path)
+    assert record["missing"] == ["pku"]
+    assert len(pd.read_csv(tmp_path / "gap_test.csv")) == len(frame)
+    plt.close("all")
+
+
+def test_self_consistency_figure_returns_each_panels_comparison(tmp_path, monkeypatch, sample_data):
+    import numpy as np
+
+    monkeypatch.setenv(plotting.FIGURE_DIR_ENV, str(tmp_path))
+    plotting.use_book_style()
+    panels = plotting.self_consistency_figure([sample_data], np.arange(10, 80, 10), [0.0, 0.2], 1.0, "sc_test", n_ref=50,
+                                              monte_carlo=True)
+    assert [d.name for d, _ in panels] == [sample_data.name] * 2  # eta0 = 0.8 and 0.9
+    kinds = set(pd.read_csv(tmp_path / "sc_test.csv").kind)
+    assert kinds == {"self-consistency exact", "expert lower bound", "self-consistency Monte Carlo"}
+    plt.close("all")

@@ -13,7 +13,8 @@ import pytest
 from book.alt_text import looks_like_file_name
 from book_pages import image_alts
 from book_sources import VERSION, book_cells, notebook_files
-from conftest import REPO_ROOT, served
+from serving import served
+from suite import REPO_ROOT
 
 # What a reader must never see: this checkout or other machine paths, Python exceptions, and
 # files that are not part of the book (the project's internal notes).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -16,7 +16,7 @@ from docutils import nodes
 from book import alt_text, citation, repository, run_box
 from book_pages import image_alts
 from book_sources import VERSION, notebook_files, source
-from conftest import REPO_ROOT
+from suite import REPO_ROOT
 
 
 def notebook_chapters() -> list:

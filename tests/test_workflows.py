@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BOOK_TEST_FILES, REPO_ROOT
+from suite import BOOK_TEST_FILES, REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 # test files that check the repository itself (its code style, pins, workflows, harness and book

@@ -14,7 +14,7 @@ Each public function checks its arguments once (n, k and x whole numbers, q and 
 c in [-1, 1]; an array by one vectorised check) and raises :class:`BinomialError` naming the
 value and the allowed range. The solvers, which check n, c and eta at their own boundary and
 call the kernel thousands of times, use the unchecked functions of the same name in
-:mod:`annotator_incentives.binomial_kernel` (``binomial_kernel.tail``, ...), which these call:
+``annotator_incentives.binomial_kernel`` (``binomial_kernel.tail``, ...), which these call:
 one route per quantity, checked once at the public boundary.
 
 It imports only :mod:`annotator_incentives.validation` from the package, so any module may use it.
@@ -27,7 +27,7 @@ from scipy import stats
 
 from . import binomial_kernel as kernel
 from . import validation
-from .binomial_kernel import CACHE_BYTES, DENSE_LIMIT, clear_cache
+from .binomial_kernel import clear_cache
 from .validation import AnnotatorInputError
 
 __all__ = [
@@ -56,8 +56,10 @@ __all__ = [
     "INT_N_LIMIT",
 ]
 
-MAX_VALUES = 10**8  # largest array (numbers) a public function builds for its caller: 800 MB of floats
-INT_N_LIMIT = 2**31 - 1  # scipy's bdtr and bdtrc take n as a C int: beyond it their tails are nan
+MAX_VALUES = 10**8  #: the largest array (numbers) a function here builds for its caller, 800 MB of floats
+INT_N_LIMIT = 2**31 - 1  #: the largest n of a tail, since scipy's bdtr and bdtrc take n as a C int (beyond it they are nan)
+DENSE_LIMIT = kernel.DENSE_LIMIT  #: above this n the pmf is scipy's saddle-point pmf and sums run over a window
+CACHE_BYTES = kernel.CACHE_BYTES  #: the most memory (bytes) the cached pmf matrices of :func:`pmf_grid` take together
 
 
 class BinomialError(AnnotatorInputError):
@@ -531,8 +533,8 @@ def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
 
     Returns
     -------
-    tuple of (slice, numpy.ndarray)
-        The outcomes kept and their probabilities.
+    tuple
+        The outcomes kept (a slice) and their probabilities (an array).
 
     Raises
     ------
@@ -598,7 +600,9 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
 
     Returns
     -------
-    tuple of (numpy.ndarray, numpy.ndarray or None)
+    tuple
+        The efforts (an array) and the (points, n + 1) matrix of P(X = x | eta), or None when it
+        would exceed ``CACHE_BYTES`` (or n > ``DENSE_LIMIT``).
 
     Raises
     ------
@@ -635,7 +639,35 @@ def _proportions(successes, trials) -> tuple[np.ndarray, np.ndarray]:
 def clopper_pearson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Clopper-Pearson) interval for a binomial proportion, elementwise over whole numbers
     0 <= successes <= trials (empty arrays give empty intervals): beta quantiles, 0 and 1 at the
-    ends, nan without trials; ``level`` in (0, 1)."""
+    ends, nan without trials: the interval of a measured pass rate or agreement rate (monitoring,
+    the real annotators).
+
+    Parameters
+    ----------
+    successes : int or array_like of int
+        Successes, whole numbers from 0 to ``trials``.
+    trials : int or array_like of int
+        Trials, whole numbers >= 0 (broadcast against ``successes``).
+    level : float, optional
+        The confidence level, in (0, 1) (default 0.95).
+
+    Returns
+    -------
+    tuple
+        The lower and upper ends (arrays); with no successes the upper end is 1 - ((1 - level)/2)**(1/trials).
+
+    Raises
+    ------
+    BinomialError
+        When a count is not a whole number >= 0, successes exceed trials, the two do not
+        broadcast, or ``level`` lies outside (0, 1).
+
+    Examples
+    --------
+    >>> low, high = clopper_pearson(0, 10)
+    >>> float(low), round(float(high), 6), round(1 - 0.025 ** (1 / 10), 6)
+    (0.0, 0.308497, 0.308497)
+    """
     level = validation.open_probability("level", level, BinomialError)
     if np.size(successes) == 0 and np.size(trials) == 0:
         return np.empty(np.shape(successes)), np.empty(np.shape(trials))

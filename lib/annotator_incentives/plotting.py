@@ -1,6 +1,7 @@
 """One figure style, and saving every figure or table with the data it shows and where that came from.
 
-Nothing here computes a model: chapters get numbers from the library and pictures from here.
+Nothing here computes a model: chapters get numbers from the library and pictures from here (a
+chapter's figure helper, such as :func:`gap_figure`, asks the library's modules for its numbers).
 :func:`save_figure` writes ``<name>.png``, ``<name>.svg``, ``<name>.csv`` (the plotted data in
 long form) and ``<name>.json``, its provenance record: the kind of data (one of
 :data:`DATA_KINDS`), the datasets and what was missing, and the figure's layout.
@@ -376,10 +377,13 @@ def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> 
     return fig, axes
 
 
-def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x: str = "n", **style) -> None:
-    """One line per value of ``by`` (labelled ``label.format(value)``), in the frame's order."""
+def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x: str = "n",
+               colors: Mapping[Any, str] | None = None, **style) -> None:
+    """One line per value of ``by`` (labelled ``label.format(value)``, coloured ``colors[value]``
+    when ``colors`` is given), in the frame's order."""
     for value, block in frame.groupby(by, sort=False):
-        ax.plot(block[x], block[y], label=label.format(value), **style)
+        colour: dict[str, Any] = {} if colors is None else {"color": colors[value]}
+        ax.plot(block[x], block[y], label=label.format(value), **colour, **style)
 
 
 MONITOR_MARKERS = {"self-consistency": "o", "expert": "s"}
@@ -447,3 +451,89 @@ def legend_below(legend_ax: plt.Axes, source: plt.Axes | list[plt.Axes], ncol: i
         ratios[-1] = needed
         grid.set_height_ratios(ratios)
     return legend
+
+
+def contract_legend(legend_ax: plt.Axes, markers: Mapping[str, str]):
+    """One legend entry per encoding of the rates figure: colour = problem, line = contract class,
+    marker = monitor (``markers`` maps each monitor to its marker)."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=PROBLEM_COLORS[p], label=p) for p in ("unrestricted", "restricted")]
+    handles += [Line2D([], [], color="0.3", ls=KIND_LINES[k], label=k) for k in ("binary", "linear", "general")]
+    handles += [Line2D([], [], color="0.3", ls="", marker=marker, label=monitor) for monitor, marker in markers.items()]
+    return legend_ax.legend(handles=handles, loc="center", ncol=3, frameon=False, fontsize="small")
+
+
+def sample_size_style(method: str, colors: Mapping[str, str], first_delta: float) -> dict[str, Any]:
+    """The line style of one method in the downstream chapter's sample-size panel: a downstream
+    test thick in its dataset's colour (``colors``; triangles for its lower bound, else circles),
+    an expert test dashed with open squares, self-consistency dash-dotted green for
+    δ = ``first_delta`` and dotted purple for the other δ."""
+    color = next((c for name, c in colors.items() if name in method), None)
+    if method.startswith("downstream"):
+        return dict(lw=2, color=color, marker="^" if "lower bound" in method else "o", ms=4)
+    if method.startswith("expert"):
+        return dict(lw=1.2, ls="--", color=color, marker="s", ms=3.5, mfc="white")
+    first = method.endswith(f"δ = {first_delta:g}")
+    return dict(lw=1.2, ls="-." if first else ":", color="#2e8b57" if first else "#7b4fa0", marker="D" if first else "x", ms=3.5)
+
+
+def gap_figure(profile, delta: float, ns, datasets: Sequence[PreferenceData], name: str, missing: Sequence[str] = (),
+               workers: int = 2) -> pd.DataFrame:
+    """The paper's Figure 3 (and its Figure 10 variants): one panel per dataset, the normalised
+    utility gap against n (:func:`annotator_incentives.contracts.gap_table`) for self-consistency
+    (c = 1 - ``delta``) and expert monitoring (the dataset's c-bar), drawn by :func:`gap_panel` and
+    saved as ``name``; returns the plotted data (with columns dataset and c_bar)."""
+    from . import contracts
+
+    fig, axes, legend_ax = panels_with_legend_row(max(len(datasets), 1), height=3.0, legend_height=0.85)
+    frames = []
+    for ax, d in zip(axes, datasets, strict=False):  # one panel even without data
+        table = contracts.gap_table(profile, {"self-consistency": 1 - delta, "expert": d.c_bar}, ns, workers=workers)
+        gap_panel(ax, table)
+        ax.set(title=f"{d.label}: c̄ = {d.c_bar:.3f}, δ = {delta:g}", ylabel=r"$(\mathcal{C} - \mathcal{C}_n)/\mathcal{C}$",
+               yscale="log")
+        frames.append(table.assign(dataset=d.name, c_bar=d.c_bar))
+    legend_below(legend_ax, axes[0])
+    provenance_footer(fig, datasets)
+    save_figure(fig, name, frames, datasets=datasets, missing=list(missing), data_kind="real preference data",
+                ill_conditioned=figure_data.CONTRACT_EFFORT_COLUMNS)
+    return pd.concat(frames)
+
+
+def self_consistency_figure(datasets: Sequence[PreferenceData], ns, deltas: Sequence[float], eta1: float, name: str, *,
+                            n_ref: int, missing: Sequence[str] = (),
+                            monte_carlo: bool = False) -> list[tuple[PreferenceData, Any]]:
+    """The paper's Figure 2 (Figure 8 for eta1 = 0.95): for each dataset and eta0 in {0.8, 0.9},
+    the exact error sum of the self-consistency test for each δ
+    (:func:`annotator_incentives.monitoring.self_consistency_curves`) against the expert lower bound
+    (:func:`annotator_incentives.monitoring.expert_bound_curves`); with ``monte_carlo``, seeded
+    simulated dots (10^4 trials per hypothesis) on the first panel. Saved as ``name``; returns each
+    panel's dataset and its comparison with the bound at ``n_ref``
+    (:func:`annotator_incentives.findings.assessing.compare_with_bound`)."""
+    from . import monitoring
+    from .findings import assessing
+
+    cells = [(d, eta0) for d in datasets for eta0 in (0.8, 0.9)]
+    fig, axes = panel_grid(len(cells))
+    frames, panels = [], []
+    for i, (ax, (d, eta0)) in enumerate(zip(axes, cells, strict=False)):
+        curves = monitoring.self_consistency_curves(ns, deltas, eta0, eta1)
+        bound = monitoring.expert_bound_curves(d.p, ns, [eta0], eta1)
+        line_panel(ax, curves, "error_sum", "delta", r"$\delta = {}$")
+        ax.plot(bound.n, bound.lower_bound, "k--", label="expert lower bound")
+        frames += [curves.assign(dataset=d.name, kind="self-consistency exact"),
+                   bound.assign(dataset=d.name, kind="expert lower bound")]
+        panels.append((d, assessing.compare_with_bound(curves, bound, n_ref)))
+        if monte_carlo and i == 0:
+            simulated = monitoring.monte_carlo_error_sum_curves(ns[::6], deltas, eta0, eta1, trials=10_000, seed=2025)
+            line_panel(ax, simulated, "error_sum", "delta", "_", ls="none", marker="o", ms=4, color="0.2")
+            ax.plot([], [], ls="none", marker="o", ms=4, color="0.2", label="Monte Carlo")
+            frames.append(simulated.assign(dataset=d.name, kind="self-consistency Monte Carlo"))
+        ax.set(title=rf"{d.label}" + "\n" + rf"$\eta_0 = {eta0}$, $\eta_1 = {eta1}$", xlabel="tested annotations $n$",
+               ylabel="error sum", ylim=(0, 1))
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small",
+               frameon=False)
+    provenance_footer(fig, datasets)
+    save_figure(fig, name, frames, datasets=datasets, missing=list(missing), data_kind="real preference data")
+    return panels

@@ -37,8 +37,8 @@ def tail_integral_form(k: int, n: int, p: float) -> float:
     r"""P(X_n(p) >= k) as n * integral_0^p P(X_{n-1}(u) = k - 1) du: the binomial lemma (a), k >= 1.
 
     The lemma behind Theorem 1: :math:`P(X_n(p) \ge k) = n \int_0^p P(X_{n-1}(u) = k - 1)\,du`,
-    computed by quadrature of lemma (b)'s derivative :func:`tail_slope` (the tail itself,
-    :func:`annotator_incentives.binomial.tail`, and its curvature, :func:`tail_curvature`, are
+    computed by quadrature of lemma (b)'s derivative :func:`~annotator_incentives.binomial.tail_slope` (the tail itself,
+    :func:`annotator_incentives.binomial.tail`, and its curvature, :func:`~annotator_incentives.binomial.tail_curvature`, are
     :mod:`annotator_incentives.binomial`'s). For k = 0 the tail is 1 (every count is >= 0; the
     integral form starts at k = 1); for k > n it is 0.
 

@@ -62,7 +62,43 @@ def _scalar(name: str, value, error: Error) -> float:
 
 def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.inf, high: float = np.inf,
          low_open: bool = False, high_open: bool = False) -> float:
-    """A finite real number in the interval from ``low`` to ``high`` (ends open or closed)."""
+    """A finite real number in the interval from ``low`` to ``high`` (ends open or closed).
+
+    Parameters
+    ----------
+    name : str
+        What the value is, as the error message names it.
+    value : int or float
+        The number to check (a one-element numpy array will do; booleans, strings, None, NaN and
+        infinities are refused).
+    error : type, optional
+        The named error to raise (a subclass of :class:`AnnotatorInputError`).
+    low, high : float, optional
+        The interval's ends (default: the whole real line).
+    low_open, high_open : bool, optional
+        Whether an end is excluded.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    float
+        The value as a float.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When the value is not a finite real number in the interval.
+
+    Examples
+    --------
+    >>> real("wage", 2, low=0.0)
+    2.0
+    >>> real("c", 1.5, low=0.0, high=1.0)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: c must lie in [0, 1]; got 1.5
+    """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x < low or x > high or (low_open and x == low) or (high_open and x == high):
         if np.isfinite(low) and np.isfinite(high):
@@ -76,17 +112,91 @@ def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.
 
 
 def probability(name: str, value, error: Error = AnnotatorInputError) -> float:
-    """A probability in [0, 1]."""
+    """A probability in [0, 1].
+
+    Parameters
+    ----------
+    value : int or float
+        A chance, such as an annotator's accuracy.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    float
+        ``value`` as a float in [0, 1].
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When the value is not a number in [0, 1].
+
+    Examples
+    --------
+    >>> probability("p", 1)
+    1.0
+    """
     return real(name, value, error, 0.0, 1.0)
 
 
 def open_probability(name: str, value, error: Error = AnnotatorInputError) -> float:
-    """A probability in (0, 1), such as a target error sum or a confidence level."""
+    """A probability in (0, 1), such as a target error sum or a confidence level.
+
+    Parameters
+    ----------
+    value : float
+        A level or target strictly between the certainties.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    float
+        ``value`` as a float in (0, 1).
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When the value is not a number strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> open_probability("level", 0.95)
+    0.95
+    >>> open_probability("level", 1.0)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: level must lie in (0, 1); got 1.0
+    """
     return real(name, value, error, 0.0, 1.0, low_open=True, high_open=True)
 
 
 def signal_strength(name: str, value, error: Error = AnnotatorInputError) -> float:
-    """A monitor's signal strength c in (0, 1]: one check is passed with probability (1 + c eta)/2."""
+    """A monitor's signal strength c in (0, 1]: one check is passed with probability (1 + c eta)/2
+    (Propositions 2 and 4).
+
+    Parameters
+    ----------
+    value : float
+        The signal strength c.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    float
+        c as a float.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When c is not a number in (0, 1] (c = 0 carries no signal).
+
+    Examples
+    --------
+    >>> signal_strength("c", 0.4)
+    0.4
+    """
     return real(name, value, error, 0.0, 1.0, low_open=True)
 
 
@@ -104,7 +214,39 @@ def _array(name: str, value, error: Error) -> np.ndarray:
 def probabilities(name: str, value, error: Error = AnnotatorInputError, low: float = 0.0, high: float = 1.0,
                   open_ends: bool = False) -> np.ndarray:
     """An array (or number) of values in [low, high] (default: probabilities; ``open_ends``:
-    in (low, high)), as floats."""
+    in (low, high)), as floats.
+
+    Parameters
+    ----------
+    value : float or array_like
+        The numbers to check (not empty; no booleans or text).
+    low, high : float, optional
+        The interval's ends (default [0, 1]).
+    open_ends : bool, optional
+        Whether both ends are excluded.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as floats, in the shape given.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When a value is not finite or lies outside the interval (the first such
+        value is named, with how many there are), or the input is empty or not numbers.
+
+    Examples
+    --------
+    >>> probabilities("q", [0, 0.5, 1])
+    array([0. , 0.5, 1. ])
+    >>> probabilities("q", [0.5, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: q must lie in [0, 1]; got 2.0 (2 such values)
+    """
     array = _array(name, value, error).astype(float)
     bad = ~np.isfinite(array) | (array < low) | (array > high) | (open_ends & ((array == low) | (array == high)))
     if bad.any():
@@ -116,7 +258,30 @@ def probabilities(name: str, value, error: Error = AnnotatorInputError, low: flo
 
 
 def reals(name: str, value, error: Error = AnnotatorInputError) -> np.ndarray:
-    """An array (or number) of finite real numbers, as floats."""
+    """An array (or number) of finite real numbers, as floats.
+
+    Parameters
+    ----------
+    value : float or array_like
+        The numbers to check (not empty; no booleans or text).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as floats.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When a value is NaN or infinite, or the input is empty or not numbers.
+
+    Examples
+    --------
+    >>> reals("scores", [1, -2.5])
+    array([ 1. , -2.5])
+    """
     return probabilities(name, value, error, -np.inf, np.inf)
 
 
@@ -133,7 +298,37 @@ def _whole(value, x: float) -> int:
 def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | None = 0,
            maximum: int | None = None) -> np.ndarray:
     """Whole numbers (an array or a number) from ``minimum`` to ``maximum`` (None: no bound), as int64
-    (so never beyond 2**63 - 1, where int64 ends)."""
+    (so never beyond 2**63 - 1, where int64 ends).
+
+    Parameters
+    ----------
+    value : int or array_like
+        Whole numbers (integral floats such as 3.0 will do).
+    minimum, maximum : int or None, optional
+        The bounds (default: at least 0, no upper bound).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as int64.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When a value is not whole, lies outside the bounds, or the input is empty
+        or not numbers.
+
+    Examples
+    --------
+    >>> counts("k", [0, 2.0, 5])
+    array([0, 2, 5])
+    >>> counts("k", [1.5])
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: k must be whole numbers; got 1.5
+    """
     top = np.iinfo(np.int64).max if maximum is None else min(maximum, np.iinfo(np.int64).max)
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and abs(int(value)) > top:
         raise error(f"{name} must be a whole number {_range(minimum, top)}; got {_show(value)}")
@@ -151,7 +346,38 @@ def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | 
 
 
 def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0, maximum: int | None = None) -> int:
-    """One whole number from ``minimum`` to ``maximum`` (an integral float such as 5.0 will do)."""
+    """One whole number from ``minimum`` to ``maximum`` (an integral float such as 5.0 will do).
+
+    Parameters
+    ----------
+    value : int or float
+        The number to check.
+    minimum : int, optional
+        The smallest allowed value (default 0).
+    maximum : int or None, optional
+        The largest allowed value (None: no bound).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    int
+        The value as an int.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When the value is not a whole number within the bounds.
+
+    Examples
+    --------
+    >>> count("points", 5.0, minimum=2)
+    5
+    >>> count("points", 1, minimum=2)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: points must be a whole number at least 2; got 1
+    """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x != round(x):
         raise error(f"{name} must be a whole number; got {_show(value)}")
@@ -162,7 +388,36 @@ def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0
 
 def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = MAX_CHECKS) -> int:
     """A number of checks (inspected samples) n, from 1 to ``maximum``: :func:`count` with the
-    message saying what n counts."""
+    message saying what n counts.
+
+    Parameters
+    ----------
+    value : int or float
+        The number of checks.
+    maximum : int, optional
+        The largest n accepted (default ``MAX_CHECKS``).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    int
+        n as an int.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When n is not a whole number from 1 to ``maximum``.
+
+    Examples
+    --------
+    >>> checks("n", 10)
+    10
+    >>> checks("n", 0)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: n must be a whole number >= 1 (at least 1 check, at most 1,000,000)...
+    """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x != round(x) or not 1 <= x <= maximum:
         raise error(f"{name} must be a whole number >= 1 (at least 1 check, at most {maximum:,}); got {_show(value)}")
@@ -170,7 +425,38 @@ def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = 
 
 
 def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, hint: str = ""):
-    """``value`` itself when it is a ``kind`` (e.g. a utility profile), else the named error."""
+    """``value`` itself when it is a ``kind`` (e.g. a utility profile), else the named error.
+
+    Parameters
+    ----------
+    value : object
+        The object to check.
+    kind : type
+        The type it must have.
+    hint : str, optional
+        Words appended to the type's name in the message (how to make one).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When ``value`` is not an instance of ``kind``.
+
+    Examples
+    --------
+    >>> instance("name", "team", str)
+    'team'
+    >>> instance("options", [1], dict)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.validation.AnnotatorInputError: options must be a dict; got list [1]
+    """
     if not isinstance(value, kind):
         raise error(f"{name} must be a {kind.__name__}{hint}; got {type(value).__name__} {_show(value)}")
     return value
@@ -179,6 +465,26 @@ def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, h
 def table(name: str, value, columns, error: Error = AnnotatorInputError):
     """``value`` itself when it is a non-empty pandas DataFrame whose column names are flat (not a
     MultiIndex) and unique, among them ``columns``; else the named error saying what is wrong.
+
+    Parameters
+    ----------
+    value : pandas.DataFrame
+        The table to check.
+    columns : iterable of str
+        The columns it must have (others may be present).
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value``, unchanged.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When ``value`` is not a DataFrame, has MultiIndex or repeated column names,
+        lacks a column of ``columns``, or has no rows.
 
     Examples
     --------
@@ -212,6 +518,26 @@ def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
     value, each a hashable value, all of one kind (all text or all numbers), so that they can
     be grouped and sorted.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table checked by :func:`table`.
+    columns : iterable of str
+        The columns that name things.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    None
+        When every column is usable.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When a column has a missing value (the first row is named) or mixes kinds
+        of names.
+
     Examples
     --------
     >>> import pandas as pd
@@ -242,6 +568,26 @@ def vectorised(name: str, function, sample, error: Error = AnnotatorInputError) 
     numbers of the same shape (as numpy's functions do), else the named error saying what it did.
     For the functions of a utility profile (G, E, mu and their inverses and derivatives), which
     the solvers call on whole grids of wages and efforts.
+
+    Parameters
+    ----------
+    function : callable
+        The function to check.
+    sample : array_like
+        An array to call it on.
+    name, error : str, type
+        As for :func:`real`: what is checked, as the message names it, and the error to raise.
+
+    Returns
+    -------
+    None
+        When the function takes and returns arrays as the solvers need.
+
+    Raises
+    ------
+    AnnotatorInputError
+        (``error``) When ``function`` is not callable, raises TypeError or ValueError on the
+        array, or returns another shape or values that are not numbers.
 
     Examples
     --------

@@ -22,7 +22,36 @@ __all__ = ["load_preference_data", "DATA_PAGE", "reader_note", "Availability", "
 
 
 def load_preference_data(name: str, data_dir: str | os.PathLike[str] | None = None) -> PreferenceData:
-    """Load a paper dataset (``DATASETS``) or a real sample (``SAMPLES``) and compute its p."""
+    """Load a paper dataset (``DATASETS``) or a real sample (``SAMPLES``) and compute its
+    preference probability p by the paper's pipeline (:func:`preference_probabilities`).
+
+    Parameters
+    ----------
+    name : str
+        A paper dataset (a key of ``DATASETS``: pku, helpsteer, ultra, skywork) or a real
+        sample (a key of ``SAMPLES``).
+    data_dir : str or os.PathLike, optional
+        The data folder (default: ``$ANNOTATOR_DATA_DIR``, else none; real samples fall back
+        on the packaged copy).
+
+    Returns
+    -------
+    PreferenceData
+        p of the evaluation half, with its provenance.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the dataset is found nowhere, or the name is unknown.
+    DataError
+        When its scores cannot be used (bad values, every pair a tie, a damaged copy).
+
+    Examples
+    --------
+    >>> data = load_preference_data("helpsteer2-sample")  # shipped with the package
+    >>> data.n_pairs, data.n_eval, data.is_sample
+    (44, 22, True)
+    """
     if name in SAMPLES:
         return preference_probabilities(load_sample_scores(name, data_dir))
     return preference_probabilities(load_scores(name, data_dir))
@@ -33,7 +62,28 @@ DATA_PAGE = "data.md"  # the book's data chapter (label chap-data), beside every
 
 def reader_note(name: str) -> str:
     """What provides a missing dataset, calmly, for readers (no paths, no errors), to follow
-    "<label>: "."""
+    "<label>: ".
+
+    Parameters
+    ----------
+    name : str
+        A paper dataset, a key of ``DATASETS``.
+
+    Returns
+    -------
+    str
+        One Markdown sentence: the hub file, or the reward-model score file, that provides it.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the name is not one of the paper's datasets.
+
+    Examples
+    --------
+    >>> reader_note("pku").startswith("needs reward-model scores, which the hub file")
+    True
+    """
     spec = _spec(name)
     hub = f"[{spec.hub_id}](https://huggingface.co/datasets/{spec.hub_id})"
     if spec.scores_file:
@@ -108,6 +158,18 @@ class Availability:
         lines += ["", f"The data folder is the one named by the environment variable `{DATA_DIR_ENV}`."]
         return "\n".join(lines)
 
+    def summary_rows(self) -> list[dict[str, str]]:
+        """One row per loaded dataset for the data chapter's table: label, kind (full dataset or
+        named real sample), pairs with ties dropped, evaluation half, mean folded p, c-bar, source."""
+        return [{"dataset": d.label,
+                 "kind": "named real sample" if d.is_sample else "full dataset",
+                 "pairs (ties dropped)": f"{d.n_pairs:,} ({d.n_ties_dropped:,})",
+                 "evaluation half": f"{d.n_eval:,}",
+                 "mean folded p": f"{d.p.mean():.3f}",
+                 "c̄": f"{d.c_bar:.3f}",
+                 "source": d.source}
+                for d in self.loaded.values()]
+
     def diagnostics(self) -> str:
         """The full reason for each missing dataset (paths, what failed): for programmers, not readers."""
         return "\n".join(f"{_label(k)}: {why}" for k, why in self.details.items())
@@ -126,6 +188,33 @@ def available_preference_data(
 
     A sample never replaces a dataset silently: its label says "sample" and the missing
     dataset still gets a note.
+
+    Parameters
+    ----------
+    names : tuple of str, optional
+        The datasets wanted (keys of ``DATASETS`` or ``SAMPLES``); default the paper's four.
+    data_dir : str or os.PathLike, optional
+        The data folder (default: ``$ANNOTATOR_DATA_DIR``).
+    stand_ins : {"samples", "none"}, optional
+        Whether a missing dataset's real sample is shown in its place.
+
+    Returns
+    -------
+    Availability
+        The data that loaded, and a note (for readers) and a diagnostic (for programmers) for
+        each dataset that did not.
+
+    Raises
+    ------
+    DataError
+        When ``names`` is a string rather than a tuple, ``stand_ins`` is not one of the two
+        choices, or a dataset's data cannot be used.
+
+    Examples
+    --------
+    >>> shown = available_preference_data(("helpsteer2-sample",))
+    >>> list(shown.loaded), shown.missing
+    (['helpsteer2-sample'], {})
     """
     if stand_ins not in ("samples", "none"):
         raise DataError(f"stand_ins must be 'samples' or 'none', not {stand_ins!r}")

@@ -138,7 +138,38 @@ def _scores_from_frame(frame: pd.DataFrame, chosen: str, rejected: str, where: s
 
 
 def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Scores:
-    """Scores of one of the paper's datasets (``DATASETS``), from a local copy or the hub."""
+    """Scores of one of the paper's datasets (``DATASETS``), from a local copy in the data
+    folder (the hub layout, or the reward-model score file PKU needs) or from the hub (cached
+    after the first download).
+
+    Parameters
+    ----------
+    name : str
+        A key of ``DATASETS``: pku, helpsteer, ultra or skywork.
+    data_dir : str or os.PathLike, optional
+        The data folder (default: ``$ANNOTATOR_DATA_DIR``); the paper's datasets are never packaged.
+
+    Returns
+    -------
+    Scores
+        The chosen and rejected scores, with their source.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the name is unknown or the dataset is found neither in the data folder nor on the
+        hub (the message says where it looked and how to provide it).
+    DataError
+        When the copy found lacks the score columns, holds values that are not finite numbers,
+        or is damaged (:class:`DamagedCopyError`, :class:`UnreadableDataError`).
+
+    Examples
+    --------
+    >>> load_scores("pku")  # its scores come from a reward model, in a file of the data folder
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.DatasetUnavailableError: dataset PKU (...) is not available: no score file at ...
+    """
     spec = _spec(name)
     folder = _chosen_data_dir(data_dir)  # the paper's datasets are never packaged
     if spec.scores_file:
@@ -213,7 +244,36 @@ def _load_scores_file(spec: DatasetSpec, folder: Path | None) -> Scores:
 
 
 def load_sample_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Scores:
-    """Scores of a real sample in the shared data folder (``SAMPLES``), labelled as a sample."""
+    """Scores of a real sample (``SAMPLES``), labelled as a sample: from the chosen data folder
+    when it holds one, else the copy shipped with the package.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``SAMPLES``.
+    data_dir : str or os.PathLike, optional
+        The data folder (default: ``$ANNOTATOR_DATA_DIR``, else the packaged copy).
+
+    Returns
+    -------
+    Scores
+        The sample's chosen and rejected scores (``is_sample`` true, with its caveat).
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the name is not a known sample, or it is found nowhere.
+    DamagedCopyError
+        When a copy in the data folder has another number of pairs than the registry's.
+    DataError
+        When its score columns are missing or not numbers.
+
+    Examples
+    --------
+    >>> scores = load_sample_scores("helpsteer2-sample")
+    >>> len(scores.chosen), scores.is_sample
+    (44, True)
+    """
     try:
         spec = SAMPLES[name]
     except (KeyError, TypeError):  # TypeError: an unhashable "name" such as a list
@@ -251,6 +311,23 @@ def helpsteer_pairs_from_attributes(attributes: pd.DataFrame) -> pd.DataFrame:
 
     ``attributes`` is a DataFrame with the columns row, prompt_group (no missing value) and
     score_mean5 (finite numbers); anything else is a :class:`DataError` saying what is wrong.
+
+    Parameters
+    ----------
+    attributes : pandas.DataFrame
+        HelpSteer2's rows: ``row``, ``prompt_group`` and ``score_mean5`` (the mean of its five
+        attribute scores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: prompt_group, row_chosen, row_rejected, score_chosen, score_rejected.
+
+    Raises
+    ------
+    DataError
+        When a column is missing, a row or group is missing or of mixed kinds, or a score is
+        not a finite number.
 
     Examples
     --------

@@ -38,7 +38,23 @@ PACKAGED_MANIFEST = "SHA256SUMS"
 
 def packaged_data_markdown() -> str:
     """A Markdown table of the real data shipped with the package: what, licence, attribution
-    (for the book's data page; each folder's SOURCE.md has the full origin)."""
+    (for the book's data page; each folder's SOURCE.md has the full origin).
+
+    Parameters
+    ----------
+    None
+        It takes no arguments.
+
+    Returns
+    -------
+    str
+        A Markdown table, one row per packaged folder (``PACKAGED_FOLDERS``).
+
+    Examples
+    --------
+    >>> packaged_data_markdown().splitlines()[0]
+    '| folder | what | licence | attribution |'
+    """
     rows = ["| folder | what | licence | attribution |", "|---|---|---|---|"]
     rows += [f"| `{folder}/` | {record.what} | {record.licence} | {record.attribution} |"
              for folder, record in PACKAGED_FOLDERS.items()]
@@ -70,7 +86,30 @@ def _manifest(manifest: Path) -> tuple[dict[str, str], list[str]]:
 def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> Path:
     """Check every file listed in ``folder/SHA256SUMS`` against its sha256; return the folder.
 
-    Raises :class:`PackagedDataError` naming each file that is missing or differs.
+    Parameters
+    ----------
+    folder : str or os.PathLike, optional
+        The data folder with its ``SHA256SUMS`` (default: the packaged data).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, checked.
+
+    Raises
+    ------
+    PackagedDataError
+        Naming each file that is missing or differs, or the missing manifest.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "SHA256SUMS").write_text("0" * 64 + "  gone.csv\\n")
+    >>> verify_packaged_data(folder)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.PackagedDataError: the data shipped ... is not as shipped: gone.csv is missing. ...
     """
     folder = Path(folder)
     manifest = folder / PACKAGED_MANIFEST
@@ -98,7 +137,22 @@ def verify_local_copy(path: str | os.PathLike[str], root: str | os.PathLike[str]
     that lists it, in its own folder or any folder above it up to ``root`` (as the packaged data
     has one at its top); return the path. A file that no manifest lists is not checked.
 
-    Raises :class:`DamagedCopyError` naming the file and the manifest it differs from.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file of the local copy.
+    root : str or os.PathLike
+        The data folder it lies in (the search for manifests stops there).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, checked.
+
+    Raises
+    ------
+    DamagedCopyError
+        Naming the file and the manifest it differs from.
 
     Examples
     --------
@@ -132,7 +186,28 @@ def verify_local_copy(path: str | os.PathLike[str], root: str | os.PathLike[str]
 
 @lru_cache(maxsize=1)
 def packaged_data_dir() -> Path:
-    """The real data shipped with the package, checked once per process (:func:`verify_packaged_data`)."""
+    """The real data shipped with the package, checked once per process (:func:`verify_packaged_data`).
+
+    Parameters
+    ----------
+    None
+        (The folder is the package's own.)
+
+    Returns
+    -------
+    pathlib.Path
+        The packaged data folder, ``annotator_incentives/_data``.
+
+    Raises
+    ------
+    PackagedDataError
+        When a shipped file is missing or changed.
+
+    Examples
+    --------
+    >>> packaged_data_dir().name
+    '_data'
+    """
     return verify_packaged_data(PACKAGED_DATA_DIR)
 
 
@@ -159,7 +234,38 @@ def locate(relative: str | os.PathLike[str], data_dir: str | os.PathLike[str] | 
     ``$ANNOTATOR_DATA_DIR``) when it is there, else the packaged copy (``None`` for a file the
     package does not ship). The packaged copy is always there: a package without it, or with a
     changed file, raises :class:`PackagedDataError` saying so, so a chapter never runs on silently
-    missing real data."""
+    missing real data.
+
+    Parameters
+    ----------
+    relative : str or os.PathLike
+        The file's path relative to the data folder, e.g. ``helpsteer2-sample/<file>.csv``.
+    data_dir : str or os.PathLike, optional
+        The data folder (default: ``$ANNOTATOR_DATA_DIR``).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file found, or None when neither the data folder nor the package has it.
+
+    Raises
+    ------
+    DataError
+        When ``relative`` is not a relative path.
+    DatasetUnavailableError
+        When ``data_dir`` is not a folder.
+    DamagedCopyError
+        When the copy found in the data folder differs from its sha256.
+    PackagedDataError
+        When the packaged copy is missing or differs from its sha256.
+
+    Examples
+    --------
+    >>> locate("helpsteer2-sample/helpsteer2_first100_pairs.csv").parent.name
+    'helpsteer2-sample'
+    >>> locate("elsewhere/file.csv") is None
+    True
+    """
     if not isinstance(relative, (str, os.PathLike)) or not Path(relative).parts or Path(relative).is_absolute():
         raise DataError(f"locate needs a file's path relative to the data folder; got {relative!r}")
     chosen = _chosen_data_dir(data_dir)

@@ -40,8 +40,8 @@ __all__ = [
     "reliability_curve",
 ]
 
-SEED = 42
-N_CALIBRATION_BINS = 30
+SEED = 42  #: the seed of the pipeline's shuffle and coin flips, the paper's 42
+N_CALIBRATION_BINS = 30  #: the bins of the histogram-binning calibration, the paper's 30
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,25 @@ class Scores:
 
 
 def clean_scores(chosen: np.ndarray, rejected: np.ndarray, where: str = "scores") -> tuple[np.ndarray, np.ndarray, int]:
-    """Validate two score columns and drop ties; returns (chosen, rejected, number of ties dropped).
+    """Validate two score columns and drop ties (step 1 of the paper's pipeline).
+
+    Parameters
+    ----------
+    chosen, rejected : array_like
+        The scores of the chosen and the rejected response of each pair, equally long.
+    where : str, optional
+        What the scores are, as error messages name them.
+
+    Returns
+    -------
+    tuple
+        The chosen and rejected scores without ties (arrays), and the number of ties dropped.
+
+    Raises
+    ------
+    DataError
+        When the scores are not numbers, not 1-D of equal length, empty, NaN or infinite, or
+        every pair is a tie.
 
     Examples
     --------
@@ -119,10 +137,36 @@ def _predictions_and_labels(p, labels) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_histogram_binning(p: np.ndarray, labels: np.ndarray, n_bins: int = N_CALIBRATION_BINS) -> Calibration:
-    """Equal-count histogram binning (Zadrozny & Elkan 2001): each bin maps to its mean label.
+    """Equal-count histogram binning (Zadrozny & Elkan 2001): each bin maps to its mean label
+    (step 5 of the paper's pipeline, for PKU and Skywork).
 
     The sorted predictions are cut into ``n_bins`` consecutive groups of (nearly) equal size;
     a prediction is assigned to the first bin whose largest training prediction is >= it.
+
+    Parameters
+    ----------
+    p : array_like
+        Predicted probabilities in [0, 1], one-dimensional.
+    labels : array_like
+        0/1 labels, as long as ``p``.
+    n_bins : int, optional
+        The number of bins (default ``N_CALIBRATION_BINS``, the paper's 30), at most len(p).
+
+    Returns
+    -------
+    Calibration
+        The calibration map: call it on predictions.
+
+    Raises
+    ------
+    DataError
+        When p or the labels are not as described, or there are fewer pairs than bins.
+
+    Examples
+    --------
+    >>> calibration = fit_histogram_binning([0.1, 0.2, 0.8, 0.9], [0, 1, 1, 1], n_bins=2)
+    >>> calibration([0.15, 0.85])
+    array([0.5, 1. ])
     """
     p, labels = _predictions_and_labels(p, labels)
     n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)
@@ -165,7 +209,8 @@ class PreferenceData:
 
     @property
     def c_bar(self) -> float:
-        """E|2p - 1| on the evaluation half: the expert signal strength when p_e = 1 (model.md 2.1)."""
+        """The expert signal strength when the expert always prefers the higher-scored response,
+        c-bar = E|2p - 1| on the evaluation half."""
         return float(np.mean(2.0 * self.p - 1.0))
 
     def provenance(self) -> str:
@@ -179,8 +224,37 @@ class PreferenceData:
 
 
 def preference_probabilities(scores: Scores, seed: int = SEED, calibrate: bool | None = None) -> PreferenceData:
-    """Run the paper's pipeline (module docstring, steps 1-6) on one dataset's scores (a
-    :class:`Scores`; ``seed`` a whole number >= 0)."""
+    """Run the paper's pipeline (module docstring, steps 1-6) on one dataset's scores.
+
+    Parameters
+    ----------
+    scores : Scores
+        One dataset's chosen and rejected scores.
+    seed : int, optional
+        The shuffle's seed, a whole number >= 0 (default ``SEED``, the paper's 42).
+    calibrate : bool, optional
+        Whether to calibrate by histogram binning (default: as the dataset's ``calibrated``).
+
+    Returns
+    -------
+    PreferenceData
+        p of the evaluation half (folded, ``.p``), its labels, the calibration and provenance.
+
+    Raises
+    ------
+    DataError
+        When ``scores`` is not a :class:`Scores`, the seed is not a whole number >= 0, fewer
+        than 2 pairs remain after dropping ties, or the scores are not usable (:func:`clean_scores`).
+
+    Examples
+    --------
+    >>> scores = Scores("toy", "toy", np.array([1.0, 2.0, 3.0, 4.0]), np.zeros(4), "written here", False, False)
+    >>> data = preference_probabilities(scores)
+    >>> data.n_pairs, data.n_eval
+    (4, 2)
+    >>> bool(np.isin(data.p, expit([1.0, 2.0, 3.0, 4.0])).all())  # sigmoid(s_chosen - s_rejected), folded
+    True
+    """
     validation.instance("scores", scores, Scores, DataError)
     seed = validation.count("seed", seed, DataError, 0)
     chosen, rejected, ties = clean_scores(scores.chosen, scores.rejected, where=scores.label)
@@ -218,6 +292,28 @@ def reliability_curve(p: np.ndarray, labels: np.ndarray, n_bins: int = 10) -> pd
     """Reliability diagram (Figure 6, top): mean predicted p and empirical label rate per bin.
 
     Equal-width bins on [0, 1]; empty bins are left out. A calibrated predictor lies on x = y.
+
+    Parameters
+    ----------
+    p, labels : array_like
+        As for :func:`fit_histogram_binning`: predictions in [0, 1] and their 0/1 labels.
+    n_bins : int, optional
+        The number of equal-width bins (default 10).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty bin: bin, mean_predicted, empirical, count.
+
+    Raises
+    ------
+    DataError
+        When p or the labels are not as described, or ``n_bins`` is not a whole number >= 1.
+
+    Examples
+    --------
+    >>> reliability_curve([0.05, 0.15, 0.95], [0, 1, 1])[["bin", "empirical", "count"]].values.tolist()
+    [[0.0, 0.0, 1.0], [1.0, 1.0, 1.0], [9.0, 1.0, 1.0]]
     """
     p, labels = _predictions_and_labels(p, labels)
     n_bins = validation.count("n_bins", n_bins, DataError, minimum=1)

@@ -17,6 +17,10 @@ import pandas as pd
 from .. import monitoring, report
 
 __all__ = [
+    "comparison_markdown",
+    "eta1_sentence",
+    "ump_rows",
+    "ump_sentence",
     "bound_sentence",
     "versus_bound",
     "checks_sentence",
@@ -433,3 +437,47 @@ def bound_sentence(label: str, bounds: pd.DataFrame, p, c_bar: float, level: flo
             + "; ".join(f"η₀ = {report.value(e)}: {report.first_at(n, grid)}" for e, n in reached.items())
             + f". The agreement test (c̄ = {report.number(c_bar)}) reaches an error sum of {report.value(level)} at "
             + "; ".join(f"η₀ = {report.value(e)}: n = {report.count(n, beyond=N_MAX)}" for e, n in checks.items()) + ".")
+
+
+def eta1_sentence(datasets: Sequence, bounds: dict, bounds_eta1: dict, level: float, n) -> str:
+    """Where the expert lower bound at eta0 = 0.8 first falls below ``level`` (:func:`first_below`)
+    for eta1 = 0.98 and 0.96 (``bounds_eta1`` by dataset name and eta1) and for eta1 = 1
+    (``bounds`` by dataset name), on the grid ``n`` (the paper's Figures 7 and 1)."""
+    return (f"On this build's data, at η₀ = 0.8 the bound first falls below {report.value(level)} at "
+            + "; ".join(f"{report.first_at(first_below(bounds_eta1[d.name, eta1], level)[0.8], n)} for {d.label} "
+                        f"with η₁ = {report.value(eta1)}"
+                        for d in datasets for eta1 in (0.98, 0.96))
+            + " (η₁ = 1: " + "; ".join(f"{report.first_at(first_below(bounds[d.name], level)[0.8], n)} for {d.label}"
+                                       for d in datasets) + ").")
+
+
+def ump_rows(readings: dict) -> list[dict[str, str]]:
+    """One table row per dataset of the agreement test's readings (:func:`ump_reading` by label,
+    at n = 200, size 5 %, eta0 = 0.8 against eta1 = 0.95, an annotator at eta = 0.9)."""
+    return [{"dataset": label, "c̄": report.number(r.c_bar),
+             "UMP threshold (n = 200, size 5%)": f"{r.threshold} agreements",
+             "exact size": report.number(r.size, floor=0.001), "power at η = 0.95": report.number(r.power, floor=0.001),
+             "η̂ [95% interval] at the expected count for η = 0.9":
+                 f"{r.estimate.eta_hat:.2f} [{r.estimate.low:.2f}, {r.estimate.high:.2f}]"} for label, r in readings.items()]
+
+
+def ump_sentence(readings: dict) -> str:
+    """The power and the interval of :func:`ump_rows`, in words."""
+    return ("On this build's data, with 200 checked labels and the most powerful test: " + "; ".join(
+        f"{label}: power {report.number(r.power, floor=0.001)} at η = 0.95 (size at most 5%), and the 95% interval for an "
+        f"annotator with η = 0.9 is [{r.estimate.low:.2f}, {r.estimate.high:.2f}]" for label, r in readings.items())
+        + ". The signal per check is scaled down by c̄.")
+
+
+def comparison_markdown(panels: Sequence, crossings: Sequence) -> str:
+    """What the self-consistency figure (the paper's Figure 2) shows on this build: one bullet per
+    panel (:func:`versus_bound`, ``panels`` of (dataset, comparison)), then where self-consistency
+    carries more Fisher information than the expert agreement test (``crossings`` of (dataset,
+    :func:`information_crossing`))."""
+    c_text = "; ".join(f"{d.label}: c̄ = {report.number(d.c_bar)}, so 1 − δ > c̄ for δ < {report.number(x.delta_star)}, "
+                       f"which is {report.subset('δ', x.better, x.deltas)}" for d, x in crossings)
+    return (report.bullets("On this build's data, the solid and dashed curves compare as follows.",
+                           [versus_bound(d.label, c) for d, c in panels])
+            + "\n\nBy {prf:ref}`prop-self-consistency`, self-consistency carries more Fisher information than the expert "
+              f"agreement test where 1 − δ > c̄ ({c_text}); the agreement test is not drawn in "
+              "{numref}`fig-self-consistency`, and the table further down gives its sample sizes.")

@@ -10,13 +10,16 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .. import annotators
+from .. import annotators, monitoring, report
 from ..data import DatasetUnavailableError
 
 __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
-           "crowdkit_check"]
+           "crowdkit_check", "agreement_sentence",
+           "calibration_sentence", "interval_sentence",
+           "repeats_sentence"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -121,3 +124,67 @@ def crowdkit_check(labels: pd.DataFrame, posterior: pd.Series, iterations: int =
     return DawidSkeneCheck(same, len(theirs))
 
 
+def agreement_sentence(mt: pd.DataFrame, panda: pd.DataFrame) -> str:
+    """How often real judges agree, as the real-annotator chapter states it: MT-Bench's ties and
+    the agreement of two judges' decisive votes on one item (:func:`annotators.tie_rates`,
+    :func:`annotators.pairwise_agreement`), PandaLM's three annotators, and the share of single
+    votes against the preferred answer that this agreement would mean if every item had one p."""
+    ties = annotators.tie_rates(mt)
+    pairs = annotators.pairwise_agreement(mt)
+    overall = pairs.agree.sum() / pairs.shared.sum()
+    panda_pairs = annotators.pairwise_agreement(panda)
+    return (
+        f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties ({mt.label.isna().mean():.0%}); "
+        f"judges call a tie in {ties.tie_share.min():.0%} to {ties.tie_share.max():.0%} of their votes. "
+        f"On the {int(pairs.shared.sum()):,} pairs of decisive votes two judges cast on the same item, they agree "
+        f"{overall:.1%} of the time. PandaLM's three annotators agree on "
+        + ", ".join(f"{r.rate:.1%}" for r in panda_pairs.itertuples()) + " of their shared decisive items. "
+        f"So about one pair of MT-Bench votes on the same item in {1 / (1 - overall):.0f} disagrees. That is a rate for "
+        "*pairs* of votes, not for single votes: if every item had the same preference probability $p$ and every judge were "
+        f"committed, an agreement of {overall:.1%} would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes go "
+        "against the preferred answer ({ref}`the first exercise <ex-real-one-p>` derives this)."
+    )
+
+
+def calibration_sentence(cal) -> str:
+    """How the real-annotator chapter calibrates c-bar on the authors' votes and how many checks
+    the expert judges have (``cal``: :func:`annotators.expert_based_estimates`)."""
+    judges = cal.judges
+    return (
+        f"Authors share {cal.expert_pairs} decisive item pairs and agree on {cal.expert_agreement:.1%}, so "
+        f"$\\bar c = {cal.c_bar:.2f}$ (95% interval {cal.c_bar_low:.2f} to {cal.c_bar_high:.2f}). "
+        f"{len(judges)} expert judges share decisive items with an author; the median judge has "
+        f"{int(judges.checks.median())} such checks, the most checked has {int(judges.checks.max())}."
+    )
+
+
+def interval_sentence(judges: pd.DataFrame, checks: Sequence[int], widths: Sequence) -> str:
+    """How wide the judges' intervals for eta are (columns checks, eta_low, eta_high of ``judges``),
+    and at how many ``checks`` an interval of the dashed line (``widths``: one estimate with low
+    and high per number of checks) first narrows to 0.2 (:func:`first_narrow`)."""
+    span = spread(judges.eta_high - judges.eta_low)
+    top = judges.loc[judges.checks.idxmax()]
+    target = first_narrow(checks, [w.low for w in widths], [w.high for w in widths], width=0.2)
+    return (
+        "The median judge's interval for $\\hat\\eta$ "
+        + ("covers the whole of $[0, 1]$" if span.median > 0.995 else f"spans {span.median:.2f} of $[0, 1]$")
+        + f"; the most-checked judge ({int(top.checks)} checks) gets an interval from {top.eta_low:.2f} to {top.eta_high:.2f}. "
+        + "On the dashed line, "
+        + (f"an interval shrinks to a width of 0.2 (±0.1) only at {report.count(target)} checks" if target
+           else f"an interval is still wider than 0.2 (±0.1) at {report.count(max(checks))} checks")
+        + ". This is the sample-complexity point of {doc}`expert_monitoring`, now on real people."
+    )
+
+
+def repeats_sentence(needed: Sequence[int], c_bar: float) -> str:
+    """Repeated items against expert checks: the range of repeated items ``needed`` by the judges'
+    self-consistency, beside the checked items the agreement test with the authors' ``c_bar`` needs
+    for the same error sum 0.1 (eta0 = 0.8 against eta1 = 0.95, :func:`monitoring.samples_needed`)."""
+    expert_real = monitoring.Monitor("real experts", c_bar)
+    n_expert_real = monitoring.samples_needed(0.1, float(expert_real.q(0.8)), float(expert_real.q(0.95)))
+    return (
+        f"Even at the pessimistic end of what the repeats allow, {report.count(min(needed))} to {report.count(max(needed))} "
+        f"repeated items settle the question; the agreement test against MT-Bench's authors, with their estimated "
+        f"$\\bar c = {c_bar:.2f}$, would need {report.count(n_expert_real)} checked items for the same error sum, and an "
+        "expert for each."
+    )

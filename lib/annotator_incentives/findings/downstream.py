@@ -21,7 +21,8 @@ from .. import annotators, downstream, monitoring
 from ..data import DatasetUnavailableError
 
 __all__ = ["LOADERS", "TextPairs", "text_pairs", "votes_text", "pairs_text", "text_block", "AccuracySpread",
-           "accuracy_spread", "monitors", "pairs_needed", "DatasetReading", "dataset_reading", "dataset_sentence"]
+           "accuracy_spread", "monitors", "pairs_needed", "DatasetReading", "dataset_reading", "dataset_sentence",
+           "hard_examples_markdown"]
 
 LOADERS = {"MT-Bench": downstream.load_mt_bench_texts, "PandaLM": downstream.pandalm_pairs}
 
@@ -269,3 +270,18 @@ def dataset_sentence(name: str, d: DatasetReading, eta0: float, eta1: float, tar
         + f"At η = 0.9 the seeds range from {d.spread.low[0.9]:.1%} to {d.spread.high[0.9]:.1%}, and the η = 0.9 model scored at "
         f"least as well as the η = 1 model in {d.not_worse} of {d.seeds} seeds. The 95% interval of one test accuracy is "
         f"{d.width * 100:.2f} percentage points wide. " + verdict)
+
+
+def hard_examples_markdown(hard: pd.DataFrame, notes: dict[str, str], limit: int = 420) -> str:
+    """The downstream chapter's hardest items (:func:`annotator_incentives.downstream.hard_examples`)
+    as Markdown: per item its question, the two models, the judges' votes, a note (``notes`` by
+    item, else the two answers' lengths in words) and the question and both answers as text blocks
+    clipped at ``limit`` characters (:func:`text_block`)."""
+    return "\n\n".join(
+        f"**Example {i}: question {r.question_id} ({r.category}), {r.model_1} against {r.model_2}.** "
+        f"{r.judges} judges: {r.votes_1} for {r.model_1}, {r.votes_2} for {r.model_2}, {r.ties} tie{'s' if r.ties != 1 else ''}. "
+        + notes.get(r.item, f"Both answers address the question ({len(r.response_1.split()):,} and "
+                            f"{len(r.response_2.split()):,} words).") + "\n\n"
+        + "\n\n".join([text_block("Question", r.prompt, limit), text_block(f"Answer 1 ({r.model_1})", r.response_1, limit),
+                         text_block(f"Answer 2 ({r.model_2})", r.response_2, limit)])
+        for i, r in enumerate(hard.itertuples(), 1))

@@ -18,10 +18,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import contracts, grid_reference, rates, report
+from .. import contracts, grid_reference, monitoring, rates, report
 from ..utility import UtilityProfile
 
 __all__ = [
+    "bell_sentence",
+    "threshold_sentence",
+    "grid_sentence",
+    "restricted_rule_sentence",
+    "doubling_sentence",
+    "rate_fit_sentence",
+    "effort_sentence",
+    "two_level_sentence",
+    "missed_bonus_sentence",
+    "bell_peak_sentence",
+    "wage_sentence",
+    "monitors_sentence",
+    "cramer_rao_sentence",
     "Tally",
     "GapOrderings",
     "gap_orderings",
@@ -815,3 +828,238 @@ def first_reach(frame: pd.DataFrame, below: float = 1e-10) -> int | None:
     """
     hit = frame[frame.gap < below]
     return int(hit.n.min()) if len(hit) else None
+
+
+# --- the chapters' computed sentences, one call each ------------------------------------------
+
+def bell_sentence(panels: Sequence[BellPanel], eta_star: float, dE0: float) -> str:
+    """What the bell-curve figure (the paper's Figure 4) shows on this build (:func:`bell_reading`):
+    the crossings of incentive and marginal cost, and how the bell's height and width change from
+    the first panel's n to the last's against Proposition 6(e) with each panel's own share k/n.
+    ``dE0`` is the profile's E'(0) (a third crossing near 0 when it is not positive)."""
+    r = bell_reading(panels, eta_star)
+    (s0, s1), (b0, b1) = r.shares, r.bonuses
+    return (
+        "In this build's computation, on the plotted efforts, the incentive curve crosses the marginal cost "
+        + ("exactly twice in every panel" if r.two_crossings else "a number of times other than two in some panel ("
+           + ", ".join(f"n = {p.n}: {len(p.crossings)}" for p in panels) + ")")
+        + (f" (the profile's $E'(0) = {report.number(dE0, digits=2)}$, so on all of $[0, 1]$ a third crossing lies near "
+           "$\\eta = 0$, the low-effort local maximum; the paper's Assumption 2 asks $E' > 0$)" if dE0 <= 0 else "")
+        + (", and the induced effort $\\eta^*$ is the right-hand crossing" if r.right_is_eta_star else
+           ", and the induced effort $\\eta^*$ is not always the right-hand crossing")
+        + f". From $n = {panels[0].n}$ to $n = {panels[-1].n}$ ({r.ratio_n:.0f} times as many checks) the bell's "
+        f"height grows {report.number(r.growth)}-fold and its width at half height shrinks {report.number(r.shrink)}-fold. "
+        f"Part (e) is stated for a fixed share $s = k/n$, which would give $\\sqrt{{{r.ratio_n:.0f}}} = "
+        f"{report.number(np.sqrt(r.ratio_n))}$ "
+        f"for both; but here the share moves from $k/n = {report.number(s0)}$ to ${report.number(s1)}$ and the bonus from "
+        f"$b = {report.number(b0)}$ to ${report.number(b1)}$. Part (e) with each panel's own share, "
+        "$\\sqrt{n/(2\\pi s(1-s))}$, "
+        f"predicts a {report.number(r.shape)}-fold growth of the slope's peak and so, with the change of $b$, a "
+        f"{report.number(r.predicted_height)}-fold growth of the height (measured {report.number(r.growth)}); the "
+        f"Gaussian width $\\propto\\sqrt{{s(1-s)/n}}$ predicts a {report.number(r.predicted_width)}-fold shrinkage "
+        f"(measured {report.number(r.shrink)}). The moving share accounts for most of the departure from $\\sqrt{{n}}$; "
+        "what remains is the finite-$n$ correction of part (e). "
+        "The bonus in utility stays of order one: $b$ = " + report.series([report.number(p.bonus) for p in panels]) + "."
+    )
+
+
+def threshold_sentence(t: ThresholdClasses, optimal_k: int, cheapest: int) -> str:
+    """Which thresholds k of the binary-contract exercise make eta* the annotator's best effort
+    (:func:`threshold_classes`), and whether the optimal restricted contract's ``optimal_k`` and
+    the cheapest-bonus threshold ``cheapest`` are among them."""
+    ks = {key: ", ".join(map(str, v)) or "none" for key, v in (("left", t.left), ("shirk", t.shirk), ("ok", t.compatible))}
+    if cheapest in t.compatible:
+        return f"The cheapest-bonus threshold $k = {cheapest}$ is incentive compatible here."
+    return (
+        f"For $k$ = {ks['left']} the bell peaks above $\\eta^*$, so $\\eta^*$ is the *left* crossing of the "
+        "incentive and the marginal cost: a local minimum of the annotator's utility, failing the second-order "
+        f"condition. For $k$ = {ks['shirk']}, $\\eta^*$ is the right-hand crossing, a local maximum, but the bonus is "
+        "so small that shirking pays more (column \"agent's best effort\"). Of the thresholds shown, only "
+        f"$k$ = {ks['ok']} make $\\eta^*$ the annotator's best effort, and the optimal restricted contract's "
+        f"$k = {optimal_k}$ "
+        + ("is the one among them that needs the smallest bonus." if optimal_k == t.cheapest_compatible else
+           "is not the one among them that needs the smallest bonus: the risk of the bonus also matters.")
+        + f" The cheapest-bonus threshold, $k = {cheapest}$, is excluded by incentive compatibility, not by a risk trade-off."
+    )
+
+
+def grid_sentence(g: GridFindings, first_best: float) -> str:
+    """How the paper's grid method compares with the exact solver (:func:`grid_findings`), with
+    the paper's tolerance and with tolerance 0; ``first_best`` is the model's C."""
+    where_zero = {strict: report.series([f"{kind} $n = {n}$" for kind, n in zeros]) or "none"
+                  for strict, zeros in ((False, g.zero), (True, g.zero_strict))}
+    return (
+        f"On this build's computation, the grid method reports a smaller gap than the exact optimum in "
+        f"{report.tally(g.below_exact, g.total)} "
+        f"configurations, and a gap of exactly zero in {len(g.zero)} ({where_zero[False]}). In {report.tally(g.not_ic, g.total)} "
+        f"its chosen "
+        "contract is not incentive compatible (a gain from deviating above the solver's tie rule $10^{-12}\\max(1, |U_a|)$): the "
+        f"annotator would gain up to {report.number(g.largest_gain, digits=2)} in utility by moving to another effort "
+        "(the exact solutions' largest gain is below $10^{-12}$). Its restricted problem reports a smaller gap than the exact "
+        f"restricted optimum in {report.tally(g.restricted_below_exact, g.total)}. The grid's own first-best lies "
+        f"{report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} below the true "
+        f"$\\mathcal C = {report.number(first_best)}$. It differs from "
+        "one configuration to the next because it is not the model's first-best but the best grid point (effort, base wage, "
+        "bonus and, for binary contracts, threshold share) that meets participation among that contract class's grid "
+        "contracts for that $n$; the set of grid contracts, and with it the best of them, changes with $n$ and the class "
+        "(columns \"grid first-best's effort e*\" and \"grid first-best − C\").\n\n"
+        f"With tolerance 0 the same grids report a smaller gap than the exact optimum in "
+        f"{report.tally(g.below_exact_strict, g.total)} "
+        f"configurations and a gap of zero in {len(g.zero_strict)} ({where_zero[True]}); of their contracts, "
+        f"{report.tally(g.not_ic_strict, g.total)} are still not incentive compatible"
+        + (f", by up to {report.number(g.largest_gain_strict, digits=2)}; the other gains in that column are rounding-sized, "
+           "below the tie rule." if g.not_ic_strict else ".")
+    )
+
+
+def restricted_rule_sentence(rule: RestrictedRule) -> str:
+    """Whether the paper's published restricted rule and the three-point neighbourhood it meant
+    give the same restricted answers on this profile (:func:`restricted_rule`), and where not, by how much."""
+    stars = ", ".join(f"{e:.2f}" for e in rule.grid_stars)
+    if rule.near_end:
+        return (
+            f"On the Figure 3 profile the grid first-best's effort is $e^* = {stars}$ in every configuration above "
+            f"(the exact $\\eta^* = {report.number(rule.eta_star)}$), within one grid step of the end of the effort grid: there "
+            "the published slice and the three-point neighbourhood hold the same efforts, so the two rules give the same "
+            "restricted answers, and what separates the paper's restricted curves from the exact ones is the target "
+            "effort ($e^*$ instead of $\\eta^*$), the grids and the tolerance-free comparison on the effort grid.")
+    listed = "; ".join(f"{kind} $n = {n}$: {report.number(published)} (published) against {report.number(meant)} (neighbourhood)"
+                       for (kind, n), published, meant in rule.changed)
+    return (
+        f"On this profile the grid first-best's effort is $e^* \\in \\{{{stars}\\}}$ across the configurations above "
+        f"(the exact $\\eta^* = {report.number(rule.eta_star)}$). Where $e^* < 0.99$ the two slices differ, and the three-point "
+        f"neighbourhood changes the grid's normalised restricted gap in {len(rule.changed)} of those {rule.compared} "
+        "configurations" + (f": {listed}." if rule.changed else "."))
+
+
+def doubling_sentence(slopes: dict[str, float], corrected: float) -> str:
+    """The exercise on the utility gap's log-log slopes: the linear slope against -1, the raw
+    binary slope against -1/2, and the binary slope with the logarithm removed (``corrected``)."""
+    return (
+        f"Here the linear slope is {report.number(slopes['linear'], digits=2)}, "
+        + ("close to $-1$" if abs(slopes["linear"] + 1) < 0.05 else "not close to $-1$")
+        + f"; the raw binary slope is {report.number(slopes['binary'], digits=2)}, "
+        + ("steeper than $-\\tfrac12$ as the logarithm predicts" if slopes["binary"] < -0.5 else "not steeper than $-\\tfrac12$")
+        + f", and with the logarithm removed it is {report.number(corrected, digits=2)}"
+        + (" — on the other side of $-\\tfrac12$: between $n = 50$ and $800$ the logarithm and the lower-order terms of the "
+           "gap cannot be told apart, which is why the rate chapters fit over a much wider range of $n$."
+           if corrected > -0.5 > slopes["binary"] else "."))
+
+
+def rate_fit_sentence(fits: pd.DataFrame, table: pd.DataFrame, n_max: int) -> str:
+    """How close the rate figure's fitted slopes come to the theory's (:func:`rate_fits`: the
+    worst fit of each contract class over the last decade of n) and how the general contract's
+    gap compares with the linear one's (:func:`linear_vs_general`); ``n_max`` is the largest n."""
+    worst = {kind: fits.loc[block.last_difference.abs().idxmax()] for kind, block in fits.groupby("kind", sort=False)}
+    lg = linear_vs_general(table)
+    return (
+        "On this build's computation, " + "; ".join(
+            f"{kind}: over the last decade of $n$ the fitted slopes differ from the theory's by "
+            f"{report.at_most(abs(w.last_difference), digits=2, floor=0.001)} ({w.monitor.split(' (')[0]}, {w.problem})"
+            for kind, w in worst.items()) + ". "
+        "The local slope of $1/\\sqrt{n \\log n}$ is $-\\tfrac12(1 + 1/\\log n)$, which still differs from $-1/2$ by "
+        f"{report.number(0.5 / np.log(n_max))} at $n = {n_max:,}$: that $\\sqrt{{\\log n}}$ factor is why the range goes to "
+        "$10^5$, and why a binary fit is compared with the theory's curve on the same points rather than with $-1/2$. "
+        f"At the largest $n$ computed for the general contract its gap is {report.number(lg.ratio_at_largest_n[0], digits=4)} to "
+        f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear contract's"
+        + (": linear contracts are not just rate-optimal here but nearly optimal outright." if lg.ratio_at_largest_n[1] > 0.95
+           else ".")
+        + f" Over all {lg.points} points where both are computed, the two gaps differ by "
+        f"{report.at_most(100 * lg.largest_relative_difference, digits=2, floor=0.001)} % of the linear gap, which is why the "
+        "general contracts' points sit on the linear curves in {numref}`fig-rates`."
+    )
+
+
+def effort_sentence(block: pd.DataFrame, eta_star: float) -> str:
+    """How fast the induced effort approaches eta* (:func:`effort_distance`) for binary and
+    linear contracts, against the theorem's orders 1/sqrt(n log n) and 1/n."""
+    distances = {kind: effort_distance(block[block.kind == kind], eta_star, RATE_CURVES[kind]) for kind in ("binary", "linear")}
+    orders = {"binary": "1/\\sqrt{n\\log n}", "linear": "1/n"}
+    return (
+        "The theorem's orders are upper bounds. On this build's computation " + "; ".join(
+            f"the {kind} one has a fitted log–log slope of {report.number(d.slope, digits=2)} over $n \\ge 100$ (the bound "
+            f"${orders[kind]}$ has {report.number(d.bound_slope, digits=2)}), with {d.above} of {d.points} points above the "
+            "scaled bound"
+            for kind, d in distances.items()) + ". "
+        "The binary distance jumps around its trend because the threshold $k$ is an integer, so single points can sit above "
+        "a reference line scaled to the first point."
+    )
+
+
+def two_level_sentence(frames: Sequence[pd.DataFrame], eta_star: float, n_max: int, continuous_gap: float) -> str:
+    """When the gap with two effort levels (one frame per lower level, column ``low``) first falls
+    below 1e-10 (:func:`first_reach`), beside the continuous-effort binary gap at ``n_max``."""
+    reach = {low: first_reach(frame, below=1e-10) for low, frame in sorted(pd.concat(frames).groupby("low", sort=False))}
+    return (
+        "On this build's computation the two-level gap first falls below $10^{-10}$ " + ", ".join(
+            f"with a lower level of {low / eta_star:g}η* " + (f"at $n = {n}$" if n else f"not within $n \\le {n_max}$")
+            for low, n in reach.items())
+        + f", while the continuous-effort binary gap at $n = {n_max}$ is still {report.number(continuous_gap, digits=2)}. "
+        "The continuous action space — the annotator can shade its effort a little — is what slows monitoring-based pay "
+        "down to the rates of {prf:ref}`thm-binary` and {prf:ref}`thm-linear`."
+    )
+
+
+def missed_bonus_sentence(k: int, n: int, q_star: float, miss: float, at_threshold: float) -> str:
+    """The missed-bonus figure (the paper's Figure 5) in words: the threshold share k/n against the
+    pass probability q(eta*), the chance ``miss`` = P(X < k | eta*) that an annotator at eta*
+    misses the bonus, and the mass ``at_threshold`` = P(X = k)."""
+    return (
+        f"Here the threshold share is $k/n = {k}/{n} = {report.number(k / n)}$, "
+        + (f"below the pass probability $q(\\eta^*) = {report.number(q_star)}$: the contract is lenient" if k / n < q_star else
+           f"not below the pass probability $q(\\eta^*) = {report.number(q_star)}$")
+        + f". Even so, an annotator who exerts exactly $\\eta^*$ misses the bonus with probability "
+        f"$P(X < k \\mid \\eta^*) = {report.number(miss)}$, and the mass at the threshold itself is "
+        f"$P(X = k) = {report.number(at_threshold)}$."
+    )
+
+
+def bell_peak_sentence(ratios: dict[int, float]) -> str:
+    """The exercise on part (e) of the binomial lemma: whether the ratio of the tail slope's peak to
+    the lemma's sqrt(n/(2 pi s(1-s))) (``ratios`` at n = 100, 1000, 10000) tends to 1, and how fast."""
+    errors = {n: abs(1 - r) for n, r in ratios.items()}
+    factors = [errors[a] / errors[b] for a, b in ((100, 1000), (1000, 10_000))]
+    return (
+        "The ratio " + ("tends to 1, as the lemma says" if errors[10_000] < errors[1000] < errors[100] else
+                        "does not approach 1 steadily")
+        + f": its distance from 1 shrinks by factors of {report.number(factors[0])} and {report.number(factors[1])} "
+        "per tenfold $n$" + (", so the correction is of order $1/n$." if all(5 < f < 20 for f in factors) else ".")
+    )
+
+
+def wage_sentence(pmf: np.ndarray, general, linear) -> str:
+    """How close the optimal general contract's wages come to the linear contract's on the likely
+    outcomes (:func:`wage_agreement`, 99.9 % of the mass of ``pmf``), and their gaps (``general`` and
+    ``linear``: solutions with ``wages`` and ``gap``)."""
+    w = wage_agreement(pmf, general.wages, linear.wages, mass=0.999)
+    return (
+        f"On the outcomes that carry 99.9 % of the probability at $\\eta^*$ ($X = {w.x_low}$ to ${w.x_high}$) the two wage "
+        f"schedules differ by at most {report.number(w.largest_difference)}, against a wage range of "
+        f"{report.number(w.wage_range)} there; far from the likely outcomes the general contract bends away (at $X = 0$ it "
+        f"pays {report.number(general.wages[0])}, the linear one {report.number(linear.wages[0])}). Their gaps are "
+        f"{report.number(general.gap, digits=4)} and {report.number(linear.gap, digits=4)}."
+    )
+
+
+def monitors_sentence(monitors: dict[str, float], table: pd.DataFrame, general: pd.DataFrame, expert, eta_star: float) -> str:
+    """The rate figure's monitors (name to c) with their Fisher information at ``eta_star``, whether
+    the expert's c-bar comes from a named sample, and the largest n computed per contract class."""
+    return ("Monitors: " + "; ".join(f"{name}: c = {c:.3f}, I(η*) = {float(monitoring.fisher_information(eta_star, c)):.3f}"
+                                      for name, c in monitors.items())
+            + (f". The expert signal uses c̄ of the {expert.label}, a named sample (see {{ref}}`chap-data`)."
+               if expert is not None and expert.is_sample else ".")
+            + f" The largest $n$ computed is {table[table.kind != 'general'].n.max():,} for binary and linear contracts, and "
+            + " and ".join(f"{general[general.problem == pr].n.max():,} for the {pr}" for pr in ("restricted", "unrestricted"))
+            + " problem of the general contract.")
+
+
+def cramer_rao_sentence(variance: float, bound: float) -> str:
+    """The exercise on the linear contract and the Cramér–Rao bound: the ratio of the variance of
+    the pay in utility to the bound, and whether the bound is attained (to 1 %)."""
+    off = abs(variance / bound - 1)
+    return (
+        f"The ratio is {report.number(variance / bound, digits=4)}"
+        + (f": the bound is attained to within {report.number(100 * off, digits=2, floor=1e-6)} %. The linear contract's pay in "
+           "utility is nearly an affine function of the score, the case of equality in Cauchy–Schwarz, which is why it is "
+           "rate-optimal." if off < 0.01 else ", not close to 1 on this build.")
+    )

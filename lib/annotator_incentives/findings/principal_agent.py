@@ -19,6 +19,7 @@ from .. import contracts, report, utility, welfare
 from ..utility import UtilityProfile
 
 __all__ = [
+    "gains_sentence",
     "STEEP",
     "assumption_table",
     "AssumptionDepartures",
@@ -412,3 +413,14 @@ def agent_sentence(views: dict[str, AgentView | None]) -> str:
              "is set by the first-order condition at the induced effort.") for v in (r, u))
         + (" Where shirking binds, it is what keeps the bonus from shrinking as $n$ grows (the heart of {prf:ref}`thm-binary`)."
            if r.binds or u.binds else ""))
+
+
+def gains_sentence(gains: pd.DataFrame, u0: float) -> str:
+    """Who gains, as the principal-agent chapter says it (:func:`gains_reading` of
+    :func:`annotator_incentives.welfare.gains_table`): the company's gain over the flat wage and
+    its share of the first-best's, and how far the annotator's utility is from ``u0``."""
+    g = gains_reading(gains, u0)
+    return (f"On this build's computation the company gains {report.number(g.company_gain[0], 4)} to "
+            f"{report.number(g.company_gain[1], 4)} over the flat wage, {g.least_share_percent:.2f} % or more of what observing "
+            f"effort would give it, while the annotator's utility differs from $U_0 = {report.value(u0)}$ by "
+            f"{report.at_most(g.annotator_slack, 2, floor=1e-12)} in every case: all of the gain goes to the company.")
