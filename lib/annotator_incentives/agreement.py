@@ -54,6 +54,8 @@ __all__ = [
     "shared_tasks",
     "worker_reliability",
     "rank_agreement",
+    "team_report",
+    "format_team_report",
 ]
 
 TIE = "tie"  #: the third label a tie becomes (``ties="label"``)
@@ -593,3 +595,135 @@ def rank_agreement(reliabilities: dict[str, pd.Series]) -> pd.DataFrame:
                      "tau": float(result.statistic) if result is not None else np.nan,
                      "p_value": float(result.pvalue) if result is not None else np.nan})
     return pd.DataFrame(rows, columns=["method_a", "method_b", "workers", "tau", "p_value"])
+
+
+def _finite(x) -> float | None:
+    """A float, or None for NaN or None (JSON has no NaN)."""
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def team_report(frame: pd.DataFrame, method: str = "ds", min_shared: int = 10, delta: float = 0.05, eta0: float = 0.8,
+                eta1: float = 0.95, error: float = 0.1, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """What ``annotator-plan agree`` reports on a team's votes, as plain data (JSON-ready).
+
+    The pool: Krippendorff's α and Fleiss' κ with bootstrap intervals, Cohen's κ of every pair
+    sharing ``min_shared`` tasks. Each worker: tasks, tasks shared with another worker, the
+    reliability by ``method`` (:func:`worker_reliability`), whether it has fewer than
+    ``min_shared`` shared tasks (too few to judge by agreement), and the self-consistency checks
+    (repeated tasks) the book's monitor needs to tell commitment ``eta0`` from ``eta1`` at the
+    target error sum (exact binomial test, Proposition 4 with c = 1 - ``delta``): the same number
+    for every worker, since it depends on δ, η₀, η₁ and the target, not on the worker's votes; with
+    the share of the worker's own tasks it amounts to.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Votes in long format (:func:`check_votes`).
+    method : {"ds", "one-coin", "glad", "mace"}
+    min_shared : int
+        Fewest shared tasks to judge a worker (and a pair) by agreement (at least 2).
+    delta, eta0, eta1, error
+        The self-consistency monitor's δ and the test's hypotheses and target error sum, checked as
+        :func:`annotator_incentives.planning.plan` checks them.
+    n_boot, seed
+        The bootstrap's resamples and seed.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    AgreementError, PlanningError
+        Bad votes or settings.
+
+    Examples
+    --------
+    >>> rows = [(t, w, "x" if (t + (w == "c")) % 2 else "y") for t in range(12) for w in "abc"]
+    >>> report = team_report(pd.DataFrame(rows, columns=["task", "worker", "label"]), n_boot=0)
+    >>> report["self_consistency"]["checks_needed"], [w["worker"] for w in report["workers"]]
+    (156, ['a', 'b', 'c'])
+    """
+    from . import monitoring
+    from .planning import _hypothesis_test
+
+    test = _hypothesis_test(delta, eta0, eta1, error)
+    min_shared = validation.count("min_shared", min_shared, AgreementError, 2)
+    frame = check_votes(frame)
+    alpha = krippendorff_alpha(frame, n_boot=n_boot, seed=seed)
+    try:
+        kappa, raters = fleiss_kappa(frame, n_boot=n_boot, seed=seed)
+        fleiss: dict[str, Any] | None = {**_interval(kappa), "votes_per_task": raters}
+    except AgreementError:
+        fleiss = None
+    pairs = cohen_kappas(frame, min_shared=min_shared)
+    monitor = monitoring.self_consistency_monitor(test["delta"])
+    try:
+        needed: int | None = monitoring.samples_needed(test["target_error_sum"], float(monitor.q(test["eta0"])),
+                                                       float(monitor.q(test["eta1"])))
+        reach = None
+    except monitoring.OutOfReachError as out:
+        needed, reach = None, str(out)
+    workers = shared_tasks(frame).merge(worker_reliability(frame, method, seed=seed)[["worker", "reliability"]], on="worker")
+    return {
+        "data": f"{len(frame):,} votes by {frame.worker.nunique()} workers on {frame.task.nunique():,} tasks; "
+                f"labels {', '.join(sorted(frame.label.unique()))}",
+        "pool": {"krippendorff_alpha": _interval(alpha), "fleiss_kappa": fleiss,
+                 "cohen_kappa": [{k: (_finite(v) if k in ("kappa", "low", "high") else v) for k, v in row.items()}
+                                 for row in pairs.to_dict("records")]},
+        "method": method, "reliability_is": RELIABILITY[method], "min_shared": min_shared,
+        "test": test,
+        "self_consistency": {"c": monitor.c, "checks_needed": needed, "out_of_reach": reach},
+        "workers": [{"worker": r.worker, "tasks": int(r.tasks), "shared_tasks": int(r.shared),
+                     "reliability": _finite(r.reliability), "too_few_shared": bool(r.shared < min_shared),
+                     "checks_share_of_tasks": None if needed is None else needed / int(r.tasks)}
+                    for r in workers.itertuples()],
+    }
+
+
+def _interval(interval: Interval) -> dict[str, Any]:
+    return {"value": _finite(interval.value), "low": _finite(interval.low), "high": _finite(interval.high),
+            "tasks": interval.units, "level": interval.level, "bootstrap_resamples": interval.replicates}
+
+
+def format_team_report(report: dict[str, Any]) -> str:
+    """:func:`team_report` as the command prints it, numbers by :mod:`annotator_incentives.report`."""
+    from . import report as fmt
+
+    def interval(entry: dict[str, Any] | None) -> str:
+        if entry is None or entry["value"] is None:
+            return "undefined"
+        text = fmt.number(entry["value"])
+        if entry["low"] is not None:
+            text += f" ({entry['level']:.0%} interval {fmt.number(entry['low'])} to {fmt.number(entry['high'])})"
+        return text
+
+    pool, sc, t = report["pool"], report["self_consistency"], report["test"]
+    fleiss = pool["fleiss_kappa"]
+    lines = [f"Votes: {report['data']}", "", "The pool (chance-corrected agreement; 1 perfect, 0 chance):",
+             f"  Krippendorff's alpha (nominal): {interval(pool['krippendorff_alpha'])}, "
+             f"{fmt.count(pool['krippendorff_alpha']['tasks'])} tasks with two votes or more",
+             "  Fleiss' kappa: " + (f"{interval(fleiss)}, {fmt.count(fleiss['tasks'])} tasks with {fleiss['votes_per_task']} "
+                                    "votes each" if fleiss else "undefined (no task with two votes)")]
+    pairs = pool["cohen_kappa"]
+    lines.append(f"  Cohen's kappa, {fmt.count(len(pairs))} pair(s) of workers sharing at least {report['min_shared']} tasks"
+                 + (":" if pairs else ""))
+    lines += [f"    {p['worker_a']} - {p['worker_b']} ({p['shared']} tasks): "
+              + (fmt.number(p["kappa"]) + (f" (interval {fmt.number(p['low'])} to {fmt.number(p['high'])})"
+                                           if p["low"] is not None else "") if p["kappa"] is not None else "undefined")
+              for p in pairs]
+    needed = sc["checks_needed"]
+    lines += ["", f"Each worker ({METHODS[report['method']]}; reliability = {report['reliability_is']}):"]
+    width = max(len(str(w["worker"])) for w in report["workers"])
+    for w in report["workers"]:
+        note = " (too few shared tasks to judge)" if w["too_few_shared"] else ""
+        rel = fmt.number(w["reliability"], floor=1e-3) if w["reliability"] is not None else "undefined"
+        share = ("" if needed is None else f", checks {w['checks_share_of_tasks']:.0%} of its tasks"
+                 if w["checks_share_of_tasks"] <= 1 else ", checks more than its tasks")
+        lines.append(f"  {str(w['worker']).ljust(width)}  {w['tasks']:>6,} tasks, {w['shared_tasks']:>6,} shared, "
+                     f"reliability {rel}{share}{note}")
+    lines += ["", f"Self-consistency monitor (delta = {t['delta']}): telling eta <= {t['eta0']} from eta >= {t['eta1']} with "
+              f"type I + type II error {t['target_error_sum']} needs "
+              + (f"{needed:,} repeated tasks per worker" if needed is not None else f"more than can be had ({sc['out_of_reach']})")
+              + " (the same for every worker: it depends on delta, eta0, eta1 and the target, not on the votes)."]
+    return "\n".join(lines)
