@@ -147,10 +147,10 @@ def check_votes(frame: pd.DataFrame, labels=None, task: str = "task", worker: st
     --------
     >>> check_votes(pd.DataFrame({"t": [1, 1], "w": ["a", "b"], "y": ["x", "z"]}), task="t", worker="w", label="y").task.tolist()
     ['1', '1']
-    >>> check_votes(pd.DataFrame({"task": [1, 1], "worker": ["a", "a"], "label": ["x", "z"]}))
+    >>> check_votes(pd.DataFrame({"task": [1, 1], "worker": ["a", "a"], "label": ["x", "z"]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    annotator_incentives.agreement.AgreementError: votes: 1 (task, worker) pair(s) voted more than once, the first task '1', worker 'a' (rows 1 and 2); keep one vote per pair
+    annotator_incentives.agreement.AgreementError: votes: 1 (task, worker) pair(s) voted more than once, ...
     """
     names = {"task": task, "worker": worker, "label": label}
     for role, name in names.items():
@@ -228,8 +228,9 @@ def votes_from_file(path: str | os.PathLike[str], labels=None, task: str = "task
     >>> votes_from_file(file).worker.tolist()
     ['a', 'b']
     """
-    from .planning_inputs import _check_csv_header, _parquet_frame, _text as _file_text
     from .data.packaged import verify_local_copy
+    from .planning_inputs import _check_csv_header, _parquet_frame
+    from .planning_inputs import _text as _file_text
 
     path = Path(path)
     try:
@@ -385,13 +386,14 @@ def fleiss_kappa(frame: pd.DataFrame, raters: int | None = None, n_boot: int = 1
 
     Examples
     --------
-    Fleiss' (1971) own example (30 patients, 6 psychiatrists, 5 diagnoses) has κ = 0.430; a
-    smaller one: two tasks with two votes each, one agreeing, one not:
+    Fleiss' (1971) own example (30 patients, 6 psychiatrists, 5 diagnoses) has κ = 0.430 (the
+    tests check it); a smaller one: two tasks with two votes each, one agreeing, one not, so
+    :math:`\bar P = 1/2`, :math:`\bar P_e = (3/4)^2 + (1/4)^2 = 5/8` and κ = -1/3:
 
     >>> frame = pd.DataFrame({"task": [1, 1, 2, 2], "worker": ["a", "b", "a", "b"], "label": ["x", "x", "x", "y"]})
     >>> kappa, raters = fleiss_kappa(frame, n_boot=0)
     >>> round(kappa.value, 4), raters
-    (-0.0667, 2)
+    (-0.3333, 2)
     """
     from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
@@ -480,6 +482,16 @@ def shared_tasks(frame: pd.DataFrame) -> pd.DataFrame:
     """Per worker: the tasks voted on, and those of them some other worker voted on too (the
     only votes agreement and the aggregators can judge the worker by).
 
+    Parameters
+    ----------
+    frame : DataFrame
+        Votes in long format (:func:`check_votes`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``worker``, ``tasks``, ``shared``, sorted by worker.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"task": [1, 1, 2], "worker": ["a", "b", "a"], "label": ["x", "y", "x"]})
@@ -545,6 +557,7 @@ def worker_reliability(frame: pd.DataFrame, method: str = "ds", seed: int = 0, i
         if method == "ds":
             ds = DawidSkene(n_iter=iterations).fit(frame)
             errors, prior = ds.errors_, ds.priors_
+            assert errors is not None and prior is not None  # set by fit
             reliability = pd.Series({w: float(sum(prior[k] * errors.loc[w].reindex(prior.index, fill_value=0.0).at[k, k]
                                                   for k in prior.index))
                                      for w in errors.index.get_level_values("worker").unique()})
@@ -562,7 +575,8 @@ def worker_reliability(frame: pd.DataFrame, method: str = "ds", seed: int = 0, i
     return out.reset_index(drop=True)
 
 
-_MACE_KNOWING = 1  # crowd-kit's MACE: column 1 of spamming_ is the posterior of "not spamming" (tests check it on a planted spammer)
+# crowd-kit's MACE: column 1 of spamming_ is the posterior of "not spamming" (the tests check it on a planted spammer)
+_MACE_KNOWING = 1
 
 
 def rank_agreement(reliabilities: dict[str, pd.Series]) -> pd.DataFrame:
@@ -687,7 +701,24 @@ def _interval(interval: Interval) -> dict[str, Any]:
 
 
 def format_team_report(report: dict[str, Any]) -> str:
-    """:func:`team_report` as the command prints it, numbers by :mod:`annotator_incentives.report`."""
+    """:func:`team_report` as the command prints it, numbers by :mod:`annotator_incentives.report`.
+
+    Parameters
+    ----------
+    report : dict
+        What :func:`team_report` returns.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows = [(t, w, "x" if (t + (w == "c")) % 2 else "y") for t in range(12) for w in "abc"]
+    >>> text = format_team_report(team_report(pd.DataFrame(rows, columns=["task", "worker", "label"]), n_boot=0))
+    >>> text.splitlines()[0]
+    'Votes: 36 votes by 3 workers on 12 tasks; labels x, y'
+    """
     from . import report as fmt
 
     def interval(entry: dict[str, Any] | None) -> str:
@@ -724,6 +755,7 @@ def format_team_report(report: dict[str, Any]) -> str:
                      f"reliability {rel}{share}{note}")
     lines += ["", f"Self-consistency monitor (delta = {t['delta']}): telling eta <= {t['eta0']} from eta >= {t['eta1']} with "
               f"type I + type II error {t['target_error_sum']} needs "
-              + (f"{needed:,} repeated tasks per worker" if needed is not None else f"more than can be had ({sc['out_of_reach']})")
+              + (f"{needed:,} repeated tasks per worker" if needed is not None
+                 else f"more than can be had ({sc['out_of_reach']})")
               + " (the same for every worker: it depends on delta, eta0, eta1 and the target, not on the votes)."]
     return "\n".join(lines)

@@ -169,9 +169,12 @@ def agree_parser() -> argparse.ArgumentParser:
                     + " (default ds)")
     ap.add_argument("--min-shared", type=int, default=10,
                     help="fewest tasks shared with other workers to judge a worker or a pair by agreement (default 10)")
-    ap.add_argument("--delta", type=float, default=0.05, help="how often a careful annotator disagrees with itself (default 0.05)")
-    ap.add_argument("--eta0", type=float, default=0.8, help="commitment at or below which a worker counts as careless (default 0.8)")
-    ap.add_argument("--eta1", type=float, default=0.95, help="commitment at or above which a worker counts as careful (default 0.95)")
+    ap.add_argument("--delta", type=float, default=0.05,
+                    help="how often a careful annotator disagrees with itself (default 0.05)")
+    ap.add_argument("--eta0", type=float, default=0.8,
+                    help="commitment at or below which a worker counts as careless (default 0.8)")
+    ap.add_argument("--eta1", type=float, default=0.95,
+                    help="commitment at or above which a worker counts as careful (default 0.95)")
     ap.add_argument("--error", type=float, default=0.1, help="target type I + type II error of the test (default 0.1)")
     ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples of the intervals (default 1000; 0: none)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and of MACE (default 0)")
