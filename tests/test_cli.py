@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -167,3 +168,98 @@ def test_wide_wage_bounds_print_only_certified_contracts(tmp_path, capsys, low, 
             assert agent >= profile.U0 - 1e-9  # participation, recomputed by scipy's pmf
             checked += 1
     assert checked
+
+
+# --- annotator-plan agree: a team's own votes ------------------------------------------------------
+
+# Krippendorff (2011)'s nominal example in long form: 4 coders, 12 units, alpha = 0.743
+KRIPPENDORFF_VOTES = "task,worker,label\n" + "\n".join(
+    f"u{u},c{c},{v}" for c, row in enumerate([
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]]) for u, v in enumerate(row) if v is not None) + "\n"
+
+
+def agree_main(argv, capsys):
+    try:
+        code = cli.main(["agree", *argv])
+    except SystemExit as stop:  # argparse's own errors
+        code = stop.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_agree_on_a_small_known_file(tmp_path, capsys):
+    votes = tmp_path / "votes.csv"
+    votes.write_text(KRIPPENDORFF_VOTES)
+    argv = ["--votes", str(votes), "--min-shared", "9", "--bootstrap", "200", "--method", "one-coin"]
+    code, out, err = agree_main(argv, capsys)
+    assert code == 0, err
+    assert "Krippendorff's alpha (nominal): 0.743 (95% interval" in out and "11 tasks with two votes or more" in out
+    assert "one-coin Dawid–Skene" in out and "156 repeated tasks per worker" in out
+    code, out, err = agree_main(["--votes", str(votes), "--min-shared", "9", "--bootstrap", "0", "--json"], capsys)
+    result = json.loads(out)
+    assert result["pool"]["krippendorff_alpha"]["value"] == pytest.approx(0.743, abs=5e-4)
+    assert result["pool"]["krippendorff_alpha"]["low"] is None  # no bootstrap asked for
+    workers = {w["worker"]: w for w in result["workers"]}
+    assert set(workers) == {"c0", "c1", "c2", "c3"} and workers["c0"]["shared_tasks"] == 9
+    assert [w for w in workers if workers[w]["too_few_shared"]] == []
+    sc = monitoring.self_consistency_monitor(0.05)
+    assert result["self_consistency"]["checks_needed"] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+
+
+def test_agree_reads_parquet_with_its_own_column_names(tmp_path, capsys):
+    frame = pd.read_csv(io.StringIO(KRIPPENDORFF_VOTES)).rename(columns={"task": "unit", "worker": "coder", "label": "code"})
+    path = tmp_path / "votes.parquet"
+    frame.to_parquet(path)
+    code, out, err = agree_main(["--votes", str(path), "--task", "unit", "--worker", "coder", "--label", "code",
+                                 "--labels", "1,2,3,4,5", "--bootstrap", "0", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["pool"]["krippendorff_alpha"]["value"] == pytest.approx(0.743, abs=5e-4)
+
+
+def test_agree_on_the_packaged_votes_written_out(tmp_path, capsys):
+    from annotator_incentives import agreement, annotators
+
+    path = tmp_path / "pandalm.csv"
+    agreement.votes(annotators.load_pandalm()).to_csv(path, index=False)
+    code, out, err = agree_main(["--votes", str(path), "--labels", "first,second,tie", "--bootstrap", "50"], capsys)
+    assert code == 0, err
+    assert "2,997 votes by 3 workers on 999 tasks" in out and "Fleiss' kappa" in out
+
+
+AGREE_ERRORS = [  # (id, file content or None for no file, extra argv, piece of stderr)
+    ("missing-column", "task,worker\n1,a\n", [], "missing column(s) label"),
+    ("one-worker", "task,worker,label\n1,a,x\n2,a,y\n", [], "at least two workers"),
+    ("one-label", "task,worker,label\n1,a,x\n1,b,x\n", [], "every vote is 'x'"),
+    ("label-outside", "task,worker,label\n1,a,x\n1,b,z\n", ["--labels", "x,y"], "label 'z' in row 2 is not one of"),
+    ("duplicate-pair", "task,worker,label\n1,a,x\n1,b,y\n1,a,y\n", [], "voted more than once, the first task '1', worker 'a'"),
+    ("blank-cell", "task,worker,label\n1,a,x\n1,,y\n", [], "column worker has 1 missing value(s)"),
+    ("no-task-twice", "task,worker,label\n1,a,x\n2,b,y\n", [], "no task has two votes"),
+    ("empty-file", "", [], "the file is empty"),
+    ("ragged-line", "task,worker,label\n1,a,x,extra\n", [], "line 2 has 4 field(s)"),
+    ("wrong-suffix", None, ["--votes", "{dir}/votes.json"], "unsupported file type"),
+    ("missing-file", None, ["--votes", "{dir}/nowhere.csv"], "no such file"),
+    ("votes-empty", None, ["--votes", ""], "--votes is empty"),
+    ("labels-one", "task,worker,label\n1,a,x\n1,b,y\n", ["--labels", "x"], "--labels must name at least two"),
+    ("unknown-method", "task,worker,label\n1,a,x\n1,b,y\n", ["--method", "em"], "invalid choice: 'em'"),
+    ("min-shared-one", "task,worker,label\n1,a,x\n1,b,y\n", ["--min-shared", "1"], "min_shared must be"),
+    ("delta-one", "task,worker,label\n1,a,x\n1,b,y\n", ["--delta", "1"], "delta must lie in [0, 1)"),
+    ("same-columns", "task,worker,label\n1,a,x\n1,b,y\n", ["--worker", "task"], "three different columns"),
+]
+
+
+@pytest.mark.parametrize("case", AGREE_ERRORS, ids=[c[0] for c in AGREE_ERRORS])
+def test_agree_bad_input_is_one_line(case, tmp_path, capsys):
+    _, content, extra, message = case
+    votes = tmp_path / "votes.csv"
+    if content is not None:
+        votes.write_text(content)
+    argv = [a.replace("{dir}", str(tmp_path)) for a in extra]
+    if "--votes" not in argv:
+        argv = ["--votes", str(votes), *argv]
+    code, out, err = agree_main([*argv, "--bootstrap", "0"], capsys)
+    assert code == 2 and message in err, err
+    assert (err.startswith("annotator-plan: error:") and err.count("\n") == 1) or err.startswith("usage:")
+    assert "Traceback" not in err and out == ""

@@ -109,7 +109,8 @@ class DawidSkeneCheck:
 def crowdkit_check(labels: pd.DataFrame, posterior: pd.Series, iterations: int = 200) -> DawidSkeneCheck | None:
     """Cross-check :func:`annotator_incentives.annotators.dawid_skene` with crowd-kit's implementation.
 
-    Returns ``None`` when crowd-kit is not installed (it is an optional dependency).
+    Returns ``None`` when crowd-kit is not installed (a dependency of the library; it may be missing where the
+    library was installed without its dependencies).
     """
     try:
         from crowdkit.aggregation import DawidSkene
