@@ -13,6 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+
+from . import commonmark, editions
+from .commonmark import References
+from .crossrefs import book_references, docname, pages_url
 from .repository import ROOT, figure_dir, is_notebook, published_repository
 
 SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
@@ -38,13 +43,11 @@ def install_cell(wheel: str | None, published: tuple[str, str] | None, versions:
     from the published book's downloads, else from the repository, with the book's pins as
     constraints (``constraints.txt`` beside it, else the published one); if none works, say
     exactly what to do. It prints the versions it runs with where they differ from the book's."""
-    import nbformat
 
     sources, constraints = [], None
     if published is not None:
         url, branch = published
-        org, repo = url.removeprefix("https://github.com/").split("/", 1)
-        pages = f"https://{org.lower()}.github.io/{repo}/downloads/notebooks"
+        pages = f"{pages_url(published)}/downloads/notebooks"
         if wheel:
             sources.append(f"{pages}/{wheel}")
         sources.append(f"annotator-incentives @ git+{url}@{branch}")
@@ -84,24 +87,73 @@ def _wheel(target: Path) -> str | None:
     return built[-1].name
 
 
+STUDENT = "student"  # the student's edition, beside the reader's
+SETUP_TAG = "book-setup"  # the cells the build puts before the chapter's own
+
+
+def display_cell(references: References, doc: str):
+    """The second cell of a downloaded notebook: the chapters' Markdown outputs shown as
+    CommonMark in the reader's kernel (the converter's source, :mod:`.commonmark`, with the
+    book's references), the MyST kept in the output's metadata for the book."""
+
+    module = Path(commonmark.__file__).read_text(encoding="utf-8")
+    source = ("# Display: the chapter's code writes Markdown for the book (MyST); this cell shows it as plain Markdown\n"
+              "# here. Nothing to change in it: it only defines the converter and installs it for this notebook.\n"
+              f"{module.rstrip()}\n\n\nREFERENCES = {references.as_dict()!r}\n"
+              f"install_display_hook(REFERENCES, {doc!r})")
+    return nbformat.v4.new_code_cell(source)
+
+
+def generated_blocks(references: References) -> dict[str, str]:
+    """What stands in a notebook for the directives whose content the build generates."""
+    from .citation import cff_bibtex
+
+    intro = next((d for d in references.docs if d.endswith("/intro")), None)
+    url = references.docs[intro]["url"] if intro else None
+    where = f"the book's [introduction]({url})" if url else "the book's introduction (its HTML page)"
+    return {"claims-map": f"*In the book, a table stands here: the paper's figures and claims against the figures of "
+                          f"this book that rebuild them, with the data of the build; see {where}.*",
+            "book-citation": f"```bibtex\n{cff_bibtex()}\n```"}
+
+
 def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
-    """The downloads: each chapter with code (a jupytext header) as a notebook in ``target``,
-    beside a wheel of the library that the notebook's first cell installs when it is missing,
-    with ``constraints.txt``: the library's dependencies at the book's pins.
+    """The downloads: each chapter with code (a jupytext header) as a notebook in CommonMark in
+    ``target`` (the reader's edition, :mod:`.editions`) and, when it has exercises, in
+    ``target/student`` (without the solutions), beside a wheel of the library that the
+    notebook's first cell installs when it is missing, with ``constraints.txt``: the library's
+    dependencies at the book's pins. Every page of ``sources`` is read for what the
+    notebooks' references resolve to (:mod:`.crossrefs`).
     The test suite runs exactly these notebooks, and the book reuses their outputs."""
     import jupytext
 
     target.mkdir(parents=True, exist_ok=True)
-    setup_cell = install_cell(_wheel(target), published_repository())
+    if (target / STUDENT).exists():
+        shutil.rmtree(target / STUDENT)
+    for old in target.glob("*.ipynb"):
+        old.unlink()
+    published = published_repository()
+    setup_cell = install_cell(_wheel(target), published)
     shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
+    references, entries = book_references(sources, published)
+    references.generated = generated_blocks(references)
     written = []
     for source in sources:
-        if is_notebook(source):
-            notebook = jupytext.read(source)
-            notebook.cells.insert(0, setup_cell)
+        if not is_notebook(source):
+            continue
+        doc = docname(source)
+        reader, student, exercises = editions.editions(source, doc, references, entries)
+        first = [setup_cell, display_cell(references, doc)]
+        for notebook, folder in ((reader, target), (student, target / STUDENT)):
+            if folder.name == STUDENT and not exercises:
+                continue
+            for cell in first:
+                cell.metadata["tags"] = [SETUP_TAG]
+            editions.collapse(first[1])
+            notebook.cells[:0] = [nbformat.from_dict(c) for c in first]
             for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
                 cell.id = f"cell-{i}"
-            written.append(target / f"{source.stem}.ipynb")
+            folder.mkdir(exist_ok=True)
+            written.append(folder / f"{source.stem}.ipynb")
             jupytext.write(notebook, written[-1])
     return written
 
