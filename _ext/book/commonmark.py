@@ -59,7 +59,9 @@ class References:
     generated: dict = field(default_factory=dict)  # directive name -> Markdown standing for it (build-filled content)
 
     def as_dict(self) -> dict:
-        return {"labels": self.labels, "docs": self.docs, "citations": self.citations,
+        """As plain data, sorted (two builds write the same bytes)."""
+        return {"labels": dict(sorted(self.labels.items())), "docs": dict(sorted(self.docs.items())),
+                "citations": dict(sorted(self.citations.items())),
                 "glossary_doc": self.glossary_doc, "glossary_terms": self.glossary_terms, "generated": self.generated}
 
 
@@ -134,7 +136,7 @@ class Converter:
         explicit = EXPLICIT.match(content)
         text, target = (explicit[1], explicit[2]) if explicit else (None, content.strip())
         if name in ("numref", "ref", "prf:ref", "eq", "any"):
-            label = target.lstrip("#")
+            label = target.lstrip("#").lower()
             found = self.refs.labels.get(label)
             if found is None:
                 return self.inline(text) if text else label
@@ -154,7 +156,7 @@ class Converter:
                 shown = self._elsewhere(self._numbered(found), found["doc"])
             else:
                 shown = self.inline(found.get("title") or label)
-            return self._link(shown, self._url(found["doc"], found.get("anchor", label)))
+            return self._link(shown, self._url(found["doc"], _anchor(label)))
         if name == "doc":
             doc = self._resolve_doc(target)
             shown = self.inline(text) if text else (f"the chapter *{self._page(doc)}*" if doc in self.refs.docs
@@ -225,9 +227,9 @@ class Converter:
             return match[0]  # an ordinary address
         target = target.removeprefix("project:").removeprefix("path:")
         page, _, anchor = target.partition("#")
-        if not page and anchor in self.refs.labels:
-            found = self.refs.labels[anchor]
-            return self._link(text, self._url(found["doc"], found.get("anchor", anchor)))
+        if not page and anchor.lower() in self.refs.labels:
+            found = self.refs.labels[anchor.lower()]
+            return self._link(text, self._url(found["doc"], _anchor(anchor)))
         if page.endswith((".md", ".ipynb")) or (page and "." not in page.rsplit("/", 1)[-1]):
             doc = self._resolve_doc(page)
             if doc in self.refs.docs:
@@ -392,19 +394,19 @@ class Converter:
             if kind == "proof":
                 return [Part("text", self._boxed("Proof." if not title else f"Proof ({title}).", self._body(content)))]
             label = options.get("label")
-            number = (self.refs.labels.get(label) or {}).get("number") if label else None
+            number = (self.refs.labels.get(label.lower()) or {}).get("number") if label else None
             if number is None and "nonumber" not in options and not label:
                 number = self._next_unlabelled(kind)
             head = f"{kind.title()}{' ' + number if number and 'nonumber' not in options else ''}"
             return [Part("text", self._boxed(f"{head}{f' ({title})' if title else ''}.", self._body(content)))]
         if name == "exercise":
             label = options.get("label")
-            number = (self.refs.labels.get(label) or {}).get("number") if label else None
+            number = (self.refs.labels.get(label.lower()) or {}).get("number") if label else None
             head = f"Exercise{' ' + number if number and 'nonumber' not in options else ''}"
             return [Part("text", self._boxed(f"{head}{f' ({title})' if title else ''}.", self._body(content)))]
         if name in ("solution", "solution-start"):
             exercise = argument.strip()
-            number = (self.refs.labels.get(exercise) or {}).get("number") or ""
+            number = (self.refs.labels.get(exercise.lower()) or {}).get("number") or ""
             parts = self._blocks(content)
             return [Part("solution" if name == "solution" else "solution-start",
                          Converted(parts, []).text, exercise, number)]
@@ -455,7 +457,7 @@ class Converter:
         return [Part("text", "\n\n".join(x for x in (f"**{title}**" if title else "", inner) if x))]
 
     def _caption(self, kind: str, label: str | None, caption: str) -> str:
-        number = (self.refs.labels.get(label) or {}).get("number") if label else None
+        number = (self.refs.labels.get(label.lower()) or {}).get("number") if label else None
         head = (NUMFIG_FORMAT[kind] % number) if number else ""
         caption = caption.strip()
         if head:
@@ -468,6 +470,11 @@ class Converter:
         counter[kind] = counter.get(kind, 0) + 1
         self._unlabelled = counter
         return (self.refs.labels.get(f"{self.doc}#{kind}-{counter[kind]}") or {}).get("number")
+
+
+def _anchor(label: str) -> str:
+    """The HTML id Sphinx gives a label (docutils' ids: lower case, hyphens)."""
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
 
 
 def _code(text: str) -> str:

@@ -2,14 +2,18 @@
 that the downloaded notebooks (written before and without a build too: ``make downloads``, the
 test suite's reader run) say what the HTML says.
 
-The book's table of contents is not numbered, so Sphinx numbers per page (``numfig``), in
-document order, every enumerable node that has an id: sphinx-proof's boxes, one counter per kind
-(a box without a label is numbered too, ``nonumber`` ones are not); exercises; figures with a
+Sphinx (``numfig``, with jupyter-book's table of contents) numbers through the whole book, in
+the order of the table of contents and of each page, every enumerable node that has an id:
+sphinx-proof's boxes, one counter per kind (a box without a label is numbered too, ``nonumber``
+ones are not); exercises; figures with a
 name and a caption (a code cell's ``mystnb.figure``, a ``{figure}``); tables with a name and a
 caption (in Markdown, or written by a chapter's code as a ``:::{table}`` output with ``:name:``);
-code blocks with a name and a caption. :func:`check_against_build` compares these numbers and
-titles with the Sphinx environment at the end of every build (a difference is a build warning,
-so an error under ``-W``), and the test suite compares them with the built HTML.
+code blocks with a name and a caption. One thing the sources cannot tell: a figure whose cell
+draws nothing on a build (its data missing) gets no number there, and the later ones move up.
+So the build's own downloads take the numbers from the Sphinx environment
+(:func:`numbers_from_build`); without a build (``make downloads``, the test suite's reader run,
+before the build) the sources' numbers stand. The test suite compares the offered notebooks'
+numbers with the built HTML.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import re
 from pathlib import Path
 
 from .commonmark import PROOF_KINDS, References, _fence_end
-from .repository import ROOT, is_notebook, published_repository
+from .repository import ROOT, is_notebook
 
 BIBFILE = ROOT / "references.bib"
 DIRECTIVE = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\s*\{([^}\s]+)\}\s*(.*?)\s*$")
@@ -69,9 +73,9 @@ def _options(body: list[str]) -> dict[str, str]:
 class _Page:
     """The targets of one page, counted in document order."""
 
-    def __init__(self, doc: str, labels: dict):
+    def __init__(self, doc: str, labels: dict, counters: dict):
         self.doc, self.labels = doc, labels
-        self.counters: dict[str, int] = {}
+        self.counters = counters  # the whole book's
         self.unlabelled: dict[str, int] = {}
         self.title: str | None = None
         self.pending: list[str] = []  # labels waiting for the next heading
@@ -81,7 +85,7 @@ class _Page:
         return str(self.counters[kind])
 
     def add(self, label: str, kind: str, number: str | None, title: str):
-        self.labels[label] = {"doc": self.doc, "kind": kind, "number": number, "title": title}
+        self.labels[label.lower()] = {"doc": self.doc, "kind": kind, "number": number, "title": title}
 
     def markdown(self, lines: list[str]):
         i = 0
@@ -158,9 +162,9 @@ class _Page:
                 self.add(name, "table", self.number("table"), "")
 
 
-def page_targets(path: Path, doc: str, labels: dict) -> str:
-    """Add one page's targets to ``labels``; returns its title."""
-    page = _Page(doc, labels)
+def page_targets(path: Path, doc: str, labels: dict, counters: dict) -> str:
+    """Add one page's targets to ``labels`` (numbered on from ``counters``); returns its title."""
+    page = _Page(doc, labels, counters)
     for kind, source, metadata in cells(path):
         if kind == "markdown":
             page.markdown(source.split("\n"))
@@ -198,15 +202,17 @@ def bibliography(path: Path = BIBFILE) -> tuple[dict, dict]:
 
 def book_references(sources: list[Path], published: tuple[str, str] | None = None,
                     root: Path = ROOT) -> tuple[References, dict]:
-    """The references of the whole book (every page of ``sources``) and the bibliography's
+    """The references of the whole book (every page of ``sources``, in the order of the table of
+    contents) and the bibliography's
     entries as Markdown, for the notebooks of a book published from ``published``."""
     pages = pages_url(published)
     labels: dict = {}
     docs: dict = {}
+    counters: dict = {}
     glossary = None
     for path in sources:
         doc = docname(path, root)
-        docs[doc] = {"title": page_targets(path, doc, labels), "url": f"{pages}/{doc}.html" if pages else None}
+        docs[doc] = {"title": page_targets(path, doc, labels, counters), "url": f"{pages}/{doc}.html" if pages else None}
         if re.search(r"^\s*[`:]{3,}\s*\{glossary\}", path.read_text(encoding="utf-8"), re.M):
             glossary = doc
     citations, entries = bibliography()
@@ -218,26 +224,33 @@ def book_references(sources: list[Path], published: tuple[str, str] | None = Non
     return References(labels=labels, docs=docs, citations=citations, glossary_doc=glossary, glossary_terms=terms), entries
 
 
-def check_against_build(app, references: References) -> list[str]:
-    """Where the computed numbers and titles differ from the Sphinx environment's."""
+def numbers_from_build(app, references: References) -> list[str]:
+    """Take each numbered target's number from the Sphinx environment (what the HTML shows);
+    a figure the build did not draw loses its number. Returns the changes, for the log."""
     env = app.env
-    problems = []
+    changed = []
     for label, target in references.labels.items():
-        doc, kind, number = target["doc"], target["kind"], target["number"]
-        if "#" in label or doc not in env.found_docs:
+        doc, kind = target["doc"], target["kind"]
+        if "#" in label or kind in ("section", "equation") or doc not in env.found_docs:
             continue
-        if kind == "section":
-            std = env.domaindata["std"]["labels"].get(label)
-            if std is None or std[0] != doc:
-                problems.append(f"{label}: a section of {doc} for the downloads, {std} for the build")
-            continue
-        if kind == "equation":
-            continue
-        built = env.toc_fignumbers.get(doc, {}).get(kind, {}).get(label)
+        numbers = env.toc_fignumbers.get(doc, {}).get(kind, {})
+        built = numbers.get(label) or numbers.get(re.sub(r"[^\w]+", "-", label).strip("-"))
         built = ".".join(map(str, built)) if built else None
-        if built != number:
-            problems.append(f"{label} ({kind} in {doc}): number {number} for the downloads, {built} in the book")
-    for doc, page in references.docs.items():
-        if doc in env.titles and env.titles[doc].astext().strip() != re.sub(r"[*_`]", "", page["title"]).strip():
-            problems.append(f"{doc}: title {page['title']!r} for the downloads, {env.titles[doc].astext()!r} in the book")
-    return problems
+        if built != target["number"]:
+            changed.append(f"{label}: {target['number']} -> {built}")
+            target["number"] = built
+    return changed
+
+
+def toc_order(app) -> list[str]:
+    """The build's pages in the order of its table of contents (then any others, sorted)."""
+    order: list[str] = []
+
+    def walk(doc):
+        if doc not in order:
+            order.append(doc)
+            for child in app.env.toctree_includes.get(doc, []):
+                walk(child)
+
+    walk(app.config.root_doc)
+    return order + sorted(set(app.env.found_docs) - set(order))

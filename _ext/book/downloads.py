@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 import nbformat
+from sphinx.util import logging
 
 from . import commonmark, editions
 from .commonmark import References
-from .crossrefs import book_references, docname, pages_url
+from .crossrefs import book_references, docname, numbers_from_build, pages_url, toc_order
 from .repository import ROOT, figure_dir, is_notebook, published_repository
 
+logger = logging.getLogger(__name__)
 SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
 CONSTRAINTS = ROOT / "requirements" / "runtime.txt"  # the library's dependencies at the locked pins
 
@@ -79,9 +81,7 @@ def _wheel(target: Path) -> str | None:
              "-w", str(target), tmp], capture_output=True, text=True, timeout=600)
     built = sorted(target.glob("annotator_incentives-*.whl"))
     if result.returncode != 0 or not built:
-        from sphinx.util import logging
-
-        logging.getLogger(__name__).warning(
+        logger.warning(
             "could not build the library's wheel for the downloads: %s", (result.stderr or result.stdout).strip()[-2000:])
         return None
     return built[-1].name
@@ -116,13 +116,15 @@ def generated_blocks(references: References) -> dict[str, str]:
             "book-citation": f"```bibtex\n{cff_bibtex()}\n```"}
 
 
-def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
+def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[Path]:
     """The downloads: each chapter with code (a jupytext header) as a notebook in CommonMark in
     ``target`` (the reader's edition, :mod:`.editions`) and, when it has exercises, in
     ``target/student`` (without the solutions), beside a wheel of the library that the
     notebook's first cell installs when it is missing, with ``constraints.txt``: the library's
-    dependencies at the book's pins. Every page of ``sources`` is read for what the
-    notebooks' references resolve to (:mod:`.crossrefs`).
+    dependencies at the book's pins. Every page of ``sources`` (in the order of the table of
+    contents) is read for what the notebooks' references resolve to (:mod:`.crossrefs`);
+    ``numbering``, when given, corrects the numbers in place (the build's, which knows which
+    figures were drawn).
     The test suite runs exactly these notebooks, and the book reuses their outputs."""
     import jupytext
 
@@ -136,6 +138,8 @@ def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
     shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
     references, entries = book_references(sources, published)
     references.generated = generated_blocks(references)
+    if numbering is not None:
+        numbering(references)
     written = []
     for source in sources:
         if not is_notebook(source):
@@ -173,7 +177,11 @@ def write_downloads(app, exception):
         from annotator_incentives.figure_data import write_manifest
 
         write_manifest(target)  # SHA256SUMS: a reader checks a download, and compares builds with it
-    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
+    def numbering(references):
+        for change in numbers_from_build(app, references):
+            logger.info("downloads: %s (the build's numbering)", change)
+
+    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in toc_order(app)], out / "notebooks", numbering)
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
@@ -183,5 +191,9 @@ def write_downloads(app, exception):
         "<code>python -m annotator_incentives.figure_data compare &lt;this folder&gt; --this &lt;your figures&gt;</code> "
         "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
         "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
-        "its dependencies at the book's versions: constraints.txt).</p>"
+        "its dependencies at the book's versions: constraints.txt). The notebooks are plain Markdown (CommonMark), "
+        "so Jupyter, JupyterLab, VS Code and Colab show them as the book does: numbered theorem boxes, resolved "
+        "references, the book's hidden cells collapsed. Two editions: <code>notebooks/</code>, the reader's, with "
+        "each exercise's solution folded under it; <code>notebooks/student/</code>, for teaching, where each "
+        "solution is an empty code cell to fill in.</p>"
         f"<ul>{items}</ul></body></html>")

@@ -84,7 +84,7 @@ def _figure_caption(cell, converter: Converter) -> str:
     figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
     if not figure.get("caption"):
         return ""
-    found = converter.refs.labels.get(figure.get("name") or "")
+    found = converter.refs.labels.get((figure.get("name") or "").lower())
     number = found.get("number") if found and found["doc"] == converter.doc else None
     caption = converter.inline(str(figure["caption"]).strip())
     return f"**Fig. {number}.** {caption}" if number else caption
