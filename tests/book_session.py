@@ -39,7 +39,8 @@ def run(path):
     folder = {"metadata": {"path": str(path.parent)}}  # the student's edition runs in student/
     nbclient.NotebookClient(notebook, timeout=900, kernel_name=kernel, resources=folder).execute()
     nbformat.write(notebook, path)
-    return "".join(o.get("text", "") for o in notebook.cells[0].get("outputs", []) if o.get("name") == "stdout")
+    setup = next(c for c in notebook.cells if c.cell_type == "code")  # the setup cell: the first code cell
+    return "".join(o.get("text", "") for o in setup.get("outputs", []) if o.get("name") == "stdout")
 
 
 if __name__ == "__main__":

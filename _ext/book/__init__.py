@@ -4,7 +4,7 @@ one module per job:
 - :mod:`.claims_map` — the ``{claims-map}`` directive: the paper's figures and claims
   (``paper_items.toml``) against the book's figures that rebuild them, with their data status;
 - :mod:`.downloads` — at the end of a build, ``downloads/``: the figures with ``SHA256SUMS``, every
-  chapter as a notebook whose first cell (the template ``setup_cell.py``) installs the library
+  chapter as a notebook whose first code cell (the template ``setup_cell.py``) installs the library
   from the wheel built beside it, with ``constraints.txt``, in two editions (the reader's, and
   the student's without solutions in ``student/``);
 - :mod:`.editions` — a chapter as those two notebooks: solutions folded or replaced, hidden cells

@@ -2,7 +2,7 @@
 figures (PNG, SVG, CSV) and their provenance records (JSON) in ``figures/`` with ``SHA256SUMS`` of
 the data; every chapter as a notebook in ``notebooks/`` (jupytext), beside a wheel of the library
 (with its packaged real data) and ``constraints.txt`` (the library's dependencies at the locked
-pins). Each notebook's first cell is ``setup_cell.py``, filled in by :func:`install_cell`: it
+pins). Each notebook's first code cell is ``setup_cell.py``, filled in by :func:`install_cell`: it
 installs the library from that wheel with those pins when it is missing."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .crossrefs import book_references, docname, numbers_from_build, pages_url, 
 from .repository import ROOT, figure_dir, is_notebook, published_repository
 
 logger = logging.getLogger(__name__)
-SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
+SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first code cell
 CONSTRAINTS = ROOT / "requirements" / "runtime.txt"  # the library's dependencies at the locked pins
 
 
@@ -40,7 +40,7 @@ def book_versions() -> dict[str, str]:
 
 
 def install_cell(wheel: str | None, published: tuple[str, str] | None, versions: dict[str, str] | None = None):
-    """The first cell of a downloaded notebook (template: ``setup_cell.py``): when the library
+    """The first code cell of a downloaded notebook (template: ``setup_cell.py``): when the library
     is missing (Colab, a fresh machine), install it from the wheel beside the notebook, else
     from the published book's downloads, else from the repository, with the book's pins as
     constraints (``constraints.txt`` beside it, else the published one); if none works, say
@@ -120,7 +120,7 @@ def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[P
     """The downloads: each chapter with code (a jupytext header) as a notebook in CommonMark in
     ``target`` (the reader's edition, :mod:`.editions`) and, when it has exercises, in
     ``target/student`` (without the solutions), beside a wheel of the library that the
-    notebook's first cell installs when it is missing, with ``constraints.txt``: the library's
+    notebook's first code cell installs when it is missing, with ``constraints.txt``: the library's
     dependencies at the book's pins. Every page of ``sources`` (in the order of the table of
     contents) is read for what the notebooks' references resolve to (:mod:`.crossrefs`);
     ``numbering``, when given, corrects the numbers in place (the build's, which knows which
@@ -153,7 +153,8 @@ def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[P
             for cell in first:
                 cell.metadata["tags"] = [SETUP_TAG]
             editions.collapse(first[1])
-            notebook.cells[:0] = [nbformat.from_dict(c) for c in first]
+            at = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code"), len(notebook.cells))
+            notebook.cells[at:at] = [nbformat.from_dict(c) for c in first]  # the chapter's title and opening first
             for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
                 cell.id = f"cell-{i}"
             folder.mkdir(exist_ok=True)
@@ -190,7 +191,7 @@ def write_downloads(app, exception):
         "its data came from, and <code>figures/SHA256SUMS</code>: compare your own run's figure data with these by "
         "<code>python -m annotator_incentives.figure_data compare &lt;this folder&gt; --this &lt;your figures&gt;</code> "
         "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
-        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
+        "with the book's library as a wheel beside them (a notebook's first code cell installs it when it is missing, "
         "its dependencies at the book's versions: constraints.txt). The notebooks are plain Markdown (CommonMark), "
         "so Jupyter, JupyterLab, VS Code and Colab show them as the book does: numbered theorem boxes, resolved "
         "references, the book's hidden cells collapsed. Two editions: <code>notebooks/</code>, the reader's, with "

@@ -79,7 +79,7 @@ def run_box(docname: str, header: dict, version: str, exercises: bool = False) -
         "Notebook: ", notebook, " (this page, with its code and the exercises' solutions folded, from the book's "
         "downloads; plain Markdown that Jupyter, JupyterLab, VS Code and Colab show as this page).", *student)))
     items += nodes.list_item("", nodes.paragraph("", "", *_text(
-        "Install: the notebook's first cell installs the library from the wheel shipped beside it, ",
+        "Install: the notebook's first code cell installs the library from the wheel shipped beside it, ",
         nodes.literal(text=f"downloads/notebooks/{wheel}"), " (by hand: ",
         nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository: ",
         nodes.literal(text="make book"), " sets everything up (or ", nodes.literal(text="pip install -e ."),
