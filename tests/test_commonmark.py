@@ -150,6 +150,14 @@ def test_solutions_come_back_as_their_own_parts():
         ("text", "After.", ""), ("solution", "Whole.", "1")]
 
 
+def test_myst_links_go_to_the_published_pages_and_math_stays():
+    out = md("[the lemma](#lem-tail), [other](other.md#sec-solver), [gone](missing.md), [web](https://x.org), "
+             "$[0, 1](1 - x)$ and [a](b)", PUBLISHED)
+    assert out == ("[the lemma](https://o.github.io/r/chapters/other.html#lem-tail), "
+                   "[other](https://o.github.io/r/chapters/other.html#sec-solver), gone, [web](https://x.org), "
+                   "$[0, 1](1 - x)$ and [a](b)")
+
+
 def test_a_definition_list_becomes_bold_terms():
     assert md("Effort\n: how careful the annotator is\n  when labelling.\n\nNext.") == \
         "**Effort**\n\nhow careful the annotator is\nwhen labelling.\n\nNext."

@@ -167,8 +167,8 @@ class Converter:
         if name == "term":
             term = target
             shown = text or term
-            anchor = "term-" + re.sub(r"[^\w]+", "-", term.lower()).strip("-")
-            return self._link(shown, self._url(self.refs.glossary_doc, anchor) if self.refs.glossary_doc else None)
+            url = self._url(self.refs.glossary_doc, "term-" + _anchor(term)) if self.refs.glossary_doc else None
+            return self._link(shown, url)
         if name == "math":
             return f"${content}$"
         if name in ("sub", "subscript"):
@@ -230,11 +230,11 @@ class Converter:
         if not page and anchor.lower() in self.refs.labels:
             found = self.refs.labels[anchor.lower()]
             return self._link(text, self._url(found["doc"], _anchor(anchor)))
-        if page.endswith((".md", ".ipynb")) or (page and "." not in page.rsplit("/", 1)[-1]):
-            doc = self._resolve_doc(page)
-            if doc in self.refs.docs:
-                return self._link(text, self._url(doc, anchor or None))
-            return text
+        doc = self._resolve_doc(page) if page else ""
+        if doc in self.refs.docs:
+            return self._link(text, self._url(doc, _anchor(anchor) if anchor else None))
+        if page.endswith((".md", ".ipynb")):
+            return text  # a page the book does not have
         return match[0]
 
     def inline(self, text: str) -> str:
@@ -248,9 +248,16 @@ class Converter:
         return "".join(out)
 
     def _plain(self, text: str) -> str:
-        """Text without code spans: MyST's link forms and substitutions."""
-        text = re.sub(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)", self._markdown_link, text)
-        return re.sub(r"\{\{\s*([\w.-]+)\s*\}\}", lambda m: m[1], text)
+        """Text without code spans: MyST's link forms and substitutions (math left alone)."""
+        out, last = [], 0
+        for math in [*INLINE_MATH.finditer(text), None]:
+            piece = text[last:math.start() if math else len(text)]
+            piece = re.sub(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)", self._markdown_link, piece)
+            out.append(re.sub(r"\{\{\s*([\w.-]+)\s*\}\}", lambda m: m[1], piece))
+            if math:
+                out.append(math[0])
+                last = math.end()
+        return "".join(out)
 
     # --- blocks ---------------------------------------------------------------------------
 
