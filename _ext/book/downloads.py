@@ -153,8 +153,7 @@ def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[P
             for cell in first:
                 cell.metadata["tags"] = [SETUP_TAG]
             editions.collapse(first[1])
-            at = next((i for i, c in enumerate(notebook.cells) if c.cell_type == "code"), len(notebook.cells))
-            notebook.cells[at:at] = [nbformat.from_dict(c) for c in first]  # the chapter's title and opening first
+            notebook.cells[:0] = [nbformat.from_dict(c) for c in first]
             for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
                 cell.id = f"cell-{i}"
             folder.mkdir(exist_ok=True)
