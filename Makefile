@@ -30,8 +30,10 @@ book: $(STAMP)
 	@echo "book: $(CURDIR)/_build/html/index.html"
 
 # What the book offers for download beside its pages, without building it: every chapter as a
-# notebook, the library's wheel and constraints.txt, written by the book's own function
+# notebook in plain Markdown (CommonMark; the reader's edition, and in student/ the student's,
+# without solutions), the library's wheel and constraints.txt, written by the book's own function
 # (_ext/book/downloads.py, write_notebooks) into _build/downloads/notebooks (CI's reader's path).
+# Without a build, figure numbers are the sources' (a figure a build does not draw is counted).
 downloads: $(STAMP)
 	PYTHONPATH=_ext:tests $(BIN)/python -c 'from pathlib import Path; from book.downloads import write_notebooks; \
 		from book_sources import source, toc_files; \

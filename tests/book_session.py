@@ -19,7 +19,7 @@ import nbformat
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 
-from book.downloads import write_notebooks
+from book.downloads import SETUP_TAG, write_notebooks
 from book.repository import published_repository
 from book_sources import source, toc_files
 
@@ -36,17 +36,21 @@ work, kernel, first = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 
 def run(path):
     notebook = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(notebook, timeout=900, kernel_name=kernel, resources={"metadata": {"path": str(work)}}).execute()
+    folder = {"metadata": {"path": str(path.parent)}}  # the student's edition runs in student/
+    nbclient.NotebookClient(notebook, timeout=900, kernel_name=kernel, resources=folder).execute()
     nbformat.write(notebook, path)
-    return "".join(o.get("text", "") for o in notebook.cells[0].get("outputs", []) if o.get("name") == "stdout")
+    setup = next(c for c in notebook.cells if c.cell_type == "code")  # the setup cell: the first code cell
+    return "".join(o.get("text", "") for o in setup.get("outputs", []) if o.get("name") == "stdout")
 
 
 if __name__ == "__main__":
-    # the largest chapters first, so that the two kernels finish close together
-    rest = sorted((p for p in work.glob("*.ipynb") if p.name != first), key=lambda p: -p.stat().st_size)
+    # the largest chapters first, so that the two kernels finish close together; the student
+    # editions (in student/, run there) with them
+    rest = sorted((p for p in [*work.glob("*.ipynb"), *work.glob("student/*.ipynb")] if p.name != first or p.parent != work),
+                  key=lambda p: -p.stat().st_size)
     report = {first: run(work / first)}  # installs the library from the wheel; the others find it installed
     with ProcessPoolExecutor(2) as pool:
-        report |= dict(zip((p.name for p in rest), pool.map(run, rest)))
+        report |= dict(zip((p.relative_to(work).as_posix() for p in rest), pool.map(run, rest)))
     print(json.dumps(report))
 """
 
@@ -105,9 +109,7 @@ class ReaderRun:
 def run_as_reader(root: Path, repository: str, branch: str) -> ReaderRun:
     downloads, work = root / "downloads", root / "reader-folder"
     write_downloads(downloads, repository, branch)
-    work.mkdir()
-    for path in downloads.iterdir():
-        shutil.copyfile(path, work / path.name)
+    shutil.copytree(downloads, work)  # the reader's edition, the student's in student/, the wheel
     venv, env = fresh_venv(root), reader_env()
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(venv), "--name", "reader"],
@@ -119,20 +121,29 @@ def run_as_reader(root: Path, repository: str, branch: str) -> ReaderRun:
 
 
 def seed_execution_cache(run: ReaderRun, build_dir: Path) -> list[str]:
-    """Put the reader's executed notebooks, without their setup cell, into the build's
-    execution cache (``<output>/_build/.jupyter_cache``). The cache keys a notebook on its code
-    cells and kernel, which then equal the chapter's own: the build finds every chapter executed."""
+    """Put the reader's executed notebooks into the build's execution cache
+    (``<output>/_build/.jupyter_cache``) as the chapters with the reader's outputs: each chapter
+    (its cells and their metadata, which the cache keys a notebook on with its code and kernel)
+    with the outputs of its code cells from the reader's run, the MyST of its Markdown outputs
+    restored (shown as CommonMark in the notebook, kept in the output's metadata). The build
+    then finds every chapter executed."""
     cache = get_cache(str(build_dir / ".jupyter_cache"))
     seeded = []
     for doc in toc_files():
         executed = run.work / f"{Path(doc).name}.ipynb"
         if not executed.is_file():
             continue
-        notebook = nbformat.read(executed, as_version=4)
-        del notebook.cells[0]
-        for cell in notebook.cells:  # nbclient's timings are cell metadata, which the cache key includes
-            cell.metadata.pop("execution", None)
-        notebook.metadata["kernelspec"] = jupytext.read(source(doc)).metadata["kernelspec"]
+        ran = [c for c in nbformat.read(executed, as_version=4).cells
+               if c.cell_type == "code" and SETUP_TAG not in c.metadata.get("tags", [])]
+        notebook = jupytext.read(source(doc))
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        assert [c.source for c in code] == [c.source for c in ran], f"{doc}: the reader's notebook has other code"
+        for cell, result in zip(code, ran, strict=True):
+            cell.outputs, cell.execution_count = result.outputs, result.execution_count
+            for output in cell.outputs:
+                myst = output.get("metadata", {}).pop("text/markdown", {}).get("book_myst")
+                if myst is not None:
+                    output.data["text/markdown"] = myst
         cache.cache_notebook_bundle(CacheBundleIn(notebook, str(source(doc))), check_validity=False,
                                     overwrite=True)
         seeded.append(doc)

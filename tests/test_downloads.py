@@ -5,11 +5,14 @@ its figures from the packaged real data."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from annotator_incentives.figure_data import MANIFEST, check_manifest
@@ -17,6 +20,12 @@ from book import downloads
 from book.repository import wheel_name
 from book_session import fresh_venv, reader_env
 from suite import REPO_ROOT
+
+
+def _unnumbered(text: str) -> str:
+    """Markdown (or the references of a display cell) without its numbers: a figure the build did
+    not draw has no number there (its caption no "**Fig. N.**"), and the later ones move up."""
+    return re.sub(r"'\d+'|\d+|None", "#", re.sub(r"\*\*Fig\. \d+\.\*\* ", "", text))
 
 
 @pytest.mark.slow
@@ -27,11 +36,21 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(reader_run, built_book):
     offered = out / "_build" / "html" / "downloads" / "notebooks"
     wheels = sorted(offered.glob("annotator_incentives-*.whl"))
     assert len(wheels) == 1, wheels
-    # the notebooks that ran are the ones the book offers, byte for byte
-    assert sorted(p.name for p in offered.glob("*.ipynb")) == sorted(p.name for p in run.downloads.glob("*.ipynb"))
-    for path in offered.glob("*.ipynb"):
-        assert path.read_bytes() == (run.downloads / path.name).read_bytes(), path.name
-    assert set(run.report) == {p.name for p in offered.glob("*.ipynb")}
+    # the notebooks that ran are the ones the book offers, both editions: the same cells, the same
+    # code byte for byte; in the Markdown only the numbers may differ (the build's numbering knows
+    # which figures a build drew, the sources alone do not)
+    names = sorted(p.relative_to(offered).as_posix() for p in offered.rglob("*.ipynb"))
+    assert names == sorted(p.relative_to(run.downloads).as_posix() for p in run.downloads.rglob("*.ipynb"))
+    assert any(name.startswith("student/") for name in names)
+    for name in names:
+        book, ran = (nbformat.read(folder / name, as_version=4) for folder in (offered, run.downloads))
+        assert len(book.cells) == len(ran.cells), name
+        for a, b in zip(book.cells, ran.cells, strict=True):
+            if a.cell_type == "code" and downloads.SETUP_TAG not in a.metadata.get("tags", []):
+                assert a.source == b.source, name
+            else:
+                assert _unnumbered(a.source) == _unnumbered(b.source), name
+    assert set(run.report) == set(names)
     # the first notebook run installed the library from the wheel beside it, with the book's pins
     assert (offered / "constraints.txt").read_text() == (REPO_ROOT / "requirements" / "runtime.txt").read_text()
     installing = (f"installing annotator-incentives from {run.work / wheels[0].name} "
@@ -150,3 +169,136 @@ def test_the_book_offers_its_figure_data_with_a_manifest_for_the_compare_command
                              "--this", str(reader_run.work / "figures")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert f"{len(listed)} files: {len(listed)} identical" in result.stdout
+
+
+def _reader_notebooks(run):
+    """(name, notebook) of every offered notebook, both editions."""
+    return [(p.relative_to(run.downloads).as_posix(), nbformat.read(p, as_version=4))
+            for p in sorted(run.downloads.rglob("*.ipynb"))]
+
+
+def _markdown_outputs(notebook):
+    return [o.data["text/markdown"] for c in notebook.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+
+
+@pytest.mark.slow
+def test_the_downloaded_notebooks_have_no_myst_left_in_sources_or_outputs(reader_run):
+    """Plain CommonMark: no roles, directives, labels or colon fences in any Markdown cell of
+    either edition, nor in the Markdown the chapters' code wrote when the reader ran them."""
+    from book.commonmark import myst_leftovers
+
+    found = {}
+    for name, notebook in _reader_notebooks(reader_run):
+        sources = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+        executed = nbformat.read(reader_run.work / name, as_version=4)
+        outputs = _markdown_outputs(executed)
+        left = [f for text in sources + outputs for f in myst_leftovers(text)]
+        if left:
+            found[name] = left[:5]
+        assert outputs or "student" in name or name == "intro.ipynb" or not any(
+            "display(Markdown" in c.source for c in notebook.cells), name
+    assert found == {}
+    # the book itself rendered the MyST the chapters wrote (restored from the outputs' metadata)
+    myst = [o for p in reader_run.work.glob("*.ipynb") for o in _markdown_outputs(nbformat.read(p, as_version=4))
+            if "**Table" in o]
+    assert myst, "no table caption among the reader's outputs"
+
+
+@pytest.mark.slow
+def test_nbconvert_shows_every_theorem_title_and_no_raw_fence(reader_run):
+    """Each offered notebook through nbconvert's HTML exporter (plain CommonMark, as a front-end
+    without MyST renders it): every box of the chapter has its bold title, nothing of MyST."""
+    from nbconvert import HTMLExporter
+
+    from book_sources import source, toc_files
+
+    chapters = {source(d).stem: source(d) for d in toc_files()}
+    exporter = HTMLExporter(exclude_input=True)  # the Markdown as rendered (the code keeps its f-strings' MyST)
+    for name, notebook in _reader_notebooks(reader_run):
+        page, _ = exporter.from_notebook_node(notebook)
+        body = page[page.index("<body"):]
+        text = html.unescape(re.sub(r"<[^>]+>", "", body))
+        assert "```{" not in text and ":::{" not in text and "{prf:" not in text and "{numref}" not in text, name
+        chapter = chapters[Path(name).stem].read_text()
+        for kind, title in re.findall(r"^[`:]{3,}\{prf:(\w+)\}[ \t]*(.*)$", chapter, re.M):
+            wanted = rf"{kind.title()}( \d+)?" + (rf" \({re.escape(title.strip())}\)" if title.strip() else "")
+            assert re.search(rf"{wanted}\.", text), (name, kind, title)
+        assert text.count("Exercise") >= chapter.count("{exercise}"), name
+        assert "<blockquote>" in body or "{prf:" not in chapter, name
+
+
+@pytest.mark.slow
+def test_the_offered_notebooks_number_as_the_html_does(reader_run, built_book):
+    """Every numbered box, exercise, figure caption and table in the offered notebooks has the
+    number the book's page shows for it; references to other pages name them."""
+    out, _ = built_book
+    html_dir = out / "_build" / "html"
+    offered = html_dir / "downloads" / "notebooks"
+    checked = 0
+    for path in sorted(offered.glob("*.ipynb")):
+        page = (html_dir / "chapters" / f"{path.stem}.html").read_text()
+        shown = set(re.findall(r'<span class="caption-number">([^<]*?) </span>', page))
+        notebook = nbformat.read(path, as_version=4)
+        markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        executed = "\n".join(_markdown_outputs(nbformat.read(reader_run.work / path.name, as_version=4)))
+        numbered = re.findall(r"\*\*((?:Theorem|Lemma|Proposition|Assumption|Definition|Corollary|Exercise|Fig\.) \d+)", markdown)
+        numbered += re.findall(r"\*\*(Table \d+)\.\*\*", executed)
+        for item in numbered:
+            assert item in shown, (path.name, item, sorted(shown))
+        checked += len(numbered)
+    assert checked > 50
+
+
+@pytest.mark.slow
+def test_the_students_edition_has_no_solution_and_ran(reader_run):
+    """Every chapter with exercises has a student's edition: each solution an empty code cell with
+    a one-line prompt, no line of the reader's solutions left (code, text or outputs); the
+    reader run executed it top to bottom (its driver fails on an error)."""
+    from book.editions import SOLUTION_TAG
+
+    students = sorted((reader_run.downloads / "student").glob("*.ipynb"))
+    assert len(students) >= 5
+    for path in students:
+        reader = nbformat.read(reader_run.downloads / path.name, as_version=4)
+        student = nbformat.read(path, as_version=4)
+        solution_code = [c.source for c in reader.cells if SOLUTION_TAG in c.metadata.get("tags", [])]
+        solution_text = [block for c in reader.cells if c.cell_type == "markdown"
+                         for block in re.findall(r"<details>(.*?)</details>", c.source, re.S)]
+        assert solution_code or solution_text, path.name
+        elsewhere = "\n".join(re.sub(r"<details>.*?</details>", "", c.source, flags=re.S) for c in reader.cells
+                              if SOLUTION_TAG not in c.metadata.get("tags", []))
+        lines = {line.strip() for text in solution_code + solution_text for line in text.splitlines()
+                 if len(line.strip()) > 25 and line.strip() not in elsewhere}  # the solutions' own lines
+        ran = nbformat.read(reader_run.work / "student" / path.name, as_version=4)
+        ran.cells = [c for c in ran.cells if downloads.SETUP_TAG not in c.metadata.get("tags", [])]
+        everything = nbformat.writes(ran)  # sources and outputs
+        left = [line for line in lines if line in everything]
+        assert left == [], (path.name, left[:3])
+        assert "<details>" not in everything
+        prompts = [c for c in student.cells if c.cell_type == "code" and re.fullmatch(r"# Exercise \d+: .*", c.source)]
+        exercises = re.findall(r"\*\*Exercise (\d+)", "\n".join(c.source for c in student.cells if c.cell_type == "markdown"))
+        assert [c.source.split(":")[0][2:] for c in prompts] == [f"Exercise {n}" for n in exercises], path.name
+        assert f"student/{path.name}" in reader_run.report
+
+
+@pytest.mark.slow
+def test_hidden_cells_are_collapsed_never_deleted(reader_run):
+    """The book's hidden cells are in both editions, collapsed for JupyterLab and Colab; the
+    reader's edition has every code cell of the chapter, in order."""
+    import jupytext
+
+    from book_sources import source, toc_files
+
+    for doc in toc_files():
+        path = reader_run.downloads / f"{Path(doc).name}.ipynb"
+        if not path.is_file():
+            continue
+        chapter = [c for c in jupytext.read(source(doc)).cells if c.cell_type == "code"]
+        offered = [c for c in nbformat.read(path, as_version=4).cells
+                   if c.cell_type == "code" and downloads.SETUP_TAG not in c.metadata.get("tags", [])]
+        assert [c.source for c in offered] == [c.source for c in chapter], doc
+        for cell in offered:
+            tags = set(cell.metadata.get("tags", []))
+            if tags & {"remove-input", "hide-input", "remove-cell", "hide-cell"}:
+                assert cell.metadata["jupyter"]["source_hidden"] is True and cell.metadata["cellView"] == "form", doc

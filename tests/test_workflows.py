@@ -20,7 +20,7 @@ WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 # test files that check the repository itself (its code style, pins, workflows, harness and book
 # sources) rather than the library; the reader's-path job runs all the others against the wheel
 REPOSITORY_CHECKS = {"test_style.py", "test_packaging.py", "test_teaching.py", "test_hermetic.py", "test_harness.py",
-                     "test_workflows.py"}
+                     "test_workflows.py", "test_commonmark.py", "test_editions.py"}  # the last two: the book extension
 
 
 def tool(name: str) -> str | None:

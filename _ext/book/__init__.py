@@ -4,8 +4,15 @@ one module per job:
 - :mod:`.claims_map` — the ``{claims-map}`` directive: the paper's figures and claims
   (``paper_items.toml``) against the book's figures that rebuild them, with their data status;
 - :mod:`.downloads` — at the end of a build, ``downloads/``: the figures with ``SHA256SUMS``, every
-  chapter as a notebook whose first cell (the template ``setup_cell.py``) installs the library
-  from the wheel built beside it, with ``constraints.txt``;
+  chapter as a notebook whose first code cell (the template ``setup_cell.py``) installs the library
+  from the wheel built beside it, with ``constraints.txt``, in two editions (the reader's, and
+  the student's without solutions in ``student/``);
+- :mod:`.editions` — a chapter as those two notebooks: solutions folded or replaced, hidden cells
+  collapsed, captions and the chapter's references;
+- :mod:`.commonmark` — MyST Markdown (cells and the code's Markdown outputs) to CommonMark, what
+  Jupyter, JupyterLab, VS Code and Colab render;
+- :mod:`.crossrefs` — what the book's references resolve to (numbers, titles, pages, citations),
+  from the sources as Sphinx numbers them, corrected by the build's own numbering;
 - :mod:`.launch` — Binder and Colab buttons, when the book is built from a GitHub repository;
 - :mod:`.run_box` — the "Run this chapter" box at the top of every chapter;
 - :mod:`.alt_text` — an alt text from the caption for every figure image;

@@ -2,7 +2,7 @@
 figures (PNG, SVG, CSV) and their provenance records (JSON) in ``figures/`` with ``SHA256SUMS`` of
 the data; every chapter as a notebook in ``notebooks/`` (jupytext), beside a wheel of the library
 (with its packaged real data) and ``constraints.txt`` (the library's dependencies at the locked
-pins). Each notebook's first cell is ``setup_cell.py``, filled in by :func:`install_cell`: it
+pins). Each notebook's first code cell is ``setup_cell.py``, filled in by :func:`install_cell`: it
 installs the library from that wheel with those pins when it is missing."""
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+from sphinx.util import logging
+
+from . import commonmark, editions
+from .commonmark import References
+from .crossrefs import book_references, docname, numbers_from_build, pages_url, toc_order
 from .repository import ROOT, figure_dir, is_notebook, published_repository
 
-SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first cell
+logger = logging.getLogger(__name__)
+SETUP_CELL = Path(__file__).with_name("setup_cell.py")  # the template of every download's first code cell
 CONSTRAINTS = ROOT / "requirements" / "runtime.txt"  # the library's dependencies at the locked pins
 
 
@@ -33,18 +40,16 @@ def book_versions() -> dict[str, str]:
 
 
 def install_cell(wheel: str | None, published: tuple[str, str] | None, versions: dict[str, str] | None = None):
-    """The first cell of a downloaded notebook (template: ``setup_cell.py``): when the library
+    """The first code cell of a downloaded notebook (template: ``setup_cell.py``): when the library
     is missing (Colab, a fresh machine), install it from the wheel beside the notebook, else
     from the published book's downloads, else from the repository, with the book's pins as
     constraints (``constraints.txt`` beside it, else the published one); if none works, say
     exactly what to do. It prints the versions it runs with where they differ from the book's."""
-    import nbformat
 
     sources, constraints = [], None
     if published is not None:
         url, branch = published
-        org, repo = url.removeprefix("https://github.com/").split("/", 1)
-        pages = f"https://{org.lower()}.github.io/{repo}/downloads/notebooks"
+        pages = f"{pages_url(published)}/downloads/notebooks"
         if wheel:
             sources.append(f"{pages}/{wheel}")
         sources.append(f"annotator-incentives @ git+{url}@{branch}")
@@ -76,32 +81,83 @@ def _wheel(target: Path) -> str | None:
              "-w", str(target), tmp], capture_output=True, text=True, timeout=600)
     built = sorted(target.glob("annotator_incentives-*.whl"))
     if result.returncode != 0 or not built:
-        from sphinx.util import logging
-
-        logging.getLogger(__name__).warning(
+        logger.warning(
             "could not build the library's wheel for the downloads: %s", (result.stderr or result.stdout).strip()[-2000:])
         return None
     return built[-1].name
 
 
-def write_notebooks(sources: list[Path], target: Path) -> list[Path]:
-    """The downloads: each chapter with code (a jupytext header) as a notebook in ``target``,
-    beside a wheel of the library that the notebook's first cell installs when it is missing,
-    with ``constraints.txt``: the library's dependencies at the book's pins.
+STUDENT = "student"  # the student's edition, beside the reader's
+SETUP_TAG = "book-setup"  # the cells the build puts before the chapter's own
+
+
+def display_cell(references: References, doc: str):
+    """The second cell of a downloaded notebook: the chapters' Markdown outputs shown as
+    CommonMark in the reader's kernel (the converter's source, :mod:`.commonmark`, with the
+    book's references), the MyST kept in the output's metadata for the book."""
+
+    module = Path(commonmark.__file__).read_text(encoding="utf-8")
+    source = ("# Display: the chapter's code writes Markdown for the book (MyST); this cell shows it as plain Markdown\n"
+              "# here. Nothing to change in it: it only defines the converter and installs it for this notebook.\n"
+              f"{module.rstrip()}\n\n\nREFERENCES = {references.as_dict()!r}\n"
+              f"install_display_hook(REFERENCES, {doc!r})")
+    return nbformat.v4.new_code_cell(source)
+
+
+def generated_blocks(references: References) -> dict[str, str]:
+    """What stands in a notebook for the directives whose content the build generates."""
+    from .citation import cff_bibtex
+
+    intro = next((d for d in references.docs if d.endswith("/intro")), None)
+    url = references.docs[intro]["url"] if intro else None
+    where = f"the book's [introduction]({url})" if url else "the book's introduction (its HTML page)"
+    return {"claims-map": f"*In the book, a table stands here: the paper's figures and claims against the figures of "
+                          f"this book that rebuild them, with the data of the build; see {where}.*",
+            "book-citation": f"```bibtex\n{cff_bibtex()}\n```"}
+
+
+def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[Path]:
+    """The downloads: each chapter with code (a jupytext header) as a notebook in CommonMark in
+    ``target`` (the reader's edition, :mod:`.editions`) and, when it has exercises, in
+    ``target/student`` (without the solutions), beside a wheel of the library that the
+    notebook's first code cell installs when it is missing, with ``constraints.txt``: the library's
+    dependencies at the book's pins. Every page of ``sources`` (in the order of the table of
+    contents) is read for what the notebooks' references resolve to (:mod:`.crossrefs`);
+    ``numbering``, when given, corrects the numbers in place (the build's, which knows which
+    figures were drawn).
     The test suite runs exactly these notebooks, and the book reuses their outputs."""
     import jupytext
 
     target.mkdir(parents=True, exist_ok=True)
-    setup_cell = install_cell(_wheel(target), published_repository())
+    if (target / STUDENT).exists():
+        shutil.rmtree(target / STUDENT)
+    for old in target.glob("*.ipynb"):
+        old.unlink()
+    published = published_repository()
+    setup_cell = install_cell(_wheel(target), published)
     shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
+    references, entries = book_references(sources, published)
+    references.generated = generated_blocks(references)
+    if numbering is not None:
+        numbering(references)
     written = []
     for source in sources:
-        if is_notebook(source):
-            notebook = jupytext.read(source)
-            notebook.cells.insert(0, setup_cell)
+        if not is_notebook(source):
+            continue
+        doc = docname(source)
+        reader, student, exercises = editions.editions(source, doc, references, entries)
+        first = [setup_cell, display_cell(references, doc)]
+        for notebook, folder in ((reader, target), (student, target / STUDENT)):
+            if folder.name == STUDENT and not exercises:
+                continue
+            for cell in first:
+                cell.metadata["tags"] = [SETUP_TAG]
+            editions.collapse(first[1])
+            notebook.cells[:0] = [nbformat.from_dict(c) for c in first]
             for i, cell in enumerate(notebook.cells):  # fixed ids: two builds offer the same bytes
                 cell.id = f"cell-{i}"
-            written.append(target / f"{source.stem}.ipynb")
+            folder.mkdir(exist_ok=True)
+            written.append(folder / f"{source.stem}.ipynb")
             jupytext.write(notebook, written[-1])
     return written
 
@@ -121,7 +177,11 @@ def write_downloads(app, exception):
         from annotator_incentives.figure_data import write_manifest
 
         write_manifest(target)  # SHA256SUMS: a reader checks a download, and compares builds with it
-    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in sorted(app.env.found_docs)], out / "notebooks")
+    def numbering(references):
+        for change in numbers_from_build(app, references):
+            logger.info("downloads: %s (the build's numbering)", change)
+
+    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in toc_order(app)], out / "notebooks", numbering)
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(
@@ -130,6 +190,10 @@ def write_downloads(app, exception):
         "its data came from, and <code>figures/SHA256SUMS</code>: compare your own run's figure data with these by "
         "<code>python -m annotator_incentives.figure_data compare &lt;this folder&gt; --this &lt;your figures&gt;</code> "
         "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
-        "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
-        "its dependencies at the book's versions: constraints.txt).</p>"
+        "with the book's library as a wheel beside them (a notebook's first code cell installs it when it is missing, "
+        "its dependencies at the book's versions: constraints.txt). The notebooks are plain Markdown (CommonMark), "
+        "so Jupyter, JupyterLab, VS Code and Colab show them as the book does: numbered theorem boxes, resolved "
+        "references, the book's hidden cells collapsed. Two editions: <code>notebooks/</code>, the reader's, with "
+        "each exercise's solution folded under it; <code>notebooks/student/</code>, for teaching, where each "
+        "solution is an empty code cell to fill in.</p>"
         f"<ul>{items}</ul></body></html>")

@@ -4,6 +4,7 @@ install the library, and the data the chapter declares in its front matter as ``
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,8 +63,9 @@ def data_sentence(keys, on_data_page: bool = False) -> list[nodes.Node]:
     return _text(*parts)
 
 
-def run_box(docname: str, header: dict, version: str) -> nodes.admonition:
-    """The "Run this chapter" admonition of one chapter page."""
+def run_box(docname: str, header: dict, version: str, exercises: bool = False) -> nodes.admonition:
+    """The "Run this chapter" admonition of one chapter page (with the student's edition of its
+    notebook when it has exercises)."""
     name = Path(docname).name
     up = "../" * docname.count("/")
     box = nodes.admonition(classes=["run-this-chapter", "tip"])
@@ -71,10 +73,13 @@ def run_box(docname: str, header: dict, version: str) -> nodes.admonition:
     items = nodes.bullet_list()
     notebook = nodes.reference("", f"{name}.ipynb", refuri=f"{up}downloads/notebooks/{name}.ipynb")
     wheel = wheel_name(version)
+    student = [" Without the solutions, for teaching: ", nodes.reference(
+        "", f"student/{name}.ipynb", refuri=f"{up}downloads/notebooks/student/{name}.ipynb"), "."] if exercises else []
     items += nodes.list_item("", nodes.paragraph("", "", *_text(
-        "Notebook: ", notebook, " (this page, with its code, from the book's downloads).")))
+        "Notebook: ", notebook, " (this page, with its code and the exercises' solutions folded, from the book's "
+        "downloads; plain Markdown that Jupyter, JupyterLab, VS Code and Colab show as this page).", *student)))
     items += nodes.list_item("", nodes.paragraph("", "", *_text(
-        "Install: the notebook's first cell installs the library from the wheel shipped beside it, ",
+        "Install: the notebook's first code cell installs the library from the wheel shipped beside it, ",
         nodes.literal(text=f"downloads/notebooks/{wheel}"), " (by hand: ",
         nodes.literal(text=f"pip install {wheel}"), "). From a clone of the repository: ",
         nodes.literal(text="make book"), " sets everything up (or ", nodes.literal(text="pip install -e ."),
@@ -97,4 +102,6 @@ def insert_run_box(app, doctree):
     if section is None:
         return
     at = 1 if section.children and isinstance(section[0], nodes.title) else 0
-    section.insert(at, run_box(docname, header, library_version()))
+    path = Path(app.env.doc2path(docname))
+    exercises = re.search(r"^\s*[`:]{3,}\s*\{solution(-start)?\}", path.read_text(encoding="utf-8"), re.M) is not None
+    section.insert(at, run_box(docname, header, library_version(), exercises))

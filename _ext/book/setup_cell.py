@@ -1,6 +1,6 @@
 # Setup: this notebook needs the book's library, annotator-incentives (with its real data).
 # Where it is missing (Colab, a fresh machine) it is installed here: from the wheel beside this
-# notebook, else (when the book was published) from the published book or its repository; its
+# notebook (or beside its folder), else (when the book was published) from the published book or its repository; its
 # dependencies at the versions the book was built with (constraints.txt, beside the notebook).
 import importlib.metadata
 import importlib.util
@@ -15,7 +15,8 @@ PUBLISHED_CONSTRAINTS = None  # the published book's constraints.txt
 BOOK_VERSIONS = {}  # the library's dependencies as the book ran them
 
 if importlib.util.find_spec("annotator_incentives") is None:
-    here = Path.cwd()
+    # the downloads' folder: this one, or the one above for the student's edition (student/)
+    here = next((f for f in (Path.cwd(), Path.cwd().parent) if WHEEL and (f / WHEEL).is_file()), Path.cwd())
     sources = [str(here / WHEEL)] if WHEEL and (here / WHEEL).is_file() else []
     sources += SOURCES
     pins = str(here / "constraints.txt") if (here / "constraints.txt").is_file() else PUBLISHED_CONSTRAINTS
