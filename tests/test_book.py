@@ -4,6 +4,7 @@ and every page of it opened in a real headless Chromium."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -166,3 +167,54 @@ def test_a_book_cell_needs_a_label_and_files(tmp_path):
                        "  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
     found = claims_map.book_cells([chapter])
     assert [(c["label"], c["rebuilds"], c["files"]) for c in found] == [("fig-gap", ["fig3"], ["gap"])]
+
+
+GLOSSARY = REPO_ROOT / "chapters" / "glossary.md"
+TERM_ROLE = re.compile(r"\{term\}`(?:[^`<]*<([^>]+)>|([^`]+))`")
+
+
+def glossary_entries() -> list[set[str]]:
+    """The glossary's entries, each the set of its names (lower case), read from its directive."""
+    body = GLOSSARY.read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
+    entries, names = [], set()
+    for line in body.splitlines():
+        if line.strip() and not line.startswith(" "):
+            names.add(line.strip().lower())
+        elif names:
+            entries.append(names)
+            names = set()
+    return entries
+
+
+def test_every_glossary_entry_is_linked_from_a_chapter():
+    """Every entry of the glossary is linked ({term}) from at least one chapter, and every
+    {term} of a chapter names an entry (the -n build fails on a dangling one too)."""
+    entries = glossary_entries()
+    assert len(entries) >= 25 and all(entries)
+    known = set().union(*entries)
+    linked, unknown = set(), []
+    for path in sorted((REPO_ROOT / "chapters").glob("*.md")):
+        if path == GLOSSARY:
+            continue
+        for match in TERM_ROLE.finditer(path.read_text()):
+            name = (match.group(1) or match.group(2)).strip().lower()
+            (linked.add(name) if name in known else unknown.append((path.name, name)))
+    assert not unknown, unknown
+    assert not [sorted(e) for e in entries if not e & linked], [sorted(e) for e in entries if not e & linked]
+
+
+@pytest.mark.slow
+def test_results_at_a_glance_has_a_verdict_for_every_item(built_book):
+    """The page "Results at a glance" was filled in: one card per item of the paper, each with
+    a verdict, the paper's statement and a link or the reason it is not rebuilt; no nan."""
+    from annotator_incentives.findings.glance import VERDICTS
+
+    out, result = built_book
+    page = (out / "_build" / "html" / "chapters" / "glance.html").read_text()
+    cards = re.findall(r'<div class="glance-item[^"]*" id="glance-([\w-]+)">(.*?)</dl>', page, flags=re.S)
+    assert [key for key, _ in cards] == [key for key, _ in claims_map.PAPER_ITEMS]
+    for key, card in cards:
+        assert any(f"<strong>{v}</strong>" in card for v in VERDICTS), key
+        assert "The paper (" in card and "This build" in card and "Verdict" in card, key
+        assert "nan" not in re.sub(r"<[^>]+>", " ", card).split(), key
+    assert "On this build, of the paper" in page

@@ -3,6 +3,8 @@ one module per job:
 
 - :mod:`.claims_map` — the ``{claims-map}`` directive: the paper's figures and claims
   (``paper_items.toml``) against the book's figures that rebuild them, with their data status;
+- :mod:`.glance` — the ``{results-at-a-glance}`` directive: for each of those items, what the paper
+  states, what this build computes and whether they agree (``annotator_incentives.findings.glance``);
 - :mod:`.downloads` — at the end of a build, ``downloads/``: the figures with ``SHA256SUMS``, every
   chapter as a notebook whose first cell (the template ``setup_cell.py``) installs the library
   from the wheel built beside it, with ``constraints.txt``;
@@ -19,7 +21,7 @@ is published from, a chapter's front matter, the library's version, the figures'
 
 from __future__ import annotations
 
-from . import alt_text, citation, claims_map, downloads, favicon, launch, repository, run_box, scripts
+from . import alt_text, citation, claims_map, downloads, favicon, glance, launch, repository, run_box, scripts
 
 
 def setup(app):
@@ -30,6 +32,9 @@ def setup(app):
     app.add_node(claims_map.claims_map)
     app.add_directive("claims-map", claims_map.ClaimsMapDirective)
     app.connect("doctree-resolved", claims_map.fill_claims_map)
+    app.add_node(glance.results_at_a_glance)
+    app.add_directive("results-at-a-glance", glance.GlanceDirective)
+    app.connect("doctree-resolved", glance.fill_glance)
     app.connect("env-get-outdated", claims_map.always_refresh)
     app.connect("build-finished", favicon.copy_favicon)
     app.connect("build-finished", downloads.write_downloads)

@@ -185,11 +185,29 @@ def _gap_figure(*names: str) -> Callable[[Tables], Reading]:
                             f"{report.number(fall['binary'])}-fold (binary) from $n = 11$ to the largest $n$"
                             if "linear" in fall and "binary" in fall else ""))
             agree &= o.self_below_expert.always and faster
-        return Reading("; ".join(parts), AGREES if agree else DIFFERS,
-                       "self-consistency is below expert monitoring in every comparison that can be made, and "
-                       "the linear gap falls faster than the binary one" if agree else
-                       "self-consistency is not below expert monitoring everywhere, or the linear gap does not fall faster")
+        why = ("self-consistency is below expert monitoring in every comparison that can be made, and "
+               "the linear gap falls faster than the binary one" if agree else
+               "self-consistency is not below expert monitoring everywhere, or the linear gap does not fall faster")
+        pku = _pku_expert(t[names[0]])
+        if pku is None:
+            why += "; the remark about PKU is not checkable on this build (PKU is not at hand)"
+        else:
+            worst, text = pku
+            parts.append(text)
+            agree &= worst
+            why += "; with expert monitoring PKU has the largest gap" if worst else "; PKU does not have the largest expert gap"
+        return Reading("; ".join(parts), AGREES if agree else DIFFERS, why)
     return read
+
+
+def _pku_expert(table: pd.DataFrame) -> tuple[bool, str] | None:
+    """Whether PKU has the largest median normalised gap under expert monitoring (feasible problems only)."""
+    if "pku" not in set(table.dataset.astype(str)):
+        return None
+    expert = table[(table.monitor == "expert") & table.feasible.astype(bool)]
+    medians = expert.groupby("dataset").normalised_gap.median()
+    text = "median expert-monitoring gap: " + ", ".join(f"{_label(d)} {report.number(v)}" for d, v in medians.items())
+    return bool(medians.idxmax() == "pku"), text
 
 
 def _bell(t: Tables) -> Reading:
@@ -234,8 +252,8 @@ def _lenient(t: Tables) -> Reading:
 
 
 def _calibration(t: Tables) -> Reading:
-    return Reading("drawn from the reward-model scores at hand", AGREES,
-                   "the figure shows the reward model's calibration before and after binning; read it there")
+    return Reading("drawn from the reward-model scores at hand", UNCHECKED,
+                   "this page does not score calibration curves: the figure shows them before and after binning")
 
 
 def _participation(t: Tables) -> Reading:
