@@ -203,6 +203,13 @@ def test_every_glossary_entry_is_linked_from_a_chapter():
     assert not [sorted(e) for e in entries if not e & linked], [sorted(e) for e in entries if not e & linked]
 
 
+def test_every_paper_item_has_a_reading_at_a_glance():
+    from annotator_incentives.findings.glance import READERS
+
+    assert list(READERS) == [key for key, _ in claims_map.PAPER_ITEMS]
+    assert all(item.get("where") and item.get("paper") for item in claims_map.paper_items())
+
+
 @pytest.mark.slow
 def test_results_at_a_glance_has_a_verdict_for_every_item(built_book):
     """The page "Results at a glance" was filled in: one card per item of the paper, each with
