@@ -36,6 +36,7 @@ book: $(STAMP)
 pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
 	PYTHONPATH=_ext $(BIN)/python -m book.pdf _build/singlehtml _build/pdf/book.pdf
+	@if [ -d _build/html/downloads ]; then cp _build/pdf/book.pdf _build/html/downloads/book.pdf; fi
 
 # What the book offers for download beside its pages, without building it: every chapter as a
 # notebook, the library's wheel and constraints.txt, written by the book's own function

@@ -132,4 +132,6 @@ def write_downloads(app, exception):
         "(in a clone: <code>make compare OTHER=&lt;this folder&gt;</code>); chapters as Jupyter notebooks, "
         "with the book's library as a wheel beside them (a notebook's first cell installs it when it is missing, "
         "its dependencies at the book's versions: constraints.txt).</p>"
+        "<p>The whole book as one PDF, to print or hand out: <a href=\"book.pdf\">book.pdf</a> (made by "
+        "<code>make pdf</code>, beside these files when the book is published with it).</p>"
         f"<ul>{items}</ul></body></html>")
