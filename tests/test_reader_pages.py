@@ -164,7 +164,7 @@ OVERFLOW = """(phone) => {
   const width = document.documentElement.clientWidth;
   const name = el => el.tagName + (el.id ? '#' + el.id : '') + '.' + String(el.className || '').split(' ')[0];
   const found = [];
-  const boxes = 'figure, .admonition, .glance-item, table.claims-map, dl';
+  const boxes = 'figure, .admonition, .glance-item, table.claims-map';
   for (const el of article.querySelectorAll(phone ? boxes : boxes + ', table')) {
     const box = el.getBoundingClientRect();
     const over = el.scrollWidth - el.clientWidth;
