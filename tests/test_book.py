@@ -225,3 +225,49 @@ def test_results_at_a_glance_has_a_verdict_for_every_item(built_book):
         assert "The paper (" in card and "This build" in card and "Verdict" in card, key
         assert "nan" not in re.sub(r"<[^>]+>", " ", card).split(), key
     assert "On this build, of the paper" in page
+
+
+@pytest.mark.slow
+def test_the_whole_book_pdf_has_every_chapter_and_figure(built_book, chromium, tmp_path):
+    """`make pdf`'s route on the test's build: the single-page build from the same execution cache
+    (no chapter executes again), printed by Chromium once MathJax has typeset it. The PDF holds
+    every chapter's title and every numbered figure and table of the HTML book, and no raw TeX."""
+    import os
+    import subprocess
+    import sys
+    from html import unescape
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from book import pdf
+    from book_sources import toc_files
+
+    playwright, executable = chromium
+    out, result = built_book
+    assert result.returncode == 0
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"))
+    env.pop("ANNOTATOR_DATA_DIR", None)
+    single = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(REPO_ROOT), "--path-output",
+                             str(out), "--builder", "singlehtml", "-W", "-n", "--keep-going"],
+                            capture_output=True, text=True, env=env, timeout=2400)
+    assert single.returncode == 0, single.stdout[-3000:] + single.stderr[-3000:]
+    assert "Executing notebook" not in single.stdout + single.stderr  # the same executed chapters
+    book = tmp_path / "book.pdf"
+    titles = pdf.print_book(out / "_build" / "singlehtml", book, executable)
+    text = " ".join(page.extract_text() for page in PdfReader(book).pages)
+    flat = re.sub(r"\s+", " ", text)
+    html = out / "_build" / "html"
+    expected_titles = []
+    for doc in toc_files():
+        page = (html / f"{doc}.html").read_text()
+        heading = re.search(r"<h1>(.*?)</h1>", page, flags=re.S).group(1)
+        expected_titles.append(unescape(re.sub(r"<[^>]+>|#", "", heading)).strip())
+    assert len(titles) >= len(expected_titles)
+    missing = [t for t in expected_titles if re.sub(r"\s+", " ", t) not in flat]
+    assert not missing, missing
+    numbers = sorted({n for page in html.glob("chapters/*.html")
+                      for n in re.findall(r'<span class="caption-number">((?:Fig\.|Table) \d+)', page.read_text())})
+    absent = [n for n in numbers if not re.search(re.escape(n) + r"\b", flat)]
+    assert numbers and not absent, absent
+    assert "\\frac" not in text and "\\mathcal" not in text  # MathJax typeset the formulas before printing
