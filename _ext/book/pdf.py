@@ -20,6 +20,20 @@ import sys
 import threading
 from pathlib import Path
 
+def share_html_handlers(app) -> None:
+    """``builder-inited``: let the single-page builder render every node the HTML builder can.
+
+    Sphinx looks a node's HTML handlers up by the builder's name and falls back to its format
+    only when no extension registered anything for that name; sphinx-proof registers nodes for
+    ``singlehtml``, so MyST-NB's (registered for ``html`` only, e.g. its hidden-input cells) would
+    be missing from the single-page build."""
+    handlers = app.registry.translation_handlers
+    name = app.builder.name
+    if name != "html" and app.builder.format == "html" and name in handlers:
+        for node, pair in handlers.get("html", {}).items():
+            handlers[name].setdefault(node, pair)
+
+
 # Runs in the page before printing: a contents list of the chapters (the h1 of every section the
 # single page holds), MathJax finished, images loaded.
 PREPARE = """async () => {
