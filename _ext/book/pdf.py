@@ -20,6 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
+
 def share_html_handlers(app) -> None:
     """``builder-inited``: let the single-page builder render every node the HTML builder can.
 
