@@ -35,7 +35,7 @@ book: $(STAMP)
 # (_ext/book/pdf.py). Needs Chromium (Debian package chromium).
 pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
-	PYTHONPATH=_ext $(BIN)/python -m book.pdf _build/singlehtml _build/pdf/book.pdf
+	PYTHONPATH=_ext $(BIN)/python -c 'import sys; from book.pdf import main; sys.exit(main(sys.argv[1:]))' _build/singlehtml _build/pdf/book.pdf
 	@if [ -d _build/html/downloads ]; then cp _build/pdf/book.pdf _build/html/downloads/book.pdf; fi
 
 # What the book offers for download beside its pages, without building it: every chapter as a
