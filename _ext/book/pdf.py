@@ -44,7 +44,10 @@ PREPARE = """async () => {
   if (first) chapters.push(first);
   for (const mark of article.querySelectorAll('span[id^="document-"]')) {
     const section = mark.nextElementSibling;
-    if (section && section.tagName === 'SECTION' && section !== first) { section.classList.add('pdf-chapter'); chapters.push(section); }
+    if (section && section.tagName === 'SECTION' && section !== first) {
+      section.classList.add('pdf-chapter');
+      chapters.push(section);
+    }
   }
   const nav = document.createElement('nav');
   nav.className = 'pdf-contents';
