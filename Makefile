@@ -2,6 +2,7 @@
 #   make book   build the book into _build/html (creates or reuses .venv)
 #   make test   run the whole test suite, including a clean book build
 #   make quick  the fast tests only (no book build, no notebooks)
+#   make pdf    the whole book as one PDF, _build/pdf/book.pdf (needs Chromium)
 # The real data ships with the library; ANNOTATOR_DATA_DIR (if you set it) is looked at first.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 export PYTHONHASHSEED := 0
 
-.PHONY: book test quick lint setup lock downloads clean compare
+.PHONY: book test quick lint setup lock downloads clean compare pdf
 setup: $(STAMP)
 
 # Exact versions from the lock file, then the library itself (editable, no dependency changes).
@@ -28,6 +29,14 @@ book: $(STAMP)
 		echo "library or settings changed since the last build: building from clean"; rm -rf _build; fi
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "book: $(CURDIR)/_build/html/index.html"
+
+# The whole book as one PDF: the single-page HTML build, from the same executed chapters (the
+# notebook cache of `make book`), printed by headless Chromium once MathJax has typeset it
+# (_ext/book/pdf.py). Needs Chromium (Debian package chromium).
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	PYTHONPATH=_ext $(BIN)/python -c 'import sys; from book.pdf import main; sys.exit(main(sys.argv[1:]))' _build/singlehtml _build/pdf/book.pdf
+	@if [ -d _build/html/downloads ]; then cp _build/pdf/book.pdf _build/html/downloads/book.pdf; fi
 
 # What the book offers for download beside its pages, without building it: every chapter as a
 # notebook in plain Markdown (CommonMark; the reader's edition, and in student/ the student's,

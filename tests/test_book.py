@@ -4,6 +4,7 @@ and every page of it opened in a real headless Chromium."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -167,3 +168,109 @@ def test_a_book_cell_needs_a_label_and_files(tmp_path):
                        "  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
     found = claims_map.book_cells([chapter])
     assert [(c["label"], c["rebuilds"], c["files"]) for c in found] == [("fig-gap", ["fig3"], ["gap"])]
+
+
+GLOSSARY = REPO_ROOT / "chapters" / "glossary.md"
+TERM_ROLE = re.compile(r"\{term\}`(?:[^`<]*<([^>]+)>|([^`]+))`")
+
+
+def glossary_entries() -> list[set[str]]:
+    """The glossary's entries, each the set of its names (lower case), read from its directive."""
+    body = GLOSSARY.read_text().split("```{glossary}", 1)[1].split("```", 1)[0]
+    entries, names = [], set()
+    for line in body.splitlines():
+        if line.strip() and not line.startswith(" "):
+            names.add(line.strip().lower())
+        elif names:
+            entries.append(names)
+            names = set()
+    return entries
+
+
+def test_every_glossary_entry_is_linked_from_a_chapter():
+    """Every entry of the glossary is linked ({term}) from at least one chapter, and every
+    {term} of a chapter names an entry (the -n build fails on a dangling one too)."""
+    entries = glossary_entries()
+    assert len(entries) >= 25 and all(entries)
+    known = set().union(*entries)
+    linked, unknown = set(), []
+    for path in sorted((REPO_ROOT / "chapters").glob("*.md")):
+        if path == GLOSSARY:
+            continue
+        for match in TERM_ROLE.finditer(path.read_text()):
+            name = (match.group(1) or match.group(2)).strip().lower()
+            (linked.add(name) if name in known else unknown.append((path.name, name)))
+    assert not unknown, unknown
+    assert not [sorted(e) for e in entries if not e & linked], [sorted(e) for e in entries if not e & linked]
+
+
+def test_every_paper_item_has_a_reading_at_a_glance():
+    from annotator_incentives.findings.glance import READERS
+
+    assert list(READERS) == [key for key, _ in claims_map.PAPER_ITEMS]
+    assert all(item.get("where") and item.get("paper") for item in claims_map.paper_items())
+
+
+@pytest.mark.slow
+def test_results_at_a_glance_has_a_verdict_for_every_item(built_book):
+    """The page "Results at a glance" was filled in: one card per item of the paper, each with
+    a verdict, the paper's statement and a link or the reason it is not rebuilt; no nan."""
+    from annotator_incentives.findings.glance import VERDICTS
+
+    out, result = built_book
+    page = (out / "_build" / "html" / "chapters" / "glance.html").read_text()
+    cards = re.findall(r'<div class="glance-item[^"]*" id="glance-([\w-]+)">(.*?)</dl>', page, flags=re.S)
+    assert [key for key, _ in cards] == [key for key, _ in claims_map.PAPER_ITEMS]
+    for key, card in cards:
+        assert any(f"<strong>{v}</strong>" in card for v in VERDICTS), key
+        assert "The paper (" in card and "This build" in card and "Verdict" in card, key
+        assert "nan" not in re.sub(r"<[^>]+>", " ", card).split(), key
+    assert "On this build, of the paper" in page
+
+
+@pytest.mark.slow
+def test_the_whole_book_pdf_has_every_chapter_and_figure(built_book, chromium, tmp_path):
+    """`make pdf`'s route on the test's build: the single-page build from the same execution cache
+    (no chapter executes again), printed by Chromium once MathJax has typeset it. The PDF holds
+    every chapter's title and every numbered figure and table of the HTML book, and no raw TeX."""
+    import os
+    import subprocess
+    import sys
+    import unicodedata
+    from html import unescape
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from book import pdf
+    from book_sources import toc_files
+
+    playwright, executable = chromium
+    out, result = built_book
+    assert result.returncode == 0
+    env = dict(os.environ, ANNOTATOR_FIGURE_DIR=str(out / "figures"))
+    env.pop("ANNOTATOR_DATA_DIR", None)
+    single = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(REPO_ROOT), "--path-output",
+                             str(out), "--builder", "singlehtml", "-W", "-n", "--keep-going"],
+                            capture_output=True, text=True, env=env, timeout=2400)
+    assert single.returncode == 0, single.stdout[-3000:] + single.stderr[-3000:]
+    assert "Executing notebook" not in single.stdout + single.stderr  # the same executed chapters
+    book = tmp_path / "book.pdf"
+    titles = pdf.print_book(out / "_build" / "singlehtml", book, executable)
+    text = unicodedata.normalize("NFKC", " ".join(page.extract_text() for page in PdfReader(book).pages))  # ligatures
+    flat = re.sub(r"\s+", " ", text)
+    html = out / "_build" / "html"
+    expected_titles = []
+    for doc in toc_files():
+        page = (html / f"{doc}.html").read_text()
+        heading = re.search(r"<h1>(.*?)</h1>", page, flags=re.S).group(1)
+        expected_titles.append(unescape(re.sub(r"<[^>]+>|#", "", heading)).strip())
+    assert len(titles) >= len(expected_titles)
+    missing = [t for t in expected_titles if re.sub(r"\s+", " ", t) not in flat]
+    assert not missing, missing
+    numbers = sorted({n for page in html.glob("chapters/*.html")
+                      for n in re.findall(r'<span class="caption-number">((?:Fig\.|Table) \d+)', page.read_text())})
+    absent = [n for n in numbers if not re.search(re.escape(n) + r"\b", flat)]
+    assert numbers and not absent, absent
+    # print_book refuses to print before MathJax has typeset every formula; a formula shows as glyphs, not TeX
+    assert "\\(" not in text and "\\)" not in text

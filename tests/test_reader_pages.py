@@ -155,3 +155,46 @@ def test_real_book_images_have_descriptive_alt_texts(built_book):
         assert "Run this chapter" in page and f"../downloads/notebooks/{name}.ipynb" in page, name
     intro = (html / "chapters" / "intro.html").read_text()
     assert "annotator_incentives_book" in intro and VERSION in intro
+
+
+# What overflows its box on a page, at the window's width: tables whose columns do not all show
+# (scrollWidth beyond clientWidth), boxes (admonitions, the run box, the claims map, the cards of
+# the results at a glance, figures) cut at their edge, and the page itself scrolling sideways.
+OVERFLOW = """(phone) => {
+  const article = document.querySelector('article.bd-article');
+  const width = document.documentElement.clientWidth;
+  const name = el => el.tagName + (el.id ? '#' + el.id : '') + '.' + String(el.className || '').split(' ')[0];
+  const found = [];
+  const boxes = 'figure, .admonition, .glance-item, table.claims-map';
+  for (const el of article.querySelectorAll(phone ? boxes : boxes + ', table')) {
+    const box = el.getBoundingClientRect();
+    const over = el.scrollWidth - el.clientWidth;
+    if (over > 1 || box.right > width + 1) found.push(name(el) + ' by ' + over + ' px');
+  }
+  if (document.documentElement.scrollWidth > width + 1) found.push('the page scrolls sideways');
+  return found.slice(0, 6);
+}"""
+
+
+@pytest.mark.slow
+def test_tables_and_boxes_fit_at_desktop_and_phone_widths(built_book, chromium):
+    """At 1280 px every table shows all its columns (at most about eight) and no box is cut; at
+    390 px (a phone) no box is cut and the page does not scroll sideways; a wide table may scroll
+    inside the text column there, except the claims map, which fits."""
+    playwright, executable = chromium
+    out, result = built_book
+    assert result.returncode == 0
+    site = out / "_build" / "html"
+    problems = []
+    with served(site) as base, playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for name in sorted(p.name for p in (site / "chapters").glob("*.html")):
+                page.goto(f"{base}/chapters/{name}", wait_until="networkidle")
+                seen = page.evaluate(OVERFLOW, width < 600)
+                if seen:
+                    problems.append((width, name, seen))
+            page.close()
+        browser.close()
+    assert not problems, problems

@@ -3,6 +3,8 @@ one module per job:
 
 - :mod:`.claims_map` — the ``{claims-map}`` directive: the paper's figures and claims
   (``paper_items.toml``) against the book's figures that rebuild them, with their data status;
+- :mod:`.glance` — the ``{results-at-a-glance}`` directive: for each of those items, what the paper
+  states, what this build computes and whether they agree (``annotator_incentives.findings.glance``);
 - :mod:`.downloads` — at the end of a build, ``downloads/``: the figures with ``SHA256SUMS``, every
   chapter as a notebook whose first code cell (the template ``setup_cell.py``) installs the library
   from the wheel built beside it, with ``constraints.txt``, in two editions (the reader's, and
@@ -18,7 +20,8 @@ one module per job:
 - :mod:`.alt_text` — an alt text from the caption for every figure image;
 - :mod:`.citation` — the ``{book-citation}`` directive (BibTeX from CITATION.cff);
 - :mod:`.scripts` — a workaround: each page's scripts once (jupyter-book 1 adds thebe's twice);
-- :mod:`.favicon` — ``favicon.ico`` at the root of the HTML.
+- :mod:`.favicon` — ``favicon.ico`` at the root of the HTML;
+- :mod:`.pdf` — the whole book as one PDF (``make pdf``): the single-page build printed by Chromium.
 
 :mod:`.repository` holds what they share: the repository's root, the GitHub repository the book
 is published from, a chapter's front matter, the library's version, the figures' folder.
@@ -26,17 +29,21 @@ is published from, a chapter's front matter, the library's version, the figures'
 
 from __future__ import annotations
 
-from . import alt_text, citation, claims_map, downloads, favicon, launch, repository, run_box, scripts
+from . import alt_text, citation, claims_map, downloads, favicon, glance, launch, pdf, repository, run_box, scripts
 
 
 def setup(app):
     app.connect("config-inited", launch.launch_settings)
     app.connect("config-inited", repository.set_figure_dir)
+    app.connect("builder-inited", pdf.share_html_handlers)
     app.connect("html-page-context", launch.colab_button, priority=502)  # after the theme's launch buttons (501)
     app.connect("html-page-context", scripts.dedupe_scripts)
     app.add_node(claims_map.claims_map)
     app.add_directive("claims-map", claims_map.ClaimsMapDirective)
     app.connect("doctree-resolved", claims_map.fill_claims_map)
+    app.add_node(glance.results_at_a_glance)
+    app.add_directive("results-at-a-glance", glance.GlanceDirective)
+    app.connect("doctree-resolved", glance.fill_glance)
     app.connect("env-get-outdated", claims_map.always_refresh)
     app.connect("build-finished", favicon.copy_favicon)
     app.connect("build-finished", downloads.write_downloads)

@@ -30,15 +30,16 @@ from .repository import figure_dir, is_notebook
 PAPER_ITEMS_FILE = Path(__file__).with_name("paper_items.toml")
 
 
-def _paper_items() -> tuple[list[tuple[str, str]], dict[str, str]]:
-    items = tomllib.loads(PAPER_ITEMS_FILE.read_text(encoding="utf-8"))["item"]
-    return ([(item["key"], item["text"]) for item in items],
-            {item["key"]: item["not_rebuilt"] for item in items if "not_rebuilt" in item})
+def paper_items() -> list[dict[str, str]]:
+    """The rows of ``paper_items.toml`` in the paper's order (``key``, ``text``, ``where``,
+    ``paper``, and ``not_rebuilt`` for an item the book leaves out)."""
+    return tomllib.loads(PAPER_ITEMS_FILE.read_text(encoding="utf-8"))["item"]
 
 
 # The paper's items in the paper's order, (key, description); those this book leaves out, with the
 # reason shown in the map.
-PAPER_ITEMS, NOT_REBUILT = _paper_items()
+PAPER_ITEMS = [(item["key"], item["text"]) for item in paper_items()]
+NOT_REBUILT = {item["key"]: item["not_rebuilt"] for item in paper_items() if "not_rebuilt" in item}
 
 
 def _with_math(text: str) -> nodes.paragraph:
@@ -118,12 +119,11 @@ def _chapter_sources(env) -> list[Path]:
     return [Path(env.doc2path(doc)) for doc in sorted(env.found_docs)]
 
 
-def fill_claims_map(app, doctree, docname):
-    found = list(doctree.findall(claims_map))
-    if not found:
-        return
+def item_links(app, docname: str) -> dict[str, tuple[list[tuple[str, str]], list[dict]]]:
+    """For every paper item, the links from page ``docname`` to the book's figures, tables or
+    sections that rebuild it on this build (``(text, uri)``, in the book's order), and the
+    provenance records of their files. Read after every chapter has run."""
     env = app.env
-    # paper item -> [(label, provenance records of the label's files)], read after every chapter ran
     records: dict[str, list[tuple[str, list[dict]]]] = {}
     folder = figure_dir()
     for cell in sorted(book_cells(_chapter_sources(env)), key=lambda c: c["label"]):
@@ -134,23 +134,8 @@ def fill_claims_map(app, doctree, docname):
         for key in cell["rebuilds"]:
             records.setdefault(key, []).append((cell["label"], mine))
     labels = env.domaindata["std"]["labels"]
-    table = nodes.table(classes=["claims-map"])
-    group = nodes.tgroup(cols=3)
-    table += group
-    for width in (35, 35, 30):
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    group += head
-    row = nodes.row()
-    for title in ("the paper", "rebuilt in this book by", "data on this build"):
-        row += nodes.entry("", nodes.paragraph(text=title))
-    head += row
-    body = nodes.tbody()
-    group += body
-    for key, description in PAPER_ITEMS:
-        row = nodes.row()
-        row += nodes.entry("", _with_math(description))
-        where = nodes.paragraph()
+    out = {}
+    for key, _ in PAPER_ITEMS:
         mine = records.get(key, [])
         links = []
         for label, cell_records in mine:
@@ -166,20 +151,53 @@ def fill_claims_map(app, doctree, docname):
                 text = section or label
             title = env.titles[target_doc].astext() if target_doc in env.titles else target_doc
             uri = app.builder.get_relative_uri(docname, target_doc) + "#" + target_id
-            links.append((tuple(fig_number or (10**6,)), text, title, uri))
-        for i, (_, text, title, uri) in enumerate(sorted(links)):  # in the book's order
-            if i:
-                where += nodes.Text("; ")
-            where += nodes.reference("", f"{text} ({title})", refuri=uri, internal=True)
-        if not where.children:
-            where += nodes.Text(NOT_REBUILT.get(key, "not rebuilt on this build"))
-        row += nodes.entry("", where)
-        row += nodes.entry("", nodes.paragraph(text=status([r for _, rs in mine for r in rs]) if mine else "—"))
+            links.append((tuple(fig_number or (10**6,)), f"{text} ({title})", uri))
+        out[key] = ([(text, uri) for _, text, uri in sorted(links)], [r for _, rs in mine for r in rs])
+    return out
+
+
+def links_paragraph(links: list[tuple[str, str]], empty: str) -> nodes.paragraph:
+    """The links of :func:`item_links` as one paragraph, ``empty`` when there are none."""
+    where = nodes.paragraph()
+    for i, (text, uri) in enumerate(links):
+        if i:
+            where += nodes.Text("; ")
+        where += nodes.reference("", text, refuri=uri, internal=True)
+    if not links:
+        where += nodes.Text(empty)
+    return where
+
+
+def fill_claims_map(app, doctree, docname):
+    found = list(doctree.findall(claims_map))
+    if not found:
+        return
+    by_item = item_links(app, docname)
+    table = nodes.table(classes=["claims-map"])
+    group = nodes.tgroup(cols=3)
+    table += group
+    for width in (35, 35, 30):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for title in ("the paper", "rebuilt in this book by", "data on this build"):
+        row += nodes.entry("", nodes.paragraph(text=title))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for key, description in PAPER_ITEMS:
+        links, records = by_item[key]
+        row = nodes.row()
+        row += nodes.entry("", _with_math(description))
+        row += nodes.entry("", links_paragraph(links, NOT_REBUILT.get(key, "not rebuilt on this build")))
+        row += nodes.entry("", nodes.paragraph(text=status(records) if records else "—"))
         body += row
     for node in found:
         node.replace_self(table)
 
 
 def always_refresh(app, env, added, changed, removed):
-    """The page holding the claims map depends on every chapter: re-write it on every build."""
-    return [doc for doc in env.found_docs if doc.endswith("intro")]
+    """The pages holding the claims map and the results at a glance depend on every chapter:
+    re-write them on every build."""
+    return [doc for doc in env.found_docs if doc.endswith(("intro", "glance"))]

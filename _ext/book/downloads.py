@@ -196,4 +196,6 @@ def write_downloads(app, exception):
         "references, the book's hidden cells collapsed. Two editions: <code>notebooks/</code>, the reader's, with "
         "each exercise's solution folded under it; <code>notebooks/student/</code>, for teaching, where each "
         "solution is an empty code cell to fill in.</p>"
+        "<p>The whole book as one PDF, to print or hand out: <a href=\"book.pdf\">book.pdf</a> (made by "
+        "<code>make pdf</code>, beside these files when the book is published with it).</p>"
         f"<ul>{items}</ul></body></html>")

@@ -17,7 +17,10 @@ so that the chapter and the tests call the same tested functions):
   profiles against the assumptions, monitoring and contracts as complements, who gains, the
   annotator's utility curve);
 - :mod:`~annotator_incentives.findings.planning` -- the planning chapter (the report of
-  ``annotator-plan`` read for its case, the loss against the number of checks).
+  ``annotator-plan`` read for its case, the loss against the number of checks);
+- :mod:`~annotator_incentives.findings.glance` -- the page "Results at a glance": each of the
+  paper's figures and claims read from this build's figure data with the functions above, and a
+  verdict (agrees, differs, not checkable on this build).
 
 Why a package of its own rather than functions in ``monitoring`` or ``contracts``: those modules
 compute the model's quantities; what a chapter *says about* them (which curve is below which,
