@@ -377,9 +377,11 @@ def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> 
 
 
 def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x: str = "n", **style) -> None:
-    """One line per value of ``by`` (labelled ``label.format(value)``), in the frame's order."""
+    """One line per value of ``by`` (labelled ``label.format(value)``, a number in its shortest form:
+    ``δ = 0``, not ``δ = 0.0``), in the frame's order."""
     for value, block in frame.groupby(by, sort=False):
-        ax.plot(block[x], block[y], label=label.format(value), **style)
+        shown = f"{value:g}" if isinstance(value, (float, np.floating)) else value
+        ax.plot(block[x], block[y], label=label.format(shown), **style)
 
 
 MONITOR_MARKERS = {"self-consistency": "o", "expert": "s"}

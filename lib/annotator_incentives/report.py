@@ -7,6 +7,11 @@ sentence is one readable line of chapter code:
   (:func:`number`), never ``0.000`` or ``1.0e-12``: below a stated floor it reads ``< 0.001``
   or ``< 10⁻¹²``; a value that is zero to machine precision reads ``0``; a magnitude below
   10⁻⁴ that is stated reads ``7.3 × 10⁻⁸``;
+- a standard error gets one or two significant figures (two when they start with 1 or 2), and
+  the estimate it belongs to is rounded to the same decimal (:func:`standard_error`,
+  :func:`estimate`); a relative difference is a percentage with two figures (:func:`percent`);
+- a quantity that is zero to the floor of its computation is said in words (:func:`negligible`:
+  ``below 10⁻¹²``, ``zero to machine precision``), never ``0.000``;
 - a parameter the book chose (delta, eta, a target) is written as given (:func:`value`);
 - a count of checks or pairs is a whole number with thousands separators (:func:`count`);
 - a set of parameters reads ``δ = 0.1`` or ``δ ∈ {0, 0.1, 0.2}`` (:func:`values`), and the
@@ -28,6 +33,10 @@ import numpy as np
 __all__ = [
     "number",
     "at_most",
+    "standard_error",
+    "estimate",
+    "percent",
+    "negligible",
     "value",
     "count",
     "tally",
@@ -136,6 +145,85 @@ def at_most(x: float, digits: int = 3, floor: float | None = None) -> str:
     """
     text = number(x, digits=digits, floor=floor)
     return "less than " + text[2:] if text.startswith("< ") else f"at most {text}"
+
+
+def _se_decimals(se: float) -> int:
+    """Decimals of a standard error at one or two significant figures (two for a leading 1 or 2)."""
+    magnitude = math.floor(math.log10(se))
+    leading = int(round(se / 10.0**magnitude, 6))
+    figures = 2 if leading < 3 else 1
+    return figures - 1 - magnitude  # 0.96 -> 1.0 and 0.096 -> 0.10: a round-up to a leading 1 keeps two figures
+
+
+def standard_error(se: float) -> str:
+    """A standard error with one or two significant figures (two when its first figure is 1 or 2).
+
+    Raises
+    ------
+    ValueError
+        If ``se`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> standard_error(0.00314), standard_error(0.0123), standard_error(0.27)
+    ('0.003', '0.012', '0.27')
+    """
+    se = float(se)
+    if not (math.isfinite(se) and se > 0):
+        raise ValueError(f"a standard error must be positive and finite; got {se}")
+    if se < SMALL:
+        return number(se, digits=2)
+    decimals = _se_decimals(se)
+    return f"{round(se, decimals):,.{max(0, decimals)}f}"
+
+
+def estimate(x: float, se: float) -> str:
+    """An estimate and its standard error, the estimate rounded to the standard error's last decimal.
+
+    Examples
+    --------
+    >>> estimate(-0.44217, 0.00314)
+    '−0.442 ± 0.003'
+    >>> estimate(12.3456, 0.27)
+    '12.35 ± 0.27'
+    """
+    se = float(se)
+    text = standard_error(se)
+    if se < SMALL:
+        return f"{number(x)} ± {text}"
+    decimals = _se_decimals(se)
+    return f"{round(float(x), decimals):,.{max(0, decimals)}f}".replace("-", "−") + f" ± {text}"
+
+
+def percent(x: float, digits: int = 2, floor: float = 1e-6) -> str:
+    """A share or relative difference as a percentage with ``digits`` significant figures;
+    below ``floor`` (as a fraction) it reads ``below 10⁻⁴ %``.
+
+    Examples
+    --------
+    >>> percent(1.2e-05), percent(0.123), percent(4e-9)
+    ('0.0012 %', '12 %', 'below 10⁻⁴ %')
+    """
+    x = float(x)
+    if x != 0 and abs(x) < floor:
+        return f"below {_floor_text(floor * 100)} %"
+    return f"{number(100 * x, digits=digits)} %"
+
+
+def negligible(x: float, floor: float = MACHINE_ZERO) -> str:
+    """A quantity expected to vanish, in words: ``zero to machine precision`` (exactly zero or
+    within 1e-12 of it at the default floor), ``below <floor>`` under a larger stated floor, or
+    the number itself (three significant figures) when it is above the floor.
+
+    Examples
+    --------
+    >>> negligible(3e-14), negligible(2e-9, floor=1e-6), negligible(0.0213)
+    ('zero to machine precision', 'below 10⁻⁶', '0.0213')
+    """
+    x = float(x)
+    if abs(x) < floor:
+        return "zero to machine precision" if floor <= MACHINE_ZERO else f"below {_floor_text(floor)}"
+    return number(x)
 
 
 def value(x: float) -> str:

@@ -422,11 +422,12 @@ def checks_sentence(label: str, c: CheckCounts) -> str:
 
 
 def bound_sentence(label: str, bounds: pd.DataFrame, p, c_bar: float, level: float, grid,
-                   eta0s: Sequence[float] = (0.8, 0.95)) -> str:
+                   eta0s: Sequence[float] = (0.95, 0.8)) -> str:
     """Where the expert lower bound of one dataset first falls below ``level`` (:func:`first_below`
     on ``bounds``, over the n of ``grid``), beside the checks the agreement test needs
-    (:func:`agreement_checks` at ``eta0s``, eta1 = 1); a level not reached reads ``no n up to``
-    or ``more than`` :data:`N_MAX`, never ``nan``."""
+    (:func:`agreement_checks` at ``eta0s``, eta1 = 1), each in the figure legend's order, the
+    largest eta0 first; a level not reached reads ``no n up to`` or ``more than`` :data:`N_MAX`,
+    never ``nan``."""
     reached = first_below(bounds, level)
     checks = agreement_checks(p, level, eta0s, eta1=1.0)
     return (f"{label}: the lower bound first falls below {report.value(level)} at "
