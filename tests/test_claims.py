@@ -240,7 +240,9 @@ def test_the_utility_gap_chapter_says_infeasible_cases_and_does_not_count_them(w
     # the counts leave the infeasible comparisons out, and say how many they are
     restricted = orderings.restricted_not_below
     assert restricted.infeasible > 0
-    assert f"the restricted gap is at least the unrestricted one in {report.tally(restricted.holds, restricted.total, restricted.infeasible, noun='comparisons', why='without a feasible contract on one side')}" in text
+    counted = report.tally(restricted.holds, restricted.total, restricted.infeasible, noun="comparisons",
+                           why="without a feasible contract on one side")
+    assert f"the restricted gap is at least the unrestricted one in {counted}" in text
     assert f"{report.count(orderings.no_contract)} of the {report.count(len(table))} problems have no feasible contract" in text
     assert "| no contract |" in text or "| no contract" in text  # the summary table says it in words
     assert "PKU is not among this build's data" in text  # the paper's PKU remark, said as not checkable here

@@ -1,8 +1,8 @@
 """Assessing an annotator: expert-based and self-consistency monitoring, computed exactly.
 
-The annotator model (the paper's equations (2)-(3), built on its Assumption 1, Z ~ Bern(p)): with probability eta the annotator labels as the
-population does, ``Z ~ Bern(p)``; otherwise by a fair coin. Both monitoring methods reduce to
-a count of passed checks ``X ~ Bin(n, q(eta))`` with
+The annotator model (the paper's equations (2)-(3), built on its Assumption 1, Z ~ Bern(p)): with
+probability eta the annotator labels as the population does, ``Z ~ Bern(p)``; otherwise by a fair
+coin. Both monitoring methods reduce to a count of passed checks ``X ~ Bin(n, q(eta))`` with
 
     q(eta) = (1 + c * eta) / 2,
 

@@ -377,14 +377,17 @@ def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11, labels: di
                                for d, (cb, g) in claims.expert_gap.items()])
     pku = claims.expert_gap.get(PKU)
     ranks = list(claims.expert_gap)
-    pku_text = ("PKU is not among this build's data, so the paper's PKU remark is not checkable on this build." if pku is None else
+    absent = "PKU is not among this build's data, so the paper's PKU remark is not checkable on this build."
+    pku_text = (absent if pku is None else
                 f"PKU has the {'smallest' if ranks[0] == PKU else 'largest' if ranks[-1] == PKU else 'a middling'} $\\bar c$ of "
                 "the datasets shown" + ("" if pku[1] is None or claims.self_gap is None else
                                         f", and its expert gap is {report.number(pku[1] / claims.self_gap, digits=2)} times "
                                         "self-consistency's at the same $n$, contract class and problem") + ".")
     second = ("**(ii) Expert monitoring depends on the distribution of $p$ and can do poorly (PKU).** This build: "
-              + (f"the expert gap of linear contracts at $n = {top}$ (unrestricted problem) is {gaps_text}; " if claims.expert_gap else "")
-              + (f"a dataset with a smaller $\\bar c$ has the larger expert gap in {_counted(claims.weaker_larger, 'comparisons of two datasets')}. "
+              + (f"the expert gap of linear contracts at $n = {top}$ (unrestricted problem) is {gaps_text}; "
+                 if claims.expert_gap else "")
+              + ("a dataset with a smaller $\\bar c$ has the larger expert gap in "
+                 f"{_counted(claims.weaker_larger, 'comparisons of two datasets')}. "
                  if claims.weaker_larger.total or claims.weaker_larger.infeasible else "")
               + pku_text)
     example = ("PKU is not among this build's data, so the paper's example is not checkable on this build"
@@ -520,7 +523,8 @@ def payment_sentence(s: PaymentSensitivity) -> str:
             f"{report.number(s.risk_aversion[1])}); and the first-best value it is divided by falls from "
             f"$\\mathcal C = {report.number(s.value[0])}$ to {report.number(s.value[1])} "
             f"($\\eta^* = {report.number(s.eta_star[0])}$ against {report.number(s.eta_star[1])}). Together this "
-            f"first-order reading (the book's, not the paper's; with $E'(\\eta^*)$ and $\\mathcal I(\\eta^*)$ at each profile's own "
+            "first-order reading (the book's, not the paper's; with $E'(\\eta^*)$ and $\\mathcal I(\\eta^*)$ at each "
+            "profile's own "
             "$\\eta^*$) predicts normalised gaps about {report.number(s.predicted, digits=2)} "
             f"times Figure 3's; the exact solutions (self-consistency, linear contracts, unrestricted) give "
             f"{report.number(s.observed[0], digits=2)} times (median over $n$; from {report.number(s.observed[1], digits=2)} "
@@ -552,11 +556,13 @@ def gap_key_results(table: pd.DataFrame, delta: float, sensitivity: PaymentSensi
         + (f"with self-consistency at $n = {top}$ the normalised gap is {report.number(sc['linear'], floor=1e-12)} (linear) "
            f"against {report.number(sc['binary'], floor=1e-12)} (binary) ({{numref}}`{summary}`)."
            if {"linear", "binary"} <= set(sc.dropna().index) else f"({{numref}}`{summary}`)."),
-        ("PKU is not among this build's data: the paper's PKU remarks (its claims (ii) and (iii)) are not checkable on this build."
+        ("PKU is not among this build's data: the paper's PKU remarks (its claims (ii) and (iii)) are not checkable on "
+         "this build."
          if claims.pku is None else
          f"On PKU under $\\tilde{{\\mathcal C}}_n$ with expert monitoring, {_crossover_text(claims.pku, 10)} (the paper: linear "
          "lower from $n = 100$)."),
-        f"An annotator less sensitive to the payment has normalised gaps about {report.number(sensitivity.observed[0], digits=2)} "
+        "An annotator less sensitive to the payment has normalised gaps about "
+        f"{report.number(sensitivity.observed[0], digits=2)} "
         f"times larger: it needs a wider spread of pay for the same incentive ({{numref}}`{variant}`).",
     ]
     if o.no_contract:
@@ -767,7 +773,8 @@ def grid_key_results(g: GridFindings, first_best_value: float, figure: str, tabl
         f"configurations and a gap of zero in {report.count(len(g.zero))}; no contract can beat the exact optimum, so these "
         f"are artefacts of the method ({{numref}}`{figure}`).",
         f"In {report.tally(g.not_ic, g.total)} configurations the grid's contract is not incentive compatible: the annotator "
-        f"would gain up to {report.number(g.largest_gain, digits=2)} in utility by choosing another effort ({{numref}}`{table}`).",
+        f"would gain up to {report.number(g.largest_gain, digits=2)} in utility by choosing another effort "
+        f"({{numref}}`{table}`).",
         f"The grid's own first-best lies {report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} "
         f"below the true $\\mathcal C = {report.number(first_best_value)}$, a resolution floor of the wage grid "
         f"({{ref}}`{section}`).",
