@@ -20,7 +20,8 @@ sentence is one readable line of chapter code:
   for … only at …; at no n for …`` (:func:`where`).
 
 Everything here returns plain text with Unicode symbols (no MyST roles), so a notebook renders it
-with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book.
+with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book; :func:`shows` hands a
+chapter's key results to the box at the top of its page.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ __all__ = [
     "split",
     "where",
     "bullets",
+    "shows",
     "cells",
 ]
 
@@ -418,6 +420,26 @@ def bullets(lead: str, lines: Iterable[str]) -> str:
     - two
     """
     return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def shows(key: str, markdown: str) -> None:
+    """Hand a chapter's key results (Markdown) to the "What this chapter shows" box at the top of
+    its page: in the book they are glued under ``key`` (myst-nb's ``glue``, shown where the page
+    names the key); where myst-nb is not installed (a downloaded notebook in Colab) they are
+    shown in place.
+
+    Examples
+    --------
+    >>> shows("example-shows", "- one result")  # doctest: +SKIP
+    """
+    from IPython.display import Markdown, display
+
+    try:
+        from myst_nb import glue
+    except ImportError:  # outside the book: show the results where the cell is
+        display(Markdown(markdown))
+        return
+    glue(key, Markdown(markdown), display=False)
 
 
 def cells(rows, digits: int = 3, floor: float | None = None,
