@@ -161,7 +161,7 @@ def article_prose(page_html: str) -> str:
     """The prose of a built page: its article without tables, code, math and the page frame."""
     match = re.search(r"<article\b.*?</article>", page_html, re.S)
     text = NOT_PROSE.sub(" ", match[0] if match else page_html)
-    return ARXIV.sub(" ", html_module.unescape(re.sub(r"<[^>]+>", " ", text)))
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
 def significant_figures(token: str) -> int:
@@ -173,9 +173,10 @@ def significant_figures(token: str) -> int:
 def number_policy_breaches(prose: str) -> list[str]:
     """Numbers in prose that break the number policy: zeros written with decimals, decimals with
     more than four significant figures or more than six decimal places, exponent notation."""
+    prose = ARXIV.sub(" ", prose)
     found = [m[0] for m in ZEROS.finditer(prose)] + [m[0] for m in EXPONENT.finditer(prose)]
-    found += [m[0] for m in DECIMAL.finditer(prose)
-              if significant_figures(m[0]) > 4 or len(m[0].split(".")[1]) > 6]
+    found += [m[0] for m in DECIMAL.finditer(prose) if not ZEROS.fullmatch(m[0])
+              and (significant_figures(m[0]) > 4 or len(m[0].split(".")[1]) > 6)]
     return found
 
 
