@@ -59,6 +59,16 @@ def run(data_dir: Path, figure_dir: Path, chapters: tuple[str, ...] = CHAPTERS) 
                 os.environ[key] = value
 
 
+def helpsteer_fixture(root: Path, seed: int, margin: tuple[float, float], pairs: int = 4000) -> Path:
+    """A test fixture in the hub's layout: HelpSteer pairs whose chosen score exceeds the rejected one
+    by a uniform ``margin``, so that p = sigma(difference) sits just above 1/2."""
+    rng = np.random.default_rng(seed)
+    rejected = rng.uniform(0, 4, pairs)
+    write_hub_dataset(root / "hub-copy", "RLHFlow/Helpsteer-preference-standard", rejected + rng.uniform(*margin, pairs),
+                      rejected)
+    return root / "hub-copy"
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, reader_run, built_book) -> dict[str, tuple[Path, Path, dict[str, str]]]:
     """The book's own run (the real data shipped with the library) and one more on the fixture."""
@@ -67,11 +77,7 @@ def runs(tmp_path_factory, reader_run, built_book) -> dict[str, tuple[Path, Path
     book = {chapter: markdown_outputs(nbformat.read(reader_run.work / f"{chapter}.ipynb", as_version=4))
             for chapter in CHAPTERS}
     root = tmp_path_factory.mktemp("claims")
-    fixture = root / "hub-copy"
-    rng = np.random.default_rng(7)
-    rejected = rng.uniform(0, 4, 4000)
-    chosen = rejected + rng.uniform(0.15, 0.25, 4000)  # p = sigma(difference) near 0.55: c-bar near 0.1
-    write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
+    fixture = helpsteer_fixture(root, seed=7, margin=(0.15, 0.25))  # p = sigma(difference) near 0.55: c-bar near 0.1
     return {"real": (ai_data.packaged_data_dir(), out / "figures", book),
             "fixture": (fixture, root / "figures", run(fixture, root / "figures"))}
 
@@ -221,11 +227,7 @@ def weak_signal(tmp_path_factory) -> tuple[Path, Path, str]:
     score differences put p near 1/2 (c-bar about 0.03, weaker than the paper's PKU), so that the
     restricted problem has no feasible contract at some n."""
     root = tmp_path_factory.mktemp("weak")
-    fixture = root / "hub-copy"
-    rng = np.random.default_rng(11)
-    rejected = rng.uniform(0, 4, 4000)
-    chosen = rejected + rng.uniform(0.05, 0.07, 4000)  # p = sigma(difference) near 0.515: c-bar near 0.03
-    write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
+    fixture = helpsteer_fixture(root, seed=11, margin=(0.05, 0.07))  # p near 0.515: c-bar near 0.03
     return fixture, root / "figures", run(fixture, root / "figures", ("utility_gap",))["utility_gap"]
 
 
