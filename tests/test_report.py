@@ -29,6 +29,8 @@ from annotator_incentives import report
         (-0.0000786, {}, "−7.86 × 10⁻⁵"),
         (9.996e-6, {}, "1.00 × 10⁻⁵"),  # rounding up a decade
         (3e-13, {"floor": 1e-12}, "< 10⁻¹²"),
+        (0.00012254, {"digits": 4}, "1.225 × 10⁻⁴"),  # never more than six decimals
+        (0.000123, {}, "0.000123"),
     ],
 )
 def test_number_policy(x, kwargs, text):
@@ -110,3 +112,9 @@ def test_percent_and_negligible_quantities():
     assert report.negligible(-5e-13) == "zero to machine precision"
     assert report.negligible(5e-8, floor=1e-6) == "below 10⁻⁶"
     assert report.negligible(2e-3, floor=1e-6) == "0.00200"
+
+
+def test_between_says_one_number_when_the_ends_agree():
+    assert report.between(0.3011, 0.3024) == "0.301 to 0.302"
+    assert report.between(0.30201, 0.30203) == "0.302"
+    assert report.between(1e-13, 2e-13, floor=1e-12) == "< 10⁻¹²"

@@ -34,6 +34,7 @@ import numpy as np
 __all__ = [
     "number",
     "at_most",
+    "between",
     "standard_error",
     "estimate",
     "percent",
@@ -55,6 +56,7 @@ __all__ = [
 
 MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
 SMALL = 1e-4  # below this a stated magnitude is written with a power of ten
+MAX_DECIMALS = 6  # a number that would need more decimals is written with a power of ten (1.225 × 10⁻⁴)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -105,6 +107,8 @@ def number(x: float | None, digits: int = 3, floor: float | None = None, missing
     '< 0.001'
     >>> number(7.3e-8, digits=2)
     '7.3 × 10⁻⁸'
+    >>> number(0.00012254, digits=4)
+    '1.225 × 10⁻⁴'
     >>> number(4e-13, floor=1e-12)
     '< 10⁻¹²'
     >>> number(float("nan"), missing="no contract")
@@ -124,7 +128,7 @@ def number(x: float | None, digits: int = 3, floor: float | None = None, missing
     if floor is not None and abs(x) < floor:
         return f"< {_floor_text(floor)}" if x > 0 else f"> −{_floor_text(floor)}"
     magnitude = math.floor(math.log10(abs(x)))
-    if abs(x) < SMALL:
+    if abs(x) < SMALL or digits - 1 - magnitude > MAX_DECIMALS:
         mantissa = round(x / 10.0**magnitude, digits - 1)
         if abs(mantissa) >= 10:
             mantissa, magnitude = mantissa / 10, magnitude + 1
@@ -155,6 +159,18 @@ def _se_decimals(se: float) -> int:
     leading = int(round(se / 10.0**magnitude, 6))
     figures = 2 if leading < 3 else 1
     return figures - 1 - magnitude  # 0.96 -> 1.0 and 0.096 -> 0.10: a round-up to a leading 1 keeps two figures
+
+
+def between(lo: float, hi: float, digits: int = 3, floor: float | None = None) -> str:
+    """A range of computed values: ``0.301 to 0.302``, or one number when both ends read the same.
+
+    Examples
+    --------
+    >>> between(0.3011, 0.3024), between(0.30201, 0.30203)
+    ('0.301 to 0.302', '0.302')
+    """
+    a, b = number(lo, digits=digits, floor=floor), number(hi, digits=digits, floor=floor)
+    return a if a == b else f"{a} to {b}"
 
 
 def standard_error(se: float) -> str:

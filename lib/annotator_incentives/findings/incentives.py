@@ -372,9 +372,10 @@ def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11, labels: di
                 if o.self_stronger else "$\\bar c \\ge 1 - \\delta$ for every dataset shown")
     first = ("**(i) Self-consistency outperforms expert monitoring** for the same problem and contract class. "
              f"This build: {stronger}, and self-consistency has the smaller gap in {_counted(claims.self_below_expert)}.")
-    gaps_text = report.series([f"{label(d)} (c̄ = {report.number(cb)}): "
-                               + (report.number(g, floor=1e-12) if g is not None else "no contract")
-                               for d, (cb, g) in claims.expert_gap.items()])
+    gaps_text = report.series([(report.number(g, floor=1e-12) if g is not None else "no contract")
+                               + f" on {label(d)} (c̄ = {report.number(cb)})" for d, (cb, g) in claims.expert_gap.items()])
+    if claims.self_gap is not None:
+        gaps_text += f", against {report.number(claims.self_gap, floor=1e-12)} for self-consistency"
     pku = claims.expert_gap.get(PKU)
     ranks = list(claims.expert_gap)
     absent = "PKU is not among this build's data, so the paper's PKU remark is not checkable on this build."
