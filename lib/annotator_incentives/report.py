@@ -451,7 +451,7 @@ def shows(key: str, markdown: str) -> None:
     from IPython.display import Markdown, display
 
     try:
-        from myst_nb import glue
+        from myst_nb import glue  # type: ignore[import-untyped]
     except ImportError:  # outside the book: show the results where the cell is
         display(Markdown(markdown))
         return
