@@ -258,7 +258,8 @@ def test_payment_sensitivity_says_why_the_gaps_grow():
     assert s.marginal_utility[1] < s.marginal_utility[0] and s.risk_aversion == pytest.approx((1.0, 0.5))
     assert s.observed[1] <= s.observed[0] <= s.observed[2] and s.observed[0] > 2
     assert 0.5 < s.predicted / s.observed[0] < 2  # the first-order reading is of the right size
-    assert "times Figure 3's" in incentives.payment_sentence(s)
+    sentence = incentives.payment_sentence(s)
+    assert "times Figure 3's" in sentence and "{" not in sentence  # every number filled in
 
 
 def test_sensitivity_sentence_of_a_corner_profile():

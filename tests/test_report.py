@@ -118,3 +118,9 @@ def test_between_says_one_number_when_the_ends_agree():
     assert report.between(0.3011, 0.3024) == "0.301 to 0.302"
     assert report.between(0.30201, 0.30203) == "0.302"
     assert report.between(1e-13, 2e-13, floor=1e-12) == "< 10⁻¹²"
+
+
+def test_order_of_magnitude_of_tiny_exact_quantities():
+    assert report.order(3.2e-26) == "10⁻²⁶" and report.order(1.0) == "10⁰" and report.order(250.0) == "10²"
+    with pytest.raises(ValueError, match="positive"):
+        report.order(0.0)

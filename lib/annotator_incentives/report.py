@@ -35,6 +35,7 @@ __all__ = [
     "number",
     "at_most",
     "between",
+    "order",
     "standard_error",
     "estimate",
     "percent",
@@ -171,6 +172,22 @@ def between(lo: float, hi: float, digits: int = 3, floor: float | None = None) -
     """
     a, b = number(lo, digits=digits, floor=floor), number(hi, digits=digits, floor=floor)
     return a if a == b else f"{a} to {b}"
+
+
+def order(x: float) -> str:
+    """The order of magnitude of a positive quantity, ``10⁻²⁶``: for exact quantities far below
+    machine precision (a binomial tail, a gap computed from one), where :func:`number` would say
+    zero.
+
+    Examples
+    --------
+    >>> order(3.2e-26), order(0.04)
+    ('10⁻²⁶', '10⁻²')
+    """
+    x = float(x)
+    if not (math.isfinite(x) and x > 0):
+        raise ValueError(f"an order of magnitude needs a positive finite number; got {x}")
+    return "10" + str(math.floor(math.log10(x))).translate(_SUPERSCRIPT)
 
 
 def standard_error(se: float) -> str:

@@ -526,7 +526,7 @@ def payment_sentence(s: PaymentSensitivity) -> str:
             f"($\\eta^* = {report.number(s.eta_star[0])}$ against {report.number(s.eta_star[1])}). Together this "
             "first-order reading (the book's, not the paper's; with $E'(\\eta^*)$ and $\\mathcal I(\\eta^*)$ at each "
             "profile's own "
-            "$\\eta^*$) predicts normalised gaps about {report.number(s.predicted, digits=2)} "
+            f"$\\eta^*$) predicts normalised gaps about {report.number(s.predicted, digits=2)} "
             f"times Figure 3's; the exact solutions (self-consistency, linear contracts, unrestricted) give "
             f"{report.number(s.observed[0], digits=2)} times (median over $n$; from {report.number(s.observed[1], digits=2)} "
             f"to {report.number(s.observed[2], digits=2)}).")
