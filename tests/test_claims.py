@@ -6,6 +6,7 @@ from the figure CSVs and the library."""
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 
 from annotator_incentives import data as ai_data
 from annotator_incentives import report
-from annotator_incentives.findings import assessing
+from annotator_incentives.findings import assessing, incentives
 from hub_layout import write_hub_dataset
 from suite import REPO_ROOT
 from tolerances import WELL
@@ -39,13 +40,13 @@ def markdown_outputs(notebook) -> str:
                         for output in cell.get("outputs", []) if "text/markdown" in output.get("data", {}))
 
 
-def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
+def run(data_dir: Path, figure_dir: Path, chapters: tuple[str, ...] = CHAPTERS) -> dict[str, str]:
     """Execute the chapters with this data folder; return each chapter's generated statements."""
     saved = {k: os.environ.get(k) for k in ("ANNOTATOR_DATA_DIR", "ANNOTATOR_FIGURE_DIR")}
     os.environ["ANNOTATOR_DATA_DIR"], os.environ["ANNOTATOR_FIGURE_DIR"] = str(data_dir), str(figure_dir)
     try:
         outputs = {}
-        for chapter in CHAPTERS:
+        for chapter in chapters:
             notebook = jupytext.read(REPO_ROOT / "chapters" / f"{chapter}.md")
             nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
                                     resources={"metadata": {"path": str(REPO_ROOT / "chapters")}}).execute()
@@ -59,6 +60,16 @@ def run(data_dir: Path, figure_dir: Path) -> dict[str, str]:
                 os.environ[key] = value
 
 
+def helpsteer_fixture(root: Path, seed: int, margin: tuple[float, float], pairs: int = 4000) -> Path:
+    """A test fixture in the hub's layout: HelpSteer pairs whose chosen score exceeds the rejected one
+    by a uniform ``margin``, so that p = sigma(difference) sits just above 1/2."""
+    rng = np.random.default_rng(seed)
+    rejected = rng.uniform(0, 4, pairs)
+    write_hub_dataset(root / "hub-copy", "RLHFlow/Helpsteer-preference-standard", rejected + rng.uniform(*margin, pairs),
+                      rejected)
+    return root / "hub-copy"
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, reader_run, built_book) -> dict[str, tuple[Path, Path, dict[str, str]]]:
     """The book's own run (the real data shipped with the library) and one more on the fixture."""
@@ -67,11 +78,7 @@ def runs(tmp_path_factory, reader_run, built_book) -> dict[str, tuple[Path, Path
     book = {chapter: markdown_outputs(nbformat.read(reader_run.work / f"{chapter}.ipynb", as_version=4))
             for chapter in CHAPTERS}
     root = tmp_path_factory.mktemp("claims")
-    fixture = root / "hub-copy"
-    rng = np.random.default_rng(7)
-    rejected = rng.uniform(0, 4, 4000)
-    chosen = rejected + rng.uniform(0.15, 0.25, 4000)  # p = sigma(difference) near 0.55: c-bar near 0.1
-    write_hub_dataset(fixture, "RLHFlow/Helpsteer-preference-standard", chosen, rejected)
+    fixture = helpsteer_fixture(root, seed=7, margin=(0.15, 0.25))  # p = sigma(difference) near 0.55: c-bar near 0.1
     return {"real": (ai_data.packaged_data_dir(), out / "figures", book),
             "fixture": (fixture, root / "figures", run(fixture, root / "figures"))}
 
@@ -139,3 +146,107 @@ def test_self_consistency_statements_match_figure_2_and_the_table(runs):
             assert f"| ≥ {n_bound} |" in text and f"| {n_agree} (≈" in text, name
             for delta, n_sc in counts.self_consistency.items():
                 assert f"{report.count(n_sc)} at δ = {delta:g}" in text, (name, delta)
+
+
+# --- the number policy, on every built page's prose --------------------------------------------
+
+# What is not prose: tables, code (inputs, printed outputs, inline code), math, and the page's frame.
+NOT_PROSE = re.compile(
+    r"<(table|pre|code|script|style|nav|header|footer|math|mjx-container)\b.*?</\1>"
+    r"|<(div|span) class=\"math[^\"]*\".*?</\2>"
+    r"|\\\(.*?\\\)|\\\[.*?\\\]|\$\$.*?\$\$",
+    re.S,
+)
+ZEROS = re.compile(r"(?<![\d.,])[−-]?0\.00+(?![\d.]?\d)")  # "0.000", "0.0000": a zero written with decimals
+DECIMAL = re.compile(r"(?<![\w.,/−-])[−-]?\d[\d,]*\.\d+(?![\d.]*\d|/)")  # 12.3456, not 1.26.4 nor a DOI's 10.2307/
+EXPONENT = re.compile(r"(?<![\w.])\d(?:\.\d+)?e[−+-]?\d+\b")  # 1.0e-12: prose writes 1.0 × 10⁻¹²
+ARXIV = re.compile(r"\b\d{4}\.\d{4,5}(?:v\d)?\b")
+NO_COMPUTED_PROSE = {"chapters/api.html", "genindex.html", "search.html", "py-modindex.html"}  # docstrings and indexes
+
+
+def article_prose(page_html: str) -> str:
+    """The prose of a built page: its article without tables, code, math and the page frame."""
+    match = re.search(r"<article\b.*?</article>", page_html, re.S)
+    text = NOT_PROSE.sub(" ", match[0] if match else page_html)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def significant_figures(token: str) -> int:
+    """Significant figures of a decimal as written (``0.0120`` has 3)."""
+    digits = re.sub(r"\D", "", token).lstrip("0")
+    return len(digits)
+
+
+def number_policy_breaches(prose: str) -> list[str]:
+    """Numbers in prose that break the number policy: zeros written with decimals, decimals with
+    more than four significant figures or more than six decimal places, exponent notation."""
+    prose = ARXIV.sub(" ", prose)
+    found = [m[0] for m in ZEROS.finditer(prose)] + [m[0] for m in EXPONENT.finditer(prose)]
+    found += [m[0] for m in DECIMAL.finditer(prose) if not ZEROS.fullmatch(m[0])
+              and (significant_figures(m[0]) > 4 or len(m[0].split(".")[1]) > 6)]
+    return found
+
+
+@pytest.mark.parametrize(("text", "breaches"), [
+    ("differ from the theory's by at most 0.000.", ["0.000"]),
+    ("utility 0.000000000000 to 0.000000000001; gain 1.0e-12", ["0.000000000000", "1.0e-12", "0.000000000001"]),
+    ("against 0.0000 and 0.0000 at the induced efforts", ["0.0000", "0.0000"]),
+    ("within 0.0012 % (relative difference 1.2e-05)", ["1.2e-05"]),
+    ("slope −0.44234 ± 0.003", ["−0.44234"]),
+    ("c̄ = 0.618, 1,689 votes, 12.5 %, version 1.26.4, arXiv 2502.06387, doi 10.2307/3003320, η = 0.95", []),
+    ("a gap below 10⁻¹², 7.3 × 10⁻⁸ and 0", []),
+])
+def test_the_number_scan_finds_over_precise_prose(text, breaches):
+    assert number_policy_breaches(text) == breaches
+
+
+def test_the_prose_leaves_out_tables_code_and_math():
+    page = ("<article><p>gap 0.000</p><table><tr><td>0.000</td></tr></table><pre>0.123456</pre>"
+            "<code>0.0000</code><span class=\"math notranslate\">\\(0.000\\)</span></article>")
+    assert number_policy_breaches(article_prose(page)) == ["0.000"]
+
+
+@pytest.mark.slow
+def test_every_page_writes_numbers_by_the_policy(built_book):
+    """No built page's prose has 0.000-style zeros, exponent notation or a number with more than
+    four significant figures (tables, code and math aside; the API reference quotes docstrings)."""
+    out, result = built_book
+    assert result.returncode == 0
+    site = out / "_build" / "html"
+    pages = {page.relative_to(site).as_posix(): page for page in sorted(site.rglob("*.html"))}
+    assert "chapters/utility_gap.html" in pages
+    breaches = {name: found for name, page in pages.items() if name not in NO_COMPUTED_PROSE and not name.startswith("_")
+                for found in [number_policy_breaches(article_prose(page.read_text()))] if found}
+    assert not breaches, breaches
+
+
+# --- infeasible is a result: the utility-gap chapter on a weak expert signal -------------------
+
+@pytest.fixture(scope="module")
+def weak_signal(tmp_path_factory) -> tuple[Path, Path, str]:
+    """The utility-gap chapter executed on a test fixture in the hub's layout: HelpSteer pairs whose
+    score differences put p near 1/2 (c-bar about 0.03, weaker than the paper's PKU), so that the
+    restricted problem has no feasible contract at some n."""
+    root = tmp_path_factory.mktemp("weak")
+    fixture = helpsteer_fixture(root, seed=11, margin=(0.05, 0.07))  # p near 0.515: c-bar near 0.03
+    return fixture, root / "figures", run(fixture, root / "figures", ("utility_gap",))["utility_gap"]
+
+
+@pytest.mark.slow
+def test_the_utility_gap_chapter_says_infeasible_cases_and_does_not_count_them(weak_signal):
+    folder, figures, text = weak_signal
+    c_bar = ai_data.load_preference_data("helpsteer", folder).c_bar
+    assert 0.02 < c_bar < 0.04
+    assert not re.search(r"\bnan\b", text, re.I)  # no NaN anywhere in the chapter's statements or tables
+    table = pd.read_csv(figures / "fig3_utility_gap.csv")
+    orderings = incentives.gap_orderings(table, delta=0.02)
+    assert orderings.no_contract > 0, "the fixture must have problems without a feasible contract"
+    # the counts leave the infeasible comparisons out, and say how many they are
+    restricted = orderings.restricted_not_below
+    assert restricted.infeasible > 0
+    counted = report.tally(restricted.holds, restricted.total, restricted.infeasible, noun="comparisons",
+                           why="without a feasible contract on one side")
+    assert f"the restricted gap is at least the unrestricted one in {counted}" in text
+    assert f"{report.count(orderings.no_contract)} of the {report.count(len(table))} problems have no feasible contract" in text
+    assert "| no contract |" in text or "| no contract" in text  # the summary table says it in words
+    assert "PKU is not among this build's data" in text  # the paper's PKU remark, said as not checkable here

@@ -209,7 +209,57 @@ def test_gap_readings_of_the_weak_signal_say_the_infeasible_cases(weak):
     assert "nan" not in text
     assert f"{infeasible} of the {len(weak)} problems have no feasible contract" in text
     assert "are not counted" in text  # the comparisons left out are said
-    assert text.startswith("- the gap at $n = 201$ is below the gap at $n = 1$")
+    assert text.startswith("The paper's Figure 3 caption makes three observations")
+    assert "**(i) Self-consistency outperforms expert monitoring**" in text and "**(iii) Linear contracts" in text
+    assert "PKU is not among this build's data, so the paper's PKU remark is not checkable on this build." in text
+    assert "- the gap at $n = 201$ is below the gap at $n = 1$" in text  # beyond the caption
+
+
+def test_caption_claims_count_without_the_infeasible(weak):
+    claims = incentives.caption_claims(weak, delta=0.02)
+    assert claims.pku is None and claims.weakest[0] == "weak"
+    gaps = weak[weak.feasible]
+    compared = gaps.pivot_table(index=["kind", "problem", "n"], columns="monitor", values="normalised_gap").dropna()
+    assert claims.self_below_expert.total == len(compared)
+    assert claims.self_below_expert.holds == int((compared["self-consistency"] < compared["expert"]).sum())
+    assert claims.self_below_expert.infeasible == len(weak) // 2 - len(compared)
+    assert claims.expert_gap == {"weak": (0.03, pytest.approx(float(gaps[(gaps.monitor == "expert") & (gaps.kind == "linear")
+                                                                          & (gaps.problem == "unrestricted") & (gaps.n == 201)]
+                                                                    .normalised_gap.iloc[0])))}
+    assert claims.weaker_larger.total == 0  # one dataset: nothing to compare
+
+
+def test_caption_claims_on_pku_check_the_paper_s_example(weak):
+    pku = pd.concat([weak.assign(dataset="pku"), weak[weak.monitor == "expert"].assign(dataset="strong", c_bar=0.5,
+                                                                                        normalised_gap=0.001)])
+    claims = incentives.caption_claims(pku, delta=0.02)
+    assert claims.pku is not None and claims.weakest[0] == "pku"
+    assert set(claims.pku.infeasible) == set(weak[(weak.monitor == "expert") & (weak.problem == "restricted")
+                                                  & ~weak.feasible].n)
+    assert claims.weaker_larger.holds == claims.weaker_larger.total > 0  # PKU's expert gaps exceed 0.001
+    text = incentives.gap_readings(pku, delta=0.02, labels={"pku": "PKU", "strong": "Strong"})
+    assert "PKU is not among" not in text and "PKU has the smallest $\\bar c$ of the datasets shown" in text
+    assert "(the paper: from $n = 100$ on)" in text
+
+
+def test_crossover_finds_where_linear_stays_ahead():
+    rows = pd.DataFrame({"dataset": "d", "monitor": "expert", "problem": "restricted", "n": [1, 1, 11, 11, 21, 21, 31, 31],
+                         "kind": ["binary", "linear"] * 4, "feasible": [True] * 6 + [False, True],
+                         "normalised_gap": [0.3, 0.4, 0.2, 0.1, 0.3, 0.2, 0.0, 0.1]})
+    x = incentives.crossover(rows, "d")
+    assert x.binary_lower == [1] and x.linear_lower_from == 11 and x.infeasible == [31] and x.ns == [1, 11, 21, 31]
+
+
+def test_payment_sensitivity_says_why_the_gaps_grow():
+    base, variant = utility.profile("figure3"), utility.profile("figure10_G")
+    tables = [contracts.gap_table(p, {"self-consistency": 0.98}, [11, 51, 101], kinds=("linear",), problems=("unrestricted",))
+              for p in (base, variant)]
+    s = incentives.payment_sensitivity(base, variant, *tables, c=0.98)
+    assert s.marginal_utility[1] < s.marginal_utility[0] and s.risk_aversion == pytest.approx((1.0, 0.5))
+    assert s.observed[1] <= s.observed[0] <= s.observed[2] and s.observed[0] > 2
+    assert 0.5 < s.predicted / s.observed[0] < 2  # the first-order reading is of the right size
+    sentence = incentives.payment_sentence(s)
+    assert "times Figure 3's" in sentence and "{" not in sentence  # every number filled in
 
 
 def test_sensitivity_sentence_of_a_corner_profile():

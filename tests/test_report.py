@@ -29,6 +29,8 @@ from annotator_incentives import report
         (-0.0000786, {}, "−7.86 × 10⁻⁵"),
         (9.996e-6, {}, "1.00 × 10⁻⁵"),  # rounding up a decade
         (3e-13, {"floor": 1e-12}, "< 10⁻¹²"),
+        (0.00012254, {"digits": 4}, "1.225 × 10⁻⁴"),  # never more than six decimals
+        (0.000123, {}, "0.000123"),
     ],
 )
 def test_number_policy(x, kwargs, text):
@@ -85,3 +87,40 @@ def test_at_most():
     assert report.at_most(0.0213, digits=2) == "at most 0.021"
     assert report.at_most(0.0004, floor=0.001) == "less than 0.001"
     assert report.at_most(4e-13, floor=1e-12) == "less than 10⁻¹²"
+
+
+@pytest.mark.parametrize(("se", "text"), [
+    (0.00314, "0.003"), (0.0123, "0.012"), (0.27, "0.27"), (0.96, "1.0"), (0.096, "0.10"), (3.4, "3"),
+    (250.0, "250"), (0.0196, "0.020"), (253.0, "250"), (2.4e-6, "2.4 × 10⁻⁶"),
+])
+def test_standard_errors_have_one_or_two_figures(se, text):
+    assert report.standard_error(se) == text
+
+
+def test_estimates_round_to_their_standard_error():
+    assert report.estimate(-0.44217, 0.00314) == "−0.442 ± 0.003"
+    assert report.estimate(0.5, 0.0123) == "0.500 ± 0.012"
+    assert report.estimate(1234.5, 27) == "1,234 ± 27" or report.estimate(1234.5, 27) == "1,235 ± 27"
+    with pytest.raises(ValueError, match="positive"):
+        report.standard_error(0.0)
+
+
+def test_percent_and_negligible_quantities():
+    assert report.percent(1.2e-05) == "0.0012 %" and report.percent(0.5) == "50 %"
+    assert report.percent(1e-9) == "below 10⁻⁴ %"
+    assert report.negligible(0.0) == "zero to machine precision"
+    assert report.negligible(-5e-13) == "zero to machine precision"
+    assert report.negligible(5e-8, floor=1e-6) == "below 10⁻⁶"
+    assert report.negligible(2e-3, floor=1e-6) == "0.00200"
+
+
+def test_between_says_one_number_when_the_ends_agree():
+    assert report.between(0.3011, 0.3024) == "0.301 to 0.302"
+    assert report.between(0.30201, 0.30203) == "0.302"
+    assert report.between(1e-13, 2e-13, floor=1e-12) == "< 10⁻¹²"
+
+
+def test_order_of_magnitude_of_tiny_exact_quantities():
+    assert report.order(3.2e-26) == "10⁻²⁶" and report.order(1.0) == "10⁰" and report.order(250.0) == "10²"
+    with pytest.raises(ValueError, match="positive"):
+        report.order(0.0)

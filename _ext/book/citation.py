@@ -31,7 +31,7 @@ def cff_bibtex(path: Path | None = None, url: str | None = None) -> str:
     fields = [("title", "{" + cff["title"] + "}"), ("author", " and ".join(authors)),
               ("version", cff.get("version")), ("year", year or None),
               ("month", months[int(month) - 1] if month.isdigit() else None), ("url", url),
-              ("note", "Executable companion to Liu, Wang, Ma and Li (2025), arXiv:2502.06387"),
+              ("note", "Executable companion to Liu, Wang, Ma and Li, arXiv:2502.06387 (v1 2025, v2 2026)"),
               ("related", "liu2025humans")]
     body = ",\n".join(f"  {name:<7} = {{{value}}}" for name, value in fields if value)
     return f"@software{{{key},\n{body}\n}}"

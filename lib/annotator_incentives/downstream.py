@@ -229,7 +229,7 @@ def human_agreement(frame: pd.DataFrame) -> tuple[int, int]:
 
 def simulate_labels(labels, eta: float, rng: np.random.Generator) -> np.ndarray:
     """Relabel as an annotator with commitment ``eta`` (the paper's annotator model, its
-    Assumption 1).
+    equations (2)-(3)).
 
     Each label is kept when the hidden ``V ~ Bern(eta)`` is 1 and replaced by a fair coin
     otherwise, so ``P(Z = 1) = eta * label + (1 - eta) / 2`` and a label flips with probability

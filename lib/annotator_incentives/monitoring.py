@@ -1,8 +1,8 @@
 """Assessing an annotator: expert-based and self-consistency monitoring, computed exactly.
 
-The annotator model (the paper's Section 2, Assumption 1): with probability eta the annotator labels as the
-population does, ``Z ~ Bern(p)``; otherwise by a fair coin. Both monitoring methods reduce to
-a count of passed checks ``X ~ Bin(n, q(eta))`` with
+The annotator model (the paper's equations (2)-(3), built on its Assumption 1, Z ~ Bern(p)): with
+probability eta the annotator labels as the population does, ``Z ~ Bern(p)``; otherwise by a fair
+coin. Both monitoring methods reduce to a count of passed checks ``X ~ Bin(n, q(eta))`` with
 
     q(eta) = (1 + c * eta) / 2,
 
@@ -1103,5 +1103,5 @@ def sample_size_table(p_by_dataset: dict[str, np.ndarray], targets, deltas, eta0
         add(dataset, f"expert agreement test (c̄ = {expert.c:.3f})", expert)
         add(dataset, "any expert test (lower bound)", None, expert_kl_divergence(p, eta0, eta1))
     for delta in deltas:
-        add("any", f"self-consistency, δ = {delta}", self_consistency_monitor(delta))
+        add("any", f"self-consistency, δ = {delta:g}", self_consistency_monitor(delta))
     return pd.DataFrame(rows)

@@ -379,11 +379,12 @@ def calibration_figure(datasets: Sequence[PreferenceData], n_bins: int = 15) -> 
 
 def line_panel(ax: plt.Axes, frame: pd.DataFrame, y: str, by: str, label: str, x: str = "n",
                colors: Mapping[Any, str] | None = None, **style) -> None:
-    """One line per value of ``by`` (labelled ``label.format(value)``, coloured ``colors[value]``
-    when ``colors`` is given), in the frame's order."""
+    """One line per value of ``by`` (labelled ``label.format(value)``, a number in its shortest form:
+    ``δ = 0``, not ``δ = 0.0``; coloured ``colors[value]`` when ``colors`` is given), in the frame's order."""
     for value, block in frame.groupby(by, sort=False):
+        shown = f"{value:g}" if isinstance(value, (float, np.floating)) else value
         colour: dict[str, Any] = {} if colors is None else {"color": colors[value]}
-        ax.plot(block[x], block[y], label=label.format(value), **colour, **style)
+        ax.plot(block[x], block[y], label=label.format(shown), **colour, **style)
 
 
 MONITOR_MARKERS = {"self-consistency": "o", "expert": "s"}

@@ -7,6 +7,11 @@ sentence is one readable line of chapter code:
   (:func:`number`), never ``0.000`` or ``1.0e-12``: below a stated floor it reads ``< 0.001``
   or ``< 10⁻¹²``; a value that is zero to machine precision reads ``0``; a magnitude below
   10⁻⁴ that is stated reads ``7.3 × 10⁻⁸``;
+- a standard error gets one or two significant figures (two when they start with 1 or 2), and
+  the estimate it belongs to is rounded to the same decimal (:func:`standard_error`,
+  :func:`estimate`); a relative difference is a percentage with two figures (:func:`percent`);
+- a quantity that is zero to the floor of its computation is said in words (:func:`negligible`:
+  ``below 10⁻¹²``, ``zero to machine precision``), never ``0.000``;
 - a parameter the book chose (delta, eta, a target) is written as given (:func:`value`);
 - a count of checks or pairs is a whole number with thousands separators (:func:`count`);
 - a set of parameters reads ``δ = 0.1`` or ``δ ∈ {0, 0.1, 0.2}`` (:func:`values`), and the
@@ -15,7 +20,8 @@ sentence is one readable line of chapter code:
   for … only at …; at no n for …`` (:func:`where`).
 
 Everything here returns plain text with Unicode symbols (no MyST roles), so a notebook renders it
-with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book.
+with ``IPython.display.Markdown`` in Jupyter or Colab as well as in the book; :func:`shows` hands a
+chapter's key results to the box at the top of its page.
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ import numpy as np
 __all__ = [
     "number",
     "at_most",
+    "between",
+    "order",
+    "standard_error",
+    "estimate",
+    "percent",
+    "negligible",
     "value",
     "count",
     "tally",
@@ -39,11 +51,13 @@ __all__ = [
     "split",
     "where",
     "bullets",
+    "shows",
     "cells",
 ]
 
 MACHINE_ZERO = 1e-12  # below this (in absolute value) a computed quantity is zero to machine precision
 SMALL = 1e-4  # below this a stated magnitude is written with a power of ten
+MAX_DECIMALS = 6  # a number that would need more decimals is written with a power of ten (1.225 × 10⁻⁴)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -94,6 +108,8 @@ def number(x: float | None, digits: int = 3, floor: float | None = None, missing
     '< 0.001'
     >>> number(7.3e-8, digits=2)
     '7.3 × 10⁻⁸'
+    >>> number(0.00012254, digits=4)
+    '1.225 × 10⁻⁴'
     >>> number(4e-13, floor=1e-12)
     '< 10⁻¹²'
     >>> number(float("nan"), missing="no contract")
@@ -113,7 +129,7 @@ def number(x: float | None, digits: int = 3, floor: float | None = None, missing
     if floor is not None and abs(x) < floor:
         return f"< {_floor_text(floor)}" if x > 0 else f"> −{_floor_text(floor)}"
     magnitude = math.floor(math.log10(abs(x)))
-    if abs(x) < SMALL:
+    if abs(x) < SMALL or digits - 1 - magnitude > MAX_DECIMALS:
         mantissa = round(x / 10.0**magnitude, digits - 1)
         if abs(mantissa) >= 10:
             mantissa, magnitude = mantissa / 10, magnitude + 1
@@ -136,6 +152,113 @@ def at_most(x: float, digits: int = 3, floor: float | None = None) -> str:
     """
     text = number(x, digits=digits, floor=floor)
     return "less than " + text[2:] if text.startswith("< ") else f"at most {text}"
+
+
+def _se_decimals(se: float) -> int:
+    """Decimals of a standard error at one or two significant figures (two for a leading 1 or 2)."""
+    magnitude = math.floor(math.log10(se))
+    leading = int(round(se / 10.0**magnitude, 6))
+    figures = 2 if leading < 3 else 1
+    return figures - 1 - magnitude  # 0.96 -> 1.0 and 0.096 -> 0.10: a round-up to a leading 1 keeps two figures
+
+
+def between(lo: float, hi: float, digits: int = 3, floor: float | None = None) -> str:
+    """A range of computed values: ``0.301 to 0.302``, or one number when both ends read the same.
+
+    Examples
+    --------
+    >>> between(0.3011, 0.3024), between(0.30201, 0.30203)
+    ('0.301 to 0.302', '0.302')
+    """
+    a, b = number(lo, digits=digits, floor=floor), number(hi, digits=digits, floor=floor)
+    return a if a == b else f"{a} to {b}"
+
+
+def order(x: float) -> str:
+    """The order of magnitude of a positive quantity, ``10⁻²⁶``: for exact quantities far below
+    machine precision (a binomial tail, a gap computed from one), where :func:`number` would say
+    zero.
+
+    Examples
+    --------
+    >>> order(3.2e-26), order(0.04)
+    ('10⁻²⁶', '10⁻²')
+    """
+    x = float(x)
+    if not (math.isfinite(x) and x > 0):
+        raise ValueError(f"an order of magnitude needs a positive finite number; got {x}")
+    return "10" + str(math.floor(math.log10(x))).translate(_SUPERSCRIPT)
+
+
+def standard_error(se: float) -> str:
+    """A standard error with one or two significant figures (two when its first figure is 1 or 2).
+
+    Raises
+    ------
+    ValueError
+        If ``se`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> standard_error(0.00314), standard_error(0.0123), standard_error(0.27)
+    ('0.003', '0.012', '0.27')
+    """
+    se = float(se)
+    if not (math.isfinite(se) and se > 0):
+        raise ValueError(f"a standard error must be positive and finite; got {se}")
+    if se < SMALL:
+        return number(se, digits=2)
+    decimals = _se_decimals(se)
+    return f"{round(se, decimals):,.{max(0, decimals)}f}"
+
+
+def estimate(x: float, se: float) -> str:
+    """An estimate and its standard error, the estimate rounded to the standard error's last decimal.
+
+    Examples
+    --------
+    >>> estimate(-0.44217, 0.00314)
+    '−0.442 ± 0.003'
+    >>> estimate(12.3456, 0.27)
+    '12.35 ± 0.27'
+    """
+    se = float(se)
+    text = standard_error(se)
+    if se < SMALL:
+        return f"{number(x)} ± {text}"
+    decimals = _se_decimals(se)
+    return f"{round(float(x), decimals):,.{max(0, decimals)}f}".replace("-", "−") + f" ± {text}"
+
+
+def percent(x: float, digits: int = 2, floor: float = 1e-6) -> str:
+    """A share or relative difference as a percentage with ``digits`` significant figures;
+    below ``floor`` (as a fraction) it reads ``below 10⁻⁴ %``.
+
+    Examples
+    --------
+    >>> percent(1.2e-05), percent(0.123), percent(4e-9)
+    ('0.0012 %', '12 %', 'below 10⁻⁴ %')
+    """
+    x = float(x)
+    if x != 0 and abs(x) < floor:
+        return f"below {_floor_text(floor * 100)} %"
+    return f"{number(100 * x, digits=digits)} %"
+
+
+def negligible(x: float, floor: float = MACHINE_ZERO) -> str:
+    """A quantity expected to vanish, in words: ``zero to machine precision`` (exactly zero or
+    within 1e-12 of it at the default floor), ``below <floor>`` under a larger stated floor, or
+    the number itself (three significant figures) when it is above the floor.
+
+    Examples
+    --------
+    >>> negligible(3e-14), negligible(2e-9, floor=1e-6), negligible(0.0213)
+    ('zero to machine precision', 'below 10⁻⁶', '0.0213')
+    """
+    x = float(x)
+    if abs(x) < floor:
+        return "zero to machine precision" if floor <= MACHINE_ZERO else f"below {_floor_text(floor)}"
+    return number(x)
 
 
 def value(x: float) -> str:
@@ -330,6 +453,26 @@ def bullets(lead: str, lines: Iterable[str]) -> str:
     - two
     """
     return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def shows(key: str, markdown: str) -> None:
+    """Hand a chapter's key results (Markdown) to the "What this chapter shows" box at the top of
+    its page: in the book they are glued under ``key`` (myst-nb's ``glue``, shown where the page
+    names the key); where myst-nb is not installed (a downloaded notebook in Colab) they are
+    shown in place.
+
+    Examples
+    --------
+    >>> shows("example-shows", "- one result")  # doctest: +SKIP
+    """
+    from IPython.display import Markdown, display
+
+    try:
+        from myst_nb import glue  # type: ignore[import-untyped]
+    except ImportError:  # outside the book: show the results where the cell is
+        display(Markdown(markdown))
+        return
+    glue(key, Markdown(markdown), display=False)
 
 
 def cells(rows, digits: int = 3, floor: float | None = None,

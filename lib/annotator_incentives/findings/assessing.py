@@ -426,11 +426,12 @@ def checks_sentence(label: str, c: CheckCounts) -> str:
 
 
 def bound_sentence(label: str, bounds: pd.DataFrame, p, c_bar: float, level: float, grid,
-                   eta0s: Sequence[float] = (0.8, 0.95)) -> str:
+                   eta0s: Sequence[float] = (0.95, 0.8)) -> str:
     """Where the expert lower bound of one dataset first falls below ``level`` (:func:`first_below`
     on ``bounds``, over the n of ``grid``), beside the checks the agreement test needs
-    (:func:`agreement_checks` at ``eta0s``, eta1 = 1); a level not reached reads ``no n up to``
-    or ``more than`` :data:`N_MAX`, never ``nan``."""
+    (:func:`agreement_checks` at ``eta0s``, eta1 = 1), each in the figure legend's order, the
+    largest eta0 first; a level not reached reads ``no n up to`` or ``more than`` :data:`N_MAX`,
+    never ``nan``."""
     reached = first_below(bounds, level)
     checks = agreement_checks(p, level, eta0s, eta1=1.0)
     return (f"{label}: the lower bound first falls below {report.value(level)} at "
@@ -478,6 +479,7 @@ def comparison_markdown(panels: Sequence, crossings: Sequence) -> str:
                        f"which is {report.subset('δ', x.better, x.deltas)}" for d, x in crossings)
     return (report.bullets("On this build's data, the solid and dashed curves compare as follows.",
                            [versus_bound(d.label, c) for d, c in panels])
-            + "\n\nBy {prf:ref}`prop-self-consistency`, self-consistency carries more Fisher information than the expert "
+            + "\n\nIn the book's reading of {prf:ref}`prop-self-consistency` (the paper compares minimax rates; the Fisher "
+              "information is our reading, see its proof), self-consistency carries more Fisher information than the expert "
               f"agreement test where 1 − δ > c̄ ({c_text}); the agreement test is not drawn in "
               "{numref}`fig-self-consistency`, and the table further down gives its sample sizes.")

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import annotators, monitoring, report
 from ..data import DatasetUnavailableError
 
-__all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "near_certain", "DawidSkeneCheck",
+__all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "expert_checks_needed", "key_results", "near_certain", "DawidSkeneCheck",
            "crowdkit_check", "agreement_sentence",
            "calibration_sentence", "interval_sentence",
            "repeats_sentence"]
@@ -177,12 +177,38 @@ def interval_sentence(judges: pd.DataFrame, checks: Sequence[int], widths: Seque
     )
 
 
+def expert_checks_needed(c_bar: float) -> int:
+    """Checked items the agreement test with experts of signal ``c_bar`` needs to tell eta0 = 0.8
+    from eta1 = 0.95 with an error sum of 0.1 (:func:`monitoring.samples_needed`), the chapter's test."""
+    expert_real = monitoring.Monitor("real experts", c_bar)
+    return int(monitoring.samples_needed(0.1, float(expert_real.q(0.8)), float(expert_real.q(0.95))))
+
+
+def key_results(pairs: pd.DataFrame, judges: pd.DataFrame, c_bar: float, rho: float, needed: Sequence[int]) -> str:
+    """The real-annotators chapter's "What this chapter shows" bullets: the judges' agreement on
+    decisive votes (``pairs`` from :func:`annotators.pairwise_agreement`), the median width of their
+    intervals for eta (``judges``), how alike Dawid-Skene and the agreement estimate rank them
+    (Spearman's ``rho``), and repeated items ``needed`` against :func:`expert_checks_needed`."""
+    overall = pairs.agree.sum() / pairs.shared.sum()
+    span = spread(judges.eta_high - judges.eta_low)
+    return report.bullets("On this build's data:", [
+        f"two MT-Bench judges voting on the same item agree on {report.percent(overall, digits=3)} of their decisive votes: "
+        "committed people disagree ({numref}`fig-agreement`);",
+        f"checked against MT-Bench's authors ($\\bar c = {report.number(c_bar, digits=2)}$), the median judge's 95% interval "
+        f"for its effort η is {report.number(span.median, digits=2)} wide: far too few checks per judge ({{numref}}`fig-real-eta`);",
+        f"a \"true label\" method (Dawid–Skene) and the agreement-based estimate rank the judges {strength_of(rho)} alike "
+        f"(Spearman's ρ = {report.number(rho, digits=2)}; {{numref}}`fig-rankings`);",
+        f"{report.count(min(needed))} to {report.count(max(needed))} repeated items would settle what "
+        f"{report.count(expert_checks_needed(c_bar))} expert-checked items settle;",
+        "the pool's agreement statistics (Krippendorff's α, Fleiss' κ) and the standard aggregators beside the paper's "
+        "monitors ({numref}`fig-agreement-rankings`)."])
+
+
 def repeats_sentence(needed: Sequence[int], c_bar: float) -> str:
     """Repeated items against expert checks: the range of repeated items ``needed`` by the judges'
     self-consistency, beside the checked items the agreement test with the authors' ``c_bar`` needs
     for the same error sum 0.1 (eta0 = 0.8 against eta1 = 0.95, :func:`monitoring.samples_needed`)."""
-    expert_real = monitoring.Monitor("real experts", c_bar)
-    n_expert_real = monitoring.samples_needed(0.1, float(expert_real.q(0.8)), float(expert_real.q(0.95)))
+    n_expert_real = expert_checks_needed(c_bar)
     return (
         f"Even at the pessimistic end of what the repeats allow, {report.count(min(needed))} to {report.count(max(needed))} "
         f"repeated items settle the question; the agreement test against MT-Bench's authors, with their estimated "

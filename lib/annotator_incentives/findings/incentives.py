@@ -40,12 +40,21 @@ __all__ = [
     "gap_orderings",
     "gap_summary",
     "gap_readings",
+    "Crossover",
+    "crossover",
+    "CaptionClaims",
+    "caption_claims",
+    "PaymentSensitivity",
+    "payment_sensitivity",
+    "payment_sentence",
+    "gap_key_results",
     "sensitivity_sentence",
     "SensitivityReading",
     "sensitivity_readings",
     "grid_comparison",
     "GridFindings",
     "grid_findings",
+    "grid_key_results",
     "RestrictedRule",
     "restricted_rule",
     "BellPanel",
@@ -207,50 +216,373 @@ def _counted(t: Tally, noun: str = "comparisons", why: str = "without a feasible
     return report.tally(t.holds, t.total, t.infeasible, noun=noun, why=why)
 
 
-def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11) -> str:
-    """What a utility-gap figure shows, as a Markdown bullet list: :func:`gap_orderings` in words,
-    with the problems without a feasible contract said, not counted.
+@dataclass(frozen=True)
+class Crossover:
+    """Where binary and linear contracts swap places on one curve pair (see :func:`crossover`).
+
+    Attributes
+    ----------
+    binary_lower : list of int
+        The n at which the binary gap is below the linear one (both feasible).
+    linear_lower_from : int or None
+        The smallest n from which the linear gap is below the binary one at every n with both
+        feasible (None: at no such n, or not at the last one).
+    infeasible : list of int
+        The n at which a side has no feasible contract (left out).
+    ns : list of int
+        The whole grid of n.
+    """
+
+    binary_lower: list[int]
+    linear_lower_from: int | None
+    infeasible: list[int]
+    ns: list[int]
+
+
+def crossover(table: pd.DataFrame, dataset: str, monitor: str = "expert", problem: str = "restricted") -> Crossover:
+    """Binary against linear on one dataset, monitor and problem: the paper's example of its
+    Figure 3 caption (PKU, expert monitoring, restricted problem: "binary is lower at first and
+    linear is lower once n >= 100").
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"dataset": "d", "monitor": "expert", "problem": "restricted", "feasible": True,
+    ...                   "n": [1, 1, 11, 11, 21, 21], "kind": ["binary", "linear"] * 3,
+    ...                   "normalised_gap": [0.5, 0.6, 0.3, 0.2, 0.2, 0.1]})
+    >>> crossover(t, "d")
+    Crossover(binary_lower=[1], linear_lower_from=11, infeasible=[], ns=[1, 11, 21])
+    """
+    block = _gaps(table)
+    block = block[(block.dataset == dataset) & (block.monitor == monitor) & (block.problem == problem)]
+    wide = block.pivot_table(index="n", columns="kind", values="normalised_gap", dropna=False).sort_index()
+    both = wide.binary.notna() & wide.linear.notna()
+    ns = [int(n) for n in wide.index]
+    binary_lower = [int(n) for n in wide.index[both & (wide.binary < wide.linear - TIE)]]
+    linear_lower = (wide.linear < wide.binary - TIE)[both]
+    start = None
+    for n in reversed(linear_lower.index):  # the longest run of "linear lower" that reaches the last n
+        if not linear_lower[n]:
+            break
+        start = int(n)
+    return Crossover(binary_lower, start, [int(n) for n in wide.index[~both]], ns)
+
+
+@dataclass(frozen=True)
+class CaptionClaims:
+    """The three observations of the paper's Figure 3 caption, counted on a gap table
+    (see :func:`caption_claims`).
+
+    Attributes
+    ----------
+    self_below_expert : Tally
+        (i) Self-consistency's gap below the expert's at equal dataset, n, contract class and problem.
+    self_gap : float or None
+        (ii) Self-consistency's gap of linear contracts, unrestricted problem, at the largest n.
+    expert_gap : dict
+        (ii) Per dataset: (c-bar, the expert gap of linear contracts, unrestricted problem, at
+        the largest n; None without a feasible contract), in increasing c-bar.
+    weaker_larger : Tally
+        (ii) Pairs of datasets at equal n, contract class and problem in which the dataset with
+        the smaller c-bar has the larger expert gap (ties count as larger).
+    linear_below_binary : Tally
+        (iii) Linear's gap below binary's at equal n >= n_from, dataset, monitor and problem.
+    pku : Crossover or None
+        (iii) The paper's example on PKU (expert, restricted); None when PKU is not in the table.
+    weakest : tuple of (str, Crossover) or None
+        The same on the dataset with the smallest c-bar.
+    """
+
+    self_below_expert: Tally
+    expert_gap: dict[str, tuple[float, float | None]]
+    weaker_larger: Tally
+    linear_below_binary: Tally
+    pku: Crossover | None
+    weakest: tuple[str, Crossover] | None
+    self_gap: float | None = None
+
+
+PKU = "pku"  # the registry's name of the paper's PKU dataset
+
+
+def caption_claims(table: pd.DataFrame, delta: float, n_from: int = 11) -> CaptionClaims:
+    """Count the paper's Figure 3 caption claims (i)-(iii) on a gap table (as :func:`gap_orderings`).
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> t = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.5}, [1, 11])
+    >>> c = caption_claims(t.assign(dataset="d", c_bar=0.5), delta=0.02)
+    >>> c.self_below_expert.total, c.pku is None, c.weakest[0]
+    (8, True, 'd')
+    """
+    o = gap_orderings(table, delta, n_from)
+    gaps = _gaps(table)
+    top = int(gaps.n.max())
+    c_bars = gaps.groupby("dataset").c_bar.first().sort_values()
+    expert = gaps[gaps.monitor == "expert"]
+    at_top = expert[(expert.n == top) & (expert.kind == "linear") & (expert.problem == "unrestricted")].set_index("dataset")
+    expert_gap = {str(d): (float(cb), None if d not in at_top.index or pd.isna(at_top.normalised_gap[d])
+                           else float(at_top.normalised_gap[d])) for d, cb in c_bars.items()}
+    holds = total = left_out = 0
+    wide = expert.pivot_table(index=["kind", "problem", "n"], columns="dataset", values="normalised_gap", dropna=False)
+    names = [str(d) for d in c_bars.index if d in wide.columns]
+    for i, weak in enumerate(names):
+        for strong in names[i + 1:]:
+            if c_bars[weak] >= c_bars[strong]:
+                continue
+            t = _tally(wide[weak], wide[strong], lambda a, b: a >= b - TIE)
+            holds, total, left_out = holds + t.holds, total + t.total, left_out + t.infeasible
+    has_expert = len(expert) > 0
+    sc = gaps[(gaps.monitor == "self-consistency") & (gaps.n == top) & (gaps.kind == "linear") & (gaps.problem == "unrestricted")]
+    self_gap = float(sc.normalised_gap.iloc[0]) if len(sc) and pd.notna(sc.normalised_gap.iloc[0]) else None
+    return CaptionClaims(
+        self_below_expert=o.self_below_expert,
+        expert_gap=expert_gap,
+        weaker_larger=Tally(holds, total, left_out),
+        linear_below_binary=o.linear_below_binary,
+        pku=crossover(table, PKU) if has_expert and PKU in set(gaps.dataset) else None,
+        weakest=(str(c_bars.index[0]), crossover(table, str(c_bars.index[0]))) if has_expert and len(c_bars) else None,
+        self_gap=self_gap,
+    )
+
+
+def _crossover_text(x: Crossover, step: int) -> str:
+    if len(x.infeasible) == len(x.ns):
+        return "at no n do both contract classes have a feasible contract, so the example cannot be read there"
+    lower = f"binary is lower at {report.ranges(x.binary_lower, step)}" if x.binary_lower else "binary is lower at no n"
+    linear = (f"linear is lower at every n from {x.linear_lower_from} on" if x.linear_lower_from is not None else
+              "linear is not lower at the largest n")
+    left = (f" ({report.ranges(x.infeasible, step)} left out: a side has no feasible contract)" if x.infeasible else "")
+    return f"{lower}; {linear}{left}"
+
+
+def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11, labels: dict[str, str] | None = None) -> str:
+    """What a utility-gap figure shows, as Markdown: the paper's three Figure 3 caption claims,
+    each with what this table shows (:func:`caption_claims`), then what else the table shows
+    (:func:`gap_orderings`); problems without a feasible contract are said, not counted.
 
     Examples
     --------
     >>> from annotator_incentives import contracts, utility
     >>> table = contracts.gap_table(utility.profile("figure3"), {"expert": 0.03}, [1, 11, 201], kinds=("linear", "binary"))
     >>> text = gap_readings(table.assign(dataset="weak", c_bar=0.03), delta=0.02)  # c-bar near 0
-    >>> "nan" in text, "are left out of every count above" in text
-    (False, True)
+    >>> "nan" in text, "are left out of every count" in text, "not checkable on this build" in text
+    (False, True, True)
     """
-    o, top = gap_orderings(table, delta, n_from), int(table.n.max())
+    o, claims, top = gap_orderings(table, delta, n_from), caption_claims(table, delta, n_from), int(table.n.max())
+    name = dict(labels or {})
+    ns = sorted(int(n) for n in table.n.unique())
+    step = ns[1] - ns[0] if len(ns) > 1 else 1
     fold = {k: f"{report.number(lo)} to {report.number(hi)} (median {report.number(med)}) for the {size} {k} curves"
             for k, (lo, hi, med, size) in o.fall.items()}
-    lines = [
-        f"the gap at $n = {top}$ is below the gap at $n = 1$ for "
-        f"{_counted(o.shrink, 'curves', 'with an end without a feasible contract')}; from $n = {n_from}$ to $n = {top}$ each "
-        f"curve's gap falls by a factor (its gap at $n = {n_from}$ over its gap at $n = {top}$) "
-        f"of {report.series([fold[k] for k in ('linear', 'binary') if k in fold])} (the rates $1/n$ and $1/\\sqrt{{n\\log n}}$ "
-        f"would give {report.number(top / n_from)} and {report.number(np.sqrt(top * np.log(top) / (n_from * np.log(n_from))))});",
-        f"the linear contract's gap is below the binary one's in {_counted(o.linear_below_binary)} at "
-        f"equal $n \\ge {n_from}$, monitor and problem (at $n = 1$ the two classes coincide: one check, two wages);",
-        (f"$1 - \\delta = {report.value(1 - delta)}$ exceeds $\\bar c$ for every dataset shown"
-         if len(o.self_stronger) == o.datasets else
-         f"$1 - \\delta$ exceeds $\\bar c$ for {', '.join(o.self_stronger)} only" if o.self_stronger else
-         "$\\bar c \\ge 1 - \\delta$ for every dataset shown")
-        + f", and self-consistency has the smaller gap in {_counted(o.self_below_expert)};",
-        f"the restricted gap is at least the unrestricted one in {_counted(o.restricted_not_below)};",
-    ]
+
+    def label(d: str) -> str:
+        return name.get(d, d)
+
+    stronger = (f"$1 - \\delta = {report.value(1 - delta)}$ exceeds $\\bar c$ for every dataset shown"
+                if len(o.self_stronger) == o.datasets else
+                f"$1 - \\delta$ exceeds $\\bar c$ for {report.series([label(d) for d in o.self_stronger])} only"
+                if o.self_stronger else "$\\bar c \\ge 1 - \\delta$ for every dataset shown")
+    first = ("**(i) Self-consistency outperforms expert monitoring** for the same problem and contract class. "
+             f"This build: {stronger}, and self-consistency has the smaller gap in {_counted(claims.self_below_expert)}.")
+    gaps_text = report.series([(report.number(g, floor=1e-12) if g is not None else "no contract")
+                               + f" on {label(d)} (c̄ = {report.number(cb)})" for d, (cb, g) in claims.expert_gap.items()])
+    if claims.self_gap is not None:
+        gaps_text += f", against {report.number(claims.self_gap, floor=1e-12)} for self-consistency"
+    pku = claims.expert_gap.get(PKU)
+    ranks = list(claims.expert_gap)
+    absent = "PKU is not among this build's data, so the paper's PKU remark is not checkable on this build."
+    pku_text = (absent if pku is None else
+                f"PKU has the {'smallest' if ranks[0] == PKU else 'largest' if ranks[-1] == PKU else 'a middling'} $\\bar c$ of "
+                "the datasets shown" + ("" if pku[1] is None or claims.self_gap is None else
+                                        f", and its expert gap is {report.number(pku[1] / claims.self_gap, digits=2)} times "
+                                        "self-consistency's at the same $n$, contract class and problem") + ".")
+    second = ("**(ii) Expert monitoring depends on the distribution of $p$ and can do poorly (PKU).** This build: "
+              + (f"the expert gap of linear contracts at $n = {top}$ (unrestricted problem) is {gaps_text}; "
+                 if claims.expert_gap else "")
+              + ("a dataset with a smaller $\\bar c$ has the larger expert gap in "
+                 f"{_counted(claims.weaker_larger, 'comparisons of two datasets')}. "
+                 if claims.weaker_larger.total or claims.weaker_larger.infeasible else "")
+              + pku_text)
+    example = ("PKU is not among this build's data, so the paper's example is not checkable on this build"
+               if claims.pku is None else f"on PKU, {_crossover_text(claims.pku, step)} (the paper: from $n = 100$ on)")
+    weakest = ("" if claims.weakest is None or claims.weakest[0] == PKU else
+               f"; on this build's weakest expert signal, {label(claims.weakest[0])}, {_crossover_text(claims.weakest[1], step)}")
+    third = ("**(iii) Linear contracts close the gap faster than binary ones** (its Theorems 1–2), e.g. on PKU under "
+             "$\\tilde{\\mathcal C}_n$ with expert monitoring binary is lower at first and linear once $n \\ge 100$. This build: "
+             f"the linear gap is below the binary one in {_counted(claims.linear_below_binary)} at equal $n \\ge {n_from}$, "
+             "dataset, monitor and problem (at $n = 1$ the two classes coincide: one check, two wages); from "
+             f"$n = {n_from}$ to $n = {top}$ "
+             + (f"each curve's gap falls by a factor of {report.series([fold[k] for k in ('linear', 'binary') if k in fold])} "
+                if fold else "no curve has a feasible gap at both ends ")
+             + f"(the rates $1/n$ and $1/\\sqrt{{n\\log n}}$ would give {report.number(top / n_from)} and "
+             f"{report.number(np.sqrt(top * np.log(top) / (n_from * np.log(n_from))))}). Under "
+             f"$\\tilde{{\\mathcal C}}_n$ with expert monitoring, {example}{weakest}.")
     (b, bt), (li, lt) = o.rises.get("binary", (0, 0)), o.rises.get("linear", (0, 0))
-    lines.append(f"beyond the paper's four (this book's observation): the binary curves are jagged: from one $n$ to the next "
-                 f"their gap rises in {b} of {bt} steps, the linear curves' in {li} of {lt} (the threshold $k$ is an integer, so "
-                 "the best binary contract jumps as $n$ changes)." if b > li else
-                 f"beyond the paper's four (this book's observation): from one $n$ to the next the binary gap rises in {b} of "
-                 f"{bt} steps and the linear gap in {li} of {lt}: here the integer threshold leaves no visible jumps.")
+    beyond = [
+        f"the gap at $n = {top}$ is below the gap at $n = 1$ for "
+        f"{_counted(o.shrink, 'curves', 'with an end without a feasible contract')};",
+        f"the restricted gap is at least the unrestricted one in {_counted(o.restricted_not_below)} "
+        "(as it must be: the restricted problem has fewer contracts to choose from);",
+        (f"the binary curves are jagged: from one $n$ to the next their gap rises in {b} of {bt} steps, the linear curves' "
+         f"in {li} of {lt} (the threshold $k$ is an integer, so the best binary contract jumps as $n$ changes)." if b > li else
+         f"from one $n$ to the next the binary gap rises in {b} of {bt} steps and the linear gap in {li} of {lt}: here "
+         "the integer threshold leaves no visible jumps."),
+    ]
     if o.no_contract:
-        lines.append(f"{report.count(o.no_contract)} of the {report.count(len(table))} problems have no feasible contract "
-                     "(no contract makes η* the annotator's best effort): they are left out of every count above.")
+        beyond.append(f"{report.count(o.no_contract)} of the {report.count(len(table))} problems have no feasible contract "
+                      "(no contract makes η* the annotator's best effort; the table says \"no contract\"): they are left "
+                      "out of every count above.")
     if o.no_better_than_nobody:
-        lines.append(f"{report.count(o.no_better_than_nobody)} of the feasible problems have a normalised gap of 1, "
-                     "where the figure caps $(C - C_n)/C$: their best contract does no better than hiring nobody, and "
-                     "where the gap exceeds $C$ (the figure data's `gap` column) it loses money.")
-    return report.bullets("", lines).lstrip()
+        beyond.append(f"{report.count(o.no_better_than_nobody)} of the feasible problems have a normalised gap of exactly 1: a "
+                      "contract exists, but the best one does no better than hiring nobody (the figure caps "
+                      "$(\\mathcal C - \\mathcal C_n)/\\mathcal C$ at 1; where the gap exceeds $\\mathcal C$, the figure data's "
+                      "`gap` column, it loses money). That is a different finding from \"no contract\", where no contract "
+                      "induces η* at all.")
+    claims_text = report.bullets("The paper's Figure 3 caption makes three observations; beside each, what this build computes:",
+                                 [first, second, third])
+    return claims_text + "\n\n" + report.bullets("Beyond the caption (this book's observations):", beyond)
+
+
+@dataclass(frozen=True)
+class PaymentSensitivity:
+    """Why an annotator less sensitive to the payment has larger gaps (see :func:`payment_sensitivity`).
+
+    Attributes
+    ----------
+    eta_star, wage, value : tuple of float
+        First-best effort, wage and value C of the base profile and of the variant.
+    marginal_utility : tuple of float
+        G'(w*) of each: the utility of one more unit of pay at the first-best wage.
+    risk_aversion : tuple of float
+        -G''(w*)/G'(w*) of each, the absolute risk aversion at the first-best wage.
+    predicted : float
+        The variant's normalised gap over the base's by the risk-premium reading (the book's):
+        gap ~ A E'(eta*)^2 / (2 G'(w*)^2 n I(eta*)), divided by C.
+    observed : tuple of float
+        (median, smallest, largest) ratio of the variant's normalised gap to the base's for
+        self-consistency and linear contracts (unrestricted), over the n >= n_from of both tables.
+    """
+
+    eta_star: tuple[float, float]
+    wage: tuple[float, float]
+    value: tuple[float, float]
+    marginal_utility: tuple[float, float]
+    risk_aversion: tuple[float, float]
+    predicted: float
+    observed: tuple[float, float, float]
+
+
+def payment_sensitivity(base: UtilityProfile, variant: UtilityProfile, base_table: pd.DataFrame,
+                        variant_table: pd.DataFrame, c: float, n_from: int = 11) -> PaymentSensitivity:
+    """Compare a variant profile's gaps with the base profile's and say why they differ.
+
+    The gap is the annotator's risk premium (the paper's proof idea): in money about
+    ½ A Var(w), with A = -G''/G' the absolute risk aversion; the incentive fixes the spread of
+    pay *in utility* (for a linear contract Var G(w) ≈ E'(η*)²/(n I(η*))), so in money
+    Var(w) ≈ Var G(w) / G'(w*)². An annotator whose utility moves less per unit of pay (a
+    smaller G') needs a wider spread of pay for the same incentive. This first-order reading is
+    the book's, and ``predicted`` is what it gives for the ratio of the normalised gaps.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> base, variant = utility.profile("figure3"), utility.profile("figure10_G")
+    >>> tables = [contracts.gap_table(p, {"self-consistency": 0.98}, [11, 101], kinds=("linear",),
+    ...                               problems=("unrestricted",)) for p in (base, variant)]
+    >>> s = payment_sensitivity(base, variant, *tables, c=0.98)
+    >>> s.marginal_utility[1] < s.marginal_utility[0], s.observed[0] > 1
+    (True, True)
+    """
+    def first(profile: UtilityProfile) -> tuple[float, float, float, float, float, float]:
+        fb = contracts.first_best(profile)
+        dg = float(profile.dG(fb.wage))
+        risk = float(-profile.d2G(fb.wage) / dg)
+        scale = risk * float(profile.dE(fb.eta)) ** 2 / (2 * dg**2 * float(monitoring.fisher_information(fb.eta, c))) / fb.value
+        return fb.eta, fb.wage, fb.value, dg, risk, scale
+
+    b, v = first(base), first(variant)
+
+    def curve(table: pd.DataFrame) -> pd.Series:
+        rows = _gaps(table)
+        rows = rows[(rows.monitor == "self-consistency") & (rows.kind == "linear") & (rows.problem == "unrestricted")
+                    & (rows.n >= n_from)]
+        if "dataset" in rows:
+            rows = rows[rows.dataset == rows.dataset.iloc[0]] if len(rows) else rows
+        return rows.set_index("n").normalised_gap
+
+    ratio = (curve(variant_table) / curve(base_table)).replace([np.inf, -np.inf], np.nan).dropna()
+    if ratio.empty:
+        raise ValueError("the two tables have no self-consistency, linear, unrestricted gap at a common n")
+    return PaymentSensitivity((b[0], v[0]), (b[1], v[1]), (b[2], v[2]), (b[3], v[3]), (b[4], v[4]), v[5] / b[5],
+                              (float(ratio.median()), float(ratio.min()), float(ratio.max())))
+
+
+def payment_sentence(s: PaymentSensitivity) -> str:
+    """:func:`payment_sensitivity` in words.
+
+    Examples
+    --------
+    >>> s = PaymentSensitivity((0.9, 0.8), (0.15, 0.5), (0.3, 0.1), (0.86, 0.19), (1.0, 0.5), 9.0, (10.0, 8.0, 12.0))
+    >>> payment_sentence(s).startswith("At the first-best wage one more unit of pay is worth")
+    True
+    """
+    spread = s.marginal_utility[0] / s.marginal_utility[1]
+    return (f"At the first-best wage one more unit of pay is worth $G'(w^*) = {report.number(s.marginal_utility[0])}$ "
+            f"in utility to the Figure 3 annotator and only $\\tilde G'(\\tilde w^*) = {report.number(s.marginal_utility[1])}$ "
+            f"to this one: to create the same incentive in utility, a contract must spread its pay about "
+            f"{report.number(spread, digits=2)} times wider in money. The company pays the annotator's risk premium, "
+            "½ × (risk aversion) × (variance of pay), so the gap grows with the square of that spread, while the "
+            f"absolute risk aversion $-G''/G'$ halves ({report.number(s.risk_aversion[0])} against "
+            f"{report.number(s.risk_aversion[1])}); and the first-best value it is divided by falls from "
+            f"$\\mathcal C = {report.number(s.value[0])}$ to {report.number(s.value[1])} "
+            f"($\\eta^* = {report.number(s.eta_star[0])}$ against {report.number(s.eta_star[1])}). Together this "
+            "first-order reading (the book's, not the paper's; with $E'(\\eta^*)$ and $\\mathcal I(\\eta^*)$ at each "
+            "profile's own "
+            f"$\\eta^*$) predicts normalised gaps about {report.number(s.predicted, digits=2)} "
+            f"times Figure 3's; the exact solutions (self-consistency, linear contracts, unrestricted) give "
+            f"{report.number(s.observed[0], digits=2)} times (median over $n$; from {report.number(s.observed[1], digits=2)} "
+            f"to {report.number(s.observed[2], digits=2)}).")
+
+
+def gap_key_results(table: pd.DataFrame, delta: float, sensitivity: PaymentSensitivity, figure: str, variant: str,
+                    summary: str, labels: dict[str, str] | None = None) -> list[str]:
+    """The utility-gap chapter's key results, one line each with its figure or table reference
+    (MyST), for the box at the top of the chapter.
+
+    Examples
+    --------
+    >>> from annotator_incentives import contracts, utility
+    >>> t = contracts.gap_table(utility.profile("figure3"), {"self-consistency": 0.98, "expert": 0.5}, [1, 11, 21])
+    >>> s = PaymentSensitivity((0.9, 0.8), (0.15, 0.5), (0.3, 0.1), (0.86, 0.19), (1.0, 0.5), 9.0, (10.0, 8.0, 12.0))
+    >>> lines = gap_key_results(t.assign(dataset="d", c_bar=0.5), 0.02, s, "fig-a", "fig-b", "tab-c")
+    >>> len(lines), lines[0].startswith("Self-consistency has the smaller gap in all")
+    (4, True)
+    """
+    claims, o = caption_claims(table, delta), gap_orderings(table, delta)
+    gaps, top = _gaps(table), int(table.n.max())
+    sc = gaps[(gaps.monitor == "self-consistency") & (gaps.n == top) & (gaps.problem == "unrestricted")]
+    sc = sc[sc.dataset == sc.dataset.iloc[0]].set_index("kind").normalised_gap if len(sc) else pd.Series(dtype=float)
+    lines = [
+        f"Self-consistency has the smaller gap in {_counted(claims.self_below_expert)} with expert monitoring, the paper's "
+        f"claim (i) ({{numref}}`{figure}`).",
+        f"Linear contracts have the smaller gap in {_counted(claims.linear_below_binary)} with binary ones, its claim (iii); "
+        + (f"with self-consistency at $n = {top}$ the normalised gap is {report.number(sc['linear'], floor=1e-12)} (linear) "
+           f"against {report.number(sc['binary'], floor=1e-12)} (binary) ({{numref}}`{summary}`)."
+           if {"linear", "binary"} <= set(sc.dropna().index) else f"({{numref}}`{summary}`)."),
+        ("PKU is not among this build's data: the paper's PKU remarks (its claims (ii) and (iii)) are not checkable on "
+         "this build."
+         if claims.pku is None else
+         f"On PKU under $\\tilde{{\\mathcal C}}_n$ with expert monitoring, {_crossover_text(claims.pku, 10)} (the paper: linear "
+         "lower from $n = 100$)."),
+        "An annotator less sensitive to the payment has normalised gaps about "
+        f"{report.number(sensitivity.observed[0], digits=2)} "
+        f"times larger: it needs a wider spread of pay for the same incentive ({{numref}}`{variant}`).",
+    ]
+    if o.no_contract:
+        lines.append(f"{report.count(o.no_contract)} of the {report.count(len(table))} problems of {{numref}}`{figure}` have "
+                     "no feasible contract; they are said, not counted.")
+    return lines
 
 
 def gap_summary(table: pd.DataFrame, ns: Iterable[int]) -> pd.DataFrame:
@@ -437,6 +769,30 @@ def grid_findings(comparison: pd.DataFrame) -> GridFindings:
         largest_gain_strict=float(comparison["gain from deviating, tolerance 0"].max()),
         shortfall=(float(shortfall.min()), float(shortfall.max())),
     )
+
+
+def grid_key_results(g: GridFindings, first_best_value: float, figure: str, table: str, section: str) -> list[str]:
+    """The grid-method chapter's key results, one line each with its figure, table or section
+    reference (MyST), for the box at the top of the chapter.
+
+    Examples
+    --------
+    >>> g = GridFindings(10, 4, 2, [("binary", 1)], [], 1, 6, 1, 0.003, 1e-9, (0.001, 0.01))
+    >>> lines = grid_key_results(g, 0.3, "fig-a", "tab-b", "sec-c")
+    >>> len(lines), lines[0].startswith("The paper's grid method reports a smaller gap than the exact optimum in 4 of the 10")
+    (3, True)
+    """
+    return [
+        f"The paper's grid method reports a smaller gap than the exact optimum in {report.tally(g.below_exact, g.total)} "
+        f"configurations and a gap of zero in {report.count(len(g.zero))}; no contract can beat the exact optimum, so these "
+        f"are artefacts of the method ({{numref}}`{figure}`).",
+        f"In {report.tally(g.not_ic, g.total)} configurations the grid's contract is not incentive compatible: the annotator "
+        f"would gain up to {report.number(g.largest_gain, digits=2)} in utility by choosing another effort "
+        f"({{numref}}`{table}`).",
+        f"The grid's own first-best lies {report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} "
+        f"below the true $\\mathcal C = {report.number(first_best_value)}$, a resolution floor of the wage grid "
+        f"({{ref}}`{section}`).",
+    ]
 
 
 @dataclass(frozen=True)
@@ -645,7 +1001,7 @@ def slope_sentence(name: str, curve: str, r: SlopeReading) -> str:
     (True, True)
     """
     fits = [f"over $n = {f['n_min']:.0f}$ to ${f['n_max']:.0f}$ ({f['points']} points) the fitted slope is "
-            f"${report.number(f['slope'])} \\pm {report.number(f['stderr'], digits=2)}$ against "
+            f"${report.estimate(f['slope'], f['stderr']) if f['stderr'] > 0 else report.number(f['slope'])}$ against "
             f"${report.number(f['reference_slope'])}$ for {curve} on the same points, "
             + ("within two standard errors" if f["in_stderr"] <= 2 else
                f"a difference of {report.number(abs(f['difference']), digits=2)}, {report.number(f['in_stderr'], digits=2)} "
@@ -989,14 +1345,22 @@ def effort_sentence(block: pd.DataFrame, eta_star: float) -> str:
 def two_level_sentence(frames: Sequence[pd.DataFrame], eta_star: float, n_max: int, continuous_gap: float) -> str:
     """When the gap with two effort levels (one frame per lower level, column ``low``) first falls
     below 1e-10 (:func:`first_reach`), beside the continuous-effort binary gap at ``n_max``."""
-    reach = {low: first_reach(frame, below=1e-10) for low, frame in sorted(pd.concat(frames).groupby("low", sort=False))}
+    two_level = pd.concat(frames)
+    reach = {low: first_reach(frame, below=1e-10) for low, frame in sorted(two_level.groupby("low", sort=False))}
     return (
         "On this build's computation the two-level gap first falls below $10^{-10}$ " + ", ".join(
             f"with a lower level of {low / eta_star:g}η* " + (f"at $n = {n}$" if n else f"not within $n \\le {n_max}$")
             for low, n in reach.items())
         + f", while the continuous-effort binary gap at $n = {n_max}$ is still {report.number(continuous_gap, digits=2)}. "
         "The continuous action space — the annotator can shade its effort a little — is what slows monitoring-based pay "
-        "down to the rates of {prf:ref}`thm-binary` and {prf:ref}`thm-linear`."
+        "down to the rates of {prf:ref}`thm-binary` and {prf:ref}`thm-linear`.\n\n"
+        f"The smallest two-level gaps drawn, down to about {report.order(two_level[two_level.gap > 0].gap.min())}, are "
+        "not money anyone could notice: they are far below the precision of the utilities themselves (about $10^{-16}$ of "
+        "$\\mathcal C$), and a difference of two computed utilities could not show them. The library computes them directly as "
+        "the annotator's risk premium from the chance that a complying annotator misses the bonus (a binomial tail, at "
+        f"$n = {n_max}$ as small as about {report.order(two_level[two_level.miss_probability > 0].miss_probability.min())}). "
+        "They show the shape of the decline, a straight line on this axis, $e^{-\\Theta(n)}$; for a company they mean a "
+        "gap of zero."
     )
 
 
@@ -1037,7 +1401,8 @@ def wage_sentence(pmf: np.ndarray, general, linear) -> str:
         f"schedules differ by at most {report.number(w.largest_difference)}, against a wage range of "
         f"{report.number(w.wage_range)} there; far from the likely outcomes the general contract bends away (at $X = 0$ it "
         f"pays {report.number(general.wages[0])}, the linear one {report.number(linear.wages[0])}). Their gaps are "
-        f"{report.number(general.gap, digits=4)} and {report.number(linear.gap, digits=4)}."
+        f"{report.number(general.gap)} and {report.number(linear.gap)}"
+        + (f" (the general one smaller by {report.percent(1 - general.gap / linear.gap)})." if general.gap < linear.gap else ".")
     )
 
 
