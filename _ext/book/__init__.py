@@ -11,7 +11,9 @@ one module per job:
 - :mod:`.alt_text` — an alt text from the caption for every figure image;
 - :mod:`.citation` — the ``{book-citation}`` directive (BibTeX from CITATION.cff);
 - :mod:`.scripts` — a workaround: each page's scripts once (jupyter-book 1 adds thebe's twice);
-- :mod:`.favicon` — ``favicon.ico`` at the root of the HTML.
+- :mod:`.favicon` — ``favicon.ico`` at the root of the HTML;
+- :mod:`.explorers` — the interactive explorers' Vega-Lite outputs, drawn by the vendored Vega
+  scripts (``_static/vendor``) on the pages that have one.
 
 :mod:`.repository` holds what they share: the repository's root, the GitHub repository the book
 is published from, a chapter's front matter, the library's version, the figures' folder.
@@ -19,12 +21,14 @@ is published from, a chapter's front matter, the library's version, the figures'
 
 from __future__ import annotations
 
-from . import alt_text, citation, claims_map, downloads, favicon, launch, repository, run_box, scripts
+from . import alt_text, citation, claims_map, downloads, explorers, favicon, launch, repository, run_box, scripts
 
 
 def setup(app):
     app.connect("config-inited", launch.launch_settings)
     app.connect("config-inited", repository.set_figure_dir)
+    app.connect("config-inited", explorers.keep_vendor_off_other_pages)
+    explorers.register_plugin(app)
     app.connect("html-page-context", launch.colab_button, priority=502)  # after the theme's launch buttons (501)
     app.connect("html-page-context", scripts.dedupe_scripts)
     app.add_node(claims_map.claims_map)
