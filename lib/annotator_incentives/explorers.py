@@ -30,6 +30,7 @@ import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -230,7 +231,8 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
         if problem not in PROBLEMS:
             raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
     ns = [validation.checks("the number of checks n", n, ContractError) for n in ns]
-    jobs, skipped = [], []
+    jobs: list[tuple] = []
+    skipped: list[dict[str, Any]] = []
     for p in profiles:
         for m in monitor_list:
             for kind in kinds:
@@ -246,13 +248,13 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
     else:
         rows = [_contract_job(job) for job in jobs]
     for row in skipped:
-        first = contracts.first_best(utility.profile(row["p"]))
+        profile = utility.profile(str(row["p"]))
+        first = contracts.first_best(profile)
         rows.append(row | {"fb": report.number(first.value, DIGITS), "star": _short(first.eta),
-                           "u0": utility.profile(row["p"]).U0, "g": None,
+                           "u0": profile.U0, "g": None,
                            "sb": "not solved", "eta": "not solved", "ew": "not solved", "gap": "not solved",
                            "eta_num": "", "wx": "", "wy": "", "uc": ""})
-    order = {key: i for i, key in enumerate(
-        (p, m.key, kind, problem, n) for p in profiles for m in monitor_list for kind in kinds for problem in problems for n in ns)}
+    order = {key: i for i, key in enumerate(product(profiles, [m.key for m in monitor_list], kinds, problems, ns))}
     rows.sort(key=lambda r: order[(r["p"], r["m"], r["k"], r["r"], r["n"])])
     return pd.DataFrame(rows)
 
