@@ -70,7 +70,9 @@ def test_an_infeasible_problem_says_no_contract():
 
 def test_the_chart_fits_the_budget_and_binds_every_control(grid):
     chart = explorers.contract_explorer(grid, MONITORS)
-    spec = chart.to_dict()
+    bundle = chart._repr_mimebundle_()
+    assert set(bundle) == {explorers.MIME, "text/plain"}  # drawn by notebooks and the book, no CDN
+    spec = bundle[explorers.MIME]
     bound = {p["name"]: p["bind"] for p in spec["params"]}
     assert set(bound) == {"profile", "monitor", "kind", "problem", "n"}
     assert all(b["input"] == "select" and b["name"].strip() for b in bound.values())  # labelled controls

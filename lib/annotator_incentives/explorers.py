@@ -45,6 +45,8 @@ __all__ = [
     "NO_CONTRACT",
     "EFFORTS",
     "WAGE_POINTS",
+    "Explorer",
+    "MIME",
     "Monitor",
     "monitors",
     "contract_row",
@@ -64,6 +66,32 @@ KINDS = ("binary", "linear", "general")
 PROBLEMS = ("unrestricted", "restricted")
 NO_CONTRACT = "no contract"
 FLOOR = 1e-6  # error sums are drawn down to this (log scale); the numbers say the value
+MIME = "application/vnd.vegalite.v5+json"  # what JupyterLab, VS Code, Colab and the book's renderer draw
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """An explorer's chart, shown as a Vega-Lite specification (``application/vnd.vegalite.v5+json``)
+    with its description as plain text, whatever Altair's renderer: notebooks draw it without
+    a CDN, and the HTML book draws it with the Vega scripts it ships.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> shown = Explorer(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point(), "one point")
+    >>> sorted(shown._repr_mimebundle_())
+    ['application/vnd.vegalite.v5+json', 'text/plain']
+    """
+
+    chart: Any
+    description: str
+
+    def spec(self) -> dict:
+        """The Vega-Lite specification, data included."""
+        return self.chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {MIME: self.spec(), "text/plain": self.description}
 
 
 @dataclass(frozen=True)
@@ -265,7 +293,8 @@ def _tsv(frame: pd.DataFrame) -> str:
 
 
 def spec_bytes(chart) -> int:
-    """The size of a chart's Vega-Lite specification as JSON, data included (what a page carries).
+    """The size of a chart's Vega-Lite specification as JSON, data included (what a page carries);
+    ``chart`` is an :class:`Explorer` or an Altair chart.
 
     Examples
     --------
@@ -273,7 +302,8 @@ def spec_bytes(chart) -> int:
     >>> spec_bytes(alt.Chart(alt.Data(values=[{"a": 1}])).mark_point()) < 1000
     True
     """
-    return len(json.dumps(chart.to_dict(), separators=(",", ":")).encode())
+    spec = chart.spec() if isinstance(chart, Explorer) else chart.to_dict()
+    return len(json.dumps(spec, separators=(",", ":")).encode())
 
 
 def _select(name: str, options: Sequence, labels: Sequence[str], words: str, value=None):
@@ -304,7 +334,8 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
 
     Returns
     -------
-    altair.VConcatChart
+    Explorer
+        The chart (``.chart``, an ``altair.VConcatChart``) with its description.
     """
     import altair as alt
 
@@ -355,9 +386,12 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
         base.transform_filter(here).transform_calculate(t=f"'{label}: ' + datum.{field}").mark_text(
             align="left", fontSize=13).encode(text="t:N", y=alt.value(14 + 20 * i), x=alt.value(0))
         for i, (label, field) in enumerate(lines)]).properties(width=width, height=110, title="the numbers")
-    return alt.vconcat(alt.hconcat(gap_view, wages), alt.hconcat(utility_view, numbers)).add_params(
-        P, M, K, R, N).properties(
-        description="Contract explorer: choose a utility profile, a monitor, a contract class, a problem and n.")
+    about = ("Contract explorer: choose a utility profile, a monitor, a contract class, a problem and the number of "
+             "checks n; it shows the normalised utility gap against n, the optimal contract, the annotator's expected "
+             "utility against effort under it, and the numbers.")
+    chart = alt.vconcat(alt.hconcat(gap_view, wages), alt.hconcat(utility_view, numbers)).add_params(
+        P, M, K, R, N).properties(description=about)
+    return Explorer(chart, about)
 
 
 def _first_win(sc: np.ndarray, bound: np.ndarray, ns: np.ndarray) -> int | None:
@@ -467,7 +501,8 @@ def assessment_explorer(grid: Mapping[str, pd.DataFrame], start: Mapping[str, An
 
     Returns
     -------
-    altair.LayerChart
+    Explorer
+        The chart (``.chart``, an ``altair.VConcatChart``) with its description.
     """
     import altair as alt
 
@@ -510,5 +545,7 @@ def assessment_explorer(grid: Mapping[str, pd.DataFrame], start: Mapping[str, An
     texts += [picked.transform_calculate(text=f"'{label}: ' + datum.{field}").mark_text(align="left", fontSize=13).encode(
         text="text:N", x=alt.value(0), y=alt.value(54 + 20 * i)) for i, (label, field) in enumerate(need)]
     numbers_view = alt.layer(*texts).properties(width=330, height=120, title="the numbers")
-    return alt.vconcat(plot, numbers_view).add_params(E0, E1, SC, EX, T, N).properties(
-        description="Assessment explorer: choose the two efforts, δ, the expert signal, a target error sum and n.")
+    about = ("Assessment explorer: choose the careless and careful efforts, δ, the expert signal, a target error sum "
+             "and the number of checks n; it shows the self-consistency test's error sum and the expert-based lower "
+             "bound against n, and the numbers.")
+    return Explorer(alt.vconcat(plot, numbers_view).add_params(E0, E1, SC, EX, T, N).properties(description=about), about)
