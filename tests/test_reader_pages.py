@@ -165,6 +165,14 @@ EXPLORER_TEXT = """() => Array.from(document.querySelectorAll('.book-explorer sv
 EXPLORER_MARKS = "() => Array.from(document.querySelectorAll('.book-explorer svg')).map(s => s.innerHTML).join('')"
 
 
+def _explorer_site(built_book, chromium) -> tuple:
+    """Playwright, Chromium and the built HTML, once the build has succeeded."""
+    playwright, executable = chromium
+    out, result = built_book
+    assert result.returncode == 0
+    return playwright, executable, out / "_build" / "html"
+
+
 def _explorer_page(pw, executable, site: Path, name: str):
     browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"])
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -188,10 +196,7 @@ def _choose(page, control: str, index: int) -> None:
 def test_explorers_work_offline_and_every_control_moves_them(built_book, chromium):
     from annotator_incentives.explorers import BUDGET_BYTES
 
-    playwright, executable = chromium
-    out, result = built_book
-    assert result.returncode == 0
-    site = out / "_build" / "html"
+    playwright, executable, site = _explorer_site(built_book, chromium)
     with playwright.sync_playwright() as pw:
         for name, controls in EXPLORER_PAGES.items():
             browser, page, outside = _explorer_page(pw, executable, site, name)
@@ -245,10 +250,7 @@ def test_explorer_numbers_are_the_librarys_own_solves(built_book, chromium):
     from annotator_incentives import data as ai_data
     from annotator_incentives.explorers import DIGITS
 
-    playwright, executable = chromium
-    out, result = built_book
-    assert result.returncode == 0
-    site = out / "_build" / "html"
+    playwright, executable, site = _explorer_site(built_book, chromium)
     datasets = list(ai_data.available_preference_data().loaded.values())
     rng = np.random.default_rng(25)
     with playwright.sync_playwright() as pw:
