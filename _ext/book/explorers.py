@@ -53,7 +53,8 @@ class VegaLitePlugin:
             renderer.add_js_file(name.split("/")[-1], name, {})
         element = f"book-explorer-{key}"
         safe = text.replace("</", "<\\/")  # the specification cannot end its script element
-        opening = (f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}">'
+        opening = (f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
+                   ' style="overflow-x: auto">'
                    f'<p class="book-explorer-note">{FALLBACK}</p>')
         closing = (f'</div><script type="application/json" id="{element}-spec">{safe}</script>'
                    f"<script>(function () {{ var box = document.getElementById('{element}');"
