@@ -19,7 +19,7 @@ Code and Colab draw Vega-Lite themselves):
 Everything is computed in Python when the chapter runs; the page only filters and draws. The
 displayed numbers are strings written here by :mod:`annotator_incentives.report` (the book's
 number policy), so the page shows exactly what the library computed. The data travel as
-tab-separated text inside the Vega-Lite specification (about 150 bytes a setting), so that a
+tab-separated text inside the Vega-Lite specification (a few hundred bytes a setting), so that a
 page stays within :data:`BUDGET_BYTES`.
 """
 
