@@ -287,9 +287,9 @@ def test_explorer_numbers_are_the_librarys_own_solves(built_book, chromium):
                 _choose(page, control, index)
             shown = _numbers(page)
             e0, e1, t, n = (float(options[c][pick[c]][0]) for c in ("eta0", "eta1", "target", "n"))
-            c_sc, _ = _signal(options["sc"][pick["sc"]][1], datasets)
+            delta = float(re.search(r"δ = ([0-9.]+)", options["sc"][pick["sc"]][1])[1])
             _, p = _signal(options["ex"][pick["ex"]][1], datasets)
-            q0, q1 = (1 + c_sc * e0) / 2, (1 + c_sc * e1) / 2
+            q0, q1 = (float(monitoring.self_consistency_monitor(delta).q(e)) for e in (e0, e1))
             kl = monitoring.expert_kl_divergence(p, e0, e1)
             assert shown["self-consistency error sum at n"] == report.number(
                 float(monitoring.error_sum(int(n), q0, q1)), DIGITS, floor=1e-12), (pick, shown)
