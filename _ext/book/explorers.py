@@ -54,14 +54,14 @@ class VegaLitePlugin:
         element = f"book-explorer-{key}"
         safe = text.replace("</", "<\\/")  # the specification cannot end its script element
         opening = (f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
-                   ' style="overflow-x: auto">'
+                   ' style="overflow-x: auto; max-width: 100%">'
                    f'<p class="book-explorer-note">{FALLBACK}</p>')
         closing = (f'</div><script type="application/json" id="{element}-spec">{safe}</script>'
                    f"<script>(function () {{ var box = document.getElementById('{element}');"
                    f" if (!window.vegaEmbed) return;"
                    f" var spec = JSON.parse(document.getElementById('{element}-spec').textContent);"
-                   f" box.innerHTML = '';"
-                   f" vegaEmbed(box, spec, {{renderer: 'svg', actions: false}})"
+                   f" var chart = document.createElement('div'); box.innerHTML = ''; box.appendChild(chart);"
+                   f" vegaEmbed(chart, spec, {{renderer: 'svg', actions: false}})"
                    f".then(function () {{ box.setAttribute('data-ready', 'true'); }}); }})();</script>")
         return [nodes.raw("", opening, format="html"), image, nodes.raw("", closing, format="html")]
 

@@ -354,12 +354,13 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     same = "datum.p == profile && datum.m == monitor && datum.r == problem"
     here = f"{same} && datum.k == kind && datum.n == n"
     base = alt.Chart(data)
-    width = 250
+    width = 220
     gap = base.transform_filter(same).transform_filter("isValid(datum.g)").transform_calculate(
         chosen="datum.k == kind").encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log"), title="checks n"),
         y=alt.Y("g:Q", scale=alt.Scale(type="log"), title="normalised gap (C − Cₙ)/C"),
-        color=alt.Color("k:N", title="contract class", scale=alt.Scale(domain=list(KINDS))),
+        color=alt.Color("k:N", title="contract class", scale=alt.Scale(domain=list(KINDS)),
+                        legend=alt.Legend(orient="bottom")),
         opacity=alt.condition("datum.k == kind", alt.value(1.0), alt.value(0.25)),
     )
     gap_view = (gap.mark_line(point=True) + base.transform_filter(here).transform_filter("isValid(datum.g)").mark_point(
