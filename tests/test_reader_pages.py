@@ -198,3 +198,146 @@ def test_tables_and_boxes_fit_at_desktop_and_phone_widths(built_book, chromium):
             page.close()
         browser.close()
     assert not problems, problems
+# The interactive explorers (chapters principal_agent and self_consistency): opened from disk with
+# no network, every control moves the chart and the numbers, and the numbers are the library's.
+EXPLORER_PAGES = {"principal_agent.html": ("profile", "monitor", "kind", "problem", "n"),
+                  "self_consistency.html": ("eta0", "eta1", "sc", "ex", "target", "n")}
+EXPLORER_TEXT = """() => Array.from(document.querySelectorAll('.book-explorer svg text'))
+  .map(e => e.textContent).filter(t => t.includes(': '))"""
+EXPLORER_MARKS = "() => Array.from(document.querySelectorAll('.book-explorer svg')).map(s => s.innerHTML).join('')"
+
+
+def _explorer_site(built_book, chromium) -> tuple:
+    """Playwright, Chromium and the built HTML, once the build has succeeded."""
+    playwright, executable = chromium
+    out, result = built_book
+    assert result.returncode == 0
+    return playwright, executable, out / "_build" / "html"
+
+
+def _explorer_page(pw, executable, site: Path, name: str):
+    browser = pw.chromium.launch(executable_path=executable, args=["--headless", "--no-sandbox", "--disable-gpu"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(("file:", "data:")) else None)
+    page.goto((site / "chapters" / name).as_uri(), wait_until="load")
+    page.wait_for_selector(".book-explorer[data-ready=true] svg", timeout=60_000)
+    return browser, page, outside
+
+
+def _numbers(page) -> dict[str, str]:
+    return dict(line.split(": ", 1) for line in page.evaluate(EXPLORER_TEXT))
+
+
+def _choose(page, control: str, index: int) -> None:
+    page.select_option(f".book-explorer select[name={control}]", index=index)
+    page.wait_for_timeout(150)
+
+
+@pytest.mark.slow
+def test_explorers_work_offline_and_every_control_moves_them(built_book, chromium):
+    from annotator_incentives.explorers import BUDGET_BYTES
+
+    playwright, executable, site = _explorer_site(built_book, chromium)
+    with playwright.sync_playwright() as pw:
+        for name, controls in EXPLORER_PAGES.items():
+            browser, page, outside = _explorer_page(pw, executable, site, name)
+            specs = page.evaluate("() => Array.from(document.querySelectorAll('script[id$=-spec]'))"
+                                  ".map(s => new TextEncoder().encode(s.textContent).length)")
+            assert len(specs) == 1 and sum(specs) <= BUDGET_BYTES, (name, specs)
+            labels = page.evaluate("() => Array.from(document.querySelectorAll('.book-explorer select')).map(s => s.name + '|' + "
+                                   "(s.closest('label') ? s.closest('label').textContent.trim() : ''))")
+            assert [entry.split("|")[0] for entry in labels] == list(controls), labels
+            assert all(entry.split("|")[1] for entry in labels), labels  # every control is labelled
+            for control in controls:
+                before, marks = _numbers(page), page.evaluate(EXPLORER_MARKS)
+                count = page.evaluate(f"() => document.querySelector('.book-explorer select[name={control}]').options.length")
+                current = page.evaluate(f"() => document.querySelector('.book-explorer select[name={control}]').selectedIndex")
+                _choose(page, control, (current + 1) % count)
+                assert page.evaluate(EXPLORER_MARKS) != marks, (name, control, "the chart did not change")
+                assert _numbers(page) != before, (name, control, "the numbers did not change")
+            # the keyboard moves a control too
+            before = _numbers(page)
+            page.focus(f".book-explorer select[name={controls[0]}]")
+            page.keyboard.press("ArrowDown" if page.evaluate(
+                f"() => document.querySelector('.book-explorer select[name={controls[0]}]').selectedIndex") == 0 else "ArrowUp")
+            page.wait_for_timeout(150)
+            assert _numbers(page) != before, (name, "the keyboard did not move it")
+            assert not outside, (name, outside[:5])
+            browser.close()
+
+
+def _signal(label: str, datasets) -> tuple[float, object]:
+    """A monitor's c (and its pairs' p for an expert) from the words of its option."""
+    match = re.search(r"δ = ([0-9.]+)", label)
+    if match:
+        return 1 - float(match[1]), None
+    for d in datasets:
+        if d.label in label:
+            return d.c_bar, d.p
+    c = float(re.search(r"c̄ = ([0-9.]+)", label)[1])
+    return c, [(1 + c) / 2]
+
+
+def _options(page, control: str) -> list[tuple[str, str]]:
+    return page.evaluate(f"() => Array.from(document.querySelector('.book-explorer select[name={control}]').options)"
+                         ".map(o => [o.value, o.text])")
+
+
+@pytest.mark.slow
+def test_explorer_numbers_are_the_librarys_own_solves(built_book, chromium):
+    import numpy as np
+
+    from annotator_incentives import contracts, monitoring, report, utility
+    from annotator_incentives import data as ai_data
+    from annotator_incentives.explorers import DIGITS
+
+    playwright, executable, site = _explorer_site(built_book, chromium)
+    datasets = list(ai_data.available_preference_data().loaded.values())
+    rng = np.random.default_rng(25)
+    with playwright.sync_playwright() as pw:
+        browser, page, _ = _explorer_page(pw, executable, site, "principal_agent.html")
+        options = {c: _options(page, c) for c in EXPLORER_PAGES["principal_agent.html"]}
+        checked = 0
+        while checked < 5:
+            pick = {c: int(rng.integers(len(o))) for c, o in options.items()}
+            value = {c: options[c][i][0] for c, i in pick.items()}
+            if value["kind"] == "general" and value["problem"] == "unrestricted" and int(value["n"]) > 10:
+                continue  # not solved in the book's grid (the page says so)
+            for control, index in pick.items():
+                _choose(page, control, index)
+            shown = _numbers(page)
+            c, _ = _signal(options["monitor"][pick["monitor"]][1], datasets)
+            profile = utility.profile(value["profile"])
+            solution = contracts.solve(value["kind"], int(value["n"]), c, profile, value["problem"])
+            assert shown["first-best utility C"] == report.number(contracts.first_best(profile).value, DIGITS)
+            if not solution.feasible:
+                assert shown["second-best utility"] == "no contract", (value, shown)
+            else:
+                assert shown["second-best utility"] == report.number(solution.principal_utility, DIGITS), (value, shown)
+                assert shown["induced effort η"] == report.number(solution.eta, DIGITS), (value, shown)
+                assert shown["expected wage"] == report.number(solution.expected_wage, DIGITS), (value, shown)
+                assert shown["gap C − Cₙ"] == report.number(solution.gap, DIGITS, floor=1e-12), (value, shown)
+            checked += 1
+        browser.close()
+
+        browser, page, _ = _explorer_page(pw, executable, site, "self_consistency.html")
+        options = {c: _options(page, c) for c in EXPLORER_PAGES["self_consistency.html"]}
+        for _ in range(5):
+            pick = {c: int(rng.integers(len(o))) for c, o in options.items()}
+            for control, index in pick.items():
+                _choose(page, control, index)
+            shown = _numbers(page)
+            e0, e1, t, n = (float(options[c][pick[c]][0]) for c in ("eta0", "eta1", "target", "n"))
+            delta = float(re.search(r"δ = ([0-9.]+)", options["sc"][pick["sc"]][1])[1])
+            _, p = _signal(options["ex"][pick["ex"]][1], datasets)
+            q0, q1 = (float(monitoring.self_consistency_monitor(delta).q(e)) for e in (e0, e1))
+            kl = monitoring.expert_kl_divergence(p, e0, e1)
+            assert shown["self-consistency error sum at n"] == report.number(
+                float(monitoring.error_sum(int(n), q0, q1)), DIGITS, floor=1e-12), (pick, shown)
+            assert shown["expert-based lower bound at n"] == report.number(
+                float(monitoring.error_sum_lower_bound(int(n), kl)), DIGITS, floor=1e-12), (pick, shown)
+            assert shown["checks for the target, self-consistency"] == report.count(monitoring.samples_needed(t, q0, q1))
+            assert shown["checks for the target, any expert test"] == "≥ " + report.count(
+                monitoring.samples_needed_lower_bound(t, kl))
+        browser.close()

@@ -22,6 +22,8 @@ one module per job:
 - :mod:`.scripts` — a workaround: each page's scripts once (jupyter-book 1 adds thebe's twice);
 - :mod:`.favicon` — ``favicon.ico`` at the root of the HTML;
 - :mod:`.pdf` — the whole book as one PDF (``make pdf``): the single-page build printed by Chromium.
+- :mod:`.explorers` — the interactive explorers' Vega-Lite outputs, drawn by the vendored Vega
+  scripts (``_static/vendor``) on the pages that have one.
 
 :mod:`.repository` holds what they share: the repository's root, the GitHub repository the book
 is published from, a chapter's front matter, the library's version, the figures' folder.
@@ -29,13 +31,16 @@ is published from, a chapter's front matter, the library's version, the figures'
 
 from __future__ import annotations
 
-from . import alt_text, citation, claims_map, downloads, favicon, glance, launch, pdf, repository, run_box, scripts
+from . import (alt_text, citation, claims_map, downloads, explorers, favicon, glance, launch, pdf, repository, run_box,
+               scripts)
 
 
 def setup(app):
     app.connect("config-inited", launch.launch_settings)
     app.connect("config-inited", repository.set_figure_dir)
     app.connect("builder-inited", pdf.share_html_handlers)
+    app.connect("config-inited", explorers.keep_vendor_off_other_pages)
+    explorers.register_plugin(app)
     app.connect("html-page-context", launch.colab_button, priority=502)  # after the theme's launch buttons (501)
     app.connect("html-page-context", scripts.dedupe_scripts)
     app.add_node(claims_map.claims_map)

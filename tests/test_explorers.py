@@ -1,0 +1,122 @@
+"""The explorers' grids show what the library's own solves give, at display precision, and fit
+a page's budget (the browser checks of the built pages are in test_reader_pages.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from annotator_incentives import contracts, explorers, monitoring, report, utility
+from annotator_incentives.contracts import ContractError
+from annotator_incentives.monitoring import MonitoringError
+
+MONITORS = explorers.monitors([0.02], {"c̄ = 0.3": 0.3})
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return explorers.contract_grid(["figure3", "figure10_G"], MONITORS, [1, 10, 300], general_max_n=10)
+
+
+def test_every_displayed_number_is_the_solve_at_display_precision(grid):
+    for row in grid.itertuples():
+        profile = utility.profile(row.p)
+        c = {m.key: m.c for m in MONITORS}[row.m]
+        first = contracts.first_best(profile)
+        assert row.fb == report.number(first.value, explorers.DIGITS)
+        if row.sb == "not solved":
+            assert (row.k, row.r) == ("general", "unrestricted") and row.n > 10
+            continue
+        solution = contracts.solve(row.k, row.n, c, profile, row.r)
+        if not solution.feasible:
+            assert row.sb == row.eta == row.ew == row.gap == explorers.NO_CONTRACT
+            continue
+        assert row.sb == report.number(solution.principal_utility, explorers.DIGITS)
+        assert row.eta == report.number(solution.eta, explorers.DIGITS)
+        assert row.ew == report.number(solution.expected_wage, explorers.DIGITS)
+        assert row.gap == report.number(solution.gap, explorers.DIGITS, floor=1e-12)
+
+
+def test_the_drawn_curves_are_the_contract_and_the_agents_utility(grid):
+    row = grid[(grid.p == "figure3") & (grid.m == "sc0") & (grid.k == "binary") & (grid.r == "unrestricted")
+               & (grid.n == 300)].iloc[0]
+    solution = contracts.solve("binary", 300, 0.98, utility.profile("figure3"), "unrestricted")
+    x = np.array(row.wx.split(), dtype=int)
+    w = np.array(row.wy.split(), dtype=float)
+    np.testing.assert_allclose(w, solution.wages[x], rtol=1e-3, atol=1e-4)  # four significant figures
+    k = int(solution.params["k"])
+    assert {k - 1, k} <= set(x)  # the step of the bonus is drawn where it is
+    curve = np.array(row.uc.split(), dtype=float)
+    exact = contracts.agent_utility_curve(solution.wages, 300, 0.98, utility.profile("figure3"), explorers.EFFORTS)
+    np.testing.assert_allclose(curve, exact, rtol=1e-3, atol=1e-4)
+    # no effort of the drawn curve beats the induced one (incentive compatibility; a tie with
+    # another effort, as often at eta = 0 where participation binds, counts for the induced effort)
+    assert max(curve) <= solution.agent_utility + 1e-4
+
+
+def test_a_grid_lists_every_setting_once_in_order(grid):
+    assert len(grid) == 2 * 2 * 3 * 2 * 3
+    keys = list(zip(grid.p, grid.m, grid.k, grid.r, grid.n, strict=True))
+    assert len(set(keys)) == len(keys) and keys == sorted(keys, key=lambda t: (
+        ["figure3", "figure10_G"].index(t[0]), t[1][::-1], explorers.KINDS.index(t[2]), explorers.PROBLEMS.index(t[3]), t[4]))
+
+
+def test_an_infeasible_problem_says_no_contract():
+    weak = explorers.monitors([], {"c̄ = 0.02": 0.02})
+    row = explorers.contract_row("figure3", weak[0], "linear", "restricted", 10)
+    assert not contracts.solve("linear", 10, 0.02, utility.profile("figure3"), "restricted").feasible
+    assert row["sb"] == row["gap"] == explorers.NO_CONTRACT and row["g"] is None and row["uc"] == ""
+
+
+def test_the_chart_fits_the_budget_and_binds_every_control(grid):
+    chart = explorers.contract_explorer(grid, MONITORS)
+    bundle = chart._repr_mimebundle_()
+    assert set(bundle) == {explorers.MIME, "text/plain"}  # drawn by notebooks and the book, no CDN
+    spec = bundle[explorers.MIME]
+    bound = {p["name"]: p["bind"] for p in spec["params"]}
+    assert set(bound) == {"profile", "monitor", "kind", "problem", "n"}
+    assert all(b["input"] == "select" and b["name"].strip() for b in bound.values())  # labelled controls
+    assert explorers.spec_bytes(chart) < explorers.BUDGET_BYTES
+
+
+def test_the_assessment_numbers_are_the_librarys():
+    experts = {"c̄ = 0.5": [0.75]}
+    tests = explorers.assessment_grid([0.5, 0.8], [0.95], [0.0, 0.1], experts, [1, 10, 100, 1000], [0.05, 0.1])
+    numbers, curves = tests["numbers"], tests["curves"]
+    for row in numbers.itertuples():
+        delta = {"d0": 0.0, "d1": 0.1}[row.sc]
+        m = monitoring.self_consistency_monitor(delta)
+        q0, q1 = float(m.q(row.e0)), float(m.q(row.e1))
+        assert row.sc_need == report.count(monitoring.samples_needed(row.t, q0, q1))
+        kl = monitoring.expert_kl_divergence([0.75], row.e0, row.e1)
+        assert row.ex_need == "≥ " + report.count(monitoring.samples_needed_lower_bound(row.t, kl))
+    for row in curves.itertuples():
+        if row.s.startswith("d"):
+            m = monitoring.self_consistency_monitor({"d0": 0.0, "d1": 0.1}[row.s])
+            exact = float(monitoring.error_sum(row.n, float(m.q(row.e0)), float(m.q(row.e1))))
+        else:
+            exact = float(monitoring.error_sum_lower_bound(row.n, monitoring.expert_kl_divergence([0.75], row.e0, row.e1)))
+        assert row.txt == report.number(exact, explorers.DIGITS, floor=1e-12)
+        assert row.err == pytest.approx(max(exact, explorers.FLOOR), rel=1e-3)
+    chart = explorers.assessment_explorer(tests)
+    assert explorers.spec_bytes(chart) < explorers.BUDGET_BYTES
+
+
+def test_the_crossing_is_where_self_consistency_stays_below_the_bound():
+    ns = np.array([1, 10, 100, 1000])
+    assert explorers._first_win(np.array([0.5, 0.4, 0.01, 0.001]), np.array([0.4, 0.3, 0.2, 0.1]), ns) == 100
+    assert explorers._first_win(np.array([0.1, 0.1, 0.1, 0.1]), np.array([0.4, 0.3, 0.2, 0.2]), ns) == 1
+    assert explorers._first_win(np.array([0.5, 0.5, 0.5, 0.5]), np.array([0.4, 0.3, 0.2, 0.1]), ns) is None
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: explorers.contract_grid(["nobody"], MONITORS, [1]), utility.ProfileError),
+    (lambda: explorers.contract_grid(["figure3"], MONITORS, [1], kinds=["quadratic"]), ContractError),
+    (lambda: explorers.contract_grid(["figure3"], MONITORS, [0]), ContractError),
+    (lambda: explorers.monitors([1.0], {}), MonitoringError),
+    (lambda: explorers.monitors([], {"none": 0.0}), MonitoringError),
+    (lambda: explorers.assessment_grid([0.9], [0.8], [0.0], {"c": [0.75]}, [1], [0.1]), MonitoringError),
+])
+def test_bad_input_is_named(call, error):
+    with pytest.raises(error):
+        call()
