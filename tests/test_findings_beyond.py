@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import annotators, monitoring
+from annotator_incentives import annotators, monitoring, report
 from annotator_incentives.data import DatasetUnavailableError
 from annotator_incentives.findings import beyond
 
@@ -90,3 +90,18 @@ def test_repeats_sentence_beside_the_expert_checks():
     text = beyond.repeats_sentence([12, 40], 0.61)
     assert text.startswith("Even at the pessimistic end of what the repeats allow, 12 to 40 repeated items")
     assert f"would need {n_expert:,} checked items" in text
+
+
+def test_expert_checks_needed_falls_as_the_expert_signal_strengthens():
+    weak, strong = beyond.expert_checks_needed(0.2), beyond.expert_checks_needed(0.6)
+    assert weak > strong > 0
+    assert beyond.repeats_sentence([10, 20], 0.2).count(f"{weak:,}") == 1
+
+
+def test_key_results_states_the_agreement_intervals_and_checks():
+    pairs = pd.DataFrame({"agree": [6, 2], "shared": [8, 2]})  # 8 of 10 decisive votes agree
+    judges = pd.DataFrame({"eta_low": [0.1, 0.2, 0.0], "eta_high": [0.9, 0.7, 1.0]})  # widths 0.8, 0.5, 1.0
+    text = beyond.key_results(pairs, judges, 0.3, 0.5, [12, 40])
+    assert text.startswith("On this build's data:")
+    assert report.percent(0.8, digits=3) in text and f"is {report.number(0.8, digits=2)} wide" in text
+    assert f"12 to 40 repeated items would settle what {beyond.expert_checks_needed(0.3):,}" in text

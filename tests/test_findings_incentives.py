@@ -342,11 +342,12 @@ def test_rate_fit_and_effort_sentences_on_the_theory_s_curves():
 
 
 def test_two_level_sentence_says_where_the_gap_falls_and_where_not():
-    frames = [pd.DataFrame({"low": 0.45, "n": [1, 2], "gap": [0.5, 1e-11]}),
-              pd.DataFrame({"low": 0.63, "n": [1, 2], "gap": [0.5, 0.4]})]
+    frames = [pd.DataFrame({"low": 0.45, "n": [1, 2], "gap": [0.5, 1e-11], "miss_probability": [0.3, 2e-12]}),
+              pd.DataFrame({"low": 0.63, "n": [1, 2], "gap": [0.5, 0.4], "miss_probability": [0.4, 0.3]})]
     text = incentives.two_level_sentence(frames, 0.9, 2, 0.1)
     assert "with a lower level of 0.5η* at $n = 2$, with a lower level of 0.7η* not within $n \\le 2$" in text
     assert f"at $n = 2$ is still {report.number(0.1, digits=2)}." in text
+    assert f"down to about {report.order(1e-11)}" in text and f"as small as about {report.order(2e-12)}" in text
 
 
 def test_missed_bonus_sentence_lenient_or_not():

@@ -31,8 +31,7 @@ is published from, a chapter's front matter, the library's version, the figures'
 
 from __future__ import annotations
 
-from . import (alt_text, citation, claims_map, downloads, explorers, favicon, glance, launch, pdf, repository, run_box,
-               scripts)
+from . import alt_text, citation, claims_map, downloads, explorers, favicon, glance, launch, pdf, repository, run_box, scripts
 
 
 def setup(app):

@@ -16,7 +16,8 @@ import pandas as pd
 from .. import annotators, monitoring, report
 from ..data import DatasetUnavailableError
 
-__all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "expert_checks_needed", "key_results", "near_certain", "DawidSkeneCheck",
+__all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "expert_checks_needed", "key_results",
+           "near_certain", "DawidSkeneCheck",
            "crowdkit_check", "agreement_sentence",
            "calibration_sentence", "interval_sentence",
            "repeats_sentence"]
@@ -195,7 +196,8 @@ def key_results(pairs: pd.DataFrame, judges: pd.DataFrame, c_bar: float, rho: fl
         f"two MT-Bench judges voting on the same item agree on {report.percent(overall, digits=3)} of their decisive votes: "
         "committed people disagree ({numref}`fig-agreement`);",
         f"checked against MT-Bench's authors ($\\bar c = {report.number(c_bar, digits=2)}$), the median judge's 95% interval "
-        f"for its effort η is {report.number(span.median, digits=2)} wide: far too few checks per judge ({{numref}}`fig-real-eta`);",
+        f"for its effort η is {report.number(span.median, digits=2)} wide: far too few checks per judge "
+        "({numref}`fig-real-eta`);",
         f"a \"true label\" method (Dawid–Skene) and the agreement-based estimate rank the judges {strength_of(rho)} alike "
         f"(Spearman's ρ = {report.number(rho, digits=2)}; {{numref}}`fig-rankings`);",
         f"{report.count(min(needed))} to {report.count(max(needed))} repeated items would settle what "

@@ -421,6 +421,6 @@ def gains_sentence(gains: pd.DataFrame, u0: float) -> str:
     its share of the first-best's, and how far the annotator's utility is from ``u0``."""
     g = gains_reading(gains, u0)
     return (f"On this build's computation the company gains {report.number(g.company_gain[0], 4)} to "
-            f"{report.number(g.company_gain[1], 4)} over the flat wage, {report.number(g.least_share_percent)} % or more of what observing "
+            f"{report.number(g.company_gain[1], 4)} over the flat wage, {g.least_share_percent:.2f} % or more of what observing "
             f"effort would give it, while the annotator's utility differs from $U_0 = {report.value(u0)}$ by "
             f"{report.at_most(g.annotator_slack, 2, floor=1e-12)} in every case: all of the gain goes to the company.")
