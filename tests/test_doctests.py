@@ -38,7 +38,7 @@ def test_docstring_examples(name):
 
 # modules whose every public function has numpydoc sections and an example (issue 22, item 3)
 DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs", "contracts",
-              "binomial", "validation", "data.availability", "data.loading", "data.packaged", "data.pipeline")
+              "binomial", "validation", "data.availability", "data.loading", "data.packaged", "data.pipeline", "agreement")
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
