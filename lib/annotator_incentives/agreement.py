@@ -12,8 +12,8 @@ with the packages that define them, on crowd-kit's long format (one row per vote
 - each worker's reliability from crowd-kit's Dawid–Skene, one-coin Dawid–Skene, GLAD and MACE;
 - Kendall's τ between the rankings of the workers by two methods (``scipy.stats``).
 
-Ties. The book's loaders (:func:`annotator_incentives.annotators.load_mt_bench`,
-:func:`~annotator_incentives.annotators.load_pandalm`) give a tie as a missing label; :func:`votes`
+Ties. The book's loaders (``annotators.load_mt_bench``,
+``annotators.load_pandalm``) give a tie as a missing label; :func:`votes`
 turns it into the third label ``"tie"`` (``ties="label"``, the default) or drops the vote
 (``ties="drop"``), as asked: the caller always says which.
 
@@ -60,6 +60,7 @@ __all__ = [
 
 TIE = "tie"  #: the third label a tie becomes (``ties="label"``)
 FIRST, SECOND = "first", "second"  #: the labels of a decisive vote: the pair's first or second response wins
+#: the aggregators: the short name (the command's ``--method``) and the method's name
 METHODS = {"ds": "Dawid–Skene", "one-coin": "one-coin Dawid–Skene", "glad": "GLAD", "mace": "MACE"}
 #: what each method's reliability is: a probability of the right label, or GLAD's ability on its own scale
 RELIABILITY = {
@@ -84,7 +85,7 @@ def votes(labels: pd.DataFrame, ties: str = "label") -> pd.DataFrame:
     Parameters
     ----------
     labels : DataFrame
-        As :func:`annotator_incentives.annotators.load_mt_bench` or ``load_pandalm`` give it.
+        As ``annotators.load_mt_bench`` or ``load_pandalm`` give it.
     ties : {"label", "drop"}
         A tie as a third label, or dropped.
 
@@ -200,12 +201,12 @@ def votes_from_file(path: str | os.PathLike[str], labels=None, task: str = "task
     """Votes read from a UTF-8 CSV or a Parquet file in long format and checked (:func:`check_votes`).
 
     Every cell is read as text (CSV) or taken as it is (Parquet). The file itself is read as
-    :func:`annotator_incentives.planning.p_from_file` reads one: a ``SHA256SUMS`` beside it is
+    :func:`annotator_incentives.planning_inputs.p_from_file` reads one: a ``SHA256SUMS`` beside it is
     checked, a flipped bit in a Parquet file with page checksums is an error.
 
     Parameters
     ----------
-    path : path
+    path : str or os.PathLike
         A ``.csv`` (or ``.txt``) or ``.parquet`` file.
     labels, task, worker, label
         As for :func:`check_votes`.
@@ -376,7 +377,7 @@ def fleiss_kappa(frame: pd.DataFrame, raters: int | None = None, n_boot: int = 1
 
     Returns
     -------
-    (Interval, int)
+    tuple of Interval and int
         κ with its interval, and the number of votes per task used.
 
     Raises
@@ -701,7 +702,7 @@ def _interval(interval: Interval) -> dict[str, Any]:
 
 
 def format_team_report(report: dict[str, Any]) -> str:
-    """:func:`team_report` as the command prints it, numbers by :mod:`annotator_incentives.report`.
+    """:func:`team_report` as the command prints it, numbers by the book's number policy (``report``).
 
     Parameters
     ----------
