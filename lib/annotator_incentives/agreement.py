@@ -60,7 +60,7 @@ __all__ = [
 
 TIE = "tie"  #: the third label a tie becomes (``ties="label"``)
 FIRST, SECOND = "first", "second"  #: the labels of a decisive vote: the pair's first or second response wins
-#: the aggregators: the short name (the command's ``--method``) and the method's name
+#: The aggregators, by short name (the command's ``--method``) and full name.
 METHODS = {"ds": "Dawid–Skene", "one-coin": "one-coin Dawid–Skene", "glad": "GLAD", "mace": "MACE"}
 #: what each method's reliability is: a probability of the right label, or GLAD's ability on its own scale
 RELIABILITY = {
