@@ -116,7 +116,7 @@ def generated_blocks(references: References) -> dict[str, str]:
             "book-citation": f"```bibtex\n{cff_bibtex()}\n```"}
 
 
-def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[Path]:
+def write_notebooks(sources: list[Path], target: Path, numbering=None, root: Path = ROOT) -> list[Path]:
     """The downloads: each chapter with code (a jupytext header) as a notebook in CommonMark in
     ``target`` (the reader's edition, :mod:`.editions`) and, when it has exercises, in
     ``target/student`` (without the solutions), beside a wheel of the library that the
@@ -136,7 +136,7 @@ def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[P
     published = published_repository()
     setup_cell = install_cell(_wheel(target), published)
     shutil.copyfile(CONSTRAINTS, target / "constraints.txt")  # the notebooks install the wheel with these pins
-    references, entries = book_references(sources, published)
+    references, entries = book_references(sources, published, root=root)
     references.generated = generated_blocks(references)
     if numbering is not None:
         numbering(references)
@@ -144,7 +144,7 @@ def write_notebooks(sources: list[Path], target: Path, numbering=None) -> list[P
     for source in sources:
         if not is_notebook(source):
             continue
-        doc = docname(source)
+        doc = docname(source, root)
         reader, student, exercises = editions.editions(source, doc, references, entries)
         first = [setup_cell, display_cell(references, doc)]
         for notebook, folder in ((reader, target), (student, target / STUDENT)):
@@ -181,7 +181,8 @@ def write_downloads(app, exception):
         for change in numbers_from_build(app, references):
             logger.info("downloads: %s (the build's numbering)", change)
 
-    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in toc_order(app)], out / "notebooks", numbering)
+    write_notebooks([Path(app.srcdir) / f"{doc}.md" for doc in toc_order(app)], out / "notebooks", numbering,
+                    root=Path(app.srcdir).resolve())
     items = "\n".join(f'<li><a href="{p.relative_to(out).as_posix()}">{p.relative_to(out).as_posix()}</a></li>'
                       for p in sorted(out.rglob("*")) if p.is_file() and p.name != "index.html")
     (out / "index.html").write_text(

@@ -1,6 +1,6 @@
 """The paper's pipeline from scores to the preference probability p, and its calibration.
 
-Pipeline (paper, data.md "Preprocessing"), implemented by :func:`preference_probabilities`:
+The paper's preprocessing pipeline, implemented by :func:`preference_probabilities`:
 
 1. drop ties (equal scores; the paper's source data has none) and count them;
 2. shuffle with seed 42 and split into two halves: the first half ("evaluation half") is used

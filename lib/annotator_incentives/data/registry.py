@@ -1,6 +1,6 @@
 """The registry: the paper's four preference datasets, the real samples, and the packaged folders.
 
-:data:`DATASETS` holds the paper's datasets (data.md, "The four datasets"), :data:`SAMPLES` the
+:data:`DATASETS` holds the paper's four datasets, :data:`SAMPLES` the
 real samples that exercise their pipeline, each named as a sample wherever it is used, and
 :data:`PACKAGED_FOLDERS` the folders of real data shipped with the package (what each holds, its
 licence and attribution).
@@ -18,7 +18,7 @@ __all__ = ["DatasetSpec", "SampleSpec", "DATASETS", "SAMPLES", "PackagedFolder",
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """One of the paper's four preference datasets (data.md, "The four datasets")."""
+    """One of the paper's four preference datasets."""
 
     key: str
     label: str

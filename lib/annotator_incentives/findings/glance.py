@@ -398,7 +398,7 @@ def _fisher(t: Tables) -> Reading:
     consistent = bool(((r.ratio > 1) == (1 - r.delta > r.c_bar)).all())
     crossings = [assessing.information_crossing(float(c), sorted(r.delta.unique())) for c in sorted(r.c_bar.unique())]
     return Reading("the crossing $\\delta = 1 - \\bar c$ at " + ", ".join(
-        f"$\\bar c = {report.value(c.c_bar)}$: δ = {report.value(c.delta_star)}" for c in crossings[:4])
+        f"$\\bar c = {report.number(c.c_bar)}$: δ = {report.number(c.delta_star)}" for c in crossings[:4])
                    + (f" and {len(crossings) - 4} more" if len(crossings) > 4 else ""),
                    AGREES if consistent else DIFFERS,
                    "self-consistency carries more Fisher information exactly where $1 - \\delta > \\bar c$ "
