@@ -185,3 +185,10 @@ def test_the_display_hook_shows_commonmark_and_keeps_the_myst(monkeypatch):
     assert data["text/markdown"] == "See Fig. 1." and metadata["text/markdown"] == {"book_myst": myst}
     data, metadata = Shell.display_formatter.format(Markdown("Plain."))
     assert data["text/markdown"] == "Plain." and "text/markdown" not in metadata
+
+
+def test_a_glued_box_says_where_its_results_appear():
+    text = ":::{admonition} What this chapter shows\n:class: tip\n\n```{glue:md} chapter-shows\n:format: myst\n```\n:::\n"
+    out = convert(text, REFS, "chapters/a").text
+    assert "chapter-shows" not in out and "run it, and the cell that computes these results shows them there" in out
+    assert not myst_leftovers(out)

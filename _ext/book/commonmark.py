@@ -396,6 +396,9 @@ class Converter:
         options, content = self._options(body)
         name = name.lower()
         title = self.inline(argument) if argument else ""
+        if name in ("glue:md", "glue:text", "glue"):  # a value the book pastes from a later cell: shown there in a notebook
+            return [Part("text", "*Computed near the end of this chapter: run it, and the cell that computes "
+                                 "these results shows them there.*")]
         if name.startswith("prf:"):
             kind = name[4:]
             if kind == "proof":

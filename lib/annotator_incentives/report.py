@@ -455,11 +455,22 @@ def bullets(lead: str, lines: Iterable[str]) -> str:
     return lead + "\n\n" + "\n".join(f"- {line}" for line in lines)
 
 
+class _Myst:
+    """Markdown for myst-nb's glue as the chapter wrote it: not an ``IPython.display.Markdown``,
+    which a downloaded notebook's display hook rewrites as CommonMark with its own numbering."""
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
 def shows(key: str, markdown: str) -> None:
     """Hand a chapter's key results (Markdown) to the "What this chapter shows" box at the top of
-    its page: in the book they are glued under ``key`` (myst-nb's ``glue``, shown where the page
-    names the key); where myst-nb is not installed (a downloaded notebook in Colab) they are
-    shown in place.
+    its page, glued under ``key`` (myst-nb's ``glue``, shown where the page names the key), and
+    show them where the cell is: the book removes that cell (tag ``remove-cell``), a downloaded
+    notebook shows them there (its box says so).
 
     Examples
     --------
@@ -467,12 +478,12 @@ def shows(key: str, markdown: str) -> None:
     """
     from IPython.display import Markdown, display
 
+    display(Markdown(markdown))
     try:
         from myst_nb import glue  # type: ignore[import-untyped]
-    except ImportError:  # outside the book: show the results where the cell is
-        display(Markdown(markdown))
+    except ImportError:  # outside the book's environment: shown in place only
         return
-    glue(key, Markdown(markdown), display=False)
+    glue(key, _Myst(markdown), display=False)
 
 
 def cells(rows, digits: int = 3, floor: float | None = None,

@@ -293,8 +293,9 @@ def _grid(t: Tables) -> Reading:
     lower = int((g["grid gap (paper)"] < g["exact gap"] - FLOOR).sum())
     return Reading(f"of {len(g):,} configurations, the grid's contract is not incentive compatible in {not_ic:,}; its "
                    f"gap is below the exact optimum's in {lower:,}", DIFFERS if not_ic or lower else AGREES,
-                   "the grid's 0.01 tolerance admits contracts the annotator would deviate from, and its steps put a "
-                   "floor under the gap" if not_ic or lower else "the grid's answers match the exact ones")
+                   "the grid's 0.01 tolerance admits contracts the annotator would deviate from, and its wage "
+                   "steps put the grid's own first-best below the true one" if not_ic or lower
+                   else "the grid's answers match the exact ones")
 
 
 def _rates(t: Tables) -> Reading:
