@@ -87,7 +87,8 @@ def _p_histograms(t: Tables) -> Reading:
         spread.append(below >= 10)
     verdict = AGREES if all(spread) else DIFFERS
     return Reading("; ".join(parts), verdict,
-                   "a tenth or more of every dataset's pairs has $p$ below 0.9: committed annotators would often disagree"
+                   "a tenth or more of the pairs of each dataset at hand has $p$ below 0.9: committed annotators would often "
+                   "disagree"
                    if verdict == AGREES else "some dataset has fewer than a tenth of its pairs below $p = 0.9$")
 
 
@@ -147,16 +148,19 @@ def _self_consistency_figure(table_name: str) -> Callable[[Tables], Reading]:
         panels = _versus_bound(t[table_name])
         if not panels:
             return _missing(table_name)
-        parts, somewhere = [], False
+        parts, somewhere, only_zero = [], False, False
         for name, eta0, c in panels:
             under = [d for d, ns in c.below.items() if len(ns)]
-            somewhere |= bool(under)
+            somewhere |= any(d > 0 for d in under)  # δ = 0, an annotator who never contradicts itself, proves little
+            only_zero |= bool(under) and not any(d > 0 for d in under)
             parts.append(f"{name}, $\\eta_0 = {report.value(eta0)}$: below the expert bound "
                          + (f"for {report.values('δ', under)}" if under else "for no δ shown"))
+        here = ("here it does for some δ > 0" if somewhere else
+                "here it does only at δ = 0, an annotator who never contradicts itself" if only_zero else
+                "here it does for no δ shown")
         return Reading("; ".join(parts), AGREES if somewhere else DIFFERS,
                        "the paper's reading: self-consistency can beat even an expert test that knows every $p$, "
-                       "depending on the data and δ; " + ("here it does for some δ" if somewhere else
-                                                         "here it does for no δ shown"))
+                       "depending on the data and δ; " + here)
     return read
 
 
@@ -362,11 +366,11 @@ def _complements(t: Tables) -> Reading:
 def _heterogeneity(t: Tables) -> Reading:
     pairs = t["real_pairwise_agreement"]
     sure = int((pairs.high < 1).sum())
-    return Reading(f"MT-Bench judges (real annotators): {sure:,} of {len(pairs):,} pairs of judges disagree on a share of "
-                   f"their shared items too large for chance (the 95 % interval of their agreement excludes 1); "
+    return Reading(f"MT-Bench judges (real annotators): {sure:,} of {len(pairs):,} pairs of judges certainly do not "
+                   f"always agree (the 95 % interval of their agreement rate lies below 1); "
                    f"agreement {report.number(pairs.rate.min())} to {report.number(pairs.rate.max())}",
                    AGREES if sure else DIFFERS,
-                   "careful people disagree" if sure else "no pair of judges disagrees beyond chance on these data")
+                   "careful people disagree" if sure else "no pair of judges certainly disagrees on these data")
 
 
 def _downstream(t: Tables) -> Reading:
