@@ -344,7 +344,8 @@ def _discrete(t: Tables) -> Reading:
                      + (f" (below $10^{{-10}}$ from $n = {reach:,}$)" if reach is not None else ""))
     tail = (f"; the continuous-effort binary gap at $n = {top:,}$: {report.number(continuous.gap.iloc[-1], digits=2)}"
             if len(continuous) else "")
-    return Reading("; ".join(parts) + tail, AGREES if steep else DIFFERS,
+    note = " (computed directly as the annotator's risk premium: far below what a difference of two utilities could show)"
+    return Reading("; ".join(parts) + tail + note, AGREES if steep else DIFFERS,
                    "with two effort levels the gap falls exponentially in $n$ (at least three orders of magnitude over "
                    "the $n$ computed), far faster than with a continuous effort" if steep else
                    "some two-level gap falls less than three orders of magnitude over the $n$ computed")
