@@ -142,8 +142,26 @@ def best_response(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, 
 
 @dataclass(frozen=True)
 class IncentiveCheck:
-    """The agent's utility at the recommended effort ``eta`` (``own``) against its best
-    alternative found (``rival`` at ``rival_eta``)."""
+    """The agent's utility at the recommended effort against its best alternative found (Section
+    3's incentive compatibility over all of [0, 1]): what :func:`incentive_check` and
+    :func:`compare` return.
+
+    Attributes
+    ----------
+    eta, own : float
+        The recommended effort and the agent's utility U(eta) there.
+    rival_eta, rival : float
+        The best alternative effort found and U there.
+    allowance : float or None
+        The tie rule's allowance, when not the default tie of ``own`` (for a curve without its
+        constant).
+
+    Examples
+    --------
+    >>> check = IncentiveCheck(eta=0.5, own=0.25, rival_eta=1.0, rival=0.5)
+    >>> check.gain, check.compatible
+    (0.25, False)
+    """
 
     eta: float
     own: float
@@ -165,23 +183,54 @@ class IncentiveCheck:
 
 def compare(curve, eta: float, grid: np.ndarray, values: np.ndarray | None = None, *, allowance: float | None = None,
             exact: bool = False, own_cell: bool = False, slope=None) -> IncentiveCheck:
-    """The package's one incentive comparison: U at the recommended effort ``eta`` against the
-    agent's best alternative on ``grid`` (unchecked: the solvers' route; :func:`incentive_check`
-    is its checked public form).
+    """The package's one incentive comparison (Section 3): U at the recommended effort ``eta``
+    against the agent's best alternative on ``grid``, unchecked (the solvers' route;
+    :func:`incentive_check` is its checked public form).
 
-    ``curve`` is U as a vectorised function of effort (any constant may be left out of it, as
-    long as ``allowance`` is the tie rule of the agent's true utility). Grid values give exact
-    lower bounds on the rival; grid peaks that could beat the bound asked for are refined to their
-    local maxima (:func:`~annotator_incentives.contracts.optimise.global_max`, by roots of
-    ``slope`` = U' when it is given). Three uses:
+    Grid values give exact lower bounds on the rival; grid peaks that could beat the bound asked
+    for are refined to their local maxima (``optimise.global_max``, by roots of ``slope`` = U'
+    when it is given). Three uses:
 
-    - the verdict (default): the rival is exact only in its comparison with own + ``allowance``
-      (default :func:`~annotator_incentives.contracts.problem.tie` of own); ``eta``'s own grid
-      cell is left out when eta is interior, a corner effort's is not;
-    - ``exact``: the best U outside eta's own grid cell exactly (the incentive slack own - rival, a
-      continuous function whose roots bound the incentive-compatible efforts);
-    - ``own_cell`` (with ``exact``): every peak refined, eta's own cell included (the public
-      check, which also catches an eta that is not a local maximum).
+    - the verdict (default): the rival is exact only in its comparison with own + ``allowance``;
+      ``eta``'s own grid cell is left out when eta is interior, a corner effort's is not;
+    - ``exact``: the best U outside eta's own grid cell exactly (the incentive slack own - rival,
+      a continuous function whose roots bound the incentive-compatible efforts);
+    - ``own_cell`` (with ``exact``): every peak refined, eta's own cell included (the public check,
+      which also catches an eta that is not a local maximum).
+
+    Parameters
+    ----------
+    curve : callable
+        U as a vectorised function of effort; a constant may be left out of it, as long as
+        ``allowance`` is the tie rule of the agent's true utility.
+    eta : float
+        The recommended effort.
+    grid : numpy.ndarray
+        Efforts screened, increasing from 0 to 1.
+    values : numpy.ndarray, optional
+        ``curve(grid)``, if already computed.
+    allowance : float, optional
+        The tie rule's allowance (default the package's tie of U(eta)).
+    exact, own_cell : bool, optional
+        The modes above.
+    slope : callable, optional
+        U' at one effort, to refine peaks by its roots.
+
+    Returns
+    -------
+    IncentiveCheck
+        U(eta), the rival effort and U there.
+
+    Examples
+    --------
+    U(e) = e/2 rises all the way: asking for 0.5 loses to full effort, which is compatible.
+
+    >>> import numpy as np
+    >>> grid = np.linspace(0.0, 1.0, 11)
+    >>> compare(lambda e: 0.5 * np.asarray(e), 0.5, grid).rival_eta
+    1.0
+    >>> compare(lambda e: 0.5 * np.asarray(e), 1.0, grid).compatible
+    True
     """
     values = curve(grid) if values is None else values
     own = float(curve(np.array([eta]))[0])

@@ -54,10 +54,35 @@ def _tails_on_grid(n: int, k: np.ndarray, qs: np.ndarray) -> np.ndarray:
 
 
 def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> Offer | None:
-    """Full effort eta = 1, where the first-order condition becomes an inequality: the cheapest
-    utility bonus with threshold k is b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)).
-    Returns the best k's contract, or None: when no k is affordable, and at once when even the
-    limit bonuses b_k >= E'(1)/P_k'(1) cannot give more than ``beat``."""
+    """The best binary contract inducing full effort eta = 1 (Algorithm 3 at the corner, where the
+    first-order condition becomes an inequality): the cheapest utility bonus with threshold k is
+    b_k = sup_{e < 1} (E(1) - E(e)) / (P_k(1) - P_k(e)), at least its limit E'(1)/P_k'(1).
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+    points : int, optional
+        Efforts the supremum is screened on (default ``CORNER_POINTS``).
+    beat : float, optional
+        Give up at once when even the limit bonuses cannot give the principal more than this.
+
+    Returns
+    -------
+    ~annotator_incentives.contracts.binary_terms.Offer or None
+        The best threshold's contract; None when no k is affordable or none can beat ``beat``.
+
+    Examples
+    --------
+    With one check P_1(e) = (1 + c e)/2, so under figure3 (E = 0.18 e^2) the ratio is
+    0.36 (1 + e)/c, largest as e -> 1: b_1 = 0.72/0.98.
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> offer = corner(Problem.make(1, 0.98, utility.profile("figure3")))
+    >>> offer.k, round(offer.bonus_utility, 6), round(0.72 / 0.98, 6)
+    (1, 0.734694, 0.734694)
+    """
     n, c, profile = pb
     q1 = float(binomial_kernel.pass_probability(1.0, c))
     k = support_thresholds(n, q1)  # elsewhere the limit bonus E'(1)/P_k'(1) exceeds 1e38
@@ -98,16 +123,66 @@ def _found(pb: Problem, eta: float, k: int, base: float, top: float) -> Found:
 
 
 def restricted(pb: Problem) -> Found | None:
-    """The cheapest incentive-compatible binary contract inducing eta* (None if there is none)."""
+    """The restricted problem (C~_n, Theorem 1): the cheapest incentive-compatible binary contract
+    inducing the first-best effort eta*
+    (:func:`~annotator_incentives.contracts.binary_terms.best_at`, or :func:`corner` when
+    eta* = 1).
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+
+    Returns
+    -------
+    ~annotator_incentives.contracts.skeleton.Found or None
+        The contract inducing eta*; None when no threshold can.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> pb = Problem.make(11, 0.98, utility.profile("figure3"))
+    >>> found = restricted(pb)
+    >>> found.eta == pb.first_best.eta, found.params["k"]
+    (True, 10)
+    """
     eta = pb.first_best.eta
     offer = corner(pb) if eta >= 1.0 else best_at(pb, eta)
     return None if offer is None else _found(pb, eta, offer.k, offer.base_utility, offer.top_utility)
 
 
 def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None:
-    """The best binary contract: the best interior one by ``search`` (the table search for
-    small n, else the scan; or :func:`binary_search.scan_search` alone, the safe route that
-    checks every candidate) against the corner eta = 1."""
+    """The unrestricted problem (C_n, Theorem 1): the best interior binary contract by ``search``
+    against the corner eta = 1 (:func:`corner`, tried only when its upper bound can beat the
+    interior answer).
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+    search : callable, optional
+        Problem -> :class:`~annotator_incentives.contracts.binary_search.Interior` or None: the
+        table search for small n, else the scan (default
+        :func:`~annotator_incentives.contracts.binary_search.best_interior`), or
+        :func:`~annotator_incentives.contracts.binary_search.scan_search` alone, the safe route
+        that checks every candidate.
+
+    Returns
+    -------
+    ~annotator_incentives.contracts.skeleton.Best or None
+        The best contract with its value; None when nothing is feasible.
+
+    Examples
+    --------
+    Under risk_averse_poly the first-best effort is 1, and so is the best binary contract's:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> best = unrestricted(Problem.make(5, 0.98, utility.profile("risk_averse_poly")))
+    >>> best.found.eta, best.found.params["k"]
+    (1.0, 5)
+    """
     interior = search(pb)
     value = value_of(interior)
     top = corner(pb, beat=value) if corner_upper_bound(pb.profile) > value else None

@@ -63,8 +63,23 @@ TABLE_LEADERS = 3  # thresholds refined from the table
 
 
 class Interior(NamedTuple):
-    """A binary contract's value to the principal, its threshold k and the effort eta < 1 it
-    induces (ordered as tuples: by value, then k, then eta)."""
+    """A binary contract with effort eta < 1 found by a search (Theorem 1's unrestricted problem),
+    ordered as a tuple: by value, then k, then eta.
+
+    Attributes
+    ----------
+    value : float
+        The principal's utility, mu(eta) - E[w(X)].
+    k : int
+        The threshold: the bonus is paid when X >= k.
+    eta : float
+        The effort the contract induces.
+
+    Examples
+    --------
+    >>> max(Interior(0.3, 9, 0.95), Interior(0.3, 10, 0.9))  # equal values: the larger k
+    Interior(value=0.3, k=10, eta=0.9)
+    """
 
     value: float
     k: int
@@ -77,8 +92,30 @@ def _better(best: Interior | None, other: Interior | None) -> Interior | None:
 
 
 def best_interior(pb: Problem) -> Interior | None:
-    """The best binary contract with eta < 1: the table search when it applies, else the scan;
-    None when nothing is feasible."""
+    """The best binary contract with eta < 1 (Theorem 1): :func:`table_search` when the table
+    fits, else :func:`scan_search`; ``binary.unrestricted`` compares it with the corner eta = 1.
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+
+    Returns
+    -------
+    Interior or None
+        None when no contract with eta < 1 is feasible.
+
+    Examples
+    --------
+    For 11 checks under figure3 (c = 0.98) the bonus is paid from 10 passes; the answer is
+    :func:`~annotator_incentives.contracts.solve.solve`'s:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> best = best_interior(Problem.make(11, 0.98, utility.profile("figure3")))
+    >>> best.k, round(best.eta, 4), round(best.value, 6)
+    (10, 0.9559, 0.300686)
+    """
     direct = table_search(pb)
     return direct if direct is not None else scan_search(pb)
 
@@ -103,9 +140,36 @@ def _rows(ends, rows):
 
 
 def table_search(pb: Problem) -> Interior | None:
-    """The best contract by the table over every threshold and about 2nc + 40 efforts (for large
-    nc only within two coarse cells of the best of ``TABLE_COARSE`` efforts); None when the
-    table would exceed ``TABLE_CELLS`` or nothing is feasible."""
+    """The best contract from a table over every threshold k and about 2nc + 40 efforts under
+    the necessary conditions (:func:`~annotator_incentives.contracts.binary_terms.terms`), its
+    leaders zoomed and checked globally, a leader that fails moved to
+    :func:`nearest_compatible` (Theorem 1). For large nc the fine grid covers only two coarse
+    cells around the best of ``TABLE_COARSE`` efforts.
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem; the search applies when n times the number of efforts is at most
+        ``TABLE_CELLS`` (n (2nc + 42) <= 400,000).
+
+    Returns
+    -------
+    Interior or None
+        None when the table would be too large, or nothing is feasible.
+
+    Examples
+    --------
+    The table and the checked scan (:func:`scan_search`) find the same contract:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> pb = Problem.make(11, 0.98, utility.profile("figure3"))
+    >>> table, scan = table_search(pb), scan_search(pb)
+    >>> table.k == scan.k, abs(table.value - scan.value) < 1e-9
+    (True, True)
+    >>> table_search(Problem.make(10**5, 0.98, pb.profile)) is None  # too large a table
+    True
+    """
     n, c, _ = pb
     points = table_points(n, c)
     if n * points > TABLE_CELLS:
@@ -153,12 +217,52 @@ def table_search(pb: Problem) -> Interior | None:
 
 
 def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: float) -> Interior | None:
-    """Threshold k's best effort when its best under the necessary conditions, ``eta_hat``,
-    fails the global check (a competing local maximum of the agent's utility beats it): the
-    compatible efforts then lie to one side, where the principal's value falls away from
-    ``eta_hat`` (it is unimodal), so the best of them is the nearest end of that set, a root
-    of the exact incentive slack. Both sides are searched with doubling steps; None when
-    neither side has a feasible one."""
+    """Threshold k's best effort when its best under the necessary conditions, ``eta_hat``, fails
+    the global check (a competing local maximum of the agent's utility beats it; Theorem 1).
+    The compatible efforts then lie to one side, where the principal's value falls away from
+    ``eta_hat`` (it is unimodal), so the best of them is the nearest end of that set, a root of
+    the exact incentive slack
+    (:func:`~annotator_incentives.contracts.binary_terms.incentive_slack`). Both sides are
+    searched with doubling steps.
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+    k : int
+        The threshold.
+    eta_hat : float
+        Its best effort under the necessary conditions, not incentive compatible.
+    terms_at : callable
+        Effort -> :class:`~annotator_incentives.contracts.binary_terms.Terms` of threshold k at
+        that effort (arrays of shape (1, 1)).
+    step : float
+        The first step away from ``eta_hat``.
+
+    Returns
+    -------
+    Interior or None
+        None when neither side has a feasible compatible effort.
+
+    Examples
+    --------
+    For 17 checks at c = 0.7 (figure3), threshold 14 cannot induce eta = 0.9556: the agent would
+    rather deviate. The nearest compatible effort is a little higher, and is the optimum:
+
+    >>> import numpy as np
+    >>> from annotator_incentives import binomial_kernel as bk, utility
+    >>> from annotator_incentives.contracts import binary_terms
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> pb = Problem.make(17, 0.7, utility.profile("figure3"))
+    >>> def terms_at(e):
+    ...     q = bk.pass_probability(e, 0.7)
+    ...     return binary_terms.terms(pb, 14, np.array([[e]]), bk.tail(14, 17, q), bk.tail_eta_slope(14, 17, 0.7, q))
+    >>> binary_terms.best_at(pb, 0.9556, ks=(14,)) is None
+    True
+    >>> found = nearest_compatible(pb, 14, 0.9556, terms_at, 0.004)
+    >>> found.k, round(found.eta, 4), abs(found.eta - best_interior(pb).eta) < 1e-9
+    (14, 0.9564, True)
+    """
     def slack(e: float) -> float:
         found = terms_at(e)
         if not found.feasible[0, 0]:
@@ -194,12 +298,34 @@ def _offers(pb: Problem, etas: Iterable[float]) -> dict[float, Offer]:
 
 
 def scan_search(pb: Problem) -> Interior | None:
-    """max over k and eta, every candidate checked globally: a coarse scan of efforts (each
-    effort's cheapest incentive-compatible contract, :func:`best_at`), then the best scanned
-    threshold optimised over effort (:func:`optimise_threshold`), and its neighbours k +- 1,
-    +- 2, ... while the value keeps improving (the best value per threshold is unimodal in k),
-    each from a feasible effort found next to its neighbour's optimum. None when nothing is
-    feasible."""
+    """max over k and eta with every candidate checked globally (Theorem 1), the safe route: a coarse
+    scan of efforts (each effort's cheapest incentive-compatible contract,
+    :func:`~annotator_incentives.contracts.binary_terms.best_at`), then the best scanned threshold
+    optimised over effort (:func:`optimise_threshold`), and its neighbours k +- 1, +- 2, ... while
+    the value keeps improving (the best value per threshold is unimodal in k), each from a
+    feasible effort next to its neighbour's optimum.
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile); any n.
+
+    Returns
+    -------
+    Interior or None
+        None when nothing is feasible.
+
+    Examples
+    --------
+    A thousand checks (figure3, c = 0.98), beyond the table search:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> pb = Problem.make(1000, 0.98, utility.profile("figure3"))
+    >>> found = scan_search(pb)
+    >>> table_search(pb) is None, found.k > 900, found.value < pb.first_best.value
+    (True, True, True)
+    """
     n, c, _ = pb
     even = np.linspace(0.02, 1.0, BINARY_SCAN)  # eta = 0 is the fixed wage
     coarse = np.unique(np.concatenate([even, small_efforts(n, c)]))  # and the small efforts of a weak signal
@@ -228,10 +354,35 @@ def scan_search(pb: Problem) -> Interior | None:
 
 
 def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]:
-    """(eta, value): the best effort to induce with threshold k, from a feasible effort
-    ``start``. The feasible efforts form an interval; each end is bracketed by doubling steps
-    and found as a root of the incentive slack (where the agent becomes indifferent to a
-    competing effort), then the value is maximised over the interval."""
+    """(eta, value): the best effort to induce with threshold k (Theorem 1, one threshold), from a
+    feasible effort ``start``. The feasible efforts form an interval; each end is bracketed by
+    doubling steps and found as a root of the incentive slack (where the agent becomes
+    indifferent to a competing effort), then the value is maximised over the interval.
+
+    Parameters
+    ----------
+    pb : Problem
+        The problem (n, c, profile).
+    k : int
+        The threshold.
+    start : float
+        An effort threshold k can induce.
+
+    Returns
+    -------
+    tuple of float
+        The best effort and the principal's utility there.
+
+    Examples
+    --------
+    Threshold 10 of 11 checks (figure3, c = 0.98), from eta = 0.95:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> eta, value = optimise_threshold(Problem.make(11, 0.98, utility.profile("figure3")), 10, 0.95)
+    >>> round(eta, 4), round(value, 6)
+    (0.9559, 0.300686)
+    """
     def value(e: float) -> float:
         return value_of(best_at(pb, e, ks=(k,)))
 

@@ -34,21 +34,56 @@ from .problem import ContractError, ContractSolution, tie, within_bounds
 
 __all__ = ["CERTIFY_RTOL", "ROUNDING", "UncertifiedContractError", "Certificate", "certify", "exact_curve"]
 
-CERTIFY_RTOL = 1e-9  # participation, value and gap: relative to the magnitude of the sums
-ROUNDING = 64 * np.finfo(float).eps  # the incentive check's sums round by about this, relative to E|G(w)|
+#: The tolerance of participation, the principal's utility and the gap, relative to the magnitude of the sums.
+CERTIFY_RTOL = 1e-9
+#: How much the incentive check's sums round by, relative to E|G(w(X))|; it widens the tie rule.
+ROUNDING = 64 * np.finfo(float).eps
 PROBES = np.array([-1e-3, -1e-5, -1e-7, 1e-7, 1e-5, 1e-3])  # offsets from eta probed inside its own grid cell
 
 
 class UncertifiedContractError(ContractError):
-    """A solver's contract failed certification (:func:`certify`) and no safe route gave one
-    that passes; the message says which checks failed and by how much."""
+    """A solver's contract failed certification (:func:`certify`) and no safe route gave one that
+    passes; the message says which checks failed and by how much.
+
+    Examples
+    --------
+    >>> from annotator_incentives.contracts.problem import ContractError
+    >>> issubclass(UncertifiedContractError, ContractError)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class Certificate:
-    """What :func:`certify` found: the incentive check, the agent's utility above U_0, the
-    error of the reported principal utility, the gap to the first-best, the tolerances used,
-    and the checks that failed (empty when certified)."""
+    """What :func:`certify` found, check by check (the module's five checks).
+
+    Attributes
+    ----------
+    incentive : IncentiveCheck
+        The incentive check at the solution's effort.
+    participation : float
+        The agent's utility above its outside option, E[G(w(X))] - E(eta) - U_0.
+    value_error : float
+        The reported principal's utility minus mu(eta) - E[w(X)].
+    gap : float
+        The gap to the first-best, C - C_n.
+    utility_tolerance, wage_tolerance : float
+        The tolerances used: ``CERTIFY_RTOL`` times max(1, E|G(w)|, abs(U_0)) and max(1, E|w|).
+    failures : tuple of str
+        The checks that failed, each with its numbers; empty when certified.
+
+    Examples
+    --------
+    A solution whose reported utility is 0.001 too high fails the fourth check:
+
+    >>> import dataclasses
+    >>> from annotator_incentives import contracts, utility
+    >>> fig3 = utility.profile("figure3")
+    >>> s = contracts.solve("binary", 11, 0.98, fig3)
+    >>> report = certify(dataclasses.replace(s, principal_utility=s.principal_utility + 0.001), fig3)
+    >>> report.certified, round(report.value_error, 6), [f.split(":")[0] for f in report.failures]
+    (False, 0.001, ['principal utility'])
+    """
 
     incentive: IncentiveCheck
     participation: float  # E[G(w)] - E(eta) - U_0
@@ -73,12 +108,40 @@ def _step(wages: np.ndarray) -> int | None:
 
 
 def exact_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile) -> Callable[[np.ndarray], np.ndarray] | None:
-    """U(eta) = E[G(w(X)) | eta] - E(eta) in closed form when the wages allow it, else None
-    (then exact binomial sums). A step at k (binary contracts, constant wages):
-    G(w_0) P(X < k) + G(w_n) P(X >= k) - E(eta), both tails exact, so huge utilities at a
-    rarely paid wage do not cancel. Linear wages under CARA G = s (1 - e^{-r w}):
-    s (1 - e^{-r w_0} (1 - q + q e^{-r (w_n - w_0)/n})^n) - E(eta) (the binomial moment
-    generating function)."""
+    """The agent's utility U(eta) = E[G(w(X)) | eta] - E(eta) in closed form when the wages allow
+    it, for the certificate's incentive check (Section 3), else None (then exact binomial sums).
+
+    A step at k (binary contracts, constant wages): G(w_0) P(X < k) + G(w_n) P(X >= k) - E(eta),
+    both tails exact, so huge utilities at a rarely paid wage do not cancel. Linear wages under
+    CARA G = s (1 - e^{-r w}): s (1 - e^{-r w_0} (1 - q + q e^{-r (w_n - w_0)/n})^n) - E(eta),
+    the binomial moment generating function.
+
+    Parameters
+    ----------
+    wages : numpy.ndarray
+        w(x), x = 0..n (not checked: the certificate's route).
+    n, c : int, float
+        Checks and signal strength.
+    profile : UtilityProfile
+        G (its ``cara`` parameters for linear wages) and E.
+
+    Returns
+    -------
+    callable or None
+        U, vectorised in effort; None when the wages are neither a step nor linear under CARA.
+
+    Examples
+    --------
+    A constant wage 0.3 under figure3: U = 1 - e^-0.3 - 0.18 eta^2.
+
+    >>> import numpy as np
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> exact_curve(np.full(4, 0.3), 3, 0.9, fig3)(np.array([0.0, 0.5])).round(6)
+    array([0.259182, 0.214182])
+    >>> exact_curve(np.array([0.0, 1.0, 0.0, 1.0]), 3, 0.9, fig3) is None
+    True
+    """
     k = _step(wages)
     if k is not None:
         low, high = (float(u) for u in profile.G(np.array([wages[0], wages[-1]])))

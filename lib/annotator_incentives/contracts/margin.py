@@ -32,8 +32,35 @@ __all__ = ["StrictBonus", "strict_bonus", "MARGIN_POINTS"]
 @dataclass(frozen=True)
 class StrictBonus:
     """A binary contract with its bonus raised so that the annotator's best effort leads every
-    shirking effort by at least ``margin`` (in the annotator's utility); ``reachable`` is
-    False (and the numbers nan) when the wage bounds do not allow it."""
+    shirking effort by at least ``margin`` of its utility (what :func:`strict_bonus` returns);
+    the numbers are nan when the wage bounds do not allow it.
+
+    Attributes
+    ----------
+    margin : float
+        The lead asked for, in the annotator's utility.
+    reachable : bool
+        Whether the wage bounds allow it.
+    extra_bonus, bonus : float
+        What is added to w1, in wage units, and the new w1.
+    induced_effort, lead : float
+        The annotator's best effort under the new bonus, and its utility lead (>= ``margin``).
+    expected_wage, principal_utility : float
+        E[w(X)] and mu(eta) - E[w(X)] at that effort.
+    cost : float
+        What the company gives up against the optimal (tie) contract.
+
+    Examples
+    --------
+    Under figure3 the annotator's utility G(w) = 1 - e^-w stays below 1, so no bonus can give it
+    a lead of 1:
+
+    >>> from annotator_incentives import contracts, utility
+    >>> fig3 = utility.profile("figure3")
+    >>> out = strict_bonus(contracts.solve("binary", 11, 0.98, fig3), fig3, margin=1.0)
+    >>> out.reachable, out.extra_bonus
+    (False, nan)
+    """
 
     margin: float
     reachable: bool

@@ -22,8 +22,23 @@ __all__ = ["Found", "Best", "Restricted", "Unrestricted", "evaluate", "no_incent
 
 
 class Found(NamedTuple):
-    """A contract a class's solver found: the effort it induces, its wages w(x), x = 0..n, and
-    its params (the solution record's)."""
+    """A contract a class's solver found (before :func:`evaluate` makes it a solution record).
+
+    Attributes
+    ----------
+    eta : float
+        The effort it induces.
+    wages : numpy.ndarray
+        The wage schedule w(x), x = 0..n.
+    params : dict
+        Its parameters, as the solution record keeps them (w0, w1, k for a binary contract).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Found(0.5, np.array([0.0, 0.0, 1.0]), {"w0": 0.0, "w1": 1.0, "k": 2}).params["k"]
+    2
+    """
 
     eta: float
     wages: np.ndarray
@@ -31,19 +46,68 @@ class Found(NamedTuple):
 
 
 class Best(NamedTuple):
-    """A found contract with its value to the principal, mu(eta) - E[w(X)]."""
+    """A found contract with its value to the principal (what an unrestricted route returns).
+
+    Attributes
+    ----------
+    value : float
+        mu(eta) - E[w(X)].
+    found : Found
+        The contract.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> best = Best(0.25, Found(1.0, np.full(3, 0.25), {"w0": 0.25}))
+    >>> best.value, best.found.eta
+    (0.25, 1.0)
+    """
 
     value: float
     found: Found
 
 
-Restricted = Callable[[Problem], Found | None]  # the contract inducing eta*, None if infeasible
-Unrestricted = Callable[[Problem], Best | None]  # the best contract, None if there is none
+#: A class's restricted route: the problem -> the :class:`Found` contract inducing eta*, or None when infeasible.
+Restricted = Callable[[Problem], Found | None]
+#: A class's unrestricted route: the problem -> its :class:`Best` contract, or None when there is none.
+Unrestricted = Callable[[Problem], Best | None]
 
 
 def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray, params: dict) -> ContractSolution:
-    """The solution record of wages w(x) inducing eta: E[w], mu(eta) - E[w] and
-    E[G(w)] - E(eta), exact binomial sums."""
+    """The solution record of wages w(x) inducing eta (Section 3's quantities, exact binomial sums):
+    the expected wage E[w(X)], the principal's utility mu(eta) - E[w(X)] and the agent's
+    E[G(w(X))] - E(eta), with the first-best for the gap.
+
+    Parameters
+    ----------
+    kind, problem : str
+        The contract class and 'restricted' or 'unrestricted', as recorded.
+    pb : Problem
+        The problem (n, c, profile).
+    eta : float
+        The induced effort (not checked here: :func:`solve_class` certifies the record).
+    wages : numpy.ndarray
+        w(x), x = 0..n.
+    params : dict
+        The contract's parameters.
+
+    Returns
+    -------
+    ContractSolution
+        A feasible record.
+
+    Examples
+    --------
+    A wage of 1 for two passes out of two at eta = 0.5 (q = 0.745) costs q^2 on average:
+
+    >>> import numpy as np
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts.problem import Problem
+    >>> pb = Problem.make(2, 0.98, utility.profile("figure3"))
+    >>> s = evaluate("binary", "restricted", pb, 0.5, np.array([0.0, 0.0, 1.0]), {"w0": 0.0, "w1": 1.0, "k": 2})
+    >>> round(s.expected_wage, 6), round(0.745**2, 6)
+    (0.555025, 0.555025)
+    """
     n, c, profile = pb
     p = binomial_kernel.pmf_all(n, float(binomial_kernel.pass_probability(eta, c)))
     expected_wage = float(p @ wages)
@@ -90,12 +154,55 @@ def no_incentive(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 def solve_class(kind: str, n: int, c: float, profile: UtilityProfile, problem: str,
                 restricted: Restricted, unrestricted: Unrestricted, idle_params: dict,
                 safe: Unrestricted | None = None, safe_restricted: Restricted | None = None) -> ContractSolution:
-    """Validate; ``restricted(pb)`` gives the :class:`Found` contract inducing eta*, or None
-    (infeasible); ``unrestricted(pb)`` gives the :class:`Best` contract, or None, and it loses
-    to the constant wage (reported as the class's contract with ``idle_params``) unless it
-    beats it. Every answer is certified; one that fails is solved again by ``safe(pb)`` (or
-    ``safe_restricted(pb)``: a slower route that checks every candidate), and when that fails
-    too, or there is none, :class:`UncertifiedContractError` is raised."""
+    """The one solve skeleton of every contract class (Algorithms 3 and 4, general contracts):
+    validate; solve the restricted problem (C~_n, ``restricted``) or the unrestricted one (C_n,
+    ``unrestricted``), where the constant wage (:func:`no_incentive`, reported as the class's
+    contract with ``idle_params``) wins unless the best contract beats it; certify the answer
+    (:func:`~annotator_incentives.contracts.certify.certify`), and on failure solve again by the
+    safe route.
+
+    Parameters
+    ----------
+    kind : str
+        The contract class, as recorded.
+    n, c, profile, problem
+        As for :func:`~annotator_incentives.contracts.solve.solve`.
+    restricted : callable
+        Problem -> :class:`Found` inducing eta*, or None (infeasible).
+    unrestricted : callable
+        Problem -> :class:`Best`, or None.
+    idle_params : dict
+        The class's parameters of the constant wage (e.g. w1 = 0).
+    safe, safe_restricted : callable, optional
+        Slower routes that check every candidate, tried when an answer fails its certificate.
+
+    Returns
+    -------
+    ContractSolution
+        A certified solution, or an infeasible record of the restricted problem.
+
+    Raises
+    ------
+    ContractError
+        When n, c, the profile or the problem is invalid.
+    ~annotator_incentives.contracts.certify.UncertifiedContractError
+        When no route gives an answer that passes its certificate.
+
+    Examples
+    --------
+    A class with no incentive contract at all: the constant wage is its unrestricted answer, and
+    its restricted problem is infeasible.
+
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> def nothing(pb):
+    ...     return None
+    >>> s = solve_class("binary", 3, 0.98, fig3, "unrestricted", nothing, nothing, {"w1": 0.0, "k": 0})
+    >>> s.kind, s.eta, s.params
+    ('binary', 0.0, {'w0': 0.0, 'w1': 0.0, 'k': 0})
+    >>> solve_class("binary", 3, 0.98, fig3, "restricted", nothing, nothing, {}).feasible
+    False
+    """
     pb = Problem.make(n, c, profile)
     check_problem(problem)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # infeasible candidates are -inf
