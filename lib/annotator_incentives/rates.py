@@ -278,7 +278,7 @@ def gap_table_rates(
 ) -> pd.DataFrame:
     r"""The rate figure's data: the contract gaps and the Fisher information I(eta*) of each monitor.
 
-    The gaps of :func:`~annotator_incentives.contracts.gap_table` with a column ``fisher``,
+    The gaps of :func:`~annotator_incentives.contracts.tables.gap_table` with a column ``fisher``,
     :math:`I(\eta^*) = c^2/(1 - c^2\eta^{*2})` at the first-best effort, against which the v2
     rates :math:`\Theta(1/\sqrt{I n \log n})` (Theorem 1) and :math:`\Theta(1/(I n))` (Theorem 2)
     are drawn.

@@ -12,11 +12,14 @@ Expectations are exact binomial sums (``annotator_incentives.binomial_kernel``);
 ``contracts.pass_probability`` is :func:`annotator_incentives.binomial.pass_probability` itself
 (the same object, re-exported for the chapters). A contract counts
 as incentive compatible only when the induced effort maximises the agent's expected utility
-over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`tie`).
-Every answer of :func:`solve` is certified from its wages before it is returned
-(:func:`certify`: incentive compatibility, participation, wage bounds, the principal's utility
-and the first-best bound); one that fails is solved again on a safe route, else
-:class:`UncertifiedContractError` says what could not be certified.
+over the whole of [0, 1] (:func:`~annotator_incentives.contracts.agent.incentive_check`), with
+one tie rule (:func:`tie`). Every answer of :func:`~annotator_incentives.contracts.solve.solve`
+is certified from its wages before it is returned
+(:func:`~annotator_incentives.contracts.certify.certify`: incentive compatibility,
+participation, wage bounds, the principal's utility and the first-best bound); one that fails
+is solved again on a safe route, else
+:class:`~annotator_incentives.contracts.certify.UncertifiedContractError` says what could not
+be certified.
 
 Modules, bottom up: ``problem`` (records, validation, tie rule, first-best), ``optimise``,
 ``agent``, ``certify``, ``skeleton`` (the one solve skeleton), ``binary_terms``, ``binary_search``,
@@ -42,13 +45,15 @@ from .skeleton import no_incentive
 from .solve import solve
 from .tables import complements_table, gap_table
 
-#: The solver of each contract class, by name ('binary', 'linear', 'general'); :func:`solve` dispatches on it.
+#: The solver of each contract class, by name ('binary', 'linear', 'general');
+#: :func:`~annotator_incentives.contracts.solve.solve` dispatches on it.
 SOLVERS = _solve.SOLVERS
 #: The tie rule's allowance, relative to the agent's utility at the recommended effort (:func:`tie`).
 TIE = _problem.TIE
 #: Efforts the solvers' incentive checks screen at least (401; more for large n c, then every peak is refined).
 GRID_POINTS = _optimise.GRID_POINTS
-#: The number of efforts the public checks screen by default, 20,001 (:func:`incentive_check`, :func:`ic_violation`).
+#: The number of efforts the public checks screen by default, 20,001
+#: (:func:`~annotator_incentives.contracts.agent.incentive_check`, :func:`ic_violation`).
 FINE_POINTS = _optimise.FINE_POINTS
 
 __all__ = [
@@ -86,7 +91,7 @@ __all__ = [
 
 def ic_violation(solution: ContractSolution, profile: UtilityProfile, points: int = FINE_POINTS) -> float:
     """The agent's gain from deviating from a solution's induced effort (0 when incentive
-    compatible): :func:`incentive_check` on a grid of ``points`` efforts, finer than the
+    compatible): :func:`~annotator_incentives.contracts.agent.incentive_check` on a grid of ``points`` efforts, finer than the
     solvers' own check but refined by the same code; the brute-force references of the tests
     are the independent checks.
 

@@ -5,9 +5,8 @@ first-order condition alone).
 Against a wage schedule w(x), x = 0..n, the agent's utility at effort eta is
 U(eta) = E[G(w(X)) | eta] - E(eta), X ~ Bin(n, q(eta)). Its best response is found on an
 effort grid, every competing grid peak refined to its local maximum
-(:func:`~annotator_incentives.contracts.optimise.global_max`). The incentive check compares
-that best with U at the recommended effort under the package's one tie rule
-(:func:`~annotator_incentives.contracts.problem.tie`).
+(``optimise.global_max``). The incentive check compares that best with U at the recommended
+effort under the package's one tie rule (``problem.tie``).
 
 The comparison itself is written once, :func:`compare`: the public :func:`incentive_check`,
 the solvers' checks (linear and general through :func:`incentive_check`, binary through
@@ -25,13 +24,17 @@ import numpy as np
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
-from .optimise import FINE_POINTS, GRID_POINTS, global_max
+from . import optimise as _optimise
+from .optimise import global_max
 from .problem import ContractError, Problem, tie
 
 __all__ = ["GRID_POINTS", "FINE_POINTS", "agent_utility_curve", "best_response", "IncentiveCheck", "compare",
            "incentive_check"]
 
-# GRID_POINTS (the solvers' own checks) and FINE_POINTS (the public check): optimise's grid policy
+#: Efforts the solvers' incentive checks screen at least (``optimise``'s grid policy; more for large n c).
+GRID_POINTS = _optimise.GRID_POINTS
+#: Efforts the public check :func:`incentive_check` screens by default, 20,001.
+FINE_POINTS = _optimise.FINE_POINTS
 
 
 def agent_utility_curve(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, etas) -> np.ndarray:

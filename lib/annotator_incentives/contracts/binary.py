@@ -1,9 +1,10 @@
 """Binary contracts w(X) = w0 + w1 1{X >= k} (Algorithm 3; Theorem 1).
 
 Top-down: :func:`solve_binary` takes the restricted route (the cheapest incentive-compatible
-contract inducing eta*, :func:`best_at`; the corner :func:`corner` when eta* = 1) or the
-unrestricted one (:func:`annotator_incentives.contracts.binary_search.best_interior`, then the
-corner eta = 1), through the package's solve skeleton. One check (n = 1) has a closed form.
+contract inducing eta*, :func:`~annotator_incentives.contracts.binary_terms.best_at`; the
+corner :func:`corner` when eta* = 1) or the unrestricted one
+(:func:`~annotator_incentives.contracts.binary_search.best_interior`, then the corner
+eta = 1), through the package's solve skeleton. One check (n = 1) takes the same routes.
 
 The pieces (bonus and base from the first-order condition and participation, the screening
 of candidates, the global incentive check) are in
@@ -61,7 +62,7 @@ def corner(pb: Problem, points: int = CORNER_POINTS, beat: float = -np.inf) -> O
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        n, c and the profile; the corner needs E(1), E'(1) and mu(1).
     points : int, optional
         Efforts the supremum is screened on (default ``CORNER_POINTS``).
     beat : float, optional
@@ -131,7 +132,7 @@ def restricted(pb: Problem) -> Found | None:
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        The problem; its first-best effort is the target.
 
     Returns
     -------
@@ -160,7 +161,7 @@ def unrestricted(pb: Problem, search=binary_search.best_interior) -> Best | None
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        Checks, signal strength and profile.
     search : callable, optional
         Problem -> :class:`~annotator_incentives.contracts.binary_search.Interior` or None: the
         table search for small n, else the scan (default

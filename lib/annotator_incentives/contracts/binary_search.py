@@ -69,11 +69,9 @@ class Interior(NamedTuple):
     Attributes
     ----------
     value : float
-        The principal's utility, mu(eta) - E[w(X)].
-    k : int
-        The threshold: the bonus is paid when X >= k.
-    eta : float
-        The effort the contract induces.
+        What the contract is worth to the principal.
+    k, eta : int, float
+        Its threshold (the bonus is paid from k passes on) and the effort it induces.
 
     Examples
     --------
@@ -98,7 +96,7 @@ def best_interior(pb: Problem) -> Interior | None:
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        What to solve.
 
     Returns
     -------
@@ -227,12 +225,10 @@ def nearest_compatible(pb: Problem, k: int, eta_hat: float, terms_at, step: floa
 
     Parameters
     ----------
-    pb : Problem
-        The problem (n, c, profile).
-    k : int
-        The threshold.
+    pb, k : Problem, int
+        The problem and threshold k.
     eta_hat : float
-        Its best effort under the necessary conditions, not incentive compatible.
+        Threshold k's best effort under the necessary conditions, which fails the global check.
     terms_at : callable
         Effort -> :class:`~annotator_incentives.contracts.binary_terms.Terms` of threshold k at
         that effort (arrays of shape (1, 1)).
@@ -361,12 +357,8 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
 
     Parameters
     ----------
-    pb : Problem
-        The problem (n, c, profile).
-    k : int
-        The threshold.
-    start : float
-        An effort threshold k can induce.
+    pb, k, start : Problem, int, float
+        The problem, the threshold, and an effort threshold k can induce.
 
     Returns
     -------

@@ -144,7 +144,7 @@ def terms(pb: Problem, k, eta, tail, slope, ends=None, below=None) -> Terms:
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        Gives n, c, and the profile's E, E', mu and wage bounds.
     k, eta : int or numpy.ndarray
         Thresholds and target efforts (broadcast together).
     tail, slope : float or numpy.ndarray
@@ -278,10 +278,8 @@ def candidates(pb: Problem, eta: float, ks=None) -> tuple[np.ndarray, Terms]:
 
     Parameters
     ----------
-    pb : Problem
-        The problem (n, c, profile).
-    eta : float
-        The target effort.
+    pb, eta : Problem, float
+        The contract problem and the effort to induce.
     ks : iterable of int, optional
         Thresholds to try (default :func:`support_thresholds`).
 
@@ -338,13 +336,11 @@ def binary_curve(pb: Problem, k: int, b: float, eta: float):
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
-    k : int
-        The threshold.
-    b : float
-        The bonus utility G(w0 + w1) - G(w0).
+        Gives n, c and E.
+    k, b : int, float
+        The threshold and the bonus utility G(w0 + w1) - G(w0).
     eta : float
-        The recommended effort (it chooses the form).
+        The recommended effort; it chooses the form.
 
     Returns
     -------
@@ -388,10 +384,8 @@ def incentive_slack(pb: Problem, k: int, b: float, eta: float) -> float:
 
     Parameters
     ----------
-    pb : Problem
-        The problem (n, c, profile).
-    k, b, eta : int, float, float
-        The threshold, the bonus utility and the recommended effort.
+    pb, k, b, eta : Problem, int, float, float
+        The problem, the threshold, the bonus utility and the recommended effort.
 
     Returns
     -------
@@ -423,7 +417,7 @@ def is_incentive_compatible(pb: Problem, k: int, b: float, eta: float, base: flo
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        n, c and E.
     k, b, eta : int, float, float
         Threshold, bonus utility and recommended effort.
     base, top : float
@@ -456,10 +450,8 @@ def own_utility(pb: Problem, k: int, b: float, eta: float, base: float, top: flo
 
     Parameters
     ----------
-    pb : Problem
-        The problem (n, c, profile).
-    k, b, eta : int, float, float
-        The threshold, bonus utility b = top - base, and effort.
+    pb, k, b, eta : Problem, int, float, float
+        Gives n, c and E; the threshold, the bonus utility b = top - base, the effort.
     base, top : float
         G(w0) and G(w0 + w1).
 
@@ -492,9 +484,9 @@ def best_at(pb: Problem, eta: float, ks=None) -> Offer | None:
     Parameters
     ----------
     pb : Problem
-        The problem (n, c, profile).
+        The contract problem.
     eta : float
-        The effort to induce.
+        The target effort.
     ks : iterable of int, optional
         Thresholds to try (default all that matter).
 

@@ -59,7 +59,7 @@ class Certificate:
 
     Attributes
     ----------
-    incentive : IncentiveCheck
+    incentive : ~annotator_incentives.contracts.agent.IncentiveCheck
         The incentive check at the solution's effort.
     participation : float
         The agent's utility above its outside option, E[G(w(X))] - E(eta) - U_0.
@@ -197,6 +197,8 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int | N
 
     Examples
     --------
+    The optimal binary contract for 11 checks (figure3) passes all five checks:
+
     >>> from annotator_incentives import contracts, utility
     >>> fig3 = utility.profile("figure3")
     >>> certify(contracts.solve("binary", 11, 0.98, fig3), fig3).certified

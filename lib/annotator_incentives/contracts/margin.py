@@ -2,7 +2,7 @@
 
 The optimal binary contract w0 + w1 1{X >= k} leaves the annotator exactly indifferent between
 the recommended effort and shirking (its utility has two peaks of equal height, up to the tie
-rule :func:`~annotator_incentives.contracts.problem.tie`): the principal's optimum sits on the
+rule ``problem.tie``): the principal's optimum sits on the
 edge of incentive compatibility. In practice a slightly larger bonus makes the recommendation
 a strict best response. :func:`strict_bonus` finds the smallest extra bonus (same base wage and
 threshold) after which the annotator's best effort beats every shirking effort by a stated
@@ -21,11 +21,15 @@ import numpy as np
 
 from .. import binomial_kernel, validation
 from ..utility import UtilityProfile
+from . import optimise as _optimise
 from .agent import compare
-from .optimise import MARGIN_POINTS, refine_peak
+from .optimise import refine_peak
 from .problem import ContractError, ContractSolution
 
 __all__ = ["StrictBonus", "strict_bonus", "MARGIN_POINTS"]
+
+#: Efforts on which :func:`strict_bonus` reads the annotator's utility curve and its peaks.
+MARGIN_POINTS = _optimise.MARGIN_POINTS
 
 
 

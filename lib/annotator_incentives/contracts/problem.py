@@ -50,7 +50,7 @@ def tie(own):
     no deviation gains more than ``TIE`` relative to its utility there, TIE max(1, abs(own)) (an
     arbitrarily small extra bonus would break such a tie the principal's way). Every check of
     the package (``agent.compare``, through which
-    :func:`~annotator_incentives.contracts.incentive_check` and the solvers' checks run, the
+    :func:`~annotator_incentives.contracts.agent.incentive_check` and the solvers' checks run, the
     screens of candidate contracts and :func:`~annotator_incentives.contracts.certify`) takes
     its allowance from here.
 
@@ -251,7 +251,7 @@ class ContractSolution:
         return float(np.clip(self.gap / self.first_best.value, 0, 1))
 
     def as_row(self) -> dict:
-        """One row of a table (:func:`annotator_incentives.contracts.gap_table`)."""
+        """One row of a table (:func:`annotator_incentives.contracts.tables.gap_table`)."""
         return {"kind": self.kind, "problem": self.problem, "n": self.n, "c": self.c, "feasible": self.feasible,
                 "eta": self.eta, **{f"param_{k}": v for k, v in self.params.items()},
                 "expected_wage": self.expected_wage, "principal_utility": self.principal_utility,

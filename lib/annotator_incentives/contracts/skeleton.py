@@ -2,7 +2,8 @@
 (induce eta*) or the unrestricted one, fall back to the constant wage (no incentive) when
 no incentive contract does better (C >= C_n >= C~_n), and certify the answer
 (:func:`~annotator_incentives.contracts.certify.certify`) before returning it: an answer that
-fails is re-solved on the class's safe route, or an :class:`UncertifiedContractError` says what
+fails is re-solved on the class's safe route, or an
+:class:`~annotator_incentives.contracts.certify.UncertifiedContractError` says what
 could not be certified."""
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ class Best(NamedTuple):
     found: Found
 
 
-#: A class's restricted route: the problem -> the :class:`Found` contract inducing eta*, or None when infeasible.
+#: A class's restricted route, from the problem to the :class:`Found` contract inducing eta* (None when infeasible).
 Restricted = Callable[[Problem], Found | None]
-#: A class's unrestricted route: the problem -> its :class:`Best` contract, or None when there is none.
+#: A class's unrestricted route, from the problem to its :class:`Best` contract (None when there is none).
 Unrestricted = Callable[[Problem], Best | None]
 
 
@@ -83,7 +84,7 @@ def evaluate(kind: str, problem: str, pb: Problem, eta: float, wages: np.ndarray
     kind, problem : str
         The contract class and 'restricted' or 'unrestricted', as recorded.
     pb : Problem
-        The problem (n, c, profile).
+        Gives n, c and the profile.
     eta : float
         The induced effort (not checked here: :func:`solve_class` certifies the record).
     wages : numpy.ndarray

@@ -10,12 +10,14 @@ from .problem import ContractError, ContractSolution
 
 __all__ = ["SOLVERS", "solve"]
 
+#: The solver of each contract class, by name ('binary', 'linear', 'general'); :func:`solve` dispatches on it.
 SOLVERS = {"binary": solve_binary, "linear": solve_linear, "general": solve_general}
 
 
 def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
     """Solve one contract problem: the best contract of a class (Algorithms 3 and 4; Theorems 1
-    and 2; general contracts of the paper's v2), certified (:func:`certify`) before it is returned.
+    and 2; general contracts of the paper's v2), certified
+    (:func:`~annotator_incentives.contracts.certify.certify`) before it is returned.
 
     Parameters
     ----------
@@ -41,7 +43,7 @@ def solve(kind: str, n: int, c: float, profile: UtilityProfile, problem: str = "
     ContractError
         When the kind is unknown, or n, c, the profile or the problem is invalid.
     UncertifiedContractError
-        When no route gives an answer that passes :func:`certify`.
+        When no route gives an answer that passes :func:`~annotator_incentives.contracts.certify.certify`.
 
     Examples
     --------
