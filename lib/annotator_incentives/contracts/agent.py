@@ -209,7 +209,7 @@ def compare(curve, eta: float, grid: np.ndarray, values: np.ndarray | None = Non
     eta : float
         The recommended effort.
     grid : numpy.ndarray
-        Efforts screened, increasing from 0 to 1.
+        Efforts screened, increasing and evenly spaced (all of [0, 1] for a global check).
     values : numpy.ndarray, optional
         ``curve(grid)``, if already computed.
     allowance : float, optional
