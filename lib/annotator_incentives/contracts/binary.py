@@ -201,8 +201,9 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     Parameters
     ----------
     n, c, profile, problem
-        As for :func:`~annotator_incentives.contracts.solve` (the restricted problem induces
-        eta* with the cheapest bonus; the unrestricted one, the default, chooses k and eta).
+        As for :func:`~annotator_incentives.contracts.solve.solve` (the restricted problem
+        induces eta* with the cheapest bonus; the unrestricted one, the default, chooses k and
+        eta).
 
     Returns
     -------
@@ -211,9 +212,11 @@ def solve_binary(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Raises
     ------
-    ContractError, UncertifiedContractError
-        As for :func:`~annotator_incentives.contracts.solve` (an answer that fails its certificate
-        is solved again by the scan search, which checks every candidate).
+    ContractError
+        When n, c, the profile or the problem is invalid.
+    ~annotator_incentives.contracts.certify.UncertifiedContractError
+        When neither the answer nor the scan search's (which checks every candidate) passes
+        its certificate.
 
     Examples
     --------

@@ -142,7 +142,7 @@ def table_search(pb: Problem) -> Interior | None:
     the necessary conditions (:func:`~annotator_incentives.contracts.binary_terms.terms`), its
     leaders zoomed and checked globally, a leader that fails moved to
     :func:`nearest_compatible` (Theorem 1). For large nc the fine grid covers only two coarse
-    cells around the best of ``TABLE_COARSE`` efforts.
+    cells either side of the best of ``TABLE_COARSE`` efforts.
 
     Parameters
     ----------

@@ -51,7 +51,7 @@ def tie(own):
     arbitrarily small extra bonus would break such a tie the principal's way). Every check of
     the package (``agent.compare``, through which
     :func:`~annotator_incentives.contracts.agent.incentive_check` and the solvers' checks run, the
-    screens of candidate contracts and :func:`~annotator_incentives.contracts.certify`) takes
+    screens of candidate contracts and :func:`~annotator_incentives.contracts.certify.certify`) takes
     its allowance from here.
 
     Parameters
