@@ -10,10 +10,11 @@ effort under the package's one tie rule (``problem.tie``).
 
 The comparison itself is written once, :func:`compare`: the public :func:`incentive_check`,
 the solvers' checks (linear and general through :func:`incentive_check`, binary through
-``binary_terms.incentive_slack`` and ``is_incentive_compatible``, which give it U in the form
-that does not cancel when the bonus utility is huge, b ~ 1e21), the strict margin's lead
-(``margin.strict_bonus``) and the certificate
-(:func:`~annotator_incentives.contracts.certify.certify`) all call it.
+:func:`~annotator_incentives.contracts.binary_terms.incentive_slack` and
+:func:`~annotator_incentives.contracts.binary_terms.is_incentive_compatible`, which give it U
+in the form that does not cancel when the bonus utility is huge, b ~ 1e21), the strict
+margin's lead (:func:`~annotator_incentives.contracts.margin.strict_bonus`) and the
+certificate (:func:`~annotator_incentives.contracts.certify.certify`) all call it.
 """
 
 from __future__ import annotations
