@@ -194,3 +194,13 @@ def test_comparison_markdown_has_a_bullet_per_panel_and_the_crossings():
     text = assessing.comparison_markdown([(D, comparison)], [(D, crossing)])
     assert assessing.versus_bound("Toy", comparison) in text
     assert f"Toy: c̄ = {report.number(0.5)}, so 1 − δ > c̄ for δ < {report.number(crossing.delta_star)}" in text
+
+
+def test_figures_sentence_names_the_datasets_with_reward_model_scores():
+    from types import SimpleNamespace as Loaded
+
+    loaded = [Loaded(label="PKU", calibration=object()), Loaded(label="UltraFeedback", calibration=None),
+              Loaded(label="Skywork", calibration=object())]
+    assert assessing.figures_sentence(loaded).endswith("and its Figure 6 for PKU and Skywork.")
+    without = assessing.figures_sentence(loaded[1:2])
+    assert "Figure 1 (top row) only" in without and "none is available" in without and "Figure 6 for" not in without

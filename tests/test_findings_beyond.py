@@ -105,3 +105,44 @@ def test_key_results_states_the_agreement_intervals_and_checks():
     assert text.startswith("On this build's data:")
     assert report.percent(0.8, digits=3) in text and f"is {report.number(0.8, digits=2)} wide" in text
     assert f"12 to 40 repeated items would settle what {beyond.expert_checks_needed(0.3):,}" in text
+
+
+def test_pair_intervals_sentence_counts_the_pairs_shown_and_their_widths():
+    pairs = pd.DataFrame({"shared": [1, 2, 3, 7, 12], "low": [0.0, 0.1, 0.2, 0.3, 0.5],
+                          "high": [1.0, 0.9, 0.8, 0.9, 0.7]})  # widths of the pairs sharing 3 or more: 0.6, 0.6, 0.2
+    text = beyond.pair_intervals_sentence(pairs, min_shared=3)
+    assert text.startswith("Of the 5 judge pairs who share a decisive item, 3 share at least three;")
+    assert f"{report.percent(0.2)} to {report.percent(0.6)} wide (median {report.percent(0.6)})" in text
+    assert "2 share at least 7;" in beyond.pair_intervals_sentence(pairs, min_shared=7)
+    with pytest.raises(ValueError, match="no values"):  # no pair shown: no width to state
+        beyond.pair_intervals_sentence(pairs, min_shared=13)
+
+
+def test_rankings_sentence_says_the_strength_and_the_near_certain_share():
+    text = beyond.rankings_sentence(-0.81, 14, pd.Series([0.99, 0.95, 0.5, 0.01]))
+    assert text.startswith("The two rankings agree strongly (Spearman's ρ = −0.81 over 14 judges).")
+    assert f"calls {report.percent(0.75)} of the items near-certain" in text
+
+
+def test_aggregators_sentence_reads_the_rank_agreement():
+    tau = pd.DataFrame({"method_a": ["DS", "DS", "GLAD", "DS"], "method_b": ["GLAD", "MACE", "MACE", "expert monitor η̂"],
+                        "workers": [20, 20, 20, 9], "tau": [0.95, 0.85, 0.9, 0.3], "p_value": [0.0, 0.0, 0.0, 0.01]})
+    differ = {"ds": pd.Series({"a": 0.9, "b": 0.8}), "mace": pd.Series({"a": 0.1, "b": 0.7})}
+    text = beyond.aggregators_sentence(tau, differ)
+    assert "rank the judges alike: Kendall's τ between two of them runs from 0.850 (DS and MACE) to 0.950 (DS and GLAD)" in text
+    assert "on the 9 judges both rank, τ is 0.300, p below 0.05 for all 1 aggregators" in text
+    assert text.endswith("order the three annotators differently: Dawid–Skene a > b; MACE b > a.")
+    weaker = tau.assign(tau=[0.95, 0.79, 0.9, 0.3])  # one pair below 0.8: alike only in part
+    assert "rank the judges alike only in part" in beyond.aggregators_sentence(weaker, {"ds": differ["ds"]})
+
+
+def test_real_annotator_sentences_on_the_real_votes():
+    loaded = beyond.annotator_data()
+    if loaded is None:
+        pytest.skip("the real annotator data is not available")
+    mt, _ = loaded
+    pairs = annotators.pairwise_agreement(mt)
+    enough = pairs[pairs.shared >= 3]
+    text = beyond.pair_intervals_sentence(pairs)
+    assert f"Of the {len(pairs):,} judge pairs who share a decisive item, {len(enough)} share at least three" in text
+    assert f"(median {report.percent(float((enough.high - enough.low).median()))})" in text

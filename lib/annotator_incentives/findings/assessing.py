@@ -8,7 +8,7 @@ them (or the dataset's p) and return what the chapters' sentences state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +17,7 @@ import pandas as pd
 from .. import monitoring, report
 
 __all__ = [
+    "figures_sentence",
     "comparison_markdown",
     "eta1_sentence",
     "ump_rows",
@@ -399,6 +400,38 @@ def checks_needed(p, deltas: Sequence[float], target: float = 0.1, eta0: float =
         agreement=_needed(expert, target, eta0, eta1),
         self_consistency={float(d): _needed(monitoring.self_consistency_monitor(d), target, eta0, eta1) for d in deltas},
     )
+
+
+def figures_sentence(datasets: Iterable) -> str:
+    """Which of the paper's figures the data chapter rebuilds on this build: Figure 1's top row
+    always, and Figure 6 (the calibration) for each loaded dataset with reward-model scores, that
+    is with a ``calibration`` (PKU and Skywork in the paper); without one it says why Figure 6 is
+    missing.
+
+    Parameters
+    ----------
+    datasets : iterable
+        The loaded datasets (``data.available_preference_data().loaded.values()``), each with a
+        ``label`` and a ``calibration`` (None when its p is not recalibrated).
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Loaded
+    >>> figures_sentence([Loaded(label="PKU", calibration=object()), Loaded(label="HelpSteer", calibration=None)])
+    "On this build, this page rebuilds the paper's Figure 1 (top row) and its Figure 6 for PKU."
+    >>> figures_sentence([])[:68]
+    "On this build, this page rebuilds the paper's Figure 1 (top row) only"
+    """
+    scored = [d.label for d in datasets if d.calibration is not None]
+    if scored:
+        return f"On this build, this page rebuilds the paper's Figure 1 (top row) and its Figure 6 for {report.series(scored)}."
+    return ("On this build, this page rebuilds the paper's Figure 1 (top row) only: its Figure 6 needs a dataset with "
+            "reward-model scores (PKU or Skywork), and none is available.")
 
 
 def versus_bound(label: str, c: BoundComparison) -> str:

@@ -19,7 +19,8 @@ from ..data import DatasetUnavailableError
 __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", "expert_checks_needed", "key_results",
            "near_certain", "DawidSkeneCheck",
            "crowdkit_check", "agreement_sentence",
-           "calibration_sentence", "interval_sentence",
+           "calibration_sentence", "interval_sentence", "pair_intervals_sentence",
+           "rankings_sentence", "aggregators_sentence",
            "repeats_sentence"]
 
 
@@ -146,6 +147,126 @@ def agreement_sentence(mt: pd.DataFrame, panda: pd.DataFrame) -> str:
         f"committed, an agreement of {overall:.1%} would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes go "
         "against the preferred answer ({ref}`the first exercise <ex-real-one-p>` derives this)."
     )
+
+
+def pair_intervals_sentence(pairs: pd.DataFrame, min_shared: int = 3) -> str:
+    """How many judge pairs the agreement figure shows and how wide their exact 95% intervals are.
+
+    ``pairs`` is :func:`annotators.pairwise_agreement` (columns ``shared``, ``low``, ``high``):
+    every pair of judges who share a decisive item; the figure shows those sharing at least
+    ``min_shared``, and the sentence gives the smallest, median and largest width of their intervals
+    (:func:`spread`) as percentages of agreement.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        One row per judge pair, as :func:`annotators.pairwise_agreement` gives it.
+    min_shared : int, default 3
+        The fewest shared decisive items of a pair the figure shows.
+
+    Returns
+    -------
+    str
+        One sentence, numbers by the book's number policy (:func:`report.percent`).
+
+    Raises
+    ------
+    ValueError
+        When no pair shares ``min_shared`` items (there is no width to state).
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"shared": [1, 4, 9], "low": [0.0, 0.3, 0.6], "high": [1.0, 0.9, 0.8]})
+    >>> pair_intervals_sentence(pairs)
+    'Of the 3 judge pairs who share a decisive item, 2 share at least three; their 95% intervals are 20 % to 60 % wide (median 40 %), too wide to rank individual pairs of judges.'
+    """
+    enough = pairs[pairs.shared >= min_shared]
+    w = spread(enough.high - enough.low)
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+    return (f"Of the {report.count(len(pairs))} judge pairs who share a decisive item, {report.count(len(enough))} share at "
+            f"least {words.get(min_shared, report.count(min_shared))}; their 95% intervals are {report.percent(w.low)} to "
+            f"{report.percent(w.high)} wide (median {report.percent(w.median)}), too wide to rank individual pairs of judges.")
+
+
+def rankings_sentence(rho: float, judges: int, posterior: pd.Series) -> str:
+    """How alike Dawid–Skene and the agreement-based estimate rank the judges (Spearman's ``rho``
+    over ``judges`` judges, in words by :func:`strength_of`), and the share of items whose
+    Dawid–Skene ``posterior`` is near-certain (:func:`near_certain`, above 0.9 or below 0.1).
+
+    Parameters
+    ----------
+    rho : float
+        Spearman's rank correlation of the two rankings.
+    judges : int
+        The judges both rank.
+    posterior : Series
+        Dawid–Skene's posterior probability of each item's label (:func:`annotators.dawid_skene`).
+
+    Returns
+    -------
+    str
+        Two sentences, numbers by the book's number policy.
+
+    Examples
+    --------
+    >>> rankings_sentence(0.52, 21, pd.Series([0.95, 0.5, 0.02, 0.3]))
+    "The two rankings agree moderately (Spearman's ρ = 0.52 over 21 judges). Dawid–Skene calls 50 % of the items near-certain (posterior above 0.9 or below 0.1)."
+    """
+    return (f"The two rankings agree {strength_of(rho)} (Spearman's ρ = {report.number(rho, digits=2)} over "
+            f"{report.count(judges)} judges). Dawid–Skene calls {report.percent(near_certain(posterior, margin=0.1))} of the "
+            "items near-certain (posterior above 0.9 or below 0.1).")
+
+
+def aggregators_sentence(tau: pd.DataFrame, pandalm: dict[str, pd.Series], monitor: str = "expert monitor") -> str:
+    r"""How alike the aggregators rank the MT-Bench judges, how they rank against the expert
+    monitor's estimate, and how they order PandaLM's annotators.
+
+    ``tau`` is :func:`agreement.rank_agreement` of the aggregators' reliabilities and of the
+    expert monitor's estimate (its name starts with ``monitor``); the aggregators rank the judges
+    "alike" when the smallest τ between two of them is at least 0.8. ``pandalm`` gives each
+    aggregator's reliability of PandaLM's annotators (by the short names of
+    :data:`agreement.METHODS`); their orders are said as one when they agree.
+
+    Parameters
+    ----------
+    tau : DataFrame
+        Columns ``method_a``, ``method_b``, ``workers``, ``tau``, ``p_value``.
+    pandalm : dict of str to Series
+        Each aggregator's reliability, indexed by annotator.
+    monitor : str, default "expert monitor"
+        How the expert monitor's name in ``tau`` starts.
+
+    Returns
+    -------
+    str
+        Three sentences, numbers by the book's number policy.
+
+    Examples
+    --------
+    >>> tau = pd.DataFrame({"method_a": ["DS", "DS", "MACE", "DS", "MACE"],
+    ...                     "method_b": ["GLAD", "MACE", "GLAD", "expert monitor η̂", "expert monitor η̂"],
+    ...                     "workers": [30, 30, 30, 12, 12], "tau": [0.912, 0.634, 0.71, 0.41, 0.225], "p_value": [0, 0, 0, 0.04, 0.3]})
+    >>> same = {"ds": pd.Series({"a": 0.9, "b": 0.8}), "glad": pd.Series({"a": 2.0, "b": 1.0})}
+    >>> print(aggregators_sentence(tau, same))  # doctest: +NORMALIZE_WHITESPACE
+    On MT-Bench the four aggregators rank the judges alike only in part: Kendall's τ between two of them runs from 0.634
+    (DS and MACE) to 0.912 (DS and GLAD). Against the expert monitor's $\hat\eta$, on the 12 judges both rank, τ is
+    0.225 to 0.410, p below 0.05 for 1 of the 2 aggregators. On PandaLM the aggregators order the three annotators the same way,
+    a > b.
+    """
+    from ..agreement import METHODS
+
+    versus = tau[tau.method_b.str.startswith(monitor)]
+    among = tau[~tau.method_b.str.startswith(monitor)]
+    close, far = among.loc[among.tau.idxmax()], among.loc[among.tau.idxmin()]
+    order = {m: " > ".join(r.sort_values(ascending=False).index) for m, r in pandalm.items()}
+    orders = (f"the same way, {next(iter(order.values()))}" if len(set(order.values())) == 1
+              else "differently: " + "; ".join(f"{METHODS.get(m, m)} {o}" for m, o in order.items()))
+    return (f"On MT-Bench the four aggregators rank the judges {'alike' if far.tau >= 0.8 else 'alike only in part'}: "
+            f"Kendall's τ between two of them runs from {report.number(far.tau)} ({far.method_a} and {far.method_b}) to "
+            f"{report.number(close.tau)} ({close.method_a} and {close.method_b}). Against the expert monitor's $\\hat\\eta$, on "
+            f"the {report.count(int(versus.workers.max()))} judges both rank, τ is {report.between(versus.tau.min(), versus.tau.max())}, "
+            f"p below 0.05 for {report.tally(int((versus.p_value < 0.05).sum()), len(versus), noun='aggregators')}. "
+            f"On PandaLM the aggregators order the three annotators {orders}.")
 
 
 def calibration_sentence(cal) -> str:
