@@ -189,6 +189,7 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
         assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
     fits = incentives.rate_fits(table)
     assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
+    assert set(fits.last_n_lo) == {10_000} and set(fits.last_n_hi) == {100_000}
     assert np.allclose(fits[fits.kind == "linear"].slope, -1)
     lg = incentives.linear_vs_general(table)
     assert lg.ratio_at_largest_n == pytest.approx((0.999, 0.999)) and lg.largest_relative_difference == pytest.approx(0.001)
@@ -196,6 +197,21 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
     d = incentives.effort_distance(table[(table.kind == "linear") & (table.monitor == "a (x)") & (table.problem == "restricted")],
                                    0.9, incentives.RATE_CURVES["linear"])
     assert d.slope == pytest.approx(-2) and d.bound_slope == pytest.approx(-1) and d.above == 0 and d.points == 13
+
+
+def test_rate_key_results_quote_the_slopes_over_the_window_the_results_page_reads():
+    table = _rate_table(noise=0.001)
+    fits = incentives.rate_fits(table)
+    lines = incentives.rate_key_results(fits, table)
+    linear = fits[(fits.kind == "linear") & (fits.problem == "unrestricted")].iloc[0]
+    binary = fits[(fits.kind == "binary") & (fits.problem == "unrestricted")].iloc[0]
+    assert lines[0].startswith("over the last decade of n computed (n = 10,000–100,000), the linear gap's log–log slope is")
+    assert f"against ${report.number(linear.last_reference_slope)}$ for the theory's $1/n$" in lines[0]
+    assert f"against ${report.number(binary.last_reference_slope)}$ for the theory's $1/\\sqrt{{n\\log n}}$" in lines[1]
+    assert report.number(binary.last_reference_slope) != report.number(binary.reference_slope)  # the window matters
+    assert "(a, unrestricted)" in lines[1] and lines[2].startswith("the optimal general contract's gap is 0.999")
+    mixed = fits.assign(last_n_lo=np.where(fits.kind == "general", 100.0, fits.last_n_lo))
+    assert incentives.last_decade(mixed) == "each curve's last decade of n computed (n from 100 to 100,000)"
 
 
 def test_first_reach_said_as_none():
@@ -332,7 +348,7 @@ def test_doubling_sentence_follows_the_slopes():
 def test_rate_fit_and_effort_sentences_on_the_theory_s_curves():
     table = _rate_table(noise=0.001)
     text = incentives.rate_fit_sentence(incentives.rate_fits(table), table, 100_000)
-    assert text.startswith("On this build's computation, binary: over the last decade of $n$")
+    assert text.startswith("On this build's computation, binary: over the last decade of n computed (n = 10,000–100,000)")
     assert "differ from the theory's by" in text and f"at $n = {100_000:,}$" in text
     assert "nearly optimal outright" in text and f"Over all {4 * 13} points" in text
     block = table[(table.monitor == "a (x)") & (table.problem == "restricted")]

@@ -71,6 +71,8 @@ __all__ = [
     "monitor_spread",
     "RATE_CURVES",
     "rate_fits",
+    "last_decade",
+    "rate_key_results",
     "LinearVsGeneral",
     "linear_vs_general",
     "EffortDistance",
@@ -1119,7 +1121,9 @@ def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
     theory's curve (1/sqrt(n log n) binary, 1/n linear and general) on the same points.
 
     Returns one row per (monitor, kind, problem): ``slope``, ``stderr``, ``reference_slope``
-    (n >= 100), ``last_slope``, ``last_reference_slope``, ``last_difference``.
+    (n >= 100), ``last_slope``, ``last_stderr``, ``last_reference_slope``, ``last_difference``
+    over the last decade, and that window's smallest and largest n, ``last_n_lo`` and
+    ``last_n_hi`` (:func:`last_decade` says it in words).
     """
     fits = []
     for (monitor, kind, problem), block in table.groupby(["monitor", "kind", "problem"], sort=False):
@@ -1129,9 +1133,60 @@ def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
         wide = rates.fit_against_reference(n_vals, block.gap, ref, n_min=100)
         last = rates.fit_against_reference(n_vals, block.gap, ref, n_min=n_vals.max() / 10 - 1e-9)
         fits.append({"monitor": monitor, "kind": kind, "problem": problem, "slope": wide["slope"], "stderr": wide["stderr"],
-                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"],
-                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"]})
+                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"], "last_stderr": last["stderr"],
+                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"],
+                     "last_n_lo": last["n_min"], "last_n_hi": last["n_max"]})
     return pd.DataFrame(fits)
+
+
+def last_decade(fits: pd.DataFrame) -> str:
+    """The window of the last-decade fits of :func:`rate_fits`, in words, so that every sentence
+    quoting a slope over it says over which n: one window when all ``fits`` share it, else the
+    smallest and largest n of their windows.
+
+    Examples
+    --------
+    >>> last_decade(pd.DataFrame({"last_n_lo": [10_000.0, 10_000.0], "last_n_hi": [100_000.0, 100_000.0]}))
+    'the last decade of n computed (n = 10,000–100,000)'
+    >>> last_decade(pd.DataFrame({"last_n_lo": [100.0, 10_000.0], "last_n_hi": [1_000.0, 100_000.0]}))
+    "each curve's last decade of n computed (n from 100 to 100,000)"
+    """
+    lo, hi = fits.last_n_lo.unique(), fits.last_n_hi.unique()
+    if len(lo) == 1 and len(hi) == 1:
+        return f"the last decade of n computed (n = {report.count(int(lo[0]))}–{report.count(int(hi[0]))})"
+    return f"each curve's last decade of n computed (n from {report.count(int(lo.min()))} to {report.count(int(hi.max()))})"
+
+
+def rate_key_results(fits: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The linear-contracts chapter's key results, for the box at the top of the chapter: the log-log
+    slope of the linear and the binary gap (the first monitor's unrestricted curve of :func:`rate_fits`)
+    over the last decade of n (:func:`last_decade`, the window the results page reads too), each beside
+    the theory's curve on the same points, and the general contract's gap against the linear one's at
+    the largest n (:func:`linear_vs_general`).
+
+    Examples
+    --------
+    >>> n = np.unique(np.round(np.logspace(1, 5, 13)))
+    >>> curves = {"binary": 1 / np.sqrt(n * np.log(n)), "linear": 1 / n, "general": 0.999 / n}
+    >>> table = pd.concat([pd.DataFrame({"monitor": "self-consistency (δ = 0.02)", "kind": k, "problem": "unrestricted",
+    ...                                  "n": n, "gap": g}) for k, g in curves.items()])
+    >>> lines = rate_key_results(rate_fits(table), table)
+    >>> len(lines), lines[0].split(" slope")[0]
+    (3, "over the last decade of n computed (n = 10,000–100,000), the linear gap's log–log")
+    """
+    first = {kind: fits[(fits.kind == kind) & (fits.problem == "unrestricted")].iloc[0] for kind in ("linear", "binary")}
+    window = last_decade(pd.DataFrame(first.values()))
+    lg = linear_vs_general(table)
+
+    def slope(f: pd.Series) -> str:
+        return report.estimate(f.last_slope, f.last_stderr) if f.last_stderr > 0 else report.number(f.last_slope)
+
+    return [f"over {window}, the {kind} gap's log–log slope is ${slope(f)}$ against ${report.number(f.last_reference_slope)}$ "
+            f"for the theory's {curve} on the same points ({f.monitor.split(' (')[0]}, unrestricted)"
+            for kind, f, curve in (("linear", first["linear"], "$1/n$"), ("binary", first["binary"], "$1/\\sqrt{n\\log n}$"))
+            ] + [f"the optimal general contract's gap is {report.number(lg.ratio_at_largest_n[0], digits=4)} to "
+                 f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear one's at the largest $n$: linear contracts "
+                 "are rate-optimal, the paper's claim"]
 
 
 @dataclass(frozen=True)
@@ -1310,7 +1365,7 @@ def rate_fit_sentence(fits: pd.DataFrame, table: pd.DataFrame, n_max: int) -> st
     lg = linear_vs_general(table)
     return (
         "On this build's computation, " + "; ".join(
-            f"{kind}: over the last decade of $n$ the fitted slopes differ from the theory's by "
+            f"{kind}: over {last_decade(fits[fits.kind == kind])} the fitted slopes differ from the theory's by "
             f"{report.at_most(abs(w.last_difference), digits=2, floor=0.001)} ({w.monitor.split(' (')[0]}, {w.problem})"
             for kind, w in worst.items()) + ". "
         "The local slope of $1/\\sqrt{n \\log n}$ is $-\\tfrac12(1 + 1/\\log n)$, which still differs from $-1/2$ by "
