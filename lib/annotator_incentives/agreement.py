@@ -275,7 +275,7 @@ class Interval:
 
 def interval_text(interval: Interval, say_level: bool = False) -> str:
     """A statistic with its interval as a table cell or a report line says it, by the book's number
-    policy (:func:`annotator_incentives.report.number`): ``0.512 (0.481 to 0.540)``, the value
+    policy (``report.number``): ``0.512 (0.481 to 0.540)``, the value
     alone when the bootstrap did not define an interval, ``undefined`` when the statistic is not.
 
     Parameters
@@ -588,6 +588,7 @@ def worker_reliability(frame: pd.DataFrame, method: str = "ds", seed: int = 0, i
     frame : DataFrame
         Votes in long format (:func:`check_votes`).
     method : {"ds", "one-coin", "glad", "mace"}
+        The aggregator, by its short name in :data:`METHODS` (the list above says what each estimates).
     seed : int
         Seed of MACE's starting point (the other methods are deterministic).
     iterations : int
@@ -699,8 +700,9 @@ def team_report(frame: pd.DataFrame, method: str = "ds", min_shared: int = 10, d
     Parameters
     ----------
     frame : DataFrame
-        Votes in long format (:func:`check_votes`).
+        Votes in long format (:func:`check_votes`); the pool's statistics and every worker's row use them all.
     method : {"ds", "one-coin", "glad", "mace"}
+        The aggregator of :func:`worker_reliability` that gives each worker's reliability.
     min_shared : int
         Fewest shared tasks to judge a worker (and a pair) by agreement (at least 2).
     delta, eta0, eta1, error
@@ -773,11 +775,14 @@ def format_team_report(report: dict[str, Any]) -> str:
     Parameters
     ----------
     report : dict
-        What :func:`team_report` returns.
+        What :func:`team_report` returns (the same data ``annotator-plan agree --json`` prints).
 
     Returns
     -------
     str
+        Lines of text: the votes; the pool's α and κ (each with its interval by :func:`interval_text`);
+        each worker's tasks, shared tasks and reliability, with the share of its tasks the checks take;
+        the self-consistency checks per worker, or why they are out of reach.
 
     Examples
     --------

@@ -205,7 +205,7 @@ def rankings_sentence(rho: float, judges: int, posterior: pd.Series) -> str:
     Returns
     -------
     str
-        Two sentences, numbers by the book's number policy.
+        How strongly the rankings agree (ρ at two figures), then the near-certain share as a percentage.
 
     Examples
     --------
@@ -239,7 +239,8 @@ def aggregators_sentence(tau: pd.DataFrame, pandalm: dict[str, pd.Series], monit
     Returns
     -------
     str
-        Three sentences, numbers by the book's number policy.
+        The aggregators' τ among themselves (least and most alike pair), against the monitor (with how
+        many p-values fall below 0.05), and PandaLM's order: three sentences, τ at three figures.
 
     Examples
     --------
