@@ -332,7 +332,8 @@ def kappa_range(pairs: pd.DataFrame, min_shared: int = 10) -> str:
     """
     if pairs.empty:
         return f"no pair shares {fmt.count(min_shared)} tasks"
-    return (f"{fmt.between(pairs.kappa.min(), pairs.kappa.max())} over {fmt.count(len(pairs))} pair{'s' if len(pairs) > 1 else ''}; "
+    return (f"{fmt.between(pairs.kappa.min(), pairs.kappa.max())} over {fmt.count(len(pairs))} "
+            f"pair{'s' if len(pairs) > 1 else ''}; "
             f"intervals from {fmt.number(pairs.low.min())} to {fmt.number(pairs.high.max())}")
 
 

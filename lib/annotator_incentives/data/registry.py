@@ -83,4 +83,5 @@ class PackagedFolder(NamedTuple):
 
 
 #: folder -> what it is, licence, attribution, name in prose
-PACKAGED_FOLDERS: dict[str, PackagedFolder] = {folder: PackagedFolder(**fields) for folder, fields in _RECORDS["packaged"].items()}
+PACKAGED_FOLDERS: dict[str, PackagedFolder] = {
+    folder: PackagedFolder(**fields) for folder, fields in _RECORDS["packaged"].items()}

@@ -177,8 +177,9 @@ def pair_intervals_sentence(pairs: pd.DataFrame, min_shared: int = 3) -> str:
     Examples
     --------
     >>> pairs = pd.DataFrame({"shared": [1, 4, 9], "low": [0.0, 0.3, 0.6], "high": [1.0, 0.9, 0.8]})
-    >>> pair_intervals_sentence(pairs)
-    'Of the 3 judge pairs who share a decisive item, 2 share at least three; their 95% intervals are 20 % to 60 % wide (median 40 %), too wide to rank individual pairs of judges.'
+    >>> print(pair_intervals_sentence(pairs))  # doctest: +NORMALIZE_WHITESPACE
+    Of the 3 judge pairs who share a decisive item, 2 share at least three; their 95% intervals are
+    20 % to 60 % wide (median 40 %), too wide to rank individual pairs of judges.
     """
     enough = pairs[pairs.shared >= min_shared]
     w = spread(enough.high - enough.low)
@@ -209,8 +210,9 @@ def rankings_sentence(rho: float, judges: int, posterior: pd.Series) -> str:
 
     Examples
     --------
-    >>> rankings_sentence(0.52, 21, pd.Series([0.95, 0.5, 0.02, 0.3]))
-    "The two rankings agree moderately (Spearman's ρ = 0.52 over 21 judges). Dawid–Skene calls 50 % of the items near-certain (posterior above 0.9 or below 0.1)."
+    >>> print(rankings_sentence(0.52, 21, pd.Series([0.95, 0.5, 0.02, 0.3])))  # doctest: +NORMALIZE_WHITESPACE
+    The two rankings agree moderately (Spearman's ρ = 0.52 over 21 judges). Dawid–Skene calls 50 % of
+    the items near-certain (posterior above 0.9 or below 0.1).
     """
     return (f"The two rankings agree {strength_of(rho)} (Spearman's ρ = {report.number(rho, digits=2)} over "
             f"{report.count(judges)} judges). Dawid–Skene calls {report.percent(near_certain(posterior, margin=0.1))} of the "
@@ -246,7 +248,8 @@ def aggregators_sentence(tau: pd.DataFrame, pandalm: dict[str, pd.Series], monit
     --------
     >>> tau = pd.DataFrame({"method_a": ["DS", "DS", "MACE", "DS", "MACE"],
     ...                     "method_b": ["GLAD", "MACE", "GLAD", "expert monitor η̂", "expert monitor η̂"],
-    ...                     "workers": [30, 30, 30, 12, 12], "tau": [0.912, 0.634, 0.71, 0.41, 0.225], "p_value": [0, 0, 0, 0.04, 0.3]})
+    ...                     "workers": [30, 30, 30, 12, 12], "tau": [0.912, 0.634, 0.71, 0.41, 0.225],
+    ...                     "p_value": [0, 0, 0, 0.04, 0.3]})
     >>> same = {"ds": pd.Series({"a": 0.9, "b": 0.8}), "glad": pd.Series({"a": 2.0, "b": 1.0})}
     >>> print(aggregators_sentence(tau, same))  # doctest: +NORMALIZE_WHITESPACE
     On MT-Bench the four aggregators rank the judges alike only in part: Kendall's τ between two of them runs from 0.634
@@ -265,7 +268,8 @@ def aggregators_sentence(tau: pd.DataFrame, pandalm: dict[str, pd.Series], monit
     return (f"On MT-Bench the four aggregators rank the judges {'alike' if far.tau >= 0.8 else 'alike only in part'}: "
             f"Kendall's τ between two of them runs from {report.number(far.tau)} ({far.method_a} and {far.method_b}) to "
             f"{report.number(close.tau)} ({close.method_a} and {close.method_b}). Against the expert monitor's $\\hat\\eta$, on "
-            f"the {report.count(int(versus.workers.max()))} judges both rank, τ is {report.between(versus.tau.min(), versus.tau.max())}, "
+            f"the {report.count(int(versus.workers.max()))} judges both rank, τ is "
+            f"{report.between(versus.tau.min(), versus.tau.max())}, "
             f"p below 0.05 for {report.tally(int((versus.p_value < 0.05).sum()), len(versus), noun='aggregators')}. "
             f"On PandaLM the aggregators order the three annotators {orders}.")
 

@@ -1185,8 +1185,8 @@ def rate_key_results(fits: pd.DataFrame, table: pd.DataFrame) -> list[str]:
             f"for the theory's {curve} on the same points ({f.monitor.split(' (')[0]}, unrestricted)"
             for kind, f, curve in (("linear", first["linear"], "$1/n$"), ("binary", first["binary"], "$1/\\sqrt{n\\log n}$"))
             ] + [f"the optimal general contract's gap is {report.number(lg.ratio_at_largest_n[0], digits=4)} to "
-                 f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear one's at the largest $n$: linear contracts "
-                 "are rate-optimal, the paper's claim"]
+                 f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear one's at the largest $n$: "
+                 "linear contracts are rate-optimal, the paper's claim"]
 
 
 @dataclass(frozen=True)
