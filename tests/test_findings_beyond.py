@@ -66,6 +66,10 @@ def test_agreement_sentence_on_the_real_votes():
     assert text.startswith(f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties")
     assert f"they agree {overall:.1%} of the time" in text
     assert f"would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes" in text
+    enough = pairs[pairs.shared >= 3]  # the pairs the agreement figure shows, and their intervals' widths
+    widths = beyond.pair_intervals_sentence(pairs)
+    assert f"Of the {len(pairs):,} judge pairs who share a decisive item, {len(enough)} share at least three" in widths
+    assert f"(median {report.percent(float((enough.high - enough.low).median()))})" in widths
 
 
 def test_calibration_and_interval_sentences_on_the_real_votes():
@@ -134,15 +138,3 @@ def test_aggregators_sentence_reads_the_rank_agreement():
     assert text.endswith("order the three annotators differently: Dawid–Skene a > b; MACE b > a.")
     weaker = tau.assign(tau=[0.95, 0.79, 0.9, 0.3])  # one pair below 0.8: alike only in part
     assert "rank the judges alike only in part" in beyond.aggregators_sentence(weaker, {"ds": differ["ds"]})
-
-
-def test_real_annotator_sentences_on_the_real_votes():
-    loaded = beyond.annotator_data()
-    if loaded is None:
-        pytest.skip("the real annotator data is not available")
-    mt, _ = loaded
-    pairs = annotators.pairwise_agreement(mt)
-    enough = pairs[pairs.shared >= 3]
-    text = beyond.pair_intervals_sentence(pairs)
-    assert f"Of the {len(pairs):,} judge pairs who share a decisive item, {len(enough)} share at least three" in text
-    assert f"(median {report.percent(float((enough.high - enough.low).median()))})" in text
