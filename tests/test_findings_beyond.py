@@ -70,6 +70,20 @@ def test_agreement_sentence_on_the_real_votes():
     widths = beyond.pair_intervals_sentence(pairs)
     assert f"Of the {len(pairs):,} judge pairs who share a decisive item, {len(enough)} share at least three" in widths
     assert f"(median {report.percent(float((enough.high - enough.low).median()))})" in widths
+    from annotator_incentives import agreement
+
+    alpha = {"PandaLM": agreement.krippendorff_alpha(agreement.votes(panda, ties="drop"), n_boot=0)}
+    shared = {"PandaLM": agreement.shared_tasks(agreement.votes(panda))}
+    meet = beyond.pool_meets_monitors({"PandaLM": panda}, alpha, shared, delta=0.05)
+    peer = monitoring.Monitor("committed peer", alpha["PandaLM"].value)  # the check against a peer, computed here directly
+    n_peer = monitoring.samples_needed(0.1, float(peer.q(0.8)), float(peer.q(0.95)))
+    raw = annotators.pairwise_agreement(panda)
+    assert f"- PandaLM: α with ties left out is {report.number(alpha['PandaLM'].value)}" in meet
+    assert f"is {report.number(2 * raw.agree.sum() / raw.shared.sum() - 1)}. Taken as" in meet
+    assert f"needs {report.count(n_peer)} checks per annotator" in meet
+    assert f"others, {'enough' if shared['PandaLM'].shared.max() >= n_peer else 'not enough'} for one such test" in meet
+    sc = monitoring.self_consistency_monitor(0.05)
+    assert f"$\\delta = 0.05$ needs {report.count(monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95))))}" in meet
 
 
 def test_calibration_and_interval_sentences_on_the_real_votes():

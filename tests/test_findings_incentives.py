@@ -187,6 +187,9 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
     spread = incentives.monitor_spread(table, ["a (x)", "b (y)"])
     for lo, hi, n1, lo1, hi1 in spread.values():  # dividing by I brings the monitors exactly together
         assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
+    text = incentives.monitor_spread_sentence(spread)
+    assert text.count("normalised values is 1.00 to 1.00 times the smaller (at $n = 10$: 1.00 to 1.00)") == 2
+    assert "in the binary panel" in text and "; in the linear and general panel" in text
     fits = incentives.rate_fits(table)
     assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
     assert set(fits.last_n_lo) == {10_000} and set(fits.last_n_hi) == {100_000}

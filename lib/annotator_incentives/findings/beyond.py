@@ -21,7 +21,7 @@ __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", 
            "crowdkit_check", "agreement_sentence",
            "calibration_sentence", "interval_sentence", "pair_intervals_sentence",
            "rankings_sentence", "aggregators_sentence",
-           "repeats_sentence"]
+           "repeats_sentence", "pool_meets_monitors"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -343,3 +343,56 @@ def repeats_sentence(needed: Sequence[int], c_bar: float) -> str:
         f"$\\bar c = {c_bar:.2f}$, would need {report.count(n_expert_real)} checked items for the same error sum, and an "
         "expert for each."
     )
+
+
+def pool_meets_monitors(team: dict[str, pd.DataFrame], alpha_decisive: dict, shared: dict[str, pd.DataFrame],
+                        delta: float = 0.05) -> str:
+    r"""Where a pool's agreement statistic and the paper's monitors meet, per team: Krippendorff's α
+    with ties left out beside :math:`2A - 1` from the raw agreement of decisive votes, the checks
+    against a committed peer with :math:`\bar c = \alpha` that the chapter's test needs
+    (:func:`expert_checks_needed`), and whether the best-covered annotator shares that many tasks;
+    then the repeated tasks self-consistency with ``delta`` needs for the same test, whatever the
+    pool's agreement.
+
+    Parameters
+    ----------
+    team : dict of str to DataFrame
+        Each team's label frame (``annotators.load_mt_bench``, ``annotators.load_pandalm``).
+    alpha_decisive : dict of str to agreement.Interval
+        Each team's α with ties left out (``agreement.krippendorff_alpha``).
+    shared : dict of str to DataFrame
+        Each team's tasks shared per worker (``agreement.shared_tasks``).
+    delta : float, default 0.05
+        The self-consistency monitor's δ.
+
+    Returns
+    -------
+    str
+        Markdown: a lead line, one bullet per team, then the self-consistency paragraph.
+
+    Examples
+    --------
+    >>> from annotator_incentives import agreement
+    >>> labels = pd.DataFrame({"item": [1, 1, 2, 2, 3, 3], "judge": ["a", "b"] * 3, "label": [1, 1, 0, 0, 1, 0]})
+    >>> alpha = agreement.Interval(0.4, None, None, units=3, replicates=0, level=0.95)
+    >>> text = pool_meets_monitors({"T": labels}, {"T": alpha}, {"T": pd.DataFrame({"shared": [3, 3]})})
+    >>> text.splitlines()[2][:88]
+    '- T: α with ties left out is 0.400 and $2A - 1$ from the raw agreement of decisive votes'
+    """
+    lines = []
+    for name, labels in team.items():
+        raw = annotators.pairwise_agreement(labels)
+        n_peer = expert_checks_needed(alpha_decisive[name].value)
+        most = int(shared[name].shared.max())
+        lines.append(
+            f"{name}: α with ties left out is {report.number(alpha_decisive[name].value)} and $2A - 1$ from the raw agreement "
+            f"of decisive votes is {report.number(2 * raw.agree.sum() / raw.shared.sum() - 1)}. Taken as $\\bar c$, a check "
+            f"against a peer needs {report.count(n_peer)} checks per annotator to tell $\\eta \\le 0.8$ from "
+            f"$\\eta \\ge 0.95$ with an error sum of 0.1; the best-covered annotator shares {report.count(most)} tasks with "
+            "others, " + ("enough" if most >= n_peer else "not enough") + " for one such test.")
+    sc = monitoring.self_consistency_monitor(delta)
+    n_sc = monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+    return (report.bullets("Where the pool's statistic and the monitors meet:", lines)
+            + f"\n\nSelf-consistency with $\\delta = {report.value(delta)}$ needs {report.count(n_sc)} repeated tasks per "
+            "annotator for the same test, whatever the pool's agreement: the monitor's cost is set by δ, η₀, η₁ and the "
+            "error target, not by how much the annotators agree with each other.")

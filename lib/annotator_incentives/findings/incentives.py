@@ -71,6 +71,7 @@ __all__ = [
     "monitor_spread",
     "RATE_CURVES",
     "rate_fits",
+    "monitor_spread_sentence",
     "last_decade",
     "rate_key_results",
     "LinearVsGeneral",
@@ -1111,6 +1112,24 @@ def monitor_spread(table: pd.DataFrame, monitors: Sequence[str]) -> dict[str, tu
         out[title] = (float(block.ratio.min()), float(block.ratio.max()), int(block.n.min()), float(low.ratio.min()),
                       float(low.ratio.max()))
     return out
+
+
+def monitor_spread_sentence(spread: dict[str, tuple[float, float, int, float, float]]) -> str:
+    r"""How far dividing by the Fisher information brings the two monitors together in each panel of
+    the normalised rate figure (:func:`monitor_spread`), in words.
+
+    Examples
+    --------
+    >>> print(monitor_spread_sentence({"binary": (1.0, 1.31, 10, 1.2, 1.31)}))  # doctest: +NORMALIZE_WHITESPACE
+    On this build's computation, in the binary panel the larger of the two monitors' normalised values is 1.00 to 1.31
+    times the smaller (at $n = 10$: 1.20 to 1.31). A factor near 1 means that dividing by $\mathcal I$ brings the
+    monitors together.
+    """
+    return ("On this build's computation, " + "; ".join(
+        f"in the {title} panel the larger of the two monitors' normalised values is {report.number(lo)} to {report.number(hi)} "
+        f"times the smaller (at $n = {n1}$: {report.number(lo1)} to {report.number(hi1)})"
+        for title, (lo, hi, n1, lo1, hi1) in spread.items())
+        + ". A factor near 1 means that dividing by $\\mathcal I$ brings the monitors together.")
 
 
 RATE_CURVES = {"binary": lambda n: 1 / np.sqrt(n * np.log(n)), "linear": lambda n: 1 / n, "general": lambda n: 1 / n}
