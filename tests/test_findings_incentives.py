@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, monitoring, report, utility
+from annotator_incentives import contracts, monitoring, rates, report, utility
 from annotator_incentives.findings import incentives
 
 NS = [1, 11, 21, 201]
@@ -403,3 +403,24 @@ def test_cramer_rao_sentence():
     assert incentives.cramer_rao_sentence(1.001, 1.0).startswith(
         f"The ratio is {report.number(1.001, digits=4)}: the bound is attained to within {report.number(0.1, digits=2)} %.")
     assert incentives.cramer_rao_sentence(1.5, 1.0).endswith(", not close to 1 on this build.")
+
+
+def test_binary_key_results_and_lenient_markdown_name_the_window_of_the_slopes():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 401)
+    panels = [incentives.bell_panel(profile, n, 0.98, etas)[0] for n in (50, 200)]
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    curve = (1 + 0.05 * np.cos(n)) / np.sqrt(n * np.log(n))  # the theory's rate with some wiggle
+    local = rates.local_slopes(n, curve).assign(reference=rates.local_slopes(n, 1 / np.sqrt(n * np.log(n))).slope)
+    reading = incentives.slope_reading(n, curve, 1 / np.sqrt(n * np.log(n)), local, n_mins=(100, 1000))
+    lines = incentives.binary_key_results(panels, contracts.first_best(profile).eta, 50, 0.0123, reading)
+    r = incentives.bell_reading(panels, contracts.first_best(profile).eta)
+    assert lines[0].startswith("the incentive of the best binary contract is a bell curve in effort: from $n = 50$ to $n = 200$")
+    assert f"grows {report.number(r.growth)}-fold" in lines[0]
+    assert f"at $n = 50$ an annotator who complies exactly still misses the bonus with probability {report.number(0.0123)}" in lines[1]
+    last = local.iloc[-1]
+    assert f"(n = {int(last.n_lo):,}–{int(last.n_hi):,}) the miss probability's local slope is " \
+           f"{report.number(last.slope, digits=2)} against {report.number(last.reference, digits=2)}" in lines[2]
+    text = incentives.lenient_markdown({"slack": reading, "miss": reading})
+    assert text.startswith("On this build's computation:\n\n- **Threshold slack**: over $n = 100$")
+    assert "\n- **Miss probability**: " in text and text.endswith("so only the slopes at large $n$ are a test of it.")

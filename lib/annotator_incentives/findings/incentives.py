@@ -71,6 +71,8 @@ __all__ = [
     "monitor_spread",
     "RATE_CURVES",
     "rate_fits",
+    "lenient_markdown",
+    "binary_key_results",
     "monitor_spread_sentence",
     "last_decade",
     "rate_key_results",
@@ -1015,6 +1017,61 @@ def slope_sentence(name: str, curve: str, r: SlopeReading) -> str:
     return (f"**{name}**: " + "; ".join(fits) + f". Its local slopes run from {w['steep'][0]} (window {w['steep'][1]}) to "
             f"{w['flat'][0]} (window {w['flat'][1]}); over the last window, {w['last'][1]}, it is "
             f"{report.number(r.last['slope'])} against {report.number(r.last['reference'])} for the theory's curve.")
+
+
+def lenient_markdown(slopes: dict[str, SlopeReading]) -> str:
+    r"""The lenient-threshold figure's slopes in words: the threshold slack against
+    :math:`\sqrt{\log n / n}` and the miss probability against :math:`1/\sqrt{n \log n}`
+    (:func:`slope_sentence`, ``slopes`` by ``"slack"`` and ``"miss"``), and why only the windows at
+    large n test the theorem.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    >>> gap = (1 + 0.05 * np.cos(n)) / n  # a 1/n rate with some wiggle
+    >>> local = rates.local_slopes(n, gap).assign(reference=rates.local_slopes(n, 1 / n).slope)
+    >>> r = slope_reading(n, gap, 1 / n, local)
+    >>> lenient_markdown({"slack": r, "miss": r}).split("\n")[2][:40]
+    '- **Threshold slack**: over $n = 100$ to'
+    """
+    return (report.bullets("On this build's computation:", [
+        slope_sentence("Threshold slack", r"$\sqrt{\log n / n}$", slopes["slack"]),
+        slope_sentence("Miss probability", r"$1/\sqrt{n \log n}$", slopes["miss"])])
+        + "\n\nA fit that starts where the local slopes are still far from the theory's (the small-$n$ end of the "
+        "lower panels) reports an average, not the rate; the windows at large $n$ are the ones that show the "
+        "asymptotics. The theorem fixes the order of these quantities, not their constants, so only the slopes "
+        "at large $n$ are a test of it.")
+
+
+def binary_key_results(bell: Sequence[BellPanel], eta_star: float, n: int, miss: float, miss_slopes: SlopeReading) -> list[str]:
+    r"""The binary-contracts chapter's key results, for the box at the top of the chapter: how the
+    incentive's bell curve grows and narrows from the first to the last panel (:func:`bell_reading`),
+    the probability ``miss`` that an annotator who complies exactly misses the bonus at ``n``, and the
+    miss probability's local slope over the last window of n, which the box names, against the
+    theory's :math:`1/\sqrt{n \log n}` (``miss_slopes``, :func:`slope_reading`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> ns = np.unique(np.round(np.logspace(1, 4, 13)).astype(int))
+    >>> curve = 1 / np.sqrt(ns * np.log(ns))
+    >>> local = rates.local_slopes(ns, curve).assign(reference=rates.local_slopes(ns, curve).slope)
+    >>> flat = BellPanel(10, 9, 0.1, 0.01, 0.9, np.array([]), None, 0.3)  # a panel without a crossing
+    >>> binary_key_results([flat, flat], 0.9, 50, 0.0123, slope_reading(ns, curve, curve, local))[2][:75]
+    "over the last window of $n$ (n = 1,000–10,000) the miss probability's local"
+    """
+    r, last = bell_reading(bell, eta_star), miss_slopes.last
+    return [
+        f"the incentive of the best binary contract is a bell curve in effort: from $n = {bell[0].n}$ to $n = {bell[-1].n}$ its "
+        f"height grows {report.number(r.growth)}-fold and its width shrinks {report.number(r.shrink)}-fold ({{numref}}`fig-bell`);",
+        f"at $n = {n}$ an annotator who complies exactly still misses the bonus with probability {report.number(miss)} "
+        "({numref}`fig-missed-bonus`);",
+        f"over the last window of $n$ (n = {report.count(int(last['n_lo']))}–{report.count(int(last['n_hi']))}) the miss "
+        f"probability's local slope is {report.number(last['slope'], digits=2)} against {report.number(last['reference'], digits=2)} "
+        "for the theory's $1/\\sqrt{n \\log n}$ ({numref}`fig-lenient`): that risk, times a bonus of order one, is the binary gap."]
 
 
 @dataclass(frozen=True)
