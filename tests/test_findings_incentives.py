@@ -417,7 +417,7 @@ def test_binary_key_results_and_lenient_markdown_name_the_window_of_the_slopes()
     r = incentives.bell_reading(panels, contracts.first_best(profile).eta)
     assert lines[0].startswith("the incentive of the best binary contract is a bell curve in effort: from $n = 50$ to $n = 200$")
     assert f"grows {report.number(r.growth)}-fold" in lines[0]
-    assert f"at $n = 50$ an annotator who complies exactly still misses the bonus with probability {report.number(0.0123)}" in lines[1]
+    assert f"an annotator who complies exactly still misses the bonus with probability {report.number(0.0123)}" in lines[1]
     last = local.iloc[-1]
     assert f"(n = {int(last.n_lo):,}–{int(last.n_hi):,}) the miss probability's local slope is " \
            f"{report.number(last.slope, digits=2)} against {report.number(last.reference, digits=2)}" in lines[2]
