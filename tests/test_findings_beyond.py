@@ -152,3 +152,16 @@ def test_aggregators_sentence_reads_the_rank_agreement():
     assert text.endswith("order the three annotators differently: Dawid–Skene a > b; MACE b > a.")
     weaker = tau.assign(tau=[0.95, 0.79, 0.9, 0.3])  # one pair below 0.8: alike only in part
     assert "rank the judges alike only in part" in beyond.aggregators_sentence(weaker, {"ds": differ["ds"]})
+
+
+def test_repeats_needed_takes_delta_at_the_upper_end_of_each_annotators_interval():
+    repeats = pd.DataFrame({"judge": ["a", "a", "b"], "kind": ["identical", "swapped", "identical"],
+                            "repeats": [30, 10, 25], "consistent": [28, 10, 20]})
+    table = beyond.repeats_needed(repeats)
+    assert table.annotator.tolist() == ["a", "b"] and table.repeats.tolist() == [40, 25] and table.consistent.tolist() == [38, 20]
+    for row in table.itertuples(index=False):
+        delta = 1 - float(annotators.clopper_pearson(row.consistent, row.repeats)[0])
+        sc = monitoring.self_consistency_monitor(delta)
+        assert row[3] == pytest.approx(delta) and row[4] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+    assert table["repeated items needed"].iloc[1] > table["repeated items needed"].iloc[0]  # less consistent: more repeats
+    assert beyond.consistency_sentence(repeats) == "Consistent answers on repeats: a, 38 of 40; b, 20 of 25."

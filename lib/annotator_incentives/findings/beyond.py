@@ -21,7 +21,7 @@ __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", 
            "crowdkit_check", "agreement_sentence",
            "calibration_sentence", "interval_sentence", "pair_intervals_sentence",
            "rankings_sentence", "aggregators_sentence",
-           "repeats_sentence", "pool_meets_monitors"]
+           "repeats_sentence", "pool_meets_monitors", "consistency_sentence", "repeats_needed"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -330,6 +330,66 @@ def key_results(pairs: pd.DataFrame, judges: pd.DataFrame, c_bar: float, rho: fl
         f"{report.count(expert_checks_needed(c_bar))} expert-checked items settle;",
         "the pool's agreement statistics (Krippendorff's α, Fleiss' κ) and the standard aggregators beside the paper's "
         "monitors ({numref}`fig-agreement-rankings`)."])
+
+
+def consistency_sentence(repeats: pd.DataFrame) -> str:
+    """How many of each annotator's repeated items got the same answer, over all kinds of repeat
+    (``repeats``: :func:`annotators.pandalm_repeats`, columns ``judge``, ``repeats``, ``consistent``).
+
+    Parameters
+    ----------
+    repeats : DataFrame
+        One row per annotator and kind of repeat.
+
+    Returns
+    -------
+    str
+        One sentence, the annotators in order.
+
+    Examples
+    --------
+    >>> consistency_sentence(pd.DataFrame({"judge": ["a", "a", "b"], "repeats": [10, 5, 8], "consistent": [9, 5, 8]}))
+    'Consistent answers on repeats: a, 14 of 15; b, 8 of 8.'
+    """
+    total = repeats.groupby("judge")[["repeats", "consistent"]].sum()
+    return ("Consistent answers on repeats: "
+            + "; ".join(f"{judge}, {report.count(r.consistent)} of {report.count(r.repeats)}" for judge, r in total.iterrows())
+            + ".")
+
+
+def repeats_needed(repeats: pd.DataFrame, target: float = 0.1, eta0: float = 0.8, eta1: float = 0.95) -> pd.DataFrame:
+    """The repeated items a self-consistency test would need per annotator, taking δ at the upper
+    end of the annotator's exact 95% interval for its inconsistency rate (``repeats``:
+    :func:`annotators.pandalm_repeats`, all kinds of repeat together): the pessimistic reading of
+    what the repeats allow. The test tells ``eta0`` from ``eta1`` at the error sum ``target``
+    (:func:`monitoring.samples_needed` with c = 1 - δ).
+
+    Parameters
+    ----------
+    repeats : DataFrame
+        Columns ``judge``, ``repeats``, ``consistent``.
+    target, eta0, eta1 : float
+        The test's error sum and hypotheses.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``annotator``, ``repeats``, ``consistent``, ``δ upper bound (95%)`` and ``repeated items
+        needed``, one row per annotator, ready to show.
+
+    Examples
+    --------
+    >>> repeats_needed(pd.DataFrame({"judge": ["a"], "repeats": [40], "consistent": [40]}))["repeated items needed"].tolist()
+    [204]
+    """
+    rows = []
+    for judge, block in repeats.groupby("judge"):
+        reps, ok = int(block.repeats.sum()), int(block.consistent.sum())
+        delta_high = 1 - float(annotators.clopper_pearson(ok, reps)[0])
+        sc = monitoring.self_consistency_monitor(delta_high)
+        rows.append({"annotator": judge, "repeats": reps, "consistent": ok, "δ upper bound (95%)": delta_high,
+                     "repeated items needed": monitoring.samples_needed(target, float(sc.q(eta0)), float(sc.q(eta1)))})
+    return pd.DataFrame(rows)
 
 
 def repeats_sentence(needed: Sequence[int], c_bar: float) -> str:
