@@ -282,8 +282,8 @@ def interval_text(interval: Interval, say_level: bool = False) -> str:
     ----------
     interval : Interval
         What :func:`krippendorff_alpha` or :func:`fleiss_kappa` returns.
-    say_level : bool, default False
-        Name the interval's coverage: ``0.512 (95% interval 0.481 to 0.540)``.
+    say_level : bool, optional
+        Name the interval's coverage: ``0.512 (95% interval 0.481 to 0.540)`` (default: not named).
 
     Returns
     -------
