@@ -165,3 +165,7 @@ def test_repeats_needed_takes_delta_at_the_upper_end_of_each_annotators_interval
         assert row[3] == pytest.approx(delta) and row[4] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
     assert table["repeated items needed"].iloc[1] > table["repeated items needed"].iloc[0]  # less consistent: more repeats
     assert beyond.consistency_sentence(repeats) == "Consistent answers on repeats: a, 38 of 40; b, 20 of 25."
+    rows = beyond.repeats_rows(repeats.assign(low=[0.8, 0.7, 0.6], high=[0.99, 1.0, 0.93]))
+    assert rows[1] == {"annotator": "a", "kind of repeat": "same pair, order swapped", "repeats": "10", "consistent": "10",
+                       "share consistent": "100 %", "95% interval, low": "70.0 %", "95% interval, high": "100 %"}
+    assert rows[0]["share consistent"] == report.percent(28 / 30, digits=3) == "93.3 %"

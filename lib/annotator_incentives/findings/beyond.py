@@ -21,7 +21,7 @@ __all__ = ["annotator_data", "Spread", "spread", "first_narrow", "strength_of", 
            "crowdkit_check", "agreement_sentence",
            "calibration_sentence", "interval_sentence", "pair_intervals_sentence",
            "rankings_sentence", "aggregators_sentence",
-           "repeats_sentence", "pool_meets_monitors", "consistency_sentence", "repeats_needed"]
+           "repeats_sentence", "pool_meets_monitors", "consistency_sentence", "repeats_needed", "repeats_rows"]
 
 
 def annotator_data() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -330,6 +330,36 @@ def key_results(pairs: pd.DataFrame, judges: pd.DataFrame, c_bar: float, rho: fl
         f"{report.count(expert_checks_needed(c_bar))} expert-checked items settle;",
         "the pool's agreement statistics (Krippendorff's α, Fleiss' κ) and the standard aggregators beside the paper's "
         "monitors ({numref}`fig-agreement-rankings`)."])
+
+
+REPEAT_KINDS = {"identical": "identical items", "swapped": "same pair, order swapped"}  #: the kinds of repeat, in words
+
+
+def repeats_rows(repeats: pd.DataFrame) -> list[dict[str, str]]:
+    """PandaLM's repeats as a table: each annotator and kind of repeat (:data:`REPEAT_KINDS`), the
+    repeats, how many got the same answer, that share and its exact 95% interval, in percent
+    (:func:`report.percent` with three figures).
+
+    Parameters
+    ----------
+    repeats : DataFrame
+        :func:`annotators.pandalm_repeats`: columns ``judge``, ``kind``, ``repeats``, ``consistent``, ``low``, ``high``.
+
+    Returns
+    -------
+    list of dict
+        One row of text per annotator and kind, for :func:`plotting.markdown_table`.
+
+    Examples
+    --------
+    >>> repeats_rows(pd.DataFrame({"judge": ["a"], "kind": ["swapped"], "repeats": [40], "consistent": [39],
+    ...                            "low": [0.868], "high": [0.9994]}))[0]["share consistent"]
+    '97.5 %'
+    """
+    return [{"annotator": r.judge, "kind of repeat": REPEAT_KINDS.get(r.kind, r.kind), "repeats": report.count(r.repeats),
+             "consistent": report.count(r.consistent), "share consistent": report.percent(r.consistent / r.repeats, digits=3),
+             "95% interval, low": report.percent(r.low, digits=3), "95% interval, high": report.percent(r.high, digits=3)}
+            for r in repeats.itertuples()]
 
 
 def consistency_sentence(repeats: pd.DataFrame) -> str:
