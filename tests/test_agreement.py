@@ -215,3 +215,19 @@ def test_team_report_counts_checks_with_the_books_monitor():
     assert all(w["checks_share_of_tasks"] == pytest.approx(needed / w["tasks"]) for w in workers.values())
     assert report["pool"]["krippendorff_alpha"]["value"] == pytest.approx(0.743, abs=5e-4)
     assert "Krippendorff's alpha (nominal): 0.743" in G.format_team_report(report)
+
+
+def test_interval_text_and_kappa_range_follow_the_number_policy():
+    from annotator_incentives import report
+
+    alpha = G.krippendorff_alpha(long(KRIPPENDORFF_2011), n_boot=200, seed=3)
+    assert G.interval_text(alpha) == f"{report.number(alpha.value)} ({report.number(alpha.low)} to {report.number(alpha.high)})"
+    assert G.interval_text(alpha, say_level=True).startswith(f"{report.number(alpha.value)} (95% interval ")
+    no_bootstrap = G.krippendorff_alpha(long(KRIPPENDORFF_2011), n_boot=0)
+    assert G.interval_text(no_bootstrap) == "0.743"  # no interval without resamples: the value alone
+    pairs = G.cohen_kappas(long(KRIPPENDORFF_2011), min_shared=9)
+    text = G.kappa_range(pairs, min_shared=9)
+    assert text.startswith(f"{report.number(pairs.kappa.min())} to {report.number(pairs.kappa.max())} over {len(pairs)} pair")
+    assert text.endswith(f"intervals from {report.number(pairs.low.min())} to {report.number(pairs.high.max())}")
+    assert G.kappa_range(pairs.iloc[:1]).count(" over 1 pair;") == 1  # one pair, not "pairs"
+    assert G.kappa_range(pairs.iloc[:0], min_shared=9) == "no pair shares 9 tasks"

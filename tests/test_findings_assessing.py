@@ -194,3 +194,25 @@ def test_comparison_markdown_has_a_bullet_per_panel_and_the_crossings():
     text = assessing.comparison_markdown([(D, comparison)], [(D, crossing)])
     assert assessing.versus_bound("Toy", comparison) in text
     assert f"Toy: c̄ = {report.number(0.5)}, so 1 − δ > c̄ for δ < {report.number(crossing.delta_star)}" in text
+
+
+def test_figures_sentence_names_the_datasets_with_reward_model_scores():
+    from types import SimpleNamespace as Loaded
+
+    loaded = [Loaded(label="PKU", calibration=object()), Loaded(label="UltraFeedback", calibration=None),
+              Loaded(label="Skywork", calibration=object())]
+    assert assessing.figures_sentence(loaded).endswith("and its Figure 6 for PKU and Skywork.")
+    without = assessing.figures_sentence(loaded[1:2])
+    assert "Figure 1 (top row) only" in without and "none is available" in without and "Figure 6 for" not in without
+
+
+def test_spread_markdown_and_key_results_state_each_dataset_by_the_number_policy():
+    spreads = {"A": assessing.p_spread([0.5, 0.55, 0.58, 0.95]), "B": assessing.p_spread([0.7, 0.99])}
+    text = assessing.spread_markdown(spreads, ["The B sample is small."])
+    assert text.startswith("On this build's data:\n\n- A: mean folded p = 0.645, c̄ = 0.290; 75 % of the pairs have p below 0.6")
+    assert "- B: mean folded p = 0.845, c̄ = 0.690; 0 % of the pairs have p below 0.6" in text and "50 % have p above 0.9." in text
+    assert text.endswith(".\n\nThe B sample is small.") and "\n\n" not in assessing.spread_markdown(spreads).split("- B")[1]
+    lines = assessing.spread_key_results(spreads)
+    assert len(lines) == 3 and lines[0] == ("A: c̄ = 0.290, the signal of one expert check; 75 % of its pairs have p below "
+                                            "0.6, where a committed label is close to a coin flip")
+    assert lines[-1].startswith("A dataset's p enters every later chapter only through c̄")

@@ -66,6 +66,24 @@ def test_agreement_sentence_on_the_real_votes():
     assert text.startswith(f"MT-Bench: {len(mt):,} votes, of which {int(mt.label.isna().sum()):,} ties")
     assert f"they agree {overall:.1%} of the time" in text
     assert f"would mean that {(1 - np.sqrt(2 * overall - 1)) / 2:.1%} of decisive votes" in text
+    enough = pairs[pairs.shared >= 3]  # the pairs the agreement figure shows, and their intervals' widths
+    widths = beyond.pair_intervals_sentence(pairs)
+    assert f"Of the {len(pairs):,} judge pairs who share a decisive item, {len(enough)} share at least three" in widths
+    assert f"(median {report.percent(float((enough.high - enough.low).median()))})" in widths
+    from annotator_incentives import agreement
+
+    alpha = {"PandaLM": agreement.krippendorff_alpha(agreement.votes(panda, ties="drop"), n_boot=0)}
+    shared = {"PandaLM": agreement.shared_tasks(agreement.votes(panda))}
+    meet = beyond.pool_meets_monitors({"PandaLM": panda}, alpha, shared, delta=0.05)
+    peer = monitoring.Monitor("committed peer", alpha["PandaLM"].value)  # the check against a peer, computed here directly
+    n_peer = monitoring.samples_needed(0.1, float(peer.q(0.8)), float(peer.q(0.95)))
+    raw = annotators.pairwise_agreement(panda)
+    assert f"- PandaLM: α with ties left out is {report.number(alpha['PandaLM'].value)}" in meet
+    assert f"is {report.number(2 * raw.agree.sum() / raw.shared.sum() - 1)}. Taken as" in meet
+    assert f"needs {report.count(n_peer)} checks per annotator" in meet
+    assert f"others, {'enough' if shared['PandaLM'].shared.max() >= n_peer else 'not enough'} for one such test" in meet
+    sc = monitoring.self_consistency_monitor(0.05)
+    assert f"$\\delta = 0.05$ needs {report.count(monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95))))}" in meet
 
 
 def test_calibration_and_interval_sentences_on_the_real_votes():
@@ -105,3 +123,49 @@ def test_key_results_states_the_agreement_intervals_and_checks():
     assert text.startswith("On this build's data:")
     assert report.percent(0.8, digits=3) in text and f"is {report.number(0.8, digits=2)} wide" in text
     assert f"12 to 40 repeated items would settle what {beyond.expert_checks_needed(0.3):,}" in text
+
+
+def test_pair_intervals_sentence_counts_the_pairs_shown_and_their_widths():
+    pairs = pd.DataFrame({"shared": [1, 2, 3, 7, 12], "low": [0.0, 0.1, 0.2, 0.3, 0.5],
+                          "high": [1.0, 0.9, 0.8, 0.9, 0.7]})  # widths of the pairs sharing 3 or more: 0.6, 0.6, 0.2
+    text = beyond.pair_intervals_sentence(pairs, min_shared=3)
+    assert text.startswith("Of the 5 judge pairs who share a decisive item, 3 share at least three;")
+    assert f"{report.percent(0.2)} to {report.percent(0.6)} wide (median {report.percent(0.6)})" in text
+    assert "2 share at least 7;" in beyond.pair_intervals_sentence(pairs, min_shared=7)
+    with pytest.raises(ValueError, match="no values"):  # no pair shown: no width to state
+        beyond.pair_intervals_sentence(pairs, min_shared=13)
+
+
+def test_rankings_sentence_says_the_strength_and_the_near_certain_share():
+    text = beyond.rankings_sentence(-0.81, 14, pd.Series([0.99, 0.95, 0.5, 0.01]))
+    assert text.startswith("The two rankings agree strongly (Spearman's ρ = −0.81 over 14 judges).")
+    assert f"calls {report.percent(0.75)} of the items near-certain" in text
+
+
+def test_aggregators_sentence_reads_the_rank_agreement():
+    tau = pd.DataFrame({"method_a": ["DS", "DS", "GLAD", "DS"], "method_b": ["GLAD", "MACE", "MACE", "expert monitor η̂"],
+                        "workers": [20, 20, 20, 9], "tau": [0.95, 0.85, 0.9, 0.3], "p_value": [0.0, 0.0, 0.0, 0.01]})
+    differ = {"ds": pd.Series({"a": 0.9, "b": 0.8}), "mace": pd.Series({"a": 0.1, "b": 0.7})}
+    text = beyond.aggregators_sentence(tau, differ)
+    assert "rank the judges alike: Kendall's τ between two of them runs from 0.850 (DS and MACE) to 0.950 (DS and GLAD)" in text
+    assert "on the 9 judges both rank, τ is 0.300, p below 0.05 for all 1 aggregators" in text
+    assert text.endswith("order the three annotators differently: Dawid–Skene a > b; MACE b > a.")
+    weaker = tau.assign(tau=[0.95, 0.79, 0.9, 0.3])  # one pair below 0.8: alike only in part
+    assert "rank the judges alike only in part" in beyond.aggregators_sentence(weaker, {"ds": differ["ds"]})
+
+
+def test_repeats_needed_takes_delta_at_the_upper_end_of_each_annotators_interval():
+    repeats = pd.DataFrame({"judge": ["a", "a", "b"], "kind": ["identical", "swapped", "identical"],
+                            "repeats": [30, 10, 25], "consistent": [28, 10, 20]})
+    table = beyond.repeats_needed(repeats)
+    assert table.annotator.tolist() == ["a", "b"] and table.repeats.tolist() == [40, 25] and table.consistent.tolist() == [38, 20]
+    for row in table.itertuples(index=False):
+        delta = 1 - float(annotators.clopper_pearson(row.consistent, row.repeats)[0])
+        sc = monitoring.self_consistency_monitor(delta)
+        assert row[3] == pytest.approx(delta) and row[4] == monitoring.samples_needed(0.1, float(sc.q(0.8)), float(sc.q(0.95)))
+    assert table["repeated items needed"].iloc[1] > table["repeated items needed"].iloc[0]  # less consistent: more repeats
+    assert beyond.consistency_sentence(repeats) == "Consistent answers on repeats: a, 38 of 40; b, 20 of 25."
+    rows = beyond.repeats_rows(repeats.assign(low=[0.8, 0.7, 0.6], high=[0.99, 1.0, 0.93]))
+    assert rows[1] == {"annotator": "a", "kind of repeat": "same pair, order swapped", "repeats": "10", "consistent": "10",
+                       "share consistent": "100 %", "95% interval, low": "70.0 %", "95% interval, high": "100 %"}
+    assert rows[0]["share consistent"] == report.percent(28 / 30, digits=3) == "93.3 %"

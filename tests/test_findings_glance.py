@@ -52,6 +52,7 @@ def test_rates_agree_with_exact_power_laws():
             for kind, glance_curve in (("linear", lambda n: 2 / n), ("binary", lambda n: 1 / np.sqrt(n * np.log(n))))]
     r = glance.reading("claim-rates", {"rates_headline": pd.concat(rows)})
     assert r.verdict == glance.AGREES
+    assert r.computed.count("over the last decade of n computed (n = 1,000–10,000)") == 2  # the window is said, per kind
     steeper = pd.concat(rows).assign(gap=lambda t: t.gap / t.n)
     assert glance.reading("claim-rates", {"rates_headline": steeper}).verdict == glance.DIFFERS
 

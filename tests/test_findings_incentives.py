@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import contracts, monitoring, report, utility
+from annotator_incentives import contracts, monitoring, rates, report, utility
 from annotator_incentives.findings import incentives
 
 NS = [1, 11, 21, 201]
@@ -187,8 +187,12 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
     spread = incentives.monitor_spread(table, ["a (x)", "b (y)"])
     for lo, hi, n1, lo1, hi1 in spread.values():  # dividing by I brings the monitors exactly together
         assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
+    text = incentives.monitor_spread_sentence(spread)
+    assert text.count("normalised values is 1.00 to 1.00 times the smaller (at $n = 10$: 1.00 to 1.00)") == 2
+    assert "in the binary panel" in text and "; in the linear and general panel" in text
     fits = incentives.rate_fits(table)
     assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
+    assert set(fits.last_n_lo) == {10_000} and set(fits.last_n_hi) == {100_000}
     assert np.allclose(fits[fits.kind == "linear"].slope, -1)
     lg = incentives.linear_vs_general(table)
     assert lg.ratio_at_largest_n == pytest.approx((0.999, 0.999)) and lg.largest_relative_difference == pytest.approx(0.001)
@@ -196,6 +200,21 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
     d = incentives.effort_distance(table[(table.kind == "linear") & (table.monitor == "a (x)") & (table.problem == "restricted")],
                                    0.9, incentives.RATE_CURVES["linear"])
     assert d.slope == pytest.approx(-2) and d.bound_slope == pytest.approx(-1) and d.above == 0 and d.points == 13
+
+
+def test_rate_key_results_quote_the_slopes_over_the_window_the_results_page_reads():
+    table = _rate_table(noise=0.001)
+    fits = incentives.rate_fits(table)
+    lines = incentives.rate_key_results(fits, table)
+    linear = fits[(fits.kind == "linear") & (fits.problem == "unrestricted")].iloc[0]
+    binary = fits[(fits.kind == "binary") & (fits.problem == "unrestricted")].iloc[0]
+    assert lines[0].startswith("over the last decade of n computed (n = 10,000–100,000), the linear gap's log–log slope is")
+    assert f"against ${report.number(linear.last_reference_slope)}$ for the theory's $1/n$" in lines[0]
+    assert f"against ${report.number(binary.last_reference_slope)}$ for the theory's $1/\\sqrt{{n\\log n}}$" in lines[1]
+    assert report.number(binary.last_reference_slope) != report.number(binary.reference_slope)  # the window matters
+    assert "(a, unrestricted)" in lines[1] and lines[2].startswith("the optimal general contract's gap is 0.999")
+    mixed = fits.assign(last_n_lo=np.where(fits.kind == "general", 100.0, fits.last_n_lo))
+    assert incentives.last_decade(mixed) == "each curve's last decade of n computed (n from 100 to 100,000)"
 
 
 def test_first_reach_said_as_none():
@@ -332,7 +351,7 @@ def test_doubling_sentence_follows_the_slopes():
 def test_rate_fit_and_effort_sentences_on_the_theory_s_curves():
     table = _rate_table(noise=0.001)
     text = incentives.rate_fit_sentence(incentives.rate_fits(table), table, 100_000)
-    assert text.startswith("On this build's computation, binary: over the last decade of $n$")
+    assert text.startswith("On this build's computation, binary: over the last decade of n computed (n = 10,000–100,000)")
     assert "differ from the theory's by" in text and f"at $n = {100_000:,}$" in text
     assert "nearly optimal outright" in text and f"Over all {4 * 13} points" in text
     block = table[(table.monitor == "a (x)") & (table.problem == "restricted")]
@@ -384,3 +403,24 @@ def test_cramer_rao_sentence():
     assert incentives.cramer_rao_sentence(1.001, 1.0).startswith(
         f"The ratio is {report.number(1.001, digits=4)}: the bound is attained to within {report.number(0.1, digits=2)} %.")
     assert incentives.cramer_rao_sentence(1.5, 1.0).endswith(", not close to 1 on this build.")
+
+
+def test_binary_key_results_and_lenient_markdown_name_the_window_of_the_slopes():
+    profile = utility.profile("figure3")
+    etas = np.linspace(0.6, 1.0, 401)
+    panels = [incentives.bell_panel(profile, n, 0.98, etas)[0] for n in (50, 200)]
+    n = np.unique(np.round(np.logspace(1, 5, 17)).astype(int))
+    curve = (1 + 0.05 * np.cos(n)) / np.sqrt(n * np.log(n))  # the theory's rate with some wiggle
+    local = rates.local_slopes(n, curve).assign(reference=rates.local_slopes(n, 1 / np.sqrt(n * np.log(n))).slope)
+    reading = incentives.slope_reading(n, curve, 1 / np.sqrt(n * np.log(n)), local, n_mins=(100, 1000))
+    lines = incentives.binary_key_results(panels, contracts.first_best(profile).eta, 50, 0.0123, reading)
+    r = incentives.bell_reading(panels, contracts.first_best(profile).eta)
+    assert lines[0].startswith("the incentive of the best binary contract is a bell curve in effort: from $n = 50$ to $n = 200$")
+    assert f"grows {report.number(r.growth)}-fold" in lines[0]
+    assert f"an annotator who complies exactly still misses the bonus with probability {report.number(0.0123)}" in lines[1]
+    last = local.iloc[-1]
+    assert f"(n = {int(last.n_lo):,}–{int(last.n_hi):,}) the miss probability's local slope is " \
+           f"{report.number(last.slope, digits=2)} against {report.number(last.reference, digits=2)}" in lines[2]
+    text = incentives.lenient_markdown({"slack": reading, "miss": reading})
+    assert text.startswith("On this build's computation:\n\n- **Threshold slack**: over $n = 100$")
+    assert "\n- **Miss probability**: " in text and text.endswith("so only the slopes at large $n$ are a test of it.")

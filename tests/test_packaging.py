@@ -90,7 +90,10 @@ def test_every_file_of_the_package_data_is_in_the_wheel_listing():
     patterns = project["tool"]["setuptools"]["package-data"]["annotator_incentives"]
     package = REPO_ROOT / "lib" / "annotator_incentives"
     shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
-    assert shipped == {p for p in (package / "_data").rglob("*") if p.is_file()}
+    # every file of the package that is not Python source: the real data and the data registry's records
+    data = {p for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert package / "data" / "registry.toml" in data
+    assert shipped == data
 
 
 def test_jupyter_book_is_pinned_below_2():

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import report as fmt
 from . import validation
 from .data.errors import DataError
 
@@ -48,6 +49,8 @@ __all__ = [
     "check_votes",
     "votes_from_file",
     "Interval",
+    "interval_text",
+    "kappa_range",
     "krippendorff_alpha",
     "fleiss_kappa",
     "cohen_kappas",
@@ -268,6 +271,70 @@ class Interval:
     units: int
     replicates: int
     level: float
+
+
+def interval_text(interval: Interval, say_level: bool = False) -> str:
+    """A statistic with its interval as a table cell or a report line says it, by the book's number
+    policy (``report.number``): ``0.512 (0.481 to 0.540)``, the value
+    alone when the bootstrap did not define an interval, ``undefined`` when the statistic is not.
+
+    Parameters
+    ----------
+    interval : Interval
+        What :func:`krippendorff_alpha` or :func:`fleiss_kappa` returns.
+    say_level : bool, optional
+        Name the interval's coverage: ``0.512 (95% interval 0.481 to 0.540)`` (default: not named).
+
+    Returns
+    -------
+    str
+        The value, then the interval in brackets when there is one.
+
+    Examples
+    --------
+    >>> alpha = Interval(0.51234, 0.4811, 0.54, units=40, replicates=1000, level=0.95)
+    >>> interval_text(alpha), interval_text(alpha, say_level=True)
+    ('0.512 (0.481 to 0.540)', '0.512 (95% interval 0.481 to 0.540)')
+    >>> interval_text(Interval(float("nan"), None, None, units=1, replicates=0, level=0.95))
+    'undefined'
+    """
+    text = fmt.number(interval.value, missing="undefined")
+    if interval.low is None or interval.high is None or text == "undefined":
+        return text
+    coverage = f"{interval.level:.0%} interval " if say_level else ""
+    return f"{text} ({coverage}{fmt.number(interval.low)} to {fmt.number(interval.high)})"
+
+
+def kappa_range(pairs: pd.DataFrame, min_shared: int = 10) -> str:
+    """Cohen's κ of the pairs of workers who share ``min_shared`` tasks, as one table cell: the
+    smallest and largest κ, the number of pairs, and the span of their intervals, by the book's
+    number policy; a pool without such a pair says so.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        What :func:`cohen_kappas` returns (columns ``kappa``, ``low``, ``high``).
+    min_shared : int, default 10
+        The ``min_shared`` those pairs were chosen with, for the words of an empty table.
+
+    Returns
+    -------
+    str
+        ``"0.21 to 0.64 over 12 pairs; intervals from ..."`` or ``"no pair shares 10 tasks"``.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"kappa": [0.2, 0.6], "low": [0.05, 0.41], "high": [0.35, 0.79]})
+    >>> kappa_range(pairs)
+    '0.200 to 0.600 over 2 pairs; intervals from 0.0500 to 0.790'
+    >>> kappa_range(pairs.iloc[:0], min_shared=20)
+    'no pair shares 20 tasks'
+    """
+    if pairs.empty:
+        return f"no pair shares {fmt.count(min_shared)} tasks"
+    return (f"{fmt.between(pairs.kappa.min(), pairs.kappa.max())} over {fmt.count(len(pairs))} "
+            f"pair{'s' if len(pairs) > 1 else ''}; "
+            f"intervals from {fmt.number(pairs.low.min())} to {fmt.number(pairs.high.max())}")
 
 
 def _settings(n_boot: int, level: float, seed: int) -> tuple[int, float, int]:
@@ -522,6 +589,7 @@ def worker_reliability(frame: pd.DataFrame, method: str = "ds", seed: int = 0, i
     frame : DataFrame
         Votes in long format (:func:`check_votes`).
     method : {"ds", "one-coin", "glad", "mace"}
+        The aggregator, by its short name in :data:`METHODS` (the list above says what each estimates).
     seed : int
         Seed of MACE's starting point (the other methods are deterministic).
     iterations : int
@@ -633,8 +701,9 @@ def team_report(frame: pd.DataFrame, method: str = "ds", min_shared: int = 10, d
     Parameters
     ----------
     frame : DataFrame
-        Votes in long format (:func:`check_votes`).
+        Votes in long format (:func:`check_votes`); the pool's statistics and every worker's row use them all.
     method : {"ds", "one-coin", "glad", "mace"}
+        The aggregator of :func:`worker_reliability` that gives each worker's reliability.
     min_shared : int
         Fewest shared tasks to judge a worker (and a pair) by agreement (at least 2).
     delta, eta0, eta1, error
@@ -707,11 +776,14 @@ def format_team_report(report: dict[str, Any]) -> str:
     Parameters
     ----------
     report : dict
-        What :func:`team_report` returns.
+        What :func:`team_report` returns (the same data ``annotator-plan agree --json`` prints).
 
     Returns
     -------
     str
+        Lines of text: the votes; the pool's α and κ (each with its interval by :func:`interval_text`);
+        each worker's tasks, shared tasks and reliability, with the share of its tasks the checks take;
+        the self-consistency checks per worker, or why they are out of reach.
 
     Examples
     --------
@@ -720,15 +792,11 @@ def format_team_report(report: dict[str, Any]) -> str:
     >>> text.splitlines()[0]
     'Votes: 36 votes by 3 workers on 12 tasks; labels x, y'
     """
-    from . import report as fmt
-
     def interval(entry: dict[str, Any] | None) -> str:
-        if entry is None or entry["value"] is None:
+        if entry is None:
             return "undefined"
-        text = fmt.number(entry["value"])
-        if entry["low"] is not None:
-            text += f" ({entry['level']:.0%} interval {fmt.number(entry['low'])} to {fmt.number(entry['high'])})"
-        return text
+        return interval_text(Interval(entry["value"], entry["low"], entry["high"], entry["tasks"],
+                                      entry["bootstrap_resamples"], entry["level"]), say_level=True)
 
     pool, sc, t = report["pool"], report["self_consistency"], report["test"]
     fleiss = pool["fleiss_kappa"]

@@ -328,7 +328,8 @@ def format_plan(result: dict[str, Any]) -> str:
     Raises
     ------
     KeyError
-        A dictionary that is not a plan.
+        When ``result`` lacks a key that :func:`plan` writes (``"monitoring"``, ``"contracts"``, ``"n"``, ...):
+        a dictionary that is not a plan.
 
     Examples
     --------

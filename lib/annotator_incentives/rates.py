@@ -167,12 +167,12 @@ def fit_loglog(n, gap, n_min: float = 0, min_points: int = 3) -> SlopeFit:
     Returns
     -------
     SlopeFit
-        (slope, standard error, intercept).
+        (slope, standard error, intercept) of the line log gap = intercept + slope · log n.
 
     Raises
     ------
     ContractError
-        n or gap not numbers of one length, or fewer than ``min_points`` usable gaps.
+        n or gap not numbers of one length; fewer than ``min_points`` usable gaps; all of them at one n.
 
     Examples
     --------
@@ -346,12 +346,12 @@ def local_slopes(n, values, points: int = 5) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns n_lo, n_hi, n_mid and slope, one row per window.
+        Columns n_lo, n_hi, n_mid and slope, one row per window: ``len(n) - points + 1`` rows.
 
     Raises
     ------
     ContractError
-        n or values not numbers of one length, or fewer than ``points`` of them.
+        n or values not numbers of one length, or fewer than ``points`` of them (no whole window).
 
     Examples
     --------

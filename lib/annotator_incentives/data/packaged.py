@@ -196,12 +196,13 @@ def packaged_data_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        The packaged data folder, ``annotator_incentives/_data``.
+        The packaged data folder, ``annotator_incentives/_data``, checked on the first call only (the
+        answer is kept for the rest of the process).
 
     Raises
     ------
     PackagedDataError
-        When a shipped file is missing or changed.
+        A shipped file is missing or differs from its sha256 in ``_data/SHA256SUMS``; reinstalling the package mends it.
 
     Examples
     --------

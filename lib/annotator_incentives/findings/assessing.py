@@ -8,7 +8,7 @@ them (or the dataset's p) and return what the chapters' sentences state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +17,9 @@ import pandas as pd
 from .. import monitoring, report
 
 __all__ = [
+    "figures_sentence",
+    "spread_markdown",
+    "spread_key_results",
     "comparison_markdown",
     "eta1_sentence",
     "ump_rows",
@@ -399,6 +402,99 @@ def checks_needed(p, deltas: Sequence[float], target: float = 0.1, eta0: float =
         agreement=_needed(expert, target, eta0, eta1),
         self_consistency={float(d): _needed(monitoring.self_consistency_monitor(d), target, eta0, eta1) for d in deltas},
     )
+
+
+def spread_markdown(spreads: dict[str, PSpread], caveats: Sequence[str] = ()) -> str:
+    """The data chapter's reading of its p histograms: for each dataset (``spreads`` by label,
+    :func:`p_spread`) the mean folded p, c̄ and the shares of pairs near one half and near one, as
+    bullets, then the ``caveats`` of the samples among them.
+
+    Parameters
+    ----------
+    spreads : dict of str to PSpread
+        By the dataset's label.
+    caveats : sequence of str, optional
+        Sentences said after the bullets (a sample's caveat).
+
+    Returns
+    -------
+    str
+        Markdown: a lead line, one bullet per dataset, then the caveats.
+
+    Examples
+    --------
+    >>> print(spread_markdown({"A": p_spread([0.5, 0.55, 0.95, 1.0])}, ["A is a sample."]))  # doctest: +NORMALIZE_WHITESPACE
+    On this build's data:
+    <BLANKLINE>
+    - A: mean folded p = 0.750, c̄ = 0.500; 50 % of the pairs have p below 0.6 (a committed label is then
+      close to a coin flip) and 50 % have p above 0.9.
+    <BLANKLINE>
+    A is a sample.
+    """
+    bullets = report.bullets("On this build's data:", [
+        f"{label}: mean folded p = {report.number(s.mean_p)}, c̄ = {report.number(s.c_bar)}; {report.percent(s.share_below)} "
+        f"of the pairs have p below {report.value(s.low)} (a committed label is then close to a coin flip) and "
+        f"{report.percent(s.share_above)} have p above {report.value(s.high)}." for label, s in spreads.items()])
+    return bullets + ("\n\n" + " ".join(caveats) if caveats else "")
+
+
+def spread_key_results(spreads: dict[str, PSpread]) -> list[str]:
+    """The data chapter's key results, for the box at the top of the chapter: each dataset's c̄
+    and its share of pairs near one half (``spreads`` by label, :func:`p_spread`), and what p
+    is to the later chapters.
+
+    Parameters
+    ----------
+    spreads : dict of str to PSpread
+        By the dataset's label.
+
+    Returns
+    -------
+    list of str
+        One line per dataset, then one on how p enters the later chapters.
+
+    Examples
+    --------
+    >>> print(spread_key_results({"A": p_spread([0.5, 0.55, 0.95, 1.0])})[0])  # doctest: +NORMALIZE_WHITESPACE
+    A: c̄ = 0.500, the signal of one expert check; 50 % of its pairs have p below 0.6, where a committed
+    label is close to a coin flip
+    """
+    return [f"{label}: c̄ = {report.number(s.c_bar)}, the signal of one expert check; {report.percent(s.share_below)} of its "
+            f"pairs have p below {report.value(s.low)}, where a committed label is close to a coin flip"
+            for label, s in spreads.items()] + [
+        "A dataset's p enters every later chapter only through c̄ (expert monitoring) or not at all (self-consistency)."]
+
+
+def figures_sentence(datasets: Iterable) -> str:
+    """Which of the paper's figures the data chapter rebuilds on this build: Figure 1's top row
+    always, and Figure 6 (the calibration) for each loaded dataset with reward-model scores, that
+    is with a ``calibration`` (PKU and Skywork in the paper); without one it says why Figure 6 is
+    missing.
+
+    Parameters
+    ----------
+    datasets : iterable
+        The loaded datasets (``data.available_preference_data().loaded.values()``), each with a
+        ``label`` and a ``calibration`` (None when its p is not recalibrated).
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Loaded
+    >>> figures_sentence([Loaded(label="PKU", calibration=object()), Loaded(label="HelpSteer", calibration=None)])
+    "On this build, this page rebuilds the paper's Figure 1 (top row) and its Figure 6 for PKU."
+    >>> figures_sentence([]).split(":")[0]
+    "On this build, this page rebuilds the paper's Figure 1 (top row) only"
+    """
+    scored = [d.label for d in datasets if d.calibration is not None]
+    if scored:
+        return f"On this build, this page rebuilds the paper's Figure 1 (top row) and its Figure 6 for {report.series(scored)}."
+    return ("On this build, this page rebuilds the paper's Figure 1 (top row) only: its Figure 6 needs a dataset with "
+            "reward-model scores (PKU or Skywork), and none is available.")
 
 
 def versus_bound(label: str, c: BoundComparison) -> str:

@@ -307,7 +307,7 @@ def _rates(t: Tables) -> Reading:
     fits = fits[fits.kind.isin(["binary", "linear"])]
     worst = float(fits.last_difference.abs().max())
     parts = [f"{kind}: slopes {report.number(b.last_slope.min())} to {report.number(b.last_slope.max())} against the "
-             f"theory's {report.number(b.last_reference_slope.mean())} over the last decade of $n$"
+             f"theory's {report.number(b.last_reference_slope.mean())} over {incentives.last_decade(b)}"
              for kind, b in fits.groupby("kind")]
     return Reading("; ".join(parts), AGREES if worst <= RATE_TOLERANCE else DIFFERS,
                    f"every curve's slope is within {RATE_TOLERANCE} of its rate's slope on the same points"

@@ -71,6 +71,11 @@ __all__ = [
     "monitor_spread",
     "RATE_CURVES",
     "rate_fits",
+    "lenient_markdown",
+    "binary_key_results",
+    "monitor_spread_sentence",
+    "last_decade",
+    "rate_key_results",
     "LinearVsGeneral",
     "linear_vs_general",
     "EffortDistance",
@@ -1014,6 +1019,62 @@ def slope_sentence(name: str, curve: str, r: SlopeReading) -> str:
             f"{report.number(r.last['slope'])} against {report.number(r.last['reference'])} for the theory's curve.")
 
 
+def lenient_markdown(slopes: dict[str, SlopeReading]) -> str:
+    r"""The lenient-threshold figure's slopes in words: the threshold slack against
+    :math:`\sqrt{\log n / n}` and the miss probability against :math:`1/\sqrt{n \log n}`
+    (:func:`slope_sentence`, ``slopes`` by ``"slack"`` and ``"miss"``), and why only the windows at
+    large n test the theorem.
+
+    Examples
+    --------
+    >>> from annotator_incentives import rates
+    >>> n = np.array([100, 300, 1000, 3000, 10000, 30000])
+    >>> wiggly = [1.0, 1.02, 1.0, 0.98, 1.0, 1.01] / n
+    >>> r = slope_reading(n, wiggly, 1 / n, rates.local_slopes(n, wiggly, points=3).assign(reference=-1.0))
+    >>> text = lenient_markdown({"slack": r, "miss": r})
+    >>> text.count("\n- **Threshold slack**: "), text.count("\n- **Miss probability**: ")
+    (1, 1)
+    """
+    return (report.bullets("On this build's computation:", [
+        slope_sentence("Threshold slack", r"$\sqrt{\log n / n}$", slopes["slack"]),
+        slope_sentence("Miss probability", r"$1/\sqrt{n \log n}$", slopes["miss"])])
+        + "\n\nA fit that starts where the local slopes are still far from the theory's (the small-$n$ end of the "
+        "lower panels) reports an average, not the rate; the windows at large $n$ are the ones that show the "
+        "asymptotics. The theorem fixes the order of these quantities, not their constants, so only the slopes "
+        "at large $n$ are a test of it.")
+
+
+def binary_key_results(bell: Sequence[BellPanel], eta_star: float, n: int, miss: float, miss_slopes: SlopeReading) -> list[str]:
+    r"""The binary-contracts chapter's key results, for the box at the top of the chapter: how the
+    incentive's bell curve grows and narrows from the first to the last panel (:func:`bell_reading`),
+    the probability ``miss`` that an annotator who complies exactly misses the bonus at ``n``, and the
+    miss probability's local slope over the last window of n, which the box names, against the
+    theory's :math:`1/\sqrt{n \log n}` (``miss_slopes``, :func:`slope_reading`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from annotator_incentives import rates
+    >>> ns = np.unique(np.round(np.logspace(1, 4, 13)).astype(int))
+    >>> curve = 1 / np.sqrt(ns * np.log(ns))
+    >>> local = rates.local_slopes(ns, curve).assign(reference=rates.local_slopes(ns, curve).slope)
+    >>> flat = BellPanel(10, 9, 0.1, 0.01, 0.9, np.array([]), None, 0.3)  # a panel without a crossing
+    >>> binary_key_results([flat, flat], 0.9, 50, 0.0123, slope_reading(ns, curve, curve, local))[2][:75]
+    "over the last window of $n$ (n = 1,000–10,000) the miss probability's local"
+    """
+    r, last = bell_reading(bell, eta_star), miss_slopes.last
+    return [
+        f"the incentive of the best binary contract is a bell curve in effort: from $n = {bell[0].n}$ to $n = {bell[-1].n}$ "
+        f"its height grows {report.number(r.growth)}-fold and its width shrinks {report.number(r.shrink)}-fold "
+        "({numref}`fig-bell`);",
+        f"at $n = {n}$ an annotator who complies exactly still misses the bonus with probability {report.number(miss)} "
+        "({numref}`fig-missed-bonus`);",
+        f"over the last window of $n$ (n = {report.count(int(last['n_lo']))}–{report.count(int(last['n_hi']))}) the miss "
+        f"probability's local slope is {report.number(last['slope'], digits=2)} against "
+        f"{report.number(last['reference'], digits=2)} for the theory's $1/\\sqrt{{n \\log n}}$ ({{numref}}`fig-lenient`): that "
+        "risk, times a bonus of order one, is the binary gap."]
+
+
 @dataclass(frozen=True)
 class ThresholdClasses:
     """Which thresholds k make eta* the annotator's best effort (see :func:`threshold_classes`).
@@ -1111,6 +1172,24 @@ def monitor_spread(table: pd.DataFrame, monitors: Sequence[str]) -> dict[str, tu
     return out
 
 
+def monitor_spread_sentence(spread: dict[str, tuple[float, float, int, float, float]]) -> str:
+    r"""How far dividing by the Fisher information brings the two monitors together in each panel of
+    the normalised rate figure (:func:`monitor_spread`), in words.
+
+    Examples
+    --------
+    >>> print(monitor_spread_sentence({"binary": (1.0, 1.31, 10, 1.2, 1.31)}))  # doctest: +NORMALIZE_WHITESPACE
+    On this build's computation, in the binary panel the larger of the two monitors' normalised values is 1.00 to 1.31
+    times the smaller (at $n = 10$: 1.20 to 1.31). A factor near 1 means that dividing by $\mathcal I$ brings the
+    monitors together.
+    """
+    return ("On this build's computation, " + "; ".join(
+        f"in the {title} panel the larger of the two monitors' normalised values is {report.number(lo)} to {report.number(hi)} "
+        f"times the smaller (at $n = {n1}$: {report.number(lo1)} to {report.number(hi1)})"
+        for title, (lo, hi, n1, lo1, hi1) in spread.items())
+        + ". A factor near 1 means that dividing by $\\mathcal I$ brings the monitors together.")
+
+
 RATE_CURVES = {"binary": lambda n: 1 / np.sqrt(n * np.log(n)), "linear": lambda n: 1 / n, "general": lambda n: 1 / n}
 
 
@@ -1119,7 +1198,9 @@ def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
     theory's curve (1/sqrt(n log n) binary, 1/n linear and general) on the same points.
 
     Returns one row per (monitor, kind, problem): ``slope``, ``stderr``, ``reference_slope``
-    (n >= 100), ``last_slope``, ``last_reference_slope``, ``last_difference``.
+    (n >= 100), ``last_slope``, ``last_stderr``, ``last_reference_slope``, ``last_difference``
+    over the last decade, and that window's smallest and largest n, ``last_n_lo`` and
+    ``last_n_hi`` (:func:`last_decade` says it in words).
     """
     fits = []
     for (monitor, kind, problem), block in table.groupby(["monitor", "kind", "problem"], sort=False):
@@ -1129,9 +1210,60 @@ def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
         wide = rates.fit_against_reference(n_vals, block.gap, ref, n_min=100)
         last = rates.fit_against_reference(n_vals, block.gap, ref, n_min=n_vals.max() / 10 - 1e-9)
         fits.append({"monitor": monitor, "kind": kind, "problem": problem, "slope": wide["slope"], "stderr": wide["stderr"],
-                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"],
-                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"]})
+                     "reference_slope": wide["reference_slope"], "last_slope": last["slope"], "last_stderr": last["stderr"],
+                     "last_reference_slope": last["reference_slope"], "last_difference": last["difference"],
+                     "last_n_lo": last["n_min"], "last_n_hi": last["n_max"]})
     return pd.DataFrame(fits)
+
+
+def last_decade(fits: pd.DataFrame) -> str:
+    """The window of the last-decade fits of :func:`rate_fits`, in words, so that every sentence
+    quoting a slope over it says over which n: one window when all ``fits`` share it, else the
+    smallest and largest n of their windows.
+
+    Examples
+    --------
+    >>> last_decade(pd.DataFrame({"last_n_lo": [10_000.0, 10_000.0], "last_n_hi": [100_000.0, 100_000.0]}))
+    'the last decade of n computed (n = 10,000–100,000)'
+    >>> last_decade(pd.DataFrame({"last_n_lo": [100.0, 10_000.0], "last_n_hi": [1_000.0, 100_000.0]}))
+    "each curve's last decade of n computed (n from 100 to 100,000)"
+    """
+    lo, hi = fits.last_n_lo.unique(), fits.last_n_hi.unique()
+    if len(lo) == 1 and len(hi) == 1:
+        return f"the last decade of n computed (n = {report.count(int(lo[0]))}–{report.count(int(hi[0]))})"
+    return f"each curve's last decade of n computed (n from {report.count(int(lo.min()))} to {report.count(int(hi.max()))})"
+
+
+def rate_key_results(fits: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The linear-contracts chapter's key results, for the box at the top of the chapter: the log-log
+    slope of the linear and the binary gap (the first monitor's unrestricted curve of :func:`rate_fits`)
+    over the last decade of n (:func:`last_decade`, the window the results page reads too), each beside
+    the theory's curve on the same points, and the general contract's gap against the linear one's at
+    the largest n (:func:`linear_vs_general`).
+
+    Examples
+    --------
+    >>> n = np.unique(np.round(np.logspace(1, 5, 13)))
+    >>> curves = {"binary": 1 / np.sqrt(n * np.log(n)), "linear": 1 / n, "general": 0.999 / n}
+    >>> table = pd.concat([pd.DataFrame({"monitor": "self-consistency (δ = 0.02)", "kind": k, "problem": "unrestricted",
+    ...                                  "n": n, "gap": g}) for k, g in curves.items()])
+    >>> lines = rate_key_results(rate_fits(table), table)
+    >>> len(lines), lines[0].split(" slope")[0]
+    (3, "over the last decade of n computed (n = 10,000–100,000), the linear gap's log–log")
+    """
+    first = {kind: fits[(fits.kind == kind) & (fits.problem == "unrestricted")].iloc[0] for kind in ("linear", "binary")}
+    window = last_decade(pd.DataFrame(first.values()))
+    lg = linear_vs_general(table)
+
+    def slope(f: pd.Series) -> str:
+        return report.estimate(f.last_slope, f.last_stderr) if f.last_stderr > 0 else report.number(f.last_slope)
+
+    return [f"over {window}, the {kind} gap's log–log slope is ${slope(f)}$ against ${report.number(f.last_reference_slope)}$ "
+            f"for the theory's {curve} on the same points ({f.monitor.split(' (')[0]}, unrestricted)"
+            for kind, f, curve in (("linear", first["linear"], "$1/n$"), ("binary", first["binary"], "$1/\\sqrt{n\\log n}$"))
+            ] + [f"the optimal general contract's gap is {report.number(lg.ratio_at_largest_n[0], digits=4)} to "
+                 f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear one's at the largest $n$: "
+                 "linear contracts are rate-optimal, the paper's claim"]
 
 
 @dataclass(frozen=True)
@@ -1310,7 +1442,7 @@ def rate_fit_sentence(fits: pd.DataFrame, table: pd.DataFrame, n_max: int) -> st
     lg = linear_vs_general(table)
     return (
         "On this build's computation, " + "; ".join(
-            f"{kind}: over the last decade of $n$ the fitted slopes differ from the theory's by "
+            f"{kind}: over {last_decade(fits[fits.kind == kind])} the fitted slopes differ from the theory's by "
             f"{report.at_most(abs(w.last_difference), digits=2, floor=0.001)} ({w.monitor.split(' (')[0]}, {w.problem})"
             for kind, w in worst.items()) + ". "
         "The local slope of $1/\\sqrt{n \\log n}$ is $-\\tfrac12(1 + 1/\\log n)$, which still differs from $-1/2$ by "
