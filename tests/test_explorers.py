@@ -127,7 +127,7 @@ def test_the_assessment_numbers_are_the_librarys():
         else:
             exact = float(monitoring.error_sum_lower_bound(row.n, monitoring.expert_kl_divergence([0.75], row.e0, row.e1)))
         assert row.txt == report.number(exact, explorers.DIGITS, floor=1e-12)
-        assert row.err == pytest.approx(max(exact, explorers.FLOOR), rel=1e-3)
+        assert row.err == pytest.approx(max(exact, explorers.FLOOR), rel=5 * 10.0 ** -explorers.CURVE_DIGITS)
     chart = explorers.assessment_explorer(tests)
     assert explorers.spec_bytes(chart) < explorers.BUDGET_BYTES
 
