@@ -26,7 +26,8 @@ FALLBACK = ("The interactive explorer needs JavaScript; shown here is its first 
 # Charts and controls that fit the page: a chart wider than its box is drawn again with its rows of
 # views stacked into one column (a phone), and scaled down if it is still too wide; a control is
 # never wider than the box. Each explorer's numbers are text lines within their view.
-STYLE = (".book-explorer svg { max-width: 100%; height: auto; } "
+STYLE = (".book-explorer .vega-embed { max-width: 100%; } .book-explorer svg { max-width: 100%; height: auto; } "
+         ".book-explorer .vega-bind label { display: flex; flex-wrap: wrap; align-items: center; gap: 0 0.4em; } "
          ".book-explorer select { max-width: 100%; } .book-explorer .vega-bind { margin: 0.2em 0; }")
 EMBED = """function (element) {
   var box = document.getElementById(element);
@@ -41,7 +42,8 @@ EMBED = """function (element) {
     if (!rows || !svg || Number(svg.getAttribute('width')) <= box.clientWidth) return ready();
     result.finalize(); chart.innerHTML = '';
     var column = Object.assign({}, spec, {vconcat: spec.vconcat.reduce(function (all, view) {
-      return all.concat(view.hconcat || [view]); }, [])});
+      return all.concat(view.hconcat ? view.hconcat.map(function (inner) {
+        return view.data && !inner.data ? Object.assign({data: view.data}, inner) : inner; }) : [view]); }, [])});
     return vegaEmbed(chart, column, options).then(ready);
   });
 }"""
@@ -77,9 +79,10 @@ class VegaLitePlugin:
             renderer.add_js_file(name.split("/")[-1], name, {})
         element = f"book-explorer-{key}"
         safe = text.replace("</", "<\\/")  # the specification cannot end its script element
-        opening = (f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
+        opening = (f'<style>{STYLE}</style>'  # outside the box, whose content the chart replaces
+                   f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
                    ' style="overflow-x: auto; max-width: 100%">'
-                   f'<style>{STYLE}</style><p class="book-explorer-note">{FALLBACK}</p>')
+                   f'<p class="book-explorer-note">{FALLBACK}</p>')
         closing = (f'</div><script type="application/json" id="{element}-spec">{safe}</script>'
                    f"<script>({EMBED})('{element}');</script>")
         return [nodes.raw("", opening, format="html"), image, nodes.raw("", closing, format="html")]
