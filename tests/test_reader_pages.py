@@ -381,3 +381,30 @@ def test_every_text_of_the_explorers_fits_its_box(built_book, chromium, width):
                 _choose(page, control, len(_options(page, control)) - 1)
             assert not page.evaluate(EXPLORER_FIT), (width, name, page.evaluate(EXPLORER_FIT))
         browser.close()
+
+
+@pytest.mark.slow
+def test_the_contract_explorer_offers_the_grid_the_issue_asks_for(built_book, chromium):
+    """Self-consistency with δ from 0 to 0.2, experts with c̄ from 0.02 to 0.9 and each dataset's
+    c̄ under its name, every registered profile, the three classes, both problems and n from 1 to
+    10,000 on a log grid."""
+    from annotator_incentives import data as ai_data
+    from annotator_incentives import utility
+
+    playwright, executable, site = _explorer_site(built_book, chromium)
+    with playwright.sync_playwright() as pw:
+        browser, page, _ = _explorer_page(pw, executable, site, "principal_agent.html")
+        options = {c: _options(page, c) for c in EXPLORER_PAGES["principal_agent.html"]}
+        browser.close()
+    deltas = [float(m[1]) for _, text in options["monitor"] if (m := re.search(r"δ = ([0-9.]+)", text))]
+    c_bars = [float(m[1]) for _, text in options["monitor"] if (m := re.search(r"c̄ = ([0-9.]+)$", text))]
+    assert min(deltas) == 0 and max(deltas) == 0.2 and len(deltas) >= 5, deltas
+    assert min(c_bars) == 0.02 and max(c_bars) == 0.9 and len(c_bars) >= 5, c_bars
+    for d in ai_data.available_preference_data().loaded.values():
+        assert any(d.label in text and f"{d.c_bar:.3f}" in text for _, text in options["monitor"]), d.label
+    assert [value for value, _ in options["profile"]] == list(utility.PROFILES)
+    assert {value for value, _ in options["kind"]} == {"binary", "linear", "general"}
+    assert {value for value, _ in options["problem"]} == {"restricted", "unrestricted"}
+    ns = [int(value) for value, _ in options["n"]]
+    assert ns[0] == 1 and ns[-1] == 10_000 and len(ns) >= 8
+    assert max(b / a for a, b in zip(ns, ns[1:], strict=False)) <= 10  # a log grid: no decade skipped
