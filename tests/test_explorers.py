@@ -16,11 +16,8 @@ MONITORS = explorers.monitors([0.02, 0.1], {"c̄ = 0.3": 0.3, "c̄ = 0.9": 0.9})
 
 @pytest.fixture(scope="module")
 def grid():
-    return explorers.contract_grid(["figure3", "figure10_G"], MONITORS, [1, 10, 300], solve_if=_up_to_10)
-
-
-def _up_to_10(profile, c, kind, problem, n):
-    return (kind, problem) != ("general", "unrestricted") or n <= 10
+    solved = explorers.Solved({"figure3", "figure10_G"}, set(), ("figure3", "0.98", 10))
+    return explorers.contract_grid(["figure3", "figure10_G"], MONITORS, [1, 10, 300], solve_if=solved)
 
 
 def test_every_displayed_number_is_the_solve_at_display_precision(grid):
@@ -31,7 +28,7 @@ def test_every_displayed_number_is_the_solve_at_display_precision(grid):
         profile = utility.profile(row.p)
         c = float(row.c)
         if row.sb == explorers.NOT_SOLVED:
-            assert (row.k, row.r) == ("general", "unrestricted") and row.n > 10
+            assert (row.k, row.r) == ("general", "unrestricted") and (row.p, row.c, row.n <= 10) != ("figure3", "0.98", True)
             continue
         solution = contracts.solve(row.k, row.n, c, profile, row.r)
         if not solution.feasible:

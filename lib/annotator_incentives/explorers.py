@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import product
@@ -50,6 +50,7 @@ __all__ = [
     "Monitor",
     "monitors",
     "NOT_SOLVED",
+    "Solved",
     "first_best_row",
     "general_counts",
     "contract_row",
@@ -263,6 +264,33 @@ def _cost(job: tuple) -> float:
         "binary", "unrestricted", True) else 0.0
 
 
+@dataclass(frozen=True)
+class Solved:
+    """Which settings of a contract grid a build solves (the ``solve_if`` of :func:`contract_grid`):
+    the profiles in ``every_monitor`` at every signal strength, every profile at the signal
+    strengths in ``signals`` (:attr:`Monitor.c_key`); the general class's unrestricted problem
+    only for the (profile, c_key, largest n) of ``general_unrestricted`` (None: never).
+
+    Examples
+    --------
+    >>> solved = Solved({"figure3"}, {"0.98"}, ("figure3", "0.98", 10))
+    >>> solved("figure3", "0.3", "binary", "unrestricted", 100), solved("baseline", "0.3", "binary", "restricted", 1)
+    (True, False)
+    >>> solved("baseline", "0.98", "linear", "restricted", 1), solved("figure3", "0.98", "general", "unrestricted", 30)
+    (True, False)
+    """
+
+    every_monitor: Collection[str]
+    signals: Collection[str]
+    general_unrestricted: tuple[str, str, int] | None = None
+
+    def __call__(self, profile: str, c_key: str, kind: str, problem: str, n: int) -> bool:
+        if (kind, problem) == ("general", "unrestricted"):
+            return self.general_unrestricted is not None and (profile, c_key) == self.general_unrestricted[:2] and (
+                n <= self.general_unrestricted[2])
+        return profile in self.every_monitor or c_key in self.signals
+
+
 def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: Sequence[int],
                   kinds: Sequence[str] = KINDS, problems: Sequence[str] = PROBLEMS,
                   solve_if: Callable[[str, str, str, str, int], bool] | None = None, workers: int = 1) -> pd.DataFrame:
@@ -281,7 +309,7 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
     kinds, problems : sequence of str
         Contract classes and problems.
     solve_if : callable, optional
-        ``solve_if(profile, c_key, kind, problem, n)`` says whether to solve a setting (c_key:
+        ``solve_if(profile, c_key, kind, problem, n)`` (e.g. a :class:`Solved`) says whether to solve a setting (c_key:
         :attr:`Monitor.c_key`); the others' rows say "not solved" (:data:`NOT_SOLVED`), to keep
         a build short: the general class's unrestricted problem takes about half a second a
         solve whatever n, the binary class's a fifth of a second from hundreds of checks on.
