@@ -147,6 +147,7 @@ def test_the_chapters_tie_their_figures_to_items_of_the_paper():
     assert cells and len(files) == len(set(files)), "two cells save under one name"
     for cell in cells:
         assert set(cell["rebuilds"]) <= keys, (cell["label"], set(cell["rebuilds"]) - keys)
+        assert set(cell["explores"]) <= keys, (cell["label"], set(cell["explores"]) - keys)
         text = cell["source"].read_text()
         label = re.escape(cell["label"])
         defined = re.search(rf"^\s*name: {label}$|^\({label}\)=$|:name: {label}\b", text, re.M)
@@ -159,15 +160,18 @@ def test_a_book_cell_needs_a_label_and_files(tmp_path):
     header = "---\nkernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n"
     chapter = tmp_path / "chapter.md"
     chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
-    with pytest.raises(ValueError, match="needs files and a label"):
+    with pytest.raises(ValueError, match="needs files .* and a label"):
         claims_map.book_cells([chapter])
     chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  label: tab-x\n  file: [gap]\n---\nx = 1\n```\n")
-    with pytest.raises(ValueError, match="takes files, label, rebuilds"):
+    with pytest.raises(ValueError, match="takes explores, files, label, rebuilds"):
         claims_map.book_cells([chapter])
     chapter.write_text(header + "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    name: fig-gap\nbook:\n"
                        "  rebuilds: [fig3]\n  files: [gap]\n---\nx = 1\n```\n")
     found = claims_map.book_cells([chapter])
     assert [(c["label"], c["rebuilds"], c["files"]) for c in found] == [("fig-gap", ["fig3"], ["gap"])]
+    # an explorer's cell names the items it explores instead of files
+    chapter.write_text(header + "```{code-cell} ipython3\n---\nbook:\n  label: sec-x\n  explores: [fig3]\n---\nx = 1\n```\n")
+    assert [(c["label"], c["files"], c["explores"]) for c in claims_map.book_cells([chapter])] == [("sec-x", [], ["fig3"])]
 
 
 GLOSSARY = REPO_ROOT / "chapters" / "glossary.md"
@@ -226,6 +230,31 @@ def test_results_at_a_glance_has_a_verdict_for_every_item(built_book):
         assert "The paper (" in card and "This build" in card and "Verdict" in card, key
         assert "nan" not in re.sub(r"<[^>]+>", " ", card).split(), key
     assert "On this build, of the paper" in page
+
+
+@pytest.mark.slow
+def test_the_claims_map_and_the_results_link_the_explorers(built_book):
+    """The claims map (introduction) and the results at a glance link each interactive explorer
+    from every item its chapter cell says it explores, and every such link reaches the
+    explorer's section."""
+    out, result = built_book
+    html = out / "_build" / "html" / "chapters"
+    explored = {}
+    for cell in book_cells():
+        for key in cell["explores"]:
+            explored.setdefault(key, set()).add(cell["label"])
+    assert {"sec-contract-explorer", "sec-assessment-explorer"} <= set().union(*explored.values())
+    assert "sec-assessment-explorer" in explored["claim-self-consistency"] and "sec-contract-explorer" in explored["fig3"]
+    for name in ("intro.html", "glance.html"):
+        page = (html / name).read_text()
+        links = re.findall(r'<a class="[^"]*explorer-link[^"]*" href="([^"#]+)#([\w-]+)"', page)
+        assert {anchor for _, anchor in links} == set().union(*explored.values()), (name, links)
+        for target, anchor in links:
+            assert f'id="{anchor}"' in (html / target).read_text(), (name, target, anchor)
+    glance = (html / "glance.html").read_text()
+    for key, labels in explored.items():
+        card = glance.split(f'id="glance-{key}"', 1)[1].split("</dl>", 1)[0]
+        assert all(f"#{label}" in card for label in labels), key
 
 
 @pytest.mark.slow

@@ -10,8 +10,12 @@ next to the figure, in the options of the code cell that draws it::
       rebuilds: [fig1-top]            # keys of paper_items.toml
       files: [fig1_top_p_histograms]  # the names the cell saves its figure or table under
 
-(:func:`book_cells` reads them). The map is filled in after every chapter has executed, from the
-provenance records those files left in :func:`.repository.figure_dir` (``<file>.json``, written by
+An interactive explorer's cell says which items a reader can explore with it instead (``book:
+label: sec-contract-explorer``, ``explores: [fig3, ...]``, no files): the map and the results at a
+glance link it beside the figures (:func:`explorer_links`). :func:`book_cells` reads these options.
+
+The map is filled in after every chapter has executed, from the provenance records those files
+left in :func:`.repository.figure_dir` (``<file>.json``, written by
 ``annotator_incentives.plotting``: kind of data, datasets, missing, drawn or not), so it shows
 what this build produced."""
 
@@ -84,14 +88,15 @@ def status(records: list[dict]) -> str:
 
 
 BOOK_KEY = "book"  # the code-cell option that ties a figure or table of the book to the paper
-BOOK_FIELDS = {"label", "rebuilds", "files"}
+BOOK_FIELDS = {"label", "rebuilds", "files", "explores"}
 
 
 def book_cells(sources) -> list[dict]:
-    """The figures and tables the chapters tie to the paper: for every code cell of the MyST
-    notebooks ``sources`` whose options have a ``book:`` key, ``{"source", "label", "rebuilds",
-    "files"}``. The label is ``book: label:``, else the cell's ``mystnb: figure: name:``.
-    Raises ``ValueError`` for a cell without a label or files, or with an unknown field."""
+    """The figures, tables and explorers the chapters tie to the paper: for every code cell of the
+    MyST notebooks ``sources`` whose options have a ``book:`` key, ``{"source", "label",
+    "rebuilds", "files", "explores"}``. The label is ``book: label:``, else the cell's ``mystnb:
+    figure: name:``. Raises ``ValueError`` for a cell without a label, or without files and
+    without items it explores, or with an unknown field."""
     import jupytext
 
     found = []
@@ -108,10 +113,12 @@ def book_cells(sources) -> list[dict]:
             figure = (cell.metadata.get("mystnb") or {}).get("figure") or {}
             label = book.get("label") or figure.get("name")
             files = [str(f) for f in book.get("files") or []]
-            if not label or not files:
-                raise ValueError(f"{where}: `{BOOK_KEY}:` needs files and a label (its own or the figure's name)")
+            explores = [str(k) for k in book.get("explores") or []]
+            if not label or not (files or explores):
+                raise ValueError(f"{where}: `{BOOK_KEY}:` needs files (or items it explores) and a label "
+                                 "(its own or the figure's name)")
             found.append({"source": source, "label": str(label), "rebuilds": [str(k) for k in book.get("rebuilds") or []],
-                          "files": files})
+                          "files": files, "explores": explores})
     return found
 
 
@@ -156,8 +163,29 @@ def item_links(app, docname: str) -> dict[str, tuple[list[tuple[str, str]], list
     return out
 
 
-def links_paragraph(links: list[tuple[str, str]], empty: str) -> nodes.paragraph:
-    """The links of :func:`item_links` as one paragraph, ``empty`` when there are none."""
+def explorer_links(app, docname: str) -> dict[str, list[tuple[str, str]]]:
+    """For every paper item, the links from page ``docname`` to the interactive explorers that let
+    a reader explore it (cells with ``book: explores:``; ``(text, uri)``: the section's title and
+    chapter), for the explorers whose section is in this build."""
+    env = app.env
+    labels = env.domaindata["std"]["labels"]
+    out: dict[str, list[tuple[str, str]]] = {key: [] for key, _ in PAPER_ITEMS}
+    for cell in book_cells(_chapter_sources(env)):
+        label = cell["label"].lower()
+        if not cell["explores"] or label not in labels:
+            continue
+        target_doc, target_id, section = labels[label]
+        title = env.titles[target_doc].astext() if target_doc in env.titles else target_doc
+        uri = app.builder.get_relative_uri(docname, target_doc) + "#" + target_id
+        for key in cell["explores"]:
+            out[key].append((f"{section or label} ({title})", uri))
+    return out
+
+
+def links_paragraph(links: list[tuple[str, str]], empty: str,
+                    explore: list[tuple[str, str]] = ()) -> nodes.paragraph:
+    """The links of :func:`item_links` as one paragraph, ``empty`` when there are none, then
+    those of :func:`explorer_links` ("Interactive: ...")."""
     where = nodes.paragraph()
     for i, (text, uri) in enumerate(links):
         if i:
@@ -165,6 +193,9 @@ def links_paragraph(links: list[tuple[str, str]], empty: str) -> nodes.paragraph
         where += nodes.reference("", text, refuri=uri, internal=True)
     if not links:
         where += nodes.Text(empty)
+    for i, (text, uri) in enumerate(explore):
+        where += nodes.Text(". Interactive: " if i == 0 else "; ")
+        where += nodes.reference("", text, refuri=uri, internal=True, classes=["explorer-link"])
     return where
 
 
@@ -173,6 +204,7 @@ def fill_claims_map(app, doctree, docname):
     if not found:
         return
     by_item = item_links(app, docname)
+    explore = explorer_links(app, docname)
     table = nodes.table(classes=["claims-map"])
     group = nodes.tgroup(cols=3)
     table += group
@@ -190,7 +222,7 @@ def fill_claims_map(app, doctree, docname):
         links, records = by_item[key]
         row = nodes.row()
         row += nodes.entry("", _with_math(description))
-        row += nodes.entry("", links_paragraph(links, NOT_REBUILT.get(key, "not rebuilt on this build")))
+        row += nodes.entry("", links_paragraph(links, NOT_REBUILT.get(key, "not rebuilt on this build"), explore[key]))
         row += nodes.entry("", nodes.paragraph(text=status(records) if records else "—"))
         body += row
     for node in found:

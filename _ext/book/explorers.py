@@ -23,6 +23,32 @@ FALLBACK = ("The interactive explorer needs JavaScript; shown here is its first 
             "text above it describe what it shows.")
 
 
+# Charts and controls that fit the page: a chart wider than its box is drawn again with its rows of
+# views stacked into one column (a phone), and scaled down if it is still too wide; a control is
+# never wider than the box. Each explorer's numbers are text lines within their view.
+STYLE = (".book-explorer .vega-embed { max-width: 100%; } .book-explorer svg { max-width: 100%; height: auto; } "
+         ".book-explorer .vega-bind label { display: flex; flex-wrap: wrap; align-items: center; gap: 0 0.4em; } "
+         ".book-explorer select { max-width: 100%; } .book-explorer .vega-bind { margin: 0.2em 0; }")
+EMBED = """function (element) {
+  var box = document.getElementById(element);
+  if (!window.vegaEmbed) return;
+  var spec = JSON.parse(document.getElementById(element + '-spec').textContent);
+  var options = {renderer: 'svg', actions: false};
+  var chart = document.createElement('div'); box.innerHTML = ''; box.appendChild(chart);
+  var ready = function () { box.setAttribute('data-ready', 'true'); };
+  var rows = (spec.vconcat || []).some(function (view) { return view.hconcat; });
+  vegaEmbed(chart, spec, options).then(function (result) {
+    var svg = chart.querySelector('svg');
+    if (!rows || !svg || Number(svg.getAttribute('width')) <= box.clientWidth) return ready();
+    result.finalize(); chart.innerHTML = '';
+    var column = Object.assign({}, spec, {vconcat: spec.vconcat.reduce(function (all, view) {
+      return all.concat(view.hconcat ? view.hconcat.map(function (inner) {
+        return view.data && !inner.data ? Object.assign({data: view.data}, inner) : inner; }) : [view]); }, [])});
+    return vegaEmbed(chart, column, options).then(ready);
+  });
+}"""
+
+
 def _png(spec: dict) -> bytes:
     import vl_convert
 
@@ -53,16 +79,12 @@ class VegaLitePlugin:
             renderer.add_js_file(name.split("/")[-1], name, {})
         element = f"book-explorer-{key}"
         safe = text.replace("</", "<\\/")  # the specification cannot end its script element
-        opening = (f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
+        opening = (f'<style>{STYLE}</style>'  # outside the box, whose content the chart replaces
+                   f'<div class="book-explorer" id="{element}" role="group" aria-label="{_attribute(description)}"'
                    ' style="overflow-x: auto; max-width: 100%">'
                    f'<p class="book-explorer-note">{FALLBACK}</p>')
         closing = (f'</div><script type="application/json" id="{element}-spec">{safe}</script>'
-                   f"<script>(function () {{ var box = document.getElementById('{element}');"
-                   f" if (!window.vegaEmbed) return;"
-                   f" var spec = JSON.parse(document.getElementById('{element}-spec').textContent);"
-                   f" var chart = document.createElement('div'); box.innerHTML = ''; box.appendChild(chart);"
-                   f" vegaEmbed(chart, spec, {{renderer: 'svg', actions: false}})"
-                   f".then(function () {{ box.setAttribute('data-ready', 'true'); }}); }})();</script>")
+                   f"<script>({EMBED})('{element}');</script>")
         return [nodes.raw("", opening, format="html"), image, nodes.raw("", closing, format="html")]
 
 

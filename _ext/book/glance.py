@@ -16,7 +16,7 @@ import json
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .claims_map import _with_math, item_links, links_paragraph, paper_items, status
+from .claims_map import _with_math, explorer_links, item_links, links_paragraph, paper_items, status
 from .repository import figure_dir
 
 
@@ -61,6 +61,7 @@ def fill_glance(app, doctree, docname):
     tables = figure_tables()
     results = glance.readings(tables)
     by_item = item_links(app, docname)
+    explore = explorer_links(app, docname)
     counts = {v: sum(r.verdict == v for r in results.values()) for v in glance.VERDICTS}
     summary = nodes.paragraph(classes=["glance-summary"])
     summary += nodes.Text(f"On this build, of the paper's {len(results)} figures and claims: {counts[glance.AGREES]} agree, "
@@ -80,7 +81,7 @@ def fill_glance(app, doctree, docname):
         fields += _field(f"The paper ({item['where']})", _with_math(item["paper"]))
         fields += _field("This build", _with_math(r.computed[0].upper() + r.computed[1:]))
         fields += _field("Verdict", _with_math(f"{r.verdict}: {r.why}."))
-        where = links_paragraph(links, item.get("not_rebuilt", "not rebuilt on this build"))
+        where = links_paragraph(links, item.get("not_rebuilt", "not rebuilt on this build"), explore[key])
         if records:
             where += nodes.Text(". Data: " + status(records))
         fields += _field("Shown in", where)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import product
@@ -49,6 +49,10 @@ __all__ = [
     "MIME",
     "Monitor",
     "monitors",
+    "NOT_SOLVED",
+    "Solved",
+    "first_best_row",
+    "general_counts",
     "contract_row",
     "contract_grid",
     "contract_explorer",
@@ -58,13 +62,15 @@ __all__ = [
 ]
 
 BUDGET_BYTES = 2_000_000  # the largest specification (data included) an explorer may put on a page
-EFFORTS = np.linspace(0.0, 1.0, 41)  # efforts at which the annotator's expected utility is drawn
-WAGE_POINTS = 41  # a general contract's wages are drawn at most at this many pass counts
+EFFORTS = np.linspace(0.0, 1.0, 21)  # efforts at which the annotator's expected utility is drawn (and the induced one)
+WAGE_POINTS = 21  # a general contract's wages are drawn at most at this many pass counts
 DIGITS = 3  # significant figures of every displayed number
-CURVE_DIGITS = 4  # significant figures of the drawn curves (a plot needs no more)
+CURVE_DIGITS = 3  # significant figures of the drawn curves (a plot 220 pixels high needs no more)
+C_DIGITS = 6  # significant figures of a signal strength c as the key of its solves
 KINDS = ("binary", "linear", "general")
 PROBLEMS = ("unrestricted", "restricted")
 NO_CONTRACT = "no contract"
+NOT_SOLVED = "not solved"
 FLOOR = 1e-6  # error sums are drawn down to this (log scale); the numbers say the value
 MIME = "application/vnd.vegalite.v5+json"  # what JupyterLab, VS Code, Colab and the book's renderer draw
 
@@ -103,6 +109,13 @@ class Monitor:
     label: str
     c: float
     delta: float | None = None  # self-consistency's disagreement rate; None for an expert
+
+    @property
+    def c_key(self) -> str:
+        """The signal strength as the key of its solves: the solve depends on the monitor only
+        through c, so monitors of equal c share them (self-consistency with delta = 0.1 and an
+        expert with c-bar = 0.9)."""
+        return f"{self.c:.{C_DIGITS}g}"
 
 
 def monitors(deltas: Sequence[float], c_bars: Mapping[str, float]) -> list[Monitor]:
@@ -145,18 +158,46 @@ def _short(x: float, digits: int = CURVE_DIGITS) -> str:
 
 def _wage_points(kind: str, wages: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Pass counts and wages that draw w(x): a binary contract by its step at k, a linear one
-    by its ends, a general one at no more than ``WAGE_POINTS`` counts."""
+    by its ends, a general one at no more than ``WAGE_POINTS`` counts, x_i = floor(i n/(m - 1) + 1/2)
+    for i = 0..m-1 (:func:`general_counts`; the page computes them, only the wages travel)."""
     n = len(wages) - 1
     if kind == "binary" and k is not None:
         x = np.unique(np.clip([0, k - 1, k, n], 0, n))
     elif kind == "linear":
         x = np.array([0, n])
     else:
-        x = np.unique(np.round(np.linspace(0, n, min(n + 1, WAGE_POINTS))).astype(int))
+        x = general_counts(n)
     return x, wages[x]
 
 
-def contract_row(profile_name: str, monitor: Monitor, kind: str, problem: str, n: int) -> dict[str, Any]:
+def general_counts(n: int) -> np.ndarray:
+    """The pass counts at which a general contract's wages are drawn: m = min(n + 1,
+    :data:`WAGE_POINTS`) counts, x_i = floor(i n/(m - 1) + 1/2), from 0 to n.
+
+    Examples
+    --------
+    >>> general_counts(3).tolist(), general_counts(40)[:4].tolist()
+    ([0, 1, 2, 3], [0, 2, 4, 6])
+    """
+    m = min(n + 1, WAGE_POINTS)
+    return np.floor(np.arange(m) * n / (m - 1) + 0.5).astype(int) if m > 1 else np.array([0])
+
+
+def first_best_row(profile_name: str) -> dict[str, Any]:
+    """A profile's first-best numbers as the contract explorer shows them: the first-best
+    utility C (displayed), the first-best effort eta* and the outside option U_0 (drawn).
+
+    Examples
+    --------
+    >>> first_best_row("figure3")["fb"]
+    '0.303'
+    """
+    profile = utility.profile(profile_name)
+    first = contracts.first_best(profile)
+    return {"p": profile_name, "fb": report.number(first.value, DIGITS), "star": _short(first.eta), "u0": profile.U0}
+
+
+def contract_row(profile_name: str, c: float, kind: str, problem: str, n: int) -> dict[str, Any]:
     """One setting of the contract explorer, solved exactly: the numbers as displayed (the
     book's number policy, :data:`DIGITS` significant figures) and the drawn curves.
 
@@ -164,8 +205,8 @@ def contract_row(profile_name: str, monitor: Monitor, kind: str, problem: str, n
     ----------
     profile_name : str
         A registered utility profile (:func:`annotator_incentives.utility.profile`).
-    monitor : Monitor
-        The monitor (its c).
+    c : float or Monitor
+        The monitor's signal strength (a :class:`Monitor` stands for its c).
     kind, problem : str
         Contract class ('binary', 'linear', 'general') and problem ('unrestricted', 'restricted').
     n : int
@@ -174,26 +215,29 @@ def contract_row(profile_name: str, monitor: Monitor, kind: str, problem: str, n
     Returns
     -------
     dict
-        Keys p, m, k, r, n (the setting), g (the normalised gap, None without one), the
-        displayed strings fb, sb, eta, ew, gap, and the drawn data eta_num, star, wx, wy, uc.
+        Keys p, c (the signal strength's key), k, r, n (the setting), g (the normalised gap,
+        None without one), the displayed strings sb, eta, ew, gap, and the drawn data eta_num,
+        wx, wy (the contract; wx is empty for a general contract, drawn at
+        :func:`general_counts`) and uc (the annotator's utility at :data:`EFFORTS`, then at the
+        induced effort).
 
     Examples
     --------
-    >>> row = contract_row("figure3", monitors([0.02], {})[0], "linear", "unrestricted", 10)
-    >>> row["fb"], row["sb"] != "no contract"
-    ('0.303', True)
+    >>> row = contract_row("figure3", 0.98, "linear", "unrestricted", 10)
+    >>> row["c"], row["sb"] != "no contract"
+    ('0.98', True)
     """
+    if isinstance(c, Monitor):
+        c = c.c
     profile = utility.profile(profile_name)
-    solution = contracts.solve(kind, n, monitor.c, profile, problem)
-    first = contracts.first_best(profile)
-    row: dict[str, Any] = {"p": profile_name, "m": monitor.key, "k": kind, "r": problem, "n": int(n),
-                           "fb": report.number(first.value, DIGITS), "star": _short(first.eta), "u0": profile.U0}
+    solution = contracts.solve(kind, n, c, profile, problem)
+    row: dict[str, Any] = {"p": profile_name, "c": f"{c:.{C_DIGITS}g}", "k": kind, "r": problem, "n": int(n)}
     if not solution.feasible:
         return row | {"g": None, "sb": NO_CONTRACT, "eta": NO_CONTRACT, "ew": NO_CONTRACT, "gap": NO_CONTRACT,
                       "eta_num": "", "wx": "", "wy": "", "uc": ""}
     k = int(solution.params["k"]) if "k" in solution.params else None
     x, w = _wage_points(kind, solution.wages, k)
-    curve = contracts.agent_utility_curve(solution.wages, n, monitor.c, profile, EFFORTS)
+    curve = contracts.agent_utility_curve(solution.wages, n, c, profile, np.append(EFFORTS, solution.eta))
     gap = solution.normalised_gap
     return row | {
         "g": None if np.isnan(gap) else float(_short(max(gap, 1e-12))),
@@ -201,8 +245,8 @@ def contract_row(profile_name: str, monitor: Monitor, kind: str, problem: str, n
         "eta": report.number(solution.eta, DIGITS),
         "ew": report.number(solution.expected_wage, DIGITS),
         "gap": report.number(solution.gap, DIGITS, floor=1e-12),
-        "eta_num": _short(solution.eta),
-        "wx": " ".join(str(int(v)) for v in x),
+        "eta_num": _short(solution.eta, DIGITS + 1),
+        "wx": "" if kind == "general" else " ".join(str(int(v)) for v in x),
         "wy": " ".join(_short(float(v)) for v in w),
         "uc": " ".join(_short(float(v)) for v in curve),
     }
@@ -212,10 +256,47 @@ def _contract_job(job: tuple) -> dict[str, Any]:
     return contract_row(*job)
 
 
+def _cost(job: tuple) -> float:
+    """A rough cost of a solve, to hand the slowest out first (the general class's unrestricted
+    problem, then the binary class's at hundreds of checks and more)."""
+    _, _, kind, problem, n = job
+    return 2.0 if (kind, problem) == ("general", "unrestricted") else 1.0 if (kind, problem, n >= 500) == (
+        "binary", "unrestricted", True) else 0.0
+
+
+@dataclass(frozen=True)
+class Solved:
+    """Which settings of a contract grid a build solves (the ``solve_if`` of :func:`contract_grid`):
+    the profiles in ``every_monitor`` at every signal strength, every profile at the signal
+    strengths in ``signals`` (:attr:`Monitor.c_key`); the general class's unrestricted problem
+    only for the (profile, c_key, largest n) of ``general_unrestricted`` (None: never).
+
+    Examples
+    --------
+    >>> solved = Solved({"figure3"}, {"0.98"}, ("figure3", "0.98", 10))
+    >>> solved("figure3", "0.3", "binary", "unrestricted", 100), solved("baseline", "0.3", "binary", "restricted", 1)
+    (True, False)
+    >>> solved("baseline", "0.98", "linear", "restricted", 1), solved("figure3", "0.98", "general", "unrestricted", 30)
+    (True, False)
+    """
+
+    every_monitor: Collection[str]
+    signals: Collection[str]
+    general_unrestricted: tuple[str, str, int] | None = None
+
+    def __call__(self, profile: str, c_key: str, kind: str, problem: str, n: int) -> bool:
+        if (kind, problem) == ("general", "unrestricted"):
+            return self.general_unrestricted is not None and (profile, c_key) == self.general_unrestricted[:2] and (
+                n <= self.general_unrestricted[2])
+        return profile in self.every_monitor or c_key in self.signals
+
+
 def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: Sequence[int],
-                  kinds: Sequence[str] = KINDS, problems: Sequence[str] = PROBLEMS, general_max_n: int | None = None,
-                  workers: int = 1) -> pd.DataFrame:
-    """Every setting of the contract explorer, one row each (:func:`contract_row`).
+                  kinds: Sequence[str] = KINDS, problems: Sequence[str] = PROBLEMS,
+                  solve_if: Callable[[str, str, str, str, int], bool] | None = None, workers: int = 1) -> pd.DataFrame:
+    """Every setting of the contract explorer, one row each (:func:`contract_row`). A solve
+    depends on the monitor only through its signal strength c, so monitors of equal c share
+    their rows (column c, :attr:`Monitor.c_key`).
 
     Parameters
     ----------
@@ -227,17 +308,19 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
         Numbers of checks.
     kinds, problems : sequence of str
         Contract classes and problems.
-    general_max_n : int, optional
-        Solve the unrestricted problem of the general class only up to this n (it takes about
-        half a second a solve, seconds at thousands of checks); beyond, its rows say it was
-        not solved. None: every n.
+    solve_if : callable, optional
+        ``solve_if(profile, c_key, kind, problem, n)`` (e.g. a :class:`Solved`) says whether to solve a setting (c_key:
+        :attr:`Monitor.c_key`); the others' rows say "not solved" (:data:`NOT_SOLVED`), to keep
+        a build short: the general class's unrestricted problem takes about half a second a
+        solve whatever n, the binary class's a fifth of a second from hundreds of checks on.
+        None: every setting.
     workers : int, default 1
         Processes that share the solves.
 
     Returns
     -------
     pandas.DataFrame
-        One row per setting, in the order profile, monitor, kind, problem, n.
+        One row per setting, in the order profile, c (in the monitors' order), kind, problem, n.
 
     Raises
     ------
@@ -247,8 +330,8 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
     Examples
     --------
     >>> grid = contract_grid(["figure3"], monitors([0.02], {}), [1, 10], kinds=["linear"], problems=["restricted"])
-    >>> grid[["n", "sb"]].to_dict("records")
-    [{'n': 1, 'sb': '0.294'}, {'n': 10, 'sb': '0.301'}]
+    >>> grid[["c", "n", "sb"]].to_dict("records")
+    [{'c': '0.98', 'n': 1, 'sb': '0.294'}, {'c': '0.98', 'n': 10, 'sb': '0.301'}]
     """
     for name in profiles:
         utility.profile(name)  # an unknown name is named here
@@ -259,37 +342,31 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
         if problem not in PROBLEMS:
             raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
     ns = [validation.checks("the number of checks n", n, ContractError) for n in ns]
+    signals = dict.fromkeys(m.c_key for m in monitor_list)
+    strength = {m.c_key: m.c for m in monitor_list}
     jobs: list[tuple] = []
-    skipped: list[dict[str, Any]] = []
-    for p in profiles:
-        for m in monitor_list:
-            for kind in kinds:
-                for problem in problems:
-                    for n in ns:
-                        if (kind, problem) == ("general", "unrestricted") and general_max_n is not None and n > general_max_n:
-                            skipped.append({"p": p, "m": m.key, "k": kind, "r": problem, "n": n})
-                        else:
-                            jobs.append((p, m, kind, problem, n))
+    rows: list[dict[str, Any]] = []
+    for p, key, kind, problem, n in product(profiles, signals, kinds, problems, ns):
+        if solve_if is not None and not solve_if(p, key, kind, problem, n):
+            rows.append({"p": p, "c": key, "k": kind, "r": problem, "n": n, "g": None, "sb": NOT_SOLVED,
+                         "eta": NOT_SOLVED, "ew": NOT_SOLVED, "gap": NOT_SOLVED, "eta_num": "", "wx": "", "wy": "", "uc": ""})
+        else:
+            jobs.append((p, strength[key], kind, problem, n))
+    jobs.sort(key=_cost, reverse=True)
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context()) as pool:
-            rows = list(pool.map(_contract_job, jobs, chunksize=4))
+            rows += pool.map(_contract_job, jobs, chunksize=2)
     else:
-        rows = [_contract_job(job) for job in jobs]
-    for row in skipped:
-        profile = utility.profile(str(row["p"]))
-        first = contracts.first_best(profile)
-        rows.append(row | {"fb": report.number(first.value, DIGITS), "star": _short(first.eta),
-                           "u0": profile.U0, "g": None,
-                           "sb": "not solved", "eta": "not solved", "ew": "not solved", "gap": "not solved",
-                           "eta_num": "", "wx": "", "wy": "", "uc": ""})
-    order = {key: i for i, key in enumerate(product(profiles, [m.key for m in monitor_list], kinds, problems, ns))}
-    rows.sort(key=lambda r: order[(r["p"], r["m"], r["k"], r["r"], r["n"])])
+        rows += [_contract_job(job) for job in jobs]
+    order = {key: i for i, key in enumerate(product(profiles, signals, kinds, problems, ns))}
+    rows.sort(key=lambda r: order[(r["p"], r["c"], r["k"], r["r"], r["n"])])
     return pd.DataFrame(rows)
 
 
-def _tsv(frame: pd.DataFrame) -> str:
-    """A table as tab-separated text (the page's inline data; empty cells for missing values)."""
-    return frame.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
+def _dsv(frame: pd.DataFrame) -> str:
+    """A table as text with fields separated by '|' (the page's inline data; empty cells for
+    missing values; a tab would take two characters in the page's JSON)."""
+    return frame.to_csv(sep="|", index=False, na_rep="", lineterminator="\n")
 
 
 def spec_bytes(chart) -> int:
@@ -313,6 +390,24 @@ def _select(name: str, options: Sequence, labels: Sequence[str], words: str, val
                      bind=alt.binding_select(options=list(options), labels=list(labels), name=words))
 
 
+def _named(name: str, numbers: Sequence[str]):
+    """A reference to the table ``name`` of the chart's top-level datasets, read as '|'-separated
+    text with ``numbers`` as numbers (each table travels once, however many views use it)."""
+    import altair as alt
+
+    return alt.NamedData(name=name, format=alt.DataFormat(type="dsv", delimiter="|", parse=dict.fromkeys(numbers, "number")))
+
+
+def _text_lines(chart, lines: Sequence[tuple[str, str]], top: int = 14, step: int = 20) -> list:
+    """Lines 'label: value' of the chosen setting, one under the other (labels short enough
+    that the longest line fits its view)."""
+    import altair as alt
+
+    return [chart.transform_calculate(t=f"'{label}: ' + datum.{field}").mark_text(
+        align="left", baseline="middle", fontSize=12).encode(text="t:N", y=alt.value(top + step * i), x=alt.value(0))
+        for i, (label, field) in enumerate(lines)]
+
+
 def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profile_words: Mapping[str, str] | None = None,
                       start: Mapping[str, Any] | None = None):
     """The contract explorer as one Altair chart: dropdowns for the profile, the monitor, the
@@ -326,11 +421,12 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     grid : pandas.DataFrame
         :func:`contract_grid`'s table.
     monitor_list : sequence of Monitor
-        The monitors of the grid, for their words.
+        The monitors of the grid, for their words (a monitor's option is its key and its c).
     profile_words : mapping of str to str, optional
         Words for each profile in the dropdown (default: its name).
     start : mapping, optional
-        The setting shown first: keys p, m, k, r, n (default: the grid's first of each).
+        The setting shown first: keys p, m (a monitor's key), k, r, n (default: the grid's
+        first of each).
 
     Returns
     -------
@@ -340,23 +436,22 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     import altair as alt
 
     profiles = list(dict.fromkeys(grid.p))
-    keys = list(dict.fromkeys(grid.m))
-    words = {m.key: m.label for m in monitor_list}
+    options = {m.key: f"{m.key}:{m.c_key}" for m in monitor_list}
     kinds, problems, ns = list(dict.fromkeys(grid.k)), list(dict.fromkeys(grid.r)), sorted(set(grid.n))
-    start = {"p": profiles[0], "m": keys[0], "k": kinds[0], "r": problems[0], "n": ns[len(ns) // 2]} | dict(start or {})
+    start = {"p": profiles[0], "m": monitor_list[0].key, "k": kinds[0], "r": problems[0], "n": ns[len(ns) // 2]} | dict(
+        start or {})
     profile_words = profile_words or {}
     P = _select("profile", profiles, [profile_words.get(p, p) for p in profiles], "utility profile ", start["p"])
-    M = _select("monitor", keys, [words[k] for k in keys], "monitor ", start["m"])
+    M = _select("monitor", list(options.values()), [m.label for m in monitor_list], "monitor ", options[start["m"]])
     K = _select("kind", kinds, kinds, "contract class ", start["k"])
     R = _select("problem", problems, problems, "problem ", start["r"])
     N = _select("n", ns, [report.count(n) for n in ns], "checks n ", start["n"])
-    data = alt.Data(values=_tsv(grid), format=alt.DataFormat(type="tsv", parse={"n": "number", "g": "number", "u0": "number"}))
-    same = "datum.p == profile && datum.m == monitor && datum.r == problem"
+    data, firsts = _named("settings", ["n", "g"]), _named("profiles", ["u0"])
+    same = "datum.p == profile && datum.c == slice(monitor, indexof(monitor, ':') + 1) && datum.r == problem"
     here = f"{same} && datum.k == kind && datum.n == n"
     base = alt.Chart(data)
     width = 220
-    gap = base.transform_filter(same).transform_filter("isValid(datum.g)").transform_calculate(
-        chosen="datum.k == kind").encode(
+    gap = base.transform_filter(same).transform_filter("isValid(datum.g)").encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log"), title="checks n"),
         y=alt.Y("g:Q", scale=alt.Scale(type="log"), title="normalised gap (C − Cₙ)/C"),
         color=alt.Color("k:N", title="contract class", scale=alt.Scale(domain=list(KINDS)),
@@ -365,33 +460,36 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     )
     gap_view = (gap.mark_line(point=True) + base.transform_filter(here).transform_filter("isValid(datum.g)").mark_point(
         size=220, shape="circle", filled=False, color="black").encode(x="n:Q", y="g:Q")).properties(
-        width=width, height=200, title="gap against n (chosen class bold)")
-    one = base.transform_filter(here).transform_filter("datum.wx != null && datum.wx != ''")
-    wages = one.transform_calculate(x="split(datum.wx, ' ')", w="split(datum.wy, ' ')").transform_flatten(
-        ["x", "w"]).transform_calculate(x="toNumber(datum.x)", w="toNumber(datum.w)").mark_line(point=True).encode(
+        width=width, height=200, title=alt.TitleParams(["gap against n", "(chosen class bold, chosen n circled)"]))
+    one = base.transform_filter(here).transform_filter("datum.wy != null && datum.wy != ''")
+    general_x = f"floor((datum.i - 1) * datum.n / (min(datum.n + 1, {WAGE_POINTS}) - 1) + 0.5)"
+    wages = one.transform_calculate(x="datum.wx ? split(datum.wx, ' ') : []", w="split(datum.wy, ' ')").transform_flatten(
+        ["w", "x"]).transform_window(i="row_number()").transform_calculate(
+        x=f"datum.k == 'general' ? {general_x} : toNumber(datum.x)", w="toNumber(datum.w)").mark_line(point=True).encode(
         x=alt.X("x:Q", title="passed checks x"), y=alt.Y("w:Q", title="wage w(x)")).properties(
         width=width, height=200, title="the optimal contract")
     efforts = " ".join(_short(e) for e in EFFORTS)
-    curve = one.transform_calculate(e=f"split('{efforts}', ' ')", u="split(datum.uc, ' ')").transform_flatten(
+    curve = one.transform_calculate(e=f"split('{efforts} ' + datum.eta_num, ' ')", u="split(datum.uc, ' ')").transform_flatten(
         ["e", "u"]).transform_calculate(e="toNumber(datum.e)", u="toNumber(datum.u)").mark_line().encode(
-        x=alt.X("e:Q", title="effort η"), y=alt.Y("u:Q", title="annotator's expected utility"))
+        x=alt.X("e:Q", title="effort η", scale=alt.Scale(domain=[0, 1])), y=alt.Y("u:Q", title="annotator's expected utility"),
+        order="e:Q")
     induced = one.transform_calculate(v="toNumber(datum.eta_num)").mark_rule(color="black").encode(x="v:Q")
-    star = base.transform_filter(here).transform_calculate(v="toNumber(datum.star)").mark_rule(
-        color="gray", strokeDash=[4, 3]).encode(x="v:Q")
-    u0 = base.transform_filter(here).mark_rule(strokeDash=[1, 2], color="gray").encode(y="u0:Q")
+    profile_row = alt.Chart(firsts).transform_filter("datum.p == profile")
+    star = profile_row.transform_calculate(v="toNumber(datum.star)").mark_rule(color="gray", strokeDash=[4, 3]).encode(x="v:Q")
+    u0 = profile_row.mark_rule(strokeDash=[1, 2], color="gray").encode(y="u0:Q")
     utility_view = (curve + induced + star + u0).properties(
-        width=width, height=200, title="annotator's utility (solid: induced η, dashed: η*, dotted: U₀)")
-    lines = [("first-best utility C", "fb"), ("second-best utility", "sb"), ("induced effort η", "eta"),
-             ("expected wage", "ew"), ("gap C − Cₙ", "gap")]
-    numbers = alt.layer(*[
-        base.transform_filter(here).transform_calculate(t=f"'{label}: ' + datum.{field}").mark_text(
-            align="left", fontSize=13).encode(text="t:N", y=alt.value(14 + 20 * i), x=alt.value(0))
-        for i, (label, field) in enumerate(lines)]).properties(width=width, height=110, title="the numbers")
+        width=width, height=200,
+        title=alt.TitleParams(["annotator's utility against effort", "solid: induced η, dashed: η*, dotted: U₀"]))
+    numbers = alt.layer(*_text_lines(profile_row, [("first-best utility C", "fb")]),
+                        *_text_lines(base.transform_filter(here), [
+                            ("second-best utility", "sb"), ("induced effort η", "eta"), ("expected wage", "ew"),
+                            ("gap C − Cₙ", "gap")], top=34)).properties(width=width, height=110, title="the numbers")
     about = ("Contract explorer: choose a utility profile, a monitor, a contract class, a problem and the number of "
              "checks n; it shows the normalised utility gap against n, the optimal contract, the annotator's expected "
              "utility against effort under it, and the numbers.")
+    tables = {"settings": _dsv(grid), "profiles": _dsv(pd.DataFrame([first_best_row(p) for p in profiles]))}
     chart = alt.vconcat(alt.hconcat(gap_view, wages), alt.hconcat(utility_view, numbers)).add_params(
-        P, M, K, R, N).properties(description=about)
+        P, M, K, R, N).properties(description=about, datasets=tables)
     return Explorer(chart, about)
 
 
@@ -463,7 +561,7 @@ def assessment_grid(eta0s: Sequence[float], eta1s: Sequence[float], deltas: Sequ
                     try:
                         sc_need[key, t] = report.count(monitoring.samples_needed(t, q0, q1))
                     except OutOfReachError:
-                        sc_need[key, t] = "more than 10 million"
+                        sc_need[key, t] = "over 10 million"
             for key, p in ex_keys.items():
                 kl = monitoring.expert_kl_divergence(p, e0, e1)
                 ex_err[key] = monitoring.error_sum_lower_bound(ns_arr, kl)
@@ -480,7 +578,7 @@ def assessment_grid(eta0s: Sequence[float], eta1s: Sequence[float], deltas: Sequ
                 for xk in ex_keys:
                     win = _first_win(sc_err[sk], ex_err[xk], ns_arr)
                     crossing = (f"from n = {report.count(win)}" if win is not None
-                                else f"not within n ≤ {report.count(int(ns_arr[-1]))}")
+                                else f"not by n = {report.count(int(ns_arr[-1]))}")
                     for t in targets:
                         numbers.append({"e0": e0, "e1": e1, "sc": sk, "ex": xk, "t": t, "sc_need": sc_need[sk, t],
                                         "ex_need": ex_need[xk, t], "cross": crossing, "cross_n": win})
@@ -519,10 +617,8 @@ def assessment_explorer(grid: Mapping[str, pd.DataFrame], start: Mapping[str, An
     EX = _select("ex", exs, [words[k] for k in exs], "expert signal ", start["ex"])
     T = _select("target", ts, [f"{t:g}" for t in ts], "target error sum ", start["t"])
     N = _select("n", ns, [report.count(n) for n in ns], "checks n ", start["n"])
-    cdata = alt.Data(values=_tsv(curves), format=alt.DataFormat(type="tsv", parse={"e0": "number", "e1": "number",
-                                                                                    "n": "number", "err": "number"}))
-    ndata = alt.Data(values=_tsv(numbers.drop(columns="cross_n")), format=alt.DataFormat(
-        type="tsv", parse={"e0": "number", "e1": "number", "t": "number"}))
+    cdata = _named("curves", ["e0", "e1", "n", "err"])
+    ndata = _named("numbers", ["e0", "e1", "t"])
     pair = "datum.e0 == eta0 && datum.e1 == eta1"
     shown = alt.Chart(cdata).transform_filter(f"{pair} && (datum.s == sc || datum.s == ex)").transform_calculate(
         monitor="datum.s == sc ? 'self-consistency (exact)' : 'expert-based (lower bound)'")
@@ -533,20 +629,19 @@ def assessment_explorer(grid: Mapping[str, pd.DataFrame], start: Mapping[str, An
     at_n = alt.Chart(alt.Data(values=[{"z": 0}])).transform_calculate(n="n").mark_rule(color="black").encode(x="n:Q")
     target = alt.Chart(alt.Data(values=[{"z": 0}])).transform_calculate(t="target").mark_rule(
         color="gray", strokeDash=[4, 3]).encode(y="t:Q")
-    plot = (lines + at_n + target).properties(width=330, height=230,
-                                              title="error sum against n (solid rule: chosen n; dashed: target)")
+    plot = (lines + at_n + target).properties(width=330, height=230, title=alt.TitleParams(
+        ["error sum against n", "solid rule: chosen n; dashed: the target"]))
     here = alt.Chart(cdata).transform_filter(f"{pair} && datum.n == n && (datum.s == sc || datum.s == ex)")
-    rows = [("self-consistency error sum at n", "sc"), ("expert-based lower bound at n", "ex")]
-    texts = [here.transform_filter(f"datum.s == {key}").transform_calculate(text=f"'{label}: ' + datum.txt").mark_text(
-        align="left", fontSize=13).encode(text="text:N", x=alt.value(0), y=alt.value(14 + 20 * i))
-        for i, (label, key) in enumerate(rows)]
+    rows = [("error sum at n, self-consistency", "sc"), ("lower bound at n, any expert test", "ex")]
+    texts = [line for i, (label, key) in enumerate(rows)
+             for line in _text_lines(here.transform_filter(f"datum.s == {key}"), [(label, "txt")], top=14 + 20 * i)]
     picked = alt.Chart(ndata).transform_filter(f"{pair} && datum.sc == sc && datum.ex == ex && datum.t == target")
-    need = [("checks for the target, self-consistency", "sc_need"), ("checks for the target, any expert test", "ex_need"),
-            ("self-consistency beats every expert test", "cross")]
-    texts += [picked.transform_calculate(text=f"'{label}: ' + datum.{field}").mark_text(align="left", fontSize=13).encode(
-        text="text:N", x=alt.value(0), y=alt.value(54 + 20 * i)) for i, (label, field) in enumerate(need)]
+    texts += _text_lines(picked, [("checks needed, self-consistency", "sc_need"), ("checks needed, any expert test", "ex_need"),
+                                  ("self-consistency beats experts", "cross")], top=54)
     numbers_view = alt.layer(*texts).properties(width=330, height=120, title="the numbers")
     about = ("Assessment explorer: choose the careless and careful efforts, δ, the expert signal, a target error sum "
              "and the number of checks n; it shows the self-consistency test's error sum and the expert-based lower "
              "bound against n, and the numbers.")
-    return Explorer(alt.vconcat(plot, numbers_view).add_params(E0, E1, SC, EX, T, N).properties(description=about), about)
+    tables = {"curves": _dsv(curves), "numbers": _dsv(numbers.drop(columns="cross_n"))}
+    return Explorer(alt.vconcat(plot, numbers_view).add_params(E0, E1, SC, EX, T, N).properties(
+        description=about, datasets=tables), about)
