@@ -483,7 +483,7 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
 
 def clear_cache() -> None:
     """Empty the pmf-matrix cache of :func:`pmf_grid` (for timing from scratch, or to free its
-    memory); :func:`annotator_incentives.binomial.clear_cache` is this same function.
+    memory); ``binomial.clear_cache`` is this same function.
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ not a result of the paper.
 
 Inputs outside their domain (a share outside [0, 1], a number that is not finite, n or c that
 the contract solvers refuse) raise :class:`WelfareError`, a
-:class:`~annotator_incentives.contracts.ContractError`.
+:class:`~annotator_incentives.contracts.problem.ContractError`.
 """
 
 from __future__ import annotations

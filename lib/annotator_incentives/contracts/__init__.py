@@ -12,7 +12,7 @@ Expectations are exact binomial sums (``annotator_incentives.binomial_kernel``);
 ``contracts.pass_probability`` is :func:`annotator_incentives.binomial.pass_probability` itself
 (the same object, re-exported for the chapters). A contract counts
 as incentive compatible only when the induced effort maximises the agent's expected utility
-over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`tie`).
+over the whole of [0, 1] (:func:`incentive_check`), with one tie rule (:func:`~.problem.tie`).
 Every answer of :func:`solve` is certified from its wages before it is returned
 (:func:`certify`: incentive compatibility, participation, wage bounds, the principal's utility
 and the first-best bound); one that fails is solved again on a safe route, else
@@ -44,7 +44,7 @@ from .tables import complements_table, gap_table
 
 #: The solver of each contract class, by name ('binary', 'linear', 'general'); :func:`solve` dispatches on it.
 SOLVERS = _solve.SOLVERS
-#: The tie rule's allowance, relative to the agent's utility at the recommended effort (:func:`tie`).
+#: The tie rule's allowance, relative to the agent's utility at the recommended effort (:func:`~.problem.tie`).
 TIE = _problem.TIE
 #: Efforts the solvers' incentive checks screen at least (401; more for large n c, then every peak is refined).
 GRID_POINTS = _optimise.GRID_POINTS

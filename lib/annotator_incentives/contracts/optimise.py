@@ -158,10 +158,10 @@ def check_grid(points: int) -> np.ndarray:
 
 def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: int = 60) -> np.ndarray | None:
     """Newton's method on two equations F(x) = 0, each step halved until the scaled residual
-    max |F_i| / scale_i falls: the first route of the linear and general solvers to the
+    max_i abs(F_i)/scale_i falls: the first route of the linear and general solvers to the
     contract at which participation binds and the first-order condition holds (Algorithm 4;
-    the Mirrlees-Holmstrom multipliers). Converged when every |F_i| <= 8 eps scale_i; when no
-    step helps, x is accepted if |F_i| <= ``floor`` scale_i (the rounding of the sums).
+    the Mirrlees-Holmstrom multipliers). Converged when every abs(F_i) <= 8 eps scale_i; when no
+    step helps, x is accepted if abs(F_i) <= ``floor`` scale_i (the rounding of the sums).
 
     Parameters
     ----------

@@ -32,9 +32,9 @@ __all__ = [
     "ContractSolution",
 ]
 
-TIE = 1e-12  # relative: an agent within TIE * max(1, abs(its utility)) of indifference follows the recommendation
+TIE = 1e-12  #: an agent within TIE * max(1, abs(its utility)) of indifference follows the recommendation (relative)
 PROBLEMS = ("restricted", "unrestricted")
-WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
+WAGE_SLACK = 1e-12  #: wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
 
 
 class ContractError(AnnotatorInputError):
