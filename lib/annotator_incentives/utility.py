@@ -41,10 +41,10 @@ class ProfileError(AnnotatorInputError):
     Examples
     --------
     >>> G, G_inv, dG = cara()
-    >>> UtilityProfile("falling", G=G, E=lambda e: -0.1 * np.asarray(e), mu=lambda e: 0.5 * np.asarray(e))
+    >>> UtilityProfile("dip", G=G, E=lambda e: 0.1 * (np.asarray(e) - 0.5) ** 2, mu=lambda e: 0.5 * np.asarray(e))
     Traceback (most recent call last):
     ...
-    annotator_incentives.utility.ProfileError: falling: Assumption 3 fails: E is not increasing (it falls near 0.5)
+    annotator_incentives.utility.ProfileError: dip: Assumption 3 fails: E is not increasing (it falls near 0)
     """
 
 

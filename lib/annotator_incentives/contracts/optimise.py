@@ -310,8 +310,8 @@ def value_of(answer: Valued | None) -> float:
 def expand(stop: Callable[[float], bool], start: float, step: float, direction: float = 1.0, limit: float = 1.0,
            give_up: Callable[[float], bool] | None = None) -> tuple[float, float, bool]:
     """Walk out from ``start`` to x_j = start + direction step 2^j (j = 0, 1, ...; clipped at
-    ``limit``) until ``stop(x_j)``: the bracket of the solvers' root searches on a slope, a
-    bonus or a multiplier, which Brent's method or bisection then narrows.
+    ``limit``) until ``stop(x_j)``: the bracket of the solvers' searches on an effort, a slope,
+    a bonus or a multiplier, which Brent's method or bisection then narrows.
 
     Parameters
     ----------
@@ -357,7 +357,8 @@ def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = ZOOM_POI
     narrower than ``xtol``, or until the function is flat to rounding around the best point
     (both neighbours within ``FLAT`` of it, relatively: locally quadratic, it cannot rise by
     more than a quarter of that inside the cells, and its computed values do not define the
-    argmax more finely). The CARA linear contract's value over effort is maximised so.
+    argmax more finely). The binary table search and the CARA linear contract maximise their
+    values over effort so.
 
     Parameters
     ----------
@@ -406,7 +407,7 @@ def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = ZOOM_POI
 def maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-10) -> tuple[float, float]:
     """Maximise ``value`` (-inf where infeasible) over [lo, hi] when its feasible part is an
     interval containing ``feasible_at``: bisect to each end of that interval, then bounded
-    Brent inside (the refinement of the linear and general solvers' effort scans).
+    Brent inside (the refinement of the solvers' effort scans, binary, linear and general).
 
     Parameters
     ----------
