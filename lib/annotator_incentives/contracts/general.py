@@ -305,9 +305,11 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
 
     Raises
     ------
-    ContractError, UncertifiedContractError
-        As for :func:`~annotator_incentives.contracts.solve` (when the first-order route's answer
-        fails, the certified binary and linear optima are the candidates).
+    ContractError
+        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve`).
+    ~annotator_incentives.contracts.UncertifiedContractError
+        When no answer can be certified (when the first-order route's answer fails, the
+        certified binary and linear optima are the candidates).
 
     Examples
     --------

@@ -530,9 +530,11 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Raises
     ------
-    ContractError, UncertifiedContractError
-        As for :func:`~annotator_incentives.contracts.solve` (a closed-form answer that fails its
-        certificate is solved again by the numerical route).
+    ContractError
+        As for :func:`~annotator_incentives.contracts.solve`: n, c, the profile or the problem invalid.
+    ~annotator_incentives.contracts.UncertifiedContractError
+        When no answer can be certified (a closed-form answer that fails its certificate is
+        solved again by the numerical route first).
 
     Examples
     --------
