@@ -24,43 +24,165 @@ __all__ = ["DENSE_LIMIT", "WINDOW_SD", "CACHE_BYTES", "CHUNK_BYTES", "pass_proba
            "pmf_matrix", "pmf_all", "tail", "below", "tails_all", "tail_slope", "tail_eta_slope", "score", "window",
            "window_pmf", "expect", "pmf_grid", "clear_cache"]
 
-DENSE_LIMIT = 3000  # above this n, the pmf is scipy's and sums run over a window around the mean
-WINDOW_SD = 14  # standard deviations kept by a windowed sum
-CACHE_BYTES = 64 * 2**20  # pmf matrices kept in memory at most (bytes)
-CHUNK_BYTES = 16 * 2**20  # largest pmf block a dense expectation builds at once (bytes)
+DENSE_LIMIT = 3000  #: above this n, the pmf is scipy's and sums run over a window around the mean
+WINDOW_SD = 14  #: standard deviations kept on each side of the mean by a windowed sum
+CACHE_BYTES = 64 * 2**20  #: pmf matrices kept in memory at most (bytes)
+CHUNK_BYTES = 16 * 2**20  #: largest pmf block a dense expectation builds at once (bytes)
 
 
 def pass_probability(eta, c: float) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.pass_probability`."""
+    """q(eta) = (1 + c eta)/2, the chance that one check is passed (Propositions 2 and 4):
+    the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.pass_probability`.
+
+    Parameters
+    ----------
+    eta : float or numpy.ndarray
+        Efforts, which the caller keeps in [0, 1].
+    c : float
+        The signal strength, kept in [-1, 1] by the caller.
+
+    Returns
+    -------
+    numpy.ndarray
+        q(eta); nothing stops a value outside [0, 1] when the caller's inputs are out of range.
+
+    Examples
+    --------
+    >>> float(pass_probability(0.25, 1.0))  # (1 + 1/4)/2
+    0.625
+    >>> float(pass_probability(2.0, 1.0))  # unchecked: an effort of 2 gives no error
+    1.5
+    """
     return (1 + c * eta) / 2
 
 
 def log_pmf(x, n: int, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.log_pmf`."""
+    """log P(Bin(n, q) = x) = log n! - log x! - log (n - x)! + x log q + (n - x) log(1 - q),
+    by log-gamma sums: the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.log_pmf`.
+
+    Parameters
+    ----------
+    x, n, q : array_like, int, array_like
+        Outcomes in 0..n and probabilities in [0, 1] (broadcast together) and the trials.
+
+    Returns
+    -------
+    numpy.ndarray
+        The log-probabilities, -inf where an outcome is impossible.
+
+    Examples
+    --------
+    >>> round(float(log_pmf(1, 2, 0.5)), 6)  # log 1/2
+    -0.693147
+    """
     x, q = np.asarray(x), np.asarray(q, dtype=float)
     return (special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
             + special.xlogy(x, q) + special.xlog1py(n - x, -q))
 
 
 def pmf(x, n: int, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.pmf`."""
+    """P(Bin(n, q) = x): exp(:func:`log_pmf`) up to ``DENSE_LIMIT``, scipy's saddle-point pmf
+    beyond; the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.pmf`.
+
+    Parameters
+    ----------
+    x, n, q : array_like, int, array_like
+        As for :func:`log_pmf`, unchecked.
+
+    Returns
+    -------
+    numpy.ndarray
+        P(X = x), broadcast over x and q.
+
+    Examples
+    --------
+    >>> round(float(pmf(2, 4, 0.5)), 12)  # 6/16
+    0.375
+    """
     if n <= DENSE_LIMIT:
         return np.exp(log_pmf(x, n, q))
     return stats.binom.pmf(x, n, q)
 
 
 def pmf_matrix(n: int, qs) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.pmf_matrix`."""
+    """P(Bin(n, q) = x) for x = 0..n down the rows and one q per column, always by log-gamma sums
+    (fast for a screen; about 1e-9 relative error beyond ``DENSE_LIMIT``): the solvers' kernel,
+    unchecked and fast; the checked public twin is :func:`annotator_incentives.binomial.pmf_matrix`.
+
+    Parameters
+    ----------
+    n : int
+        Trials.
+    qs : array_like
+        Success probabilities (the columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n + 1, len(qs)).
+
+    Examples
+    --------
+    >>> pmf_matrix(2, [0.5, 1.0]).round(12)
+    array([[0.25, 0.  ],
+           [0.5 , 0.  ],
+           [0.25, 1.  ]])
+    """
     return np.exp(log_pmf(np.arange(n + 1)[:, None], n, np.asarray(qs, dtype=float)[None, :]))
 
 
 def pmf_all(n: int, q: float) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.pmf_all`."""
+    """The whole pmf of Bin(n, q), x = 0..n, by :func:`pmf`: the solvers' kernel, unchecked and
+    fast; the checked public twin is
+    :func:`annotator_incentives.binomial.pmf_all`.
+
+    Parameters
+    ----------
+    n, q : int, float
+        Trials and one success probability.
+
+    Returns
+    -------
+    numpy.ndarray
+        n + 1 probabilities.
+
+    Examples
+    --------
+    >>> pmf_all(3, 0.5).round(12)  # (1, 3, 3, 1)/8
+    array([0.125, 0.375, 0.375, 0.125])
+    """
     return pmf(np.arange(n + 1), n, q)
 
 
 def tail(k, n: int, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.tail`."""
+    """P(Bin(n, q) >= k) by scipy's ``bdtrc`` (1 for k <= 0, 0 for k > n): the tail a binary
+    bonus pays on (Theorem 1); the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.tail`.
+
+    Parameters
+    ----------
+    k : int or numpy.ndarray
+        Thresholds, whole numbers (broadcast against ``q``).
+    n : int
+        Trials, at most ``binomial.INT_N_LIMIT`` (scipy's tails are nan beyond).
+    q : float or numpy.ndarray
+        Success probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        The upper tails.
+
+    Examples
+    --------
+    >>> float(tail(2, 3, 0.5))  # (3 + 1)/8
+    0.5
+    >>> tail(np.array([0, 4]), 3, 0.5)  # below 1 and above n
+    array([1., 0.])
+    """
     k = np.minimum(k, np.asarray(n) + 1)  # scipy's tail is nan beyond k = n + 1
     if k.size and k.min() >= 1:  # the common case, without masking
         return special.bdtrc(k - 1, n, q)
@@ -68,18 +190,74 @@ def tail(k, n: int, q) -> np.ndarray:
 
 
 def below(k, n: int, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.below`."""
+    """P(Bin(n, q) < k) by scipy's ``bdtr``, directly (accurate where tiny; 0 for k <= 0, 1 for k >
+    n): the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.below`.
+
+    Parameters
+    ----------
+    k, n, q : numpy.ndarray, int, numpy.ndarray
+        As for :func:`tail`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The lower tails.
+
+    Examples
+    --------
+    >>> float(below(2, 3, 0.5)), below(np.array([0, 4]), 3, 0.5)
+    (0.5, array([0., 1.]))
+    """
     k, q = np.minimum(k, np.asarray(n) + 1), np.asarray(q, dtype=float)  # scipy's is nan beyond k = n + 1
     return np.where(k >= 1, special.bdtr(np.maximum(k, 1) - 1, n, q), 0.0)
 
 
 def tails_all(pmf_rows: np.ndarray) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.tails_all`."""
+    """P(X >= k), k = 1..n, summed from the top of a pmf over x = 0..n (axis 0): the solvers'
+    kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.tails_all`.
+
+    Parameters
+    ----------
+    pmf_rows : numpy.ndarray
+        Probabilities, outcomes along axis 0 (an array: this function does not convert).
+
+    Returns
+    -------
+    numpy.ndarray
+        n rows, the tails for k = 1..n.
+
+    Examples
+    --------
+    >>> tails_all(np.array([0.25, 0.5, 0.25]))  # 1 - 1/4, 1/4
+    array([0.75, 0.25])
+    """
     return np.cumsum(pmf_rows[::-1], axis=0)[::-1][1:]
 
 
 def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.tail_slope`."""
+    """scale d/dq P(Bin(n, q) >= k) = scale n P(Bin(n - 1, q) = k - 1) (binomial lemma (b)), 0 for k
+    outside 1..n: the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.tail_slope`.
+
+    Parameters
+    ----------
+    k, n, q
+        Thresholds (whole), trials n >= 1 and success probabilities, unchecked.
+    scale : float, optional
+        Multiplies the slope; c/2 turns it into the slope in effort (:func:`tail_eta_slope`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``scale`` times the slopes in q.
+
+    Examples
+    --------
+    >>> float(tail_slope(2, 3, 0.5))  # 3 P(Bin(2, 1/2) = 1) = 3/2
+    1.5
+    """
     k = np.asarray(k)
     inside = (k >= 1) & (k <= n)
     kk = np.where(inside, k, 1)
@@ -87,12 +265,53 @@ def tail_slope(k, n: int, q, scale: float = 1.0) -> np.ndarray:
 
 
 def tail_eta_slope(k, n: int, c: float, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.tail_eta_slope`."""
+    """d/deta P(X >= k) = (c/2) n P(Bin(n - 1, q) = k - 1): what a bonus paid from k passes adds to
+    the agent's marginal utility of effort (Theorem 1); the solvers' kernel, unchecked and fast; the
+    checked public twin is :func:`annotator_incentives.binomial.tail_eta_slope`.
+
+    Parameters
+    ----------
+    k, n, c, q
+        Thresholds, trials (n >= 1), the signal strength and q(eta), as the caller keeps them.
+
+    Returns
+    -------
+    numpy.ndarray
+        The slopes in effort.
+
+    Examples
+    --------
+    >>> float(tail_eta_slope(2, 3, 1.0, 0.5))  # half of tail_slope's 3/2
+    0.75
+    """
     return tail_slope(k, n, q, 0.5 * c)
 
 
 def score(x, n: int, c: float, q) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.score`."""
+    """s(x) = d/deta log P(X = x | eta) = (c/2)(x - n q)/(q (1 - q)), with its limits at q = 0 and 1
+    (+-(c/2) n at the one possible x, -+inf elsewhere): the score of the general contract's
+    Mirrlees-Holmstrom form; the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.score`.
+
+    Parameters
+    ----------
+    x, n : array_like, int
+        Outcomes and trials.
+    c, q : float, array_like
+        The signal strength and the pass probabilities q(eta).
+
+    Returns
+    -------
+    numpy.ndarray
+        The scores.
+
+    Examples
+    --------
+    >>> float(score(0, 2, 1.0, 0.5))  # (1/2)(0 - 1)/(1/4)
+    -2.0
+    >>> score(np.arange(3), 2, 1.0, 1.0)  # q = 1: only x = n is possible
+    array([-inf, -inf,   1.])
+    """
     x, q = np.asarray(x), np.asarray(q, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         s = 0.5 * c * (x - n * q) / (q * (1 - q))
@@ -105,19 +324,85 @@ def score(x, n: int, c: float, q) -> np.ndarray:
 
 
 def window(n: int, q: float) -> slice:
-    """Unchecked :func:`annotator_incentives.binomial.window`."""
+    """The outcomes x within ``WINDOW_SD`` standard deviations sqrt(n q (1 - q)) of the mean n q, 2
+    more on each side, inside 0..n (the mass outside is below 1e-40): the solvers' kernel, unchecked
+    and fast; the checked public twin is :func:`annotator_incentives.binomial.window`.
+
+    Parameters
+    ----------
+    n : int
+        Trials (the window matters above ``DENSE_LIMIT``).
+    q : float
+        The success probability.
+
+    Returns
+    -------
+    slice
+        The outcomes kept.
+
+    Examples
+    --------
+    >>> window(10**6, 0.5)  # 500,000 -+ (14 x 500 + 2)
+    slice(492998, 507003, None)
+    """
     sd = np.sqrt(n * q * (1 - q))
     return slice(max(0, int(n * q - WINDOW_SD * sd) - 2), min(n, int(n * q + WINDOW_SD * sd) + 2) + 1)
 
 
 def window_pmf(n: int, q: float) -> tuple[slice, np.ndarray]:
-    """Unchecked :func:`annotator_incentives.binomial.window_pmf`."""
+    """:func:`window` with scipy's pmf on it (accurate at every n), for the windowed sums of the
+    linear and general solvers: the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.window_pmf`.
+
+    Parameters
+    ----------
+    n, q : int, float
+        As for :func:`window`.
+
+    Returns
+    -------
+    tuple of slice and numpy.ndarray
+        The outcomes kept and their probabilities.
+
+    Examples
+    --------
+    >>> keep, p = window_pmf(4, 0.5)
+    >>> keep, p * 16  # (1, 4, 6, 4, 1)/16
+    (slice(0, 5, None), array([1., 4., 6., 4., 1.]))
+    """
     keep = window(n, q)
     return keep, stats.binom.pmf(np.arange(keep.start, keep.stop), n, q)
 
 
 def expect(values: np.ndarray, n: int, qs) -> np.ndarray:
-    """Unchecked :func:`annotator_incentives.binomial.expect`."""
+    """E[values[X]] = sum_x values[x] P(Bin(n, q) = x) at each q: dense in blocks of at most
+    ``CHUNK_BYTES`` up to ``DENSE_LIMIT``, over windows around the mean beyond (each row
+    normalised over its window): the solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.expect`.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        One finite number per outcome x = 0..n.
+    n : int
+        Trials.
+    qs : float or array_like
+        Success probabilities.
+
+    Returns
+    -------
+    numpy.ndarray
+        One expectation per q.
+
+    Examples
+    --------
+    E[X] = n q, densely and (n above ``DENSE_LIMIT``) over a window:
+
+    >>> expect(np.arange(5.0), 4, [0.25, 0.5]).round(12)
+    array([1., 2.])
+    >>> round(float(expect(np.arange(10_001.0), 10_000, 0.3)[0]), 6)
+    3000.0
+    """
     qs = np.atleast_1d(np.asarray(qs, dtype=float))
     if n <= DENSE_LIMIT:  # in blocks of rows, so that memory stays below CHUNK_BYTES
         rows = max(1, CHUNK_BYTES // (8 * (n + 1)))
@@ -158,7 +443,30 @@ _GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()
 
 
 def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Unchecked :func:`annotator_incentives.binomial.pmf_grid`."""
+    """``points`` evenly spaced efforts on [0, 1] and the pmf of X at each (rows efforts, columns x
+    = 0..n), the matrix cached (least recently used out first) up to ``CACHE_BYTES`` in all; none is
+    built beyond ``DENSE_LIMIT`` or that size. The incentive checks screen the agent's utility on
+    it. The solvers' kernel, unchecked and fast; the checked public twin is
+    :func:`annotator_incentives.binomial.pmf_grid`.
+
+    Parameters
+    ----------
+    n, c, points : int, float, int
+        Checks, the signal strength and how many efforts (at least 2).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The efforts and the matrix, or the efforts and None when it would be too large.
+
+    Examples
+    --------
+    >>> grid, matrix = pmf_grid(2, 1.0, 3)  # q = 1/2, 3/4, 1
+    >>> grid, matrix.round(12)
+    (array([0. , 0.5, 1. ]), array([[0.25  , 0.5   , 0.25  ],
+           [0.0625, 0.375 , 0.5625],
+           [0.    , 0.    , 1.    ]]))
+    """
     grid = np.linspace(0.0, 1.0, points)
     if n > DENSE_LIMIT or points * (n + 1) * 8 > CACHE_BYTES:
         return grid, None
@@ -174,7 +482,25 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
 
 
 def clear_cache() -> None:
-    """Empty the pmf-matrix cache."""
+    """Empty the pmf-matrix cache of :func:`pmf_grid` (for timing from scratch, or to free its
+    memory); ``binomial.clear_cache`` is this same function.
+
+    Parameters
+    ----------
+    (none)
+        It takes no arguments.
+
+    Returns
+    -------
+    None
+        The cache is empty afterwards (the next :func:`pmf_grid` builds its matrix again).
+
+    Examples
+    --------
+    >>> _ = pmf_grid(2, 1.0, 3)
+    >>> clear_cache(), len(_GRIDS)
+    (None, 0)
+    """
     _GRIDS.clear()
 
 

@@ -56,11 +56,27 @@ __all__ = [
 
 
 class MonitoringError(AnnotatorInputError):
-    """Parameters outside the model: probabilities outside [0, 1], eta_0 >= eta_1, n < 1, ..."""
+    """Parameters outside the model: probabilities outside [0, 1], eta_0 >= eta_1, n < 1, ...
+
+    Examples
+    --------
+    >>> estimate_eta(11, 10, 1.0)  # 11 passes out of 10 checks
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.monitoring.MonitoringError: passes must be a whole number at least 0 and at most 10; got 11
+    """
 
 
 class OutOfReachError(MonitoringError):
-    """A target error sum that no number of samples up to the search's limit reaches."""
+    """A target error sum that no number of samples up to the search's limit reaches.
+
+    Examples
+    --------
+    >>> samples_needed(0.01, 0.5, 0.5001, n_max=1000)  # pass rates 1e-4 apart
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.monitoring.OutOfReachError: error sum 0.01 needs more than n_max=1,000 samples
+    """
 
 
 def _probability(name: str, value) -> np.ndarray:
@@ -223,7 +239,23 @@ def signal_strength(p, p_e=1.0) -> float:
 
 @dataclass(frozen=True)
 class Monitor:
-    """A monitoring signal whose pass probability is q(eta) = (1 + c eta)/2."""
+    """A monitoring signal whose pass probability is q(eta) = (1 + c eta)/2 (Propositions 2
+    and 4): :func:`expert_monitor` and :func:`self_consistency_monitor` make one; c is checked
+    on construction.
+
+    Attributes
+    ----------
+    name : str
+        What the monitor is called in tables and figures.
+    c : float
+        The signal strength, in (0, 1].
+
+    Examples
+    --------
+    >>> coin = Monitor("coin", 0.5)
+    >>> float(coin.q(1.0)), float(coin.fisher(0.0))  # (1 + 0.5)/2 and c**2
+    (0.75, 0.25)
+    """
 
     name: str
     c: float
@@ -582,7 +614,26 @@ def ump_threshold(n: int, q0: float, alpha: float) -> int:
 
 @dataclass(frozen=True)
 class EtaEstimate:
-    """An estimate of eta from n checks with x passes, and its exact confidence interval."""
+    """An estimate of eta from n checks with x passes, and its exact confidence interval, as
+    :func:`estimate_eta` returns it.
+
+    Attributes
+    ----------
+    n, passes : int
+        Checks and passed checks.
+    eta_hat : float
+        (2 passes/n - 1)/c, not clipped.
+    low, high : float
+        The Clopper-Pearson interval mapped to effort, within [0, 1].
+    level : float
+        The interval's confidence level.
+
+    Examples
+    --------
+    >>> estimate = estimate_eta(9, 10, 1.0)
+    >>> estimate.n, estimate.passes, round(estimate.eta_hat, 12), estimate.level
+    (10, 9, 0.8, 0.95)
+    """
 
     n: int
     passes: int

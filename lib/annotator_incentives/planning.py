@@ -37,7 +37,15 @@ __all__ = [
 
 
 class PlanningError(AnnotatorInputError):
-    """A planning request that cannot be answered as asked."""
+    """A planning request that cannot be answered as asked.
+
+    Examples
+    --------
+    >>> plan(p=[0.9] * 5)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.planning.PlanningError: a plan needs at least 10 preference probabilities ...; got 5
+    """
 
 
 MIN_PAIRS = 10  #: fewer preference probabilities than this do not estimate c-bar
@@ -427,5 +435,22 @@ def _strict_line(strict: dict[str, Any] | None) -> str | None:
 
 
 def known_inputs() -> str:
-    """The dataset and profile names the planner accepts."""
+    """The dataset and profile names the planner accepts (``dataset=`` and ``utility=`` of
+    :func:`plan`), as one line for the command's help and its errors.
+
+    Parameters
+    ----------
+    (none)
+        The names come from the data and utility registries.
+
+    Returns
+    -------
+    str
+        "datasets: ...; profiles: ...", the registry's names in order.
+
+    Examples
+    --------
+    >>> known_inputs()  # doctest: +ELLIPSIS
+    'datasets: pku, ...; profiles: figure3, ...'
+    """
     return f"datasets: {', '.join([*DATASETS, *SAMPLES])}; profiles: {', '.join(PROFILES)}"

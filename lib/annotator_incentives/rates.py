@@ -111,7 +111,17 @@ def bell_peak(n: int, share: float) -> float:
 
 
 class SlopeFit(tuple):
-    """(slope, standard error, intercept) of log(gap) on log(n)."""
+    """(slope, standard error, intercept) of log(gap) on log(n), as :func:`fit_loglog`
+    returns it; its properties name the three (the rate figures read ``slope``).
+
+    Examples
+    --------
+    gap = 3/n exactly: slope -1, intercept log 3.
+
+    >>> fit = fit_loglog([10, 20, 40, 80], [0.3, 0.15, 0.075, 0.0375])
+    >>> round(fit.slope, 9), round(fit.stderr, 9), round(fit.intercept, 6)
+    (-1.0, 0.0, 1.098612)
+    """
 
     @property
     def slope(self) -> float:

@@ -36,7 +36,16 @@ Fn = Callable[[ArrayLike], Any]
 
 
 class ProfileError(AnnotatorInputError):
-    """A utility profile that breaks one of the model's assumptions or is inconsistent."""
+    """A utility profile that breaks one of the model's assumptions or is inconsistent.
+
+    Examples
+    --------
+    >>> G, G_inv, dG = cara()
+    >>> UtilityProfile("dip", G=G, E=lambda e: 0.1 * (np.asarray(e) - 0.5) ** 2, mu=lambda e: 0.5 * np.asarray(e))
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.utility.ProfileError: dip: Assumption 3 fails: E is not increasing (it falls near 0)
+    """
 
 
 def _derivative(f: Fn, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -129,7 +138,38 @@ class UtilityProfile:
     """G, E, mu with their derivatives and inverse, U_0 and the wage bounds.
 
     ``G_inv`` is the inverse of G; ``dG``, ``dE``, ``dmu`` are first derivatives. When a
-    derivative or the inverse is not given it is computed numerically.
+    derivative or the inverse is not given it is computed numerically. On construction the
+    given derivatives are checked against the functions and the model's Assumptions 2-4 on
+    grids (:meth:`check_assumptions`), unless ``check`` is False.
+
+    Attributes
+    ----------
+    name : str
+        The profile's name (the registry's key).
+    G, E, mu : callable
+        The agent's utility of a wage, its cost of effort and the principal's value of
+        effort, each taking a number or an array.
+    U0 : float
+        The agent's outside option.
+    w_lo, w_hi : float
+        The wage bounds, w_lo < w_hi.
+    G_inv, dG, dE, dmu : callable
+        G's inverse and the first derivatives (numerical ones when not given).
+    description : str
+        One line for tables.
+    cara : tuple of float or None
+        (rate, scale) when G = scale (1 - exp(-rate w)), which the linear solver uses in
+        closed form.
+    check : bool
+        Whether construction checks consistency and the assumptions.
+
+    Examples
+    --------
+    >>> G, G_inv, dG = cara()
+    >>> mine = UtilityProfile("mine", G=G, G_inv=G_inv, dG=dG, E=lambda e: 0.1 * np.asarray(e) ** 2,
+    ...                       mu=lambda e: 0.5 * np.asarray(e))
+    >>> round(float(mine.wage_for_utility(mine.E(1.0))), 6)  # the wage covering E(1): -log 0.9
+    0.105361
     """
 
     name: str

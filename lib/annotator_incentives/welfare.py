@@ -10,7 +10,7 @@ not a result of the paper.
 
 Inputs outside their domain (a share outside [0, 1], a number that is not finite, n or c that
 the contract solvers refuse) raise :class:`WelfareError`, a
-:class:`~annotator_incentives.contracts.ContractError`.
+:class:`~annotator_incentives.contracts.problem.ContractError`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,15 @@ __all__ = [
 
 
 class WelfareError(ContractError):
-    """A welfare question outside its domain: a share outside [0, 1], a number that is not finite, ..."""
+    """A welfare question outside its domain: a share outside [0, 1], a number that is not finite, ...
+
+    Examples
+    --------
+    >>> clean_number(float("nan"), 2)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.welfare.WelfareError: x must be a finite number; got nan
+    """
 
 
 def _profile(profile) -> UtilityProfile:

@@ -48,7 +48,7 @@ from .tables import complements_table, gap_table
 #: The solver of each contract class, by name ('binary', 'linear', 'general');
 #: :func:`~annotator_incentives.contracts.solve.solve` dispatches on it.
 SOLVERS = _solve.SOLVERS
-#: The tie rule's allowance, relative to the agent's utility at the recommended effort (:func:`tie`).
+#: The tie rule's allowance, relative to the agent's utility at the recommended effort (:func:`~.problem.tie`).
 TIE = _problem.TIE
 #: Efforts the solvers' incentive checks screen at least (401; more for large n c, then every peak is refined).
 GRID_POINTS = _optimise.GRID_POINTS

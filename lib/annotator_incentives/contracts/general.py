@@ -31,7 +31,32 @@ __all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_margina
 
 
 def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.ndarray:
-    """The wage w with 1/G'(w) = target, clipped to [w_lo, w_hi] (1/G' is increasing)."""
+    """The wage w with 1/G'(w) = target, clipped to [w_lo, w_hi] (1/G' is increasing, G
+    being concave): the Mirrlees-Holmstrom wage at each outcome, target = lambda + nu s(x).
+    In closed form under CARA, w = log(target scale rate)/rate; else by Newton's method on G'
+    (:func:`~annotator_incentives.utility.solve_increasing`). A target <= 0 asks for the lowest
+    wage.
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        G' and the wage bounds.
+    target : numpy.ndarray
+        Values of 1/G'.
+
+    Returns
+    -------
+    numpy.ndarray
+        The wages, shaped like ``target``.
+
+    Examples
+    --------
+    Figure 3's G = 1 - exp(-w) has 1/G'(w) = exp(w), so w = log(target), within [-10, 10]:
+
+    >>> from annotator_incentives import utility
+    >>> inverse_marginal_utility(utility.profile("figure3"), np.array([1.0, np.e, 0.0, 1e9]))
+    array([  0.,   1., -10.,  10.])
+    """
     if profile.cara is not None:
         rate, scale = profile.cara  # 1/G'(w) = exp(rate w) / (scale rate)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -45,10 +70,35 @@ def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.
 
 def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     """Wages w(x), x = 0..n, with 1/G'(w(x)) = lambda + nu s(x) (clipped) meeting
-    participation and the first-order condition at eta; None when no multipliers do. When
-    the outcome is certain (q = 1), the first-best wage at x = n and the lowest wage elsewhere,
-    if that is incentive compatible (it attains the first-best). Sums run
-    over the window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
+    participation and the first-order condition at eta: the optimum of the first-order
+    relaxation (the Mirrlees-Holmstrom form of the paper's v2). The multipliers come from
+    :func:`newton_multipliers`, else from nested root searches. When the outcome is certain
+    (q = 1), the first-best wage at x = n and the lowest wage elsewhere, if that is incentive
+    compatible (it attains the first-best). Sums run over the window of outcomes that carry
+    the mass (:func:`~annotator_incentives.binomial_kernel.window_pmf`).
+
+    Parameters
+    ----------
+    pb : Problem
+        The checked problem.
+    eta : float
+        The effort to induce, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The n + 1 wages; None when no multipliers meet both conditions.
+
+    Examples
+    --------
+    With one check the two conditions fix both wages, so the general contract is
+    :func:`~annotator_incentives.contracts.linear.cara_for_target`'s: w(0) = -log 1.225,
+    w(1) = -log 0.865.
+
+    >>> from annotator_incentives import utility
+    >>> for_target(Problem.make(1, 1.0, utility.profile("figure3")), 0.5).round(6)
+    array([-0.202941,  0.145026])
+    """
     n, c, profile = pb
     q = float(binomial_kernel.pass_probability(eta, c))
     if q == 1.0:  # eta = 1 and c = 1: only x = n is possible; pay the first-best wage there, the lowest elsewhere
@@ -99,12 +149,41 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
 def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarray, need_u: float, need_du: float,
                        iterations: int = 60) -> tuple[float, float] | None:
     """(lambda, nu) at which the wages 1/G'(w_x) = lambda + nu s_x meet participation with
-    equality and the first-order condition, by Newton's method on these two equations: with
-    t = lambda + nu s, dG(w)/dt = -G'(w)^3/G''(w) for a wage inside the bounds, 0 for a clipped
-    one, so the Jacobian is a weighted Gram matrix of (1, s). The start is the small-risk
-    linearisation around the flat wage; steps are halved while they do not reduce the residual.
-    None when it does not converge to within 64 eps sqrt(terms) of the sums' magnitudes with
-    lambda > 0 (the caller then takes the nested root searches)."""
+    equality and the first-order condition, by Newton's method on these two equations
+    (:func:`~annotator_incentives.contracts.optimise.damped_newton`): with t = lambda + nu s,
+    dG(w)/dt = -G'(w)^3/G''(w) for a wage inside the bounds, 0 for a clipped one, so the
+    Jacobian is a weighted Gram matrix of (1, s). The start is the small-risk linearisation
+    around the flat wage; steps are halved while they do not reduce the residual.
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        G, its derivatives and the wage bounds.
+    pmf, score : numpy.ndarray
+        P(X = x) and s(x) over the outcomes summed.
+    need_u, need_du : float
+        What participation and the first-order condition ask: U_0 + E(eta) and E'(eta).
+    iterations : int, optional
+        Newton steps at most (default 60).
+
+    Returns
+    -------
+    tuple of float or None
+        (lambda, nu); None when it does not converge to within 64 eps sqrt(terms) of the
+        sums' magnitudes with lambda > 0 (the caller then takes the nested root searches).
+
+    Examples
+    --------
+    One check at q = 3/4 (s = -2, 2/3) under G = 1 - exp(-w), where 1/G'(w) = exp(w): the
+    wages of :func:`for_target`'s example need lambda - 2 nu = 1/1.225 and
+    lambda + 2 nu/3 = 1/0.865.
+
+    >>> from annotator_incentives import utility
+    >>> lam, nu = newton_multipliers(utility.profile("figure3"), np.array([0.25, 0.75]),
+    ...                              np.array([-2.0, 2 / 3]), 0.045, 0.18)
+    >>> round(lam, 6), round(nu, 6), round((1 / 0.865 - 1 / 1.225) * 3 / 8, 6)
+    (1.071134, 0.127404, 0.127404)
+    """
     floor = 64 * np.finfo(float).eps * np.sqrt(pmf.size)  # rounding of a sum of that many terms, with room
     inv_lo, inv_hi = 1 / float(profile.dG(profile.w_lo)), 1 / float(profile.dG(profile.w_hi))
     flat = np.array([float(profile.wage_for_utility(need_u))])
@@ -138,7 +217,29 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
 
 
 def value_at(pb: Problem, eta: float) -> Best | None:
-    """The general contract inducing eta with its value; None if none passes the global check."""
+    """The general contract inducing eta (:func:`for_target`) with its value to the
+    principal, mu(eta) - E[w(X)], if it passes the global incentive check.
+
+    Parameters
+    ----------
+    pb, eta : Problem, float
+        The problem and the effort to induce.
+
+    Returns
+    -------
+    ``Best`` or None
+        (value, (eta, wages, no params)); None if no contract of the first-order form passes
+        the check.
+
+    Examples
+    --------
+    One check: the linear contract of the same effort, worth 0.5^1.8 + (log 1.225)/4 +
+    (3 log 0.865)/4 (:func:`~annotator_incentives.contracts.linear.value_at`):
+
+    >>> from annotator_incentives import utility
+    >>> round(value_at(Problem.make(1, 1.0, utility.profile("figure3")), 0.5).value, 6)
+    0.22914
+    """
     w = for_target(pb, eta)
     if w is None or not incentive_check(w, eta, pb.n, pb.c, pb.profile, check_points(pb.n, pb.c), screen=True).compatible:
         return None
@@ -204,9 +305,11 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
 
     Raises
     ------
-    ContractError, UncertifiedContractError
-        As for :func:`~annotator_incentives.contracts.solve` (when the first-order route's answer
-        fails, the certified binary and linear optima are the candidates).
+    ContractError
+        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve`).
+    ~annotator_incentives.contracts.UncertifiedContractError
+        When no answer can be certified (when the first-order route's answer fails, the
+        certified binary and linear optima are the candidates).
 
     Examples
     --------

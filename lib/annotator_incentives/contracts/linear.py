@@ -44,8 +44,34 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """(w0, w1, exists) of the linear contract inducing each effort when G = scale (1 -
     exp(-rate w)): E[G] = scale (1 - e^{-rate w0} M) with M = (1 - q + q z)^n and z =
     e^{-rate w1/n}, so the first-order condition fixes z in closed form and binding
-    participation then w0. ``exists`` is False where no such z exists or the wages leave
-    [w_lo, w_hi]."""
+    participation then w0 (Algorithm 4 in closed form).
+
+    Parameters
+    ----------
+    pb : Problem
+        A problem whose profile is CARA (``profile.cara`` = (rate, scale)).
+    etas : numpy.ndarray
+        Target efforts.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        w0, w1 and ``exists``, one entry per effort; ``exists`` is False where no such z
+        exists or the wages leave [w_lo, w_hi].
+
+    Examples
+    --------
+    One check, c = 1, eta = 1/2 under Figure 3's G = 1 - exp(-w), E = 0.18 eta^2: q = 3/4,
+    the first-order condition G(w0 + w1) - G(w0) = 2 E'(1/2) = 0.36 and participation
+    G(w0)/4 + 3 G(w0 + w1)/4 = E(1/2) = 0.045 give G(w0) = -0.225, G(w0 + w1) = 0.135, so
+    w0 = -log 1.225 and w0 + w1 = -log 0.865:
+
+    >>> from annotator_incentives import utility
+    >>> pb = Problem.make(1, 1.0, utility.profile("figure3"))
+    >>> w0, w1, exists = cara_for_target(pb, np.array([0.5]))
+    >>> round(float(w0[0]), 6), round(float(w0[0] + w1[0]), 6), bool(exists[0])
+    (-0.202941, 0.145026, True)
+    """
     n, c, profile = pb
     rate, scale = profile.cara
     q = binomial_kernel.pass_probability(etas, c)
@@ -62,8 +88,33 @@ def cara_for_target(pb: Problem, etas: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.ndarray]:
-    """The agent's utility under w0 + w1 X/n for CARA G, as a vectorised function of effort:
-    E[exp(-rate w1 X/n)] = (1 - q + q exp(-rate w1/n))^n (binomial moment generating function)."""
+    """The agent's utility E[G(w0 + w1 X/n)] - E(eta) for CARA G, as a vectorised function of
+    effort, exact through the binomial moment generating function E[exp(-rate w1 X/n)] =
+    (1 - q + q exp(-rate w1/n))^n: the incentive check of a CARA linear contract uses it.
+
+    Parameters
+    ----------
+    pb : Problem
+        A problem with a CARA profile.
+    w0, w1 : float
+        The contract's base wage and slope.
+
+    Returns
+    -------
+    callable
+        Efforts (an array) to the agent's utilities.
+
+    Examples
+    --------
+    The contract of :func:`cara_for_target`'s example: participation binds at eta = 1/2,
+    which is the agent's best effort.
+
+    >>> from annotator_incentives import utility
+    >>> pb = Problem.make(1, 1.0, utility.profile("figure3"))
+    >>> utility_of = cara_curve(pb, -np.log(1.225), np.log(1.225 / 0.865))
+    >>> utility_of(np.array([0.4, 0.5, 0.6])).round(6) + 0.0
+    array([-0.0018,  0.    , -0.0018])
+    """
     n, c, profile = pb
     rate, scale = profile.cara
     one_minus_z = -np.expm1(-rate * w1 / n)
@@ -76,11 +127,34 @@ def cara_curve(pb: Problem, w0: float, w1: float) -> Callable[[np.ndarray], np.n
 
 
 def for_target(pb: Problem, eta: float) -> tuple[float, float] | None:
-    """(w0, w1) with participation binding and the agent's first-order condition at eta;
-    None when no such contract respects the wage bounds. Without CARA: Newton's method on both
-    equations (:func:`newton_wages`), else the marginal incentive, which grows with the slope,
-    meets E'(eta) at a root bracketed by doubling and found by Brent. The sums run over the
-    window of outcomes that carry the mass (:func:`binomial.window_pmf`)."""
+    """(w0, w1) with participation binding and the agent's first-order condition at eta (the
+    first-order contract of Algorithm 4). Under CARA in closed form (:func:`cara_for_target`);
+    otherwise Newton's method on both equations (:func:`newton_wages`), else the marginal
+    incentive, which grows with the slope, meets E'(eta) at a root bracketed by doubling and
+    found by Brent. The sums run over the window of outcomes that carry the mass
+    (:func:`~annotator_incentives.binomial_kernel.window_pmf`).
+
+    Parameters
+    ----------
+    pb : Problem
+        The checked problem.
+    eta : float
+        The effort to induce.
+
+    Returns
+    -------
+    tuple of float or None
+        (w0, w1); None when no such contract respects the wage bounds.
+
+    Examples
+    --------
+    As in :func:`cara_for_target`'s example, w0 = -log 1.225:
+
+    >>> from annotator_incentives import utility
+    >>> w0, w1 = for_target(Problem.make(1, 1.0, utility.profile("figure3")), 0.5)
+    >>> round(w0, 6), round(w0 + w1, 6)
+    (-0.202941, 0.145026)
+    """
     n, c, profile = pb
     if profile.cara is not None:
         w0, w1, ok = (float(v[0]) for v in cara_for_target(pb, np.array([eta])))
@@ -110,12 +184,42 @@ def newton_wages(profile, pmf: np.ndarray, weight: np.ndarray, share: np.ndarray
                  c: float, iterations: int = 60) -> tuple[float, float] | None:
     """(w0, w1) with E[G(w0 + w1 X/n)] = ``need_u`` (participation binds) and
     E[s(X) G(w0 + w1 X/n)] = ``need_du`` (the first-order condition; ``weight`` = pmf times the
-    score s), by Newton's method on both equations; the Jacobian is
-    [[E G'(w), E G'(w) X/n], [E s G'(w), E s G'(w) X/n]]. The start is the small-risk
-    linearisation around the flat wage w = G^{-1}(need_u): w1 = 2 need_du/(c G'(w)), since
-    E[s X/n] = c/2. Steps are halved while they do not reduce the residual; None when it does
-    not converge to 64 eps sqrt(terms) of the sums' magnitudes (the caller takes the nested
-    root searches)."""
+    score s), by Newton's method on both equations (:func:`~annotator_incentives.contracts.optimise.damped_newton`);
+    the Jacobian is [[E G'(w), E G'(w) X/n], [E s G'(w), E s G'(w) X/n]]. The start is the
+    small-risk linearisation around the flat wage w = G^{-1}(need_u): w1 = 2 need_du/(c G'(w)),
+    since E[s X/n] = c/2. Steps are halved while they do not reduce the residual.
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        G and its derivative.
+    pmf, weight, share : numpy.ndarray
+        Over the outcomes x summed: P(X = x), P(X = x) s(x) and x/n.
+    need_u, need_du : float
+        U_0 + E(eta) and E'(eta).
+    c : float
+        The signal strength (for the start).
+    iterations : int, optional
+        Newton steps at most.
+
+    Returns
+    -------
+    tuple of float or None
+        (w0, w1); None when it does not converge to 64 eps sqrt(terms) of the sums'
+        magnitudes (the caller takes the nested root searches).
+
+    Examples
+    --------
+    :func:`cara_for_target`'s example by Newton's method: n = 1, q = 3/4, s(0) = -2,
+    s(1) = 2/3.
+
+    >>> from annotator_incentives import utility
+    >>> pmf, share = np.array([0.25, 0.75]), np.array([0.0, 1.0])
+    >>> weight = pmf * np.array([-2.0, 2 / 3])
+    >>> w0, w1 = newton_wages(utility.profile("figure3"), pmf, weight, share, 0.045, 0.18, 1.0)
+    >>> round(w0, 6), round(w0 + w1, 6)
+    (-0.202941, 0.145026)
+    """
     flat = float(profile.wage_for_utility(need_u))
     w1 = 2 * need_du / (c * float(profile.dG(flat)))
 
@@ -163,10 +267,34 @@ def _compatible(pb: Problem, wages: np.ndarray, eta: float, w0: float, w1: float
 
 
 def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
-    """The linear contract inducing eta with its value; None if it does not exist or (with
-    ``check``) fails the global incentive check. Without ``check`` it is the first-order
-    contract: the best of those is optimal among the incentive-compatible ones when it passes
-    the check itself (they are a subset)."""
+    """The linear contract inducing eta (:func:`for_target`) with its value mu(eta) -
+    (w0 + w1 q(eta)). Without ``check`` it is the first-order contract: the best of those is
+    optimal among the incentive-compatible ones when it passes the check itself (they are a
+    subset).
+
+    Parameters
+    ----------
+    pb, eta : Problem, float
+        The problem and the effort to induce.
+    check : bool, optional
+        Whether the contract must pass the global incentive check (default True).
+
+    Returns
+    -------
+    ``Best`` or None
+        (value, (eta, wages, params w0 and w1)); None if the contract does not exist or (with
+        ``check``) fails the check.
+
+    Examples
+    --------
+    :func:`cara_for_target`'s contract is worth mu(1/2) - (w0 + 3 w1/4) =
+    0.5^1.8 + (log 1.225)/4 + (3 log 0.865)/4:
+
+    >>> from annotator_incentives import utility
+    >>> best = value_at(Problem.make(1, 1.0, utility.profile("figure3")), 0.5)
+    >>> round(best.value, 6), round(0.5 ** 1.8 + float(np.log(1.225) / 4 + 3 * np.log(0.865) / 4), 6)
+    (0.22914, 0.22914)
+    """
     contract = for_target(pb, eta)
     if contract is None:
         return None
@@ -179,11 +307,34 @@ def value_at(pb: Problem, eta: float, check: bool = True) -> Best | None:
 
 
 def cara_unrestricted(pb: Problem, points: int = CLOSED_POINTS) -> Best | None:
-    """The best linear contract for a CARA profile, with its value: each effort's value is
-    closed-form, so it is maximised over a grid of efforts and refined by :func:`zoom_maximise`
-    (assumed unimodal, as the scan of the general route does). CARA makes the agent's utility
-    concave in effort, so the first-order condition is also sufficient and the corner eta = 1
-    is included. None (use the general route) if the global check fails."""
+    """The best linear contract for a CARA profile, with its value (the unrestricted problem
+    of Theorem 2): each effort's value is closed-form (:func:`cara_for_target`), so it is
+    maximised over a grid of ``points`` efforts and refined by
+    :func:`~annotator_incentives.contracts.optimise.zoom_maximise` (assumed unimodal, as the
+    scan of the general route does). CARA makes the agent's utility concave in effort, so the
+    first-order condition is also sufficient and the corner eta = 1 is included.
+
+    Parameters
+    ----------
+    pb : Problem
+        A problem with a CARA profile.
+    points : int, optional
+        The effort grid (default ``CLOSED_POINTS``).
+
+    Returns
+    -------
+    ``Best`` or None
+        The best contract; None (use the numerical route) if it fails the global check.
+
+    Examples
+    --------
+    It agrees with the numerical route:
+
+    >>> from annotator_incentives import utility
+    >>> pb = Problem.make(11, 0.98, utility.profile("figure3"))
+    >>> round(cara_unrestricted(pb).value, 6), round(unrestricted(pb, closed_form=False).value, 6)
+    (0.301657, 0.301657)
+    """
     def values(etas: np.ndarray) -> np.ndarray:
         w0, w1, exists = cara_for_target(pb, etas)
         return np.where(exists, pb.profile.mu(etas) - (w0 + w1 * binomial_kernel.pass_probability(etas, pb.c)), -np.inf)
@@ -203,10 +354,31 @@ def cara_unrestricted(pb: Problem, points: int = CLOSED_POINTS) -> Best | None:
 
 
 def corner(pb: Problem) -> Best | None:
-    """Full effort eta = 1 with its value, None if no linear contract within the wage bounds
-    makes it the agent's global best response: the cheapest such contract
-    (:func:`_full_effort_wages`). Under CARA the utility is concave in effort and the
-    first-order condition with equality is the answer."""
+    """Full effort eta = 1 with its value: the cheapest linear contract within the wage
+    bounds that makes eta = 1 the agent's global best response (the smallest slope that does,
+    found by doubling and bisection). Under CARA the utility is concave in effort and the
+    first-order condition with equality is the answer.
+
+    Parameters
+    ----------
+    pb : Problem
+        n, c and the profile, whose wage bounds cap the slope.
+
+    Returns
+    -------
+    ``Best`` or None
+        The corner contract; None if no linear contract induces eta = 1.
+
+    Examples
+    --------
+    With one check and c = 1 the outcome at eta = 1 is certain, so the corner attains the
+    bound :func:`~annotator_incentives.contracts.problem.corner_upper_bound`, 1/2 + log 0.82:
+
+    >>> from annotator_incentives import utility
+    >>> best = corner(Problem.make(1, 1.0, utility.profile("figure3")))
+    >>> best.found.eta, round(best.value, 6)
+    (1.0, 0.301549)
+    """
     n, c, profile = pb
     if profile.cara is not None:
         return value_at(pb, 1.0)
@@ -276,15 +448,58 @@ def _full_effort_wages(pb: Problem) -> np.ndarray | None:
 
 
 def restricted(pb: Problem) -> Found | None:
-    """The linear contract inducing eta* (None if there is none)."""
+    """The linear contract inducing the first-best effort eta* (the restricted problem, value
+    C~_n, of Algorithm 4): :func:`value_at` eta*, or :func:`corner` when eta* = 1.
+
+    Parameters
+    ----------
+    pb : Problem
+        Its profile's first-best gives eta*.
+
+    Returns
+    -------
+    ``Found`` or None
+        (eta*, wages, params w0 and w1); None if no linear contract induces eta*.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> pb = Problem.make(11, 0.98, utility.profile("figure3"))
+    >>> found = restricted(pb)
+    >>> found.eta == pb.first_best.eta, round(found.params["w1"], 6)
+    (True, 0.798463)
+    """
     eta = pb.first_best.eta
     best = corner(pb) if eta >= 1.0 else value_at(pb, eta)
     return None if best is None else best.found
 
 
 def unrestricted(pb: Problem, closed_form: bool = True) -> Best | None:
-    """The best linear contract: under CARA by the closed form (``closed_form``), else (and as
-    the safe route) a scan of [0, 1] refined by Brent's method, against the corner eta = 1."""
+    """The best linear contract (the unrestricted problem, value C_n, of Algorithm 4 and
+    Theorem 2): under CARA by the closed form (:func:`cara_unrestricted`), else (and as the safe
+    route) a scan of [0, 1] refined by Brent's method, against the corner eta = 1.
+
+    Parameters
+    ----------
+    pb : Problem
+        The checked problem.
+    closed_form : bool, optional
+        Whether a CARA profile takes the closed form first (default True).
+
+    Returns
+    -------
+    ``Best`` or None
+        The best contract found, None if no linear contract is incentive compatible.
+
+    Examples
+    --------
+    At n = 11 the best linear contract asks for more than the first-best effort:
+
+    >>> from annotator_incentives import utility
+    >>> best = unrestricted(Problem.make(11, 0.98, utility.profile("figure3")))
+    >>> round(best.found.eta, 4), round(best.value, 6)
+    (0.9613, 0.301657)
+    """
     if closed_form and pb.profile.cara is not None:
         best = cara_unrestricted(pb)
         if best is not None:
@@ -315,9 +530,11 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
 
     Raises
     ------
-    ContractError, UncertifiedContractError
-        As for :func:`~annotator_incentives.contracts.solve` (a closed-form answer that fails its
-        certificate is solved again by the numerical route).
+    ContractError
+        As for :func:`~annotator_incentives.contracts.solve`: n, c, the profile or the problem invalid.
+    ~annotator_incentives.contracts.UncertifiedContractError
+        When no answer can be certified (a closed-form answer that fails its certificate is
+        solved again by the numerical route first).
 
     Examples
     --------

@@ -69,22 +69,22 @@ __all__ = ["FLAT", "GRID_POINTS", "FINE_POINTS", "check_points", "check_grid", "
            "maximise_on_interval",
            "scan_then_refine", "global_max", "refine_peak", "Valued", "value_of"]
 
-FLAT = 16 * np.finfo(float).eps  # values this close (relatively) are equal up to rounding
+FLAT = 16 * np.finfo(float).eps  #: values this close (relatively) are equal up to rounding
 # the effort-grid policy (the module docstring's table says why each size)
-GRID_POINTS = 401
-FINE_POINTS = 20_001
-SCREEN_POINTS = 41
-CORNER_POINTS = 401
-CLOSED_POINTS = 1025
-ZOOM_POINTS = 65
-MARGIN_POINTS = 4001
-BINARY_SCAN = 20
-TABLE_CELLS = 400_000
-TABLE_COARSE = 40
-LINEAR_SCAN = 31
-GENERAL_SCAN = 26
-SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  # a weak signal (small n c) can only induce small efforts
-WEAK_SIGNAL = 100.0  # n c below which the small efforts are scanned too
+GRID_POINTS = 401  #: the solvers' incentive-check grid at least (:func:`check_points`)
+FINE_POINTS = 20_001  #: the public incentive check's default grid
+SCREEN_POINTS = 41  #: the screen of every binary threshold's candidate at once
+CORNER_POINTS = 401  #: the bonus search of the binary corner eta = 1
+CLOSED_POINTS = 1025  #: efforts of a value known in closed form (the CARA linear contract)
+ZOOM_POINTS = 65  #: points of each pass of :func:`zoom_maximise`
+MARGIN_POINTS = 4001  #: the strict bonus margin's screen
+BINARY_SCAN = 20  #: the binary scan search's coarse grid
+TABLE_CELLS = 400_000  #: the largest thresholds x efforts table of the binary table search
+TABLE_COARSE = 40  #: the first, coarse pass of the binary table search
+LINEAR_SCAN = 31  #: the linear first-order scan of [0, 1]
+GENERAL_SCAN = 26  #: the general contract's first-order scan of [0, 1]
+SMALL_EFFORTS = np.geomspace(1e-6, 0.02, 25)  #: a weak signal (small n c) can only induce small efforts
+WEAK_SIGNAL = 100.0  #: n c below which the small efforts are scanned too
 
 
 def check_points(n: int, c: float) -> int:
@@ -132,7 +132,25 @@ def table_points(n: int, c: float) -> int:
 
 @lru_cache(maxsize=64)
 def check_grid(points: int) -> np.ndarray:
-    """``points`` evenly spaced efforts on [0, 1] (cached; read-only)."""
+    """``points`` evenly spaced efforts on [0, 1], the grid of an incentive check of
+    :func:`check_points` efforts (cached, so read-only: every check of one size shares it).
+
+    Parameters
+    ----------
+    points : int
+        How many efforts, 0 and 1 included.
+
+    Returns
+    -------
+    numpy.ndarray
+        The efforts, not writeable.
+
+    Examples
+    --------
+    >>> grid = check_grid(5)
+    >>> grid, grid.flags.writeable
+    (array([0.  , 0.25, 0.5 , 0.75, 1.  ]), False)
+    """
     grid = np.linspace(0.0, 1.0, points)
     grid.flags.writeable = False
     return grid
@@ -140,10 +158,42 @@ def check_grid(points: int) -> np.ndarray:
 
 def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: int = 60) -> np.ndarray | None:
     """Newton's method on two equations F(x) = 0, each step halved until the scaled residual
-    max |F_i| / scale_i falls. ``residual(x)`` gives (F, scale, state); ``jacobian(x, state)``
-    gives dF/dx, or None when it is unusable. Converged when every |F_i| <= 8 eps scale_i;
-    when no step helps, x is accepted if |F_i| <= ``floor`` scale_i (the rounding of the sums).
-    None when it does not converge (the callers then take nested root searches)."""
+    max_i abs(F_i)/scale_i falls: the first route of the linear and general solvers to the
+    contract at which participation binds and the first-order condition holds (Algorithm 4;
+    the Mirrlees-Holmstrom multipliers). Converged when every abs(F_i) <= 8 eps scale_i; when no
+    step helps, x is accepted if abs(F_i) <= ``floor`` scale_i (the rounding of the sums).
+
+    Parameters
+    ----------
+    residual : callable
+        ``residual(x)`` gives (F, scale, state): the residuals, the magnitudes they are
+        measured against and whatever the Jacobian reuses.
+    jacobian : callable
+        ``jacobian(x, state)`` gives dF/dx as a 2 x 2 array, or None when it is unusable.
+    x : numpy.ndarray
+        The start.
+    floor : float
+        The relative residual accepted when no step reduces it.
+    iterations : int, optional
+        Newton steps at most (default 60).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The root; None when it does not converge (the callers then take nested root searches).
+
+    Examples
+    --------
+    x0 = sqrt 2 and x1 = x0:
+
+    >>> def residual(x):
+    ...     return np.array([x[0] ** 2 - 2, x[1] - x[0]]), np.array([2.0, 1.0]), None
+    >>> def jacobian(x, state):
+    ...     return np.array([[2 * x[0], 0.0], [-1.0, 1.0]])
+    >>> root = damped_newton(residual, jacobian, np.array([1.0, 0.0]), floor=1e-12)
+    >>> [round(float(v), 9) for v in root]
+    [1.414213562, 1.414213562]
+    """
     eps = np.finfo(float).eps
     r, scale, state = residual(x)
     for _ in range(iterations):
@@ -171,10 +221,24 @@ def effort_scan(points: int, n: int, c: float) -> np.ndarray:
     the only efforts a contract can induce may lie (figure10_G with c = 0.05 and n = 1-3: below
     0.02).
 
+    Parameters
+    ----------
+    points : int
+        The even scan's size (``LINEAR_SCAN``, ``GENERAL_SCAN``).
+    n, c : int, float
+        The problem's checks and signal strength, which decide whether the signal is weak.
+
+    Returns
+    -------
+    numpy.ndarray
+        The efforts, increasing.
+
     Examples
     --------
     >>> effort_scan(3, 1000, 0.9)
     array([0. , 0.5, 1. ])
+    >>> effort_scan(3, 10, 0.9).size  # n c = 9: the 25 small efforts join
+    28
     """
     even = np.linspace(0.0, 1.0, points)
     return np.unique(np.concatenate([SMALL_EFFORTS, even])) if n * c < WEAK_SIGNAL else even
@@ -202,7 +266,20 @@ def small_efforts(n: int, c: float) -> np.ndarray:
 
 
 class Valued(Protocol):
-    """An answer with a value to the principal (the solvers' NamedTuples)."""
+    """An answer with a value to the principal (the solvers' NamedTuples, such as
+    ``skeleton.Best``), as :func:`value_of` reads it.
+
+    Attributes
+    ----------
+    value : float
+        The principal's utility mu(eta) - E[w(X)] of the answer.
+
+    Examples
+    --------
+    >>> from annotator_incentives.contracts.skeleton import Best, Found
+    >>> value_of(Best(0.3, Found(0.9, np.zeros(3), {})))
+    0.3
+    """
 
     @property
     def value(self) -> float: ...
@@ -210,16 +287,58 @@ class Valued(Protocol):
 
 def value_of(answer: Valued | None) -> float:
     """An answer's value, -inf for no answer: the convention of the maximisers here, which
-    treat -inf as infeasible."""
+    treat -inf as infeasible.
+
+    Parameters
+    ----------
+    answer : Valued or None
+        A solver's answer (it has a ``value``), or None when there is none.
+
+    Returns
+    -------
+    float
+        ``answer.value``, or -inf.
+
+    Examples
+    --------
+    >>> value_of(None)
+    -inf
+    """
     return -np.inf if answer is None else answer.value
 
 
 def expand(stop: Callable[[float], bool], start: float, step: float, direction: float = 1.0, limit: float = 1.0,
            give_up: Callable[[float], bool] | None = None) -> tuple[float, float, bool]:
     """Walk out from ``start`` to x_j = start + direction step 2^j (j = 0, 1, ...; clipped at
-    ``limit``) until ``stop(x_j)``. Returns (the last point passed, or ``start``; the point
-    where it stopped, or the last one tried; whether ``stop`` held). ``give_up(x)`` ends the
-    walk early, as a failure."""
+    ``limit``) until ``stop(x_j)``: the bracket of the solvers' searches on an effort, a slope,
+    a bonus or a multiplier, which Brent's method or bisection then narrows.
+
+    Parameters
+    ----------
+    stop : callable
+        A condition on x that turns true somewhere along the walk.
+    start, step : float
+        Where the walk starts and its first step.
+    direction : float, optional
+        Outwards (> 0, the default) or inwards (<= 0).
+    limit : float, optional
+        The last point tried (default 1.0).
+    give_up : callable or None, optional
+        ``give_up(x)`` true ends the walk early, as a failure.
+
+    Returns
+    -------
+    tuple of float, float, bool
+        The last point passed (or ``start``), the point where it stopped (or the last one
+        tried) and whether ``stop`` held.
+
+    Examples
+    --------
+    >>> expand(lambda x: x >= 5, 0.0, 1.0, limit=100.0)  # 1, 2, 4, 8
+    (4.0, 8.0, True)
+    >>> expand(lambda x: x >= 5, 0.0, 1.0, limit=3.0)  # 1, 2, then 3 = limit
+    (2.0, 3.0, False)
+    """
     inside, size = start, step
     while True:
         x = min(start + size, limit) if direction > 0 else max(start - size, limit)
@@ -238,12 +357,32 @@ def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = ZOOM_POI
     narrower than ``xtol``, or until the function is flat to rounding around the best point
     (both neighbours within ``FLAT`` of it, relatively: locally quadratic, it cannot rise by
     more than a quarter of that inside the cells, and its computed values do not define the
-    argmax more finely).
+    argmax more finely). The binary table search and the CARA linear contract maximise their
+    values over effort so.
+
+    Parameters
+    ----------
+    values : callable
+        Maps a (rows x points) array of arguments to their values, -inf where infeasible.
+    lo, hi : numpy.ndarray
+        Each row's interval.
+    points : int, optional
+        Grid points per pass (default ``ZOOM_POINTS``).
+    xtol : float, optional
+        The width, relative to the grid's, below which a row's search stops.
 
     Returns
     -------
-    (arguments, values) of the best points found, always feasible ones; -inf for a row with no
-    feasible point.
+    tuple of numpy.ndarray
+        The arguments and values of the best points found, always feasible ones; the value
+        is -inf for a row with no feasible point.
+
+    Examples
+    --------
+    >>> peaks = np.array([[0.3], [0.7]])
+    >>> x, v = zoom_maximise(lambda grid: -(grid - peaks) ** 2, np.zeros(2), np.ones(2))
+    >>> x.round(9)
+    array([0.3, 0.7])
     """
     lo, hi = np.asarray(lo, dtype=float).copy(), np.asarray(hi, dtype=float).copy()
     rows = np.arange(lo.size)
@@ -268,7 +407,31 @@ def zoom_maximise(values, lo: np.ndarray, hi: np.ndarray, points: int = ZOOM_POI
 def maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: float = 1e-10) -> tuple[float, float]:
     """Maximise ``value`` (-inf where infeasible) over [lo, hi] when its feasible part is an
     interval containing ``feasible_at``: bisect to each end of that interval, then bounded
-    Brent inside. Returns (argument, value)."""
+    Brent inside (the refinement of the solvers' effort scans, binary, linear and general).
+
+    Parameters
+    ----------
+    value : callable
+        The value of one effort, -inf where infeasible.
+    lo, hi : float
+        The interval searched.
+    feasible_at : float
+        A point where ``value`` is finite.
+    xtol : float, optional
+        Brent's tolerance in the argument.
+
+    Returns
+    -------
+    tuple of float
+        The argument and its value.
+
+    Examples
+    --------
+    >>> value = lambda e: -(e - 0.3) ** 2 if 0.2 <= e <= 0.6 else -np.inf
+    >>> x, v = maximise_on_interval(value, 0.0, 1.0, feasible_at=0.4)
+    >>> round(x, 6)
+    0.3
+    """
     ends = []
     for outer in (lo, hi):
         inside = feasible_at
@@ -297,7 +460,29 @@ def maximise_on_interval(value, lo: float, hi: float, feasible_at: float, xtol: 
 
 def scan_then_refine(value_at, coarse: np.ndarray) -> tuple[float, float]:
     """Maximise a value over effort whose feasible set is an interval: a coarse scan, then
-    :func:`maximise_on_interval` between the best coarse point's neighbours."""
+    :func:`maximise_on_interval` between the best coarse point's neighbours (the unrestricted
+    linear and general problems, over :func:`effort_scan`).
+
+    Parameters
+    ----------
+    value_at : callable
+        The value of one effort, -inf where infeasible.
+    coarse : numpy.ndarray
+        The efforts scanned first.
+
+    Returns
+    -------
+    tuple of float
+        The best effort and its value; (nan, -inf) when no scanned effort is feasible.
+
+    Examples
+    --------
+    >>> value = lambda e: -(e - 0.3) ** 2 if 0.2 <= e <= 0.6 else -np.inf
+    >>> round(scan_then_refine(value, np.linspace(0.0, 1.0, 11))[0], 6)
+    0.3
+    >>> scan_then_refine(lambda e: -np.inf, np.linspace(0.0, 1.0, 3))
+    (nan, -inf)
+    """
     values = np.array([value_at(float(e)) for e in coarse])
     if not np.any(np.isfinite(values)):
         return np.nan, -np.inf
@@ -312,7 +497,40 @@ def global_max(f, grid: np.ndarray, values: np.ndarray, exclude: float | None = 
     ``grid``. Each grid peak (outside ``exclude``'s own cell) is refined to its local maximum,
     unless a curvature bound (f exceeds its grid values by at most max|second difference|/4
     between grid points) keeps it below ``threshold``; endpoints are exact. A peak is refined
-    by a root of ``slope`` (f', Brent's method) when it is given, else by bounded Brent on f."""
+    by a root of ``slope`` (f', Brent's method) when it is given, else by bounded Brent on f.
+    The agent's best response, and so every incentive check over all of [0, 1], is this.
+
+    Parameters
+    ----------
+    f : callable
+        The function of one effort.
+    grid, values : numpy.ndarray
+        Increasing efforts on [0, 1] and f on them.
+    exclude : float or None, optional
+        An effort whose grid cell is left out (the recommended one: the best deviation).
+    threshold : float, optional
+        Peaks that cannot reach it are not refined.
+    slope : callable or None, optional
+        f', when known.
+
+    Returns
+    -------
+    tuple of float
+        The argument and the value.
+
+    Examples
+    --------
+    Two bumps, the higher one between grid points:
+
+    >>> f = lambda e: np.exp(-((e - 0.31) / 0.05) ** 2) + 0.5 * np.exp(-((e - 0.8) / 0.05) ** 2)
+    >>> grid = np.linspace(0.0, 1.0, 11)
+    >>> x, v = global_max(f, grid, f(grid))
+    >>> round(x, 4), round(v, 6)
+    (0.31, 1.0)
+    >>> x, v = global_max(f, grid, f(grid), exclude=0.3)  # the best away from 0.3
+    >>> round(x, 4), round(v, 6)
+    (0.8, 0.5)
+    """
     outside = np.ones(grid.size, bool) if exclude is None else np.abs(grid - exclude) > 1.5 * (grid[1] - grid[0])
     peaks = outside.copy()
     peaks[1:] &= values[1:] >= values[:-1]
@@ -345,14 +563,19 @@ def refine_peak(f, grid: np.ndarray, j: int, at: float) -> tuple[float, float]:
 
     Parameters
     ----------
-    f : a function of one effort, returning a float.
-    grid : increasing efforts.
-    j : the index of a grid peak.
-    at : f(grid[j]).
+    f : callable
+        A function of one effort, returning a float.
+    grid : numpy.ndarray
+        Increasing efforts.
+    j : int
+        The index of a grid peak.
+    at : float
+        f(grid[j]).
 
     Returns
     -------
-    (x, f(x)), the better of Brent's maximum and the grid point.
+    tuple of float
+        (x, f(x)), the better of Brent's maximum and the grid point.
 
     Examples
     --------

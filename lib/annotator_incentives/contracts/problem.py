@@ -32,13 +32,21 @@ __all__ = [
     "ContractSolution",
 ]
 
-TIE = 1e-12  # relative: an agent within TIE * max(1, abs(its utility)) of indifference follows the recommendation
+TIE = 1e-12  #: an agent within TIE * max(1, abs(its utility)) of indifference follows the recommendation (relative)
 PROBLEMS = ("restricted", "unrestricted")
-WAGE_SLACK = 1e-12  # wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
+WAGE_SLACK = 1e-12  #: wages may leave [w_lo, w_hi] by this much (rounding of closed forms)
 
 
 class ContractError(AnnotatorInputError):
-    """Invalid contract-problem input (n < 1, c outside (0, 1], ...)."""
+    """Invalid contract-problem input (n < 1, c outside (0, 1], ...).
+
+    Examples
+    --------
+    >>> check_problem("both")
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.contracts.problem.ContractError: problem must be 'restricted' or 'unrestricted'; got 'both'
+    """
 
 
 @overload
@@ -81,7 +89,24 @@ def tie(own):
 class Problem:
     """One contract problem's data: n checks, signal strength c, the utility profile (which
     carries the wage bounds [w_lo, w_hi] and the outside option U_0). Build it with
-    :meth:`make`, which validates; unpacks as ``n, c, profile = problem``."""
+    :meth:`make`, which validates; unpacks as ``n, c, profile = problem``.
+
+    Attributes
+    ----------
+    n : int
+        Inspected samples (checks), from 1 to ``validation.MAX_CHECKS``.
+    c : float
+        The monitor's signal strength, in (0, 1].
+    profile : UtilityProfile
+        G, E, mu, U_0 and the wage bounds.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> pb = Problem.make(11, 0.98, utility.profile("figure3"))
+    >>> round(pb.first_best.eta, 6)  # the first-best of its profile
+    0.943809
+    """
 
     n: int
     c: float
@@ -127,23 +152,87 @@ class Problem:
 
     @property
     def first_best(self) -> FirstBest:
+        """The first-best of the problem's profile (:func:`first_best`)."""
         return first_best(self.profile)
 
 
 def within_bounds(profile: UtilityProfile, lowest, highest):
-    """Do wages from ``lowest`` to ``highest`` respect [w_lo, w_hi] (up to ``WAGE_SLACK``)?"""
+    """Do wages from ``lowest`` to ``highest`` respect the bounds, w_lo - s <= lowest and
+    highest <= w_hi + s with s = ``WAGE_SLACK`` (the rounding of closed-form wages)? Every
+    solver asks this of its candidate contracts (the wage bounds of the paper's Section 3).
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        Carries the bounds [w_lo, w_hi].
+    lowest, highest : float or numpy.ndarray
+        A contract's lowest and highest wage (arrays: one contract each).
+
+    Returns
+    -------
+    bool or numpy.ndarray
+        True where both bounds hold.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")  # wages in [-10, 10]
+    >>> bool(within_bounds(fig3, -10.0, 10.0)), bool(within_bounds(fig3, -10.5, 1.0))
+    (True, False)
+    """
     return (lowest >= profile.w_lo - WAGE_SLACK) & (highest <= profile.w_hi + WAGE_SLACK)
 
 
 def check_problem(problem: str) -> None:
-    """``problem`` is 'restricted' (induce eta*) or 'unrestricted'."""
+    """Check that ``problem`` names one of the paper's two problems: 'restricted' (induce the
+    first-best effort eta*, value C~_n) or 'unrestricted' (any effort, value C_n).
+
+    Parameters
+    ----------
+    problem : str
+        The name to check.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ContractError
+        For any other value (the example of :class:`ContractError`).
+
+    Examples
+    --------
+    >>> check_problem("restricted") is None
+    True
+    """
     if not isinstance(problem, str) or problem not in PROBLEMS:
         raise ContractError(f"problem must be 'restricted' or 'unrestricted'; got {problem!r}")
 
 
 @dataclass(frozen=True)
 class FirstBest:
-    """eta* = argmax mu(eta) - G^{-1}(E(eta) + U_0), w* and C (Proposition 5)."""
+    """eta* = argmax mu(eta) - G^{-1}(E(eta) + U_0), w* and C (Proposition 5), as
+    :func:`first_best` returns them.
+
+    Attributes
+    ----------
+    eta : float
+        The first-best effort eta*.
+    wage : float
+        The wage w* = G^{-1}(E(eta*) + U_0) that pays for it.
+    value : float
+        The principal's utility C = mu(eta*) - w*, the bound every contract's value is
+        compared with.
+
+    Examples
+    --------
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> fb = first_best(fig3)
+    >>> round(fb.value, 6), round(float(fig3.mu(fb.eta)) - fb.wage, 6)  # C = mu(eta*) - w*
+    (0.302637, 0.302637)
+    """
 
     eta: float
     wage: float
@@ -212,14 +301,69 @@ first_best.cache_clear = _first_best.cache_clear  # type: ignore[attr-defined]
 
 
 def corner_upper_bound(profile: UtilityProfile) -> float:
-    """No contract inducing eta = 1 can beat paying the first-best wage for eta = 1:
-    mu(1) - G^{-1}(E(1) + U_0)."""
+    """mu(1) - G^{-1}(E(1) + U_0): no contract inducing full effort eta = 1 can beat paying
+    the wage that exactly covers its cost (the first-best argument of Proposition 5 at
+    eta = 1). The linear solver compares the corner only when this bound exceeds its interior
+    answer.
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        Its mu, E, G^{-1} and U_0.
+
+    Returns
+    -------
+    float
+        The bound on the value of any contract inducing eta = 1.
+
+    Examples
+    --------
+    Figure 3's profile: mu(1) = 1/2, E(1) = 0.18 and G^{-1}(u) = -log(1 - u), so the bound is
+    1/2 + log 0.82:
+
+    >>> from annotator_incentives import utility
+    >>> round(corner_upper_bound(utility.profile("figure3")), 6)
+    0.301549
+    """
     return float(profile.mu(1.0) - profile.wage_for_utility(profile.E(1.0) + profile.U0))
 
 
 @dataclass(frozen=True)
 class ContractSolution:
-    """A solved contract: its wages, the effort it induces and what each party gets."""
+    """A solved contract: its wages, the effort it induces and what each party gets (the
+    record every solver of the paper's Section 3 returns, certified).
+
+    Attributes
+    ----------
+    kind : str
+        'binary', 'linear', 'general' or 'none' (a constant wage, no incentive).
+    problem : str
+        'restricted' (induce eta*) or 'unrestricted'.
+    n, c : int, float
+        Checks and signal strength.
+    feasible : bool
+        Whether a contract exists; when False the numbers below are nan and ``wages`` empty.
+    eta : float
+        The effort the contract induces.
+    params : dict
+        The class's parameters: w0 and w1 (bonus or slope), and the threshold k of a binary one.
+    wages : numpy.ndarray
+        The wage w(x) at each outcome x = 0..n.
+    expected_wage, principal_utility, agent_utility : float
+        E[w(X)] at eta, mu(eta) - E[w(X)] and E[G(w(X))] - E(eta).
+    first_best : FirstBest or None
+        The first-best it is measured against (:attr:`gap`).
+
+    Examples
+    --------
+    The best binary contract of Figure 3 at n = 11 pays a bonus from 10 passes on:
+
+    >>> from annotator_incentives import utility
+    >>> from annotator_incentives.contracts import solve
+    >>> s = solve("binary", 11, 0.98, utility.profile("figure3"))
+    >>> s.kind, s.params["k"], round(s.gap, 5), round(s.normalised_gap, 4)
+    ('binary', 10, 0.00195, 0.0064)
+    """
 
     kind: str  # "binary", "linear", "general" or "none" (constant wage, no incentive)
     problem: str  # "restricted" (induce eta*) or "unrestricted"
@@ -251,7 +395,8 @@ class ContractSolution:
         return float(np.clip(self.gap / self.first_best.value, 0, 1))
 
     def as_row(self) -> dict:
-        """One row of a table (:func:`annotator_incentives.contracts.tables.gap_table`)."""
+        """One row of a table (:func:`~annotator_incentives.contracts.tables.gap_table`): the
+        attributes, each parameter as ``param_<name>``, ``first_best`` as its value, and the gaps."""
         return {"kind": self.kind, "problem": self.problem, "n": self.n, "c": self.c, "feasible": self.feasible,
                 "eta": self.eta, **{f"param_{k}": v for k, v in self.params.items()},
                 "expected_wage": self.expected_wage, "principal_utility": self.principal_utility,
