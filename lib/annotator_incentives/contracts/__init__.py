@@ -13,7 +13,7 @@ Expectations are exact binomial sums (``annotator_incentives.binomial_kernel``);
 (the same object, re-exported for the chapters). A contract counts
 as incentive compatible only when the induced effort maximises the agent's expected utility
 over the whole of [0, 1] (:func:`~annotator_incentives.contracts.agent.incentive_check`), with
-one tie rule (:func:`tie`). Every answer of :func:`~annotator_incentives.contracts.solve.solve`
+one tie rule (:func:`~.problem.tie`). Every answer of :func:`~annotator_incentives.contracts.solve.solve`
 is certified from its wages before it is returned
 (:func:`~annotator_incentives.contracts.certify.certify`: incentive compatibility,
 participation, wage bounds, the principal's utility and the first-best bound); one that fails

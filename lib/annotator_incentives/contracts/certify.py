@@ -193,7 +193,8 @@ def certify(solution: ContractSolution, profile: UtilityProfile, points: int | N
     Raises
     ------
     ContractError
-        When the solution is not a feasible ContractSolution.
+        When the solution is not a feasible ContractSolution: an infeasible answer has no
+        wages to certify.
 
     Examples
     --------

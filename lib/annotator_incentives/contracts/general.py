@@ -295,7 +295,7 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     Parameters
     ----------
     n, c, profile, problem
-        As for :func:`~annotator_incentives.contracts.solve`; each effort's contract solves an
+        As for :func:`~annotator_incentives.contracts.solve.solve`; each effort's contract solves an
         n-variable problem, so this is the slowest class.
 
     Returns
@@ -306,8 +306,8 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     Raises
     ------
     ContractError
-        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve`).
-    ~annotator_incentives.contracts.UncertifiedContractError
+        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve.solve`).
+    ~annotator_incentives.contracts.certify.UncertifiedContractError
         When no answer can be certified (when the first-order route's answer fails, the
         certified binary and linear optima are the candidates).
 

@@ -520,7 +520,7 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     Parameters
     ----------
     n, c, profile, problem
-        As for :func:`~annotator_incentives.contracts.solve`; under a CARA profile the
+        As for :func:`~annotator_incentives.contracts.solve.solve`; under a CARA profile the
         unrestricted problem (the default) is solved in closed form per effort.
 
     Returns
@@ -531,8 +531,8 @@ def solve_linear(n: int, c: float, profile: UtilityProfile, problem: str = "unre
     Raises
     ------
     ContractError
-        As for :func:`~annotator_incentives.contracts.solve`: n, c, the profile or the problem invalid.
-    ~annotator_incentives.contracts.UncertifiedContractError
+        As for :func:`~annotator_incentives.contracts.solve.solve`: n, c, the profile or the problem invalid.
+    ~annotator_incentives.contracts.certify.UncertifiedContractError
         When no answer can be certified (a closed-form answer that fails its certificate is
         solved again by the numerical route first).
 
