@@ -43,8 +43,6 @@ DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning
               "contracts.agent", "contracts.binary", "contracts.binary_search", "contracts.binary_terms",
               "contracts.certify", "contracts.margin", "contracts.skeleton", "contracts.tables", "contracts.solve",
               "contracts.general", "contracts.linear", "contracts.optimise", "contracts.problem", "binomial_kernel")
-# documented modules whose public classes have no example yet (their functions have)
-CLASSES_PENDING = ("binomial", "validation", "data.availability", "data.pipeline", "agreement")
 
 
 def _sections(doc: str | None, *names: str) -> list[str]:
@@ -63,7 +61,7 @@ def test_public_functions_have_parameters_and_examples(name):
     assert not missing, missing
 
 
-@pytest.mark.parametrize("name", [name for name in DOCUMENTED if name not in CLASSES_PENDING])
+@pytest.mark.parametrize("name", DOCUMENTED)
 def test_public_classes_have_examples(name):
     """Each class of a documented module's ``__all__`` (records, errors) shows itself in use, and a
     record (a dataclass or named tuple) lists its fields in an Attributes section."""

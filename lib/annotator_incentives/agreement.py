@@ -76,7 +76,19 @@ RELIABILITY = {
 
 class AgreementError(DataError):
     """Votes that cannot be used as they are: missing columns or values, one worker, one label,
-    labels outside the declared set, a (task, worker) pair voted twice; or a bad setting."""
+    labels outside the declared set, a (task, worker) pair voted twice; or a bad setting. It is
+    a :class:`~annotator_incentives.data.DataError`.
+
+    Examples
+    --------
+    An unknown way to treat ties:
+
+    >>> try:
+    ...     votes(pd.DataFrame({"item": [1, 1], "judge": ["a", "b"], "label": [1.0, 0.0]}), ties="keep")
+    ... except DataError as error:
+    ...     print(type(error).__name__, "-", error)
+    AgreementError - ties must be 'label' (a third label) or 'drop'; got 'keep'
+    """
 
 
 def votes(labels: pd.DataFrame, ties: str = "label") -> pd.DataFrame:
@@ -261,9 +273,32 @@ def votes_from_file(path: str | os.PathLike[str], labels=None, task: str = "task
 
 @dataclass(frozen=True)
 class Interval:
-    """A statistic with its bootstrap interval: ``value`` on the votes, ``low`` and ``high`` the
-    percentile interval of ``replicates`` resamples of the ``units`` tasks it uses (None when
-    fewer than half of the resamples define the statistic)."""
+    """A statistic with its bootstrap interval, as :func:`krippendorff_alpha` and
+    :func:`fleiss_kappa` return it.
+
+    Attributes
+    ----------
+    value : float
+        The statistic on the votes (nan when they do not define it).
+    low, high : float or None
+        The percentile interval of the resamples; None when none were drawn or fewer than half
+        of them define the statistic.
+    units : int
+        The tasks the statistic uses, which the bootstrap resamples.
+    replicates : int
+        The bootstrap resamples drawn.
+    level : float
+        The interval's coverage.
+
+    Examples
+    --------
+    Three workers who agree on each of three tasks: α = 1, and without resamples no interval.
+
+    >>> rows = [(t, w, "x" if t % 2 else "y") for t in range(3) for w in "abc"]
+    >>> alpha = krippendorff_alpha(pd.DataFrame(rows, columns=["task", "worker", "label"]), n_boot=0)
+    >>> round(alpha.value, 6), alpha.low, alpha.high, alpha.units, alpha.replicates
+    (1.0, None, None, 3, 0)
+    """
 
     value: float
     low: float | None

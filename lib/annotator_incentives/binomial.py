@@ -63,7 +63,18 @@ CACHE_BYTES = kernel.CACHE_BYTES  #: the most memory (bytes) the cached pmf matr
 
 
 class BinomialError(AnnotatorInputError):
-    """n, k or x not a whole number in range, a probability q or an effort eta outside [0, 1], or c outside [-1, 1]."""
+    """n, k or x not a whole number in range, a probability q or an effort eta outside [0, 1], or c outside [-1, 1].
+
+    Examples
+    --------
+    Eleven passes out of ten checks: the message names the value and its range.
+
+    >>> try:
+    ...     pmf(11, 10, 0.5)
+    ... except BinomialError as error:
+    ...     print(error)
+    x must be a whole number at least 0 and at most 10; got 11
+    """
 
 
 # --------------------------------------------------------------------------- checks at the public boundary

@@ -37,7 +37,22 @@ MAX_CHECKS = 10**6  #: largest number of checks n the contract solvers accept (m
 class AnnotatorInputError(ValueError):
     """An input outside the documented domain of a function of the library. Every named error
     of the library (ProfileError, MonitoringError, DataError, PlanningError, ContractError)
-    derives from it."""
+    derives from it.
+
+    Examples
+    --------
+    A named error is one, and so a ``ValueError``; a checker called without a named error
+    raises this base itself:
+
+    >>> from annotator_incentives.monitoring import MonitoringError
+    >>> issubclass(MonitoringError, AnnotatorInputError), issubclass(AnnotatorInputError, ValueError)
+    (True, True)
+    >>> try:
+    ...     probability("p", 1.5)
+    ... except ValueError as error:
+    ...     print(type(error).__name__, "-", error)
+    AnnotatorInputError - p must lie in [0, 1]; got 1.5
+    """
 
 
 Error = type[AnnotatorInputError]

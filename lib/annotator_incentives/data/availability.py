@@ -100,11 +100,33 @@ def reader_note(name: str) -> str:
 
 @dataclass(frozen=True)
 class Availability:
-    """What a chapter can show: the data of each dataset that loaded, a note for each that did not.
+    """What a chapter can show: the data of each dataset that loaded, a note for each that did not,
+    as :func:`available_preference_data` returns it.
 
-    ``missing`` maps each missing dataset to a note for readers (what provides it; what is shown
-    instead), ``details`` to the full diagnostic (where it was looked for, what failed) for
-    programmers, ``stand_ins`` to the key of the real sample shown in its place.
+    Attributes
+    ----------
+    loaded : dict of str to PreferenceData
+        The data of each dataset (or real sample) that loaded, by its key.
+    missing : dict of str to str
+        A note for readers for each missing dataset: what provides it, what is shown instead.
+    details : dict of str to str
+        The full diagnostic for each missing dataset (where it was looked for, what failed), for
+        programmers.
+    stand_ins : dict of str to str
+        The key of the real sample shown in place of each missing dataset that has one.
+
+    Examples
+    --------
+    The packaged HelpSteer2 sample on a build that lacks PKU: the panels meant for PKU say what
+    they show instead.
+
+    >>> sample = load_preference_data("helpsteer2-sample")
+    >>> shown = Availability({sample.name: sample}, {"pku": reader_note("pku")})
+    >>> chosen, sentence = shown.prefer(("pku",))
+    >>> [data.n_eval for data in chosen]
+    [22]
+    >>> print(sentence)
+    The paper's panels use PKU; on this build they use HelpSteer2 sample.
     """
 
     loaded: dict[str, PreferenceData]

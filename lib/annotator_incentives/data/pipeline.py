@@ -46,7 +46,32 @@ N_CALIBRATION_BINS = 30  #: the bins of the histogram-binning calibration, the p
 
 @dataclass(frozen=True)
 class Scores:
-    """Raw scores of one dataset and where they came from."""
+    """Raw scores of one dataset and where they came from: the input of
+    :func:`preference_probabilities`.
+
+    Attributes
+    ----------
+    name, label : str
+        The dataset's key and its name in tables and figures.
+    chosen, rejected : numpy.ndarray
+        The reward-model score of the chosen and of the rejected response of each pair.
+    source : str
+        Where the scores came from, as figures cite it.
+    is_sample : bool
+        Whether they are a named real sample rather than a full dataset.
+    calibrated : bool
+        Whether the pipeline calibrates them by histogram binning (PKU and Skywork).
+    caveat : str
+        What a reader should know about a sample ("" when nothing).
+
+    Examples
+    --------
+    Three pairs written by hand, one of them a tie (which the pipeline drops):
+
+    >>> toy = Scores("toy", "Toy pairs", np.array([2.0, 1.0, 0.5]), np.array([1.0, 1.0, 1.5]), "written here", False, False)
+    >>> (toy.chosen - toy.rejected).tolist(), clean_scores(toy.chosen, toy.rejected)[2]
+    ([1.0, 0.0, -1.0], 1)
+    """
 
     name: str
     label: str
@@ -115,7 +140,24 @@ def _score_array(name: str, values) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Histogram binning: value ``bin_means[j]`` for p in ``(upper[j-1], upper[j]]``."""
+    """Histogram binning: value ``bin_means[j]`` for p in ``(upper[j-1], upper[j]]``, as
+    :func:`fit_histogram_binning` fits it; call it on predictions.
+
+    Attributes
+    ----------
+    upper : numpy.ndarray
+        The upper edge of each bin, increasing; the last is +inf.
+    bin_means : numpy.ndarray
+        The mean label of each bin's training pairs, the value it maps to.
+
+    Examples
+    --------
+    Two bins split at 0.5: a prediction at the edge belongs to the lower bin.
+
+    >>> two_bins = Calibration(upper=np.array([0.5, np.inf]), bin_means=np.array([0.25, 0.75]))
+    >>> two_bins([0.3, 0.5, 0.9]).tolist()
+    [0.25, 0.25, 0.75]
+    """
 
     upper: np.ndarray  # upper edge of each bin; the last is +inf
     bin_means: np.ndarray
@@ -182,7 +224,43 @@ def fit_histogram_binning(p: np.ndarray, labels: np.ndarray, n_bins: int = N_CAL
 
 @dataclass(frozen=True)
 class PreferenceData:
-    """Preference probabilities of one dataset, with provenance (what, how many, from where)."""
+    """Preference probabilities of one dataset, with provenance (what, how many, from where), as
+    :func:`preference_probabilities` returns them; ``p`` is the folded p of the evaluation half
+    that figures use, ``c_bar`` its expert signal strength E|2p - 1|.
+
+    Attributes
+    ----------
+    name, label, source : str
+        The dataset's key, its name in tables and figures, and where its scores came from.
+    is_sample : bool
+        Whether the data is a named real sample rather than a full dataset.
+    caveat : str
+        What a reader should know about a sample ("" when nothing).
+    n_pairs, n_ties_dropped : int
+        The pairs after dropping ties, and the ties dropped.
+    p_position1 : numpy.ndarray
+        The evaluation half's probability that position 1 is preferred, before calibration.
+    labels : numpy.ndarray
+        The evaluation half's labels: 1 when the chosen response is in position 1.
+    p_calibrated : numpy.ndarray or None
+        ``p_position1`` after histogram binning (PKU and Skywork), else None.
+    calibration : Calibration or None
+        The calibration fitted on the other half, else None.
+    calibration_half : tuple of numpy.ndarray
+        The other half's p and labels, which the calibration is fitted on.
+
+    Examples
+    --------
+    Four pairs whose chosen response scores ln 3 above the rejected one: each p is
+    sigmoid(ln 3) = 3/4 in either order, so c-bar = 2(3/4) - 1 = 1/2.
+
+    >>> even = Scores("even", "Even pairs", np.full(4, np.log(3.0)), np.zeros(4), "written here", False, False)
+    >>> data = preference_probabilities(even)
+    >>> data.p.round(6).tolist(), round(data.c_bar, 6)
+    ([0.75, 0.75], 0.5)
+    >>> data.provenance()
+    'Even pairs (full dataset): evaluation half 2 of 4 pairs; source: written here'
+    """
 
     name: str
     label: str
