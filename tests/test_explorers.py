@@ -162,3 +162,15 @@ def test_a_shared_solve_is_each_monitors_own(kind, problem, n):
     assert one.eta == pytest.approx(other.eta, abs=FROM_EFFORT)
     row = explorers.contract_row("figure10_G", expert, kind, problem, n)
     assert row["sb"] == report.number(one.principal_utility, explorers.DIGITS)
+
+
+def test_the_grid_sentence_counts_the_grid_and_says_what_is_not_solved(grid):
+    text = explorers.grid_sentence(grid, MONITORS, 3.21, 1_234_567, workers=2)
+    solved = grid[grid.sb != explorers.NOT_SOLVED]
+    assert f"{len(grid)} settings, of which {len(solved)} are solved exactly" in text
+    assert "2 profiles, 4 monitors (3 signal strengths)" in text
+    assert "3 values of $n$ from 1 to 300" in text
+    assert "took 3.2 s on this build (2 processes); its data take 1.2 MB" in text
+    assert text.endswith("not solved beyond $n = 10$ here.")
+    every = explorers.contract_grid(["figure3"], MONITORS[:1], [1, 3], kinds=["general"], problems=["unrestricted"])
+    assert "not solved" not in explorers.grid_sentence(every, MONITORS[:1], 1.0, 1000)
