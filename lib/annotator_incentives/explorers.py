@@ -392,7 +392,10 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
     --------
     >>> grid = contract_grid(["figure3"], monitors([0.02], {}), [1, 10], kinds=["binary"])
     >>> print(grid_sentence(grid, monitors([0.02], {}), 1.234, 430_000, workers=2))
-    The grid: 1 profile, 1 monitor (1 signal strength), 1 contract class, 2 problems and 2 values of $n$ from 1 to 10: 4 settings, of which 4 are solved exactly and 0 of those have no feasible contract. Solving them and writing the explorer took 1.2 s on this build (2 processes); its data take 0.43 MB of the page.
+    The grid: 1 profile, 1 monitor (1 signal strength), 1 contract class, 2 problems and 2
+    values of $n$ from 1 to 10: 4 settings, of which 4 are solved exactly and 0 of those have no
+    feasible contract. Solving them and writing the explorer took 1.2 s on this build (2
+    processes); its data take 0.43 MB of the page.
     """
     solved = grid[grid.sb != NOT_SOLVED]
     ns = sorted(set(grid.n))
@@ -403,7 +406,8 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
         return f"{report.count(n)} {noun if n == 1 else plural or noun + 's'}"
 
     text = (f"The grid: {counted(grid.p.nunique(), 'profile')}, {counted(len(monitor_list), 'monitor')} "
-            f"({counted(grid.c.nunique(), 'signal strength')}), {counted(grid.k.nunique(), 'contract class', 'contract classes')}, "
+            f"({counted(grid.c.nunique(), 'signal strength')}), "
+            f"{counted(grid.k.nunique(), 'contract class', 'contract classes')}, "
             f"{counted(grid.r.nunique(), 'problem')} and {counted(len(ns), 'value')} of $n$ from {report.count(ns[0])} to "
             f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}, of which {report.count(len(solved))} are solved exactly "
             f"and {report.count(int((solved.sb == NO_CONTRACT).sum()))} of those have no feasible contract. Solving them and "
@@ -415,7 +419,8 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
         if done.empty:
             text += " The general class's unrestricted problem is not solved here."
         elif done.n.max() < ns[-1]:
-            text += f" The general class's unrestricted problem is not solved beyond $n = {report.count(int(done.n.max()))}$ here."
+            largest = report.count(int(done.n.max()))
+            text += f" The general class's unrestricted problem is not solved beyond $n = {largest}$ here."
     return text
 
 
