@@ -39,7 +39,8 @@ def test_docstring_examples(name):
 
 # modules whose every public function has numpydoc sections and an example (issue 22, item 3)
 DOCUMENTED = ("monitoring", "utility", "welfare", "rates", "planning", "planning_inputs", "contracts",
-              "binomial", "validation", "data.availability", "data.loading", "data.packaged", "data.pipeline", "agreement",
+              "binomial", "validation", "data.availability", "data.errors", "data.loading", "data.packaged", "data.pipeline",
+              "data.registry", "agreement",
               "contracts.agent", "contracts.binary", "contracts.binary_search", "contracts.binary_terms",
               "contracts.certify", "contracts.margin", "contracts.skeleton", "contracts.tables", "contracts.solve",
               "contracts.general", "contracts.linear", "contracts.optimise", "contracts.problem", "binomial_kernel")
@@ -55,7 +56,8 @@ def test_public_functions_have_parameters_and_examples(name):
     module = importlib.import_module(f"annotator_incentives.{name}")
     functions = {attr: getattr(module, attr) for attr in module.__all__}
     own = {attr: f for attr, f in functions.items() if inspect.isfunction(f) and f.__module__ == module.__name__}
-    assert own
+    # a module of records and errors only (data.errors, data.registry) is checked by the class test
+    assert own or any(inspect.isclass(f) and f.__module__ == module.__name__ for f in functions.values())
     missing = [(attr, section) for attr, f in own.items()
                for section in _sections(f.__doc__, "Parameters", "Returns", "Examples")]
     assert not missing, missing

@@ -22,28 +22,100 @@ __all__ = ["DataError", "DatasetUnavailableError", "PackagedDataError", "Unreada
 
 
 class DataError(AnnotatorInputError):
-    """Input data that cannot be used as it is (missing columns, bad values, empty)."""
+    """Input data that cannot be used as it is (missing columns, bad values, empty); the base
+    of the data package's named errors, and an
+    :class:`~annotator_incentives.validation.AnnotatorInputError` (so a ``ValueError``).
+
+    Examples
+    --------
+    A string where a tuple of dataset names belongs (it would otherwise be read letter by letter):
+
+    >>> from annotator_incentives.data import available_preference_data
+    >>> available_preference_data(names="pku")
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.DataError: names must be a tuple of dataset names, not the string 'pku'
+    """
 
 
 class DatasetUnavailableError(DataError, LookupError):
     """A dataset that could not be found locally, in the hub cache, or on the hub; an unknown
     dataset name; a data folder that is not a folder. A :class:`DataError` (so an
     :class:`~annotator_incentives.validation.AnnotatorInputError`, a ``ValueError``) and, as it
-    always was, a ``LookupError``."""
+    always was, a ``LookupError``.
+
+    Examples
+    --------
+    A sample name the registry does not know; the error is also a ``LookupError``:
+
+    >>> from annotator_incentives.data import load_sample_scores
+    >>> try:
+    ...     load_sample_scores("no-such-sample")
+    ... except LookupError as error:
+    ...     print(type(error).__name__, "-", str(error)[:38])
+    DatasetUnavailableError - unknown sample 'no-such-sample'; known
+    """
 
 
 class PackagedDataError(DataError):
-    """The data shipped with the package is not what was shipped (a file changed or is gone)."""
+    """The data shipped with the package is not what was shipped (a file changed or is gone, or
+    its ``SHA256SUMS`` manifest is missing).
+
+    Examples
+    --------
+    A folder checked as the packaged data that has no manifest at all:
+
+    >>> import tempfile
+    >>> from annotator_incentives.data import verify_packaged_data
+    >>> verify_packaged_data(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.PackagedDataError: the packaged data has no SHA256SUMS: reinstall annotator-incentives
+    """
 
 
 class DamagedCopyError(DataError):
     """A local copy that is not what it should be: a file that differs from the sha256 in a
     ``SHA256SUMS`` beside it, or a copy of a real sample with another number of pairs than the
-    registry's."""
+    registry's.
+
+    Examples
+    --------
+    A data folder whose copy of the HelpSteer2 sample holds 1 pair where the registry says 44:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from annotator_incentives.data import load_sample_scores
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "helpsteer2-sample").mkdir()
+    >>> _ = (root / "helpsteer2-sample" / "helpsteer2_first100_pairs.csv").write_text(
+    ...     "score_chosen,score_rejected\\n3.4,2.8\\n")
+    >>> load_sample_scores("helpsteer2-sample", data_dir=root)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.DamagedCopyError: ...: 1 pairs, but the HelpSteer2 sample has 44: a truncated ...
+    """
 
 
 class UnreadableDataError(DataError):
-    """A local data file that cannot be parsed: empty, truncated, not UTF-8, not the format its name says."""
+    """A local data file that cannot be parsed: empty, truncated, not UTF-8, not the format its
+    name says; the message names the file and what is wrong with it.
+
+    Examples
+    --------
+    An empty file where a data folder's copy of the HelpSteer2 sample belongs:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from annotator_incentives.data import load_sample_scores
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "helpsteer2-sample").mkdir()
+    >>> (root / "helpsteer2-sample" / "helpsteer2_first100_pairs.csv").touch()
+    >>> load_sample_scores("helpsteer2-sample", data_dir=root)
+    Traceback (most recent call last):
+    ...
+    annotator_incentives.data.errors.UnreadableDataError: dataset helpsteer2-sample: its local copy cannot be read: ...empty; ...
+    """
 
 
 _KINDS = {".parquet": "Parquet", ".csv": "CSV", ".json": "JSON", ".jsonl": "JSON lines", ".zip": "zip"}
