@@ -174,3 +174,12 @@ def test_the_grid_sentence_counts_the_grid_and_says_what_is_not_solved(grid):
     assert text.endswith("not solved beyond $n = 10$ here.")
     every = explorers.contract_grid(["figure3"], MONITORS[:1], [1, 3], kinds=["general"], problems=["unrestricted"])
     assert "not solved" not in explorers.grid_sentence(every, MONITORS[:1], 1.0, 1000)
+
+
+def test_the_crossing_holds_where_both_error_sums_are_far_below_a_float_s_precision():
+    """At δ = 0, η₁ = 1 both error sums fall below 1e-16 by n = 1,000 and the bound below the
+    smallest float by n = 10,000; the crossing is still read where the bound is positive, and an
+    error sum that underflowed is shown as what it is, "< 10⁻¹²", never 0."""
+    g = explorers.assessment_grid([0.8], [1.0], [0.0], {"c̄ = 0.9": [0.95]}, [1, 10, 100, 1000, 10000], [0.1])
+    assert g["numbers"].cross_n.tolist() == [10]
+    assert "0" not in set(g["curves"].txt)

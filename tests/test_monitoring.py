@@ -65,11 +65,11 @@ def test_lower_bounds_never_exceed_the_exact_error_of_the_best_test():
     rng = np.random.default_rng(1)
     p = rng.uniform(0.5, 1.0, 500)
     monitor = M.expert_monitor(p)
-    n = np.arange(10, 500, 10)
+    n = np.arange(10, 5000, 10)  # to error sums far below 1e-16, where a bound that rounds to 0 hides nothing
     for eta0, eta1 in [(0.6, 1.0), (0.8, 1.0), (0.9, 0.98), (0.8, 0.95)]:
         kl = M.expert_kl_divergence(p, eta0, eta1)
         exact = M.error_sum(n, monitor.q(eta0), monitor.q(eta1))
-        assert np.all(M.error_sum_lower_bound(n, kl) <= exact + 1e-12)
+        assert np.all(M.error_sum_lower_bound(n, kl) <= exact * (1 + 1e-9))
         assert np.all(M.le_cam_bound(n, kl) <= exact + 1e-12)
 
 
@@ -255,3 +255,15 @@ def test_ump_threshold_beyond_two_to_the_31():
     k = M.ump_threshold(n, 0.5, alpha)
     assert k == pytest.approx(n / 2 + stats.norm.isf(alpha) * np.sqrt(n / 4), abs=3)
     assert M.threshold_test_errors(n, k, 0.5, 0.6)[0] <= alpha < M.threshold_test_errors(n, k - 1, 0.5, 0.6)[0]
+
+
+@pytest.mark.parametrize("nd", [1e-3, 0.5, 5.0, 37.0, 50.0, 200.0, 700.0])
+def test_the_lower_bound_is_accurate_where_it_is_tiny(nd):
+    """Bretagnolle-Huber's 1 - sqrt(1 - e), e = exp(-nD), against its series e/2 + e²/8 + e³/16
+    (exact to 1e-16 relative once e < 1e-4) and, where e is not small, against the direct formula,
+    which is accurate there: the bound is positive at every nD a float can hold, never rounded to 0."""
+    bound = float(M.error_sum_lower_bound(1, nd))
+    e = np.exp(-nd)
+    reference = e / 2 + e**2 / 8 + e**3 / 16 if e < 1e-4 else max(1 - np.sqrt(nd / 2), 1 - np.sqrt(1 - e), 0.0)
+    assert bound > 0
+    assert bound == pytest.approx(reference, rel=1e-12)

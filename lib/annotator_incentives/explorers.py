@@ -72,6 +72,7 @@ KINDS = ("binary", "linear", "general")
 PROBLEMS = ("unrestricted", "restricted")
 NO_CONTRACT = "no contract"
 NOT_SOLVED = "not solved"
+TINY = float(np.finfo(float).tiny)  # an error sum that underflowed to 0 is positive: shown "< 10⁻¹²"
 FLOOR = 1e-6  # error sums are drawn down to this (log scale); the numbers say the value
 MIME = "application/vnd.vegalite.v5+json"  # what JupyterLab, VS Code, Colab and the book's renderer draw
 
@@ -557,7 +558,10 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
 def _first_win(sc: np.ndarray, bound: np.ndarray, ns: np.ndarray) -> int | None:
     """The smallest n of the grid from which the self-consistency error sum stays below the
     expert bound at every larger n of the grid (None: not within the grid)."""
-    wins = sc < bound
+    decided = bound > 0  # where the bound underflows, double precision cannot compare the two
+    if not decided.any():
+        return None
+    wins, ns = (sc < bound)[decided], ns[decided]
     if not wins[-1]:
         return None
     losing = np.flatnonzero(~wins)
@@ -634,7 +638,7 @@ def assessment_grid(eta0s: Sequence[float], eta1s: Sequence[float], deltas: Sequ
             for key, err in (sc_err | ex_err).items():
                 curves.append(pd.DataFrame({"e0": e0, "e1": e1, "s": key, "n": ns_arr,
                                             "err": [float(_short(max(v, FLOOR))) for v in err],
-                                            "txt": [report.number(v, DIGITS, floor=1e-12) for v in err]}))
+                                            "txt": [report.number(max(v, TINY), DIGITS, floor=1e-12) for v in err]}))
             for sk in sc_keys:
                 for xk in ex_keys:
                     win = _first_win(sc_err[sk], ex_err[xk], ns_arr)

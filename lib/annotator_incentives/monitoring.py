@@ -427,10 +427,15 @@ def error_sum_lower_bound(n, kl: float) -> np.ndarray:
     --------
     >>> round(float(error_sum_lower_bound(2, 0.5)), 12)  # nD = 1: Pinsker gives 1 - sqrt(1/2)
     0.292893218813
+    >>> f"{float(error_sum_lower_bound(100, 0.5)):.4e}"  # nD = 50: about exp(-50) / 2, not 0
+    '9.6437e-23'
     """
     with np.errstate(invalid="ignore"):  # n D with D = inf
         nd = _sample_sizes(n) * _kl(kl)
-    return np.maximum.reduce([np.zeros_like(nd, dtype=float), 1 - np.sqrt(nd / 2), 1 - np.sqrt(-np.expm1(-nd))])
+    # 1 - sqrt(1 - e) written as e / (1 + sqrt(1 - e)), e = exp(-nD): the difference would round
+    # to 0 once e < 1e-16 (nD > 37), where the bound is still about e / 2
+    bretagnolle_huber = np.exp(-nd) / (1 + np.sqrt(-np.expm1(-nd)))
+    return np.maximum.reduce([np.zeros_like(nd, dtype=float), 1 - np.sqrt(nd / 2), bretagnolle_huber])
 
 
 def lr_threshold(n, q0: float, q1: float) -> np.ndarray:
