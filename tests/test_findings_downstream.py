@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator_incentives import downstream, monitoring
+from annotator_incentives import annotators, downstream, monitoring
 from annotator_incentives.data import DatasetUnavailableError
 from annotator_incentives.findings import downstream as findings
 
@@ -82,3 +82,20 @@ def test_hard_examples_markdown_says_votes_note_and_texts():
                            "Both answers address the question (3 and 1 words).")
     assert "*Answer 2 (b)*" in text and "Roses are red." in text
     assert "A note." in findings.hard_examples_markdown(hard, {"1:a vs b": "A note."})
+
+
+def test_monitors_needed_markdown_names_the_calibrations_at_hand():
+    rows = pd.DataFrame({"method": ["expert agreement, c̄ = 0.40 (MT-Bench authors)", "self-consistency, δ = 0.02"],
+                         "n": [np.inf, 2345.0]})
+    mt = annotators.ExpertCalibration(expert_pairs=1200, expert_agreement=0.7, c_bar=0.4, c_bar_low=0.3, c_bar_high=0.5,
+                                      judges=pd.DataFrame())
+    text = findings.monitors_needed_markdown(rows, {"MT-Bench": mt}, (0.02, 0.1))
+    checks, where = text.split("\n\n")
+    assert checks == ("For the same test and error sum, the book's monitors need these numbers of checks: expert agreement, "
+                      "c̄ = 0.40 (MT-Bench authors): no finite number; self-consistency, δ = 0.02: 2,345.")
+    assert where.startswith("Where the monitors' numbers come from. MT-Bench's $\\bar c = 0.40$ is "
+                            "`annotators.expert_based_estimates` on the MT-Bench votes: $2A_{\\rm ee} - 1$ from the authors' "
+                            "agreement of 70.0% on 1,200 pairs of decisive votes on shared items ({ref}`the real-annotators "
+                            "chapter <chap-real-annotators>` explains it). δ = 0.02 is the self-disagreement rate")
+    assert "PandaLM's $\\bar c" not in where and "δ = 0.1 a pessimistic value" in where and where.endswith("repeats).")
+    assert "MT-Bench" not in findings.monitors_needed_markdown(rows.iloc[1:], {}, (0.02, 0.1)).split("\n\n")[1]

@@ -101,3 +101,13 @@ def test_gains_sentence_says_who_gains():
     text = pa.gains_sentence(gains, PROFILE.U0)
     assert f"the company gains {report.number(g.company_gain[0], 4)} to {report.number(g.company_gain[1], 4)}" in text
     assert f"{g.least_share_percent:.2f} % or more" in text and text.endswith("all of the gain goes to the company.")
+
+
+def test_participation_sentence_on_both_sides_of_bind():
+    tail = ": any utility above $U_0$ could be taken back by lowering the base wage without changing the annotator's incentives."
+    assert pa.participation_sentence(0.0) == "Participation binds in every run, as it must" + tail
+    assert pa.participation_sentence(pa.BIND / 2).startswith("Participation binds in every run")
+    slack = pa.participation_sentence(0.0123)
+    assert slack == (f"Participation does not bind in every run on this build (largest slack {report.number(0.0123, 2)}), "
+                     "although it should" + tail)
+    assert pa.participation_sentence(pa.BIND).startswith("Participation does not bind")

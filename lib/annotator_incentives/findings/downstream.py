@@ -22,7 +22,7 @@ from ..data import DatasetUnavailableError
 
 __all__ = ["LOADERS", "TextPairs", "text_pairs", "votes_text", "pairs_text", "text_block", "AccuracySpread",
            "accuracy_spread", "monitors", "pairs_needed", "DatasetReading", "dataset_reading", "dataset_sentence",
-           "hard_examples_markdown"]
+           "hard_examples_markdown", "monitors_needed_markdown"]
 
 LOADERS = {"MT-Bench": downstream.load_mt_bench_texts, "PandaLM": downstream.pandalm_pairs}
 
@@ -285,3 +285,38 @@ def hard_examples_markdown(hard: pd.DataFrame, notes: dict[str, str], limit: int
         + "\n\n".join([text_block("Question", r.prompt, limit), text_block(f"Answer 1 ({r.model_1})", r.response_1, limit),
                          text_block(f"Answer 2 ({r.model_2})", r.response_2, limit)])
         for i, r in enumerate(hard.itertuples(), 1))
+
+
+def monitors_needed_markdown(at_target: pd.DataFrame, calibrations: Mapping[str, annotators.ExpertCalibration],
+                             deltas: Sequence[float]) -> str:
+    """The checks each monitor needs at the chapter's target (rows ``method``, ``n`` of
+    :func:`pairs_needed`), and where each monitor's signal comes from: each set's c̄ from its
+    :class:`~annotator_incentives.annotators.ExpertCalibration` (``calibrations`` by set, as
+    :func:`monitors` returns them; a set not at hand is left out) and the two values of δ in
+    ``deltas``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"method": ["self-consistency, δ = 0.02"], "n": [1234.0]})
+    >>> print(monitors_needed_markdown(rows, {}, (0.02, 0.1)).splitlines()[0])
+    For the same test and error sum, the book's monitors need these numbers of checks: self-consistency, δ = 0.02: 1,234.
+    """
+    where = []
+    if "MT-Bench" in calibrations:
+        mt = calibrations["MT-Bench"]
+        where.append(f"MT-Bench's $\\bar c = {mt.c_bar:.2f}$ is `annotators.expert_based_estimates` on the MT-Bench votes: "
+                     f"$2A_{{\\rm ee}} - 1$ from the authors' agreement of {mt.expert_agreement:.1%} on "
+                     f"{mt.expert_pairs:,} pairs of decisive votes on shared items ({{ref}}`the real-annotators chapter "
+                     "<chap-real-annotators>` explains it)")
+    if "PandaLM" in calibrations:
+        panda = calibrations["PandaLM"]
+        where.append(f"PandaLM's $\\bar c = {panda.c_bar:.2f}$ comes from the same function with each of its three annotators "
+                     f"counted as an expert for the others: they agree on {panda.expert_agreement:.1%} of "
+                     f"{panda.expert_pairs:,} pairs of decisive votes on shared items (optimistic, since the set was filtered "
+                     "for agreement)")
+    where.append(f"δ = {deltas[0]:g} is the self-disagreement rate of the paper's Figure 3, and δ = {deltas[1]:g} a "
+                 "pessimistic value for annotators who forget or change their minds often (no data here measures δ; "
+                 "{ref}`the real-annotators chapter <chap-real-annotators>` bounds it on PandaLM's repeats)")
+    return ("For the same test and error sum, the book's monitors need these numbers of checks: "
+            + "; ".join(f"{row.method}: {pairs_text(row.n)}" for row in at_target.itertuples()) + ".\n\n"
+            "Where the monitors' numbers come from. " + ". ".join(where) + ".")

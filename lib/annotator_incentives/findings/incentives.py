@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import contracts, grid_reference, monitoring, rates, report
+from ..plotting import markdown_table
 from ..utility import UtilityProfile
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "GapOrderings",
     "gap_orderings",
     "gap_summary",
+    "gap_summary_table",
     "gap_readings",
     "Crossover",
     "crossover",
@@ -605,6 +607,32 @@ def gap_summary(table: pd.DataFrame, ns: Iterable[int]) -> pd.DataFrame:
     return table[table.n.isin(list(ns))].pivot_table(index=["dataset", "monitor", "n"], columns=["kind", "problem"],
                                                      values="normalised_gap", dropna=False)
 
+
+
+def gap_summary_table(summary: pd.DataFrame, labels: dict[str, str]) -> str:
+    """:func:`gap_summary` as the utility-gap chapter's ``:::{table}`` (name ``tab-gap-summary``):
+    one row per dataset (its label in ``labels``), monitor and n, the gaps by the number policy
+    (a problem without a feasible contract reads "no contract"); the caption says what a gap of
+    exactly 1 means only when one occurs.
+
+    Examples
+    --------
+    >>> columns = pd.MultiIndex.from_tuples([("linear", "restricted")], names=["kind", "problem"])
+    >>> summary = pd.DataFrame([[1.0]], columns=columns,
+    ...                        index=pd.MultiIndex.from_tuples([("d", "sc", 11)], names=["dataset", "monitor", "n"]))
+    >>> print(gap_summary_table(summary, {"d": "Toy"}).splitlines()[-2])
+    | Toy | sc | 11 | 1.00 |
+    """
+    rows = [{"dataset": labels[d], "monitor": m, "n": n,
+             **{f"{kind}, {problem}": report.number(v, floor=1e-5, missing="no contract") for (kind, problem), v in row.items()}}
+            for (d, m, n), row in summary.iterrows()]
+    return (":::{table} Normalised utility gaps of {numref}`fig-utility-gap` at four values of $n$: "
+            "$(\\mathcal C - \\mathcal C_n)/\\mathcal C$ (unrestricted) and "
+            "$(\\mathcal C - \\tilde{\\mathcal C}_n)/\\mathcal C$ (restricted), by contract class; \"no contract\": no "
+            "contract makes η* the annotator's best effort"
+            + ("; 1.00: a contract exists but does no better than hiring nobody" if (summary == 1).any().any() else "")
+            + ".\n:name: tab-gap-summary\n\n"
+            + markdown_table(rows) + "\n:::")
 
 @dataclass(frozen=True)
 class SensitivityReading:

@@ -39,6 +39,7 @@ __all__ = [
     "complements_sentence",
     "surplus_sentence",
     "agent_sentence",
+    "participation_sentence",
 ]
 
 STEEP = 100.0  # a slope of mu above this just above zero is the infinite slope of eta^(4/5)
@@ -424,3 +425,19 @@ def gains_sentence(gains: pd.DataFrame, u0: float) -> str:
             f"{report.number(g.company_gain[1], 4)} over the flat wage, {g.least_share_percent:.2f} % or more of what observing "
             f"effort would give it, while the annotator's utility differs from $U_0 = {report.value(u0)}$ by "
             f"{report.at_most(g.annotator_slack, 2, floor=1e-12)} in every case: all of the gain goes to the company.")
+
+
+def participation_sentence(slack: float) -> str:
+    """Whether participation binds in every run (``slack``, the :func:`largest_slack`, below
+    :data:`BIND`), and why it must: the principal-agent chapter's reading of the paper's Figure 9.
+
+    Examples
+    --------
+    >>> participation_sentence(1e-13)[:47]
+    'Participation binds in every run, as it must: a'
+    """
+    return (("Participation binds in every run, as it must" if slack < BIND else
+             f"Participation does not bind in every run on this build (largest slack {report.number(slack, 2)}), "
+             "although it should")
+            + ": any utility above $U_0$ could be taken back by lowering the base wage without changing the annotator's "
+            "incentives.")
