@@ -206,7 +206,7 @@ def test_rate_findings_on_curves_with_the_theory_s_rates():
     for lo, hi, n1, lo1, hi1 in spread.values():  # dividing by I brings the monitors exactly together
         assert lo == pytest.approx(1) and hi == pytest.approx(1) and n1 == 10 and lo1 == pytest.approx(1) == hi1
     text = incentives.monitor_spread_sentence(spread)
-    assert text.count("normalised values is 1.00 to 1.00 times the smaller (at $n = 10$: 1.00 to 1.00)") == 2
+    assert text.count("normalised values is 1.00 times the smaller (at $n = 10$: 1.00)") == 2  # equal ends: one number
     assert "in the binary panel" in text and "; in the linear and general panel" in text
     fits = incentives.rate_fits(table)
     assert len(fits) == 12 and np.allclose(fits.last_difference, 0, atol=1e-9)
@@ -231,8 +231,9 @@ def test_rate_key_results_quote_the_slopes_over_the_window_the_results_page_read
     assert f"against ${report.number(binary.last_reference_slope)}$ for the theory's $1/\\sqrt{{n\\log n}}$" in lines[1]
     assert report.number(binary.last_reference_slope) != report.number(binary.reference_slope)  # the window matters
     assert "(a, unrestricted)" in lines[1] and lines[2].startswith("the optimal general contract's gap is 0.999")
-    mixed = fits.assign(last_n_lo=np.where(fits.kind == "general", 100.0, fits.last_n_lo))
-    assert incentives.last_decade(mixed) == "each curve's last decade of n computed (n from 100 to 100,000)"
+    general = fits.kind == "general"
+    mixed = fits.assign(last_n_lo=np.where(general, 100.0, fits.last_n_lo), last_n_hi=np.where(general, 1000.0, fits.last_n_hi))
+    assert incentives.last_decade(mixed) == "each curve's last decade of n computed (n = 100–1,000 or 10,000–100,000)"
 
 
 def test_first_reach_said_as_none():
@@ -438,7 +439,7 @@ def test_binary_key_results_and_lenient_markdown_name_the_window_of_the_slopes()
     assert f"an annotator who complies exactly still misses the bonus with probability {report.number(0.0123)}" in lines[1]
     last = local.iloc[-1]
     assert f"(n = {int(last.n_lo):,}–{int(last.n_hi):,}) the miss probability's local slope is " \
-           f"{report.number(last.slope, digits=2)} against {report.number(last.reference, digits=2)}" in lines[2]
+           f"{report.number(last.slope)} against {report.number(last.reference)}" in lines[2]
     text = incentives.lenient_markdown({"slack": reading, "miss": reading})
     assert text.startswith("On this build's computation:\n\n- **Threshold slack**: over $n = 100$")
     assert "\n- **Miss probability**: " in text and text.endswith("so only the slopes at large $n$ are a test of it.")

@@ -25,8 +25,8 @@ name                size    where, and why this size
                             1/(c sqrt(n)) of the bell P_k'(eta), so every peak of the agent's utility
                             shows on the grid; every peak that could win is then refined, so the verdict
                             is exact (the same grid for every contract class)
-``FINE_POINTS``     20,001  the public check's default (``incentive_check``, ``best_response``,
-                            ``ic_violation``): a reader's arbitrary wages may have narrow peaks; the
+``FINE_POINTS``     20,001  the public checks' default (``incentive_check``, ``ic_violation``;
+                            ``best_response`` takes ``GRID_POINTS``): a reader's wages may have narrow peaks; the
                             cost does not matter outside the solvers
 ``SCREEN_POINTS``   41      the screen of every threshold's candidate at once (``binary_terms.candidates``):
                             a necessary condition only (the full check follows), kept small because

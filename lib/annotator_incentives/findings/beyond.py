@@ -404,7 +404,7 @@ def repeats_needed(repeats: pd.DataFrame, target: float = 0.1, eta0: float = 0.8
     Returns
     -------
     DataFrame
-        Columns ``annotator``, ``repeats``, ``consistent``, ``δ upper bound (95%)`` and ``repeated items
+        Columns ``annotator``, ``repeats``, ``consistent``, ``δ, top of its 95% interval`` and ``repeated items
         needed``, one row per annotator, ready to show.
 
     Examples
@@ -417,7 +417,7 @@ def repeats_needed(repeats: pd.DataFrame, target: float = 0.1, eta0: float = 0.8
         reps, ok = int(block.repeats.sum()), int(block.consistent.sum())
         delta_high = 1 - float(annotators.clopper_pearson(ok, reps)[0])
         sc = monitoring.self_consistency_monitor(delta_high)
-        rows.append({"annotator": judge, "repeats": reps, "consistent": ok, "δ upper bound (95%)": delta_high,
+        rows.append({"annotator": judge, "repeats": reps, "consistent": ok, "δ, top of its 95% interval": delta_high,
                      "repeated items needed": monitoring.samples_needed(target, float(sc.q(eta0)), float(sc.q(eta1)))})
     return pd.DataFrame(rows)
 

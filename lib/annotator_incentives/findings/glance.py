@@ -225,7 +225,7 @@ def _bell(t: Tables) -> Reading:
         rows.append((int(n), float(block.marginal_incentive.max()) / np.sqrt(n), crossings))
     ratios = [r for _, r, _ in rows]
     steady = max(ratios) / min(ratios) < 1.5
-    return Reading(f"peak over $\\sqrt n$: {report.number(min(ratios))} to {report.number(max(ratios))} at "
+    return Reading(f"peak over $\\sqrt n$: {report.between(min(ratios), max(ratios))} at "
                    f"{report.values('n', [n for n, _, _ in rows])}; crossings of the marginal cost: "
                    + ", ".join(str(c) for _, _, c in rows),
                    AGREES if twice and steady else DIFFERS,
@@ -269,7 +269,8 @@ def _participation(t: Tables) -> Reading:
                    f"in all {len(feasible):,} feasible runs" + (f" ({left_out:,} without a feasible contract left out)"
                                                                 if left_out else ""),
                    AGREES if slack <= SLACK else DIFFERS,
-                   "participation binds (to within $10^{-6}$)" if slack <= SLACK else "participation does not bind")
+                   "participation binds (the criterion: within $10^{-6}$ of $U_0$)" if slack <= SLACK
+                   else "participation does not bind")
 
 
 def _hard_examples(t: Tables) -> Reading:
@@ -306,7 +307,7 @@ def _rates(t: Tables) -> Reading:
     fits = incentives.rate_fits(t["rates_headline"])
     fits = fits[fits.kind.isin(["binary", "linear"])]
     worst = float(fits.last_difference.abs().max())
-    parts = [f"{kind}: slopes {report.number(b.last_slope.min())} to {report.number(b.last_slope.max())} against the "
+    parts = [f"{kind}: slopes {report.between(b.last_slope.min(), b.last_slope.max())} against the "
              f"theory's {report.number(b.last_reference_slope.mean())} over {incentives.last_decade(b)}"
              for kind, b in fits.groupby("kind")]
     return Reading("; ".join(parts), AGREES if worst <= RATE_TOLERANCE else DIFFERS,
@@ -321,7 +322,7 @@ def _general(t: Tables) -> Reading:
     lg = incentives.linear_vs_general(table)
     low, high = lg.ratio_at_largest_n
     return Reading(f"the optimal general contract's gap over the linear one's at the largest $n$: "
-                   f"{report.number(low)} to {report.number(high)}", AGREES if low > 0.5 else DIFFERS,
+                   f"{report.between(low, high)}", AGREES if low > 0.5 else DIFFERS,
                    "no general contract does better than a constant fraction of the linear gap: the same rate"
                    if low > 0.5 else "a general contract does far better than the linear one")
 
@@ -369,7 +370,7 @@ def _heterogeneity(t: Tables) -> Reading:
     sure = int((pairs.high < 1).sum())
     return Reading(f"MT-Bench judges (real annotators): {sure:,} of {len(pairs):,} pairs of judges certainly do not "
                    f"always agree (the 95 % interval of their agreement rate lies below 1); "
-                   f"agreement {report.number(pairs.rate.min())} to {report.number(pairs.rate.max())}",
+                   f"agreement {report.between(pairs.rate.min(), pairs.rate.max())}",
                    AGREES if sure else DIFFERS,
                    "careful people disagree" if sure else "no pair of judges certainly disagrees on these data")
 

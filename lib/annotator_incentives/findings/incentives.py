@@ -380,7 +380,7 @@ def gap_readings(table: pd.DataFrame, delta: float, n_from: int = 11, labels: di
     name = dict(labels or {})
     ns = sorted(int(n) for n in table.n.unique())
     step = ns[1] - ns[0] if len(ns) > 1 else 1
-    fold = {k: f"{report.number(lo)} to {report.number(hi)} (median {report.number(med)}) for the {size} {k} curves"
+    fold = {k: f"{report.between(lo, hi)} (median {report.number(med)}) for the {size} {k} curves"
             for k, (lo, hi, med, size) in o.fall.items()}
 
     def label(d: str) -> str:
@@ -822,7 +822,7 @@ def grid_key_results(g: GridFindings, first_best_value: float, figure: str, tabl
         f"In {report.tally(g.not_ic, g.total)} configurations the grid's contract is not incentive compatible: the annotator "
         f"would gain up to {report.number(g.largest_gain, digits=2)} in utility by choosing another effort "
         f"({{numref}}`{table}`).",
-        f"The grid's own first-best lies {report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} "
+        f"The grid's own first-best lies {report.between(g.shortfall[0], g.shortfall[1], digits=2)} "
         f"below the true $\\mathcal C = {report.number(first_best_value)}$, a resolution floor of the wage grid "
         f"({{ref}}`{section}`).",
     ]
@@ -1098,8 +1098,8 @@ def binary_key_results(bell: Sequence[BellPanel], eta_star: float, n: int, miss:
         f"at $n = {n}$ an annotator who complies exactly still misses the bonus with probability {report.number(miss)} "
         "({numref}`fig-missed-bonus`);",
         f"over the last window of $n$ (n = {report.count(int(last['n_lo']))}–{report.count(int(last['n_hi']))}) the miss "
-        f"probability's local slope is {report.number(last['slope'], digits=2)} against "
-        f"{report.number(last['reference'], digits=2)} for the theory's $1/\\sqrt{{n \\log n}}$ ({{numref}}`fig-lenient`): that "
+        f"probability's local slope is {report.number(last['slope'])} against "
+        f"{report.number(last['reference'])} for the theory's $1/\\sqrt{{n \\log n}}$ ({{numref}}`fig-lenient`): that "
         "risk, times a bonus of order one, is the binary gap."]
 
 
@@ -1212,8 +1212,8 @@ def monitor_spread_sentence(spread: dict[str, tuple[float, float, int, float, fl
     monitors together.
     """
     return ("On this build's computation, " + "; ".join(
-        f"in the {title} panel the larger of the two monitors' normalised values is {report.number(lo)} to {report.number(hi)} "
-        f"times the smaller (at $n = {n1}$: {report.number(lo1)} to {report.number(hi1)})"
+        f"in the {title} panel the larger of the two monitors' normalised values is {report.between(lo, hi)} "
+        f"times the smaller (at $n = {n1}$: {report.between(lo1, hi1)})"
         for title, (lo, hi, n1, lo1, hi1) in spread.items())
         + ". A factor near 1 means that dividing by $\\mathcal I$ brings the monitors together.")
 
@@ -1246,20 +1246,22 @@ def rate_fits(table: pd.DataFrame) -> pd.DataFrame:
 
 def last_decade(fits: pd.DataFrame) -> str:
     """The window of the last-decade fits of :func:`rate_fits`, in words, so that every sentence
-    quoting a slope over it says over which n: one window when all ``fits`` share it, else the
-    smallest and largest n of their windows.
+    quoting a slope over it says over which n: one window when all ``fits`` share it, else each
+    of their windows.
 
     Examples
     --------
     >>> last_decade(pd.DataFrame({"last_n_lo": [10_000.0, 10_000.0], "last_n_hi": [100_000.0, 100_000.0]}))
     'the last decade of n computed (n = 10,000–100,000)'
     >>> last_decade(pd.DataFrame({"last_n_lo": [100.0, 10_000.0], "last_n_hi": [1_000.0, 100_000.0]}))
-    "each curve's last decade of n computed (n from 100 to 100,000)"
+    "each curve's last decade of n computed (n = 100–1,000 or 10,000–100,000)"
     """
     lo, hi = fits.last_n_lo.unique(), fits.last_n_hi.unique()
     if len(lo) == 1 and len(hi) == 1:
         return f"the last decade of n computed (n = {report.count(int(lo[0]))}–{report.count(int(hi[0]))})"
-    return f"each curve's last decade of n computed (n from {report.count(int(lo.min()))} to {report.count(int(hi.max()))})"
+    windows = sorted({(int(a), int(b)) for a, b in zip(fits.last_n_lo, fits.last_n_hi, strict=True)})
+    return "each curve's last decade of n computed (n = " + " or ".join(
+        f"{report.count(a)}–{report.count(b)}" for a, b in windows) + ")"
 
 
 def rate_key_results(fits: pd.DataFrame, table: pd.DataFrame) -> list[str]:
@@ -1289,8 +1291,8 @@ def rate_key_results(fits: pd.DataFrame, table: pd.DataFrame) -> list[str]:
     return [f"over {window}, the {kind} gap's log–log slope is ${slope(f)}$ against ${report.number(f.last_reference_slope)}$ "
             f"for the theory's {curve} on the same points ({f.monitor.split(' (')[0]}, unrestricted)"
             for kind, f, curve in (("linear", first["linear"], "$1/n$"), ("binary", first["binary"], "$1/\\sqrt{n\\log n}$"))
-            ] + [f"the optimal general contract's gap is {report.number(lg.ratio_at_largest_n[0], digits=4)} to "
-                 f"{report.number(lg.ratio_at_largest_n[1], digits=4)} times the linear one's at the largest $n$: "
+            ] + [f"the optimal general contract's gap is {report.between(*lg.ratio_at_largest_n, digits=4)} "
+                 "times the linear one's at the largest $n$: "
                  "linear contracts are rate-optimal, the paper's claim"]
 
 
@@ -1413,7 +1415,7 @@ def grid_sentence(g: GridFindings, first_best: float) -> str:
         f"annotator would gain up to {report.number(g.largest_gain, digits=2)} in utility by moving to another effort "
         "(the exact solutions' largest gain is below $10^{-12}$). Its restricted problem reports a smaller gap than the exact "
         f"restricted optimum in {report.tally(g.restricted_below_exact, g.total)}. The grid's own first-best lies "
-        f"{report.number(g.shortfall[0], digits=2)} to {report.number(g.shortfall[1], digits=2)} below the true "
+        f"{report.between(g.shortfall[0], g.shortfall[1], digits=2)} below the true "
         f"$\\mathcal C = {report.number(first_best)}$. It differs from "
         "one configuration to the next because it is not the model's first-best but the best grid point (effort, base wage, "
         "bonus and, for binary contracts, threshold share) that meets participation among that contract class's grid "
