@@ -153,8 +153,7 @@ def _self_consistency_figure(table_name: str) -> Callable[[Tables], Reading]:
             under = [d for d, ns in c.below.items() if len(ns)]
             somewhere |= any(d > 0 for d in under)  # δ = 0, an annotator who never contradicts itself, proves little
             only_zero |= bool(under) and not any(d > 0 for d in under)
-            parts.append(f"{name}, $\\eta_0 = {report.value(eta0)}$: below the expert bound "
-                         + (f"for {report.values('δ', under)}" if under else "for no δ shown"))
+            parts.append(f"{name}, $\\eta_0 = {report.value(eta0)}$: below the expert bound {report.where(c.below, c.grid)}")
         here = ("here it does for some δ > 0" if somewhere else
                 "here it does only at δ = 0, an annotator who never contradicts itself" if only_zero else
                 "here it does for no δ shown")
