@@ -78,19 +78,19 @@ def test_gap_summary_marks_infeasible_as_missing(weak):
 def test_gap_summary_table_says_no_contract_and_a_gap_of_one_only_when_there(weak):
     summary = incentives.gap_summary(weak, [11])
     assert not (summary == 1).any().any()
-    text = incentives.gap_summary_table(summary, {"weak": "Weak signal"})
-    lines = text.splitlines()
-    assert lines[0].startswith(":::{table} Normalised utility gaps of {numref}`fig-utility-gap`") and lines[-1] == ":::"
-    assert lines[1] == ":name: tab-gap-summary"
-    assert "hiring nobody" not in text and lines[0].endswith("the annotator's best effort.")
-    assert lines[3] == ("| dataset | monitor | n | binary, restricted | binary, unrestricted | linear, restricted | "
+    caption, rows = incentives.gap_summary_table(summary, {"weak": "Weak signal"})
+    lines = rows.splitlines()
+    assert caption.startswith("Normalised utility gaps of {numref}`fig-utility-gap`")
+    assert "hiring nobody" not in caption and caption.endswith("the annotator's best effort.")
+    assert lines[0] == ("| dataset | monitor | n | binary, restricted | binary, unrestricted | linear, restricted | "
                         "linear, unrestricted |")
     expert = next(line for line in lines if line.startswith("| Weak signal | expert | 11 |"))
-    assert "no contract" in expert and "nan" not in text
+    assert "no contract" in expert and "nan" not in rows
     one = summary.copy()
     one.iloc[0, 0] = 1.0
-    assert lines[0][:-1] + "; 1.00: a contract exists but does no better than hiring nobody." == (
-        incentives.gap_summary_table(one, {"weak": "Weak signal"}).splitlines()[0])
+    assert caption[:-1] + "; 1.00: a contract exists but does no better than hiring nobody." == (
+        incentives.gap_summary_table(one, {"weak": "Weak signal"})[0])
+
 
 def test_sensitivity_readings():
     rows = []

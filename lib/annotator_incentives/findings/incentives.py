@@ -609,30 +609,33 @@ def gap_summary(table: pd.DataFrame, ns: Iterable[int]) -> pd.DataFrame:
 
 
 
-def gap_summary_table(summary: pd.DataFrame, labels: dict[str, str]) -> str:
-    """:func:`gap_summary` as the utility-gap chapter's ``:::{table}`` (name ``tab-gap-summary``):
-    one row per dataset (its label in ``labels``), monitor and n, the gaps by the number policy
-    (a problem without a feasible contract reads "no contract"); the caption says what a gap of
-    exactly 1 means only when one occurs.
+def gap_summary_table(summary: pd.DataFrame, labels: dict[str, str]) -> tuple[str, str]:
+    """:func:`gap_summary` as the caption and the Markdown rows of the utility-gap chapter's
+    table (the chapter writes the ``:::{table}`` around them with its name, so that the book's
+    numbering finds the table in the chapter): one row per dataset (its label in ``labels``),
+    monitor and n, the gaps by the number policy (a problem without a feasible contract reads
+    "no contract"); the caption says what a gap of exactly 1 means only when one occurs.
 
     Examples
     --------
     >>> columns = pd.MultiIndex.from_tuples([("linear", "restricted")], names=["kind", "problem"])
     >>> summary = pd.DataFrame([[1.0]], columns=columns,
     ...                        index=pd.MultiIndex.from_tuples([("d", "sc", 11)], names=["dataset", "monitor", "n"]))
-    >>> print(gap_summary_table(summary, {"d": "Toy"}).splitlines()[-2])
-    | Toy | sc | 11 | 1.00 |
+    >>> caption, rows = gap_summary_table(summary, {"d": "Toy"})
+    >>> rows.splitlines()[-1], caption.endswith("hiring nobody.")
+    ('| Toy | sc | 11 | 1.00 |', True)
     """
     rows = [{"dataset": labels[d], "monitor": m, "n": n,
              **{f"{kind}, {problem}": report.number(v, floor=1e-5, missing="no contract") for (kind, problem), v in row.items()}}
             for (d, m, n), row in summary.iterrows()]
-    return (":::{table} Normalised utility gaps of {numref}`fig-utility-gap` at four values of $n$: "
-            "$(\\mathcal C - \\mathcal C_n)/\\mathcal C$ (unrestricted) and "
-            "$(\\mathcal C - \\tilde{\\mathcal C}_n)/\\mathcal C$ (restricted), by contract class; \"no contract\": no "
-            "contract makes η* the annotator's best effort"
-            + ("; 1.00: a contract exists but does no better than hiring nobody" if (summary == 1).any().any() else "")
-            + ".\n:name: tab-gap-summary\n\n"
-            + markdown_table(rows) + "\n:::")
+    caption = ("Normalised utility gaps of {numref}`fig-utility-gap` at four values of $n$: "
+               "$(\\mathcal C - \\mathcal C_n)/\\mathcal C$ (unrestricted) and "
+               "$(\\mathcal C - \\tilde{\\mathcal C}_n)/\\mathcal C$ (restricted), by contract class; \"no contract\": no "
+               "contract makes η* the annotator's best effort"
+               + ("; 1.00: a contract exists but does no better than hiring nobody" if (summary == 1).any().any() else "")
+               + ".")
+    return caption, markdown_table(rows)
+
 
 @dataclass(frozen=True)
 class SensitivityReading:
