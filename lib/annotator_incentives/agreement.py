@@ -273,8 +273,7 @@ def votes_from_file(path: str | os.PathLike[str], labels=None, task: str = "task
 
 @dataclass(frozen=True)
 class Interval:
-    """A statistic with its bootstrap interval, as :func:`krippendorff_alpha` and
-    :func:`fleiss_kappa` return it.
+    """A statistic with its bootstrap interval (what :func:`krippendorff_alpha` and :func:`fleiss_kappa` return).
 
     Attributes
     ----------
