@@ -160,7 +160,7 @@ def test_a_shared_solve_is_each_monitors_own(kind, problem, n):
     one, other = (contracts.solve(kind, n, m.c, profile, problem) for m in (sc, expert))
     assert one.principal_utility == pytest.approx(other.principal_utility, abs=WELL)
     assert one.eta == pytest.approx(other.eta, abs=FROM_EFFORT)
-    row = explorers.contract_row("figure10_G", expert, kind, problem, n)
+    row = explorers.contract_row("figure10_G", expert.c, kind, problem, n)
     assert row["sb"] == report.number(one.principal_utility, explorers.DIGITS)
 
 

@@ -207,8 +207,8 @@ def contract_row(profile_name: str, c: float, kind: str, problem: str, n: int) -
     ----------
     profile_name : str
         A registered utility profile (:func:`annotator_incentives.utility.profile`).
-    c : float or Monitor
-        The monitor's signal strength (a :class:`Monitor` stands for its c).
+    c : float
+        The monitor's signal strength (:attr:`Monitor.c`).
     kind, problem : str
         Contract class ('binary', 'linear', 'general') and problem ('unrestricted', 'restricted').
     n : int
@@ -229,8 +229,6 @@ def contract_row(profile_name: str, c: float, kind: str, problem: str, n: int) -
     >>> row["c"], row["sb"] != "no contract"
     ('0.98', True)
     """
-    if isinstance(c, Monitor):
-        c = c.c
     profile = utility.profile(profile_name)
     solution = contracts.solve(kind, n, c, profile, problem)
     row: dict[str, Any] = {"p": profile_name, "c": f"{c:.{C_DIGITS}g}", "k": kind, "r": problem, "n": int(n)}

@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import figure_data
 from .data import PreferenceData, reliability_curve
+from .report import markdown_table  # noqa: F401  (the chapters' tables: plotting.markdown_table)
 
 __all__ = [
     "FIGURE_DIR_ENV",
@@ -330,16 +331,6 @@ def histogram_of_p(ax: plt.Axes, data: PreferenceData, bins: int = 15, color: st
     ax.set_ylim(0, max(float(np.max(counts)), 1e-9) * 1.4)
     ax.legend(loc="upper left" if mean > 0.75 else "upper right", fontsize="small")
     return pd.DataFrame({"dataset": data.name, "bin_left": edges[:-1], "bin_right": edges[1:], "percent": counts, "mean_p": mean})
-
-
-def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
-    """A small Markdown table for notebook output (pandas' to_markdown needs an extra package)."""
-    if not rows:
-        return ""
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def calibration_data(datasets: Sequence[PreferenceData], n_bins: int = 15) -> pd.DataFrame:

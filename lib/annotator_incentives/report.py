@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 
 __all__ = [
+    "markdown_table",
     "number",
     "at_most",
     "between",
@@ -519,3 +520,22 @@ def cells(rows, digits: int = 3, floor: float | None = None,
         return str(x)
 
     return [{key: cell(key, x) for key, x in record.items()} for record in records]
+
+
+def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
+    """A small Markdown table for notebook output, a row per mapping with the first one's keys
+    as the header (pandas' ``to_markdown`` needs an extra package); empty for no rows.
+
+    Examples
+    --------
+    >>> print(markdown_table([{"n": 1, "gap": "0.5"}]))
+    | n | gap |
+    |---|---|
+    | 1 | 0.5 |
+    """
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import contracts, grid_reference, monitoring, rates, report
-from ..plotting import markdown_table
+from ..report import markdown_table
 from ..utility import UtilityProfile
 
 __all__ = [
