@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from scipy import special, stats
+from scipy import sparse, special, stats
 
 __all__ = ["DENSE_LIMIT", "WINDOW_SD", "CACHE_BYTES", "CHUNK_BYTES", "pass_probability", "log_pmf", "pmf",
            "pmf_matrix", "pmf_all", "tail", "below", "tails_all", "tail_slope", "tail_eta_slope", "score", "window",
-           "window_pmf", "expect", "pmf_grid", "clear_cache"]
+           "window_pmf", "expect", "pmf_grid", "window_grid", "clear_cache"]
 
 DENSE_LIMIT = 3000  #: above this n, the pmf is scipy's and sums run over a window around the mean
 WINDOW_SD = 14  #: standard deviations kept on each side of the mean by a windowed sum
@@ -409,12 +409,17 @@ def expect(values: np.ndarray, n: int, qs) -> np.ndarray:
         x = np.arange(n + 1)[None, :]
         return np.concatenate([np.exp(log_pmf(x, n, qs[i:i + rows, None])) @ values for i in range(0, qs.size, rows)])
     out = np.empty(qs.size)
-    width = 2 * int(np.ceil(WINDOW_SD * np.sqrt(n / 4))) + 5  # covers every q's window (sd <= sqrt(n)/2)
+    width = _window_width(n)
     rows = max(1, CHUNK_BYTES // (8 * width))
     for i in range(0, qs.size, rows):
         start, weights = _window_rows(n, qs[i:i + rows], width)
         out[i:i + rows] = np.einsum("ij,ij->i", weights, values[start[:, None] + np.arange(width)[None, :]])
     return out
+
+
+def _window_width(n: int) -> int:
+    """Outcomes in the window of every q (sd <= sqrt(n)/2): 2 ceil(``WINDOW_SD`` sqrt(n/4)) + 5."""
+    return 2 * int(np.ceil(WINDOW_SD * np.sqrt(n / 4))) + 5
 
 
 def _window_rows(n: int, qs: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -439,7 +444,18 @@ def _window_rows(n: int, qs: np.ndarray, width: int) -> tuple[np.ndarray, np.nda
     return start, weights / weights.sum(axis=1, keepdims=True)
 
 
-_GRIDS: OrderedDict[tuple[int, float, int], np.ndarray] = OrderedDict()
+_GRIDS: OrderedDict[tuple, np.ndarray | sparse.csr_array] = OrderedDict()
+
+
+def _nbytes(matrix) -> int:
+    return matrix.nbytes if isinstance(matrix, np.ndarray) else matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes
+
+
+def _keep(key: tuple, matrix) -> None:
+    """Cache a matrix, the least recently used ones out first while all exceed ``CACHE_BYTES``."""
+    _GRIDS[key] = matrix
+    while sum(_nbytes(m) for m in _GRIDS.values()) > CACHE_BYTES:
+        _GRIDS.popitem(last=False)
 
 
 def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -475,14 +491,52 @@ def pmf_grid(n: int, c: float, points: int) -> tuple[np.ndarray, np.ndarray | No
         _GRIDS.move_to_end(key)
         return grid, _GRIDS[key]
     matrix = np.ascontiguousarray(pmf_matrix(n, pass_probability(grid, c)).T)
-    _GRIDS[key] = matrix
-    while sum(m.nbytes for m in _GRIDS.values()) > CACHE_BYTES:
-        _GRIDS.popitem(last=False)
+    _keep(key, matrix)
     return grid, matrix
 
 
+def window_grid(n: int, c: float, points: int) -> sparse.csr_array | None:
+    """For n above ``DENSE_LIMIT``: the pmf of X on ``points`` evenly spaced efforts of [0, 1]
+    (rows efforts, columns x = 0..n) as a banded sparse matrix, each row the window of
+    :func:`expect` (so ``matrix @ values`` is ``expect(values, n, q)`` on the grid, summed in
+    another order), cached with :func:`pmf_grid`'s matrices; None when it would take more than
+    ``CACHE_BYTES``. The incentive checks of large n screen the agent's utility on it, without
+    rebuilding the windows at every check.
+
+    Parameters
+    ----------
+    n, c, points : int, float, int
+        Checks (above ``DENSE_LIMIT``), the signal strength and how many efforts (at least 2).
+
+    Returns
+    -------
+    scipy.sparse.csr_array or None
+        The (points, n + 1) matrix, or None when too large.
+
+    Examples
+    --------
+    Each row sums to 1 and has the mean n q(eta):
+
+    >>> matrix = window_grid(10_000, 1.0, 3)  # q = 0.5, 0.75, 1
+    >>> matrix.shape, (matrix @ np.ones(10_001)).round(12), (matrix @ np.arange(10_001.0)).round(6)
+    ((3, 10001), array([1., 1., 1.]), array([ 5000.,  7500., 10000.]))
+    """
+    width = _window_width(n)
+    if points * width * 16 > CACHE_BYTES:
+        return None
+    key = ("window", n, float(c), points)
+    if key in _GRIDS:
+        _GRIDS.move_to_end(key)
+        return _GRIDS[key]
+    start, weights = _window_rows(n, pass_probability(np.linspace(0.0, 1.0, points), c), width)
+    columns = (start[:, None] + np.arange(width)[None, :]).ravel()
+    matrix = sparse.csr_array((weights.ravel(), columns, np.arange(0, points * width + 1, width)), shape=(points, n + 1))
+    _keep(key, matrix)
+    return matrix
+
+
 def clear_cache() -> None:
-    """Empty the pmf-matrix cache of :func:`pmf_grid` (for timing from scratch, or to free its
+    """Empty the pmf-matrix cache of :func:`pmf_grid` and :func:`window_grid` (for timing from scratch, or to free its
     memory); ``binomial.clear_cache`` is this same function.
 
     Parameters

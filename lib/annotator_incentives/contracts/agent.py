@@ -87,13 +87,15 @@ def _utility_curve(utilities: np.ndarray, n: int, c: float, profile: UtilityProf
 
 def _on_grid(wages: np.ndarray, n: int, c: float, profile: UtilityProfile, points: int, curve=None):
     """(grid, U on the grid, U as a vectorised function of effort); ``curve`` may give U in
-    closed form, else it is the exact binomial sum (a cached pmf matrix when small enough)."""
+    closed form, else it is the exact binomial sum (a cached pmf matrix, dense or windowed, when small enough)."""
     if curve is not None:
         grid = np.linspace(0.0, 1.0, points)
         return grid, curve(grid), curve
     utilities = profile.G(wages)
     curve = _utility_curve(utilities, n, c, profile)
     grid, matrix = binomial_kernel.pmf_grid(n, c, points)
+    if matrix is None and n > binomial_kernel.DENSE_LIMIT:
+        matrix = binomial_kernel.window_grid(n, c, points)
     return grid, (matrix @ utilities - profile.E(grid) if matrix is not None else curve(grid)), curve
 
 

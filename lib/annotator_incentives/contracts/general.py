@@ -27,7 +27,7 @@ from .optimise import GENERAL_SCAN, check_points, damped_newton, effort_scan, ex
 from .problem import ContractSolution, Problem
 from .skeleton import Best, Found, solve_class
 
-__all__ = ["solve_general", "for_target", "newton_multipliers", "inverse_marginal_utility", "value_at"]
+__all__ = ["solve_general", "for_target", "newton_multipliers", "largest_incentive", "inverse_marginal_utility", "value_at"]
 
 
 def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.ndarray:
@@ -118,6 +118,9 @@ def for_target(pb: Problem, eta: float) -> np.ndarray | None:
     multipliers = newton_multipliers(profile, pmf, score, need_u, need_du)
     if multipliers is not None:
         return wages(*multipliers, everywhere=True)
+    reach = largest_incentive(profile, pmf, score, need_u)
+    if reach < need_du - 1e-9 * max(need_du, abs(reach)):  # no wages in the bounds meet both conditions
+        return None
     inv_hi = 1 / float(profile.dG(profile.w_hi))
 
     def lam_for(nu: float) -> float:
@@ -196,24 +199,76 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     def residual(x: np.ndarray):
         t = x[0] + x[1] * score
         w = inverse_marginal_utility(profile, t)
+        free = (t > inv_lo) & (t < inv_hi)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)  # dG(w)/dt
         utility = profile.G(w)
         r = np.array([pmf @ utility - need_u, (pmf * score) @ utility - need_du])
-        scale = np.array(
-            [max(abs(need_u), float(pmf @ np.abs(utility))), max(abs(need_du), float(pmf @ np.abs(score * utility)))]
-        )
-        return r, scale, (t, w)
+        # t = lambda + nu s is rounded by eps (|lambda| + |nu s|), which moves G(w) by d times that:
+        # the sums cannot come closer to their targets than these terms allow (near a flat wage
+        # G(w) is tiny while lambda is not, e.g. figure3 at efforts below 1e-3)
+        spread = np.abs(d) * (abs(x[0]) + np.abs(x[1] * score))
+        scale = np.array([max(abs(need_u), float(pmf @ np.abs(utility)), float(pmf @ spread)),
+                          max(abs(need_du), float(pmf @ np.abs(score * utility)), float(pmf @ np.abs(score * spread)))])
+        return r, scale, d
 
-    def jacobian(x: np.ndarray, state) -> np.ndarray | None:
-        t, w = state
-        free = (t > inv_lo) & (t < inv_hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)
+    def jacobian(x: np.ndarray, d: np.ndarray) -> np.ndarray | None:
         weights = pmf * d
         matrix = np.array([[weights.sum(), weights @ score], [weights @ score, weights @ score ** 2]])
         return matrix if np.all(np.isfinite(matrix)) and np.linalg.det(matrix) > 0 else None
 
     found = damped_newton(residual, jacobian, start, floor, iterations)
     return (float(found[0]), float(found[1])) if found is not None and found[0] > 0 else None
+
+
+def largest_incentive(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarray, need_u: float) -> float:
+    """The largest first-order term sum_x P(x) s(x) G(w(x)) that wages within [w_lo, w_hi]
+    reach while meeting participation, sum_x P(x) G(w(x)) >= need_u: a linear programme in the
+    utilities u_x = G(w(x)) in [G(w_lo), G(w_hi)], solved greedily. Every u_x starts at the end
+    its score favours (the top where s > 0); while participation falls short, the outcomes of
+    negative score closest to 0 are raised first, as they cost the term least per unit of
+    expected utility. When this is below E'(eta), no contract meets both conditions of the
+    first-order route at eta (:func:`for_target` returns None without searching).
+
+    Parameters
+    ----------
+    profile : UtilityProfile
+        G and the wage bounds.
+    pmf, score : numpy.ndarray
+        P(X = x) and s(x) over the outcomes summed.
+    need_u : float
+        What participation asks: U_0 + E(eta).
+
+    Returns
+    -------
+    float
+        The largest term; -inf when no wages meet participation.
+
+    Examples
+    --------
+    One check at q = 1/2 (s = -2, 2 with c = 1) under figure3's G = 1 - exp(-w) on
+    [-10, 10]: u = (G(-10), G(10)) falls short of participation at 0; raising u_0 to -G(10)
+    meets it, and the term is then 2 G(10) = 2 (1 - exp(-10)); no wage reaches utility 2:
+
+    >>> from annotator_incentives import utility
+    >>> fig3 = utility.profile("figure3")
+    >>> round(largest_incentive(fig3, np.array([0.5, 0.5]), np.array([-2.0, 2.0]), 0.0), 9)
+    1.9999092
+    >>> largest_incentive(fig3, np.array([0.5, 0.5]), np.array([-2.0, 2.0]), 2.0)
+    -inf
+    """
+    low, high = float(profile.G(profile.w_lo)), float(profile.G(profile.w_hi))
+    if high < need_u:
+        return -np.inf
+    u = np.where(score > 0, high, low)
+    short = need_u - float(pmf @ u)
+    if short > 0:  # raise the outcomes of negative score, those nearest 0 first
+        order = np.argsort(-score)
+        order = order[score[order] <= 0]
+        room = pmf[order] * (high - low)  # expected utility each can add
+        before = np.concatenate([[0.0], np.cumsum(room)[:-1]])
+        u[order] += np.clip(short - before, 0.0, room) / np.where(pmf[order] > 0, pmf[order], 1.0)
+    return float((pmf * score) @ u)
 
 
 def value_at(pb: Problem, eta: float) -> Best | None:

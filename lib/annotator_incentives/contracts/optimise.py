@@ -205,7 +205,9 @@ def damped_newton(residual, jacobian, x: np.ndarray, floor: float, iterations: i
         step = np.linalg.solve(matrix, r)
         for _ in range(30):  # halve the step until the residual falls
             trial = residual(x - step)
-            if np.max(np.abs(trial[0]) / trial[1]) < np.max(np.abs(r) / scale):
+            # both measured against this point's magnitudes: a merit whose scale moves with the
+            # trial point can refuse every step (wages clipped at w_lo swell the magnitudes)
+            if np.max(np.abs(trial[0]) / scale) < np.max(np.abs(r) / scale):
                 break
             step = step / 2
         else:  # no step helps: the rounding floor, if the residual is that small
