@@ -296,7 +296,8 @@ def _offers(pb: Problem, etas: Iterable[float]) -> dict[float, Offer]:
 def scan_search(pb: Problem) -> Interior | None:
     """max over k and eta with every candidate checked globally (Theorem 1), the safe route: a coarse
     scan of efforts (each effort's cheapest incentive-compatible contract,
-    :func:`~annotator_incentives.contracts.binary_terms.best_at`), then the best scanned threshold
+    :func:`~annotator_incentives.contracts.binary_terms.best_at`), zoomed in on the best effort
+    until neighbouring thresholds are a few grid cells apart, then the best scanned threshold
     optimised over effort (:func:`optimise_threshold`), and its neighbours k +- 1, +- 2, ... while
     the value keeps improving (the best value per threshold is unimodal in k), each from a
     feasible effort next to its neighbour's optimum.
@@ -329,10 +330,16 @@ def scan_search(pb: Problem) -> Interior | None:
     if not scan:
         return None
     eta0 = max(scan, key=lambda e: scan[e].value)
+    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
+    spacing = float(even[1] - even[0])
+    while spacing > 8 * shift:  # zoom in on the best scanned effort, so that the walk below starts near the best threshold
+        finer = np.linspace(max(eta0 - spacing, 0.0), min(eta0 + spacing, 1.0), 9)
+        scan |= _offers(pb, finer)
+        eta0 = max(scan, key=lambda e: scan[e].value)
+        spacing = float(finer[1] - finer[0])
     k0 = scan[eta0].k
     eta, value = optimise_threshold(pb, k0, eta0)
     best = Interior(value, k0, eta)
-    shift = 2.0 / (n * c)  # thresholds one apart induce efforts about this far apart
     for direction in (-1, +1):
         k, last_eta, worse = k0, eta, 0
         while worse < 2 and 1 <= k + direction <= n:
