@@ -49,6 +49,19 @@ def test_expectations_dense_and_windowed_against_a_full_sum(n):
     np.testing.assert_allclose(B.expect(values, n, qs), full, rtol=0, atol=1e-13)
 
 
+@pytest.mark.parametrize("n,c", [(3001, 0.98), (10_000, 0.5), (100_000, 1.0)])
+def test_windowed_grid_matrix_gives_the_windowed_expectations(n, c):
+    """The incentive checks beyond DENSE_LIMIT screen on window_grid's banded matrix: the same
+    windowed sums as expect, without rebuilding the windows at every check."""
+    values = np.sin(np.arange(n + 1) / 7.0)
+    matrix = binomial_kernel.window_grid(n, c, 401)
+    qs = B.pass_probability(np.linspace(0.0, 1.0, 401), c)
+    np.testing.assert_allclose(matrix @ values, B.expect(values, n, qs), rtol=0, atol=1e-13)
+    assert binomial_kernel.window_grid(n, c, 401) is matrix  # cached
+    assert binomial_kernel.window_grid(100_000, c, 20_001) is None  # 700 MB: not built
+    B.clear_cache()
+
+
 def test_pmf_cache_is_bounded_in_bytes():
     B.clear_cache()
     for n in range(2000, 2400, 50):

@@ -254,7 +254,9 @@ def test_general_contract_by_newton_matches_the_nested_root_searches(name, monke
     """The two multipliers by Newton's method on both equations against the nested
     one-dimensional root searches they replace (forced by making Newton give up)."""
     profile = U.profile(name)
-    cases = [(1, 0.98, 0.6), (11, 0.35, 0.3), (11, 0.98, 0.97), (101, 0.62, 0.85), (2000, 0.98, 0.5)]
+    # the last two: wages near flat (a tiny effort) and 110 of 301 wages clipped at w_lo (a weak signal)
+    cases = [(1, 0.98, 0.6), (11, 0.35, 0.3), (11, 0.98, 0.97), (101, 0.62, 0.85), (2000, 0.98, 0.5), (30, 0.5, 1e-4),
+             (300, 0.02, 0.32)]
     newton_answers, newton = [], general.newton_multipliers
     monkeypatch.setattr(general, "newton_multipliers", lambda *args: newton_answers.append(newton(*args)) or newton_answers[-1])
     fast = [general.for_target(C.Problem.make(n, c, profile), eta) for n, c, eta in cases]
@@ -274,6 +276,61 @@ def test_general_contract_by_newton_matches_the_nested_root_searches(name, monke
         )
         assert abs(pmf @ profile.G(newton) - profile.U0 - float(profile.E(eta))) <= 1e-12  # participation binds
         assert abs((pmf * score) @ profile.G(newton) - float(profile.dE(eta))) <= 1e-11  # first-order condition
+
+
+@pytest.mark.parametrize("name,n,c,eta,need_extra", [
+    ("figure3", 1, 1.0, 0.5, 0.0), ("figure3", 30, 0.5, 0.3, 0.0), ("figure3", 3, 0.02, 0.6, 0.0),
+    ("risk_averse_poly", 300, 0.02, 0.32, 0.0), ("figure10_G", 10, 0.3, 0.9, 0.4), ("baseline", 100, 0.9, 0.01, -5.0)])
+def test_largest_incentive_against_its_dual(name, n, c, eta, need_extra):
+    """The greedy answer against the programme's dual, min over lambda >= 0 of
+    sum_x P(x) max((s_x + lambda) G(w_hi), (s_x + lambda) G(w_lo)) - lambda need_u: convex and
+    piecewise linear, so its minimum is at lambda = 0 or at a breakpoint -s_x (strong duality)."""
+    profile = U.profile(name)
+    q = float(C.pass_probability(eta, c))
+    pmf, score = binomial.pmf_all(n, q), binomial.score(np.arange(n + 1), n, c, q)
+    need_u = profile.U0 + float(profile.E(eta)) + need_extra
+    low, high = float(profile.G(profile.w_lo)), float(profile.G(profile.w_hi))
+    found = general.largest_incentive(profile, pmf, score, need_u)
+    if need_u > high:  # no wage gives that much utility
+        assert found == -np.inf
+        return
+    dual = [pmf @ np.maximum((score + lam) * high, (score + lam) * low) - lam * need_u
+            for lam in np.concatenate([[0.0], -score[score < 0]])]
+    assert found == pytest.approx(min(dual), rel=1e-10, abs=1e-9)
+
+
+def test_efforts_beyond_the_largest_incentive_have_no_first_order_contract(monkeypatch):
+    """figure3, one check at c = 0.02: from eta = 0.2 on, no wages in [-10, 10] meet participation
+    and the first-order condition. The exact test says so at once, and the nested root searches
+    it skips agree."""
+    pb = C.Problem.make(1, 0.02, FIG3)
+    quick = [general.for_target(pb, eta) for eta in (0.2, 0.6, 1.0)]
+    monkeypatch.setattr(general, "largest_incentive", lambda *args: np.inf)
+    searched = [general.for_target(pb, eta) for eta in (0.2, 0.6, 1.0)]
+    assert quick == [None] * 3 and searched == [None] * 3
+    assert general.for_target(pb, 0.01) is not None  # a small effort still has one
+
+
+def test_general_contract_reuses_known_binary_and_linear_solutions(monkeypatch):
+    binary_answer, linear_answer = (C.solve(kind, 30, 0.7, FIG3) for kind in ("binary", "linear"))
+    alone = C.solve_general(30, 0.7, FIG3)
+    monkeypatch.setattr(binary, "solve_binary", lambda *args: pytest.fail("binary solved again"))
+    monkeypatch.setattr(linear, "solve_linear", lambda *args: pytest.fail("linear solved again"))
+    given = C.solve_general(30, 0.7, FIG3, known=[linear_answer, binary_answer])
+    assert given.principal_utility == pytest.approx(alone.principal_utility, abs=WELL)
+    np.testing.assert_allclose(given.wages, alone.wages, rtol=0, atol=FROM_EFFORT)
+
+
+@pytest.mark.parametrize("known,words", [
+    (lambda: [C.solve("binary", 31, 0.7, FIG3)], "for n = 31"),
+    (lambda: [C.solve("binary", 30, 0.7, FIG3, "restricted")], "the restricted problem"),
+    (lambda: [C.solve("binary", 30, 0.7, U.profile("baseline"))], "another profile"),
+    (lambda: [C.solve("general", 30, 0.7, FIG3)], "binary or linear"),
+    (lambda: [C.solve("linear", 30, 0.7, FIG3)] * 2, "at most one known solution per class"),
+])
+def test_known_solutions_of_another_problem_are_refused(known, words):
+    with pytest.raises(C.ContractError, match=words):
+        C.solve_general(30, 0.7, FIG3, known=known())
 
 
 def test_zoom_maximise_finds_interior_and_boundary_maxima():

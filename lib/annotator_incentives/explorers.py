@@ -51,7 +51,6 @@ __all__ = [
     "monitors",
     "NOT_SOLVED",
     "grid_sentence",
-    "Solved",
     "first_best_row",
     "general_counts",
     "contract_row",
@@ -229,9 +228,13 @@ def contract_row(profile_name: str, c: float, kind: str, problem: str, n: int) -
     >>> row["c"], row["sb"] != "no contract"
     ('0.98', True)
     """
-    profile = utility.profile(profile_name)
-    solution = contracts.solve(kind, n, c, profile, problem)
-    row: dict[str, Any] = {"p": profile_name, "c": f"{c:.{C_DIGITS}g}", "k": kind, "r": problem, "n": int(n)}
+    return _row(contracts.solve(kind, n, c, utility.profile(profile_name), problem), profile_name)
+
+
+def _row(solution: contracts.ContractSolution, profile_name: str) -> dict[str, Any]:
+    """:func:`contract_row` of a solution."""
+    kind, n, c, profile = solution.kind, solution.n, solution.c, utility.profile(profile_name)
+    row: dict[str, Any] = {"p": profile_name, "c": f"{c:.{C_DIGITS}g}", "k": kind, "r": solution.problem, "n": int(n)}
     if not solution.feasible:
         return row | {"g": None, "sb": NO_CONTRACT, "eta": NO_CONTRACT, "ew": NO_CONTRACT, "gap": NO_CONTRACT,
                       "eta_num": "", "wx": "", "wy": "", "uc": ""}
@@ -252,43 +255,22 @@ def contract_row(profile_name: str, c: float, kind: str, problem: str, n: int) -
     }
 
 
-def _contract_job(job: tuple) -> dict[str, Any]:
-    return contract_row(*job)
+def _contract_job(job: tuple) -> list[dict[str, Any]]:
+    """The rows of one (profile, c, problem, n) for each of its contract classes; the general
+    class reuses the binary and linear solutions (its candidates) instead of solving them again."""
+    profile_name, c, kinds, problem, n = job
+    profile = utility.profile(profile_name)
+    solved = {kind: contracts.solve(kind, n, c, profile, problem) for kind in kinds if kind != "general"}
+    if "general" in kinds:
+        solved["general"] = contracts.solve_general(n, c, profile, problem, known=list(solved.values()))
+    return [_row(solved[kind], profile_name) for kind in kinds]
 
 
 def _cost(job: tuple) -> float:
-    """A rough cost of a solve, to hand the slowest out first (the general class's unrestricted
-    problem, then the binary class's at hundreds of checks and more)."""
-    _, _, kind, problem, n = job
-    return 2.0 if (kind, problem) == ("general", "unrestricted") else 1.0 if (kind, problem, n >= 500) == (
-        "binary", "unrestricted", True) else 0.0
-
-
-@dataclass(frozen=True)
-class Solved:
-    """Which settings of a contract grid a build solves (the ``solve_if`` of :func:`contract_grid`):
-    the profiles in ``every_monitor`` at every signal strength, every profile at the signal
-    strengths in ``signals`` (:attr:`Monitor.c_key`); the general class's unrestricted problem
-    only for the (profile, c_key, largest n) of ``general_unrestricted`` (None: never).
-
-    Examples
-    --------
-    >>> solved = Solved({"figure3"}, {"0.98"}, ("figure3", "0.98", 10))
-    >>> solved("figure3", "0.3", "binary", "unrestricted", 100), solved("baseline", "0.3", "binary", "restricted", 1)
-    (True, False)
-    >>> solved("baseline", "0.98", "linear", "restricted", 1), solved("figure3", "0.98", "general", "unrestricted", 30)
-    (True, False)
-    """
-
-    every_monitor: Collection[str]
-    signals: Collection[str]
-    general_unrestricted: tuple[str, str, int] | None = None
-
-    def __call__(self, profile: str, c_key: str, kind: str, problem: str, n: int) -> bool:
-        if (kind, problem) == ("general", "unrestricted"):
-            return self.general_unrestricted is not None and (profile, c_key) == self.general_unrestricted[:2] and (
-                n <= self.general_unrestricted[2])
-        return profile in self.every_monitor or c_key in self.signals
+    """A rough cost of a job, to hand the slowest out first (the general class's unrestricted
+    problem, then everything at thousands of checks)."""
+    _, _, kinds, problem, n = job
+    return ("general" in kinds and problem == "unrestricted") + (n >= 1000) * 2.0
 
 
 def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: Sequence[int],
@@ -296,7 +278,9 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
                   solve_if: Callable[[str, str, str, str, int], bool] | None = None, workers: int = 1) -> pd.DataFrame:
     """Every setting of the contract explorer, one row each (:func:`contract_row`). A solve
     depends on the monitor only through its signal strength c, so monitors of equal c share
-    their rows (column c, :attr:`Monitor.c_key`).
+    their rows (column c, :attr:`Monitor.c_key`); the general class's solve takes the binary and
+    linear solutions of its setting as its candidates instead of solving them again
+    (``known`` of :func:`~annotator_incentives.contracts.solve_general`).
 
     Parameters
     ----------
@@ -309,11 +293,10 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
     kinds, problems : sequence of str
         Contract classes and problems.
     solve_if : callable, optional
-        ``solve_if(profile, c_key, kind, problem, n)`` (e.g. a :class:`Solved`) says whether to solve a setting (c_key:
+        ``solve_if(profile, c_key, kind, problem, n)`` says whether to solve a setting (c_key:
         :attr:`Monitor.c_key`); the others' rows say "not solved" (:data:`NOT_SOLVED`), to keep
-        a build short: the general class's unrestricted problem takes about half a second a
-        solve whatever n, the binary class's a fifth of a second from hundreds of checks on.
-        None: every setting.
+        a grid short (the unrestricted problems cost most: up to a second a setting at
+        n = 10,000). None: every setting.
     workers : int, default 1
         Processes that share the solves.
 
@@ -346,18 +329,19 @@ def contract_grid(profiles: Sequence[str], monitor_list: Sequence[Monitor], ns: 
     strength = {m.c_key: m.c for m in monitor_list}
     jobs: list[tuple] = []
     rows: list[dict[str, Any]] = []
-    for p, key, kind, problem, n in product(profiles, signals, kinds, problems, ns):
-        if solve_if is not None and not solve_if(p, key, kind, problem, n):
-            rows.append({"p": p, "c": key, "k": kind, "r": problem, "n": n, "g": None, "sb": NOT_SOLVED,
-                         "eta": NOT_SOLVED, "ew": NOT_SOLVED, "gap": NOT_SOLVED, "eta_num": "", "wx": "", "wy": "", "uc": ""})
-        else:
-            jobs.append((p, strength[key], kind, problem, n))
+    for p, key, problem, n in product(profiles, signals, problems, ns):
+        solve = [kind for kind in kinds if solve_if is None or solve_if(p, key, kind, problem, n)]
+        rows += [{"p": p, "c": key, "k": kind, "r": problem, "n": n, "g": None, "sb": NOT_SOLVED, "eta": NOT_SOLVED,
+                  "ew": NOT_SOLVED, "gap": NOT_SOLVED, "eta_num": "", "wx": "", "wy": "", "uc": ""}
+                 for kind in kinds if kind not in solve]
+        if solve:
+            jobs.append((p, strength[key], tuple(solve), problem, n))
     jobs.sort(key=_cost, reverse=True)
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context()) as pool:
-            rows += pool.map(_contract_job, jobs, chunksize=2)
+            rows += [row for found in pool.map(_contract_job, jobs) for row in found]
     else:
-        rows += [_contract_job(job) for job in jobs]
+        rows += [row for job in jobs for row in _contract_job(job)]
     order = {key: i for i, key in enumerate(product(profiles, signals, kinds, problems, ns))}
     rows.sort(key=lambda r: order[(r["p"], r["c"], r["k"], r["r"], r["n"])])
     return pd.DataFrame(rows)

@@ -15,6 +15,9 @@ check fails, or the scan misses a narrow interval of feasible efforts), that con
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
 import numpy as np
 from scipy import optimize
 
@@ -24,7 +27,7 @@ from . import binary, linear
 from .agent import incentive_check
 from .certify import UncertifiedContractError
 from .optimise import GENERAL_SCAN, check_points, damped_newton, effort_scan, expand, scan_then_refine, value_of
-from .problem import ContractSolution, Problem
+from .problem import ContractError, ContractSolution, Problem, first_best
 from .skeleton import Best, Found, solve_class
 
 __all__ = ["solve_general", "for_target", "newton_multipliers", "largest_incentive", "inverse_marginal_utility", "value_at"]
@@ -303,15 +306,19 @@ def value_at(pb: Problem, eta: float) -> Best | None:
     return Best(value, Found(eta, w, {}))
 
 
-def _others(pb: Problem, problem: str) -> list[Best]:
+def _others(pb: Problem, problem: str, known: Sequence[ContractSolution] = ()) -> list[Best]:
     """The best binary and linear contracts of ``problem``, certified by their own solvers
-    (a class whose answer cannot be certified is left out), as general contracts."""
+    (a class whose answer cannot be certified is left out), as general contracts; a class
+    among ``known`` is taken from there instead of being solved again."""
+    given = {s.kind: s for s in known}
     found = []
-    for solver in (binary.solve_binary, linear.solve_linear):
-        try:
-            s = solver(pb.n, pb.c, pb.profile, problem)
-        except UncertifiedContractError:
-            continue
+    for kind, solver in (("binary", binary.solve_binary), ("linear", linear.solve_linear)):
+        s = given.get(kind)
+        if s is None:
+            try:
+                s = solver(pb.n, pb.c, pb.profile, problem)
+            except UncertifiedContractError:
+                continue
         if s.feasible:
             found.append(Best(s.principal_utility, Found(s.eta, s.wages, {})))
     return found
@@ -321,30 +328,50 @@ def _best(*answers: Best | None) -> Best | None:
     return max([b for b in answers if b is not None], key=value_of, default=None)
 
 
-def _restricted(pb: Problem) -> Found | None:
-    best = _best(value_at(pb, pb.first_best.eta), *_others(pb, "restricted"))
+def _restricted(pb: Problem, known: Sequence[ContractSolution] = ()) -> Found | None:
+    best = _best(value_at(pb, pb.first_best.eta), *_others(pb, "restricted", known))
     return None if best is None else best.found
 
 
-def _unrestricted(pb: Problem) -> Best | None:
+def _unrestricted(pb: Problem, known: Sequence[ContractSolution] = ()) -> Best | None:
     """The best of the first-order route over a scan of [0, 1] and the best binary and linear
     contracts (whose efforts the scan also starts from)."""
-    others = _others(pb, "unrestricted")
+    others = _others(pb, "unrestricted", known)
     scan = np.unique(np.concatenate([effort_scan(GENERAL_SCAN, pb.n, pb.c), [b.found.eta for b in others]]))
     eta, value = scan_then_refine(lambda e: value_of(value_at(pb, e)), scan)
     return _best(value_at(pb, eta) if np.isfinite(value) else None, *others)
 
 
-def _safe_restricted(pb: Problem) -> Found | None:
-    best = _best(*_others(pb, "restricted"))
+def _safe_restricted(pb: Problem, known: Sequence[ContractSolution] = ()) -> Found | None:
+    best = _best(*_others(pb, "restricted", known))
     return None if best is None else best.found
 
 
-def _safe_unrestricted(pb: Problem) -> Best | None:
-    return _best(*_others(pb, "unrestricted"))
+def _safe_unrestricted(pb: Problem, known: Sequence[ContractSolution] = ()) -> Best | None:
+    return _best(*_others(pb, "unrestricted", known))
 
 
-def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted") -> ContractSolution:
+def _checked_known(known: Sequence[ContractSolution], n: int, c: float, profile: UtilityProfile,
+                   problem: str) -> tuple[ContractSolution, ...]:
+    """``known`` after checking that each is a binary or linear solution of this problem, one per class."""
+    pb = Problem.make(n, c, profile)
+    known = tuple(known)
+    for s in known:
+        if not isinstance(s, ContractSolution) or s.kind not in ("binary", "linear"):
+            raise ContractError(f"known solutions must be binary or linear ContractSolutions; got {s!r:.80}")
+        if (s.n, s.c, s.problem) != (pb.n, pb.c, problem) or s.first_best != first_best(profile):
+            raise ContractError(
+                f"a known {s.kind} solution is for n = {s.n}, c = {s.c:g}, the {s.problem} problem"
+                f"{'' if s.first_best == first_best(profile) else ' and another profile'}; this problem is "
+                f"n = {pb.n}, c = {pb.c:g}, {problem}")
+    kinds = [s.kind for s in known]
+    if len(set(kinds)) < len(kinds):
+        raise ContractError(f"at most one known solution per class; got {', '.join(kinds)}")
+    return known
+
+
+def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unrestricted", *,
+                  known: Sequence[ContractSolution] = ()) -> ContractSolution:
     """Best bounded contract w(X), Mirrlees-Holmstrom form (v2 of the paper).
 
     Parameters
@@ -352,6 +379,12 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     n, c, profile, problem
         As for :func:`~annotator_incentives.contracts.solve.solve`; each effort's contract solves an
         n-variable problem, so this is the slowest class.
+    known : sequence of ContractSolution, optional
+        The binary and linear solutions of this same problem (n, c, profile and problem), as
+        :func:`~annotator_incentives.contracts.solve.solve` returned them: general contracts
+        contain both classes, whose optima are candidates here, so a caller that has solved
+        them saves solving them again (the book's contract explorer). A class not given is
+        solved.
 
     Returns
     -------
@@ -361,7 +394,8 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     Raises
     ------
     ContractError
-        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve.solve`).
+        An invalid n, c, profile or problem (:func:`~annotator_incentives.contracts.solve.solve`),
+        or a known solution of another class or problem.
     ~annotator_incentives.contracts.certify.UncertifiedContractError
         When no answer can be certified (when the first-order route's answer fails, the
         certified binary and linear optima are the candidates).
@@ -376,8 +410,17 @@ def solve_general(n: int, c: float, profile: UtilityProfile, problem: str = "unr
     >>> general = solve_general(11, 0.98, fig3)
     >>> round(general.principal_utility, 6)
     0.301658
-    >>> bool(general.principal_utility >= solve("linear", 11, 0.98, fig3).principal_utility)
+    >>> linear = solve("linear", 11, 0.98, fig3)
+    >>> bool(general.principal_utility >= linear.principal_utility)
+    True
+
+    Given the binary and linear solutions, the answer is the same:
+
+    >>> again = solve_general(11, 0.98, fig3, known=[solve("binary", 11, 0.98, fig3), linear])
+    >>> again.principal_utility == general.principal_utility
     True
     """
-    return solve_class("general", n, c, profile, problem, _restricted, _unrestricted, {},
-                       safe=_safe_unrestricted, safe_restricted=_safe_restricted)
+    known = _checked_known(known, n, c, profile, problem)
+    return solve_class("general", n, c, profile, problem, partial(_restricted, known=known),
+                       partial(_unrestricted, known=known), {}, safe=partial(_safe_unrestricted, known=known),
+                       safe_restricted=partial(_safe_restricted, known=known))
