@@ -76,7 +76,8 @@ CURVATURE_STRIDES = (1, 10, 100, 1000)  # second differences over these multiple
 CARA_EXPONENT_MAX = 10.0
 
 
-def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12) -> np.ndarray:
+def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15, bisections: int = 12,
+                     start=None) -> np.ndarray:
     r"""w in [lo, hi] with f(w) = u, elementwise, for f increasing on [lo, hi].
 
     The profiles' numerical :math:`G^{-1}` (the wage :math:`w = G^{-1}(E(\eta) + U_0)` of the
@@ -99,6 +100,9 @@ def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15
         Relative step at which Newton's method stops.
     bisections : int, default 12
         Bisection steps before Newton's method.
+    start : array_like, optional
+        Where Newton's method starts, in the shape of ``u`` (a nearby solution, e.g. the
+        previous step's of an outer iteration); then no bisection comes first.
 
     Returns
     -------
@@ -110,15 +114,21 @@ def solve_increasing(f: Fn, df: Fn, u, lo: float, hi: float, rtol: float = 1e-15
     >>> w = solve_increasing(np.exp, np.exp, [np.e, 100.0], -1.0, 2.0)  # exp(w) = e; 100 > exp(2): the end
     >>> [round(float(x), 12) for x in w]
     [1.0, 2.0]
+    >>> w = solve_increasing(np.exp, np.exp, [np.e, 100.0], -1.0, 2.0, start=[0.9, 1.9])  # from nearby
+    >>> [round(float(x), 12) for x in w]
+    [1.0, 2.0]
     """
     u = np.asarray(u, dtype=float)
     low, high = np.full(u.shape, float(lo)), np.full(u.shape, float(hi))
     at_lo, at_hi = u <= f(low), u >= f(high)
-    for _ in range(bisections):
-        mid = (low + high) / 2
-        below = f(mid) < u
-        low, high = np.where(below, mid, low), np.where(below, high, mid)
-    w = (low + high) / 2
+    if start is None:
+        for _ in range(bisections):
+            mid = (low + high) / 2
+            below = f(mid) < u
+            low, high = np.where(below, mid, low), np.where(below, high, mid)
+        w = (low + high) / 2
+    else:
+        w = np.clip(np.broadcast_to(np.asarray(start, dtype=float), u.shape), low, high)
     for _ in range(200):
         gap = f(w) - u
         low, high = np.where(gap < 0, w, low), np.where(gap > 0, w, high)

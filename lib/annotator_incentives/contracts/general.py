@@ -33,7 +33,7 @@ from .skeleton import Best, Found, solve_class
 __all__ = ["solve_general", "for_target", "newton_multipliers", "largest_incentive", "inverse_marginal_utility", "value_at"]
 
 
-def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.ndarray:
+def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
     """The wage w with 1/G'(w) = target, clipped to [w_lo, w_hi] (1/G' is increasing, G
     being concave): the Mirrlees-Holmstrom wage at each outcome, target = lambda + nu s(x).
     In closed form under CARA, w = log(target scale rate)/rate; else by Newton's method on G'
@@ -46,6 +46,8 @@ def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.
         G' and the wage bounds.
     target : numpy.ndarray
         Values of 1/G'.
+    start : numpy.ndarray, optional
+        Wages near the answer, where Newton's method starts (no closed form only).
 
     Returns
     -------
@@ -68,7 +70,7 @@ def inverse_marginal_utility(profile: UtilityProfile, target: np.ndarray) -> np.
     # G' falls, so -G' rises to meet -1/target (a target <= 0 asks for the lowest wage)
     with np.errstate(divide="ignore"):
         goal = np.where(target > 0, -1 / np.where(target > 0, target, 1.0), -np.inf)
-    return solve_increasing(lambda w: -profile.dG(w), lambda w: -profile.d2G(w), goal, profile.w_lo, profile.w_hi)
+    return solve_increasing(lambda w: -profile.dG(w), lambda w: -profile.d2G(w), goal, profile.w_lo, profile.w_hi, start=start)
 
 
 def for_target(pb: Problem, eta: float) -> np.ndarray | None:
@@ -199,9 +201,12 @@ def newton_multipliers(profile: UtilityProfile, pmf: np.ndarray, score: np.ndarr
     if not np.all(np.isfinite(start)):
         return None
 
+    last: list[np.ndarray] = []  # the latest wages: Newton's method for each wage starts there (they move little a step)
+
     def residual(x: np.ndarray):
         t = x[0] + x[1] * score
-        w = inverse_marginal_utility(profile, t)
+        w = inverse_marginal_utility(profile, t, last[-1] if last else None)
+        last[:] = [w]
         free = (t > inv_lo) & (t < inv_hi)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             d = np.where(free, -profile.dG(w) ** 3 / profile.d2G(w), 0.0)  # dG(w)/dt
