@@ -16,7 +16,7 @@ from annotator_incentives import binomial
 from annotator_incentives import contracts as C
 from annotator_incentives import utility as U
 from annotator_incentives.contracts import binary, binary_search, general, linear, optimise
-from tolerances import FROM_EFFORT, WELL
+from tolerances import EFFORT, FROM_EFFORT, WELL
 
 FIG3 = U.profile("figure3")
 
@@ -196,6 +196,16 @@ def test_binary_solver_never_loses_to_the_checked_scan_on_random_profiles(profil
     with np.errstate(all="ignore"):
         scan = optimise.value_of(binary_search.scan_search(C.Problem.make(n, c, profile)))  # every candidate checked globally
     assert C.solve("binary", n, c, profile).principal_utility >= scan - 1e-12  # table search + corner
+
+
+@pytest.mark.parametrize("start", [0.94388111179, 0.9439, 0.944, 0.946])
+def test_a_thresholds_best_effort_does_not_depend_on_where_the_search_starts(start):
+    """figure3, n = 100,000, c = 0.98, k = 96,058: the best effort is the lower end of the
+    feasible efforts, about 0.943871. From 0.94388111179 (the threshold walk's start), the root of
+    the incentive slack sat a hair below that end, and the search fell back to its start, worth
+    2.5e-7 less; the walk then answered k = 96,057, 9e-11 worse than k = 96,058."""
+    eta, value = binary_search.optimise_threshold(C.Problem.make(100_000, 0.98, FIG3), 96_058, start)
+    assert eta == pytest.approx(0.9438713376, abs=EFFORT) and value == pytest.approx(0.3026245276617, abs=WELL)
 
 
 def test_table_search_moves_to_the_nearest_incentive_compatible_effort(monkeypatch):

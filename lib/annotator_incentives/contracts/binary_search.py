@@ -396,11 +396,15 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
             ends.append(outer)  # feasible up to the end of [0, 1]
             continue
         try:
-            ends.append(
-                optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else inside
-            )
+            root = optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else None
         except ValueError:
-            ends.append(inside)
-        if not np.isfinite(value(ends[-1])):  # the root sits a hair outside: step back inside
-            ends[-1] = inside
+            root = None
+        if root is None or (np.isfinite(value(root)) and np.isfinite(value((root + outer) / 2))):
+            # the end is not where the slack changes sign: maximise_on_interval bisects to it
+            ends.append(outer)
+        elif np.isfinite(value(root)):
+            ends.append(root)
+        else:  # the root sits a hair outside (brentq's xtol): just inside it, else maximise_on_interval bisects to the end
+            nudged = root - direction * 4e-13
+            ends.append(nudged if np.isfinite(value(nudged)) else root)
     return maximise_on_interval(value, ends[0], ends[1], start)
