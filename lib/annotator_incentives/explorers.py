@@ -241,9 +241,11 @@ def _row(solution: contracts.ContractSolution, profile_name: str) -> dict[str, A
     k = int(solution.params["k"]) if "k" in solution.params else None
     x, w = _wage_points(kind, solution.wages, k)
     curve = contracts.agent_utility_curve(solution.wages, n, c, profile, np.append(EFFORTS, solution.eta))
-    gap = solution.normalised_gap
+    best = solution.first_best.value
+    # (C - C_n)/C unclipped (normalised_gap clips to [0, 1] as the paper's Figure 3 plots it): above 1
+    # where the restricted problem leaves the company below 0
     return row | {
-        "g": None if np.isnan(gap) else float(_short(max(gap, 1e-12))),
+        "g": float(_short(max(solution.gap / best, 1e-12))) if best > 0 else None,
         "sb": report.number(solution.principal_utility, DIGITS),
         "eta": report.number(solution.eta, DIGITS),
         "ew": report.number(solution.expected_wage, DIGITS),
@@ -388,11 +390,12 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
     def counted(n: int, noun: str, plural: str | None = None) -> str:
         return f"{report.count(n)} {noun if n == 1 else plural or noun + 's'}"
 
+    once = " (monitors of equal signal strength counted once)" if grid.c.nunique() < len(monitor_list) else ""
     text = (f"The grid: {counted(grid.p.nunique(), 'profile')}, {counted(len(monitor_list), 'monitor')} "
             f"({counted(grid.c.nunique(), 'signal strength')}), "
             f"{counted(grid.k.nunique(), 'contract class', 'contract classes')}, "
             f"{counted(grid.r.nunique(), 'problem')} and {counted(len(ns), 'value')} of $n$ from {report.count(ns[0])} to "
-            f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}, of which {report.count(len(solved))} are solved exactly "
+            f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}{once}, of which {report.count(len(solved))} are solved exactly "
             f"and {report.count(int((solved.sb == NO_CONTRACT).sum()))} of those have no feasible contract. Solving them and "
             f"writing the explorer took {report.number(seconds, 2)} s on this build{processes}; its data take "
             f"{report.number(size / 1e6, 2)} MB of the page.")
@@ -510,7 +513,9 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     wages = one.transform_calculate(x="datum.wx ? split(datum.wx, ' ') : []", w="split(datum.wy, ' ')").transform_flatten(
         ["w", "x"]).transform_window(i="row_number()").transform_calculate(
         x=f"datum.k == 'general' ? {general_x} : toNumber(datum.x)", w="toNumber(datum.w)").mark_line(point=True).encode(
-        x=alt.X("x:Q", title="passed checks x"), y=alt.Y("w:Q", title="wage w(x)")).properties(
+        # whole counts, in thousands as "2k" once n is large, so that 10,000's labels do not run together
+        x=alt.X("x:Q", title="passed checks x", axis=alt.Axis(tickMinStep=1, format="~s", labelOverlap=True)),
+        y=alt.Y("w:Q", title="wage w(x)")).properties(
         width=width, height=200, title="the optimal contract")
     efforts = " ".join(_short(e) for e in EFFORTS)
     curve = one.transform_calculate(e=f"split('{efforts} ' + datum.eta_num, ' ')", u="split(datum.uc, ' ')").transform_flatten(
