@@ -25,8 +25,11 @@ FALLBACK = ("The interactive explorer needs JavaScript; shown here is its first 
 
 # Charts and controls that fit the page: a chart wider than its box is drawn again with its rows of
 # views stacked into one column (a phone), and scaled down if it is still too wide; a control is
-# never wider than the box. Each explorer's numbers are text lines within their view.
-STYLE = (".book-explorer .vega-embed { max-width: 100%; } .book-explorer svg { max-width: 100%; height: auto; } "
+# never wider than the box. The controls come first, so that on a phone they sit above the views
+# they move rather than below all four. Each explorer's numbers are text lines within their view.
+STYLE = (".book-explorer .vega-embed { max-width: 100%; display: flex; flex-direction: column; } "
+         ".book-explorer .vega-bindings { order: -1; margin-bottom: 0.5em; } "
+         ".book-explorer svg { max-width: 100%; height: auto; } "
          ".book-explorer .vega-bind label { display: flex; flex-wrap: wrap; align-items: center; gap: 0 0.4em; } "
          ".book-explorer select { max-width: 100%; } .book-explorer .vega-bind { margin: 0.2em 0; }")
 EMBED = """function (element) {

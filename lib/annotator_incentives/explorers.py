@@ -241,7 +241,7 @@ def _row(solution: contracts.ContractSolution, profile_name: str) -> dict[str, A
     k = int(solution.params["k"]) if "k" in solution.params else None
     x, w = _wage_points(kind, solution.wages, k)
     curve = contracts.agent_utility_curve(solution.wages, n, c, profile, np.append(EFFORTS, solution.eta))
-    best = solution.first_best.value
+    best = contracts.first_best(profile).value
     # (C - C_n)/C unclipped (normalised_gap clips to [0, 1] as the paper's Figure 3 plots it): above 1
     # where the restricted problem leaves the company below 0
     return row | {
@@ -395,8 +395,9 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
             f"({counted(grid.c.nunique(), 'signal strength')}), "
             f"{counted(grid.k.nunique(), 'contract class', 'contract classes')}, "
             f"{counted(grid.r.nunique(), 'problem')} and {counted(len(ns), 'value')} of $n$ from {report.count(ns[0])} to "
-            f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}{once}, of which {report.count(len(solved))} are solved exactly "
-            f"and {report.count(int((solved.sb == NO_CONTRACT).sum()))} of those have no feasible contract. Solving them and "
+            f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}{once}, of which {report.count(len(solved))} are "
+            f"solved exactly and {report.count(int((solved.sb == NO_CONTRACT).sum()))} of those have no feasible contract. "
+            f"Solving them and "
             f"writing the explorer took {report.number(seconds, 2)} s on this build{processes}; its data take "
             f"{report.number(size / 1e6, 2)} MB of the page.")
     general = grid[(grid.k == "general") & (grid.r == "unrestricted")]
