@@ -499,8 +499,11 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     here = f"{same} && datum.k == kind && datum.n == n"
     base = alt.Chart(data)
     width = 220
+    decades = [10 ** k for k in range(int(np.floor(np.log10(ns[0]))), int(np.ceil(np.log10(ns[-1]))) + 1)]
     gap = base.transform_filter(same).transform_filter("isValid(datum.g)").encode(
-        x=alt.X("n:Q", scale=alt.Scale(type="log"), title="checks n"),
+        # the grid's whole range of n whatever the setting has points at, labelled at its decades
+        x=alt.X("n:Q", scale=alt.Scale(type="log", domain=[ns[0], ns[-1]]), title="checks n",
+                axis=alt.Axis(values=decades, format=",d", labelOverlap=True)),
         y=alt.Y("g:Q", scale=alt.Scale(type="log"), title="normalised gap (C − Cₙ)/C"),
         color=alt.Color("k:N", title="contract class", scale=alt.Scale(domain=list(KINDS)),
                         legend=alt.Legend(orient="bottom")),
@@ -514,8 +517,11 @@ def contract_explorer(grid: pd.DataFrame, monitor_list: Sequence[Monitor], profi
     wages = one.transform_calculate(x="datum.wx ? split(datum.wx, ' ') : []", w="split(datum.wy, ' ')").transform_flatten(
         ["w", "x"]).transform_window(i="row_number()").transform_calculate(
         x=f"datum.k == 'general' ? {general_x} : toNumber(datum.x)", w="toNumber(datum.w)").mark_line(point=True).encode(
-        # whole counts, in thousands as "2k" once n is large, so that 10,000's labels do not run together
-        x=alt.X("x:Q", title="passed checks x", axis=alt.Axis(tickMinStep=1, format="~s", labelOverlap=True)),
+        # whole counts only (at most n + 1 ticks; a fraction of a check gets no label), few enough
+        # that 10,000's labels do not run together
+        x=alt.X("x:Q", title="passed checks x", axis=alt.Axis(
+            tickMinStep=1, tickCount=alt.ExprRef("min(n, 3)"), format=",d", labelOverlap=True,
+            labelExpr="datum.value % 1 ? '' : datum.label")),
         y=alt.Y("w:Q", title="wage w(x)")).properties(
         width=width, height=200, title="the optimal contract")
     efforts = " ".join(_short(e) for e in EFFORTS)
