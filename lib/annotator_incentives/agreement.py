@@ -163,10 +163,11 @@ def check_votes(frame: pd.DataFrame, labels=None, task: str = "task", worker: st
     --------
     >>> check_votes(pd.DataFrame({"t": [1, 1], "w": ["a", "b"], "y": ["x", "z"]}), task="t", worker="w", label="y").task.tolist()
     ['1', '1']
-    >>> check_votes(pd.DataFrame({"task": [1, 1], "worker": ["a", "a"], "label": ["x", "z"]}))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.agreement.AgreementError: votes: 1 (task, worker) pair(s) voted more than once, ...
+    >>> try:
+    ...     check_votes(pd.DataFrame({"task": [1, 1], "worker": ["a", "a"], "label": ["x", "z"]}))  # doctest: +ELLIPSIS
+    ... except AgreementError as error:
+    ...     print(error)
+    votes: 1 (task, worker) pair(s) voted more than once, ...
     """
     names = {"task": task, "worker": worker, "label": label}
     for role, name in names.items():

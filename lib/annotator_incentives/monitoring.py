@@ -60,10 +60,11 @@ class MonitoringError(AnnotatorInputError):
 
     Examples
     --------
-    >>> estimate_eta(11, 10, 1.0)  # 11 passes out of 10 checks
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.monitoring.MonitoringError: passes must be a whole number at least 0 and at most 10; got 11
+    >>> try:
+    ...     estimate_eta(11, 10, 1.0)  # 11 passes out of 10 checks
+    ... except MonitoringError as error:
+    ...     print(error)
+    passes must be a whole number at least 0 and at most 10; got 11
     """
 
 
@@ -72,10 +73,11 @@ class OutOfReachError(MonitoringError):
 
     Examples
     --------
-    >>> samples_needed(0.01, 0.5, 0.5001, n_max=1000)  # pass rates 1e-4 apart
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.monitoring.OutOfReachError: error sum 0.01 needs more than n_max=1,000 samples
+    >>> try:
+    ...     samples_needed(0.01, 0.5, 0.5001, n_max=1000)  # pass rates 1e-4 apart
+    ... except OutOfReachError as error:
+    ...     print(error)
+    error sum 0.01 needs more than n_max=1,000 samples
     """
 
 
@@ -116,10 +118,11 @@ def _distinguishable(q0, q1) -> None:
 
     Examples
     --------
-    >>> _distinguishable(0.5, 0.5 + 1e-17)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.monitoring.OutOfReachError: the careless and the careful annotator pass a check with the same ...
+    >>> try:
+    ...     _distinguishable(0.5, 0.5 + 1e-17)  # doctest: +ELLIPSIS
+    ... except OutOfReachError as error:
+    ...     print(error)
+    the careless and the careful annotator pass a check with the same ...
     >>> _distinguishable(0.5, 0.6) is None
     True
     """

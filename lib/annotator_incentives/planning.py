@@ -41,10 +41,11 @@ class PlanningError(AnnotatorInputError):
 
     Examples
     --------
-    >>> plan(p=[0.9] * 5)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.planning.PlanningError: a plan needs at least 10 preference probabilities ...; got 5
+    >>> try:
+    ...     plan(p=[0.9] * 5)
+    ... except PlanningError as error:
+    ...     print(error)
+    a plan needs at least 10 preference probabilities ...; got 5
     """
 
 

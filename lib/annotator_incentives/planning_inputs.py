@@ -538,10 +538,11 @@ def profile_from_toml(path: str | os.PathLike[str]) -> UtilityProfile:
     >>> profile.name, profile.w_lo, float(profile.mu(1.0))
     ('team', -10.0, 0.5)
     >>> _ = path.write_text(text.replace("U0 = 0.0", "wage_bounds = [-50.0, 10.0]") + 'scale = 0.5\npower = 0.8\n')
-    >>> profile_from_toml(path)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.utility.ProfileError: ...team.toml: wage_bounds[0] = -50 is outside [-10, 10] for [G] rate = 1 ...
+    >>> try:
+    ...     profile_from_toml(path)  # doctest: +ELLIPSIS
+    ... except ProfileError as error:
+    ...     print("refused:", error)
+    refused: ...team.toml: wage_bounds[0] = -50 is outside [-10, 10] for [G] rate = 1 ...
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ProfileError(f"a profile file must be given by its path; got {type(path).__name__}")

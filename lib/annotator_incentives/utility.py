@@ -41,10 +41,11 @@ class ProfileError(AnnotatorInputError):
     Examples
     --------
     >>> G, G_inv, dG = cara()
-    >>> UtilityProfile("dip", G=G, E=lambda e: 0.1 * (np.asarray(e) - 0.5) ** 2, mu=lambda e: 0.5 * np.asarray(e))
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.utility.ProfileError: dip: Assumption 3 fails: E is not increasing (it falls near 0)
+    >>> try:
+    ...     UtilityProfile("dip", G=G, E=lambda e: 0.1 * (np.asarray(e) - 0.5) ** 2, mu=lambda e: 0.5 * np.asarray(e))
+    ... except ProfileError as error:
+    ...     print(error)
+    dip: Assumption 3 fails: E is not increasing (it falls near 0)
     """
 
 
@@ -357,10 +358,11 @@ class UtilityProfile:
         Examples
         --------
         >>> eta = np.linspace(0.0, 1.0, 2001)
-        >>> PROFILES["figure3"]._monotone("Assumption 3", "mu", eta, 0.5 * eta ** 1.0000001, True, -1)
-        Traceback (most recent call last):
-        ...
-        annotator_incentives.utility.ProfileError: figure3: Assumption 3 fails: mu is not concave (near 0.0005)
+        >>> try:
+        ...     PROFILES["figure3"]._monotone("Assumption 3", "mu", eta, 0.5 * eta ** 1.0000001, True, -1)
+        ... except ProfileError as error:
+        ...     print(error)
+        figure3: Assumption 3 fails: mu is not concave (near 0.0005)
         """
         top = float(np.max(np.abs(y)))
         rounding = ROUNDING_ULPS * EPS * top

@@ -109,10 +109,11 @@ def real(name: str, value, error: Error = AnnotatorInputError, low: float = -np.
     --------
     >>> real("wage", 2, low=0.0)
     2.0
-    >>> real("c", 1.5, low=0.0, high=1.0)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: c must lie in [0, 1]; got 1.5
+    >>> try:
+    ...     real("c", 1.5, low=0.0, high=1.0)
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    c must lie in [0, 1]; got 1.5
     """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x < low or x > high or (low_open and x == low) or (high_open and x == high):
@@ -178,10 +179,11 @@ def open_probability(name: str, value, error: Error = AnnotatorInputError) -> fl
     --------
     >>> open_probability("level", 0.95)
     0.95
-    >>> open_probability("level", 1.0)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: level must lie in (0, 1); got 1.0
+    >>> try:
+    ...     open_probability("level", 1.0)
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    level must lie in (0, 1); got 1.0
     """
     return real(name, value, error, 0.0, 1.0, low_open=True, high_open=True)
 
@@ -257,10 +259,11 @@ def probabilities(name: str, value, error: Error = AnnotatorInputError, low: flo
     --------
     >>> probabilities("q", [0, 0.5, 1])
     array([0. , 0.5, 1. ])
-    >>> probabilities("q", [0.5, 2.0, 3.0])
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: q must lie in [0, 1]; got 2.0 (2 such values)
+    >>> try:
+    ...     probabilities("q", [0.5, 2.0, 3.0])
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    q must lie in [0, 1]; got 2.0 (2 such values)
     """
     array = _array(name, value, error).astype(float)
     bad = ~np.isfinite(array) | (array < low) | (array > high) | (open_ends & ((array == low) | (array == high)))
@@ -339,10 +342,11 @@ def counts(name: str, value, error: Error = AnnotatorInputError, minimum: int | 
     --------
     >>> counts("k", [0, 2.0, 5])
     array([0, 2, 5])
-    >>> counts("k", [1.5])
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: k must be whole numbers; got 1.5
+    >>> try:
+    ...     counts("k", [1.5])
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    k must be whole numbers; got 1.5
     """
     top = np.iinfo(np.int64).max if maximum is None else min(maximum, np.iinfo(np.int64).max)
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and abs(int(value)) > top:
@@ -388,10 +392,11 @@ def count(name: str, value, error: Error = AnnotatorInputError, minimum: int = 0
     --------
     >>> count("points", 5.0, minimum=2)
     5
-    >>> count("points", 1, minimum=2)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: points must be a whole number at least 2; got 1
+    >>> try:
+    ...     count("points", 1, minimum=2)
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    points must be a whole number at least 2; got 1
     """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x != round(x):
@@ -428,10 +433,11 @@ def checks(name: str, value, error: Error = AnnotatorInputError, maximum: int = 
     --------
     >>> checks("n", 10)
     10
-    >>> checks("n", 0)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: n must be a whole number >= 1 (at least 1 check, at most 1,000,000)...
+    >>> try:
+    ...     checks("n", 0)
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    n must be a whole number >= 1 (at least 1 check, at most 1,000,000)...
     """
     x = _scalar(name, value, error)
     if not np.isfinite(x) or x != round(x) or not 1 <= x <= maximum:
@@ -467,10 +473,11 @@ def instance(name: str, value, kind: type, error: Error = AnnotatorInputError, h
     --------
     >>> instance("name", "team", str)
     'team'
-    >>> instance("options", [1], dict)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: options must be a dict; got list [1]
+    >>> try:
+    ...     instance("options", [1], dict)
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    options must be a dict; got list [1]
     """
     if not isinstance(value, kind):
         raise error(f"{name} must be a {kind.__name__}{hint}; got {type(value).__name__} {_show(value)}")
@@ -506,10 +513,11 @@ def table(name: str, value, columns, error: Error = AnnotatorInputError):
     >>> import pandas as pd
     >>> table("labels", pd.DataFrame({"item": ["a"], "label": [1.0]}), ("item",)).shape
     (1, 2)
-    >>> table("labels", pd.DataFrame([[1, 2]], columns=["label", "label"]), ("label",))
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: labels: column name(s) 'label' appear more than once
+    >>> try:
+    ...     table("labels", pd.DataFrame([[1, 2]], columns=["label", "label"]), ("label",))
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    labels: column name(s) 'label' appear more than once
     """
     import pandas as pd
 
@@ -556,10 +564,11 @@ def keys(name: str, frame, columns, error: Error = AnnotatorInputError) -> None:
     Examples
     --------
     >>> import pandas as pd
-    >>> keys("labels", pd.DataFrame({"judge": ["j1", None]}), ("judge",))
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: labels: column judge has 1 missing value(s), the first in row 2
+    >>> try:
+    ...     keys("labels", pd.DataFrame({"judge": ["j1", None]}), ("judge",))
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    labels: column judge has 1 missing value(s), the first in row 2
     """
     import pandas as pd
 
@@ -608,10 +617,11 @@ def vectorised(name: str, function, sample, error: Error = AnnotatorInputError) 
     --------
     >>> import math
     >>> vectorised("G", lambda w: 1 - np.exp(-np.asarray(w, float)), np.linspace(0, 1, 3))
-    >>> vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3))
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.validation.AnnotatorInputError: G must take a numpy array and return one value per element ...
+    >>> try:
+    ...     vectorised("G", lambda w: 1 - math.exp(-w), np.linspace(0, 1, 3))
+    ... except AnnotatorInputError as error:
+    ...     print(error)
+    G must take a numpy array and return one value per element ...
     """
     if not callable(function):
         raise error(f"{name} must be a function; got {type(function).__name__}")

@@ -42,10 +42,11 @@ class WelfareError(ContractError):
 
     Examples
     --------
-    >>> clean_number(float("nan"), 2)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.welfare.WelfareError: x must be a finite number; got nan
+    >>> try:
+    ...     clean_number(float("nan"), 2)
+    ... except WelfareError as error:
+    ...     print(error)
+    x must be a finite number; got nan
     """
 
 

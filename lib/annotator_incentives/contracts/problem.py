@@ -42,10 +42,11 @@ class ContractError(AnnotatorInputError):
 
     Examples
     --------
-    >>> check_problem("both")
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.contracts.problem.ContractError: problem must be 'restricted' or 'unrestricted'; got 'both'
+    >>> try:
+    ...     check_problem("both")
+    ... except ContractError as error:
+    ...     print(error)
+    problem must be 'restricted' or 'unrestricted'; got 'both'
     """
 
 

@@ -31,10 +31,11 @@ class DataError(AnnotatorInputError):
     A string where a tuple of dataset names belongs (it would otherwise be read letter by letter):
 
     >>> from annotator_incentives.data import available_preference_data
-    >>> available_preference_data(names="pku")
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.DataError: names must be a tuple of dataset names, not the string 'pku'
+    >>> try:
+    ...     available_preference_data(names="pku")
+    ... except DataError as error:
+    ...     print(error)
+    names must be a tuple of dataset names, not the string 'pku'
     """
 
 
@@ -67,10 +68,11 @@ class PackagedDataError(DataError):
 
     >>> import tempfile
     >>> from annotator_incentives.data import verify_packaged_data
-    >>> verify_packaged_data(tempfile.mkdtemp())
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.PackagedDataError: the packaged data has no SHA256SUMS: reinstall annotator-incentives
+    >>> try:
+    ...     verify_packaged_data(tempfile.mkdtemp())
+    ... except PackagedDataError as error:
+    ...     print(error)
+    the packaged data has no SHA256SUMS: reinstall annotator-incentives
     """
 
 
@@ -90,10 +92,11 @@ class DamagedCopyError(DataError):
     >>> (root / "helpsteer2-sample").mkdir()
     >>> _ = (root / "helpsteer2-sample" / "helpsteer2_first100_pairs.csv").write_text(
     ...     "score_chosen,score_rejected\\n3.4,2.8\\n")
-    >>> load_sample_scores("helpsteer2-sample", data_dir=root)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.DamagedCopyError: ...: 1 pairs, but the HelpSteer2 sample has 44: a truncated ...
+    >>> try:
+    ...     load_sample_scores("helpsteer2-sample", data_dir=root)
+    ... except DamagedCopyError as error:
+    ...     print("refused:", error)
+    refused: ...: 1 pairs, but the HelpSteer2 sample has 44: a truncated ...
     """
 
 
@@ -111,10 +114,11 @@ class UnreadableDataError(DataError):
     >>> root = Path(tempfile.mkdtemp())
     >>> (root / "helpsteer2-sample").mkdir()
     >>> (root / "helpsteer2-sample" / "helpsteer2_first100_pairs.csv").touch()
-    >>> load_sample_scores("helpsteer2-sample", data_dir=root)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.UnreadableDataError: dataset helpsteer2-sample: its local copy cannot be read: ...empty; ...
+    >>> try:
+    ...     load_sample_scores("helpsteer2-sample", data_dir=root)
+    ... except UnreadableDataError as error:
+    ...     print(error)
+    dataset helpsteer2-sample: its local copy cannot be read: ...empty; ...
     """
 
 

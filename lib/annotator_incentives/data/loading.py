@@ -165,10 +165,11 @@ def load_scores(name: str, data_dir: str | os.PathLike[str] | None = None) -> Sc
 
     Examples
     --------
-    >>> load_scores("pku")  # its scores come from a reward model, in a file of the data folder
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.DatasetUnavailableError: dataset PKU (...) is not available: no score file at ...
+    >>> try:
+    ...     load_scores("pku")  # its scores come from a reward model, in a file of the data folder
+    ... except DatasetUnavailableError as error:
+    ...     print(error)
+    dataset PKU (...) is not available: no score file at ...
     """
     spec = _spec(name)
     folder = _chosen_data_dir(data_dir)  # the paper's datasets are never packaged

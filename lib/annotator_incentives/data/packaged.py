@@ -106,10 +106,11 @@ def verify_packaged_data(folder: str | os.PathLike[str] = PACKAGED_DATA_DIR) -> 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "SHA256SUMS").write_text("0" * 64 + "  gone.csv\\n")
-    >>> verify_packaged_data(folder)
-    Traceback (most recent call last):
-    ...
-    annotator_incentives.data.errors.PackagedDataError: the data shipped ... is not as shipped: gone.csv is missing. ...
+    >>> try:
+    ...     verify_packaged_data(folder)
+    ... except PackagedDataError as error:
+    ...     print(error)
+    the data shipped ... is not as shipped: gone.csv is missing. ...
     """
     folder = Path(folder)
     manifest = folder / PACKAGED_MANIFEST
