@@ -397,8 +397,7 @@ def grid_sentence(grid: pd.DataFrame, monitor_list: Sequence[Monitor], seconds: 
             f"{counted(grid.r.nunique(), 'problem')} and {counted(len(ns), 'value')} of $n$ from {report.count(ns[0])} to "
             f"{report.count(ns[-1])}: {counted(len(grid), 'setting')}{once}, of which {report.count(len(solved))} are "
             f"solved exactly and {report.count(int((solved.sb == NO_CONTRACT).sum()))} of those have no feasible contract. "
-            f"Solving them and "
-            f"writing the explorer took {report.number(seconds, 2)} s on this build{processes}; its data take "
+            f"Solving them and writing the explorer took {report.number(seconds, 2)} s on this build{processes}; its data take "
             f"{report.number(size / 1e6, 2)} MB of the page.")
     general = grid[(grid.k == "general") & (grid.r == "unrestricted")]
     if len(general):

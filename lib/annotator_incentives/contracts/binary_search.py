@@ -399,10 +399,11 @@ def optimise_threshold(pb: Problem, k: int, start: float) -> tuple[float, float]
             root = optimize.brentq(slack, *sorted((inside, outer)), xtol=1e-13) if slack(outer) < 0 < slack(inside) else None
         except ValueError:
             root = None
-        if root is None or (np.isfinite(value(root)) and np.isfinite(value((root + outer) / 2))):
+        feasible_root = root is not None and np.isfinite(value(root))
+        if root is None or (feasible_root and np.isfinite(value((root + outer) / 2))):
             # the end is not where the slack changes sign: maximise_on_interval bisects to it
             ends.append(outer)
-        elif np.isfinite(value(root)):
+        elif feasible_root:
             ends.append(root)
         else:  # the root sits a hair outside (brentq's xtol): just inside it, else maximise_on_interval bisects to the end
             nudged = root - direction * 4e-13
